@@ -1,0 +1,101 @@
+import { Command, CommanderError, Option } from 'commander';
+import { makeContext, type CommandContext, type GlobalOptions, type Streams } from './commands/context.js';
+import { commandManifest } from './commands/index.js';
+import { ExitCode, isCliError, redactSecrets } from './core/output/index.js';
+
+/** Global options that take a value: needed to find the command name in argv without parsing it. */
+const VALUE_OPTIONS = new Set(['--env', '--config', '-o', '--output', '--database-url', '--migrations-dir']);
+
+function invokedCommand(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
+function buildProgram(): Command {
+  return new Command('medicalcor')
+    .description('Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.')
+    .version('0.1.0', '-V, --version')
+    .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV)')
+    .option('--config <file>', 'configuration file (default: ./medicalcor.config.yaml, then ~/.config/medicalcor/)')
+    .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL)')
+    .option('--migrations-dir <dir>', 'migrations directory (default: the MedicalCor schema shipped with the CLI)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'github']))
+    .option('--no-color', 'no colour (also NO_COLOR=1, or when output is not a terminal)')
+    .option('--debug', 'show stack traces of errors')
+    .showSuggestionAfterError()
+    .exitOverride();
+}
+
+/**
+ * Runs the CLI and returns its exit code. Streams, environment and working directory are passed
+ * in so tests can run commands in-process; bin/medicalcor passes the real ones.
+ */
+export async function runCli(argv: readonly string[], streams: Streams): Promise<number> {
+  const program = buildProgram();
+  program.configureOutput({
+    writeOut: (s) => void streams.stdout.write(s),
+    writeErr: (s) => void streams.stderr.write(s),
+    outputError: (s, write) => write(s),
+  });
+
+  const abort = new AbortController();
+  const onSigint = () => {
+    if (abort.signal.aborted) process.exit(ExitCode.Interrupted);
+    abort.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+
+  let context: CommandContext | undefined;
+  const ctx = () => (context ??= makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
+
+  const name = invokedCommand(argv.slice(2));
+  for (const entry of commandManifest) {
+    if (entry.name === name) {
+      (await entry.load()).register(program, ctx);
+    } else {
+      program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
+    }
+  }
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
+  } catch (error) {
+    return reportError(error, streams, context, argv.includes('--debug'), name);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function reportError(error: unknown, streams: Streams, context: CommandContext | undefined, debug: boolean, command?: string): number {
+  const secrets = context?.io.secrets ?? [];
+  const say = (text: string) => streams.stderr.write(`${redactSecrets(text, secrets)}\n`);
+  if (error instanceof CommanderError) {
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+    // commander has already printed the message; usage errors are exit 2, not commander's 1
+    say(`hint: run "medicalcor${command ? ` ${command}` : ''} --help" for usage.`);
+    return ExitCode.Usage;
+  }
+  if (isCliError(error)) {
+    say(`error: ${error.message}`);
+    if (error.hint) say(`hint: ${error.hint}`);
+    if (debug && error.cause instanceof Error && error.cause.stack) say(error.cause.stack);
+    return error.exitCode;
+  }
+  const err = error as Error;
+  say(`error: ${err?.message ?? String(error)}`);
+  say(debug && err?.stack ? err.stack : 'hint: this is unexpected; run again with --debug for details and report it.');
+  return ExitCode.Operational;
+}
+
+/** Entry point of bin/medicalcor. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+  process.exitCode = code;
+}

@@ -1,0 +1,72 @@
+import type { Readable, Writable } from 'node:stream';
+import { resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
+import { CliError, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../core/output/index.js';
+
+/** Options every command accepts (defined once on the program). */
+export interface GlobalOptions extends ConfigFlags {
+  output?: string;
+  color?: boolean;
+  debug?: boolean;
+}
+
+export interface Streams {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin: Readable & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** What a command's action receives: its I/O, the global options and the configuration, resolved on first use. */
+export interface CommandContext {
+  io: Io;
+  streams: Streams;
+  global: GlobalOptions;
+  /** aborted on Ctrl-C: long work stops, rolls back what is in flight, and the process exits 130 */
+  signal: AbortSignal;
+  config(): ResolvedConfig;
+  /** the process exit code; an action sets it when it found a problem (3) or read only part (4) */
+  exitCode: number;
+  /** the -o format, checked against what this command supports */
+  format(allowed: readonly OutputFormat[], fallback?: OutputFormat): OutputFormat;
+}
+
+export function makeContext(streams: Streams, global: GlobalOptions, signal: AbortSignal): CommandContext {
+  const interactive = Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !streams.env.CI;
+  const io: Io = {
+    stdout: streams.stdout,
+    stderr: streams.stderr,
+    stdin: streams.stdin,
+    color: decideColor({ isTTY: Boolean(streams.stdout.isTTY), env: streams.env, colorFlag: global.color }),
+    interactive,
+    env: streams.env,
+    secrets: [],
+  };
+  let config: ResolvedConfig | undefined;
+  return {
+    io,
+    exitCode: ExitCode.Ok,
+    streams,
+    global,
+    signal,
+    config() {
+      if (!config) {
+        config = resolveConfig(global, streams.env, streams.cwd);
+        io.secrets.push(...config.secrets);
+      }
+      return config;
+    },
+    format(allowed, fallback = 'table') {
+      const requested = (global.output ?? fallback) as OutputFormat;
+      if (!allowed.includes(requested)) {
+        throw usageError(`--output ${global.output} is not supported here.`, `Use one of: ${allowed.join(', ')}.`);
+      }
+      return requested;
+    },
+  };
+}
+
+/** Re-throws an abort as the interrupted exit code, so every command ends Ctrl-C the same way. */
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
+}

@@ -1,0 +1,19 @@
+import { openDatabase, type Database } from '../core/db/index.js';
+import type { CommandContext } from './context.js';
+
+/** Opens the environment's database (or the embedded one) for one action and always closes it. */
+export async function withDatabase<T>(ctx: CommandContext, command: string, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(ctx.config(), ctx.io, { command: `medicalcor ${command}`, applicationName: `medicalcor ${command} (pid ${process.pid})` });
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The database as it may be shown: the embedded one by its directory, a server with its password masked. */
+export function describeDatabase(ctx: CommandContext, db: Database): string {
+  if (db.embedded) return `embedded (${ctx.config().embeddedDataDir})`;
+  const url = new URL(ctx.config().databaseUrl!);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+}

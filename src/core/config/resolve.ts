@@ -1,0 +1,143 @@
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CliError, ExitCode } from '../output/index.js';
+import { findConfigFile, readConfigFile } from './load.js';
+import type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
+
+/** Options given on the command line; they win over everything else. */
+export interface ConfigFlags {
+  env?: string;
+  config?: string;
+  databaseUrl?: string;
+  migrationsDir?: string;
+}
+
+export interface ResolvedConfig {
+  /** the file that was read, if any */
+  configFile?: string;
+  /** where relative paths and .medicalcor/ live: the config file's directory, else the working directory */
+  projectDir: string;
+  envName: string;
+  /** true when --env or MEDICALCOR_ENV named the environment (required with --yes on production) */
+  envExplicit: boolean;
+  production: boolean;
+  /** undefined: the embedded database is used */
+  databaseUrl?: string;
+  redisUrl: string;
+  prometheusUrl?: string;
+  apiBaseUrl?: string;
+  trigger?: { url: string; secretKey?: string };
+  kubernetes?: { context?: string; namespace: string; apiService: string; apiPort: number };
+  corsOrigins?: string[];
+  migrationsDir: string;
+  runbooksDir?: string;
+  slaCatalog?: string;
+  embeddedDataDir: string;
+  /** every secret value resolved, so output can remove them */
+  secrets: string[];
+  /** the environment as written in the file (for configuration hygiene checks) */
+  fileEnvironment?: EnvironmentFile;
+}
+
+/** The package's own directory (dist/.. or src/core/config/../../..), for shipped migrations and runbooks. */
+export function packageDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!dir.endsWith('/dist') && !dir.endsWith('/src') && dirname(dir) !== dir) dir = dirname(dir);
+  return dirname(dir);
+}
+
+function secretFrom(ref: SecretRef, env: NodeJS.ProcessEnv, where: string): string {
+  const value = env[ref.env];
+  if (!value) {
+    throw new CliError(
+      `${where} names environment variable ${ref.env}, which is not set.`,
+      ExitCode.Usage,
+      `Export ${ref.env} (for example from your secret manager) and run the command again.`,
+    );
+  }
+  return value;
+}
+
+function hasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
+
+function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, where: string, secrets: string[]) {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') {
+    if (hasPassword(value)) {
+      throw new CliError(
+        `${where} contains a password in plain text.`,
+        ExitCode.Usage,
+        `Move the URL to an environment variable and write { env: VARIABLE_NAME } instead.`,
+      );
+    }
+    return value;
+  }
+  const url = secretFrom(value, env, where);
+  const password = (() => { try { return decodeURIComponent(new URL(url).password); } catch { return ''; } })();
+  if (password) secrets.push(password);
+  return url;
+}
+
+/** flags > environment variables > config file > defaults. */
+export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
+  const configFile = flags.config ? resolve(cwd, flags.config) : findConfigFile(cwd, env);
+  const file: ConfigFile = configFile ? readConfigFile(configFile) : { environments: {} };
+  const projectDir = configFile ? dirname(configFile) : cwd;
+  const fromProject = (p: string) => (isAbsolute(p) ? p : join(projectDir, p));
+
+  const explicitName = flags.env ?? env.MEDICALCOR_ENV;
+  const envName = explicitName ?? file.defaultEnv ?? 'local';
+  const fileEnvironment = file.environments[envName];
+  if (!fileEnvironment && (explicitName || file.defaultEnv)) {
+    const known = Object.keys(file.environments);
+    throw new CliError(
+      `Environment "${envName}" is not defined${configFile ? ` in ${configFile}` : ' (no medicalcor.config.yaml found)'}.`,
+      ExitCode.Usage,
+      known.length ? `Known environments: ${known.join(', ')}.` : `Create ${'medicalcor.config.yaml'} with an "environments" map.`,
+    );
+  }
+  const where = (key: string) => `${configFile ?? 'config'}: environments.${envName}.${key}`;
+  const secrets: string[] = [];
+
+  const databaseUrl = flags.databaseUrl ?? env.MEDICALCOR_DATABASE_URL ?? urlFrom(fileEnvironment?.databaseUrl, env, where('databaseUrl'), secrets);
+  for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL]) {
+    if (url && hasPassword(url)) secrets.push(decodeURIComponent(new URL(url).password));
+  }
+  const redisUrl = env.MEDICALCOR_REDIS_URL ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets) ?? 'redis://127.0.0.1:6379';
+  const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);
+  if (triggerKey) secrets.push(triggerKey);
+  const triggerUrl = env.MEDICALCOR_TRIGGER_URL ?? fileEnvironment?.trigger?.url;
+
+  return {
+    configFile,
+    projectDir,
+    envName,
+    envExplicit: explicitName !== undefined,
+    production: fileEnvironment?.production ?? false,
+    databaseUrl,
+    redisUrl,
+    prometheusUrl: env.MEDICALCOR_PROMETHEUS_URL ?? fileEnvironment?.prometheusUrl,
+    apiBaseUrl: env.MEDICALCOR_API_URL ?? fileEnvironment?.apiBaseUrl,
+    trigger: triggerUrl || triggerKey ? { url: triggerUrl ?? 'https://api.trigger.dev', secretKey: triggerKey } : undefined,
+    kubernetes: fileEnvironment?.kubernetes,
+    corsOrigins: fileEnvironment?.corsOrigins,
+    migrationsDir: flags.migrationsDir
+      ? resolve(cwd, flags.migrationsDir)
+      : env.MEDICALCOR_MIGRATIONS_DIR
+        ? resolve(cwd, env.MEDICALCOR_MIGRATIONS_DIR)
+        : file.migrationsDir
+          ? fromProject(file.migrationsDir)
+          : join(packageDir(), 'src', 'migrations'),
+    runbooksDir: file.runbooksDir ? fromProject(file.runbooksDir) : undefined,
+    slaCatalog: file.slaCatalog ? fromProject(file.slaCatalog) : undefined,
+    embeddedDataDir: join(projectDir, '.medicalcor', 'pgdata'),
+    secrets,
+    fileEnvironment,
+  };
+}

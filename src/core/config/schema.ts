@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/** A secret is never written in the file: it names the environment variable that holds it. */
+export const secretRef = z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict();
+export type SecretRef = z.infer<typeof secretRef>;
+
+/** A URL may be written inline only when it carries no password; otherwise it is a secretRef. */
+const urlOrRef = z.union([z.string().min(1), secretRef]);
+
+export const environmentSchema = z
+  .object({
+    production: z.boolean().default(false),
+    databaseUrl: urlOrRef.optional(),
+    redisUrl: urlOrRef.optional(),
+    prometheusUrl: z.string().url().optional(),
+    apiBaseUrl: z.string().url().optional(),
+    trigger: z
+      .object({ url: z.string().url().default('https://api.trigger.dev'), secretKey: secretRef.optional() })
+      .strict()
+      .optional(),
+    kubernetes: z
+      .object({
+        context: z.string().optional(),
+        namespace: z.string().default('default'),
+        /** the Service whose pods serve the API (for per-pod admin endpoints) */
+        apiService: z.string().default('medicalcor-api'),
+        apiPort: z.number().int().positive().default(3000),
+      })
+      .strict()
+      .optional(),
+    /** CORS origins the API allows; checked by `check` (a wildcard is reported) */
+    corsOrigins: z.array(z.string()).optional(),
+  })
+  .strict();
+export type EnvironmentFile = z.infer<typeof environmentSchema>;
+
+export const configFileSchema = z
+  .object({
+    defaultEnv: z.string().optional(),
+    migrationsDir: z.string().optional(),
+    runbooksDir: z.string().optional(),
+    slaCatalog: z.string().optional(),
+    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'environment names are letters, digits, - and _'), environmentSchema).default({}),
+  })
+  .strict();
+export type ConfigFile = z.infer<typeof configFileSchema>;

@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { execa } from 'execa';
+import { CliError, ExitCode, redactSecrets } from '../output/index.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * The platform binary from @dbmate/<platform>, called directly: the npm wrapper exits 0 when the
+ * binary is killed, which would hide an interrupted migration.
+ */
+export function dbmateBinary(): string {
+  const pkg = `@dbmate/${process.platform}-${process.arch}`;
+  try {
+    return require.resolve(`${pkg}/bin/dbmate`);
+  } catch {
+    throw new CliError(`dbmate binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, ExitCode.Operational, 'Run npm ci (optional dependencies must not be omitted).');
+  }
+}
+
+/** application_name of dbmate's connections: lets the next runner find one left by a killed process. */
+export const DBMATE_APPLICATION = 'medicalcor-dbmate';
+
+export interface DbmateResult {
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+  interrupted: boolean;
+}
+
+/**
+ * Runs one dbmate command. The URL goes in the environment, never argv (argv is visible in ps);
+ * output comes back with secrets removed.
+ */
+export async function runDbmate(
+  command: 'migrate' | 'rollback',
+  options: { url: string; migrationsDir: string; signal?: AbortSignal; secrets?: readonly string[] },
+): Promise<DbmateResult> {
+  const url = new URL(options.url);
+  url.searchParams.set('application_name', DBMATE_APPLICATION);
+  const result = await execa(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
+    env: { DATABASE_URL: url.toString() },
+    extendEnv: false,
+    reject: false,
+    cancelSignal: options.signal,
+    // SIGTERM closes dbmate's connection, and PostgreSQL rolls back the migration in flight
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: 5_000,
+    stdin: 'ignore',
+  });
+  const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
+  return {
+    ok: result.exitCode === 0 && !result.isCanceled,
+    stdout: clean(result.stdout ?? ''),
+    stderr: clean(result.stderr ?? ''),
+    interrupted: Boolean(result.isCanceled),
+  };
+}

@@ -1,0 +1,24 @@
+import { ExitCode } from './exit-codes.js';
+
+/**
+ * An error meant for the operator: a one-line message saying what went wrong and where, an
+ * optional hint saying what to do next, and the exit code. Anything else thrown is a bug and is
+ * reported as such (stack only with --debug).
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.Operational,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string, hint?: string) => new CliError(message, ExitCode.Usage, hint);
+
+export function isCliError(error: unknown): error is CliError {
+  return error instanceof CliError;
+}

@@ -1,0 +1,44 @@
+import Table from 'cli-table3';
+import { stringify as toYaml } from 'yaml';
+import { makeChalk } from './color.js';
+
+export type OutputFormat = 'table' | 'json' | 'yaml' | 'github';
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string | number | boolean | null | undefined;
+  /** colours a cell, only when colour is on */
+  style?: (text: string, row: Row) => string;
+}
+
+/** A human table; borders and colours only when colour is on, so piped output stays plain text. */
+export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], color: boolean): string {
+  const chalk = makeChalk(color);
+  const table = new Table({
+    head: columns.map((c) => (color ? chalk.bold(c.header) : c.header)),
+    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
+    chars: color
+      ? undefined
+      : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+          'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+  });
+  for (const row of rows) {
+    table.push(
+      columns.map((c) => {
+        const raw = c.value(row);
+        const text = raw === null || raw === undefined ? '' : String(raw);
+        return color && c.style ? c.style(text, row) : text;
+      }),
+    );
+  }
+  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+}
+
+/** Stable JSON: two-space indent, trailing newline, Dates as ISO strings. */
+export function renderJson(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
+
+export function renderYaml(value: unknown): string {
+  return toYaml(JSON.parse(JSON.stringify(value)));
+}
