@@ -6,3 +6,4 @@ export * from './output/index.js';
 export * from './config/index.js';
 export * from './db/index.js';
 export * from './migrations/index.js';
+export * from './redis/index.js';

@@ -1,0 +1,10 @@
+import type { Command } from 'commander';
+import { CliError } from '../core/output/index.js';
+import type { CommandContext } from './context.js';
+
+// Placeholder until the check capability lands.
+export function register(program: Command, _context: () => CommandContext): void {
+  program.command('check').allowUnknownOption().allowExcessArguments().action(() => {
+    throw new CliError('medicalcor check is not available in this build yet.');
+  });
+}
