@@ -50,4 +50,8 @@ if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   # the package's service is not wanted: tests run their own instance
   pkill -x prometheus 2>/dev/null || true
 fi
+# --- Chromium (the trace HTML report is opened headless by the tests) -------------------------
+if ! command -v chromium >/dev/null; then
+  apt_install chromium
+fi
 echo "ci: services ready (postgres+pgvector, redis, prometheus)"

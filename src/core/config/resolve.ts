@@ -24,6 +24,8 @@ export interface ResolvedConfig {
   /** undefined: the embedded database is used */
   databaseUrl?: string;
   redisUrl: string;
+  /** prefix of every Redis key the platform and the CLI share (breakers, budget counters) */
+  redisKeyPrefix: string;
   prometheusUrl?: string;
   apiBaseUrl?: string;
   trigger?: { url: string; secretKey?: string };
@@ -122,6 +124,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
     production: fileEnvironment?.production ?? false,
     databaseUrl,
     redisUrl,
+    redisKeyPrefix: env.MEDICALCOR_REDIS_PREFIX ?? 'medicalcor:',
     prometheusUrl: env.MEDICALCOR_PROMETHEUS_URL ?? fileEnvironment?.prometheusUrl,
     apiBaseUrl: env.MEDICALCOR_API_URL ?? fileEnvironment?.apiBaseUrl,
     trigger: triggerUrl || triggerKey ? { url: triggerUrl ?? 'https://api.trigger.dev', secretKey: triggerKey } : undefined,
