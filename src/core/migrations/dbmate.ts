@@ -33,11 +33,12 @@ export interface DbmateResult {
  */
 export async function runDbmate(
   command: 'migrate' | 'rollback',
-  options: { url: string; migrationsDir: string; signal?: AbortSignal; secrets?: readonly string[] },
+  options: { url: string; migrationsDir: string; signal?: AbortSignal; secrets?: readonly string[]; onLine?: (line: string) => void },
 ): Promise<DbmateResult> {
   const url = new URL(options.url);
   url.searchParams.set('application_name', DBMATE_APPLICATION);
-  const result = await execa(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
+  const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
+  const child = execa(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
     env: { DATABASE_URL: url.toString() },
     extendEnv: false,
     reject: false,
@@ -46,12 +47,22 @@ export async function runDbmate(
     killSignal: 'SIGTERM',
     forceKillAfterDelay: 5_000,
     stdin: 'ignore',
+    lines: true,
   });
-  const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
+  // "Applying: …" is printed as each migration starts: pass it on live, an operator watches it
+  if (options.onLine) {
+    let partial = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) options.onLine!(clean(line.trim()));
+    });
+  }
+  const result = await child;
   return {
     ok: result.exitCode === 0 && !result.isCanceled,
-    stdout: clean(result.stdout ?? ''),
-    stderr: clean(result.stderr ?? ''),
+    stdout: clean((result.stdout as unknown as string[]).join('\n')),
+    stderr: clean((result.stderr as unknown as string[]).join('\n')),
     interrupted: Boolean(result.isCanceled),
   };
 }

@@ -119,8 +119,7 @@ export async function migrateUp(deps: MigrateDeps): Promise<ApplyResult> {
     await writeIntents(deps.db.pool, status.pending, actor);
     let result: Awaited<ReturnType<typeof runDbmate>> | undefined;
     if (status.pending.length) {
-      result = await runDbmate('migrate', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets });
-      for (const line of result.stdout.split('\n')) if (line.trim()) deps.onProgress?.(line.trim());
+      result = await runDbmate('migrate', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets, onLine: deps.onProgress });
     }
     await settleLedger(deps.db.pool, status.unrecorded, actor);
     const after = new Set((await readDatabaseState(deps.db.pool)).applied);
@@ -146,8 +145,7 @@ export async function migrateDown(deps: MigrateDeps, count: number): Promise<App
     const done: PlanStep[] = [];
     for (const step of plan) {
       if (deps.signal?.aborted) return { applied: done, interrupted: true, blockedBy: [] };
-      const result = await runDbmate('rollback', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets });
-      for (const line of result.stdout.split('\n')) if (line.trim()) deps.onProgress?.(line.trim());
+      const result = await runDbmate('rollback', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets, onLine: deps.onProgress });
       const after = (await readDatabaseState(deps.db.pool)).applied;
       if (after.includes(step.version)) {
         const error = result.interrupted ? 'interrupted' : lastErrorLine(`${result.stderr}\n${result.stdout}`);

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { decideColor, formatAnnotation, maskPii, maskToken, maskUrl, redactForStorage, redactSecrets, renderTable } from '../src/core/output/index.js';
+
+describe('colour is decided once from the terminal and the environment', () => {
+  it.each([
+    [{ isTTY: true, env: {} }, true],
+    [{ isTTY: false, env: {} }, false],
+    [{ isTTY: true, env: { NO_COLOR: '1' } }, false],
+    [{ isTTY: true, env: {}, colorFlag: false }, false],
+    [{ isTTY: false, env: { FORCE_COLOR: '1' } }, true],
+    [{ isTTY: true, env: { FORCE_COLOR: '0' } }, false],
+    [{ isTTY: true, env: { TERM: 'dumb' } }, false],
+  ])('%j → %s', (inputs, expected) => {
+    expect(decideColor(inputs as Parameters<typeof decideColor>[0])).toBe(expected);
+  });
+
+  it('a table rendered without colour has no escape codes and no box drawing', () => {
+    const text = renderTable([{ a: 'x', b: 1 }], [{ header: 'A', value: (r) => r.a, style: (t) => `\u001b[31m${t}\u001b[39m` }, { header: 'B', value: (r) => r.b }], false);
+    expect(text).not.toMatch(/\u001b\[/);
+    expect(text).not.toMatch(/[┌─│]/);
+    expect(text.split('\n')[1]).toMatch(/^x\s+1$/);
+  });
+});
+
+describe('secrets and patient data never leave unmasked', () => {
+  it('masks URL passwords and tokens', () => {
+    expect(maskUrl('postgres://app:s3cr3t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
+    expect(maskToken('tr_prod_1234567890abcd')).toBe('tr_…abcd');
+    const text = redactSecrets('failed: postgres://u:pw123456@h/db Authorization: Bearer abcdefghijklmnop PASSWORD=hunter22 key sk_live_abcdefghijklmnopqrstu', ['knownsecretvalue']);
+    for (const secret of ['pw123456', 'abcdefghijklmnop', 'hunter22', 'sk_live_abcdefghijklmnopqrstu']) expect(text).not.toContain(secret);
+  });
+
+  it('masks phone numbers, e-mails and name fields in payloads, keeping the shape', () => {
+    const masked = maskPii({ phone: '+40 721 234 567', contact: { email: 'ana.pop@example.com', firstName: 'Ana' }, note: 'call +40721234567 or ana.pop@example.com', score: 87 }) as Record<string, unknown>;
+    const text = JSON.stringify(masked);
+    for (const pii of ['721 234 567', '+40721234567', 'ana.pop@example.com', '"Ana"']) expect(text).not.toContain(pii);
+    expect(masked.score).toBe(87);
+  });
+
+  it('stored output is redacted and truncated', () => {
+    const stored = redactForStorage(`token=abc123456789 phone +40721234567 ${'x'.repeat(100)}`, 40);
+    expect(stored).not.toContain('abc123456789');
+    expect(stored).not.toContain('40721234567');
+    expect(stored).toContain('[truncated');
+  });
+
+  it('GitHub annotations escape what would break the workflow command', () => {
+    expect(formatAnnotation({ level: 'error', file: 'a,b.sql', line: 3, message: 'bad\nthing 100%' })).toBe('::error file=a%2Cb.sql,line=3::bad%0Athing 100%25');
+  });
+});
