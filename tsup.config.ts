@@ -12,4 +12,7 @@ export default defineConfig({
   clean: true,
   dts: { entry: { 'core/index': 'src/core/index.ts' } },
   outDir: 'dist',
+  // commander is on every start-up path: bundled, it is read as one file instead of resolved as seven
+  noExternal: ['commander'],
+  banner: { js: "import { createRequire as __mcCreateRequire } from 'node:module'; const require = __mcCreateRequire(import.meta.url);" },
 });

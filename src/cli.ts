@@ -1,7 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
-import { makeContext, type CommandContext, type GlobalOptions, type Streams } from './commands/context.js';
+import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
 import { commandManifest } from './commands/index.js';
-import { ExitCode, isCliError, redactSecrets } from './core/output/index.js';
+import { findConfigFile, loadConfigParser } from './core/config/load.js';
+import { isCliError } from './core/output/errors.js';
+import { ExitCode } from './core/output/exit-codes.js';
+import { redactSecrets } from './core/output/redact.js';
 
 /** Global options that take a value: needed to find the command name in argv without parsing it. */
 const VALUE_OPTIONS = new Set(['--env', '--config', '-o', '--output', '--database-url', '--migrations-dir']);
@@ -51,16 +54,24 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   process.on('SIGTERM', onSigint);
 
   let context: CommandContext | undefined;
-  const ctx = () => (context ??= makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
+  let makeContext: typeof import('./commands/context.js')['makeContext'] | undefined;
+  const ctx = () => (context ??= makeContext!(streams, program.opts<GlobalOptions>(), abort.signal));
 
   const name = invokedCommand(argv.slice(2));
   for (const entry of commandManifest) {
     if (entry.name === name) {
-      (await entry.load()).register(program, ctx);
+      const [command, context] = await Promise.all([entry.load(), import('./commands/context.js')]);
+      makeContext = context.makeContext;
+      command.register(program, ctx);
     } else {
       program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
     }
   }
+
+  program.hook('preAction', async () => {
+    const { config } = program.opts<GlobalOptions>();
+    if (config || findConfigFile(streams.cwd, streams.env)) await loadConfigParser();
+  });
 
   try {
     await program.parseAsync(argv as string[]);

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { resolveConfig } from '../src/core/config/index.js';
+import { loadConfigParser, resolveConfig } from '../src/core/config/index.js';
+await loadConfigParser();
 import { CliError } from '../src/core/output/index.js';
 
 const project = mkdtempSync(join(tmpdir(), 'mc-config-'));

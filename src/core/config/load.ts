@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
-import { CliError, ExitCode } from '../output/index.js';
-import { configFileSchema, type ConfigFile } from './schema.js';
+import { CliError } from '../output/errors.js';
+import { ExitCode } from '../output/exit-codes.js';
+import type { ConfigFile } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'medicalcor.config.yaml';
 
@@ -26,7 +26,21 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
   return `${file}: ${key}: ${issue.message}`;
 }
 
+/**
+ * zod and yaml cost tens of milliseconds to import; commands run without a config file should
+ * not pay for them, so the parser is loaded (once, before any command runs) only when a file exists.
+ */
+let parser: { schema: typeof import('./schema.js')['configFileSchema']; parseYaml: typeof import('yaml')['parse'] } | undefined;
+
+export async function loadConfigParser(): Promise<void> {
+  if (parser) return;
+  const [{ configFileSchema }, { parse }] = await Promise.all([import('./schema.js'), import('yaml')]);
+  parser = { schema: configFileSchema, parseYaml: parse };
+}
+
 export function readConfigFile(file: string): ConfigFile {
+  if (!parser) throw new Error('loadConfigParser() must be awaited before a config file is read');
+  const { schema: configFileSchema, parseYaml } = parser;
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};

@@ -1,7 +1,8 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError, ExitCode } from '../output/index.js';
-import { findConfigFile, readConfigFile } from './load.js';
+import { CliError } from '../output/errors.js';
+import { ExitCode } from '../output/exit-codes.js';
+import { findConfigFile, loadConfigParser, readConfigFile } from './load.js';
 import type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 
 /** Options given on the command line; they win over everything else. */
@@ -86,7 +87,13 @@ function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, 
   return url;
 }
 
-/** flags > environment variables > config file > defaults. */
+/** resolveConfig for callers outside the CLI (services, tests): loads the file parser first. */
+export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ResolvedConfig> {
+  await loadConfigParser();
+  return resolveConfig(flags, env, cwd);
+}
+
+/** flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file exists. */
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
   const configFile = flags.config ? resolve(cwd, flags.config) : findConfigFile(cwd, env);
   const file: ConfigFile = configFile ? readConfigFile(configFile) : { environments: {} };

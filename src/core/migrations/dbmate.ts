@@ -1,5 +1,4 @@
 import { createRequire } from 'node:module';
-import { execa } from 'execa';
 import { CliError, ExitCode, redactSecrets } from '../output/index.js';
 
 const require = createRequire(import.meta.url);
@@ -38,6 +37,7 @@ export async function runDbmate(
   const url = new URL(options.url);
   url.searchParams.set('application_name', DBMATE_APPLICATION);
   const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
+  const { execa } = await import('execa');
   const child = execa(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
     env: { DATABASE_URL: url.toString() },
     extendEnv: false,

@@ -2,8 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { execa } from 'execa';
-import { z } from 'zod';
 import { CliError, ExitCode } from '../output/index.js';
 import { checkFiles } from './file-rules.js';
 import type { MigrationsDir } from './files.js';
@@ -39,9 +37,12 @@ const DANGEROUS_RULES = new Set([
   'transaction-nesting',
 ]);
 
-const squawkReport = z.array(
-  z.object({ file: z.string(), line: z.number(), column: z.number(), level: z.string(), message: z.string(), help: z.string().nullable().optional(), rule_name: z.string() }),
-);
+async function squawkReportSchema() {
+  const { z } = await import('zod');
+  return z.array(
+    z.object({ file: z.string(), line: z.number(), column: z.number(), level: z.string(), message: z.string(), help: z.string().nullable().optional(), rule_name: z.string() }),
+  );
+}
 
 function squawkBinary(): string {
   const pkg = `@squawk-cli/${process.platform}-${process.arch}`;
@@ -65,6 +66,7 @@ async function squawkFindings(dir: MigrationsDir, cwd: string): Promise<Finding[
     const byScratch = new Map(withUp.map((f, i) => [join(scratch, `${i}.sql`), f]));
     for (const [path, f] of byScratch) writeFileSync(path, f.up!.sql);
     const configArgs = ['--assume-in-transaction', '--pg-version', '15', '--reporter', 'json'];
+    const [{ execa }, squawkReport] = await Promise.all([import('execa'), squawkReportSchema()]);
     const result = await execa(squawkBinary(), [...configArgs, ...byScratch.keys()], { reject: false, stdin: 'ignore' });
     const parsed = squawkReport.safeParse(JSON.parse(result.stdout || '[]'));
     if (!parsed.success) throw new CliError(`squawk returned an unexpected report: ${result.stderr || result.stdout.slice(0, 200)}`);

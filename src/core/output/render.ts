@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import { stringify as toYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { makeChalk } from './color.js';
 
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'github';
@@ -39,6 +39,10 @@ export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
+const require = createRequire(import.meta.url);
+
+/** yaml is loaded only when YAML output is asked for (it costs ~20 ms at startup). */
 export function renderYaml(value: unknown): string {
-  return toYaml(JSON.parse(JSON.stringify(value)));
+  const { stringify } = require('yaml') as typeof import('yaml');
+  return stringify(JSON.parse(JSON.stringify(value)));
 }
