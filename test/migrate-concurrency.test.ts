@@ -75,4 +75,26 @@ describe('one runner at a time', () => {
     );
     expect(rows[0]).toEqual({ one: true, two: true, versions: 4, recorded: 4 });
   });
+
+  it('Ctrl-C during up rolls back the migration in flight and exits 130', async () => {
+    writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table interrupted_one (id bigint);\nselect pg_sleep(5);', 'drop table interrupted_one;'));
+    const child = spawnCli(args('migrate', 'up'));
+    await new Promise<void>((resolve) => {
+      let seen = '';
+      child.stderr!.on('data', (chunk: Buffer) => {
+        seen += chunk.toString();
+        if (seen.includes('Applying: 20240101000004_slow.sql')) resolve();
+      });
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(130);
+    expect(String(result.stderr)).toContain('Interrupted');
+    const { rows } = await db.pool.query(
+      `select to_regclass('interrupted_one') is null as absent, (select max(version) from schema_migrations) as version,
+              (select count(*)::int from medicalcor_migration_ledger where state <> 'applied') as dangling`,
+    );
+    expect(rows[0]).toEqual({ absent: true, version: '20240101000003', dangling: 0 });
+  });
 });
