@@ -113,12 +113,13 @@ export async function forgetVersion(db: pg.Pool, version: string): Promise<void>
 }
 
 /**
- * Ends dbmate sessions left by a runner that was killed (we hold the lock, so none is ours):
+ * Ends dbmate sessions on this database left by a runner that was killed (we hold this
+ * database's lock, so none is a live runner's; other databases' runners are not ours to touch):
  * PostgreSQL rolls back the migration they had in flight, and the next dbmate applies it whole.
  */
 export async function terminateOrphanedDbmate(db: pg.Pool): Promise<number> {
   const { rows } = await db.query(
-    `select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()`,
+    `select pg_terminate_backend(pid) as ended from pg_stat_activity where application_name = $1 and datname = current_database() and pid <> pg_backend_pid()`,
     [DBMATE_APPLICATION],
   );
   if (rows.length) await new Promise((r) => setTimeout(r, 200));
