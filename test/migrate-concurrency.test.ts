@@ -97,4 +97,27 @@ describe('one runner at a time', () => {
     );
     expect(rows[0]).toEqual({ absent: true, version: '20240101000003', dangling: 0 });
   });
+
+  it('a runner on another database leaves this database’s migration in flight alone', async () => {
+    writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table slow_here (id bigint);\nselect pg_sleep(3);', 'drop table slow_here;'));
+    const other = await createTestDatabase('mc_conc_other');
+    try {
+      const slow = spawnCli(args('migrate', 'up'));
+      await new Promise<void>((resolve) => {
+        let seen = '';
+        slow.stderr!.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (seen.includes('Applying: 20240101000004_slow.sql')) resolve();
+        });
+      });
+      const elsewhere = await runCli(['--database-url', other.url, '--migrations-dir', dir, 'migrate', 'up']);
+      expect(elsewhere.exitCode, elsewhere.stderr).toBe(0);
+      const result = await slow;
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      const { rows } = await db.pool.query(`select to_regclass('slow_here') is not null as done`);
+      expect(rows[0].done).toBe(true);
+    } finally {
+      await other.drop();
+    }
+  });
 });
