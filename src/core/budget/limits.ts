@@ -1,0 +1,74 @@
+import type pg from 'pg';
+import type { Redis } from 'ioredis';
+import { budgetKeys, limitField } from './keys.js';
+import type { Period } from './periods.js';
+
+export interface BudgetLimit {
+  scope: 'global' | 'tenant';
+  tenant: string | null;
+  period: Period;
+  limitUsd: number;
+  /** refuse calls once reached (otherwise the budget only alerts) */
+  hardStop: boolean;
+  updatedAt?: string;
+  updatedBy?: string | null;
+}
+
+export interface LimitDeps {
+  pool: pg.Pool;
+  redis: Redis;
+  keyPrefix?: string;
+}
+
+/** The budgets in budget_limits (the source of truth); one tenant's plus the global ones when `tenant` is given. */
+export async function loadLimits(pool: pg.Pool, tenant?: string): Promise<BudgetLimit[]> {
+  const { rows } = await pool.query<{ scope: 'global' | 'tenant'; tenant_id: string | null; period: Period; limit_usd: string; hard_stop: boolean; updated_at: Date; updated_by: string | null }>(
+    `select scope, tenant_id, period, limit_usd, hard_stop, updated_at, updated_by
+       from budget_limits
+      where $1::text is null or scope = 'global' or tenant_id = $1
+      order by scope, tenant_id nulls first, period`,
+    [tenant ?? null],
+  );
+  return rows.map((r) => ({
+    scope: r.scope,
+    tenant: r.tenant_id,
+    period: r.period,
+    limitUsd: Number(r.limit_usd),
+    hardStop: r.hard_stop,
+    updatedAt: r.updated_at.toISOString(),
+    updatedBy: r.updated_by,
+  }));
+}
+
+/** Creates or changes one budget, in the table and in the Redis copy the controller reads per call. */
+export async function setLimit(
+  deps: LimitDeps,
+  limit: { tenant?: string; period: Period; limitUsd: number; hardStop: boolean; actor: string },
+): Promise<BudgetLimit> {
+  if (!(limit.limitUsd > 0) || !Number.isFinite(limit.limitUsd)) throw new RangeError('a budget must be a positive amount of USD');
+  const scope = limit.tenant ? 'tenant' : 'global';
+  await deps.pool.query(
+    `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (scope, coalesce(tenant_id, ''), period)
+     do update set limit_usd = excluded.limit_usd, hard_stop = excluded.hard_stop, updated_by = excluded.updated_by`,
+    [scope, limit.tenant ?? null, limit.period, limit.limitUsd, limit.hardStop, limit.actor],
+  );
+  const saved = (await loadLimits(deps.pool, limit.tenant)).find((l) => l.period === limit.period && l.tenant === (limit.tenant ?? null))!;
+  await mirrorLimits(deps, [saved]);
+  return saved;
+}
+
+/** Copies budgets into the Redis hash the controller reads; `replaceAll` also drops fields no longer in the table. */
+export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: BudgetLimit[], replaceAll = false): Promise<void> {
+  const key = budgetKeys(deps.keyPrefix ?? 'medicalcor:').limits;
+  const multi = deps.redis.multi();
+  if (replaceAll) multi.del(key);
+  for (const l of limits) multi.hset(key, limitField(l.period, l.tenant ?? undefined), JSON.stringify({ limitUsd: l.limitUsd, hardStop: l.hardStop }));
+  await multi.exec();
+}
+
+export async function readMirroredLimits(redis: Redis, keyPrefix: string): Promise<Record<string, { limitUsd: number; hardStop: boolean }>> {
+  const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
+  return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, JSON.parse(json) as { limitUsd: number; hardStop: boolean }]));
+}

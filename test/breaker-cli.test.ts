@@ -1,0 +1,232 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
+import { runCli } from './helpers/cli.js';
+import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+
+const prefix = uniquePrefix('breaker-cli');
+const connections: Redis[] = [];
+let service: SharedBreakers;
+let store: BreakerStore;
+let dir: string;
+
+function connect(): Redis {
+  const redis = new Redis(TEST_REDIS_URL);
+  connections.push(redis);
+  return redis;
+}
+
+const baseEnv = () => ({ MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'alice@oncall' });
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env: { ...baseEnv(), ...env } });
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mc-breaker-cli-'));
+  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, instanceId: 'worker-1', heartbeatMs: 1_000 });
+  store = new BreakerStore(connect(), { keyPrefix: prefix });
+});
+
+afterAll(async () => {
+  await service?.close();
+  const redis = connect();
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  for (const c of connections) c.disconnect();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('breaker list / open / probe / reset', () => {
+  it('lists the shared breakers with state, failures, last error and instances agreeing; exit 0 when all are closed', async () => {
+    const whatsapp = await service.breaker('whatsapp');
+    await whatsapp.execute(() => Promise.reject(new Error('WhatsApp 429 for +40 722 123 456'))).catch(() => {});
+    const result = await cli(['breaker', 'list']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/whatsapp\s+closed\s+1\/5/);
+    expect(result.stdout).toContain('1/1 agree');
+    expect(result.stdout).not.toContain('722 123 456');
+  });
+
+  it('open --for --reason forces it open, records who and why, and the service refuses calls at once', async () => {
+    const result = await cli(['breaker', 'open', 'whatsapp', '--for', '45m', '--reason', 'Meta outage INC-7', '-o', 'json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body.breaker).toMatchObject({ name: 'whatsapp', state: 'open', forced: { actor: 'alice@oncall', reason: 'Meta outage INC-7' } });
+    expect(Date.parse(body.breaker.forced.until) - Date.parse(body.breaker.openedAt)).toBe(45 * 60_000);
+    expect((await store.get('whatsapp'))?.forced?.reason).toBe('Meta outage INC-7');
+    const list = await cli(['breaker', 'list']);
+    expect(list.exitCode, list.stderr).toBe(3);
+    expect(list.stdout).toMatch(/whatsapp\s+open \(forced\)/);
+    expect(list.stdout).toMatch(/HALF-OPEN IN[\s\S]*4[45]m/);
+    expect(list.stdout).toContain('forced open by alice@oncall');
+  });
+
+  it('probe moves it to half-open; reset closes it; the service follows both', async () => {
+    const whatsapp = await service.breaker('whatsapp');
+    const probe = await cli(['breaker', 'probe', 'whatsapp']);
+    expect(probe.exitCode, probe.stderr).toBe(0);
+    expect((await store.get('whatsapp'))?.state).toBe('half_open');
+    const reset = await cli(['breaker', 'reset', 'whatsapp', '-o', 'json']);
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    expect(JSON.parse(reset.stdout).breaker).toMatchObject({ state: 'closed', failures: 0, forced: null, lastAction: { action: 'reset', actor: 'alice@oncall' } });
+    const deadline = Date.now() + 5_000;
+    while (whatsapp.view.state !== 'closed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(whatsapp.view.state).toBe('closed');
+    const again = await cli(['breaker', 'probe', 'whatsapp']);
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stdout).toContain('not open');
+    expect((await store.get('whatsapp'))?.state).toBe('closed');
+  });
+
+  it('rejects bad input with exit 2 and changes nothing', async () => {
+    const before = await store.get('whatsapp');
+    const cases = [
+      ['breaker', 'open', 'whatsapp', '--for', 'soon', '--reason', 'x'],
+      ['breaker', 'open', 'whatsapp', '--for', '30d', '--reason', 'x'],
+      ['breaker', 'open', 'whatsapp', '--for', '30m'],
+      ['breaker', 'open', 'whatsapp', '--for', '30m', '--reason', '  '],
+      ['breaker', 'reset', 'what sapp'],
+      ['breaker', 'list', '-o', 'github'],
+    ];
+    const results = await Promise.all(cases.map((args) => cli(args)));
+    for (const [i, result] of results.entries()) {
+      expect(result.exitCode, cases[i]!.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/^error: /m);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect((await store.get('whatsapp'))?.version).toBe(before?.version);
+  });
+
+  it('an unknown breaker is named with the known ones; nothing is created', async () => {
+    const result = await cli(['breaker', 'reset', 'whatsap']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain('No breaker named "whatsap"');
+    expect(result.stderr).toContain('Known breakers: whatsapp');
+    expect(await store.get('whatsap')).toBeUndefined();
+  });
+
+  it('refuses to change a production environment from a script without --yes and --env', async () => {
+    writeFileSync(join(dir, 'medicalcor.config.yaml'), `defaultEnv: prod\nenvironments:\n  prod:\n    production: true\n    redisUrl: ${TEST_REDIS_URL}\n`);
+    try {
+      const before = await store.get('whatsapp');
+      const noYes = await cli(['breaker', 'open', 'whatsapp', '--for', '5m', '--reason', 'x']);
+      expect(noYes.exitCode, noYes.stderr).toBe(2);
+      const yesNoEnv = await cli(['breaker', 'open', 'whatsapp', '--for', '5m', '--reason', 'x', '--yes']);
+      expect(yesNoEnv.exitCode, yesNoEnv.stderr).toBe(2);
+      expect((await store.get('whatsapp'))?.version).toBe(before?.version);
+      const ok = await cli(['breaker', 'open', 'whatsapp', '--for', '5m', '--reason', 'x', '--yes', '--env', 'prod']);
+      expect(ok.exitCode, ok.stderr).toBe(0);
+      expect((await store.get('whatsapp'))?.state).toBe('open');
+      expect((await cli(['breaker', 'reset', 'whatsapp', '--yes', '--env', 'prod'])).exitCode).toBe(0);
+    } finally {
+      rmSync(join(dir, 'medicalcor.config.yaml'));
+    }
+  });
+
+  it('says clearly when Redis cannot be reached (exit 1)', async () => {
+    const result = await cli(['breaker', 'list'], { MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
+  });
+});
+
+describe('per-pod in-memory breakers through the API admin endpoints', () => {
+  let k8s: FakeKubernetes;
+  const pods: Server[] = [];
+  const resets: string[] = [];
+  let port = 0;
+
+  // A pod of the platform API answering GET /health/circuit-breakers and POST .../:service/reset.
+  function startPod(ip: string, state: string, listenPort: number): Promise<number> {
+    const server = createServer((req, res) => {
+      if (req.method === 'GET' && req.url === '/health/circuit-breakers') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({
+          timestamp: new Date().toISOString(),
+          openCircuits: state === 'OPEN' ? ['hubspot'] : [],
+          services: [{ name: 'hubspot', state, failures: state === 'OPEN' ? 5 : 0, successes: 10, totalRequests: 20, totalFailures: 5, totalSuccesses: 15, successRate: 75, lastFailure: '2026-01-01T00:00:00.000Z', lastSuccess: null }],
+        }));
+        return;
+      }
+      const m = req.url?.match(/^\/health\/circuit-breakers\/([^/]+)\/reset$/);
+      if (req.method === 'POST' && m) {
+        resets.push(`${ip}:${m[1]}`);
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ success: true, message: `Circuit breaker for ${m[1]} has been reset`, timestamp: new Date().toISOString() }));
+        return;
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    pods.push(server);
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(listenPort, ip, () => resolve((server.address() as AddressInfo).port));
+    });
+  }
+
+  beforeAll(async () => {
+    k8s = await startFakeKubernetes('clinic');
+    port = await startPod('127.0.0.2', 'OPEN', 0);
+    await startPod('127.0.0.3', 'CLOSED', port);
+    k8s.setService('medicalcor-api', { app: 'medicalcor-api' }, 'clinic');
+    k8s.setPods([
+      { name: 'api-7d9f-a', labels: { app: 'medicalcor-api' }, ip: '127.0.0.2', ready: true, namespace: 'clinic' },
+      { name: 'api-7d9f-b', labels: { app: 'medicalcor-api' }, ip: '127.0.0.3', ready: true, namespace: 'clinic' },
+      { name: 'worker-1', labels: { app: 'worker' }, ip: '127.0.0.9', ready: true, namespace: 'clinic' },
+    ]);
+    writeFileSync(join(dir, 'kubeconfig'), [
+      'apiVersion: v1', 'kind: Config', 'current-context: test',
+      'clusters:', `- name: fake`, `  cluster:`, `    server: ${k8s.url}`, '    insecure-skip-tls-verify: true',
+      'contexts:', '- name: test', '  context:', '    cluster: fake', '    user: tester', '    namespace: clinic',
+      'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
+    ].join('\n'));
+    writeFileSync(join(dir, 'medicalcor.config.yaml'), [
+      'environments:', '  staging:', `    redisUrl: ${TEST_REDIS_URL}`,
+      '    kubernetes:', '      context: test', '      namespace: clinic', '      apiService: medicalcor-api', `      apiPort: ${port}`, '',
+    ].join('\n'));
+  });
+
+  afterAll(async () => {
+    for (const s of pods) await new Promise((r) => s.close(r));
+    await k8s?.close();
+    rmSync(join(dir, 'medicalcor.config.yaml'), { force: true });
+  });
+
+  const podCli = (args: string[]) => cli([...args, '--env', 'staging'], { KUBECONFIG: join(dir, 'kubeconfig') });
+
+  it('shows each pod\'s breakers, found through the Kubernetes API (exit 3: one pod holds it open)', async () => {
+    const result = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
+    expect(result.stderr).toBe('');
+    expect(result.exitCode, result.stderr).toBe(3);
+    const body = JSON.parse(result.stdout);
+    expect(body.pods.map((p: { pod: string }) => p.pod).sort()).toEqual(['api-7d9f-a', 'api-7d9f-b']);
+    const a = body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-a');
+    expect(a.breakers[0]).toMatchObject({ name: 'hubspot', state: 'open', failures: 5 });
+    expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-b').breakers[0].state).toBe('closed');
+  });
+
+  it('reset --pods resets the shared breaker and the breaker in every pod', async () => {
+    await store.forceOpen('hubspot', { forMs: 60_000, reason: 'test', actor: 'test' });
+    const result = await podCli(['breaker', 'reset', 'hubspot', '--pods']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(resets.sort()).toEqual(['127.0.0.2:hubspot', '127.0.0.3:hubspot']);
+    expect((await store.get('hubspot'))?.state).toBe('closed');
+  });
+
+  it('a pod that cannot be reached is named and the rest is shown (exit 4)', async () => {
+    k8s.setPods([
+      { name: 'api-7d9f-a', labels: { app: 'medicalcor-api' }, ip: '127.0.0.2', ready: true, namespace: 'clinic' },
+      { name: 'api-7d9f-c', labels: { app: 'medicalcor-api' }, ip: '127.0.0.4', ready: true, namespace: 'clinic' },
+    ]);
+    const result = await podCli(['breaker', 'list', '--pods']);
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(/pod api-7d9f-c: cannot reach http:\/\/127\.0\.0\.4/);
+    expect(result.stdout).toMatch(/api-7d9f-a\s+127\.0\.0\.2\s+hubspot\s+open/);
+    expect(result.stdout).toMatch(/api-7d9f-c\s+127\.0\.0\.4\s+unreachable/);
+  });
+});

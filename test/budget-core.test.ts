@@ -1,0 +1,257 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BreakerStore } from '../src/core/breakers/index.js';
+import {
+  BudgetController, BudgetRefusedError, costOf, freezeBudget, getBudgetStatus, priceOf, PRICE_TABLE_DATE, reconcileBudget, setLimit, unfreezeBudget,
+  type ThresholdEvent,
+} from '../src/core/budget/index.js';
+import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+
+let db: TestDatabase;
+let prefix: string;
+const connections: Redis[] = [];
+
+function connect(): Redis {
+  const redis = new Redis(TEST_REDIS_URL);
+  connections.push(redis);
+  return redis;
+}
+
+// A fixed afternoon, so the day and the month are each part-way through; in the future, because Redis
+// expires the counters at real times derived from it.
+const NOW = new Date('2030-03-10T12:00:00Z');
+
+function controller(extra: Partial<ConstructorParameters<typeof BudgetController>[0]> = {}): BudgetController {
+  return new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, now: () => NOW, ...extra });
+}
+
+const prefixes: string[] = [];
+
+async function cleanRedis(): Promise<void> {
+  const redis = connect();
+  for (const p of prefixes) {
+    const keys = await redis.keys(`${p}*`);
+    if (keys.length) await redis.del(...keys);
+  }
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase('mc_budget_core');
+  await applySchema(db.url);
+});
+
+beforeEach(async () => {
+  prefix = uniquePrefix('budget-core');
+  prefixes.push(prefix);
+  await db.pool.query('truncate llm_usage_logs, llm_usage_daily, budget_limits');
+});
+
+afterAll(async () => {
+  await cleanRedis();
+  for (const c of connections) c.disconnect();
+  await db?.drop();
+});
+
+describe('pricing', () => {
+  it('prices dated snapshots by their family and counts cached tokens at the cached price', () => {
+    expect(PRICE_TABLE_DATE).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(priceOf('gpt-4o-mini-2024-07-18')?.model).toBe('gpt-4o-mini');
+    expect(priceOf('gpt-4o-2024-08-06')?.model).toBe('gpt-4o');
+    expect(priceOf('claude-3-5-sonnet-20241022')?.provider).toBe('anthropic');
+    expect(priceOf('gemini-1.5-flash')?.provider).toBe('google');
+    // gpt-4o: 1M input of which 400k cached, 100k output = 0.6M*2.5 + 0.4M*1.25 + 0.1M*10 = 1.5 + 0.5 + 1.0
+    expect(costOf('openai', 'gpt-4o', { inputTokens: 1_000_000, cachedTokens: 400_000, outputTokens: 100_000 }).usd).toBe(3);
+  });
+
+  it('charges an unknown model at its provider\'s highest price rather than zero', () => {
+    const cost = costOf('anthropic', 'claude-next-ultra', { inputTokens: 1_000_000, outputTokens: 0 });
+    expect(cost.listed).toBe(false);
+    expect(cost.usd).toBe(15);
+  });
+});
+
+describe('controller', () => {
+  it('records every call in the ledger and in the Redis counters', async () => {
+    const c = controller();
+    await c.record({ provider: 'openai', model: 'gpt-4o', operation: 'lead_scoring', tenant: 'clinic-a', user: 'u1', inputTokens: 1000, outputTokens: 500, correlationId: 'corr-1' });
+    const { rows } = await db.pool.query('select provider, model, operation, tenant_id, user_id, input_tokens, output_tokens, cost_usd::text, correlation_id, occurred_at from llm_usage_logs');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o', tenant_id: 'clinic-a', user_id: 'u1', input_tokens: 1000, output_tokens: 500, cost_usd: '0.007500', correlation_id: 'corr-1' });
+    expect((rows[0].occurred_at as Date).toISOString()).toBe(NOW.toISOString());
+    const redis = connect();
+    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe('7500');
+    expect(await redis.get(`${prefix}budget:spend:month:2030-03:tenant:clinic-a`)).toBe('7500');
+    expect(await redis.get(`${prefix}budget:tokens:month:2030-03:user:u1`)).toBe('1500');
+    const ttl = await redis.pttl(`${prefix}budget:spend:day:2030-03-10`);
+    expect(ttl).toBeGreaterThan(0);
+  });
+
+  it('refuses a call before it is made once a hard budget is used up, and forces the openai breaker open', async () => {
+    const redis = connect();
+    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { period: 'daily', limitUsd: 0.01, hardStop: true, actor: 'test' });
+    const c = controller();
+    let calls = 0;
+    const call = () => c.guard({ provider: 'openai', model: 'gpt-4o', operation: 'reply' }, async () => {
+      calls += 1;
+      return { value: 'ok', usage: { inputTokens: 2000, outputTokens: 500 } }; // $0.01 each
+    });
+    await call();
+    expect(calls).toBe(1);
+    await expect(call()).rejects.toMatchObject({ reason: 'budget_exceeded' });
+    expect(calls).toBe(1);
+    const breaker = await new BreakerStore(redis, { keyPrefix: prefix }).get('openai');
+    expect(breaker?.state).toBe('open');
+    expect(breaker?.forced?.reason).toMatch(/^budget: global daily budget of \$0\.01 reached/);
+    expect(breaker?.forced?.actor).toBe('budget-controller');
+  });
+
+  it('refuses a call whose estimate would cross the budget, but not a soft budget', async () => {
+    const redis = connect();
+    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant: 'clinic-b', period: 'monthly', limitUsd: 1, hardStop: true, actor: 'test' });
+    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { period: 'monthly', limitUsd: 0.5, hardStop: false, actor: 'test' });
+    const c = controller();
+    await c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-b', estimatedInputTokens: 100_000 }); // $0.25
+    await expect(c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-b', estimatedInputTokens: 500_000 })).rejects.toMatchObject({ reason: 'budget_exceeded' });
+    // Another tenant is not limited by clinic-b's budget; the global budget is soft.
+    await c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-c', estimatedInputTokens: 500_000 });
+  });
+
+  it('reports each threshold once, however many concurrent recorders cross it', async () => {
+    const redis = connect();
+    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { period: 'daily', limitUsd: 1, hardStop: false, actor: 'test' });
+    const events: ThresholdEvent[] = [];
+    const controllers = [controller({ onThreshold: (e) => events.push(e) }), controller({ onThreshold: (e) => events.push(e) })];
+    // 40 calls of $0.025 = $1.00: crosses 50, 75, 90 and 100 %.
+    await Promise.all(Array.from({ length: 40 }, (_, i) => controllers[i % 2]!.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', inputTokens: 10_000, outputTokens: 0 })));
+    const daily = events.filter((e) => e.period === 'daily').map((e) => e.threshold).sort((a, b) => a - b);
+    expect(daily).toEqual([50, 75, 90, 100]);
+  });
+
+  it('enforces the user token tiers', async () => {
+    const c = controller();
+    await c.record({ provider: 'openai', model: 'gpt-4o-mini', operation: 'chat', user: 'patient-portal-7', inputTokens: 9_000, outputTokens: 900 });
+    await c.authorize({ provider: 'openai', model: 'gpt-4o-mini', operation: 'chat', user: 'patient-portal-7', tier: 'free', estimatedInputTokens: 50, estimatedOutputTokens: 50 });
+    await expect(c.authorize({ provider: 'openai', model: 'gpt-4o-mini', operation: 'chat', user: 'patient-portal-7', tier: 'free', estimatedInputTokens: 200 })).rejects.toMatchObject({ reason: 'token_quota_exceeded' });
+    await c.authorize({ provider: 'openai', model: 'gpt-4o-mini', operation: 'chat', user: 'patient-portal-7', tier: 'basic', estimatedInputTokens: 200 });
+    await c.authorize({ provider: 'openai', model: 'gpt-4o-mini', operation: 'chat', user: 'patient-portal-7', tier: 'unlimited', estimatedInputTokens: 10_000_000 });
+  });
+
+  it('a freeze is obeyed by the very next call, globally or for one tenant', async () => {
+    const c = controller();
+    const redis = connect();
+    const request = { provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-d' };
+    await c.authorize(request);
+    await freezeBudget({ redis, keyPrefix: prefix }, { tenant: 'clinic-d', actor: 'alice', reason: 'runaway loop' });
+    await expect(c.authorize(request)).rejects.toThrow(/frozen for tenant clinic-d by alice: runaway loop/);
+    await c.authorize({ ...request, tenant: 'clinic-e' });
+    await freezeBudget({ redis, keyPrefix: prefix }, { actor: 'alice' });
+    await expect(c.authorize({ ...request, tenant: 'clinic-e' })).rejects.toBeInstanceOf(BudgetRefusedError);
+    await unfreezeBudget({ redis, keyPrefix: prefix }, { actor: 'alice' });
+    await unfreezeBudget({ redis, keyPrefix: prefix }, { tenant: 'clinic-d', actor: 'alice' });
+    await c.authorize(request);
+  });
+
+  it('caps Google Places at 150 calls a day even under 200 concurrent callers', async () => {
+    const controllers = [controller(), controller(), controller(), controller()];
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => controllers[i % 4]!.acquireCall('google_places')));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(150);
+    const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toMatchObject({ reason: 'call_cap_exceeded' });
+    expect(await connect().get(`${prefix}budget:calls:google_places:day:2030-03-10`)).toBe('150');
+  });
+
+  it('stops at the monthly Places cap too', async () => {
+    await connect().set(`${prefix}budget:calls:google_places:month:2030-03`, '4500');
+    await expect(controller().acquireCall('google_places')).rejects.toThrow(/monthly cap of 4500/);
+  });
+});
+
+describe('concurrency', () => {
+  it('never loses an increment: 400 concurrent records over 4 connections match the ledger exactly', async () => {
+    const controllers = [controller(), controller(), controller(), controller()];
+    const tenants = ['t1', 't2', 't3'];
+    await Promise.all(Array.from({ length: 400 }, (_, i) => controllers[i % 4]!.record({
+      provider: 'openai', model: i % 2 ? 'gpt-4o' : 'gpt-4o-mini', operation: 'scoring', tenant: tenants[i % 3], inputTokens: 1000 + i, outputTokens: 100 + (i % 7),
+    })));
+    const { rows } = await db.pool.query<{ micro: string; n: string }>('select (sum(cost_usd) * 1000000)::bigint as micro, count(*) as n from llm_usage_logs');
+    expect(rows[0]!.n).toBe('400');
+    const redis = connect();
+    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe(rows[0]!.micro);
+    expect(await redis.get(`${prefix}budget:spend:month:2030-03`)).toBe(rows[0]!.micro);
+    const report = await reconcileBudget({ pool: db.pool, redis, keyPrefix: prefix, now: NOW });
+    expect(report.drift).toBe(false);
+    expect(report.rows.filter((r) => r.scope === 'tenant').map((r) => r.tenant).sort()).toEqual(['t1', 't1', 't2', 't2', 't3', 't3']);
+  });
+});
+
+describe('status and reconcile', () => {
+  it('shows spend against each budget with both projections right at once, and the top lists', async () => {
+    const redis = connect();
+    const deps = { pool: db.pool, redis, keyPrefix: prefix };
+    await setLimit(deps, { period: 'daily', limitUsd: 10, hardStop: true, actor: 'test' });
+    await setLimit(deps, { period: 'monthly', limitUsd: 100, hardStop: true, actor: 'test' });
+    await setLimit(deps, { tenant: 'clinic-a', period: 'monthly', limitUsd: 5, hardStop: true, actor: 'test' });
+    // Month so far (before today): $30 for clinic-b on gpt-4o; today: $4 for clinic-a and $2 for clinic-b.
+    await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at) values
+      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 1000, 10, 30, '2030-03-03T09:00:00Z'),
+      ('anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-a', 1000, 10, 4, '2030-03-10T08:00:00Z'),
+      ('openai', 'gpt-4o-mini', 'lead_scoring', 'clinic-b', 1000, 10, 2, '2030-03-10T10:00:00Z'),
+      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 1000, 10, 99, '2030-02-28T23:59:59Z')`);
+    const status = await getBudgetStatus({ ...deps, now: NOW });
+    expect(status.today).toMatchObject({ periodId: '2030-03-10', spentUsd: 6, calls: 2 });
+    expect(status.month).toMatchObject({ periodId: '2030-03', spentUsd: 36, calls: 3 });
+    // Half the day is gone: $6 → $12. 9.5 of 31 days are gone: $36 → $117.47.
+    expect(status.today.projectedUsd).toBe(12);
+    expect(status.month.projectedUsd).toBeCloseTo((36 * 31) / 9.5, 4);
+    const daily = status.budgets.find((b) => b.scope === 'global' && b.period === 'daily')!;
+    expect(daily).toMatchObject({ spentUsd: 6, utilization: 0.6, level: 'notice', threshold: 50, projectedUsd: 12 });
+    const monthly = status.budgets.find((b) => b.scope === 'global' && b.period === 'monthly')!;
+    expect(monthly).toMatchObject({ spentUsd: 36, level: 'ok' });
+    expect(monthly.projectedUtilization).toBeGreaterThan(1);
+    const clinicA = status.budgets.find((b) => b.tenant === 'clinic-a')!;
+    expect(clinicA).toMatchObject({ spentUsd: 4, utilization: 0.8, level: 'warning' });
+    expect(status.exceeded).toBe(false);
+    expect(status.top.models[0]).toMatchObject({ name: 'openai/gpt-4o', costUsd: 30 });
+    expect(status.top.operations.map((o) => o.name)).toEqual(['lead_scoring', 'reply_draft']);
+    expect(status.top.tenants.map((t) => t.name)).toEqual(['clinic-b', 'clinic-a']);
+
+    const forTenant = await getBudgetStatus({ ...deps, now: NOW, tenant: 'clinic-a' });
+    expect(forTenant.month.spentUsd).toBe(4);
+    expect(forTenant.budgets.find((b) => b.scope === 'global' && b.period === 'monthly')?.spentUsd).toBe(36);
+    expect(forTenant.top.models.map((m) => m.name)).toEqual(['anthropic/claude-3-5-sonnet']);
+
+    await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'x', 'clinic-a', 1.5, '2030-03-10T11:00:00Z')`);
+    const over = await getBudgetStatus({ ...deps, now: NOW });
+    expect(over.exceeded).toBe(true);
+    expect(over.budgets.find((b) => b.tenant === 'clinic-a')?.level).toBe('exceeded');
+  });
+
+  it('reconcile finds counters that differ from the ledger and repairs them by the difference', async () => {
+    const redis = connect();
+    const deps = { pool: db.pool, redis, keyPrefix: prefix, now: NOW };
+    const c = controller();
+    await c.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-a', inputTokens: 1000, outputTokens: 0 }); // 2500 µ$
+    // A pod that wrote the ledger but died before the counters, and a counter for a tenant with no ledger rows.
+    await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'x', 'clinic-a', 0.5, $1)`, [NOW]);
+    await redis.set(`${prefix}budget:spend:day:2030-03-10:tenant:ghost`, '1000');
+    await redis.sadd(`${prefix}budget:tenants:day:2030-03-10`, 'ghost');
+    await redis.hdel(`${prefix}budget:limits`, 'global:daily');
+    await db.pool.query(`insert into budget_limits (scope, period, limit_usd) values ('global', 'daily', 20)`);
+
+    const report = await reconcileBudget(deps);
+    expect(report.drift).toBe(true);
+    const row = (tenant: string | null, period: string) => report.rows.find((r) => r.tenant === tenant && r.period === period)!;
+    expect(row(null, 'daily')).toMatchObject({ redisUsd: 0.0025, ledgerUsd: 0.5025, diffUsd: 0.5, status: 'drift' });
+    expect(row('ghost', 'daily')).toMatchObject({ redisUsd: 0.001, ledgerUsd: 0, status: 'drift' });
+    expect(report.limits.find((l) => l.budget === 'global:daily')).toMatchObject({ table: '20', redis: null, status: 'drift' });
+
+    const repaired = await reconcileBudget(deps, { repair: true });
+    expect(repaired.repaired).toBeGreaterThan(0);
+    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe('502500');
+    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10:tenant:ghost`)).toBe('0');
+    expect((await reconcileBudget(deps)).drift).toBe(false);
+    // The repaired budget copy is what the controller now enforces.
+    await expect(c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', estimatedInputTokens: 10_000_000 })).rejects.toMatchObject({ reason: 'budget_exceeded' });
+  });
+});
