@@ -55,6 +55,11 @@ export function maskPiiText(text: string): string {
 
 const PII_KEY = /^(?:phone|phone_?number|mobile|email|e_?mail|name|full_?name|first_?name|last_?name|patient_?name|contact_?name|address|date_?of_?birth|dob|ssn|cnp)$/i;
 
+/** A field name that holds patient data (name, phone, email, address, date of birth, …). */
+export function isPiiKey(key: string): boolean {
+  return PII_KEY.test(key);
+}
+
 /** Deep copy of a JSON value with PII-named fields masked and PII patterns masked in every string. */
 export function maskPii(value: unknown): unknown {
   if (typeof value === 'string') return maskPiiText(value);

@@ -1,0 +1,13 @@
+export * from './types.js';
+export * from './correlation-id.js';
+export * from './failure-rules.js';
+export * from './timeline.js';
+export * from './mask.js';
+export * from './run-sources.js';
+export * from './trace.js';
+export * from './summary.js';
+export * from './failed.js';
+export * from './writers.js';
+export * from './pii-access.js';
+export { correlationTag, type TriggerRuns } from './sources/trigger-runs.js';
+export * from './sample.js';

@@ -1,0 +1,76 @@
+import type { SourceName, SourceReport, SourceResult } from './types.js';
+
+export class SourceTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no answer within ${formatMs(timeoutMs)}`);
+    this.name = 'SourceTimeout';
+  }
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}
+
+export type SourceTask<T> = { source: SourceName; skip?: string; read?: (signal: AbortSignal) => Promise<T> };
+
+export interface SourceOutcome<T> {
+  report: SourceReport;
+  result?: T;
+}
+
+/**
+ * Runs every source at once, each with its own deadline. A source that fails or misses its
+ * deadline is reported as such and the others still count; Ctrl-C aborts them all.
+ */
+export async function runSources<T extends Pick<SourceResult, 'truncated' | 'note'> & { items: unknown[] }>(
+  tasks: readonly SourceTask<T>[],
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<SourceOutcome<T>[]> {
+  return Promise.all(
+    tasks.map(async (task): Promise<SourceOutcome<T>> => {
+      if (task.skip || !task.read) return { report: { source: task.source, state: 'skipped', items: 0, elapsedMs: 0, reason: task.skip } };
+      const started = performance.now();
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      let timer: NodeJS.Timeout | undefined;
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          const timeout = new SourceTimeout(timeoutMs);
+          controller.abort(timeout);
+          reject(timeout);
+        }, timeoutMs);
+      });
+      try {
+        const result = await Promise.race([task.read(controller.signal), deadline]);
+        return {
+          result,
+          report: { source: task.source, state: 'ok', items: result.items.length, elapsedMs: Math.round(performance.now() - started), truncated: result.truncated || undefined, note: result.note },
+        };
+      } catch (error) {
+        const timedOut = error instanceof SourceTimeout || /statement timeout/i.test((error as Error)?.message ?? '');
+        return {
+          report: {
+            source: task.source,
+            state: timedOut ? 'timeout' : 'failed',
+            items: 0,
+            elapsedMs: Math.round(performance.now() - started),
+            reason: timedOut ? `no answer within ${formatMs(timeoutMs)}` : oneLine((error as Error)?.message ?? String(error)),
+          },
+        };
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+      }
+    }),
+  );
+}
+
+function oneLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 300 ? `${line.slice(0, 297)}...` : line;
+}
