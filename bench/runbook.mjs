@@ -1,0 +1,67 @@
+// Runbook engine figures, each the median of several runs, spawning the built CLI (npm run build first):
+//  - start-up of "runbook list" against "medicalcor --version" (the baseline, same run)
+//  - a dry run and a recorded real run of a 20-step runbook of `true` steps, against spawning the
+//    same 20 programs directly plus CLI start-up (the baselines): what the engine, the lock and the
+//    audit rows (two writes per step) add per step.
+// Needs PostgreSQL at 127.0.0.1:5432 (user postgres, trust) for the real run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(repo, 'bin', 'medicalcor');
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const STEPS = 20;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDICALCOR_'))), NO_COLOR: '1' };
+
+function time(fn) {
+  const samples = [];
+  for (let i = 0; i < RUNS; i++) {
+    const start = performance.now();
+    fn();
+    samples.push(performance.now() - start);
+  }
+  return median(samples);
+}
+
+function cli(args, extraEnv = {}, cwd = repo) {
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`medicalcor ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  return result;
+}
+
+const project = mkdtempSync(join(tmpdir(), 'mc-bench-runbook-'));
+const dbName = `mc_bench_runbook_${process.pid}`;
+const psql = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', sql], { env });
+try {
+  mkdirSync(join(project, 'runbooks'));
+  writeFileSync(join(project, 'medicalcor.config.yaml'), 'runbooksDir: runbooks\n');
+  const steps = Array.from({ length: STEPS }, (_, i) => `  - { id: s${i}, kind: shell, mutates: ${i % 2 === 1}, command: [true] }`).join('\n');
+  writeFileSync(join(project, 'runbooks', 'bench.yaml'), `id: bench\ntitle: Bench\nsteps:\n${steps}\n`);
+
+  psql(`drop database if exists ${dbName}`);
+  psql(`create database ${dbName}`);
+  const url = `postgres://postgres@127.0.0.1:5432/${dbName}?sslmode=disable`;
+  execFileSync(join(repo, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate'), ['--migrations-dir', join(repo, 'src', 'migrations'), '--no-dump-schema', 'migrate'], { env: { ...env, DATABASE_URL: url } });
+  const dbEnv = { MEDICALCOR_DATABASE_URL: url };
+
+  const version = time(() => cli(['--version']));
+  const list = time(() => cli(['runbook', 'list'], {}, project));
+  const direct = time(() => { for (let i = 0; i < STEPS; i++) spawnSync('true'); });
+  const dry = time(() => cli(['runbook', 'run', 'bench'], dbEnv, project));
+  const real = time(() => cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project));
+
+  const ms = (x) => `${x.toFixed(0)} ms`;
+  console.log(`runs per figure (median of): ${RUNS}`);
+  console.log(`medicalcor --version (baseline):            ${ms(version)}`);
+  console.log(`medicalcor runbook list (9 runbooks):       ${ms(list)}  (${(list / version).toFixed(2)}x baseline)`);
+  console.log(`${STEPS} programs spawned directly (baseline):  ${ms(direct)}`);
+  console.log(`runbook run, dry (${STEPS / 2} of ${STEPS} steps run):    ${ms(dry)}`);
+  console.log(`runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lock, audit)`);
+} finally {
+  rmSync(project, { recursive: true, force: true });
+  try { psql(`drop database if exists ${dbName} with (force)`); } catch {}
+}

@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import { CliError, ExitCode, maskPiiText, redactSecrets } from '../output/index.js';
+import { RunbookAudit, type RunStatus } from './audit.js';
+import { parseDuration } from './duration.js';
+import { lockRunbook } from './lock.js';
+import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
+import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
+import type { Runbook, RunbookStep } from './schema.js';
+import { runAction, unmet, type ActionResult, type StepDeps } from './steps/index.js';
+import { referencedNames, STEP_VARIABLE, stringsIn, type Variables } from './template.js';
+
+function referencesDatabase(runbook: Runbook): boolean {
+  return [...stringsIn(runbook.steps)].some(([text]) => referencedNames(text).some((n) => n.startsWith('db.')));
+}
+
+function databaseVariables(url: string): Variables {
+  const parsed = new URL(url);
+  return {
+    'db.host': parsed.hostname,
+    'db.port': parsed.port || '5432',
+    'db.user': decodeURIComponent(parsed.username),
+    'db.name': decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+    'db.password': decodeURIComponent(parsed.password),
+  };
+}
+
+function asText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+export type Mode = 'dry_run' | 'execute';
+
+export type StepOutcome =
+  | 'succeeded' | 'failed' | 'interrupted'
+  /** dry run: a mutating step shown, not run */
+  | 'skipped'
+  /** after a failure, or before the resume point of a resumed run */
+  | 'not_run' | 'done_earlier'
+  | 'rolled_back';
+
+export interface PhaseReport {
+  status: 'succeeded' | 'failed' | 'skipped' | 'interrupted';
+  action?: string;
+  output?: string;
+  error?: string;
+  durationMs?: number;
+}
+
+export interface StepReport {
+  index: number;
+  id: string;
+  title?: string;
+  kind: string;
+  mutates: boolean;
+  status: StepOutcome;
+  /** the fully rendered action (argv, SQL and parameters, HTTP request, Kubernetes patch …) */
+  action: string;
+  output?: string;
+  error?: string;
+  exitCode?: number | null;
+  durationMs?: number;
+  attempts?: number;
+  data?: unknown;
+  verify?: PhaseReport;
+  rollback?: PhaseReport;
+}
+
+export interface RunReport {
+  runId: string | null;
+  runbook: string;
+  title: string;
+  environment: string;
+  mode: Mode;
+  status: RunStatus;
+  actor: string;
+  parameters: ParameterValues;
+  resumedFrom: string | null;
+  startedAt: string;
+  finishedAt: string;
+  /** index of the step that failed or was interrupted */
+  stoppedAt: number | null;
+  error: string | null;
+  steps: StepReport[];
+}
+
+export interface EngineDeps extends StepDeps {
+  signal: AbortSignal;
+  /** secret values to remove from everything shown or stored */
+  secrets: string[];
+  onProgress?(line: string): void;
+}
+
+export interface RunOptions {
+  mode: Mode;
+  parameters: ParameterValues;
+  /** roll back completed mutating steps when a step fails (default true) */
+  rollback: boolean;
+  lockTimeoutMs: number;
+  resume?: ResumePoint;
+}
+
+export interface ResumePoint {
+  runId: string;
+  fromIndex: number;
+  /** mutating steps completed by the earlier run(s), oldest first, to roll back if this run fails */
+  completedMutating: number[];
+}
+
+const DEFAULT_TIMEOUT: Record<RunbookStep['kind'], string> = {
+  shell: '5m', sql: '60s', http: '30s', k8s: '60s', redis: '10s', breaker: '10s', check: '60s', manual: '1h', wait: '5m',
+};
+
+function timeoutOf(step: RunbookStep): number {
+  return parseDuration(step.timeout ?? DEFAULT_TIMEOUT[step.kind]);
+}
+
+interface RenderedStep {
+  step: RunbookStep;
+  action: RenderedAction;
+  verify?: RenderedProbe;
+  rollback?: RenderedAction;
+}
+
+/** Renders every step before anything runs, so a bad value or missing setting stops the run before its first step. */
+function renderSteps(runbook: Runbook, vars: Variables, deps: EngineDeps, firstIndex = 0): RenderedStep[] {
+  const ctx = { config: deps.config, medicalcorArgv: deps.medicalcorArgv };
+  return runbook.steps.map((step, at) => {
+    const i = firstIndex + at;
+    try {
+      return {
+        step,
+        action: renderAction(step, vars, ctx),
+        verify: step.verify ? renderProbe(step.verify, vars, ctx) : undefined,
+        rollback: step.rollback ? renderAction(step.rollback, vars, ctx) : undefined,
+      };
+    } catch (error) {
+      throw new CliError(`Runbook ${runbook.id}, step ${i + 1} "${step.id}": ${(error as Error).message}.`, ExitCode.Usage, 'Nothing was run.');
+    }
+  });
+}
+
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
+
+/**
+ * Runs a runbook. A dry run executes the read-only steps, shows the mutating ones fully
+ * rendered (a mutating SQL statement runs in a transaction that is rolled back) and records
+ * nothing. A real run takes the lock, records every step, stops at the first failure and rolls
+ * back the completed mutating steps in reverse order.
+ */
+export async function runRunbook(runbook: Runbook, options: RunOptions, deps: EngineDeps): Promise<RunReport> {
+  const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
+  const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
+  const execute = options.mode === 'execute';
+  const runId = execute ? randomUUID() : null;
+  const vars: Variables = {
+    ...options.parameters,
+    'env.name': deps.config.envName,
+    'env.namespace': deps.config.kubernetes?.namespace ?? 'default',
+    'env.redisPrefix': deps.config.redisKeyPrefix,
+    'env.apiService': deps.config.kubernetes?.apiService ?? 'medicalcor-api',
+    'run.id': runId ?? 'dry-run',
+    'run.actor': deps.actor,
+  };
+  if (execute || referencesDatabase(runbook)) Object.assign(vars, databaseVariables((await deps.database()).url));
+  for (const step of runbook.steps) {
+    vars[`steps.${step.id}.value`] = `<value of ${step.id}>`;
+    vars[`steps.${step.id}.output`] = `<output of ${step.id}>`;
+  }
+  const rendered = renderSteps(runbook, vars, deps);
+  const usesStepValues = (step: RunbookStep) => [...stringsIn(step)].some(([text]) => referencedNames(text).some((n) => STEP_VARIABLE.test(n)));
+  const startedAt = new Date();
+  const progress = (line: string) => deps.onProgress?.(clean(line)!);
+  const total = runbook.steps.length;
+
+  const reports: StepReport[] = rendered.map(({ step, action }, index) => ({
+    index, id: step.id, title: step.title, kind: step.kind, mutates: step.mutates, status: 'not_run', action: clean(describeAction(action, secrets))!,
+  }));
+
+  let audit: RunbookAudit | undefined;
+  let release: (() => Promise<void>) | undefined;
+  if (execute) {
+    const db = await deps.database();
+    const lock = await lockRunbook(db.pool, runbook.id, deps.config.envName, options.lockTimeoutMs, (holder) => progress(`waiting for the lock of ${runbook.id} on ${deps.config.envName}, held by ${holder}`));
+    release = () => lock.release();
+    audit = new RunbookAudit(db.pool, secrets);
+    try {
+      await audit.closeAbandoned(runbook.id, deps.config.envName);
+      await audit.startRun({ id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor, parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId });
+    } catch (error) {
+      await release();
+      if ((error as { code?: string }).code === '42P01') {
+        throw new CliError('This database has no runbook_runs table, where real runs are recorded.', ExitCode.Operational, 'Apply the MedicalCor migrations first: medicalcor migrate up');
+      }
+      throw error;
+    }
+  }
+
+  const start = options.resume?.fromIndex ?? 0;
+  for (let i = 0; i < start; i++) reports[i]!.status = 'done_earlier';
+  const completed: { index: number; undo?: RenderedAction }[] = (options.resume?.completedMutating ?? []).map((index) => ({ index }));
+  let stoppedAt: number | null = null;
+  let failure: string | null = null;
+  let interrupted = false;
+
+  const attempt = async (r: RenderedStep, action: RenderedAction, mutates: boolean, waitOnce: boolean): Promise<{ result: ActionResult; attempts: number }> => {
+    const timeoutMs = timeoutOf(r.step);
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, rollbackSql: !execute, waitOnce });
+      if (result.ok || result.interrupted || deps.signal.aborted || attempts > r.step.retries) return { result, attempts };
+      progress(`  attempt ${attempts} failed (${result.error}); retrying in ${r.step.retryDelay}`);
+      await sleep(parseDuration(r.step.retryDelay), deps.signal);
+    }
+  };
+
+  try {
+    for (let i = start; i < rendered.length; i++) {
+      const r = rendered[i]!;
+      const report = reports[i]!;
+      if (deps.signal.aborted) {
+        interrupted = true;
+        stoppedAt = i;
+        break;
+      }
+      const label = `[${i + 1}/${total}] ${r.step.id} (${r.step.kind}${r.step.mutates ? ', mutates' : ''})`;
+
+      if (usesStepValues(r.step)) {
+        // Re-rendered with what the earlier steps actually returned.
+        try {
+          Object.assign(r, renderSteps({ ...runbook, steps: [r.step] }, vars, deps, i)[0]!);
+          report.action = clean(describeAction(r.action, secrets))!;
+        } catch (error) {
+          // A value from an earlier step that does not fit (e.g. replicas "abc") fails this step, like any other failure.
+          Object.assign(report, { status: 'failed', error: clean((error as Error).message) });
+          if (!execute) continue;
+          stoppedAt = i;
+          failure = report.error!;
+          break;
+        }
+      }
+      const dependsOnSkipped = [...stringsIn(r.step)].some(([text]) => referencedNames(text).some((n) => {
+        const id = STEP_VARIABLE.exec(n)?.[1];
+        return id !== undefined && reports.find((s) => s.id === id)?.status === 'skipped';
+      }));
+      if (!execute && (r.step.dryRun === 'skip' || dependsOnSkipped || (r.step.mutates && r.step.kind !== 'sql') || r.step.kind === 'manual')) {
+        report.status = 'skipped';
+        progress(`${label}: dry run, not run`);
+        continue;
+      }
+
+      progress(`${label} …`);
+      const began = performance.now();
+      if (audit) await audit.startStep({ runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates, phase: 'execute' });
+      const { result, attempts } = await attempt(r, r.action, r.step.mutates, !execute);
+      const durationMs = Math.round(performance.now() - began);
+      const expected = result.ok && r.step.expect ? unmet(r.step.expect, result) : undefined;
+      if (expected) Object.assign(result, { ok: false, error: `expectation not met: ${expected}` });
+      vars[`steps.${r.step.id}.value`] = asText(result.value);
+      vars[`steps.${r.step.id}.output`] = result.output;
+      Object.assign(report, {
+        status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed',
+        output: clean(result.output),
+        error: clean(result.error),
+        exitCode: result.exitCode,
+        durationMs,
+        attempts,
+        data: result.data,
+      });
+      if (audit) await audit.finishStep(runId!, i, 'execute', { status: report.status as 'succeeded', exitCode: result.exitCode, output: result.output, error: result.error, durationMs });
+      progress(`${label}: ${report.status}${result.ok ? '' : ` — ${report.error}`} (${durationMs}ms)`);
+
+      if (result.interrupted || deps.signal.aborted) {
+        interrupted = true;
+        stoppedAt = i;
+        report.status = 'interrupted';
+        break;
+      }
+      if (!result.ok) {
+        if (!execute) continue; // a dry run shows every step, even after a failed read
+        stoppedAt = i;
+        failure = `step ${i + 1} "${r.step.id}" failed: ${report.error}`;
+        break;
+      }
+      if (!execute) continue;
+      if (r.step.mutates) completed.push({ index: i, undo: result.undo });
+
+      if (r.verify) {
+        const verifyBegan = performance.now();
+        await audit!.startStep({ runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.verify.kind, mutates: false, phase: 'verify' });
+        const { result: probe } = await attempt(r, r.verify, false, false);
+        const why = probe.interrupted ? 'interrupted' : unmet(r.verify.expect, probe);
+        const verifyMs = Math.round(performance.now() - verifyBegan);
+        report.verify = { status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', action: clean(describeAction(r.verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
+        await audit!.finishStep(runId!, i, 'verify', { status: report.verify.status as 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why, durationMs: verifyMs });
+        progress(`  verify: ${report.verify.status}${why ? ` — ${report.verify.error}` : ''}`);
+        if (probe.interrupted || deps.signal.aborted) {
+          interrupted = true;
+          stoppedAt = i;
+          break;
+        }
+        if (why) {
+          report.status = 'failed';
+          report.error = `verify failed: ${clean(why)}`;
+          stoppedAt = i;
+          failure = `step ${i + 1} "${r.step.id}": verify failed: ${why}`;
+          break;
+        }
+      }
+    }
+
+    let status: RunStatus = interrupted ? 'interrupted' : failure ? 'failed' : 'succeeded';
+    if (!execute && !interrupted && reports.some((s) => s.status === 'failed')) {
+      status = 'failed';
+      failure = reports.filter((s) => s.status === 'failed').map((s) => `step ${s.index + 1} "${s.id}" failed: ${s.error}`).join('; ');
+    }
+
+    if (execute && failure && options.rollback && completed.length) {
+      status = await rollBack(completed.reverse(), rendered, reports, audit!, runId!, deps, progress, clean, secrets);
+    }
+    if (audit) await audit.finishRun(runId!, status, interrupted ? 'interrupted by the operator (Ctrl-C)' : failure ?? undefined);
+
+    return {
+      runId,
+      runbook: runbook.id,
+      title: runbook.title,
+      environment: deps.config.envName,
+      mode: options.mode,
+      status,
+      actor: deps.actor,
+      parameters: publicParameters(runbook, options.parameters),
+      resumedFrom: options.resume?.runId ?? null,
+      startedAt: startedAt.toISOString(),
+      finishedAt: new Date().toISOString(),
+      stoppedAt,
+      error: interrupted ? 'interrupted' : clean(failure ?? undefined) ?? null,
+      steps: reports,
+    };
+  } catch (error) {
+    if (audit) await audit.finishRun(runId!, 'failed', (error as Error).message).catch(() => {});
+    throw error;
+  } finally {
+    await release?.().catch(() => {});
+  }
+}
+
+/** Undoes completed mutating steps, newest first; a step without a rollback is reported, not guessed. */
+async function rollBack(
+  completed: { index: number; undo?: RenderedAction }[],
+  rendered: RenderedStep[],
+  reports: StepReport[],
+  audit: RunbookAudit,
+  runId: string,
+  deps: EngineDeps,
+  progress: (line: string) => void,
+  clean: (text: string | undefined) => string | undefined,
+  secrets: string[],
+): Promise<RunStatus> {
+  // Rollback runs to the end even after Ctrl-C: a half-undone change is worse than a slow exit.
+  const signal = new AbortController().signal;
+  let failed = false;
+  let undone = 0;
+  for (const { index, undo } of completed) {
+    const r = rendered[index]!;
+    const report = reports[index]!;
+    const action = r.rollback ?? undo;
+    if (!action) {
+      report.rollback = { status: 'skipped', error: 'no rollback defined: undo by hand if needed' };
+      progress(`rollback [${index + 1}] ${r.step.id}: no rollback defined`);
+      continue;
+    }
+    const began = performance.now();
+    await audit.startStep({ runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' });
+    const result = await runAction(action, true, { ...deps }, { signal, timeoutMs: timeoutOf(r.step), rollbackSql: false });
+    const durationMs = Math.round(performance.now() - began);
+    report.rollback = { status: result.ok ? 'succeeded' : 'failed', action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };
+    await audit.finishStep(runId, index, 'rollback', { status: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: result.output, error: result.error, durationMs });
+    progress(`rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}${result.ok ? '' : ` — ${report.rollback.error}`}`);
+    if (result.ok) {
+      undone += 1;
+      if (report.status === 'succeeded' || report.status === 'failed') report.status = 'rolled_back';
+      await audit.setStepStatus(runId, index, 'execute', 'rolled_back').catch(() => {});
+    } else {
+      failed = true;
+    }
+  }
+  return failed ? 'rollback_failed' : undone ? 'rolled_back' : 'failed';
+}

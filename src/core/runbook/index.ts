@@ -1,0 +1,12 @@
+export * from './schema.js';
+export * from './duration.js';
+export * from './template.js';
+export * from './params.js';
+export * from './load.js';
+export * from './plan.js';
+export * from './audit.js';
+export * from './lock.js';
+export * from './execute.js';
+export * from './resume.js';
+export * from './alerts.js';
+export type { ActionResult, StepDeps, BreakerControl, CheckOutcome } from './steps/index.js';

@@ -1,0 +1,181 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { CliError, ExitCode } from '../output/index.js';
+import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
+import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
+
+// Functions whose effect escapes the transaction: a rolled-back dry run would still do it.
+const NON_TRANSACTIONAL = /\b(pg_cancel_backend|pg_terminate_backend|dblink\w*|pg_notify|nextval|setval|pg_advisory\w*|pg_reload_conf|pg_rotate_logfile|lo_\w+|pg_file_write)\s*\(/i;
+
+export interface RunbookIssue {
+  /** "step 3 "restart-api"" or "parameter "lead_id"" or undefined for the file itself */
+  where?: string;
+  field?: string;
+  message: string;
+}
+
+export interface LoadedRunbook {
+  runbook: Runbook;
+  file: string;
+  /** which directory it came from: "shipped" or the directory path */
+  source: string;
+  /** position of its directory; a later directory (the project's) wins over an earlier one (shipped) */
+  rank?: number;
+}
+
+export class RunbookFileError extends CliError {
+  constructor(readonly file: string, readonly issues: RunbookIssue[]) {
+    super(`${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, ExitCode.Usage, 'Fix the file; "medicalcor runbook validate FILE" checks it.');
+  }
+}
+
+export function formatIssue(issue: RunbookIssue): string {
+  const parts = [issue.where, issue.field ? `field "${issue.field}"` : undefined].filter(Boolean);
+  return `${parts.length ? `${parts.join(', ')}: ` : ''}${issue.message}`;
+}
+
+function describePath(path: readonly PropertyKey[], raw: unknown): Pick<RunbookIssue, 'where' | 'field'> {
+  const data = raw as { steps?: { id?: unknown }[]; parameters?: { name?: unknown }[] };
+  const [head, index, ...rest] = path;
+  const field = (parts: readonly PropertyKey[]) => parts.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || undefined;
+  if (head === 'steps' && typeof index === 'number') {
+    const id = data?.steps?.[index]?.id;
+    return { where: `step ${index + 1}${typeof id === 'string' ? ` "${id}"` : ''}`, field: field(rest) };
+  }
+  if (head === 'parameters' && typeof index === 'number') {
+    const name = data?.parameters?.[index]?.name;
+    return { where: `parameter ${index + 1}${typeof name === 'string' ? ` "${name}"` : ''}`, field: field(rest) };
+  }
+  return { field: field(path) };
+}
+
+/** Rules zod cannot express on one field: references between fields and steps. */
+function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
+  const issues: RunbookIssue[] = [];
+  const at = (path: (string | number)[], message: string) => issues.push({ ...describePath(path, raw), message });
+  const variables = new Set<string>([...runbook.parameters.map((p) => p.name), ...BUILTIN_VARIABLES]);
+
+  const names = new Set<string>();
+  runbook.parameters.forEach((p, i) => {
+    if (names.has(p.name)) at(['parameters', i, 'name'], `"${p.name}" is defined twice`);
+    names.add(p.name);
+  });
+
+  const ids = new Set<string>();
+  runbook.steps.forEach((step, i) => {
+    if (ids.has(step.id)) at(['steps', i, 'id'], `"${step.id}" is used by an earlier step`);
+    ids.add(step.id);
+    for (const [text, path] of stringsIn(step)) {
+      for (const name of referencedNames(text)) {
+        const stepRef = STEP_VARIABLE.exec(name);
+        if (stepRef) {
+          if (!runbook.steps.slice(0, i).some((s) => s.id === stepRef[1])) at(['steps', i, ...path], `{{${name}}} names no earlier step`);
+        } else if (name === 'db.password' && !(path[0] === 'env' || (path[0] === 'rollback' && path[1] === 'env'))) {
+          at(['steps', i, ...path], '{{db.password}} may only be used in a shell step\'s env (e.g. PGPASSWORD), never in argv, SQL or URLs');
+        } else if (!variables.has(name)) {
+          at(['steps', i, ...path], `{{${name}}} is not a parameter of this runbook (parameters: ${runbook.parameters.map((p) => p.name).join(', ') || 'none'})`);
+        }
+      }
+    }
+    if (step.kind === 'sql' && step.mutates && !step.dryRun && NON_TRANSACTIONAL.test(step.sql)) {
+      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), whose effect a rolled-back dry run cannot undo; set dryRun: skip`);
+    }
+    if (step.kind === 'sql' && !step.mutates && NON_TRANSACTIONAL.test(step.sql)) {
+      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), which changes things: set mutates: true and dryRun: skip`);
+    }
+    const actions: [RunbookStep | NonNullable<RunbookStep['rollback']> | NonNullable<RunbookStep['verify']>, (string | number)[]][] = [[step, ['steps', i]]];
+    if (step.rollback) actions.push([step.rollback, ['steps', i, 'rollback']]);
+    if (step.verify) actions.push([step.verify, ['steps', i, 'verify']]);
+    if (step.kind === 'wait') actions.push([step.until, ['steps', i, 'until']]);
+    for (const [action, path] of actions) {
+      if (action.kind === 'k8s') {
+        if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment) at([...path, 'deployment'], `is required for ${action.action}`);
+        if (action.action === 'scale' && action.replicas === undefined) at([...path, 'replicas'], 'is required for scale');
+        if (action.action === 'service-pods' && !action.service) at([...path, 'service'], 'is required for service-pods');
+      }
+      if (action.kind === 'breaker' && action.action !== 'list' && !action.name) at([...path, 'name'], `is required for breaker ${action.action}`);
+      if (action.kind === 'http' && !action.base && !/^https?:\/\//.test(action.url)) at([...path, 'url'], 'must be an absolute http(s) URL, or set base: api | prometheus | trigger');
+    }
+    if (step.kind === 'wait' && step.mutates) at(['steps', i, 'mutates'], 'a wait step only reads; set mutates: false');
+    if (step.kind === 'manual' && step.mutates) at(['steps', i, 'mutates'], 'a manual step is the operator\'s; set mutates: false and describe the action in its instruction');
+    if (step.rollback && !step.mutates) at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
+    if (step.verify && !step.mutates) at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
+  });
+  return issues;
+}
+
+/** Parses and validates one runbook's text; throws RunbookFileError naming the file, step and field. */
+export function parseRunbook(text: string, file: string): Runbook {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new RunbookFileError(file, [{ message: `not valid YAML: ${(error as Error).message.split('\n')[0]}` }]);
+  }
+  const parsed = runbookSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new RunbookFileError(file, parsed.error.issues.map((issue) => ({ ...describePath(issue.path, raw), message: issue.message })));
+  }
+  const runbook = parsed.data as unknown as Runbook;
+  const issues = semanticIssues(runbook, raw);
+  const stem = basename(file, extname(file));
+  if (/\.ya?ml$/.test(file) && stem !== runbook.id) issues.unshift({ field: 'id', message: `"${runbook.id}" must match the file name (${stem}.yaml), so "runbook run ${runbook.id}" finds it` });
+  if (issues.length) throw new RunbookFileError(file, issues);
+  return runbook;
+}
+
+export function loadRunbookFile(file: string): Runbook {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliError(`Cannot read runbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, ExitCode.Usage);
+  }
+  return parseRunbook(text, file);
+}
+
+export interface RunbookDir {
+  path: string;
+  /** label shown in listings */
+  source: string;
+}
+
+function yamlFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+}
+
+/**
+ * Every runbook in the directories, later directories overriding earlier ones by id (a
+ * project's own runbook replaces the shipped one of the same id). Invalid files are returned
+ * apart so one broken file does not hide the others.
+ */
+export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRunbook[]; errors: RunbookFileError[] } {
+  const byId = new Map<string, LoadedRunbook>();
+  const errors: RunbookFileError[] = [];
+  for (const [rank, dir] of dirs.entries()) {
+    for (const file of yamlFiles(dir.path)) {
+      try {
+        const runbook = loadRunbookFile(file);
+        byId.set(runbook.id, { runbook, file, source: dir.source, rank });
+      } catch (error) {
+        if (error instanceof RunbookFileError) errors.push(error);
+        else throw error;
+      }
+    }
+  }
+  return { runbooks: [...byId.values()].sort((a, b) => a.runbook.id.localeCompare(b.runbook.id)), errors };
+}
+
+/** One runbook by id: reads only <dir>/<id>.yaml, so an unrelated broken file cannot block an incident. */
+export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunbook {
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) throw new CliError(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+  for (const dir of [...dirs].reverse()) {
+    for (const ext of ['yaml', 'yml']) {
+      const file = join(dir.path, `${id}.${ext}`);
+      if (existsSync(file)) return { runbook: loadRunbookFile(file), file, source: dir.source };
+    }
+  }
+  throw new CliError(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+}
