@@ -1,0 +1,43 @@
+import { packageDir } from '../core/config/index.js';
+import { createPrometheusClient } from '../core/prometheus/index.js';
+import { evaluateSlas, formatValue, loadCatalogue, shippedCatalogueFile } from '../core/sla/index.js';
+import { fail, pass, skip, warn, type Check, type CheckContext, type CheckOutcome } from './types.js';
+
+export const slaCheck: Check = {
+  id: 'sla',
+  title: 'SLAs not breached',
+  required: false,
+  timeoutMs: 30_000,
+  async run(ctx) {
+    const url = ctx.config.prometheusUrl;
+    if (!url) return recordedBreaches(ctx);
+    const catalogue = loadCatalogue(ctx.config.slaCatalog ?? shippedCatalogueFile(packageDir()));
+    const report = await evaluateSlas(catalogue.slas, ctx.now, { prometheus: createPrometheusClient(url, { timeoutMs: 10_000 }), signal: ctx.signal });
+    const breached = report.slas.filter((s) => s.status === 'breached');
+    const warning = report.slas.filter((s) => s.status === 'warning');
+    const firing = report.slas.filter((s) => s.burnRates.some((b) => b.firing && b.severity === 'page'));
+    const list = (xs: typeof report.slas) => xs.map((s) => `${s.id} ${formatValue(s.value, s.unit)}`).join(', ');
+    if (breached.length) return fail(`breached: ${list(breached)}${firing.length ? `; fast burn: ${firing.map((s) => s.id).join(', ')}` : ''}`, 'See "medicalcor sla status" for budgets and burn rates, and "medicalcor runbook for-alert" for the matching runbook.');
+    if (report.partial) return warn(`not all SLAs could be evaluated: ${report.errors[0]}`, 'Check Prometheus and the catalogue\'s queries ("medicalcor sla status").');
+    if (firing.length) return warn(`burning fast (page): ${firing.map((s) => s.id).join(', ')}`, 'See "medicalcor sla status": the budget will be gone soon at this rate.');
+    if (warning.length) return warn(`near the objective: ${list(warning)}`, 'See "medicalcor sla status" for the error budget left.');
+    return pass(`${report.slas.length} SLAs met`);
+  },
+};
+
+/** Without Prometheus, the breaches the platform (or `sla report --record`) left open in sla_breaches. */
+async function recordedBreaches(ctx: CheckContext): Promise<CheckOutcome> {
+  const noPrometheus = 'no Prometheus configured';
+  const remedy = 'Set MEDICALCOR_PROMETHEUS_URL or prometheusUrl to evaluate the SLA catalogue.';
+  let rows: { sla_id: string; started_at: Date }[];
+  try {
+    const db = await ctx.database();
+    rows = (await db.pool.query<{ sla_id: string; started_at: Date }>(`select sla_id, min(started_at) as started_at from sla_breaches where ended_at is null and severity = 'breach' group by sla_id order by sla_id`)).rows;
+  } catch {
+    return skip(noPrometheus, remedy);
+  }
+  if (rows.length) {
+    return fail(`${noPrometheus}; open breaches recorded in sla_breaches: ${rows.map((r) => `${r.sla_id} since ${r.started_at.toISOString()}`).join(', ')}`, 'Evaluate them with "medicalcor sla status --prometheus-url URL"; the platform closes a breach row when the SLA recovers.');
+  }
+  return skip(`${noPrometheus}, and no open breach in sla_breaches`, remedy);
+}

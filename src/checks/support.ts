@@ -1,0 +1,17 @@
+import { relative } from 'node:path';
+import type { ResolvedConfig } from '../core/config/index.js';
+
+
+export function describeEmbedded(config: ResolvedConfig): string {
+  return `embedded database (${relative(config.projectDir, config.embeddedDataDir) || config.embeddedDataDir}), PostgreSQL`;
+}
+
+/** "3 rows" / "1 row" */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+export function ago(seconds: number): string {
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5_400) return `${Math.round(seconds / 60)} min`;
+  if (seconds < 172_800) return `${Math.round(seconds / 3_600)} h`;
+  return `${Math.round(seconds / 86_400)} days`;
+}

@@ -1,0 +1,63 @@
+import type { Pool } from '../db/index.js';
+import type { SlaPeriodReport } from './report.js';
+
+export interface RecordResult {
+  inserted: number;
+  updated: number;
+}
+
+interface Row {
+  id: string;
+  started_at: Date;
+  ended_at: Date | null;
+  worst_value: number;
+}
+
+/**
+ * Writes the report's breach periods into sla_breaches, so the platform keeps a history that
+ * outlives Prometheus' retention. Re-running over an overlapping period merges into the rows
+ * already there instead of adding duplicates. A period that reaches the end of a report ending
+ * "now" is still going on: it is stored with no end, and closed by a later run.
+ */
+export async function recordBreaches(pool: Pool, report: SlaPeriodReport, options: { endsNow: boolean }): Promise<RecordResult> {
+  const result: RecordResult = { inserted: 0, updated: 0 };
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    for (const sla of report.slas) {
+      const worse = (a: number, b: number) => (sla.direction === 'higher' ? Math.min(a, b) : Math.max(a, b));
+      for (const period of sla.breaches) {
+        const ongoing = options.endsNow && period.to.getTime() >= report.to.getTime() - report.stepSeconds * 1000;
+        const endedAt = ongoing ? null : period.to;
+        const { rows } = await client.query<Row>(
+          `select id::text, started_at, ended_at, worst_value from sla_breaches
+            where sla_id = $1 and severity = 'breach' and started_at <= $3 and (ended_at is null or ended_at >= $2)
+            order by started_at limit 1 for update`,
+          [sla.id, period.from, period.to],
+        );
+        const details = { step_seconds: report.stepSeconds, query: sla.queries.periods, thresholds: sla.thresholds, unit: sla.unit };
+        const existing = rows[0];
+        if (!existing) {
+          await client.query(
+            `insert into sla_breaches (sla_id, started_at, ended_at, worst_value, objective, severity, details) values ($1, $2, $3, $4, $5, 'breach', $6)`,
+            [sla.id, period.from, endedAt, period.worstValue, sla.objective, JSON.stringify(details)],
+          );
+          result.inserted++;
+          continue;
+        }
+        const startedAt = existing.started_at < period.from ? existing.started_at : period.from;
+        // an open row stays open only while the breach is still going on
+        const end = endedAt === null ? null : existing.ended_at && existing.ended_at > endedAt ? existing.ended_at : endedAt;
+        await client.query(`update sla_breaches set started_at = $2, ended_at = $3, worst_value = $4 where id = $1`, [existing.id, startedAt, end, worse(existing.worst_value, period.worstValue)]);
+        result.updated++;
+      }
+    }
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+  return result;
+}

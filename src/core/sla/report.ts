@@ -1,0 +1,121 @@
+import { maskUrl } from '../output/index.js';
+import { PrometheusQueryError, PrometheusUnavailableError } from '../prometheus/index.js';
+import type { SlaDefinition } from './catalogue.js';
+import { burnRate } from './burn-rate.js';
+import { statusOf, withWindow, type EvaluateDeps, type SlaStatus } from './evaluate.js';
+import { mapLimited } from './map-limited.js';
+
+export interface BreachPeriod {
+  /** the start of the first evaluation step found breached */
+  from: Date;
+  /** the end of the last evaluation step found breached */
+  to: Date;
+  seconds: number;
+  /** the worst value of the SLI (over one step) inside the period */
+  worstValue: number;
+}
+
+export interface SlaPeriodResult {
+  id: string;
+  name: string;
+  unit: SlaDefinition['unit'];
+  direction: SlaDefinition['direction'];
+  objective: number;
+  thresholds: SlaDefinition['thresholds'];
+  /** the SLI over the whole period */
+  value: number | null;
+  status: SlaStatus;
+  compliant: boolean | null;
+  /** share of the period's error budget spent */
+  budgetConsumed: number | null;
+  breaches: BreachPeriod[];
+  /** seconds of the period inside a breach period */
+  breachedSeconds: number;
+  queries: { value: string; errorRatio: string; periods: string };
+  error?: string;
+}
+
+export interface SlaPeriodReport {
+  from: Date;
+  to: Date;
+  /** the step of the breach-period search: the SLI is evaluated over each step */
+  stepSeconds: number;
+  prometheus: string;
+  generatedAt: Date;
+  slas: SlaPeriodResult[];
+  partial: boolean;
+  errors: string[];
+}
+
+/** A step that gives at most ~720 points over the period (Prometheus caps a range query at 11,000), never under 1 minute. */
+export function defaultStepSeconds(periodSeconds: number): number {
+  const raw = Math.max(60, Math.ceil(periodSeconds / 720));
+  return Math.ceil(raw / 60) * 60;
+}
+
+/** Consecutive breached points, merged: a point at t covers the step that ends at t. */
+export function breachPeriods(sla: Pick<SlaDefinition, 'direction' | 'thresholds'>, points: readonly { time: number; value: number }[], stepSeconds: number): BreachPeriod[] {
+  const periods: BreachPeriod[] = [];
+  let open: BreachPeriod | undefined;
+  let lastTime = -Infinity;
+  for (const p of points) {
+    const breached = statusOf(sla, p.value) === 'breached';
+    const contiguous = p.time - lastTime <= stepSeconds * 1.001;
+    if (breached && open && contiguous) {
+      open.to = new Date(p.time * 1000);
+      open.seconds += stepSeconds;
+      const worse = sla.direction === 'higher' ? p.value < open.worstValue : p.value > open.worstValue;
+      if (worse) open.worstValue = p.value;
+    } else if (breached) {
+      open = { from: new Date((p.time - stepSeconds) * 1000), to: new Date(p.time * 1000), seconds: stepSeconds, worstValue: p.value };
+      periods.push(open);
+    } else {
+      open = undefined;
+    }
+    lastTime = p.time;
+  }
+  return periods;
+}
+
+/** The period's compliance per SLA (the SLI over the whole period) and the stretches in breach. */
+export async function buildSlaReport(slas: readonly SlaDefinition[], period: { from: Date; to: Date; stepSeconds?: number }, deps: EvaluateDeps): Promise<SlaPeriodReport> {
+  const periodSeconds = Math.floor((period.to.getTime() - period.from.getTime()) / 1000);
+  const step = period.stepSeconds ?? defaultStepSeconds(periodSeconds);
+  const errors = new Set<string>();
+  const noteError = (sla: SlaDefinition, error: unknown) => {
+    if (error instanceof PrometheusUnavailableError) errors.add(error.message);
+    else if (error instanceof PrometheusQueryError) errors.add(`${sla.id}: ${error.message}`);
+    else throw error;
+    return (error as Error).message;
+  };
+
+  const results = await mapLimited(slas, deps.concurrency ?? 4, async (sla): Promise<SlaPeriodResult> => {
+    const queries = { value: withWindow(sla.sli.value, periodSeconds), errorRatio: withWindow(sla.sli.errorRatio, periodSeconds), periods: withWindow(sla.sli.value, step) };
+    const base = { id: sla.id, name: sla.name, unit: sla.unit, direction: sla.direction, objective: sla.objective, thresholds: sla.thresholds, queries };
+    try {
+      const [value, errorRatio, series] = await Promise.all([
+        deps.prometheus.query(queries.value, period.to, deps.signal),
+        deps.prometheus.query(queries.errorRatio, period.to, deps.signal),
+        deps.prometheus.queryRange(queries.periods, { start: new Date(period.from.getTime() + step * 1000), end: period.to, stepSeconds: step }, deps.signal),
+      ]);
+      const v = value[0]?.value;
+      const ratio = errorRatio[0]?.value;
+      const shown = v === undefined || Number.isNaN(v) ? null : v;
+      const status = statusOf(sla, shown);
+      const breaches = breachPeriods(sla, series[0]?.points ?? [], step);
+      return {
+        ...base,
+        value: shown,
+        status,
+        compliant: status === 'no_data' ? null : status !== 'breached',
+        budgetConsumed: ratio === undefined || Number.isNaN(ratio) ? null : burnRate(ratio, sla.errorBudget),
+        breaches,
+        breachedSeconds: breaches.reduce((sum, b) => sum + b.seconds, 0),
+      };
+    } catch (error) {
+      const message = noteError(sla, error);
+      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, error: message };
+    }
+  });
+  return { from: period.from, to: period.to, stepSeconds: step, prometheus: maskUrl(deps.prometheus.url), generatedAt: new Date(), slas: results, partial: errors.size > 0, errors: [...errors] };
+}

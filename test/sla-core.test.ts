@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import { breachPeriods, burnFactor, BURN_WINDOW_PAIRS, defaultStepSeconds, parseCatalogue, parseDuration, parseTimePoint, promqlDuration, secondsToExhaustion, statusOf, windowAt } from '../src/core/sla/index.js';
+
+describe('SLA arithmetic', () => {
+  it('derives the workbook factors from the window', () => {
+    expect(BURN_WINDOW_PAIRS.map((p) => burnFactor(p, 30 * 86_400))).toEqual([14.4, 6, 3, 1]);
+    // a 7-day window spends budget 30/7 times faster per hour of burn
+    expect(BURN_WINDOW_PAIRS.map((p) => +burnFactor(p, 7 * 86_400).toFixed(4))).toEqual([3.36, 1.4, 0.7, 0.2333]);
+  });
+
+  it('compares with the thresholds in the stated direction; on the threshold is not past it', () => {
+    const lower = { direction: 'lower' as const, thresholds: { warning: 0.4, breach: 0.5 } };
+    expect([0.3, 0.4, 0.45, 0.5, 0.51].map((v) => statusOf(lower, v))).toEqual(['met', 'met', 'warning', 'warning', 'breached']);
+    const higher = { direction: 'higher' as const, thresholds: { warning: 99.97, breach: 99.95 } };
+    expect([99.99, 99.97, 99.96, 99.95, 99.9].map((v) => statusOf(higher, v))).toEqual(['met', 'met', 'warning', 'warning', 'breached']);
+    expect(statusOf(higher, null)).toBe('no_data');
+    expect(statusOf(higher, NaN)).toBe('no_data');
+  });
+
+  it('gives the time to exhaustion from the budget left and the burn rate', () => {
+    expect(secondsToExhaustion(0.5, 2, 30 * 86_400)).toBe(7.5 * 86_400);
+    expect(secondsToExhaustion(-0.1, 2, 30 * 86_400)).toBe(0);
+    expect(secondsToExhaustion(0.5, 0, 30 * 86_400)).toBeUndefined();
+  });
+
+  it('measures a calendar month in UTC, elapsed and whole', () => {
+    const w = windowAt({ window: 'calendar-month' }, new Date('2024-02-10T12:00:00Z'));
+    expect(w.from.toISOString()).toBe('2024-02-01T00:00:00.000Z');
+    expect(w.elapsedSeconds).toBe(9.5 * 86_400);
+    expect(w.totalSeconds).toBe(29 * 86_400);
+  });
+
+  it('writes and reads durations', () => {
+    expect(parseDuration('1h30m')).toBe(5_400);
+    expect(parseDuration('30x')).toBeUndefined();
+    expect([2_592_000, 3_600, 5_400, 61].map(promqlDuration)).toEqual(['30d', '1h', '90m', '61s']);
+    const now = new Date('2025-03-01T12:00:00Z');
+    expect(parseTimePoint('now-7d', now)?.toISOString()).toBe('2025-02-22T12:00:00.000Z');
+    expect(parseTimePoint('2025-02-01', now)?.toISOString()).toBe('2025-02-01T00:00:00.000Z');
+    expect(parseTimePoint('yesterday', now)).toBeUndefined();
+  });
+});
+
+describe('breach periods', () => {
+  const sla = { direction: 'lower' as const, thresholds: { warning: 0.5, breach: 1 } };
+  it('merges consecutive breached steps, splits at a good step or a gap without data, keeps the worst value', () => {
+    const points = [
+      { time: 600, value: 0.2 }, { time: 900, value: 3 }, { time: 1200, value: 5 }, { time: 1500, value: 0.1 },
+      { time: 1800, value: 2 }, /* no data at 2100 */ { time: 2400, value: 4 },
+    ];
+    expect(breachPeriods(sla, points, 300).map((p) => [p.from.getTime() / 1000, p.to.getTime() / 1000, p.seconds, p.worstValue])).toEqual([
+      [600, 1200, 600, 5],
+      [1500, 1800, 300, 2],
+      [2100, 2400, 300, 4],
+    ]);
+  });
+
+  it('picks a step that keeps a range query small', () => {
+    expect(defaultStepSeconds(3_600)).toBe(60);
+    expect(defaultStepSeconds(30 * 86_400)).toBe(3_600);
+  });
+});
+
+describe('catalogue validation', () => {
+  const sla = (extra: string) => `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n${extra}`;
+  it('requires the direction to be stated', () => {
+    expect(() => parseCatalogue(sla(''), 'c.yaml')).toThrow(/^c\.yaml: SLA x: direction: /);
+    expect(parseCatalogue(sla('    direction: higher\n'), 'c.yaml').slas[0]!.direction).toBe('higher');
+  });
+  it('rejects duplicate ids and unknown fields', () => {
+    const twice = `${sla('    direction: higher\n')}${sla('    direction: higher\n').replace('slas:\n', '')}`;
+    expect(() => parseCatalogue(twice, 'c.yaml')).toThrow(/SLA x: id: "x" is defined twice/);
+    expect(() => parseCatalogue(sla('    direction: higher\n    target: 3\n'), 'c.yaml')).toThrow(/SLA x: .*target/);
+  });
+});
