@@ -107,6 +107,11 @@ function reportError(error: unknown, streams: Streams, context: CommandContext |
 
 /** Entry point of bin/medicalcor. */
 export async function main(argv: readonly string[]): Promise<void> {
+  // `medicalcor … | head` closes the pipe early: that is the reader's choice, not a crash
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
+    throw error;
+  });
   const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
   process.exitCode = code;
 }
