@@ -148,13 +148,24 @@ export function register(program: Command, context: () => CommandContext): void 
   migrate
     .command('verify')
     .description('check applied files against their recorded checksums, and every file for dbmate pitfalls (exit 3 on a problem)')
-    .action(async () => {
+    .option('--roundtrip', 'also apply each migration up, down and up again on a shadow database, and report any down that does not undo its up')
+    .action(async (options: { roundtrip?: boolean }) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'github']);
       await withDatabase(ctx, 'migrate verify', async (db) => {
         const status = await migrationStatus(depsFor(ctx, db));
-        renderFindings(ctx.io, format, status.findings, { environment: ctx.config().envName, currentVersion: status.currentVersion ?? null });
-        ctx.exitCode = hasErrors(status.findings) ? ExitCode.Problem : ExitCode.Ok;
+        const findings = [...status.findings];
+        if (options.roundtrip) {
+          const { verifyRoundtrip, roundtripFindings, defaultCacheDir } = await import('../core/schema/index.js');
+          const result = await verifyRoundtrip({
+            migrationsDir: ctx.config().migrationsDir, cwd: ctx.streams.cwd, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, secrets: ctx.io.secrets,
+            shadowServerUrl: db.embedded ? undefined : ctx.config().databaseUrl, onNote: (line) => note(ctx.io, line),
+          });
+          note(ctx.io, `roundtrip: ${result.checked} migration(s) applied up, down and up again on ${result.shadow}`);
+          findings.push(...roundtripFindings(result));
+        }
+        renderFindings(ctx.io, format, findings, { environment: ctx.config().envName, currentVersion: status.currentVersion ?? null });
+        ctx.exitCode = hasErrors(findings) ? ExitCode.Problem : ExitCode.Ok;
       });
     });
 

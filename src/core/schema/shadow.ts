@@ -1,0 +1,141 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { connectionError, startScratchEmbedded, withLoopbackSslDisabled } from '../db/index.js';
+import { acquireFileLock } from '../db/file-lock.js';
+import { runDbmate } from '../migrations/index.js';
+import { CliError, ExitCode, maskUrl } from '../output/index.js';
+
+export type ShadowMode = 'auto' | 'server' | 'embedded';
+
+export interface ShadowOptions {
+  /** a server on which a temporary database may be created; none: the embedded PGlite */
+  serverUrl?: string;
+  /** where the prepared PGlite data directory is kept, so a shadow does not run initdb every time */
+  cacheDir: string;
+  mode?: ShadowMode;
+  onNote?: (line: string) => void;
+}
+
+export interface ShadowDatabase {
+  url: string;
+  kind: 'server' | 'embedded';
+  /** shown to the operator: the temporary database's name on the server, or "embedded" */
+  description: string;
+  /** drops the temporary database (or stops and deletes the embedded one); safe to call twice */
+  close(): Promise<void>;
+}
+
+/** Prefix of every shadow database's name, so a DBA can recognise one left by a killed process. */
+export const SHADOW_PREFIX = 'medicalcor_shadow_';
+
+const PERMISSION_CODES = new Set(['42501']);
+
+/**
+ * A throw-away database: a temporary database on the configured server when the role may create
+ * one (same major version as the target), otherwise the embedded PGlite started from a prepared
+ * data directory.
+ */
+export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase> {
+  const mode = options.mode ?? 'auto';
+  if (mode !== 'embedded' && options.serverUrl) {
+    const shadow = await createServerShadow(options.serverUrl, mode === 'server');
+    if (shadow) {
+      options.onNote?.(`note: applying the migrations to a temporary database, ${shadow.description} (dropped afterwards)`);
+      return shadow;
+    }
+    options.onNote?.('note: no temporary database can be created on the configured server; using an embedded shadow database instead');
+  } else if (mode === 'server') {
+    throw new CliError('--shadow server needs a database server, and none is configured.', ExitCode.Usage, 'Pass --database-url or --env, or use --shadow embedded.');
+  }
+  const scratch = join(options.cacheDir, `shadow-${process.pid}-${randomBytes(3).toString('hex')}`);
+  const server = await withTemplateLock(options.cacheDir, () => startScratchEmbedded(options.cacheDir, scratch));
+  return { url: server.url, kind: 'embedded', description: 'embedded PGlite', close: () => server.stop() };
+}
+
+/**
+ * Two processes starting on a cold cache (parallel CI jobs) would both prepare the template, one
+ * copying while the other writes it: the first to come prepares it under a lock, the others wait.
+ */
+async function withTemplateLock<T>(cacheDir: string, start: () => Promise<T>): Promise<T> {
+  const lockPath = join(cacheDir, 'pglite-template.prepare.lock');
+  if (existsSync(join(cacheDir, 'pglite-template', 'PG_VERSION')) && !existsSync(lockPath)) return start();
+  mkdirSync(cacheDir, { recursive: true });
+  const release = await acquireFileLock(lockPath, 'prepare the embedded shadow template', 120_000);
+  try {
+    return await start();
+  } finally {
+    release();
+  }
+}
+
+async function createServerShadow(serverUrl: string, required: boolean): Promise<ShadowDatabase | undefined> {
+  const name = `${SHADOW_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl, application_name: 'medicalcor schema (shadow)', connectionTimeoutMillis: 10_000 });
+  // an idle connection cut by the server must not crash the process; close() reports it
+  admin.on('error', () => {});
+  try {
+    await admin.connect();
+  } catch (error) {
+    throw connectionError(error, serverUrl);
+  }
+  try {
+    // template0: nothing installed into template1 on that server may leak into the shadow
+    await admin.query(`create database ${name} template template0`);
+  } catch (error) {
+    await admin.end().catch(() => {});
+    if (!required && PERMISSION_CODES.has((error as { code?: string }).code ?? '')) return undefined;
+    throw connectionError(error, serverUrl);
+  }
+  const url = new URL(withLoopbackSslDisabled(serverUrl));
+  url.pathname = `/${name}`;
+  const drop = () => admin.query(`drop database if exists ${name} with (force)`);
+  // A server that accepts CREATE DATABASE but serves one database whatever the URL says (the
+  // embedded PGlite does) would make the "shadow" the live database: make sure it is not.
+  if (!(await servesDatabase(url.toString(), name))) {
+    await drop().catch(() => {});
+    await admin.end().catch(() => {});
+    if (required) throw new CliError(`The server at ${maskUrl(serverUrl)} cannot host a separate shadow database.`, ExitCode.Usage, 'Use --shadow embedded.');
+    return undefined;
+  }
+  let closed = false;
+  return {
+    url: url.toString(),
+    kind: 'server',
+    description: `${name} on ${url.hostname}:${url.port || 5432}`,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await drop();
+      } finally {
+        await admin.end().catch(() => {});
+      }
+    },
+  };
+}
+
+async function servesDatabase(url: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('select current_database() as name');
+    return rows[0]?.name === name;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/** Applies the migrations in `migrationsDir` to the shadow with dbmate, as a release would. */
+export async function applyMigrations(shadow: ShadowDatabase, migrationsDir: string, options: { signal?: AbortSignal; secrets?: readonly string[] } = {}): Promise<void> {
+  const result = await runDbmate('migrate', { url: shadow.url, migrationsDir, signal: options.signal, secrets: options.secrets });
+  if (result.interrupted || options.signal?.aborted) throw new CliError('Interrupted; the shadow database was removed.', ExitCode.Interrupted);
+  if (!result.ok) {
+    const detail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-2).join(' ');
+    throw new CliError(`The migrations in ${migrationsDir} do not apply to a fresh database: ${detail}`, ExitCode.Problem,
+      'Fix the failing migration; "medicalcor migrate lint" may point at it.');
+  }
+}

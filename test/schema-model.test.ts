@@ -1,0 +1,71 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffModels, introspectUrl, modelFromMigrations, parseSnapshot, serializeSnapshot, SHADOW_PREFIX, type SchemaModel } from '../src/core/schema/index.js';
+import { repoRoot } from './helpers/cli.js';
+import { applySchema, createTestDatabase, SERVER_URL, type TestDatabase } from './helpers/postgres.js';
+
+export const schemaCacheDir = join(tmpdir(), 'medicalcor-test-cache');
+
+describe('schema model: PostgreSQL 15 and the embedded PostgreSQL 18 agree', () => {
+  let db: TestDatabase;
+  let pg15: SchemaModel;
+  let embedded: SchemaModel;
+  let work: string;
+  let migrationsDir: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'mc-schema-model-'));
+    // a copy: other work may add migrations to src/migrations while this file runs
+    migrationsDir = join(work, 'migrations');
+    cpSync(`${repoRoot}src/migrations`, migrationsDir, { recursive: true });
+    db = await createTestDatabase('mc_schema_model');
+    await applySchema(db.url, migrationsDir);
+    [pg15, embedded] = await Promise.all([introspectUrl(db.url), modelFromMigrations(migrationsDir, { cacheDir: schemaCacheDir, shadowMode: 'embedded' })]);
+  }, 90_000);
+
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('reads every object kind of the MedicalCor schema', () => {
+    const kinds = new Set([...pg15.objects.values()].map((o) => o.kind));
+    for (const kind of ['extension', 'schema', 'table', 'column', 'constraint', 'index', 'view', 'function', 'trigger', 'enum', 'sequence', 'policy']) {
+      expect(kinds, kind).toContain(kind);
+    }
+    expect(pg15.objects.get('column public.leads.ai_score')?.attrs.type).toBe('smallint');
+    expect(pg15.objects.get('table public.consent_records')?.attrs).toMatchObject({ rls_enabled: true, rls_forced: true });
+    expect(pg15.objects.get('enum public.lead_status')?.attrs.values).toEqual(['new', 'contacted', 'qualified', 'scheduled', 'converted', 'lost', 'archived']);
+    expect(pg15.objects.get('constraint public.leads.leads_practitioner_id_fkey')?.attrs).toMatchObject({ on_delete: 'set null', references: 'public.practitioners(id)' });
+    expect(pg15.objects.get('index public.knowledge_base_embedding_hnsw_idx')?.attrs).toMatchObject({ method: 'hnsw', keys: ['embedding vector_cosine_ops'] });
+  });
+
+  it('leaves out the migration tooling tables and extension members', () => {
+    const names = [...pg15.objects.keys()];
+    expect(names.filter((n) => /schema_migrations|medicalcor_migration/.test(n))).toEqual([]);
+    expect([...embedded.objects.keys()].filter((n) => /fips_mode|vector_in|uuid_generate/.test(n))).toEqual([]);
+  });
+
+  it('finds no difference between the migrations on PostgreSQL 15 and on PGlite (PostgreSQL 18)', () => {
+    expect(diffModels(pg15, embedded).map((d) => d.summary)).toEqual([]);
+  });
+
+  it('a server shadow gives the same model and is dropped afterwards', async () => {
+    const server = await modelFromMigrations(migrationsDir, { cacheDir: schemaCacheDir, shadowServerUrl: db.url, shadowMode: 'server' });
+    expect(diffModels(pg15, server).map((d) => d.summary)).toEqual([]);
+    const admin = new pg.Client({ connectionString: SERVER_URL });
+    await admin.connect();
+    const left = await admin.query(`select datname from pg_database where datname like $1 || '%' and datname like $2`, [SHADOW_PREFIX, `%\\_${process.pid}\\_%`]);
+    await admin.end();
+    expect(left.rows).toEqual([]);
+  });
+
+  it('a snapshot is deterministic and reads back to the same model', async () => {
+    const text = serializeSnapshot(pg15);
+    expect(serializeSnapshot(embedded)).toBe(text);
+    expect(diffModels(pg15, await parseSnapshot(text, 'x.json'))).toEqual([]);
+  });
+});
