@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breachPeriods, burnFactor, BURN_WINDOW_PAIRS, defaultStepSeconds, parseCatalogue, parseDuration, parseTimePoint, promqlDuration, secondsToExhaustion, statusOf, windowAt } from '../src/core/sla/index.js';
+import { breachPeriods, burnFactor, BURN_WINDOW_PAIRS, defaultStepSeconds, parseCatalogue, parseDurationSeconds as parseDuration, parseTimePoint, promqlDuration, secondsToExhaustion, statusOf, windowAt } from '../src/core/sla/index.js';
 
 describe('SLA arithmetic', () => {
   it('derives the workbook factors from the window', () => {

@@ -1,6 +1,7 @@
+import { parseDuration } from '../src/core/time/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  buildTimeline, correlationIdProblem, listFailedJourneys, maskTimelineItems, parseDuration, saveSagaState, traceJourney, type TimelineItem,
+  buildTimeline, correlationIdProblem, listFailedJourneys, maskTimelineItems, saveSagaState, traceJourney, type TimelineItem,
 } from '../src/core/journey/index.js';
 import { TriggerApiError, TriggerClient } from '../src/core/trigger/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';

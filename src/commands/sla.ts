@@ -6,7 +6,7 @@ import { chalkFor, CliError, ExitCode, note, renderJson, renderTable, renderYaml
 import { createPrometheusClient } from '../core/prometheus/index.js';
 import {
   BURN_WINDOW_PAIRS, buildSlaReport, describeExhaustion, describeObjective, evaluateSlas, formatRate, formatShare, formatValue, humanDuration, loadCatalogue,
-  parseDuration, parseTimePoint, promqlDuration, recordBreaches, renderReportHtml, renderReportMarkdown, selectSlas, shippedCatalogueFile,
+  parseDurationSeconds, parseTimePoint, promqlDuration, recordBreaches, renderReportHtml, renderReportMarkdown, selectSlas, shippedCatalogueFile,
   type SlaCatalogue, type SlaEvaluation, type SlaStatusReport,
 } from '../core/sla/index.js';
 import { throwIfAborted, type CommandContext } from './context.js';
@@ -158,7 +158,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const from = timeOption(options.from, '--from', now)!;
       const to = timeOption(options.to, '--to', now)!;
       if (to.getTime() - from.getTime() < 60_000) throw usageError(`--from (${from.toISOString()}) must be at least a minute before --to (${to.toISOString()}).`);
-      const stepSeconds = options.step === undefined ? undefined : parseDuration(options.step);
+      const stepSeconds = options.step === undefined ? undefined : parseDurationSeconds(options.step);
       if (options.step !== undefined && !(stepSeconds && stepSeconds >= 1)) throw usageError(`--step "${options.step}" is not a duration.`, 'Write it as 5m, 1h or 1d.');
       const points = (to.getTime() - from.getTime()) / 1000 / (stepSeconds ?? 60);
       // Prometheus refuses a range query of more than 11,000 points per series

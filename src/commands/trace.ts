@@ -2,8 +2,9 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { ResolvedConfig } from '../core/config/index.js';
+import { parseDuration } from '../core/time/index.js';
 import {
-  correlationIdProblem, listFailedJourneys, parseDuration, recordPiiAccess, traceJourney,
+  correlationIdProblem, listFailedJourneys, recordPiiAccess, traceJourney,
   type FailedJourneysReport, type Trace, type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/migrations/index.js';

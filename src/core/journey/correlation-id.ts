@@ -11,14 +11,3 @@ export function correlationIdProblem(value: string): string | undefined {
   if (!CORRELATION_ID.test(value)) return 'it may contain only letters, digits and . _ : - (starting with a letter or digit)';
   return undefined;
 }
-
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** "90s", "15m", "1h", "7d", "1h30m" -> milliseconds; undefined if it is not a duration. */
-export function parseDuration(text: string): number | undefined {
-  const trimmed = text.trim();
-  if (!/^(\d+(?:\.\d+)?(ms|s|m|h|d|w))+$/.test(trimmed)) return undefined;
-  let total = 0;
-  for (const match of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g)) total += Number(match[1]) * UNIT_MS[match[2]!]!;
-  return total > 0 ? total : undefined;
-}

@@ -3,7 +3,7 @@ import { redactForStorage } from '../output/index.js';
 
 /** runbook_runs / runbook_step_runs: who ran what, when, with which parameters, and each step's outcome. */
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted';
+export type RunbookRunStatus = 'running' | 'succeeded' | 'failed' | 'rolled_back' | 'rollback_failed' | 'interrupted';
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped' | 'rolled_back' | 'interrupted';
 export type StepPhase = 'execute' | 'verify' | 'rollback';
 
@@ -15,7 +15,7 @@ export interface RunRow {
   environment: string;
   actor: string;
   mode: 'dry_run' | 'execute';
-  status: RunStatus;
+  status: RunbookRunStatus;
   parameters: Record<string, string>;
   startedAt: Date;
   finishedAt: Date | null;
@@ -57,7 +57,7 @@ export class RunbookAudit {
     );
   }
 
-  async finishRun(id: string, status: RunStatus, error?: string): Promise<void> {
+  async finishRun(id: string, status: RunbookRunStatus, error?: string): Promise<void> {
     await this.pool.query(`update runbook_runs set status = $2, finished_at = greatest(now(), started_at), error = $3 where id = $1`, [id, status, this.clean(error)]);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CliError, ExitCode, maskPiiText, redactSecrets } from '../output/index.js';
-import { RunbookAudit, type RunStatus } from './audit.js';
-import { parseDuration } from './duration.js';
+import { RunbookAudit, type RunbookRunStatus } from './audit.js';
+import { durationMs as parseDuration } from '../time/index.js';
 import { lockRunbook } from './lock.js';
 import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
 import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
@@ -72,7 +72,7 @@ export interface RunReport {
   title: string;
   environment: string;
   mode: Mode;
-  status: RunStatus;
+  status: RunbookRunStatus;
   actor: string;
   parameters: ParameterValues;
   resumedFrom: string | null;
@@ -313,7 +313,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
       }
     }
 
-    let status: RunStatus = interrupted ? 'interrupted' : failure ? 'failed' : 'succeeded';
+    let status: RunbookRunStatus = interrupted ? 'interrupted' : failure ? 'failed' : 'succeeded';
     if (!execute && !interrupted && reports.some((s) => s.status === 'failed')) {
       status = 'failed';
       failure = reports.filter((s) => s.status === 'failed').map((s) => `step ${s.index + 1} "${s.id}" failed: ${s.error}`).join('; ');
@@ -359,7 +359,7 @@ async function rollBack(
   progress: (line: string) => void,
   clean: (text: string | undefined) => string | undefined,
   secrets: string[],
-): Promise<RunStatus> {
+): Promise<RunbookRunStatus> {
   // Rollback runs to the end even after Ctrl-C: a half-undone change is worse than a slow exit.
   const signal = new AbortController().signal;
   let failed = false;

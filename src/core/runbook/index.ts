@@ -1,5 +1,4 @@
 export * from './schema.js';
-export * from './duration.js';
 export * from './template.js';
 export * from './params.js';
 export * from './load.js';

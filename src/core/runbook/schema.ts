@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DURATION } from './duration.js';
+import { DURATION_PATTERN as DURATION } from '../time/index.js';
 
 /**
  * The runbook file format. Every object is strict so a misspelt field (`mutate:`) is an error

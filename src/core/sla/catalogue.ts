@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { CliError, ExitCode } from '../output/index.js';
-import { parseDuration } from './duration.js';
+import { parseDurationSeconds } from './duration.js';
 
 /** Where a query takes the evaluation window, e.g. `rate(x[$window])`. */
 export const WINDOW_PLACEHOLDER = '$window';
@@ -16,7 +16,7 @@ const promql = z
 
 const windowSchema = z
   .string()
-  .refine((w) => w === 'calendar-month' || (parseDuration(w) ?? 0) >= 86_400, {
+  .refine((w) => w === 'calendar-month' || (parseDurationSeconds(w) ?? 0) >= 86_400, {
     message: 'must be a rolling duration of 1d or more (e.g. 30d, 4w), or "calendar-month"',
   });
 

@@ -1,7 +1,7 @@
 import type { Pool } from '../db/index.js';
 import type { SlaPeriodReport } from './report.js';
 
-export interface RecordResult {
+export interface BreachRecordResult {
   inserted: number;
   updated: number;
 }
@@ -19,8 +19,8 @@ interface Row {
  * already there instead of adding duplicates. A period that reaches the end of a report ending
  * "now" is still going on: it is stored with no end, and closed by a later run.
  */
-export async function recordBreaches(pool: Pool, report: SlaPeriodReport, options: { endsNow: boolean }): Promise<RecordResult> {
-  const result: RecordResult = { inserted: 0, updated: 0 };
+export async function recordBreaches(pool: Pool, report: SlaPeriodReport, options: { endsNow: boolean }): Promise<BreachRecordResult> {
+  const result: BreachRecordResult = { inserted: 0, updated: 0 };
   const client = await pool.connect();
   try {
     await client.query('begin');

@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.js';
+import { parseDurationSeconds } from './duration.js';
 
 /**
  * A point in time as an operator writes it: "now", "now-7d", an ISO 8601 timestamp, or a date
@@ -9,7 +9,7 @@ export function parseTimePoint(text: string, now: Date): Date | undefined {
   if (t === 'now') return now;
   const relative = /^now-(.+)$/.exec(t);
   if (relative) {
-    const seconds = parseDuration(relative[1]!);
+    const seconds = parseDurationSeconds(relative[1]!);
     return seconds === undefined ? undefined : new Date(now.getTime() - seconds * 1000);
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(t)) {

@@ -1,5 +1,5 @@
 import type { SlaDefinition } from './catalogue.js';
-import { parseDuration } from './duration.js';
+import { parseDurationSeconds } from './duration.js';
 
 export interface SlaWindow {
   kind: 'rolling' | 'calendar-month';
@@ -29,6 +29,6 @@ export function windowAt(sla: Pick<SlaDefinition, 'window'>, at: Date): SlaWindo
       totalSeconds: (next.getTime() - from.getTime()) / 1000,
     };
   }
-  const seconds = parseDuration(sla.window)!;
+  const seconds = parseDurationSeconds(sla.window)!;
   return { kind: 'rolling', label: sla.window, from: new Date(at.getTime() - seconds * 1000), to: at, elapsedSeconds: seconds, totalSeconds: seconds };
 }
