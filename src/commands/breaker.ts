@@ -3,7 +3,7 @@ import { readPodBreakers, resetPodBreakers, type PodBreaker, type PodBreakers, t
 import { BreakerStore, isBreakerName, type BreakerListEntry, type BreakerView } from '../core/breakers/index.js';
 import { formatDuration, parseDuration } from '../core/time/index.js';
 import { defaultActor } from '../core/migrations/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderJson, renderTable, renderYaml, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import { openRedis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 
@@ -59,7 +59,7 @@ function renderList(ctx: CommandContext, breakers: BreakerListEntry[], pods: Pod
   const format = ctx.format(['table', 'json', 'yaml']);
   if (format !== 'table') {
     const body = { environment: ctx.config().envName, breakers, ...(pods ? { pods } : {}) };
-    writeOut(ctx.io, format === 'json' ? renderJson(body) : renderYaml(body));
+    writeOut(ctx.io, renderData(format, body));
     return;
   }
   const chalk = chalkFor(ctx.io);
@@ -99,7 +99,7 @@ function renderChange(ctx: CommandContext, verb: string, view: BreakerView, extr
   const format = ctx.format(['table', 'json', 'yaml']);
   if (format !== 'table') {
     const body = { environment: ctx.config().envName, breaker: view, ...extra, ...(pods ? { pods } : {}) };
-    writeOut(ctx.io, format === 'json' ? renderJson(body) : renderYaml(body));
+    writeOut(ctx.io, renderData(format, body));
     return;
   }
   writeOut(ctx.io, `${view.name}: ${verb}; now ${stateText(view)}${view.forced ? ` until ${view.forced.until} (${view.forced.reason})` : ''}.`);

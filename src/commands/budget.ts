@@ -5,7 +5,7 @@ import {
 } from '../core/budget/index.js';
 import type { Pool } from '../core/db/index.js';
 import { defaultActor } from '../core/migrations/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, renderJson, renderTable, renderYaml, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, confirmProduction, ExitCode, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase } from './database.js';
@@ -42,8 +42,8 @@ async function confirm(ctx: CommandContext, yes: boolean | undefined, action: st
   await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: Boolean(yes), action });
 }
 
-function emit(ctx: CommandContext, format: string, body: unknown): void {
-  writeOut(ctx.io, format === 'yaml' ? renderYaml(body) : renderJson(body));
+function emit(ctx: CommandContext, format: OutputFormat, body: unknown): void {
+  writeOut(ctx.io, renderData(format, body));
 }
 
 const usd = (n: number) => `$${n.toFixed(2)}`;

@@ -6,7 +6,7 @@ import {
   lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, defaultActor, hasErrors,
   type ApplyResult, type MigrateDeps, type PlanStep, type StatusReport,
 } from '../core/migrations/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderJson, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './database.js';
 import { renderFindings } from './render/findings.js';
@@ -41,7 +41,7 @@ function parseCount(value: string | undefined): number {
 function renderPlan(ctx: CommandContext, steps: PlanStep[], extra: Record<string, unknown>): void {
   const format = ctx.format(['table', 'json', 'yaml']);
   if (format !== 'table') {
-    writeOut(ctx.io, renderJson({ ...extra, steps }));
+    writeOut(ctx.io, renderData(format, { ...extra, steps }));
     return;
   }
   if (steps.length === 0) {
@@ -55,7 +55,7 @@ function renderStatus(ctx: CommandContext, status: StatusReport, database: strin
   const format = ctx.format(['table', 'json', 'yaml']);
   const applied = status.migrations.filter((m) => m.state === 'applied').length;
   if (format !== 'table') {
-    writeOut(ctx.io, renderJson({
+    writeOut(ctx.io, renderData(format, {
       environment: ctx.config().envName,
       database,
       currentVersion: status.currentVersion ?? null,
@@ -86,7 +86,7 @@ function renderStatus(ctx: CommandContext, status: StatusReport, database: strin
 function renderApply(ctx: CommandContext, verb: 'applied' | 'rolled back', result: ApplyResult): number {
   const format = ctx.format(['table', 'json', 'yaml']);
   if (format !== 'table') {
-    writeOut(ctx.io, renderJson({
+    writeOut(ctx.io, renderData(format, {
       environment: ctx.config().envName,
       [verb === 'applied' ? 'applied' : 'rolledBack']: result.applied.map(({ version, filename }) => ({ version, filename })),
       failed: result.failed ?? null,
@@ -129,8 +129,8 @@ export function register(program: Command, context: () => CommandContext): void 
       if (existsSync(path)) throw new CliError(`${path} already exists.`, ExitCode.Usage);
       writeFileSync(path, readFileSync(join(packageDir(), 'templates', 'migration.sql'), 'utf8'), { flag: 'wx' });
       const shown = relative(ctx.streams.cwd, path) || path;
-      if (ctx.format(['table', 'json', 'yaml']) === 'table') writeOut(ctx.io, `created ${shown}`);
-      else writeOut(ctx.io, renderJson({ version, path: shown }));
+      const format = ctx.format(['table', 'json', 'yaml']);
+      writeOut(ctx.io, format === 'table' ? `created ${shown}` : renderData(format, { version, path: shown }));
     });
 
   migrate

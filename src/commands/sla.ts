@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { packageDir } from '../core/config/index.js';
-import { chalkFor, CliError, ExitCode, note, renderJson, renderTable, renderYaml, startSpinner, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderJson, renderTable, renderYaml, startSpinner, usageError, writeOut } from '../core/output/index.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
 import {
   BURN_WINDOW_PAIRS, buildSlaReport, describeExhaustion, describeObjective, evaluateSlas, formatRate, formatShare, formatValue, humanDuration, loadCatalogue,
@@ -106,7 +106,7 @@ export function register(program: Command, context: () => CommandContext): void 
     const format = ctx.format(['table', 'json', 'yaml']);
     const catalogue = catalogueFor(ctx, options);
     const slas = selectSlas(catalogue, options.sla);
-    if (format !== 'table') return writeOut(ctx.io, (format === 'json' ? renderJson : renderYaml)({ file: catalogue.file, slas }));
+    if (format !== 'table') return writeOut(ctx.io, renderData(format, { file: catalogue.file, slas }));
     writeOut(ctx.io, renderTable(slas, [
       { header: 'SLA', value: (s) => s.id },
       { header: 'NAME', value: (s) => s.name },

@@ -46,3 +46,8 @@ export function renderYaml(value: unknown): string {
   const { stringify } = require('yaml') as typeof import('yaml');
   return stringify(JSON.parse(JSON.stringify(value)));
 }
+
+/** The machine-readable formats every command offers alike. */
+export function renderData(format: 'json' | 'yaml' | OutputFormat, value: unknown): string {
+  return format === 'yaml' ? renderYaml(value) : renderJson(value);
+}

@@ -6,17 +6,11 @@ import { CliError, ExitCode } from '../output/index.js';
 import { diffModels, type SchemaDifference } from './diff.js';
 import { displayName } from './model.js';
 import { openShadow, type ShadowMode } from './shadow.js';
-import { introspectUrl } from './sources.js';
+import { introspectUrl, type LoadDeps } from './sources.js';
 
-export interface RoundtripOptions {
+export interface RoundtripOptions extends LoadDeps {
   migrationsDir: string;
   cwd: string;
-  cacheDir: string;
-  shadowServerUrl?: string;
-  shadowMode?: ShadowMode;
-  signal?: AbortSignal;
-  secrets?: readonly string[];
-  onNote?: (line: string) => void;
 }
 
 export interface RoundtripProblem {

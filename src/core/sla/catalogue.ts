@@ -56,6 +56,9 @@ export const slaSchema = z
 
 export type SlaDefinition = z.infer<typeof slaSchema>;
 
+/** What every result about an SLA repeats from its definition. */
+export type SlaIdentity = Pick<SlaDefinition, 'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds'>;
+
 const catalogueSchema = z
   .object({
     slas: z.array(slaSchema).min(1, 'the catalogue defines no SLA'),

@@ -1,7 +1,7 @@
 import { maskUrl } from '../output/index.js';
 import { PrometheusQueryError, PrometheusUnavailableError, type PrometheusClient } from '../prometheus/index.js';
 import { BURN_WINDOW_PAIRS, BURN_WINDOWS, burnFactor, burnRate, secondsToExhaustion } from './burn-rate.js';
-import { WINDOW_PLACEHOLDER, type SlaDefinition } from './catalogue.js';
+import { WINDOW_PLACEHOLDER, type SlaDefinition, type SlaIdentity } from './catalogue.js';
 import { promqlDuration } from './duration.js';
 import { mapLimited } from './map-limited.js';
 import { windowAt, type SlaWindow } from './window.js';
@@ -20,13 +20,7 @@ export interface BurnRateResult {
   firing: boolean;
 }
 
-export interface SlaEvaluation {
-  id: string;
-  name: string;
-  unit: SlaDefinition['unit'];
-  direction: SlaDefinition['direction'];
-  objective: number;
-  thresholds: SlaDefinition['thresholds'];
+export interface SlaEvaluation extends SlaIdentity {
   window: SlaWindow;
   status: SlaStatus;
   /** the SLI over the window, in `unit`; null when there is no data or it could not be read */

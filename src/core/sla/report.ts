@@ -1,6 +1,6 @@
 import { maskUrl } from '../output/index.js';
 import { PrometheusQueryError, PrometheusUnavailableError } from '../prometheus/index.js';
-import type { SlaDefinition } from './catalogue.js';
+import type { SlaDefinition, SlaIdentity } from './catalogue.js';
 import { burnRate } from './burn-rate.js';
 import { statusOf, withWindow, type EvaluateDeps, type SlaStatus } from './evaluate.js';
 import { mapLimited } from './map-limited.js';
@@ -15,13 +15,7 @@ export interface BreachPeriod {
   worstValue: number;
 }
 
-export interface SlaPeriodResult {
-  id: string;
-  name: string;
-  unit: SlaDefinition['unit'];
-  direction: SlaDefinition['direction'];
-  objective: number;
-  thresholds: SlaDefinition['thresholds'];
+export interface SlaPeriodResult extends SlaIdentity {
   /** the SLI over the whole period */
   value: number | null;
   status: SlaStatus;
