@@ -9,6 +9,8 @@ export default defineConfig({
   platform: 'node',
   splitting: true,
   sourcemap: true,
+  // less to parse on every start (source maps keep stack traces readable with --debug)
+  minify: true,
   clean: true,
   dts: { entry: { 'core/index': 'src/core/index.ts' } },
   outDir: 'dist',

@@ -112,6 +112,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
     throw error;
   });
-  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() });
+  const code = await runCli(argv, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    // process.stdin builds a stream handle on first use: only prompts need it, so not on every start
+    get stdin() {
+      return process.stdin;
+    },
+    env: process.env,
+    cwd: process.cwd(),
+  });
   process.exitCode = code;
 }
