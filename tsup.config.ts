@@ -1,20 +1,40 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
-// One ESM bundle with code splitting: each command is its own chunk, loaded only when invoked,
-// so `medicalcor --help` does not pay for pg, PGlite, the Kubernetes client or inquirer.
-export default defineConfig({
-  entry: { cli: 'src/cli.ts', 'core/index': 'src/core/index.ts' },
-  format: ['esm'],
-  target: 'node20',
-  platform: 'node',
-  splitting: true,
-  sourcemap: true,
-  // less to parse on every start (source maps keep stack traces readable with --debug)
-  minify: true,
-  clean: true,
-  dts: { entry: { 'core/index': 'src/core/index.ts' } },
-  outDir: 'dist',
-  // commander is on every start-up path: bundled, it is read as one file instead of resolved as seven
-  noExternal: ['commander'],
-  banner: { js: "import { createRequire as __mcCreateRequire } from 'node:module'; const require = __mcCreateRequire(import.meta.url);" },
-});
+// Each command (and the context the shell builds for it) is an entry of the ES module build, at
+// a stable path dist/commands/<name>.js that the shell imports only when that command runs.
+const commandEntries = Object.fromEntries(
+  readdirSync('src/commands')
+    .filter((file) => file.endsWith('.ts') && file !== 'index.ts' && file !== 'database.ts')
+    .map((file) => [`commands/${file.slice(0, -3)}`, `src/commands/${file}`]),
+);
+
+export default defineConfig([
+  {
+    // the library and the commands: ES modules, shared code split into chunks
+    entry: { 'core/index': 'src/core/index.ts', ...commandEntries },
+    format: ['esm'],
+    target: 'node20',
+    platform: 'node',
+    splitting: true,
+    sourcemap: true,
+    // less to parse on every start (source maps keep stack traces readable with --debug)
+    minify: true,
+    clean: true,
+    dts: { entry: { 'core/index': 'src/core/index.ts' } },
+    outDir: 'dist',
+  },
+  {
+    // the shell: CommonJS with commander bundled in, so `medicalcor --help` loads one file and
+    // never sets up Node's ES module loader
+    entry: { cli: 'src/cli.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    noExternal: ['commander'],
+    sourcemap: true,
+    minify: true,
+    outDir: 'dist',
+  },
+]);

@@ -1,10 +1,20 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
-import { commandManifest } from './commands/index.js';
-import { findConfigFile, loadConfigParser } from './core/config/load.js';
+import { commandManifest, type CommandModule } from './commands/index.js';
 import { isCliError } from './core/output/errors.js';
 import { ExitCode } from './core/output/exit-codes.js';
 import { redactSecrets } from './core/output/redact.js';
+
+type ContextModule = typeof import('./commands/context.js');
+
+/**
+ * The shell (this file, commander) is CommonJS so a start pays no ESM loader set-up; commands
+ * are ES modules in dist/commands/, imported by a computed path that the bundler leaves alone.
+ */
+function loadModule<T>(name: string): Promise<T> {
+  const specifier = `./commands/${name}.js`;
+  return import(specifier) as Promise<T>;
+}
 
 /** Global options that take a value: needed to find the command name in argv without parsing it. */
 const VALUE_OPTIONS = new Set(['--env', '--config', '-o', '--output', '--database-url', '--migrations-dir']);
@@ -54,14 +64,14 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   process.on('SIGTERM', onSigint);
 
   let context: CommandContext | undefined;
-  let makeContext: typeof import('./commands/context.js')['makeContext'] | undefined;
-  const ctx = () => (context ??= makeContext!(streams, program.opts<GlobalOptions>(), abort.signal));
+  let contextModule: ContextModule | undefined;
+  const ctx = () => (context ??= contextModule!.makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
 
   const name = invokedCommand(argv.slice(2));
   for (const entry of commandManifest) {
     if (entry.name === name) {
-      const [command, context] = await Promise.all([entry.load(), import('./commands/context.js')]);
-      makeContext = context.makeContext;
+      const [command, context] = await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
+      contextModule = context;
       command.register(program, ctx);
     } else {
       program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
@@ -70,7 +80,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
 
   program.hook('preAction', async () => {
     const { config } = program.opts<GlobalOptions>();
-    if (config || findConfigFile(streams.cwd, streams.env)) await loadConfigParser();
+    await contextModule?.prepareConfig(streams, program.opts<GlobalOptions>());
   });
 
   try {

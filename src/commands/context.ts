@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
+import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
 import { CliError, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../core/output/index.js';
 
 /** Options every command accepts (defined once on the program). */
@@ -69,4 +69,9 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
 /** Re-throws an abort as the interrupted exit code, so every command ends Ctrl-C the same way. */
 export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
+}
+
+/** Loads the config file parser (zod, yaml) only when there is a file to read. */
+export async function prepareConfig(streams: Streams, global: GlobalOptions): Promise<void> {
+  if (global.config || findConfigFile(streams.cwd, streams.env)) await loadConfigParser();
 }

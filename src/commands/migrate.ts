@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { packageDir } from '../core/config/index.js';
 import {
   lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, defaultActor, hasErrors,
@@ -109,7 +109,7 @@ function renderApply(ctx: CommandContext, verb: 'applied' | 'rolled back', resul
   return result.blockedBy.length ? ExitCode.Problem : ExitCode.Ok;
 }
 
-const lockTimeoutOption = () => new Option('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
+const lockTimeoutOption = (program: Command) => program.createOption('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
 
 export function register(program: Command, context: () => CommandContext): void {
   const migrate = program.command('migrate').description('Apply, roll back, verify, plan and lint database migrations (dbmate, with a lock and a checksum ledger)');
@@ -183,7 +183,7 @@ export function register(program: Command, context: () => CommandContext): void 
   migrate
     .command('plan')
     .description('print the SQL that up (or down N) would run, in order, without running it')
-    .addOption(new Option('--down [n]', 'plan a rollback of the newest N migrations (default 1)'))
+    .addOption(program.createOption('--down [n]', 'plan a rollback of the newest N migrations (default 1)'))
     .action(async (options: { down?: string | true }) => {
       const ctx = context();
       await withDatabase(ctx, 'migrate plan', async (db) => {
@@ -198,7 +198,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('apply every pending migration (after verify; one runner at a time)')
     .option('--dry-run', 'print the plan instead of applying it')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addOption(lockTimeoutOption())
+    .addOption(lockTimeoutOption(program))
     .action(async (options: WriteOptions) => {
       const ctx = context();
       await withDatabase(ctx, 'migrate up', async (db) => {
@@ -219,7 +219,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .argument('[n]', 'how many migrations to roll back', '1')
     .option('--dry-run', 'print the down SQL instead of running it')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addOption(lockTimeoutOption())
+    .addOption(lockTimeoutOption(program))
     .action(async (n: string, options: WriteOptions) => {
       const ctx = context();
       const count = parseCount(n);

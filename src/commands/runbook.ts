@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { packageDir, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import { defaultActor } from '../core/migrations/runner.js';
@@ -220,7 +220,7 @@ const runOptions = (command: Command) =>
     .option('-y, --yes', 'confirm on production without a prompt (needs --env), and acknowledge manual steps unattended')
     .option('--no-rollback', 'on failure, leave completed steps in place instead of rolling them back')
     .option('--actor <name>', 'who runs it, for the audit trail (default: MEDICALCOR_ACTOR or user@host)')
-    .addOption(new Option('--lock-timeout <seconds>', 'how long to wait when another run of the runbook holds the lock').default('0'))
+    .addOption(command.createOption('--lock-timeout <seconds>', 'how long to wait when another run of the runbook holds the lock').default('0'))
     .option('--runbooks-dir <dir>', 'another directory of runbooks (besides the shipped ones and the config\'s runbooksDir)');
 
 export function register(program: Command, context: () => CommandContext): void {
@@ -383,7 +383,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .argument('[id]', 'only runs of this runbook')
     .option('--run <run-id>', 'the steps of one run (and of the runs it resumed)')
     .option('--all-envs', 'runs on every environment, not only the selected one')
-    .addOption(new Option('--limit <n>', 'how many runs').default('20'))
+    .addOption(program.createOption('--limit <n>', 'how many runs').default('20'))
     .action(async (id: string | undefined, options: { run?: string; allEnvs?: boolean; limit: string }) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'yaml']);

@@ -1,6 +1,6 @@
 import { existsSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import {
   checkSchema, defaultCacheDir, detectSource, diffModels, displayName, groupOf, loadModel, MigrationProvenance, serializeSnapshot, SNAPSHOT_FILENAME,
   type LoadDeps, type PolicyViolation, type SchemaCheckResult, type SchemaDifference, type SchemaSource, type ShadowMode,
@@ -13,8 +13,8 @@ interface ShadowOptions {
   shadow: ShadowMode;
 }
 
-const shadowOption = () =>
-  new Option('--shadow <where>', 'where the migrations are applied: a temporary database on the configured server, or the embedded PGlite')
+const shadowOption = (program: Command) =>
+  program.createOption('--shadow <where>', 'where the migrations are applied: a temporary database on the configured server, or the embedded PGlite')
     .choices(['auto', 'server', 'embedded'])
     .default('auto');
 
@@ -137,7 +137,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('write the normalized, deterministic schema snapshot (default: of what the migrations produce)')
     .option('--from <source>', 'migrations | live | a postgres:// URL | a migrations directory | a snapshot file', 'migrations')
     .option('--out <file>', 'write to FILE instead of stdout (written whole or not at all)')
-    .addOption(shadowOption())
+    .addOption(shadowOption(program))
     .action(async (options: ShadowOptions & { from: string; out?: string }) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'yaml'], 'json');
@@ -157,7 +157,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('compare two schemas; each of A and B is a postgres:// URL, a migrations directory, a snapshot file, or migrations | snapshot | live (exit 3 if they differ)')
     .argument('<a>', 'the reference schema')
     .argument('<b>', 'the schema compared with it')
-    .addOption(shadowOption())
+    .addOption(shadowOption(program))
     .action(async (a: string, b: string, options: ShadowOptions) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'github']);
@@ -181,7 +181,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('CI gate: the migrations (on a shadow database) against the committed snapshot, the live database with --live, and the patient-data policy (exit 3 on any difference or violation)')
     .option('--live', "also compare with the environment's database")
     .option('--snapshot <file>', `the snapshot (default: ${SNAPSHOT_FILENAME} beside the migrations)`)
-    .addOption(shadowOption())
+    .addOption(shadowOption(program))
     .action(async (options: ShadowOptions & { live?: boolean; snapshot?: string }) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'github']);

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import { packageDir } from '../core/config/index.js';
 import { chalkFor, CliError, ExitCode, note, renderData, renderJson, renderTable, renderYaml, startSpinner, usageError, writeOut } from '../core/output/index.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
@@ -147,7 +147,7 @@ export function register(program: Command, context: () => CommandContext): void 
   commonOptions(sla.command('report').description('compliance and breach periods over a period, as Markdown or HTML (exit 3 if an SLA was not met, 4 if Prometheus could not be read)'))
     .requiredOption('--from <time>', 'start of the period (ISO 8601, date, now-30d)')
     .option('--to <time>', 'end of the period', 'now')
-    .addOption(new Option('--format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
+    .addOption(program.createOption('--format <format>', 'document format').choices(['markdown', 'html']).default('markdown'))
     .option('--step <duration>', 'granularity of the breach-period search: the SLI is evaluated over each step (default: period/720, at least 1m)')
     .option('--out <file>', 'write the document to this file instead of stdout')
     .option('--record', 'also store the breach periods in the sla_breaches table (merged with what is there)')

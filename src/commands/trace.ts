@@ -1,6 +1,6 @@
 import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { ResolvedConfig } from '../core/config/index.js';
 import { parseDuration } from '../core/time/index.js';
 import {
@@ -160,12 +160,12 @@ export function register(program: Command, context: () => CommandContext): void 
     .argument('[correlation-id]', 'the journey\'s correlation ID')
     .option('--failed', 'list the correlation IDs whose journeys failed in the --since window, newest first')
     .option('--since <duration>', `--failed: the window (default ${FAILED_SINCE}); a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`)
-    .addOption(new Option('--view <view>', 'table or waterfall').default('table'))
+    .addOption(program.createOption('--view <view>', 'table or waterfall').default('table'))
     .option('--html <file>', 'also write a self-contained HTML report of the trace to FILE')
     .option('--show-pii', 'show phone numbers, e-mails and names unmasked (recorded in pii_access_log)')
     .option('--reason <text>', 'why PII is revealed (recorded with --show-pii), e.g. an incident number')
-    .addOption(new Option('--timeout <duration>', 'how long each source may take').default('5s'))
-    .addOption(new Option('--limit <n>', 'most items read from each source').default('1000'))
+    .addOption(program.createOption('--timeout <duration>', 'how long each source may take').default('5s'))
+    .addOption(program.createOption('--limit <n>', 'most items read from each source').default('1000'))
     .addHelpText('after', `
 Examples:
   medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import { styleText } from 'node:util';
 
 export interface ColorInputs {
   isTTY: boolean;
@@ -19,6 +19,19 @@ export function decideColor({ isTTY, env, colorFlag }: ColorInputs): boolean {
   return isTTY;
 }
 
-export function makeChalk(color: boolean): ChalkInstance {
-  return new Chalk({ level: color ? 1 : 0 });
+const STYLES = ['bold', 'dim', 'red', 'green', 'yellow', 'blue', 'magenta', 'cyan', 'gray'] as const;
+type StyleName = (typeof STYLES)[number];
+
+/** chalk's call shape (`palette.red(text)`, `palette.bold.red(text)`) on Node's own styleText. */
+export type Palette = ((text: string) => string) & { readonly [K in StyleName]: Palette };
+
+function palette(styles: readonly StyleName[], color: boolean): Palette {
+  const apply = (text: string) => (color ? styles.reduceRight((t, style) => styleText(style, t), text) : text);
+  for (const style of STYLES) Object.defineProperty(apply, style, { get: () => palette([...styles, style], color) });
+  return apply as Palette;
+}
+
+/** Styles that are no-ops when colour is off; styleText in Node 20 always emits codes, so we decide. */
+export function makeChalk(color: boolean): Palette {
+  return palette([], color);
 }

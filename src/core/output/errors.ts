@@ -19,6 +19,7 @@ export class CliError extends Error {
 
 export const usageError = (message: string, hint?: string) => new CliError(message, ExitCode.Usage, hint);
 
+/** By shape, not instanceof: the CLI shell and the commands are separate bundles with a copy each. */
 export function isCliError(error: unknown): error is CliError {
-  return error instanceof CliError;
+  return error instanceof Error && error.name === 'CliError' && typeof (error as CliError).exitCode === 'number';
 }

@@ -1,7 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
-import { makeChalk } from './color.js';
+import { makeChalk, type Palette } from './color.js';
 import { redactSecrets } from './redact.js';
-import type { ChalkInstance } from 'chalk';
 
 /**
  * The streams and terminal facts a command needs, passed in rather than read from globals so a
@@ -20,7 +19,7 @@ export interface Io {
   secrets: string[];
 }
 
-export function chalkFor(io: Io): ChalkInstance {
+export function chalkFor(io: Io): Palette {
   return makeChalk(io.color);
 }
 

@@ -1,6 +1,7 @@
-import Table from 'cli-table3';
 import { createRequire } from 'node:module';
 import { makeChalk } from './color.js';
+
+const require = createRequire(import.meta.url);
 
 export type OutputFormat = 'table' | 'json' | 'yaml' | 'github';
 
@@ -14,6 +15,8 @@ export interface Column<Row> {
 /** A human table; borders and colours only when colour is on, so piped output stays plain text. */
 export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], color: boolean): string {
   const chalk = makeChalk(color);
+  // cli-table3 is loaded when a table is drawn, not on every start
+  const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
     head: columns.map((c) => (color ? chalk.bold(c.header) : c.header)),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
@@ -38,8 +41,6 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
 export function renderJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
-
-const require = createRequire(import.meta.url);
 
 /** yaml is loaded only when YAML output is asked for (it costs ~20 ms at startup). */
 export function renderYaml(value: unknown): string {
