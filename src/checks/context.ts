@@ -56,7 +56,7 @@ export function openCheckContext(deps: { config: ResolvedConfig; signal?: AbortS
       return redis;
     },
     migrationStatus() {
-      status ??= ctx.database().then((db) => migrationStatus({ db, migrationsDir: config.migrationsDir, cwd: config.projectDir, signal: deps.signal, secrets: config.secrets }));
+      status ??= ctx.database().then((db) => migrationStatus({ db, migrationsDir: config.migrationsDir, cwd: config.projectDir }));
       return status;
     },
     async close() {

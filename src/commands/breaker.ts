@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { readPodBreakers, resetPodBreakers, type PodBreaker, type PodBreakers, type PodResetResult } from '../core/api/index.js';
 import { BreakerStore, isBreakerName, type BreakerListEntry, type BreakerView } from '../core/breakers/index.js';
 import { formatDuration, parseDuration } from '../core/time/index.js';
-import { defaultActor } from '../core/migrations/index.js';
+import { defaultActor } from '../core/config/index.js';
 import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import { openRedis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';

@@ -4,7 +4,7 @@ import {
   type BudgetLimit, type BudgetStatus, type ReconcileReport, type TopEntry,
 } from '../core/budget/index.js';
 import type { Pool } from '../core/db/index.js';
-import { defaultActor } from '../core/migrations/index.js';
+import { defaultActor } from '../core/config/index.js';
 import { chalkFor, CliError, confirmProduction, ExitCode, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';

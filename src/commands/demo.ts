@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { migrateUp, migrationStatus, defaultActor } from '../core/migrations/index.js';
+import { defaultActor } from '../core/config/index.js';
+import { migrateUp, migrationStatus } from '../core/migrations/index.js';
 import { note, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './database.js';

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Command } from 'commander';
-import { packageDir } from '../core/config/index.js';
+import { defaultActor, packageDir } from '../core/config/index.js';
 import {
-  lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, defaultActor, hasErrors,
+  lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, hasErrors,
   type ApplyResult, type MigrateDeps, type PlanStep, type StatusReport,
 } from '../core/migrations/index.js';
 import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';

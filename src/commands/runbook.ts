@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { packageDir, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
-import { defaultActor } from '../core/migrations/runner.js';
+import { defaultActor } from '../core/config/index.js';
 import { chalkFor, CliError, confirmProduction, ExitCode, note, renderJson, renderTable, renderYaml, usageError, writeOut } from '../core/output/index.js';
 // The client library itself is imported by this module on first use only (it costs ~0.5 s).
 import { createKubernetesClient, type KubernetesClient } from '../core/kubernetes/index.js';

@@ -7,7 +7,7 @@ import {
   correlationIdProblem, listFailedJourneys, recordPiiAccess, traceJourney,
   type FailedJourneysReport, type Trace, type TriggerRuns,
 } from '../core/journey/index.js';
-import { defaultActor } from '../core/migrations/index.js';
+import { defaultActor } from '../core/config/index.js';
 import { CliError, ExitCode, note, renderJson, renderYaml, usageError, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase } from './database.js';

@@ -3,3 +3,4 @@
 export type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 export * from './load.js';
 export * from './resolve.js';
+export * from './actor.js';

@@ -1,4 +1,3 @@
-import { userInfo, hostname } from 'node:os';
 import type { Database } from '../db/index.js';
 import { acquireAdvisoryLock } from '../db/index.js';
 import { CliError, ExitCode } from '../output/index.js';
@@ -21,12 +20,10 @@ export interface MigrateDeps {
   lockTimeoutMs?: number;
   /** progress lines (dbmate's "Applying: …", lock waits); shown on stderr by the command */
   onProgress?: (line: string) => void;
-  actor?: string;
+  /** who is recorded in the ledger (see defaultActor) */
+  actor: string;
 }
 
-export function defaultActor(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MEDICALCOR_ACTOR || `${userInfo().username}@${hostname()}`;
-}
 
 export interface StatusReport extends Comparison {
   /** the last failed attempt for a version that is still pending */
@@ -34,7 +31,7 @@ export interface StatusReport extends Comparison {
 }
 
 /** Read-only: files against the database, with every finding of `verify`. */
-export async function migrationStatus(deps: MigrateDeps): Promise<StatusReport> {
+export async function migrationStatus(deps: Pick<MigrateDeps, 'db' | 'migrationsDir' | 'cwd'>): Promise<StatusReport> {
   const dir = readMigrationsDir(deps.migrationsDir);
   const state = await readDatabaseState(deps.db.pool);
   const comparison = compare(dir, state, deps.cwd);
@@ -107,7 +104,7 @@ function lastErrorLine(text: string): string {
  * own transaction), then settles the ledger with what really happened.
  */
 export async function migrateUp(deps: MigrateDeps): Promise<ApplyResult> {
-  const actor = deps.actor ?? defaultActor();
+  const actor = deps.actor;
   return withMigrateLock(deps, async () => {
     const status = await migrationStatus(deps);
     const blocking = status.findings.filter((f) => f.severity === 'error');
