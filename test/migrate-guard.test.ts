@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { execa } from 'execa';
+import { binPath, cleanEnv, runCli } from './helpers/cli.js';
 import { makeMigrationsDir, SMALL_SCHEMA } from './helpers/migrations-dir.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
@@ -63,6 +64,39 @@ describe('production confirmation', () => {
     const unknown = await cli('migrate', 'status', '--env', 'nope');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('Known environments: prod, staging');
+  });
+});
+
+/** Runs the CLI on a pseudo-terminal (util-linux `script`) and types `answer` at the prompt. */
+async function onTerminal(args: string[], answer: string) {
+  const command = ['node', binPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const env = cleanEnv({ PROD_DATABASE_URL: db.url, CI: undefined });
+  const child = execa('script', ['-qec', command, '/dev/null'], { cwd: project, env, extendEnv: false, reject: false, stdin: 'pipe' });
+  let seen = '';
+  await new Promise<void>((resolve) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes('Type the environment name')) resolve();
+    });
+    void child.finally(() => resolve());
+  });
+  child.stdin!.write(`${answer}\r`);
+  const result = await child;
+  return { exitCode: result.exitCode, output: String(result.stdout) };
+}
+
+describe('production confirmation on a terminal', () => {
+  it('a wrong name changes nothing; the environment’s name applies', async () => {
+    const applied = (await db.pool.query(`select count(*)::int as n from schema_migrations`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n as number;
+    if (applied > 0) expect((await cli('migrate', 'down', String(applied), '--yes', '--env', 'prod')).exitCode).toBe(0);
+    const wrong = await onTerminal(['--env', 'prod', 'migrate', 'up'], 'staging');
+    expect(wrong.output).toContain('PRODUCTION "prod"');
+    expect(wrong.output).toContain('Not confirmed; nothing was changed.');
+    expect(wrong.exitCode).toBe(1);
+    expect((await db.pool.query('select count(*)::int as n from schema_migrations')).rows[0].n).toBe(0);
+    const right = await onTerminal(['--env', 'prod', 'migrate', 'up'], 'prod');
+    expect(right.exitCode, right.output).toBe(0);
+    expect((await db.pool.query('select count(*)::int as n from schema_migrations')).rows[0].n).toBe(3);
   });
 });
 
