@@ -86,6 +86,18 @@ describe('budget set / status / freeze / reconcile', () => {
     expect(status.month.spentUsd).toBe(1.05);
   });
 
+  it('with Redis unreachable, status still shows the ledger’s spend, names Redis, and exits 4', async () => {
+    const run = await runCli(['budget', 'status', '-o', 'json'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(run.exitCode, run.stderr).toBe(4);
+    expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
+    const status = JSON.parse(run.stdout);
+    expect(status).toMatchObject({ unavailable: ['redis'], calls: null, exceeded: true });
+    expect(status.month.spentUsd).toBe(1.05);
+    const table = await runCli(['budget', 'status'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(table.exitCode).toBe(4);
+    expect(table.stdout).toContain('Redis could not be reached: freezes and paid API call counts are unknown.');
+  });
+
   it('freeze is the kill switch the controller obeys on its next call; unfreeze lifts it', async () => {
     const controller = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix });
     const request = { provider: 'openai', model: 'gpt-4o-mini', operation: 'lead_scoring', tenant: 'clinic-3' };

@@ -5,7 +5,7 @@ import {
 } from '../core/budget/index.js';
 import type { Pool } from '../core/db/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
+import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase } from './database.js';
@@ -17,14 +17,25 @@ function checkTenant(tenant: string | undefined): string | undefined {
   return tenant;
 }
 
-/** The ledger (PostgreSQL) and the counters (Redis) for one action; both closed afterwards. */
-async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: { pool: Pool; redis: Redis; keyPrefix: string }) => Promise<T>): Promise<T> {
+/**
+ * The ledger (PostgreSQL) and the counters (Redis) for one action; both closed afterwards. With
+ * `redisOptional`, an unreachable Redis is said on stderr and the work gets no Redis client.
+ */
+async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: { pool: Pool; redis: Redis; keyPrefix: string }) => Promise<T>): Promise<T>;
+async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: { pool: Pool; redis: Redis | undefined; keyPrefix: string }) => Promise<T>, options: { redisOptional: true }): Promise<T>;
+async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: { pool: Pool; redis: Redis; keyPrefix: string }) => Promise<T>, options?: { redisOptional: true }): Promise<T> {
   const config = ctx.config();
-  const redis = await openRedis(config.redisUrl);
+  let redis: Redis | undefined;
+  try {
+    redis = await openRedis(config.redisUrl);
+  } catch (error) {
+    if (!options?.redisOptional) throw error;
+    note(ctx.io, `warning: ${(error as Error).message} Spend and budgets come from the ledger; freezes and API call counts are unknown.`);
+  }
   try {
     return await withDatabase(ctx, command, async (db) => {
       try {
-        return await work({ pool: db.pool, redis, keyPrefix: config.redisKeyPrefix });
+        return await work({ pool: db.pool, redis: redis!, keyPrefix: config.redisKeyPrefix });
       } catch (error) {
         if ((error as { code?: string }).code === '42P01') {
           throw new CliError(`The database has no budget tables yet (${(error as Error).message}).`, ExitCode.Operational, 'Apply the migrations first: medicalcor migrate up');
@@ -33,7 +44,7 @@ async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: 
       }
     });
   } finally {
-    redis.disconnect();
+    redis?.disconnect();
   }
 }
 
@@ -87,7 +98,8 @@ function renderStatus(ctx: CommandContext, status: BudgetStatus): void {
   top('operations', status.top.operations);
   top('tenants', status.top.tenants);
   writeOut(ctx.io, '');
-  for (const c of status.calls) writeOut(ctx.io, `${c.api} calls: ${c.today}/${c.dailyCap} today, ${c.month}/${c.monthlyCap} this month`);
+  if (status.calls) for (const c of status.calls) writeOut(ctx.io, `${c.api} calls: ${c.today}/${c.dailyCap} today, ${c.month}/${c.monthlyCap} this month`);
+  else writeOut(ctx.io, chalk.yellow('Redis could not be reached: freezes and paid API call counts are unknown.'));
   if (status.exceeded) writeOut(ctx.io, chalk.red('A budget is exceeded.'));
 }
 
@@ -148,9 +160,11 @@ export function register(program: Command, context: () => CommandContext): void 
       const ctx = context();
       const tenant = checkTenant(options.tenant);
       ctx.format(['table', 'json', 'yaml']);
-      const status = await withLedger(ctx, 'budget status', (deps) => getBudgetStatus({ ...deps, tenant }));
+      const status = await withLedger(ctx, 'budget status', (deps) => getBudgetStatus({ ...deps, tenant }), { redisOptional: true });
       renderStatus(ctx, status);
-      if (status.exceeded) ctx.exitCode = ExitCode.Problem;
+      // partial first, as everywhere: an exceeded budget is still shown and in the JSON
+      if (status.unavailable.length) ctx.exitCode = ExitCode.Partial;
+      else if (status.exceeded) ctx.exitCode = ExitCode.Problem;
     });
 
   budget

@@ -60,12 +60,16 @@ export interface BudgetStatus {
   budgets: BudgetLine[];
   /** month to date, biggest cost first */
   top: { models: TopEntry[]; operations: TopEntry[]; tenants: TopEntry[] };
-  calls: CallCapLine[];
+  /** null when Redis could not be read: the counts are unknown */
+  calls: CallCapLine[] | null;
+  /** sources that could not be read ('redis': freezes and API call counts are unknown) */
+  unavailable: string[];
 }
 
 export interface BudgetStatusDeps {
   pool: pg.Pool;
-  redis: Redis;
+  /** undefined when Redis cannot be reached: spend and budgets still come from the ledger */
+  redis: Redis | undefined;
   keyPrefix?: string;
   now?: Date;
   tenant?: string;
@@ -81,6 +85,12 @@ interface SpendRow {
   month_cost: string;
   month_calls: string;
   month_tokens: string;
+}
+
+function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[]> {
+  if (!deps.redis) return Promise.resolve([]);
+  const redisDeps = { ...deps, redis: deps.redis };
+  return deps.tenant ? readFreezes(redisDeps, deps.tenant) : Promise.all([readFreezes(redisDeps), listTenantFreezes(redisDeps)]).then(([a, b]) => [...a, ...b]);
 }
 
 /**
@@ -111,8 +121,8 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
         group by grouping sets ((tenant_key), (provider, model), (operation))`,
       [month.id + '-01', day.id, tenant],
     ),
-    deps.tenant ? readFreezes(deps, deps.tenant) : Promise.all([readFreezes(deps), listTenantFreezes(deps)]).then(([a, b]) => [...a, ...b]),
-    deps.redis.mget(...Object.keys(CALL_CAPS).flatMap((api) => [keys.calls(api, day), keys.calls(api, month)])),
+    readAllFreezes(deps),
+    deps.redis ? deps.redis.mget(...Object.keys(CALL_CAPS).flatMap((api) => [keys.calls(api, day), keys.calls(api, month)])) : undefined,
   ]);
 
   const byKind = (kind: SpendRow['kind']) => spend.rows.filter((r) => r.kind === kind);
@@ -151,19 +161,22 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
       .sort((a, b) => b.costUsd - a.costUsd || a.name.localeCompare(b.name))
       .slice(0, limit);
 
-  const calls = Object.entries(CALL_CAPS).map(([api, cap], i) => ({
-    api: api as CappedApi,
-    today: Number(callCounts[i * 2] ?? 0),
-    dailyCap: cap.daily,
-    month: Number(callCounts[i * 2 + 1] ?? 0),
-    monthlyCap: cap.monthly,
-  }));
+  const calls = callCounts
+    ? Object.entries(CALL_CAPS).map(([api, cap], i) => ({
+        api: api as CappedApi,
+        today: Number(callCounts[i * 2] ?? 0),
+        dailyCap: cap.daily,
+        month: Number(callCounts[i * 2 + 1] ?? 0),
+        monthlyCap: cap.monthly,
+      }))
+    : null;
 
   return {
     asOf: now.toISOString(),
     tenant,
     priceTableDate: PRICE_TABLE_DATE,
     frozen: freezes.length > 0,
+    unavailable: deps.redis ? [] : ['redis'],
     freezes,
     exceeded: budgets.some((b) => b.utilization >= 1),
     today: { periodId: day.id, spentUsd: round(scopeToday), calls: sum(tenantRows, 'today_calls'), projectedUsd: round(project(scopeToday, day, now)), resetsAt: day.end.toISOString() },
