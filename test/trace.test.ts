@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCli, spawnCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
 import { PATIENT, writeFailedJourney, type WrittenJourney } from './trace-fixture.js';
@@ -108,6 +108,21 @@ describe('medicalcor trace CORRELATION_ID', () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actor: 'oncall@example', correlation_id: journey.correlationId, reason: 'INC-4711' });
     expect(rows[0].command).toContain('--show-pii');
+  });
+
+  it('Ctrl-C while a source is still answering stops the trace with exit 130', async () => {
+    fake.delayMs = 20_000;
+    const before = fake.received;
+    try {
+      const child = spawnCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '30s'], { env });
+      while (fake.received === before) await new Promise((r) => setTimeout(r, 20));
+      child.kill('SIGINT');
+      const result = await child;
+      expect(result.exitCode).toBe(130);
+      expect(String(result.stderr)).not.toMatch(/\n\s+at /);
+    } finally {
+      fake.delayMs = 0;
+    }
   });
 
   it('a source slower than --timeout is named and the rest is shown (exit 4)', async () => {

@@ -37,6 +37,8 @@ export interface TriggerFake {
   runs: FakeRun[];
   /** delay before every answer */
   delayMs: number;
+  /** requests that have arrived, counted before the delay (requests are recorded after it) */
+  received: number;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,7 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
     schemaViolations: [],
     runs: options.runs ?? [],
     delayMs: options.delayMs ?? 0,
+    received: 0,
   };
   const maxPageSize = options.maxPageSize ?? 100;
 
@@ -141,6 +144,7 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
   };
 
   const server = createServer((req, res) => {
+    fake.received++;
     const delay = fake.delayMs;
     if (delay > 0) setTimeout(() => handle(req, res), delay);
     else handle(req, res);
