@@ -3,20 +3,14 @@ import { readPodBreakers, resetPodBreakers, type PodBreaker, type PodBreakers, t
 import { BreakerStore, isBreakerName, type BreakerListEntry, type BreakerView } from '../core/breakers/index.js';
 import { formatDuration, parseDuration } from '../core/time/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
-import { openRedis } from '../core/redis/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { withRedis } from './connections.js';
 import type { CommandContext } from './context.js';
 
 const MAX_FORCED_MS = 7 * 86_400_000;
 
-async function withStore<T>(ctx: CommandContext, work: (store: BreakerStore) => Promise<T>): Promise<T> {
-  const config = ctx.config();
-  const redis = await openRedis(config.redisUrl);
-  try {
-    return await work(new BreakerStore(redis, { keyPrefix: config.redisKeyPrefix }));
-  } finally {
-    redis.disconnect();
-  }
+function withStore<T>(ctx: CommandContext, work: (store: BreakerStore) => Promise<T>): Promise<T> {
+  return withRedis(ctx, (redis) => work(new BreakerStore(redis, { keyPrefix: ctx.config().redisKeyPrefix })));
 }
 
 function checkName(name: string): string {
@@ -29,11 +23,6 @@ async function requireExisting(store: BreakerStore, name: string): Promise<Break
   if (view) return view;
   const known = await store.names();
   throw new CliError(`No breaker named "${name}" (Redis key prefix ${store.keys.names.replace(/breaker:names$/, '')}).`, ExitCode.Operational, known.length ? `Known breakers: ${known.join(', ')}.` : 'No service has used a shared breaker with this key prefix yet (check --env / MEDICALCOR_REDIS_PREFIX).');
-}
-
-async function confirm(ctx: CommandContext, yes: boolean | undefined, action: string): Promise<void> {
-  const config = ctx.config();
-  await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: Boolean(yes), action });
 }
 
 function untilText(iso: string | null, now: number): string {
@@ -143,7 +132,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const actor = defaultActor(ctx.streams.env);
       await withStore(ctx, async (store) => {
         await requireExisting(store, name);
-        await confirm(ctx, options.yes, `reset breaker ${name}`);
+        await ctx.confirmProduction(options.yes, `reset breaker ${name}`);
         const view = await store.reset(name, { actor });
         let pods: PodResetResult[] | undefined;
         if (options.pods) {
@@ -173,7 +162,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const actor = defaultActor(ctx.streams.env);
       await withStore(ctx, async (store) => {
         if (!(await store.get(name))) note(ctx.io, `note: no service has used breaker "${name}" yet; it is created open.`);
-        await confirm(ctx, options.yes, `force breaker ${name} open for ${formatDuration(forMs)}`);
+        await ctx.confirmProduction(options.yes, `force breaker ${name} open for ${formatDuration(forMs)}`);
         const view = await store.forceOpen(name, { forMs, reason, actor });
         renderChange(ctx, `forced open by ${actor} for ${formatDuration(forMs)}`, view);
       });
@@ -195,7 +184,7 @@ export function register(program: Command, context: () => CommandContext): void 
           renderChange(ctx, `not open (nothing to probe)`, before, { changed: false });
           return;
         }
-        await confirm(ctx, options.yes, `probe breaker ${name}`);
+        await ctx.confirmProduction(options.yes, `probe breaker ${name}`);
         const view = (await store.probe(name, { actor }))!;
         renderChange(ctx, `probed by ${actor}`, view, { changed: true });
       });

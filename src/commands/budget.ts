@@ -5,10 +5,10 @@ import {
 } from '../core/budget/index.js';
 import type { Pool } from '../core/db/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
-import { withDatabase } from './database.js';
+import { withDatabase, withRedis } from './connections.js';
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
@@ -46,11 +46,6 @@ async function withLedger<T>(ctx: CommandContext, command: string, work: (deps: 
   } finally {
     redis?.disconnect();
   }
-}
-
-async function confirm(ctx: CommandContext, yes: boolean | undefined, action: string): Promise<void> {
-  const config = ctx.config();
-  await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: Boolean(yes), action });
 }
 
 function emit(ctx: CommandContext, format: OutputFormat, body: unknown): void {
@@ -184,7 +179,7 @@ export function register(program: Command, context: () => CommandContext): void 
       ctx.format(['table', 'json', 'yaml']);
       const actor = defaultActor(ctx.streams.env);
       const what = [daily !== undefined ? `daily ${usd(daily)}` : '', monthly !== undefined ? `monthly ${usd(monthly)}` : ''].filter(Boolean).join(' and ');
-      await confirm(ctx, options.yes, `set the ${tenant ? `tenant ${tenant}` : 'global'} budget to ${what}`);
+      await ctx.confirmProduction(options.yes, `set the ${tenant ? `tenant ${tenant}` : 'global'} budget to ${what}`);
       const limits = await withLedger(ctx, 'budget set', async (deps) => {
         if (daily !== undefined) await setLimit(deps, { tenant, period: 'daily', limitUsd: daily, hardStop: !options.soft, actor });
         if (monthly !== undefined) await setLimit(deps, { tenant, period: 'monthly', limitUsd: monthly, hardStop: !options.soft, actor });
@@ -203,16 +198,11 @@ export function register(program: Command, context: () => CommandContext): void 
       const ctx = context();
       const tenant = checkTenant(options.tenant);
       const format = ctx.format(['table', 'json', 'yaml']);
-      await confirm(ctx, options.yes, `freeze AI spend${tenant ? ` for tenant ${tenant}` : ''}`);
+      await ctx.confirmProduction(options.yes, `freeze AI spend${tenant ? ` for tenant ${tenant}` : ''}`);
       const config = ctx.config();
-      const redis = await openRedis(config.redisUrl);
-      try {
-        const record = await freezeBudget({ redis, keyPrefix: config.redisKeyPrefix }, { tenant, actor: defaultActor(ctx.streams.env), reason: options.reason });
-        if (format !== 'table') emit(ctx, format, { environment: config.envName, frozen: true, freeze: record });
-        else writeOut(ctx.io, `AI spend frozen${tenant ? ` for tenant ${tenant}` : ''} by ${record.actor}: ${record.reason}. Undo with "medicalcor budget unfreeze${tenant ? ` --tenant ${tenant}` : ''}".`);
-      } finally {
-        redis.disconnect();
-      }
+      const record = await withRedis(ctx, (redis) => freezeBudget({ redis, keyPrefix: config.redisKeyPrefix }, { tenant, actor: defaultActor(ctx.streams.env), reason: options.reason }));
+      if (format !== 'table') emit(ctx, format, { environment: config.envName, frozen: true, freeze: record });
+      else writeOut(ctx.io, `AI spend frozen${tenant ? ` for tenant ${tenant}` : ''} by ${record.actor}: ${record.reason}. Undo with "medicalcor budget unfreeze${tenant ? ` --tenant ${tenant}` : ''}".`);
     });
 
   budget
@@ -224,16 +214,11 @@ export function register(program: Command, context: () => CommandContext): void 
       const ctx = context();
       const tenant = checkTenant(options.tenant);
       const format = ctx.format(['table', 'json', 'yaml']);
-      await confirm(ctx, options.yes, `unfreeze AI spend${tenant ? ` for tenant ${tenant}` : ''}`);
+      await ctx.confirmProduction(options.yes, `unfreeze AI spend${tenant ? ` for tenant ${tenant}` : ''}`);
       const config = ctx.config();
-      const redis = await openRedis(config.redisUrl);
-      try {
-        const lifted = await unfreezeBudget({ redis, keyPrefix: config.redisKeyPrefix }, { tenant, actor: defaultActor(ctx.streams.env) });
-        if (format !== 'table') emit(ctx, format, { environment: config.envName, frozen: false, lifted: lifted ?? null });
-        else writeOut(ctx.io, lifted ? `Unfrozen${tenant ? ` (tenant ${tenant})` : ''}; the freeze by ${lifted.actor} (${lifted.reason}) is lifted.` : `Nothing to do: AI spend${tenant ? ` for tenant ${tenant}` : ''} was not frozen.`);
-      } finally {
-        redis.disconnect();
-      }
+      const lifted = await withRedis(ctx, (redis) => unfreezeBudget({ redis, keyPrefix: config.redisKeyPrefix }, { tenant, actor: defaultActor(ctx.streams.env) }));
+      if (format !== 'table') emit(ctx, format, { environment: config.envName, frozen: false, lifted: lifted ?? null });
+      else writeOut(ctx.io, lifted ? `Unfrozen${tenant ? ` (tenant ${tenant})` : ''}; the freeze by ${lifted.actor} (${lifted.reason}) is lifted.` : `Nothing to do: AI spend${tenant ? ` for tenant ${tenant}` : ''} was not frozen.`);
     });
 
   budget
@@ -244,7 +229,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .action(async (options: { repair?: boolean; yes?: boolean }) => {
       const ctx = context();
       ctx.format(['table', 'json', 'yaml']);
-      if (options.repair) await confirm(ctx, options.yes, 'repair the budget counters in Redis');
+      if (options.repair) await ctx.confirmProduction(options.yes, 'repair the budget counters in Redis');
       const report = await withLedger(ctx, 'budget reconcile', (deps) => reconcileBudget(deps, { repair: options.repair }));
       renderReconcile(ctx, report);
       if (report.drift) ctx.exitCode = ExitCode.Problem;

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
-import { CliError, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../core/output/index.js';
+import { CliError, confirmProduction, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../core/output/index.js';
 
 /** Options every command accepts (defined once on the program). */
 export interface GlobalOptions extends ConfigFlags {
@@ -29,21 +29,27 @@ export interface CommandContext {
   exitCode: number;
   /** the -o format, checked against what this command supports */
   format(allowed: readonly OutputFormat[], fallback?: OutputFormat): OutputFormat;
+  /** on a production environment: the typed name, or --yes with an explicit --env (see core/output/confirm.ts) */
+  confirmProduction(yes: boolean | undefined, action: string): Promise<void>;
 }
 
 export function makeContext(streams: Streams, global: GlobalOptions, signal: AbortSignal): CommandContext {
-  const interactive = Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !streams.env.CI;
   const io: Io = {
     stdout: streams.stdout,
     stderr: streams.stderr,
-    stdin: streams.stdin,
+    // stdin is created on first use: only prompts and `-` inputs need it
+    get stdin() {
+      return streams.stdin;
+    },
     color: decideColor({ isTTY: Boolean(streams.stdout.isTTY), env: streams.env, colorFlag: global.color }),
-    interactive,
+    get interactive() {
+      return Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !streams.env.CI;
+    },
     env: streams.env,
     secrets: [],
   };
   let config: ResolvedConfig | undefined;
-  return {
+  const context: CommandContext = {
     io,
     exitCode: ExitCode.Ok,
     streams,
@@ -56,6 +62,10 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
       }
       return config;
     },
+    async confirmProduction(yes, action) {
+      const { envName, production, envExplicit } = context.config();
+      await confirmProduction(io, { envName, production, envExplicit, yes: Boolean(yes), action });
+    },
     format(allowed, fallback = 'table') {
       const requested = (global.output ?? fallback) as OutputFormat;
       if (!allowed.includes(requested)) {
@@ -64,6 +74,7 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
       return requested;
     },
   };
+  return context;
 }
 
 /** Re-throws an abort as the interrupted exit code, so every command ends Ctrl-C the same way. */

@@ -3,7 +3,7 @@ import { defaultActor } from '../core/config/index.js';
 import { migrateUp, migrationStatus } from '../core/migrations/index.js';
 import { note, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
-import { describeDatabase, withDatabase } from './database.js';
+import { describeDatabase, withDatabase } from './connections.js';
 
 /**
  * The first command a new user runs: applies the MedicalCor schema to the embedded database

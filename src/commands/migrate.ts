@@ -6,9 +6,9 @@ import {
   lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, hasErrors,
   type ApplyResult, type MigrateDeps, type PlanStep, type StatusReport,
 } from '../core/migrations/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
-import { describeDatabase, withDatabase } from './database.js';
+import { describeDatabase, withDatabase } from './connections.js';
 import { renderFindings } from './render/findings.js';
 
 interface WriteOptions {
@@ -205,10 +205,7 @@ export function register(program: Command, context: () => CommandContext): void 
         const deps = depsFor(ctx, db, options);
         const status = await migrationStatus(deps);
         if (options.dryRun) return renderPlan(ctx, planUpFrom(status), { environment: ctx.config().envName, direction: 'up' });
-        if (status.pending.length) {
-          const config = ctx.config();
-          await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: Boolean(options.yes), action: `apply ${status.pending.length} migration(s)` });
-        }
+        if (status.pending.length) await ctx.confirmProduction(options.yes, `apply ${status.pending.length} migration(s)`);
         ctx.exitCode = renderApply(ctx, 'applied', await migrateUp(deps));
       });
     });
@@ -228,8 +225,7 @@ export function register(program: Command, context: () => CommandContext): void 
         const steps = planDownFrom(await migrationStatus(deps), count);
         if (options.dryRun) return renderPlan(ctx, steps, { environment: ctx.config().envName, direction: 'down' });
         note(ctx.io, `will roll back, in this order: ${steps.map((s) => s.filename).join(', ')}`);
-        const config = ctx.config();
-        await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: Boolean(options.yes), action: `roll back ${steps.map((s) => s.filename).join(', ')}` });
+        await ctx.confirmProduction(options.yes, `roll back ${steps.map((s) => s.filename).join(', ')}`);
         ctx.exitCode = renderApply(ctx, 'rolled back', await migrateDown(deps, count));
       });
     });

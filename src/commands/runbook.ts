@@ -1,10 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { packageDir, type ResolvedConfig } from '../core/config/index.js';
+import { defaultActor, packageDir, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
-import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, confirmProduction, ExitCode, note, renderJson, renderTable, renderYaml, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderJson, renderTable, usageError, writeOut } from '../core/output/index.js';
 // The client library itself is imported by this module on first use only (it costs ~0.5 s).
 import { createKubernetesClient, type KubernetesClient } from '../core/kubernetes/index.js';
 import type { Redis } from '../core/redis/index.js';
@@ -147,7 +146,7 @@ async function execute(
     }
     if (options.execute) {
       const mutating = runbook.steps.filter((s) => s.mutates).length;
-      await confirmProduction(ctx.io, { envName: config.envName, production: config.production, envExplicit: config.envExplicit, yes: options.yes, action: `run runbook ${runbook.id} (${mutating} mutating step${mutating === 1 ? '' : 's'})` });
+      await ctx.confirmProduction(options.yes, `run runbook ${runbook.id} (${mutating} mutating step${mutating === 1 ? '' : 's'})`);
     }
     return await runRunbook(runbook, { mode: options.execute ? 'execute' : 'dry_run', parameters, rollback: options.rollback, lockTimeoutMs: options.lockTimeoutMs, resume }, deps);
   } finally {
@@ -193,9 +192,8 @@ function renderReport(ctx: CommandContext, report: RunReport): void {
 
 function render(ctx: CommandContext, value: unknown, table: () => void): void {
   const format = ctx.format(['table', 'json', 'yaml']);
-  if (format === 'json') writeOut(ctx.io, renderJson(value));
-  else if (format === 'yaml') writeOut(ctx.io, renderYaml(value));
-  else table();
+  if (format === 'table') table();
+  else writeOut(ctx.io, renderData(format, value));
 }
 
 /** The exit code of a finished run; a failure also gets one line on stderr saying what to do. */

@@ -7,7 +7,7 @@ import {
 } from '../core/schema/index.js';
 import { chalkFor, ExitCode, formatAnnotation, note, renderJson, renderYaml, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
-import { withDatabase } from './database.js';
+import { withDatabase } from './connections.js';
 
 interface ShadowOptions {
   shadow: ShadowMode;

@@ -10,7 +10,7 @@ import {
   type SlaCatalogue, type SlaEvaluation, type SlaStatusReport,
 } from '../core/sla/index.js';
 import { throwIfAborted, type CommandContext } from './context.js';
-import { withDatabase } from './database.js';
+import { withDatabase } from './connections.js';
 
 interface CommonOptions {
   catalog?: string;
@@ -51,8 +51,7 @@ function statusCell(status: SlaEvaluation['status']): string {
 
 function renderStatus(ctx: CommandContext, report: SlaStatusReport, showQueries: boolean): void {
   const format = ctx.format(['table', 'json', 'yaml']);
-  if (format === 'json') return writeOut(ctx.io, renderJson(report));
-  if (format === 'yaml') return writeOut(ctx.io, renderYaml(report));
+  if (format !== 'table') return writeOut(ctx.io, renderData(format, report));
   const chalk = chalkFor(ctx.io);
   const paint = (t: string) => (t === 'met' ? chalk.green(t) : t === 'warning' ? chalk.yellow(t) : t === 'breached' ? chalk.red.bold(t) : chalk.dim(t));
   const burn = (s: SlaEvaluation, i: number) => {

@@ -8,9 +8,9 @@ import {
   type FailedJourneysReport, type Trace, type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { CliError, ExitCode, note, renderJson, renderYaml, usageError, writeOut } from '../core/output/index.js';
+import { CliError, ExitCode, note, renderData, usageError, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
-import { withDatabase } from './database.js';
+import { withDatabase } from './connections.js';
 import { renderTraceHtml } from './render/trace-html.js';
 import { failedToJson, traceToJson } from './render/trace-json.js';
 import { renderFailedTable, renderTraceTable } from './render/trace-table.js';
@@ -102,8 +102,7 @@ async function runTrace(ctx: CommandContext, correlationId: string, options: Tra
     const shown = relative(ctx.streams.cwd, htmlPath);
     note(ctx.io, `wrote the HTML report to ${shown && !shown.startsWith('..') ? shown : htmlPath}`);
   }
-  if (format === 'json') writeOut(ctx.io, renderJson(traceToJson(trace)));
-  else if (format === 'yaml') writeOut(ctx.io, renderYaml(traceToJson(trace)));
+  if (format !== 'table') writeOut(ctx.io, renderData(format, traceToJson(trace)));
   else if (options.view === 'waterfall') renderTraceWaterfall(ctx.io, trace);
   else renderTraceTable(ctx.io, trace);
 
@@ -144,8 +143,7 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
     );
   });
   if (ctx.signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
-  if (format === 'json') writeOut(ctx.io, renderJson(failedToJson(report)));
-  else if (format === 'yaml') writeOut(ctx.io, renderYaml(failedToJson(report)));
+  if (format !== 'table') writeOut(ctx.io, renderData(format, failedToJson(report)));
   else renderFailedTable(ctx.io, report);
   for (const source of report.sources) {
     if (source.state === 'failed' || source.state === 'timeout') note(ctx.io, `warning: ${source.source} ${source.state === 'timeout' ? 'timed out' : 'failed'}: ${source.reason}`);

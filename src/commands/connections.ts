@@ -1,4 +1,5 @@
 import { openDatabase, type Database } from '../core/db/index.js';
+import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 
 /** Opens the environment's database (or the embedded one) for one action and always closes it. */
@@ -16,4 +17,14 @@ export function describeDatabase(ctx: CommandContext, db: Database): string {
   if (db.embedded) return `embedded (${ctx.config().embeddedDataDir})`;
   const url = new URL(ctx.config().databaseUrl!);
   return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/** Opens the environment's Redis for one action and always disconnects. */
+export async function withRedis<T>(ctx: CommandContext, work: (redis: Redis) => Promise<T>): Promise<T> {
+  const redis = await openRedis(ctx.config().redisUrl);
+  try {
+    return await work(redis);
+  } finally {
+    redis.disconnect();
+  }
 }
