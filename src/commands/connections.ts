@@ -4,7 +4,7 @@ import type { CommandContext } from './context.js';
 
 /** Opens the environment's database (or the embedded one) for one action and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, command: string, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(ctx.config(), ctx.io, { command: `medicalcor ${command}`, applicationName: `medicalcor ${command} (pid ${process.pid})` });
+  const db = await openDatabase(ctx.config(), ctx.io, { command: `medicalcor ${command}`, applicationName: `medicalcor ${command} (pid ${process.pid})`, cwd: ctx.streams.cwd });
   try {
     return await work(db);
   } finally {

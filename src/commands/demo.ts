@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { defaultActor } from '../core/config/index.js';
 import { migrateUp, migrationStatus } from '../core/migrations/index.js';
 import { note, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './connections.js';
+import { depsFor } from './migrate.js';
 
 /**
  * The first command a new user runs: applies the MedicalCor schema to the embedded database
@@ -16,7 +16,7 @@ export function register(program: Command, context: () => CommandContext): void 
     .action(async () => {
       const ctx = context();
       await withDatabase(ctx, 'demo', async (db) => {
-        const deps = { db, migrationsDir: ctx.config().migrationsDir, cwd: ctx.streams.cwd, signal: ctx.signal, secrets: ctx.io.secrets, actor: defaultActor(ctx.streams.env), onProgress: (l: string) => note(ctx.io, l) };
+        const deps = depsFor(ctx, db);
         const result = await migrateUp(deps);
         writeOut(ctx.io, `== migrate up: ${result.applied.length} applied, now at version ${result.currentVersion ?? 'none'} on ${describeDatabase(ctx, db)}`);
         const status = await migrationStatus(deps);

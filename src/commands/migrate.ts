@@ -1,13 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { defaultActor, packageDir } from '../core/config/index.js';
 import {
   lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, hasErrors,
   type ApplyResult, type MigrateDeps, type PlanStep, type StatusReport,
 } from '../core/migrations/index.js';
-import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
+import { parseSeconds, parseWholeNumber } from './options.js';
 import { describeDatabase, withDatabase } from './connections.js';
 import { renderFindings } from './render/findings.js';
 
@@ -17,26 +18,20 @@ interface WriteOptions {
   lockTimeout: string;
 }
 
-function depsFor(ctx: CommandContext, db: MigrateDeps['db'], options?: WriteOptions): MigrateDeps {
-  const seconds = Number(options?.lockTimeout ?? 120);
-  if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--lock-timeout must be a number of seconds, not "${options?.lockTimeout}".`);
+export function depsFor(ctx: CommandContext, db: MigrateDeps['db'], options?: WriteOptions): MigrateDeps {
   return {
     db,
     migrationsDir: ctx.config().migrationsDir,
     cwd: ctx.streams.cwd,
     signal: ctx.signal,
     secrets: ctx.io.secrets,
-    lockTimeoutMs: seconds * 1000,
+    lockTimeoutMs: parseSeconds('--lock-timeout', options?.lockTimeout ?? '120'),
     actor: defaultActor(ctx.streams.env),
     onProgress: (line) => note(ctx.io, line),
   };
 }
 
-function parseCount(value: string | undefined): number {
-  const count = Number(value ?? 1);
-  if (!Number.isInteger(count) || count < 1) throw usageError(`N must be a whole number of migrations, 1 or more, not "${value}".`);
-  return count;
-}
+const parseCount = (value: string | undefined) => parseWholeNumber('N (migrations)', value ?? '1');
 
 function renderPlan(ctx: CommandContext, steps: PlanStep[], extra: Record<string, unknown>): void {
   const format = ctx.format(['table', 'json', 'yaml']);
@@ -128,7 +123,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const path = join(dir, `${version}_${name}.sql`);
       if (existsSync(path)) throw new CliError(`${path} already exists.`, ExitCode.Usage);
       writeFileSync(path, readFileSync(join(packageDir(), 'templates', 'migration.sql'), 'utf8'), { flag: 'wx' });
-      const shown = relative(ctx.streams.cwd, path) || path;
+      const shown = displayPath(ctx.streams.cwd, path);
       const format = ctx.format(['table', 'json', 'yaml']);
       writeOut(ctx.io, format === 'table' ? `created ${shown}` : renderData(format, { version, path: shown }));
     });

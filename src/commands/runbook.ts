@@ -1,9 +1,9 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultActor, packageDir, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
-import { chalkFor, CliError, ExitCode, note, renderData, renderJson, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 // The client library itself is imported by this module on first use only (it costs ~0.5 s).
 import { createKubernetesClient, type KubernetesClient } from '../core/kubernetes/index.js';
 import type { Redis } from '../core/redis/index.js';
@@ -12,7 +12,9 @@ import {
   resolveParameters, resumePoint, runChain, runResumedBy, runRunbook, RunbookFileError, stepsOf,
   type CheckOutcome, type EngineDeps, type LoadedRunbook, type RunbookDir, type RunReport, type StepReport,
 } from '../core/runbook/index.js';
-import type { CommandContext } from './context.js';
+import { throwIfAborted, type CommandContext } from './context.js';
+import { parseSeconds, parseWholeNumber } from './options.js';
+import { withDatabase } from './connections.js';
 
 interface DirOption {
   runbooksDir?: string;
@@ -30,7 +32,7 @@ interface RunOptions extends DirOption {
 function runbookDirs(ctx: CommandContext, options: DirOption): RunbookDir[] {
   const dirs: RunbookDir[] = [{ path: join(packageDir(), 'src', 'runbooks'), source: 'shipped' }];
   const configured = ctx.config().runbooksDir;
-  if (configured) dirs.push({ path: configured, source: relative(ctx.streams.cwd, configured) || configured });
+  if (configured) dirs.push({ path: configured, source: displayPath(ctx.streams.cwd, configured) });
   if (options.runbooksDir) {
     const path = resolve(ctx.streams.cwd, options.runbooksDir);
     if (!existsSync(path)) throw usageError(`--runbooks-dir ${options.runbooksDir} does not exist.`);
@@ -39,11 +41,7 @@ function runbookDirs(ctx: CommandContext, options: DirOption): RunbookDir[] {
   return dirs;
 }
 
-function lockTimeoutMs(value: string): number {
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds < 0) throw usageError(`--lock-timeout must be a number of seconds, not "${value}".`);
-  return seconds * 1000;
-}
+const lockTimeoutMs = (value: string) => parseSeconds('--lock-timeout', value);
 
 /** The systems a run may touch, each opened on first use and closed by close(). */
 function engineDeps(ctx: CommandContext, actor: string, options: { yes: boolean; label: string }): EngineDeps & { close(): Promise<void> } {
@@ -62,7 +60,7 @@ function engineDeps(ctx: CommandContext, actor: string, options: { yes: boolean;
     medicalcorArgv: [process.execPath, join(packageDir(), 'bin', 'medicalcor')],
     onProgress: (line) => note(ctx.io, line),
     database() {
-      database ??= openDatabase(config, ctx.io, { command: `medicalcor runbook ${options.label}`, applicationName: `medicalcor runbook ${options.label} (${actor}, pid ${process.pid})` })
+      database ??= openDatabase(config, ctx.io, { command: `medicalcor runbook ${options.label}`, applicationName: `medicalcor runbook ${options.label} (${actor}, pid ${process.pid})`, cwd: ctx.streams.cwd })
         .then((db) => (opened = db));
       return database;
     },
@@ -258,7 +256,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const r = loaded.runbook;
       render(ctx, { ...r, file: loaded.file, source: loaded.source }, () => {
         const chalk = chalkFor(ctx.io);
-        const lines = [chalk.bold(`${r.id} — ${r.title}`), `file: ${relative(ctx.streams.cwd, loaded.file) || loaded.file}`];
+        const lines = [chalk.bold(`${r.id} — ${r.title}`), `file: ${displayPath(ctx.streams.cwd, loaded.file)}`];
         if (r.description) lines.push('', r.description.trim());
         if (r.alerts.length) lines.push('', `answers alerts: ${r.alerts.join(', ')}`);
         if (r.parameters.length) {
@@ -298,9 +296,10 @@ export function register(program: Command, context: () => CommandContext): void 
       const template = readFileSync(join(packageDir(), 'templates', 'runbook.yaml'), 'utf8').replace(/^id: .*$/m, `id: ${id}`);
       mkdirSync(dir, { recursive: true });
       writeFileSync(file, template, { flag: 'wx' });
-      const shown = relative(ctx.streams.cwd, file) || file;
-      if (ctx.format(['table', 'json', 'yaml']) === 'table') writeOut(ctx.io, `created ${shown}\nedit it, then: medicalcor runbook validate ${shown}`);
-      else writeOut(ctx.io, renderJson({ id, path: shown }));
+      const shown = displayPath(ctx.streams.cwd, file);
+      const format = ctx.format(['table', 'json', 'yaml']);
+      if (format === 'table') writeOut(ctx.io, `created ${shown}\nedit it, then: medicalcor runbook validate ${shown}`);
+      else writeOut(ctx.io, renderData(format, { id, path: shown }));
     });
 
   runbook
@@ -359,15 +358,11 @@ export function register(program: Command, context: () => CommandContext): void 
     const ctx = context();
     ctx.format(['table', 'json', 'yaml']);
     const dirs = runbookDirs(ctx, options);
-    const db = await openDatabase(ctx.config(), ctx.io, { command: 'medicalcor runbook resume' });
-    let runbookId: string;
-    try {
+    const runbookId = await withDatabase(ctx, 'runbook resume', async (db) => {
       const chain = await runChain(db.pool, runId);
       if (!chain.length) throw usageError(`No runbook run ${runId} on this database.`, 'List runs with "medicalcor runbook history".');
-      runbookId = chain[chain.length - 1]!.runbookId;
-    } finally {
-      await db.close();
-    }
+      return chain[chain.length - 1]!.runbookId;
+    });
     const report = await execute(ctx, findRunbook(dirs, runbookId), {}, {
       execute: true, yes: Boolean(options.yes), rollback: options.rollback, actor: options.actor, lockTimeoutMs: lockTimeoutMs(options.lockTimeout), resumeRunId: runId,
     });
@@ -385,10 +380,8 @@ export function register(program: Command, context: () => CommandContext): void 
     .action(async (id: string | undefined, options: { run?: string; allEnvs?: boolean; limit: string }) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'yaml']);
-      const limit = Number(options.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw usageError(`--limit must be a whole number, 1 or more, not "${options.limit}".`);
-      const db = await openDatabase(ctx.config(), ctx.io, { command: 'medicalcor runbook history' });
-      try {
+      const limit = parseWholeNumber('--limit', options.limit);
+      await withDatabase(ctx, 'runbook history', async (db) => {
         if (options.run) {
           const chain = await runChain(db.pool, options.run);
           // and the runs that resumed it, so any run id of a chain shows the whole story
@@ -425,9 +418,7 @@ export function register(program: Command, context: () => CommandContext): void 
           { header: 'SECONDS', value: (r) => (r.finishedAt ? ((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000).toFixed(1) : '') },
           { header: 'RESUMES', value: (r) => r.resumedFrom?.slice(0, 8) },
         ], ctx.io.color));
-      } finally {
-        await db.close();
-      }
+      });
     });
 
   runOptions(
@@ -498,7 +489,7 @@ export function register(program: Command, context: () => CommandContext): void 
       ], ctx.io.color));
       if (!matches.length) writeOut(ctx.io, 'No firing alerts in the payload.');
     });
-    if (ctx.signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
+    throwIfAborted(ctx.signal);
     if (alerts.some((a) => !['succeeded', 'no_runbook', 'same_run'].includes(a.status))) ctx.exitCode = ExitCode.Operational;
     else if (alerts.some((a) => a.status === 'no_runbook')) ctx.exitCode = ExitCode.Problem;
   });

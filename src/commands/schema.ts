@@ -1,11 +1,11 @@
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   checkSchema, defaultCacheDir, detectSource, diffModels, displayName, groupOf, loadModel, MigrationProvenance, serializeSnapshot, SNAPSHOT_FILENAME,
   type LoadDeps, type PolicyViolation, type SchemaCheckResult, type SchemaDifference, type SchemaSource, type ShadowMode,
 } from '../core/schema/index.js';
-import { chalkFor, ExitCode, formatAnnotation, note, renderJson, renderYaml, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
+import { chalkFor, displayPath, ExitCode, formatAnnotation, note, renderJson, renderYaml, usageError, writeFileAtomically, writeOut, type OutputFormat } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase } from './connections.js';
 
@@ -29,7 +29,7 @@ function loadDeps(ctx: CommandContext, options: ShadowOptions): LoadDeps {
   };
 }
 
-const shown = (ctx: CommandContext, path: string) => relative(ctx.streams.cwd, path) || path;
+const shown = (ctx: CommandContext, path: string) => displayPath(ctx.streams.cwd, path);
 
 /** A source argument: a URL, a directory, a file, or one of the words migrations / snapshot / live. */
 function resolveSource(ctx: CommandContext, arg: string): SchemaSource | 'live' {
@@ -146,9 +146,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const text = format === 'yaml' ? renderYaml(JSON.parse(serializeSnapshot(model))) : serializeSnapshot(model);
       if (!options.out) return writeOut(ctx.io, text);
       const target = resolve(ctx.streams.cwd, options.out);
-      const temp = `${target}.${process.pid}.tmp`;
-      writeFileSync(temp, text);
-      renameSync(temp, target);
+      writeFileAtomically(target, text, { what: 'the snapshot' });
       note(ctx.io, `wrote ${shown(ctx, target)} (${model.objects.size} objects from ${labelOf(source)})`);
     });
 

@@ -61,18 +61,19 @@ function secretFrom(ref: SecretRef, env: NodeJS.ProcessEnv, where: string): stri
   return value;
 }
 
-function hasPassword(url: string): boolean {
+/** The decoded password of a URL; '' when it has none or cannot be parsed. */
+function urlPassword(url: string): string {
   try {
-    return new URL(url).password !== '';
+    return decodeURIComponent(new URL(url).password);
   } catch {
-    return false;
+    return '';
   }
 }
 
 function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, where: string, secrets: string[]) {
   if (value === undefined) return undefined;
   if (typeof value === 'string') {
-    if (hasPassword(value)) {
+    if (urlPassword(value)) {
       throw new CliError(
         `${where} contains a password in plain text.`,
         ExitCode.Usage,
@@ -82,8 +83,7 @@ function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, 
     return value;
   }
   const url = secretFrom(value, env, where);
-  const password = (() => { try { return decodeURIComponent(new URL(url).password); } catch { return ''; } })();
-  if (password) secrets.push(password);
+  if (urlPassword(url)) secrets.push(urlPassword(url));
   return url;
 }
 
@@ -115,8 +115,9 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
   const secrets: string[] = [];
 
   const databaseUrl = flags.databaseUrl ?? env.MEDICALCOR_DATABASE_URL ?? urlFrom(fileEnvironment?.databaseUrl, env, where('databaseUrl'), secrets);
-  for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL]) {
-    if (url && hasPassword(url)) secrets.push(decodeURIComponent(new URL(url).password));
+  // URLs given outside the file carry their passwords too: every one is removed from output
+  for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL, env.MEDICALCOR_REDIS_URL]) {
+    if (url && urlPassword(url)) secrets.push(urlPassword(url));
   }
   const redisUrl = env.MEDICALCOR_REDIS_URL ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets) ?? 'redis://127.0.0.1:6379';
   const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);

@@ -1,6 +1,5 @@
-import { relative } from 'node:path';
 import type { ResolvedConfig } from '../config/index.js';
-import { note, type Io } from '../output/index.js';
+import { displayPath, note, type Io } from '../output/index.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { openPool, withLoopbackSslDisabled, type Pool } from './pool.js';
 
@@ -19,16 +18,17 @@ let embeddedNoticeShown = false;
  * once on stderr). The caller closes it; closing also stops the embedded server.
  */
 export async function openDatabase(
-  config: Pick<ResolvedConfig, 'databaseUrl' | 'embeddedDataDir' | 'projectDir'>,
+  config: Pick<ResolvedConfig, 'databaseUrl' | 'embeddedDataDir'>,
   io: Io,
-  options: { command?: string; applicationName?: string } = {},
+  /** cwd: the caller's working directory, to show the embedded data directory relative to it */
+  options: { command?: string; applicationName?: string; cwd?: string } = {},
 ): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;
   if (!url) {
     if (!embeddedNoticeShown) {
       embeddedNoticeShown = true;
-      const shown = relative(process.cwd(), config.embeddedDataDir) || config.embeddedDataDir;
+      const shown = options.cwd ? displayPath(options.cwd, config.embeddedDataDir) : config.embeddedDataDir;
       note(io, `note: no database configured; using the embedded database in ${shown}`);
     }
     embedded = await startEmbedded({ dataDir: config.embeddedDataDir, command: options.command });

@@ -1,4 +1,5 @@
-import { CliError, ExitCode, usageError } from './index.js';
+import { CliError, usageError } from './errors.js';
+import { ExitCode } from './exit-codes.js';
 import type { Io } from './io.js';
 
 export interface ProductionGuard {
