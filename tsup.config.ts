@@ -1,13 +1,13 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+import { commandManifest } from './src/commands/index.js';
 
 // Each command (and the context the shell builds for it) is an entry of the ES module build, at
 // a stable path dist/commands/<name>.js that the shell imports only when that command runs.
 const commandEntries = Object.fromEntries(
-  readdirSync('src/commands')
-    .filter((file) => file.endsWith('.ts') && file !== 'index.ts' && file !== 'database.ts')
-    .map((file) => [`commands/${file.slice(0, -3)}`, `src/commands/${file}`]),
+  [...commandManifest.map((c) => c.name), 'context'].map((name) => [`commands/${name}`, `src/commands/${name}.ts`]),
 );
+const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 
 export default defineConfig([
   {
@@ -33,6 +33,7 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     noExternal: ['commander'],
+    define: { CLI_VERSION: JSON.stringify(version) },
     sourcemap: true,
     minify: true,
     outDir: 'dist',

@@ -5,6 +5,9 @@ import { isCliError } from './core/output/errors.js';
 import { ExitCode } from './core/output/exit-codes.js';
 import { redactSecrets } from './core/output/redact.js';
 
+/** package.json's version, put in at build time (tsup `define`) */
+declare const CLI_VERSION: string;
+
 type ContextModule = typeof import('./commands/context.js');
 
 /**
@@ -16,13 +19,12 @@ function loadModule<T>(name: string): Promise<T> {
   return import(specifier) as Promise<T>;
 }
 
-/** Global options that take a value: needed to find the command name in argv without parsing it. */
-const VALUE_OPTIONS = new Set(['--env', '--config', '-o', '--output', '--database-url', '--migrations-dir']);
-
-function invokedCommand(args: readonly string[]): string | undefined {
+/** The command named in argv: the first word that is neither an option nor a global option's value. */
+function invokedCommand(program: Command, args: readonly string[]): string | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]).filter(Boolean));
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    if (VALUE_OPTIONS.has(arg)) i++;
+    if (takesValue.has(arg)) i++;
     else if (!arg.startsWith('-')) return arg;
   }
   return undefined;
@@ -31,7 +33,7 @@ function invokedCommand(args: readonly string[]): string | undefined {
 function buildProgram(): Command {
   return new Command('medicalcor')
     .description('Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.')
-    .version('0.1.0', '-V, --version')
+    .version(CLI_VERSION, '-V, --version')
     .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV)')
     .option('--config <file>', 'configuration file (default: ./medicalcor.config.yaml, then ~/.config/medicalcor/)')
     .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL)')
@@ -67,7 +69,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   let contextModule: ContextModule | undefined;
   const ctx = () => (context ??= contextModule!.makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
 
-  const name = invokedCommand(argv.slice(2));
+  const name = invokedCommand(program, argv.slice(2));
   for (const entry of commandManifest) {
     if (entry.name === name) {
       const [command, context] = await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
@@ -79,7 +81,6 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   }
 
   program.hook('preAction', async () => {
-    const { config } = program.opts<GlobalOptions>();
     await contextModule?.prepareConfig(streams, program.opts<GlobalOptions>());
   });
 

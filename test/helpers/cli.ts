@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 
@@ -17,11 +20,15 @@ export interface CliOptions {
   timeoutMs?: number;
 }
 
-/** Environment a test CLI run starts from: no colour, no CI prompts, no inherited MEDICALCOR_* settings. */
+/** An empty user config directory, so a developer's ~/.config/medicalcor never leaks into a test. */
+const emptyConfigHome = mkdtempSync(join(tmpdir(), 'mc-xdg-config-'));
+
+/** Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* settings. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MEDICALCOR_') && k !== 'TRIGGER_SECRET_KEY') env[k] = v;
   env.NO_COLOR = '1';
+  env.XDG_CONFIG_HOME = emptyConfigHome;
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -12,7 +12,7 @@ export interface AdvisoryLock {
   release(): Promise<void>;
 }
 
-/** A stable 64-bit key for a lock name (PostgreSQL's own hashtext), so every process agrees. */
+/** A stable 64-bit key for a lock name (the first 8 bytes of its md5), so every process agrees. */
 const KEY_SQL = `('x' || substr(md5($1), 1, 16))::bit(64)::bigint`;
 
 async function findHolder(client: pg.ClientBase, name: string): Promise<LockHolder | undefined> {

@@ -1,5 +1,5 @@
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { CliError, ExitCode } from '../output/index.js';
 import { acquireFileLock } from './file-lock.js';
 
@@ -61,19 +61,31 @@ export async function startEmbedded({ dataDir, command = 'medicalcor', lockTimeo
 }
 
 /**
+ * Runs initdb once into the shared template. Parallel processes on a cold cache (CI jobs) take
+ * turns under a lock; the template appears by one rename, so no reader sees it half-written.
+ */
+async function prepareTemplate(template: string): Promise<void> {
+  mkdirSync(dirname(template), { recursive: true });
+  const release = await acquireFileLock(`${template}.prepare.lock`, 'prepare the embedded template', 120_000);
+  try {
+    if (existsSync(join(template, 'PG_VERSION'))) return;
+    const tmp = `${template}.${process.pid}`;
+    const server = await startEmbedded({ dataDir: tmp, command: 'prepare embedded template' });
+    await server.stop();
+    rmSync(template, { recursive: true, force: true });
+    renameSync(tmp, template);
+  } finally {
+    release();
+  }
+}
+
+/**
  * A throw-away embedded database started from a prepared (already initdb'ed) data directory:
  * copying it takes milliseconds, where initdb takes seconds.
  */
 export async function startScratchEmbedded(cacheDir: string, scratchDir: string): Promise<EmbeddedServer> {
   const template = join(cacheDir, 'pglite-template');
-  if (!existsSync(join(template, 'PG_VERSION'))) {
-    const tmp = `${template}.${process.pid}`;
-    const server = await startEmbedded({ dataDir: tmp, command: 'prepare embedded template' });
-    await server.stop();
-    rmSync(template, { recursive: true, force: true });
-    cpSync(tmp, template, { recursive: true });
-    rmSync(tmp, { recursive: true, force: true });
-  }
+  if (!existsSync(join(template, 'PG_VERSION'))) await prepareTemplate(template);
   rmSync(scratchDir, { recursive: true, force: true });
   cpSync(template, scratchDir, { recursive: true });
   const server = await startEmbedded({ dataDir: scratchDir, command: 'scratch database' });

@@ -7,7 +7,6 @@ export type PoolClient = pg.PoolClient;
 export interface PoolOptions {
   applicationName?: string;
   max?: number;
-  connectTimeoutMs?: number;
 }
 
 /** A pool whose first connection is made eagerly, so a bad URL fails here with a clear message. */
@@ -16,7 +15,7 @@ export async function openPool(url: string, options: PoolOptions = {}): Promise<
     connectionString: url,
     application_name: options.applicationName ?? 'medicalcor',
     max: options.max ?? 4,
-    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    connectionTimeoutMillis: 10_000,
   });
   // Idle clients can be cut by the server (restart, kill); that must not crash the CLI.
   pool.on('error', () => {});

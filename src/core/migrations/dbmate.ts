@@ -3,17 +3,26 @@ import { CliError, ExitCode, redactSecrets } from '../output/index.js';
 
 const require = createRequire(import.meta.url);
 
+/** A binary shipped in a per-platform npm package (`@scope/<platform>-<arch>/bin/<name>`). */
+export function platformBinary(scope: string, name: string): string {
+  const pkg = `${scope}/${process.platform}-${process.arch}`;
+  try {
+    return require.resolve(`${pkg}/bin/${name}`);
+  } catch {
+    throw new CliError(`${name} binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, ExitCode.Operational, 'Run npm install (optional dependencies must not be omitted).');
+  }
+}
+
 /**
  * The platform binary from @dbmate/<platform>, called directly: the npm wrapper exits 0 when the
  * binary is killed, which would hide an interrupted migration.
  */
-export function dbmateBinary(): string {
-  const pkg = `@dbmate/${process.platform}-${process.arch}`;
-  try {
-    return require.resolve(`${pkg}/bin/dbmate`);
-  } catch {
-    throw new CliError(`dbmate binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, ExitCode.Operational, 'Run npm ci (optional dependencies must not be omitted).');
-  }
+export const dbmateBinary = () => platformBinary('@dbmate', 'dbmate');
+
+/** What went wrong, in one line: dbmate's last error line (it prints context lines before it). */
+export function dbmateError(result: Pick<DbmateResult, 'stdout' | 'stderr'>): string {
+  const lines = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? 'dbmate failed without a message';
 }
 
 /** application_name of dbmate's connections: lets the next runner find one left by a killed process. */

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { CliError, ExitCode } from '../output/index.js';
+import { platformBinary } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import type { MigrationsDir } from './files.js';
 import type { Finding } from './findings.js';
@@ -44,14 +45,7 @@ async function squawkReportSchema() {
   );
 }
 
-function squawkBinary(): string {
-  const pkg = `@squawk-cli/${process.platform}-${process.arch}`;
-  try {
-    return require.resolve(`${pkg}/bin/squawk`);
-  } catch {
-    throw new CliError(`squawk binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, ExitCode.Operational, 'Run npm ci (optional dependencies must not be omitted).');
-  }
-}
+const squawkBinary = () => platformBinary('@squawk-cli', 'squawk');
 
 /**
  * squawk lints whole files, and a dbmate file's down section would be linted as if it ran on

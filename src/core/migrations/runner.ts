@@ -1,7 +1,7 @@
 import type { Database } from '../db/index.js';
 import { acquireAdvisoryLock } from '../db/index.js';
 import { CliError, ExitCode } from '../output/index.js';
-import { runDbmate } from './dbmate.js';
+import { dbmateError, runDbmate } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import { readMigrationsDir, type MigrationFile } from './files.js';
 import { hasErrors, type Finding } from './findings.js';
@@ -93,10 +93,6 @@ async function withMigrateLock<T>(deps: MigrateDeps, work: () => Promise<T>): Pr
   }
 }
 
-function lastErrorLine(text: string): string {
-  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? 'dbmate failed without a message';
-}
 
 /**
  * Applies every pending migration under the lock: refuses when verify finds an error, writes
@@ -124,11 +120,11 @@ export async function migrateUp(deps: MigrateDeps): Promise<ApplyResult> {
     const notApplied = status.pending.find((f) => !after.has(f.version));
     let failed: ApplyResult['failed'];
     if (result && !result.ok && notApplied) {
-      const error = result.interrupted ? 'interrupted' : lastErrorLine(`${result.stderr}\n${result.stdout}`);
+      const error = result.interrupted ? 'interrupted' : dbmateError(result);
       failed = { version: notApplied.version, filename: notApplied.filename, error };
       if (!result.interrupted) await recordFailure(deps.db.pool, failed, actor);
     } else if (result && !result.ok) {
-      throw new CliError(`dbmate failed: ${lastErrorLine(result.stderr)}`);
+      throw new CliError(`dbmate failed: ${dbmateError(result)}`);
     }
     return { applied, failed, interrupted: result?.interrupted ?? false, blockedBy: [], currentVersion: [...after].sort().at(-1) };
   });
@@ -145,7 +141,7 @@ export async function migrateDown(deps: MigrateDeps, count: number): Promise<App
       const result = await runDbmate('rollback', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets, onLine: deps.onProgress });
       const after = (await readDatabaseState(deps.db.pool)).applied;
       if (after.includes(step.version)) {
-        const error = result.interrupted ? 'interrupted' : lastErrorLine(`${result.stderr}\n${result.stdout}`);
+        const error = result.interrupted ? 'interrupted' : dbmateError(result);
         return { applied: done, failed: { version: step.version, filename: step.filename, error }, interrupted: result.interrupted, blockedBy: [], currentVersion: after.at(-1) };
       }
       await forgetVersion(deps.db.pool, step.version);

@@ -12,6 +12,13 @@ const USER_SCHEMA = `n.nspname <> 'information_schema' and n.nspname not like 'p
 const notExtensionMember = (classId: string, oid: string) =>
   `not exists (select 1 from pg_depend dep where dep.classid = '${classId}'::regclass and dep.objid = ${oid} and dep.deptype = 'e')`;
 
+/** A relation `c` (joined to its schema `n`) the user created: not the system's, not an extension's. */
+const USER_RELATION = `${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`;
+
+/** Column names of the attribute numbers `nums` of relation `relid`, in the array's order. */
+const attnames = (nums: string, relid: string) => `array(select att.attname::text from unnest(${nums}) with ordinality k(num, ord)
+                 join pg_attribute att on att.attrelid = ${relid} and att.attnum = k.num order by k.ord)`;
+
 /** Grants as sorted "grantee:PRIVILEGE" strings, the owner's own entries left out. */
 const grants = (acl: string, owner: string, defaultKind: string) => `
   array(select distinct case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end || ':' || a.privilege_type
@@ -44,7 +51,7 @@ export const QUERIES = {
            (select pn.nspname || '.' || pc.relname from pg_inherits inh join pg_class pc on pc.oid = inh.inhparent
               join pg_namespace pn on pn.oid = pc.relnamespace where inh.inhrelid = c.oid limit 1) as parent
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p', 'v', 'm') and ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`,
+    where c.relkind in ('r', 'p', 'v', 'm') and ${USER_RELATION}`,
 
   columns: `
     select a.attrelid::int8 as table_oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
@@ -61,25 +68,22 @@ export const QUERIES = {
     join pg_type t on t.oid = a.atttypid
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     left join pg_collation co on co.oid = a.attcollation
-    where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p') and ${USER_SCHEMA}
-      and ${notExtensionMember('pg_class', 'c.oid')}`,
+    where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p') and ${USER_RELATION}`,
 
   constraints: `
     select con.conrelid::int8 as table_oid, con.conname as name, con.contype as type,
            case when con.contype in ('c', 'x') then pg_get_constraintdef(con.oid, true) end as definition,
            con.condeferrable as deferrable, con.condeferred as initially_deferred, con.convalidated as validated,
            con.confupdtype as on_update, con.confdeltype as on_delete, con.confmatchtype as match,
-           array(select att.attname::text from unnest(con.conkey) with ordinality k(num, ord)
-                 join pg_attribute att on att.attrelid = con.conrelid and att.attnum = k.num order by k.ord) as columns,
+           ${attnames('con.conkey', 'con.conrelid')} as columns,
            case when con.contype = 'f' then (select fn.nspname || '.' || fc.relname from pg_class fc
                  join pg_namespace fn on fn.oid = fc.relnamespace where fc.oid = con.confrelid) end as ref_table,
-           array(select att.attname::text from unnest(con.confkey) with ordinality k(num, ord)
-                 join pg_attribute att on att.attrelid = con.confrelid and att.attnum = k.num order by k.ord) as ref_columns,
+           ${attnames('con.confkey', 'con.confrelid')} as ref_columns,
            obj_description(con.oid, 'pg_constraint') as comment
     from pg_constraint con
     join pg_class c on c.oid = con.conrelid
     join pg_namespace n on n.oid = c.relnamespace
-    where con.contype in ('p', 'u', 'f', 'c', 'x') and ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`,
+    where con.contype in ('p', 'u', 'f', 'c', 'x') and ${USER_RELATION}`,
 
   indexes: `
     select i.indrelid::int8 as table_oid, n.nspname as schema, ic.relname as name, am.amname as method,
@@ -102,7 +106,7 @@ export const QUERIES = {
     join pg_class c on c.oid = i.indrelid
     join pg_namespace n on n.oid = ic.relnamespace
     join pg_am am on am.oid = ic.relam
-    where c.relkind in ('r', 'p', 'm') and ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}
+    where c.relkind in ('r', 'p', 'm') and ${USER_RELATION}
       and not exists (select 1 from pg_constraint pc where pc.conindid = i.indexrelid and pc.contype in ('p', 'u', 'x'))
       and not (c.relispartition and exists (select 1 from pg_inherits ih where ih.inhrelid = i.indexrelid))`,
 
@@ -119,7 +123,7 @@ export const QUERIES = {
     from pg_sequence s
     join pg_class c on c.oid = s.seqrelid
     join pg_namespace n on n.oid = c.relnamespace
-    where ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`,
+    where ${USER_RELATION}`,
 
   functions: `
     select n.nspname as schema, p.proname as name, pg_get_function_identity_arguments(p.oid) as identity_args,
@@ -138,15 +142,14 @@ export const QUERIES = {
     select t.tgrelid::int8 as table_oid, t.tgname as name, t.tgtype::int as type, t.tgenabled as enabled,
            pg_get_triggerdef(t.oid, true) as definition,
            fn.nspname || '.' || f.proname as function,
-           array(select att.attname::text from unnest(t.tgattr::int2[]) with ordinality k(num, ord)
-                 join pg_attribute att on att.attrelid = t.tgrelid and att.attnum = k.num order by k.ord) as update_columns,
+           ${attnames('t.tgattr::int2[]', 't.tgrelid')} as update_columns,
            obj_description(t.oid, 'pg_trigger') as comment
     from pg_trigger t
     join pg_class c on c.oid = t.tgrelid
     join pg_namespace n on n.oid = c.relnamespace
     join pg_proc f on f.oid = t.tgfoid
     join pg_namespace fn on fn.oid = f.pronamespace
-    where not t.tgisinternal and ${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`,
+    where not t.tgisinternal and ${USER_RELATION}`,
 
   enums: `
     select n.nspname as schema, t.typname as name,

@@ -189,9 +189,10 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     const table = tableOf(r.table_oid);
     if (!table) continue;
     const { level, timing, events } = decodeTriggerType(r.type);
+    const updateColumns = list(r.update_columns);
     addObject(model, 'trigger', `${table}.${r.name}`, {
       timing, events, level,
-      update_columns: list(r.update_columns).length ? list(r.update_columns) : null,
+      update_columns: updateColumns.length ? updateColumns : null,
       condition: triggerCondition(r.definition),
       function: r.function,
       arguments: triggerArguments(r.definition),

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { readMigrationsDir, runDbmate, type Finding } from '../migrations/index.js';
+import { dbmateError, readMigrationsDir, runDbmate, type Finding } from '../migrations/index.js';
 import { CliError, ExitCode } from '../output/index.js';
 import { diffModels, type SchemaDifference } from './diff.js';
 import { displayName } from './model.js';
@@ -55,7 +55,7 @@ export async function verifyRoundtrip(options: RoundtripOptions): Promise<Roundt
     const dbmate = async (command: 'migrate' | 'rollback') => {
       const result = await runDbmate(command, { url: shadow.url, migrationsDir: scratch, signal: options.signal, secrets: options.secrets });
       if (result.interrupted || options.signal?.aborted) throw new CliError('Interrupted; the shadow database was removed.', ExitCode.Interrupted);
-      return result.ok ? undefined : (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-2).join(' ');
+      return result.ok ? undefined : dbmateError(result);
     };
     let before = await introspectUrl(shadow.url);
     for (const migration of files) {

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { connectionError, startScratchEmbedded, withLoopbackSslDisabled } from '../db/index.js';
-import { acquireFileLock } from '../db/file-lock.js';
-import { runDbmate } from '../migrations/index.js';
+import { dbmateError, runDbmate } from '../migrations/index.js';
 import { CliError, ExitCode, maskUrl } from '../output/index.js';
 
 export type ShadowMode = 'auto' | 'server' | 'embedded';
@@ -50,24 +48,8 @@ export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase
     throw new CliError('--shadow server needs a database server, and none is configured.', ExitCode.Usage, 'Pass --database-url or --env, or use --shadow embedded.');
   }
   const scratch = join(options.cacheDir, `shadow-${process.pid}-${randomBytes(3).toString('hex')}`);
-  const server = await withTemplateLock(options.cacheDir, () => startScratchEmbedded(options.cacheDir, scratch));
+  const server = await startScratchEmbedded(options.cacheDir, scratch);
   return { url: server.url, kind: 'embedded', description: 'embedded PGlite', close: () => server.stop() };
-}
-
-/**
- * Two processes starting on a cold cache (parallel CI jobs) would both prepare the template, one
- * copying while the other writes it: the first to come prepares it under a lock, the others wait.
- */
-async function withTemplateLock<T>(cacheDir: string, start: () => Promise<T>): Promise<T> {
-  const lockPath = join(cacheDir, 'pglite-template.prepare.lock');
-  if (existsSync(join(cacheDir, 'pglite-template', 'PG_VERSION')) && !existsSync(lockPath)) return start();
-  mkdirSync(cacheDir, { recursive: true });
-  const release = await acquireFileLock(lockPath, 'prepare the embedded shadow template', 120_000);
-  try {
-    return await start();
-  } finally {
-    release();
-  }
 }
 
 async function createServerShadow(serverUrl: string, required: boolean): Promise<ShadowDatabase | undefined> {
@@ -134,8 +116,7 @@ export async function applyMigrations(shadow: ShadowDatabase, migrationsDir: str
   const result = await runDbmate('migrate', { url: shadow.url, migrationsDir, signal: options.signal, secrets: options.secrets });
   if (result.interrupted || options.signal?.aborted) throw new CliError('Interrupted; the shadow database was removed.', ExitCode.Interrupted);
   if (!result.ok) {
-    const detail = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).slice(-2).join(' ');
-    throw new CliError(`The migrations in ${migrationsDir} do not apply to a fresh database: ${detail}`, ExitCode.Problem,
+    throw new CliError(`The migrations in ${migrationsDir} do not apply to a fresh database: ${dbmateError(result)}`, ExitCode.Problem,
       'Fix the failing migration; "medicalcor migrate lint" may point at it.');
   }
 }
