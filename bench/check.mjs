@@ -7,9 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { median } from './lib/measure.mjs';
+import { medianOfInterleaved, timeProcess, vsBaseline } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin/medicalcor');
@@ -27,25 +26,15 @@ const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_DATABASE_URL: dbUrl.toSt
 try {
   const up = spawnSync(process.execPath, [bin, 'migrate', 'up'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   if (up.status !== 0) throw new Error(`migrate up failed: ${up.stderr}`);
-  const time = (args) => () => {
-    const start = performance.now();
-    const r = spawnSync(process.execPath, [bin, 'check', ...args, '-o', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const ms = performance.now() - start;
-    if (r.status !== 0) throw new Error(`check ${args.join(' ')} exited ${r.status}: ${r.stderr}${r.stdout}`);
-    return ms;
-  };
-  const commands = {
+  const time = (args) => () => timeProcess(process.execPath, [bin, 'check', ...args, '-o', 'json'], { env });
+  const medians = medianOfInterleaved({
     'check --only database (baseline)': time(['--only', 'database']),
     'check --skip schema-drift (17 checks)': time(['--skip', 'schema-drift']),
     'check (all 18 checks)': time([]),
-  };
-  const samples = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (const run of Object.values(commands)) run();
-  for (let i = 0; i < runs; i++) for (const [name, run] of Object.entries(commands)) samples[name].push(run());
-  const base = median(samples['check --only database (baseline)']);
-  for (const [name, values] of Object.entries(samples)) {
-    const ms = median(values);
-    console.log(`${name.padEnd(40)} median ${ms.toFixed(1)} ms${name.includes('baseline') ? '' : `  (${ms >= base ? "+" : "−"}${Math.abs(ms - base).toFixed(1)} ms against the baseline, ×${(ms / base).toFixed(2)})`}`);
+  }, runs);
+  const base = medians['check --only database (baseline)'];
+  for (const [name, ms] of Object.entries(medians)) {
+    console.log(`${name.padEnd(40)} median ${ms.toFixed(1)} ms${name.includes('baseline') ? '' : `  ${vsBaseline(ms, base)}`}`);
   }
 } finally {
   await admin.query(`drop database if exists ${dbName} with (force)`);

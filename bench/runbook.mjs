@@ -1,4 +1,5 @@
-// Runbook engine figures, each the median of several runs, spawning the built CLI (npm run build first):
+// Runbook engine figures, each the median of several runs (interleaved, after a warm-up), spawning
+// the built CLI (npm run build first):
 //  - start-up of "runbook list" against "medicalcor --version" (the baseline, same run)
 //  - a dry run and a recorded real run of a 20-step runbook of `true` steps, against spawning the
 //    same 20 programs directly plus CLI start-up (the baselines): what the engine, the lock and the
@@ -9,28 +10,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { medianOfInterleaved, timeProcess } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'medicalcor');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STEPS = 20;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDICALCOR_'))), NO_COLOR: '1' };
 
-function time(fn) {
-  const samples = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    fn();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
-}
+const cli = (args, extraEnv = {}, cwd = repo) => () => timeProcess(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv } });
 
-function cli(args, extraEnv = {}, cwd = repo) {
-  const result = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv }, encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`medicalcor ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
-  return result;
+function spawnStepsDirectly() {
+  const start = performance.now();
+  for (let i = 0; i < STEPS; i++) spawnSync('true');
+  return performance.now() - start;
 }
 
 const project = mkdtempSync(join(tmpdir(), 'mc-bench-runbook-'));
@@ -48,11 +41,13 @@ try {
   execFileSync(join(repo, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate'), ['--migrations-dir', join(repo, 'src', 'migrations'), '--no-dump-schema', 'migrate'], { env: { ...env, DATABASE_URL: url } });
   const dbEnv = { MEDICALCOR_DATABASE_URL: url };
 
-  const version = time(() => cli(['--version']));
-  const list = time(() => cli(['runbook', 'list'], {}, project));
-  const direct = time(() => { for (let i = 0; i < STEPS; i++) spawnSync('true'); });
-  const dry = time(() => cli(['runbook', 'run', 'bench'], dbEnv, project));
-  const real = time(() => cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project));
+  const { version, list, direct, dry, real } = medianOfInterleaved({
+    version: cli(['--version']),
+    list: cli(['runbook', 'list'], {}, project),
+    direct: spawnStepsDirectly,
+    dry: cli(['runbook', 'run', 'bench'], dbEnv, project),
+    real: cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project),
+  }, RUNS);
 
   const ms = (x) => `${x.toFixed(0)} ms`;
   console.log(`runs per figure (median of): ${RUNS}`);

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { median } from './lib/measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -25,7 +26,6 @@ const RUNS = Number(process.env.RUNS ?? 5);
 const SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = `${process.pid}`;
 const urlFor = (db) => { const u = new URL(SERVER); u.pathname = `/${db}`; u.searchParams.set('sslmode', 'disable'); return u.toString(); };
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const say = console.log.bind(console);
 const ms = (x) => `${x.toFixed(0)} ms`;
 

@@ -185,6 +185,40 @@ describe('concurrency', () => {
   });
 });
 
+describe('llm_usage_daily', () => {
+  // what the roll-up must hold: the ledger summed by day and key (rows emptied by deletes drop out)
+  const fromLedger = `select (occurred_at at time zone 'UTC')::date::text as day, coalesce(tenant_id, '') as tenant_key, provider, model, operation,
+      count(*)::int as calls, sum(input_tokens)::int as input_tokens, sum(output_tokens)::int as output_tokens, sum(cost_usd)::text as cost_usd
+    from llm_usage_logs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`;
+  const rolledUp = `select day::text, tenant_key, provider, model, operation,
+      calls::int, input_tokens::int, output_tokens::int, cost_usd::text
+    from llm_usage_daily where calls <> 0 order by 1, 2, 3, 4, 5`;
+
+  it('follows UPDATEs and DELETEs of ledger rows, not only INSERTs', async () => {
+    await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at) values
+      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 100, 10, 1.5, '2030-03-09T10:00:00Z'),
+      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 200, 20, 2.5, '2030-03-09T11:00:00Z'),
+      ('openai', 'gpt-4o', 'lead_scoring', null, 300, 30, 3, '2030-03-10T09:00:00Z'),
+      ('anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-b', 400, 40, 4, '2030-03-10T23:59:59Z')`);
+    expect((await db.pool.query(rolledUp)).rows).toEqual((await db.pool.query(fromLedger)).rows);
+
+    // a corrected cost, a row moved to another tenant and another day, and a deleted row
+    await db.pool.query(`update llm_usage_logs set cost_usd = cost_usd * 2, output_tokens = output_tokens + 1 where tenant_id = 'clinic-a'`);
+    await db.pool.query(`update llm_usage_logs set tenant_id = 'clinic-c', occurred_at = '2030-03-11T00:00:01Z' where tenant_id = 'clinic-b'`);
+    await db.pool.query(`delete from llm_usage_logs where tenant_id is null`);
+    const ledger = (await db.pool.query(fromLedger)).rows;
+    expect((await db.pool.query(rolledUp)).rows).toEqual(ledger);
+    expect(ledger.map((r) => [r.day, r.tenant_key, r.calls, r.cost_usd])).toEqual([
+      ['2030-03-09', 'clinic-a', 2, '8.000000'],
+      ['2030-03-11', 'clinic-c', 1, '4.000000'],
+    ]);
+
+    await db.pool.query('delete from llm_usage_logs');
+    expect((await db.pool.query(rolledUp)).rows).toEqual([]);
+    expect((await db.pool.query('select count(*)::int as n from llm_usage_daily where cost_usd <> 0 or input_tokens <> 0')).rows).toEqual([{ n: 0 }]);
+  });
+});
+
 describe('status and reconcile', () => {
   it('shows spend against each budget with both projections right at once, and the top lists', async () => {
     const redis = connect();

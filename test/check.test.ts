@@ -34,8 +34,10 @@ let redis: Redis;
 let workDir: string;
 let migrationsDir: string;
 const prefix = uniquePrefix('check');
+/** schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one directory at once would race */
+const cacheHome = join(tmpdir(), 'medicalcor-test-cache-check');
 
-const env = (extra: Record<string, string> = {}) => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, ...extra });
+const env = (extra: Record<string, string> = {}) => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, XDG_CACHE_HOME: cacheHome, ...extra });
 async function check(args: string[], extra: Record<string, string> = {}) {
   const result = await runCli(['check', '--migrations-dir', migrationsDir, ...args, '-o', 'json'], { cwd: workDir, env: env(extra) });
   let report: CheckJson | undefined;
@@ -329,6 +331,8 @@ describe('configuration hygiene', () => {
       '    databaseUrl: { env: PROD_DATABASE_URL }',
       '    redisUrl: { env: TIDY_REDIS_URL }',
       '    corsOrigins: ["https://app.medicalcor.ro"]',
+      '  dev:',
+      '    corsOrigins: ["*"]',
       '',
     ].join('\n'));
   });
@@ -360,6 +364,9 @@ describe('configuration hygiene', () => {
   });
 
   it('only warns about a wildcard off production, and passes TLS on a tidy production environment', async () => {
+    const dev = await hygiene('dev');
+    const devById = Object.fromEntries((JSON.parse(dev.stdout) as CheckJson).checks.map((c) => [c.id, c]));
+    expect(devById['config-cors']).toMatchObject({ status: 'warn', summary: 'corsOrigins allows any origin ("*")' });
     const tidy = await hygiene('tidy');
     const byId = Object.fromEntries((JSON.parse(tidy.stdout) as CheckJson).checks.map((c) => [c.id, c]));
     expect(byId['config-cors']!.status).toBe('pass');
@@ -394,7 +401,7 @@ describe('output for CI and the runbook engine', () => {
 
   it('runChecks returns the documented result shape for the runbook engine', async () => {
     const config = resolveConfig({ databaseUrl: db.url, migrationsDir }, { MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix }, workDir);
-    const results = await runChecks({ config }, { only: ['database', 'dlq-backlog', 'prometheus'] });
+    const results = await runChecks({ config, cacheDir: join(cacheHome, 'medicalcor') }, { only: ['database', 'dlq-backlog', 'prometheus'] });
     expect(results.map((r) => [r.id, r.status, r.required])).toEqual([['database', 'pass', true], ['prometheus', 'skip', false], ['dlq-backlog', 'pass', true]]);
     for (const r of results) {
       expect(typeof r.title).toBe('string');

@@ -47,6 +47,12 @@ describe('configuration: flags > environment variables > config file > defaults'
     expect(fromFlag.databaseUrl).toBe('postgres://x@flaghost/db');
   });
 
+  it('passwords in URLs given by flag or environment variable are secrets too (Redis included); a bad escape is not a crash', () => {
+    const config = resolveConfig({ databaseUrl: 'postgres://u:flagpw1234@h/db' }, { ...env, MEDICALCOR_REDIS_URL: 'redis://:redispw5678@cache:6379' }, project);
+    expect(config.secrets).toEqual(expect.arrayContaining(['flagpw1234', 'redispw5678']));
+    expect(() => resolveConfig({ databaseUrl: 'postgres://u:bad%zzescape@h/db' }, env, project)).not.toThrow();
+  });
+
   it('no file and nothing set: the local environment with the embedded database and defaults', () => {
     const empty = mkdtempSync(join(tmpdir(), 'mc-noconfig-'));
     const config = resolveConfig({}, { HOME: empty }, empty);

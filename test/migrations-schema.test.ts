@@ -146,6 +146,8 @@ describe('database migrations (src/migrations)', () => {
 
   it('has well-formed dbmate migration files', () => {
     expect(migrationFiles.length).toBeGreaterThanOrEqual(8);
+    // a .sql file the name filter drops would never be applied: every one must be well named
+    expect(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()).toEqual(migrationFiles);
   });
 
   it('applies every migration', async () => {

@@ -268,7 +268,7 @@ steps:
     const bad = await run(['run', 'touch-and-update', '-p', 'marker=UPPER case', '--execute']);
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toContain('does not match [a-z0-9-]+');
-    const unknown = await run(['run', 'touch-and-update', '-p', 'marker=ok', '-p', 'nope=1']);
+    const unknown = await run(['run', 'touch-and-update', '-p', 'marker=ok', '-p', 'nope=1', '--execute']);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('has no parameter "nope"');
     expect(existsSync(join(project, 'ok.done'))).toBe(false);

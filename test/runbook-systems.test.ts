@@ -107,6 +107,13 @@ steps:
     interval: 200ms
     until: { kind: http, url: '${apiUrl}/ready', expect: { value: { path: ready, equals: true } } }
 `);
+  writeFileSync(join(project, 'runbooks', 'read-note.yaml'), `
+id: read-note
+title: Read a note from Redis
+steps:
+  - { id: note, kind: redis, mutates: false, command: [GET, '{{env.redisPrefix}}runbook:note'] }
+  - { id: notes, kind: redis, mutates: false, command: [MGET, '{{env.redisPrefix}}runbook:note', '{{env.redisPrefix}}runbook:none'] }
+`);
   writeFileSync(join(project, 'runbooks', 'wait-timeout.yaml'), `
 id: wait-timeout
 title: Wait that times out
@@ -248,6 +255,18 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     const report = JSON.parse(String(result.stdout));
     expect(report.steps[2].output).toMatch(/condition holds \(after (\d+) checks\)/);
     expect(Number(/after (\d+) checks/.exec(report.steps[2].output)![1])).toBeGreaterThan(1);
+  });
+
+  it('a Redis reply in -o json has its secrets and phone numbers removed, like the step output', async () => {
+    const apiKey = 'sk_live_0123456789abcdefXYZ';
+    await redis.set(`${prefix}runbook:note`, `key ${apiKey}, patient +40 721 234 567`);
+    const result = await run(['run', 'read-note', '-o', 'json']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain(apiKey);
+    expect(result.stdout).not.toContain('721 234 567');
+    const report = JSON.parse(result.stdout);
+    expect(report.steps[0].data).toMatch(/^key sk_.*, patient \+\*\*\*67$/);
+    expect(report.steps[1].data).toEqual([report.steps[0].data, null]);
   });
 
   it('wait fails when its timeout passes first', async () => {

@@ -84,7 +84,7 @@ describe('invalid runbooks', () => {
   });
 
   it('names the file, the step and the field', () => {
-    expect(issuesOf(valid.replace('timeout', '').replace("command: [echo, '{{service}}'] }", "command: [echo, '{{service}}'], timeout: soon }")))
+    expect(issuesOf(valid.replace("command: [echo, '{{service}}'] }", "command: [echo, '{{service}}'], timeout: soon }")))
       .toEqual(['broken.yaml: step 2 "restart", field "timeout": must be a duration such as 250ms, 30s, 5m or 1h']);
     expect(issuesOf(valid.replace('mutates: false, sql', 'sql')))
       .toEqual([expect.stringMatching(/^broken\.yaml: step 1 "look", field "mutates": is required/)]);
@@ -94,18 +94,23 @@ describe('invalid runbooks', () => {
       .toEqual([expect.stringMatching(/^broken\.yaml: step 1 "look".*mutate/)]);
   });
 
-  it('rejects values written into SQL text, unknown parameters and effects a dry run cannot undo', () => {
+  it('rejects values written into SQL text, unknown or unused parameters and effects a dry run cannot undo', () => {
     expect(issuesOf(valid.replace('sql: select 1', "sql: \"select '{{service}}'\""))).toEqual([
       'broken.yaml: step 1 "look", field "sql": must not contain {{…}}: pass values as $1, $2 … with params',
     ]);
     expect(issuesOf(valid.replace("'{{service}}'", "'{{servce}}'"))).toEqual([
       'broken.yaml: step 2 "restart", field "command[1]": {{servce}} is not a parameter of this runbook (parameters: service)',
+      'broken.yaml: parameter 1 "service", field "name": "service" is never used by any step',
+    ]);
+    expect(issuesOf(valid.replace("'{{service}}'", 'everything'))).toEqual([
+      'broken.yaml: parameter 1 "service", field "name": "service" is never used by any step',
     ]);
     expect(issuesOf(valid.replace('mutates: false, sql: select 1', 'mutates: true, sql: "select pg_terminate_backend(1)"'))).toEqual([
       'broken.yaml: step 1 "look", field "sql": calls pg_terminate_backend(), whose effect a rolled-back dry run cannot undo; set dryRun: skip',
     ]);
     expect(issuesOf(valid.replace("[echo, '{{service}}']", "[echo, '{{db.password}}']"))).toEqual([
       expect.stringContaining('step 2 "restart", field "command[1]": {{db.password}} may only be used in a shell step\'s env'),
+      'broken.yaml: parameter 1 "service", field "name": "service" is never used by any step',
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { breachPeriods, burnFactor, BURN_WINDOW_PAIRS, defaultStepSeconds, parseCatalogue, parseDurationSeconds as parseDuration, parseTimePoint, promqlDuration, secondsToExhaustion, statusOf, windowAt } from '../src/core/sla/index.js';
+import type { PrometheusClient } from '../src/core/prometheus/index.js';
+import { breachPeriods, buildSlaReport, burnFactor, BURN_WINDOW_PAIRS, defaultStepSeconds, evaluateSlas, parseCatalogue, parseDurationSeconds as parseDuration, parseTimePoint, promqlDuration, secondsToExhaustion, statusOf, windowAt } from '../src/core/sla/index.js';
 
 describe('SLA arithmetic', () => {
   it('derives the workbook factors from the window', () => {
@@ -71,5 +72,29 @@ describe('catalogue validation', () => {
     const twice = `${sla('    direction: higher\n')}${sla('    direction: higher\n').replace('slas:\n', '')}`;
     expect(() => parseCatalogue(twice, 'c.yaml')).toThrow(/SLA x: id: "x" is defined twice/);
     expect(() => parseCatalogue(sla('    direction: higher\n    target: 3\n'), 'c.yaml')).toThrow(/SLA x: .*target/);
+  });
+});
+
+describe('SLI queries that do not aggregate', () => {
+  const catalogue = parseCatalogue('slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n', 'c.yaml');
+  // every instant query answers two series, as `rate(x[5m])` without sum() does
+  const twoSeries: PrometheusClient = {
+    url: 'http://prometheus.test/',
+    query: async (_expr, at) => [1, 2].map((n) => ({ labels: { pod: `p${n}` }, time: at.getTime() / 1000, value: 99.9 })),
+    queryRange: async () => [],
+    ready: async () => true,
+  };
+  const message = 'x: returned 2 series; an SLI must aggregate to one (wrap it in sum(...) or avg(...))';
+
+  it('are an unknown status in `sla status`', async () => {
+    const report = await evaluateSlas(catalogue.slas, new Date('2025-03-15T00:00:00Z'), { prometheus: twoSeries });
+    expect(report.slas[0]).toMatchObject({ status: 'unknown', value: null });
+    expect(report).toMatchObject({ partial: true, errors: [message] });
+  });
+
+  it('are an unknown status in `sla report` too', async () => {
+    const report = await buildSlaReport(catalogue.slas, { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-03-15T00:00:00Z') }, { prometheus: twoSeries });
+    expect(report.slas[0]).toMatchObject({ status: 'unknown', value: null, compliant: null });
+    expect(report).toMatchObject({ partial: true, errors: [message] });
   });
 });

@@ -13,12 +13,15 @@ export const percentile = (values, p) => {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 };
 
-/** Wall time in ms of one run of a command (argv array, no shell); throws if it fails. */
-export function timeProcess(command, args, options = {}) {
+/**
+ * Wall time in ms of one run of a command (argv array, no shell); throws unless it exits with one
+ * of `okStatus` (e.g. [0, 3] for a command whose exit 3 reports a finding, not a failure).
+ */
+export function timeProcess(command, args, { okStatus = [0], ...options } = {}) {
   const start = performance.now();
   const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
   const elapsed = performance.now() - start;
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (!okStatus.includes(result.status)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsed;
 }
 
@@ -34,3 +37,6 @@ export function medianOfInterleaved(commands, runs) {
 }
 
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;
+
+/** "(+12.3 ms against the baseline, ×1.10)" */
+export const vsBaseline = (ms, base) => `(${ms >= base ? '+' : '−'}${Math.abs(ms - base).toFixed(1)} ms against the baseline, ×${(ms / base).toFixed(2)})`;

@@ -1,6 +1,7 @@
 import { createApiAdminClient } from '../core/api/index.js';
 import { maskUrl } from '../core/output/index.js';
-import { fail, pass, skip, type Check } from './types.js';
+import { probe } from './support.js';
+import { pass, skip, type Check } from './types.js';
 
 export const apiCheck: Check = {
   id: 'api',
@@ -9,11 +10,9 @@ export const apiCheck: Check = {
   async run(ctx) {
     const url = ctx.config.apiBaseUrl;
     if (!url) return skip('no API base URL configured');
-    try {
+    return probe('Check that the API is up and MEDICALCOR_API_URL (or apiBaseUrl) is right.', async () => {
       const breakers = await createApiAdminClient({ baseUrl: url, timeoutMs: 5_000 }).listCircuitBreakers();
       return pass(`${maskUrl(url)} answers /health/circuit-breakers (${breakers.length} breakers)`);
-    } catch (error) {
-      return fail((error as Error).message, 'Check that the API is up and MEDICALCOR_API_URL (or apiBaseUrl) is right.');
-    }
+    });
   },
 };

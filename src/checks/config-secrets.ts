@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { SECRET_QUERY_PARAM } from '../core/output/index.js';
 import { fail, pass, skip, type Check } from './types.js';
-
-const SECRET_PARAM = /pass|secret|token|key|auth/i;
 
 /** Where a string value carries a credential: a URL password, or a token-like query parameter. */
 function credentialIn(value: string): string | undefined {
@@ -13,7 +12,7 @@ function credentialIn(value: string): string | undefined {
     return undefined;
   }
   if (url.password) return 'a password in the URL';
-  const param = [...url.searchParams.keys()].find((k) => SECRET_PARAM.test(k) && url.searchParams.get(k));
+  const param = [...url.searchParams.keys()].find((k) => SECRET_QUERY_PARAM.test(k) && url.searchParams.get(k));
   return param ? `a "${param}" parameter in the URL` : undefined;
 }
 

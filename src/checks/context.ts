@@ -1,13 +1,12 @@
 import { Writable } from 'node:stream';
 import { Readable } from 'node:stream';
-import type { ResolvedConfig } from '../core/config/index.js';
+import { DEFAULT_REDIS_URL, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import { migrationStatus, type StatusReport } from '../core/migrations/index.js';
 import type { Io } from '../core/output/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
+import { firstLine } from './support.js';
 import { DependencyUnavailable, type CheckContext } from './types.js';
-
-const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The Redis URL was set for this environment rather than defaulted (resolveConfig falls back to localhost). */
 export function redisConfigured(config: ResolvedConfig): boolean {
@@ -22,18 +21,15 @@ function silentIo(config: ResolvedConfig): Io {
     stdin: Readable.from([]),
     color: false,
     interactive: false,
-    env: {},
     secrets: [...config.secrets],
   };
 }
-
-const firstLine = (error: unknown) => ((error as Error)?.message ?? String(error)).split('\n')[0]!;
 
 export interface OpenedCheckContext extends CheckContext {
   close(): Promise<void>;
 }
 
-export function openCheckContext(deps: { config: ResolvedConfig; signal?: AbortSignal; io?: Io; now?: Date }): OpenedCheckContext {
+export function openCheckContext(deps: { config: ResolvedConfig; cacheDir: string; signal?: AbortSignal; io?: Io; now?: Date }): OpenedCheckContext {
   const { config } = deps;
   let database: Promise<Database> | undefined;
   let redis: Promise<Redis> | undefined;
@@ -42,7 +38,7 @@ export function openCheckContext(deps: { config: ResolvedConfig; signal?: AbortS
     config,
     signal: deps.signal,
     now: deps.now ?? new Date(),
-    redisConfigured: redisConfigured(config),
+    cacheDir: deps.cacheDir,
     database() {
       database ??= openDatabase(config, deps.io ?? silentIo(config), { command: 'medicalcor check', applicationName: `medicalcor check (pid ${process.pid})` }).catch((error) => {
         throw new DependencyUnavailable('database', firstLine(error));

@@ -18,10 +18,12 @@ import { redisCheck } from './redis.js';
 import { schemaDriftCheck } from './schema-drift.js';
 import { slaCheck } from './sla.js';
 import { stuckSagasCheck } from './stuck-sagas.js';
+import { firstLine } from './support.js';
 import { triggerCheck } from './trigger.js';
 import { DependencyUnavailable, type Check, type CheckContext, type CheckResult } from './types.js';
 
 export type { Check, CheckContext, CheckResult, CheckStatus } from './types.js';
+export { buildCheckReport, type CheckReport } from './report.js';
 export { readinessScore } from './score.js';
 
 /** Every check, in the order they are shown: connectivity, schema, data health, guards, hygiene. */
@@ -39,6 +41,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 
 export interface RunChecksDeps {
   config: ResolvedConfig;
+  /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */
+  cacheDir: string;
   signal?: AbortSignal;
   /** where the embedded database's notice would go; checks are silent without it */
   io?: Io;
@@ -77,8 +81,7 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
     if ((error as { code?: string })?.code === '42P01') {
       return { ...base, status: 'skip', summary: `not run: ${(error as Error).message} (the schema is not applied)`, remedy: 'Apply the migrations first (see migrations-pending).', durationMs };
     }
-    const message = ((error as Error)?.message ?? String(error)).split('\n')[0];
-    return { ...base, status: 'fail', summary: `could not run: ${message}`, remedy: 'Run the related medicalcor command for details (or check with --debug).', durationMs };
+    return { ...base, status: 'fail', summary: `could not run: ${firstLine(error)}`, remedy: 'Run the related medicalcor command for details (or check with --debug).', durationMs };
   } finally {
     clearTimeout(timer);
   }

@@ -17,6 +17,7 @@ export const schemaDriftCheck: Check = {
       liveUrl: db.url,
       shadowMode: db.embedded ? 'embedded' : 'auto',
       cwd: ctx.config.projectDir,
+      cacheDir: ctx.cacheDir,
       signal: ctx.signal,
       secrets: ctx.config.secrets,
     });

@@ -1,7 +1,6 @@
-import { packageDir } from '../core/config/index.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
-import { evaluateSlas, formatValue, loadCatalogue, shippedCatalogueFile } from '../core/sla/index.js';
-import { fail, pass, skip, warn, type Check, type CheckContext, type CheckOutcome } from './types.js';
+import { catalogueFileFor, evaluateSlas, formatValue, loadCatalogue, openBreaches, type OpenBreach } from '../core/sla/index.js';
+import { DependencyUnavailable, fail, pass, skip, warn, type Check, type CheckContext, type CheckOutcome } from './types.js';
 
 export const slaCheck: Check = {
   id: 'sla',
@@ -11,7 +10,7 @@ export const slaCheck: Check = {
   async run(ctx) {
     const url = ctx.config.prometheusUrl;
     if (!url) return recordedBreaches(ctx);
-    const catalogue = loadCatalogue(ctx.config.slaCatalog ?? shippedCatalogueFile(packageDir()));
+    const catalogue = loadCatalogue(catalogueFileFor(ctx.config));
     const report = await evaluateSlas(catalogue.slas, ctx.now, { prometheus: createPrometheusClient(url, { timeoutMs: 10_000 }), signal: ctx.signal });
     const breached = report.slas.filter((s) => s.status === 'breached');
     const warning = report.slas.filter((s) => s.status === 'warning');
@@ -29,15 +28,16 @@ export const slaCheck: Check = {
 async function recordedBreaches(ctx: CheckContext): Promise<CheckOutcome> {
   const noPrometheus = 'no Prometheus configured';
   const remedy = 'Set MEDICALCOR_PROMETHEUS_URL or prometheusUrl to evaluate the SLA catalogue.';
-  let rows: { sla_id: string; started_at: Date }[];
+  let open: OpenBreach[];
   try {
-    const db = await ctx.database();
-    rows = (await db.pool.query<{ sla_id: string; started_at: Date }>(`select sla_id, min(started_at) as started_at from sla_breaches where ended_at is null and severity = 'breach' group by sla_id order by sla_id`)).rows;
-  } catch {
-    return skip(noPrometheus, remedy);
+    open = await openBreaches((await ctx.database()).pool);
+  } catch (error) {
+    // no database, or no sla_breaches table yet: nothing recorded to look at, which is not this check's failure
+    if (error instanceof DependencyUnavailable || (error as { code?: string })?.code === '42P01') return skip(noPrometheus, remedy);
+    throw error;
   }
-  if (rows.length) {
-    return fail(`${noPrometheus}; open breaches recorded in sla_breaches: ${rows.map((r) => `${r.sla_id} since ${r.started_at.toISOString()}`).join(', ')}`, 'Evaluate them with "medicalcor sla status --prometheus-url URL"; the platform closes a breach row when the SLA recovers.');
+  if (open.length) {
+    return fail(`${noPrometheus}; open breaches recorded in sla_breaches: ${open.map((b) => `${b.slaId} since ${b.startedAt.toISOString()}`).join(', ')}`, 'Evaluate them with "medicalcor sla status --prometheus-url URL"; the platform closes a breach row when the SLA recovers.');
   }
   return skip(`${noPrometheus}, and no open breach in sla_breaches`, remedy);
 }

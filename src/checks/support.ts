@@ -1,6 +1,18 @@
 import { relative } from 'node:path';
 import type { ResolvedConfig } from '../core/config/index.js';
+import { fail, type CheckOutcome } from './types.js';
 
+/** The first line of an error's message: a check's result is one line. */
+export const firstLine = (error: unknown) => ((error as Error)?.message ?? String(error)).split('\n')[0]!;
+
+/** A reachability probe: what `run` finds, or a failure with the error's message and what to do about it. */
+export async function probe(remedy: string, run: () => Promise<CheckOutcome>): Promise<CheckOutcome> {
+  try {
+    return await run();
+  } catch (error) {
+    return fail((error as Error).message, remedy);
+  }
+}
 
 export function describeEmbedded(config: ResolvedConfig): string {
   return `embedded database (${relative(config.projectDir, config.embeddedDataDir) || config.embeddedDataDir}), PostgreSQL`;

@@ -31,8 +31,8 @@ export interface CheckContext {
   redis(): Promise<Redis>;
   /** `migrate status` of the database, read once for the migration checks */
   migrationStatus(): Promise<StatusReport>;
-  /** the Redis URL was set for this environment rather than defaulted */
-  redisConfigured: boolean;
+  /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */
+  cacheDir: string;
 }
 
 export interface Check {

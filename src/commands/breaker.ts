@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
 import { readPodBreakers, resetPodBreakers, type PodBreaker, type PodBreakers, type PodResetResult } from '../core/api/index.js';
 import { BreakerStore, isBreakerName, type BreakerListEntry, type BreakerView } from '../core/breakers/index.js';
-import { formatDuration, parseDuration } from '../core/time/index.js';
+import { formatDuration } from '../core/time/index.js';
 import { defaultActor } from '../core/config/index.js';
 import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
 import { withRedis } from './connections.js';
+import { parseDurationOption } from './options.js';
 import type { CommandContext } from './context.js';
 
 const MAX_FORCED_MS = 7 * 86_400_000;
@@ -155,8 +156,8 @@ export function register(program: Command, context: () => CommandContext): void 
       const ctx = context();
       checkName(name);
       ctx.format(['table', 'json', 'yaml']);
-      const forMs = parseDuration(options.for);
-      if (forMs === undefined || forMs > MAX_FORCED_MS) throw usageError(`--for "${options.for}" is not a duration up to 7d.`, 'Use e.g. --for 30m, --for 2h or --for 1h30m.');
+      const forMs = parseDurationOption('--for', options.for);
+      if (forMs > MAX_FORCED_MS) throw usageError(`--for "${options.for}" is not a duration up to 7d.`, 'Use e.g. --for 30m, --for 2h or --for 1h30m.');
       const reason = options.reason.trim();
       if (!reason) throw usageError('--reason must say why the breaker is opened.');
       const actor = defaultActor(ctx.streams.env);

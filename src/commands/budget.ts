@@ -12,8 +12,10 @@ import { withDatabase, withRedis } from './connections.js';
 
 const TENANT = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 
+/** '' counts as no tenant: a runbook passes `--tenant={{tenant}}` with an empty parameter to mean all tenants. */
 function checkTenant(tenant: string | undefined): string | undefined {
-  if (tenant !== undefined && !TENANT.test(tenant)) throw usageError(`--tenant "${tenant}" is not a tenant id.`, 'Tenant ids are letters, digits, ".", "_", ":" and "-".');
+  if (tenant === undefined || tenant === '') return undefined;
+  if (!TENANT.test(tenant)) throw usageError(`--tenant "${tenant}" is not a tenant id.`, 'Tenant ids are letters, digits, ".", "_", ":" and "-".');
   return tenant;
 }
 

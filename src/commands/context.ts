@@ -45,7 +45,6 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
     get interactive() {
       return Boolean(streams.stdin.isTTY && streams.stderr.isTTY) && !streams.env.CI;
     },
-    env: streams.env,
     secrets: [],
   };
   let config: ResolvedConfig | undefined;
@@ -78,8 +77,8 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
 }
 
 /** Re-throws an abort as the interrupted exit code, so every command ends Ctrl-C the same way. */
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
+export function throwIfAborted(signal: AbortSignal, message = 'Interrupted.'): void {
+  if (signal.aborted) throw new CliError(message, ExitCode.Interrupted);
 }
 
 /** Loads the config file parser (zod, yaml) only when there is a file to read. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { migrateUp, migrationStatus } from '../core/migrations/index.js';
-import { note, writeOut } from '../core/output/index.js';
+import { writeOut } from '../core/output/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './connections.js';
 import { depsFor } from './migrate.js';
@@ -37,10 +37,11 @@ export function register(program: Command, context: () => CommandContext): void 
       });
 
       // readiness, after the database above is closed: the checks open their own connections
-      const { runChecks } = await import('../checks/index.js');
-      const { buildCheckReport, renderCheckTable } = await import('./check.js');
+      const { buildCheckReport, runChecks } = await import('../checks/index.js');
+      const { renderCheckTable } = await import('./render/checks.js');
+      const { defaultCacheDir } = await import('../core/schema/index.js');
       writeOut(ctx.io, '\n== check: readiness of this environment (systems not configured are skipped)');
-      renderCheckTable(ctx.io, buildCheckReport(ctx.config().envName, await runChecks({ config: ctx.config(), signal: ctx.signal })));
+      renderCheckTable(ctx.io, buildCheckReport(ctx.config().envName, await runChecks({ config: ctx.config(), cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal })));
       writeOut(ctx.io, '\nTry: medicalcor check -o json, or --only database,migrations-pending; medicalcor sla list');
     });
 }

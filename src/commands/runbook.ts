@@ -77,7 +77,7 @@ function engineDeps(ctx: CommandContext, actor: string, options: { yes: boolean;
       return new BreakerStore(client, { keyPrefix: config.redisKeyPrefix });
     },
     runCheck(id, signal) {
-      return runCheck(config, opened, id, signal);
+      return runCheck(config, opened, id, signal, ctx.streams.env);
     },
     async acknowledge(instruction) {
       if (options.yes) return 'auto';
@@ -109,9 +109,10 @@ function engineDeps(ctx: CommandContext, actor: string, options: { yes: boolean;
  * A check from src/checks. It gets the database this run already holds open (an embedded
  * database cannot be opened twice), otherwise the environment's own.
  */
-async function runCheck(config: ResolvedConfig, opened: Database | undefined, id: string, signal: AbortSignal): Promise<CheckOutcome> {
+async function runCheck(config: ResolvedConfig, opened: Database | undefined, id: string, signal: AbortSignal, env: Record<string, string | undefined>): Promise<CheckOutcome> {
   const { runChecks } = await import('../checks/index.js');
-  const [result] = await runChecks({ config: opened ? { ...config, databaseUrl: opened.url } : config, signal }, { only: [id] });
+  const { defaultCacheDir } = await import('../core/schema/index.js');
+  const [result] = await runChecks({ config: opened ? { ...config, databaseUrl: opened.url } : config, cacheDir: defaultCacheDir(env), signal }, { only: [id] });
   if (!result) throw new Error(`no check "${id}"`);
   return { status: result.status, message: `${result.summary}${result.remedy && result.status !== 'pass' ? ` (${result.remedy})` : ''}` };
 }
@@ -195,7 +196,7 @@ function render(ctx: CommandContext, value: unknown, table: () => void): void {
 }
 
 /** The exit code of a finished run; a failure also gets one line on stderr saying what to do. */
-function outcome(ctx: CommandContext, report: RunReport): never | void {
+function outcome(report: RunReport): never | void {
   if (report.status === 'succeeded') return;
   if (report.status === 'interrupted') {
     throw new CliError(`Interrupted at step ${(report.stoppedAt ?? 0) + 1}.`, ExitCode.Interrupted, report.runId ? `Recorded as interrupted; continue with "medicalcor runbook resume ${report.runId}".` : undefined);
@@ -346,7 +347,7 @@ export function register(program: Command, context: () => CommandContext): void 
       execute: Boolean(options.execute), yes: Boolean(options.yes), rollback: options.rollback, actor: options.actor, lockTimeoutMs: lockTimeoutMs(options.lockTimeout), resumeRunId: options.resume,
     });
     render(ctx, report, () => renderReport(ctx, report));
-    outcome(ctx, report);
+    outcome(report);
   });
 
   runOptions(
@@ -367,7 +368,7 @@ export function register(program: Command, context: () => CommandContext): void 
       execute: true, yes: Boolean(options.yes), rollback: options.rollback, actor: options.actor, lockTimeoutMs: lockTimeoutMs(options.lockTimeout), resumeRunId: runId,
     });
     render(ctx, report, () => renderReport(ctx, report));
-    outcome(ctx, report);
+    outcome(report);
   });
 
   runbook

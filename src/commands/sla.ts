@@ -1,16 +1,15 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { packageDir } from '../core/config/index.js';
-import { chalkFor, CliError, ExitCode, note, renderData, renderJson, renderTable, renderYaml, startSpinner, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, ExitCode, note, renderData, renderTable, startSpinner, usageError, writeFileAtomically, writeOut } from '../core/output/index.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
 import {
-  BURN_WINDOW_PAIRS, buildSlaReport, describeExhaustion, describeObjective, evaluateSlas, formatRate, formatShare, formatValue, humanDuration, loadCatalogue,
-  parseDurationSeconds, parseTimePoint, promqlDuration, recordBreaches, renderReportHtml, renderReportMarkdown, selectSlas, shippedCatalogueFile,
+  BURN_WINDOW_PAIRS, buildSlaReport, catalogueFileFor, describeExhaustion, describeObjective, evaluateSlas, formatRate, formatShare, formatValue, humanDuration, loadCatalogue,
+  parseDurationSeconds, parseTimePoint, promqlDuration, recordBreaches, renderReportHtml, renderReportMarkdown, selectSlas,
   type SlaCatalogue, type SlaEvaluation, type SlaStatusReport,
 } from '../core/sla/index.js';
 import { throwIfAborted, type CommandContext } from './context.js';
 import { withDatabase } from './connections.js';
+import { collectList } from './options.js';
 
 interface CommonOptions {
   catalog?: string;
@@ -19,7 +18,7 @@ interface CommonOptions {
 }
 
 function catalogueFor(ctx: CommandContext, options: CommonOptions): SlaCatalogue {
-  const file = options.catalog ? resolve(ctx.streams.cwd, options.catalog) : (ctx.config().slaCatalog ?? shippedCatalogueFile(packageDir()));
+  const file = options.catalog ? resolve(ctx.streams.cwd, options.catalog) : catalogueFileFor(ctx.config());
   return loadCatalogue(file);
 }
 
@@ -42,8 +41,6 @@ function timeOption(text: string | undefined, name: string, now: Date): Date | u
   if (!at) throw usageError(`${name} "${text}" is not a time.`, 'Use an ISO 8601 time (2025-03-01T12:00:00Z), a date (2025-03-01), "now" or "now-7d".');
   return at;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, ...value.split(',').map((s) => s.trim()).filter(Boolean)];
 
 function statusCell(status: SlaEvaluation['status']): string {
   return status === 'no_data' ? 'no data' : status;
@@ -92,7 +89,7 @@ function renderStatus(ctx: CommandContext, report: SlaStatusReport, showQueries:
 const catalogueOptions = (command: Command) =>
   command
     .option('--catalog <file>', 'SLA catalogue (default: slaCatalog in the config, else the shipped platform catalogue)')
-    .option('--sla <id>', 'only this SLA (repeat, or comma-separate)', collect);
+    .option('--sla <id>', 'only this SLA (repeat, or comma-separate)', collectList);
 
 const commonOptions = (command: Command) =>
   catalogueOptions(command).option('--prometheus-url <url>', 'Prometheus base URL (default: MEDICALCOR_PROMETHEUS_URL or prometheusUrl)');
@@ -172,14 +169,10 @@ export function register(program: Command, context: () => CommandContext): void 
           throw error;
         })
         .finally(() => spinner.stop());
-      const document = output === 'json' ? renderJson(report) : output === 'yaml' ? renderYaml(report) : options.format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
+      const document = output !== 'table' ? renderData(output, report) : options.format === 'html' ? renderReportHtml(report) : renderReportMarkdown(report);
       if (options.out) {
         const path = resolve(ctx.streams.cwd, options.out);
-        try {
-          writeFileSync(path, document);
-        } catch (error) {
-          throw new CliError(`Cannot write ${path}: ${(error as Error).message}`, ExitCode.Operational);
-        }
+        writeFileAtomically(path, document, { what: 'the report' });
         const breached = report.slas.filter((s) => s.compliant === false).length;
         note(ctx.io, `wrote ${path}: ${report.slas.length} SLAs, ${breached} not met, ${report.slas.reduce((n, s) => n + s.breaches.length, 0)} breach period(s) over ${humanDuration((to.getTime() - from.getTime()) / 1000)}`);
       } else {

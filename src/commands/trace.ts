@@ -1,16 +1,15 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ResolvedConfig } from '../core/config/index.js';
-import { parseDuration } from '../core/time/index.js';
 import {
   correlationIdProblem, listFailedJourneys, recordPiiAccess, traceJourney,
   type FailedJourneysReport, type Trace, type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { CliError, ExitCode, note, renderData, usageError, writeOut } from '../core/output/index.js';
-import type { CommandContext } from './context.js';
+import { CliError, displayPath, ExitCode, note, renderData, usageError, writeFileAtomically, writeOut } from '../core/output/index.js';
+import { throwIfAborted, type CommandContext } from './context.js';
 import { withDatabase } from './connections.js';
+import { parseDurationOption, parseWholeNumber } from './options.js';
 import { renderTraceHtml } from './render/trace-html.js';
 import { failedToJson, traceToJson } from './render/trace-json.js';
 import { renderFailedTable, renderTraceTable } from './render/trace-table.js';
@@ -31,36 +30,12 @@ interface TraceOptions {
 const TRACE_SINCE = '30d';
 const FAILED_SINCE = '1h';
 
-function durationOption(name: string, value: string): number {
-  const ms = parseDuration(value);
-  if (ms === undefined) throw usageError(`${name} "${value}" is not a duration.`, 'Use a number with a unit: 500ms, 5s, 15m, 1h, 7d.');
-  return ms;
-}
-
 /** The Trigger.dev client for the environment, or why its runs are not read. Imported only when configured. */
 async function triggerFor(config: ResolvedConfig): Promise<TriggerRuns | { skipped: string }> {
   if (!config.trigger) return { skipped: 'not configured; set MEDICALCOR_TRIGGER_URL (or trigger.url) and TRIGGER_SECRET_KEY' };
   if (!config.trigger.secretKey) return { skipped: 'no secret key; set TRIGGER_SECRET_KEY (or trigger.secretKey)' };
   const { TriggerClient } = await import('../core/trigger/client.js');
   return new TriggerClient({ baseUrl: config.trigger.url, secretKey: config.trigger.secretKey });
-}
-
-function parseLimit(value: string): number {
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100_000) throw usageError(`--limit "${value}" must be a whole number from 1 to 100000.`);
-  return limit;
-}
-
-/** Writes the report next to its final name first, so a reader never sees half a file. */
-function writeFileAtomically(path: string, content: string): void {
-  const temporary = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temporary, content, { mode: 0o600 });
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw new CliError(`cannot write the HTML report to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ExitCode.Operational, 'Check that the directory exists and is writable.');
-  }
 }
 
 function traceExitCode(trace: Trace): number {
@@ -80,9 +55,9 @@ async function runTrace(ctx: CommandContext, correlationId: string, options: Tra
   if (problem) throw usageError(`"${correlationId.slice(0, 140)}" is not a correlation ID: ${problem}.`, 'Copy it from the log line or alert, e.g. medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11');
   const format = ctx.format(['table', 'json', 'yaml']);
   if (!['table', 'waterfall'].includes(options.view)) throw usageError(`--view "${options.view}" is not a view.`, 'Use --view table or --view waterfall (or -o json, or --html FILE).');
-  const timeoutMs = durationOption('--timeout', options.timeout);
-  const sinceMs = durationOption('--since', options.since ?? TRACE_SINCE);
-  const limit = parseLimit(options.limit);
+  const timeoutMs = parseDurationOption('--timeout', options.timeout);
+  const sinceMs = parseDurationOption('--since', options.since ?? TRACE_SINCE);
+  const limit = parseWholeNumber('--limit', options.limit, { min: 1, max: 100_000 });
   const htmlPath = options.html ? resolve(ctx.streams.cwd, options.html) : undefined;
   // the HTTP client loads while the database connects
   const triggerReady = triggerFor(ctx.config());
@@ -95,12 +70,12 @@ async function runTrace(ctx: CommandContext, correlationId: string, options: Tra
       { correlationId, since: new Date(Date.now() - sinceMs), timeoutMs, limit, showPii: options.showPii },
     );
   });
-  if (ctx.signal.aborted) throw new CliError('Interrupted; nothing was written.', ExitCode.Interrupted);
+  throwIfAborted(ctx.signal, 'Interrupted; nothing was written.');
 
   if (htmlPath) {
-    writeFileAtomically(htmlPath, renderTraceHtml(trace));
-    const shown = relative(ctx.streams.cwd, htmlPath);
-    note(ctx.io, `wrote the HTML report to ${shown && !shown.startsWith('..') ? shown : htmlPath}`);
+    // the report holds patient data (masked or not): only its owner may read it
+    writeFileAtomically(htmlPath, renderTraceHtml(trace), { what: 'the HTML report', mode: 0o600 });
+    note(ctx.io, `wrote the HTML report to ${displayPath(ctx.streams.cwd, htmlPath)}`);
   }
   if (format !== 'table') writeOut(ctx.io, renderData(format, traceToJson(trace)));
   else if (options.view === 'waterfall') renderTraceWaterfall(ctx.io, trace);
@@ -130,9 +105,9 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
   const format = ctx.format(['table', 'json', 'yaml']);
   if (options.html) throw usageError('--html is for one journey\'s trace, not the --failed list.');
   if (options.view !== 'table') throw usageError('--view is for one journey\'s trace, not the --failed list.');
-  const timeoutMs = durationOption('--timeout', options.timeout);
-  const sinceMs = durationOption('--since', options.since ?? FAILED_SINCE);
-  const limit = parseLimit(options.limit);
+  const timeoutMs = parseDurationOption('--timeout', options.timeout);
+  const sinceMs = parseDurationOption('--since', options.since ?? FAILED_SINCE);
+  const limit = parseWholeNumber('--limit', options.limit, { min: 1, max: 100_000 });
   const triggerReady = triggerFor(ctx.config());
   triggerReady.catch(() => {}); // awaited below; not an unhandled rejection if the database fails first
   const report = await withDatabase(ctx, 'trace --failed', async (db) => {
@@ -142,7 +117,7 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
       { since: new Date(Date.now() - sinceMs), timeoutMs, limit, showPii: options.showPii },
     );
   });
-  if (ctx.signal.aborted) throw new CliError('Interrupted.', ExitCode.Interrupted);
+  throwIfAborted(ctx.signal);
   if (format !== 'table') writeOut(ctx.io, renderData(format, failedToJson(report)));
   else renderFailedTable(ctx.io, report);
   for (const source of report.sources) {

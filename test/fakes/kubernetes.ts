@@ -31,7 +31,6 @@ export interface RecordedPatch {
 export interface FakeKubernetes {
   url: string;
   patches: RecordedPatch[];
-  requests: { method: string; path: string }[];
   setPods(pods: FakePod[]): void;
   setService(name: string, selector: Record<string, string>, namespace?: string): void;
   setDeployment(name: string, deployment: FakeDeployment): void;
@@ -59,7 +58,6 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   const services = new Map<string, Record<string, string>>();
   const deployments = new Map<string, FakeDeployment>();
   const patches: RecordedPatch[] = [];
-  const requests: { method: string; path: string }[] = [];
   const failures: { method: string; pattern: RegExp; code: number }[] = [];
   let resourceVersion = 1000;
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -96,7 +94,6 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    requests.push({ method, path: url.pathname + url.search });
     const send = (code: number, body: unknown) => {
       res.writeHead(code, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -164,7 +161,6 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     patches,
-    requests,
     setPods(next) {
       pods = next;
     },

@@ -1,12 +1,7 @@
-import { formatMs, SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
-import { sourceLine } from './trace-text.js';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Every piece of data that enters the report goes through here: payloads may contain markup. */
-export function escapeHtml(text: unknown): string {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => ESCAPES[c]!);
-}
+import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
+import { escapeHtml } from '../../core/output/index.js';
+import { formatMs } from '../../core/time/index.js';
+import { clock, sourceLine } from './trace-text.js';
 
 const STYLE = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:24px;color:#1d232a;background:#fff}
@@ -32,7 +27,7 @@ ul.sources li.bad{color:#b00020}
 
 /**
  * A self-contained HTML report of one trace for an incident ticket: inline CSS, no scripts, no
- * external requests (the CSP forbids them), every value escaped.
+ * external requests (the CSP forbids them), every value escaped: payloads may contain markup.
  */
 export function renderTraceHtml(trace: Trace): string {
   const span = Math.max(trace.spanMs, 1);
@@ -41,7 +36,7 @@ export function renderTraceHtml(trace: Trace): string {
     const width = item.durationMs ? Math.max(0.3, (item.durationMs / span) * 100).toFixed(2) : '0.30';
     const classes = ['item', item.status, item.firstFailure ? 'first-failure' : '', item.afterFailure ? 'after-failure' : ''].filter(Boolean).join(' ');
     return `<tr class="${classes}" data-index="${index}" data-source="${escapeHtml(item.source)}" data-status="${escapeHtml(item.status)}">
-<td class="num">${escapeHtml(item.at.toISOString().slice(11, 23))}</td>
+<td class="num">${escapeHtml(clock(item.at))}</td>
 <td class="num">+${escapeHtml(formatMs(item.offsetMs))}</td>
 <td class="num">${escapeHtml(item.gapMs === undefined ? '' : formatMs(item.gapMs))}</td>
 <td>${escapeHtml(SOURCE_LABELS[item.source])}</td>

@@ -56,7 +56,7 @@ export function renderFailedTable(io: Io, report: FailedJourneysReport): void {
   }
   writeOut(io, '\nSources:');
   for (const s of report.sources) {
-    const line = `  ${sourceLine(s).replace('item(s)', 'failure(s)')}`;
+    const line = `  ${sourceLine(s, 'failure')}`;
     writeOut(io, s.state === 'failed' || s.state === 'timeout' ? chalk.red(line) : line);
   }
   if (report.journeys.length) writeOut(io, `\n${report.journeys.length} journey(s) failed. Run "medicalcor trace <CORRELATION ID>" for one timeline.`);

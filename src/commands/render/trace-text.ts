@@ -1,4 +1,5 @@
-import { formatMs, SOURCE_LABELS, type PlacedItem, type SourceReport } from '../../core/journey/index.js';
+import { SOURCE_LABELS, type PlacedItem, type SourceReport } from '../../core/journey/index.js';
+import { formatMs } from '../../core/time/index.js';
 
 /** 14:03:07.125 (UTC): the date is in the header, the time is what an on-call engineer compares. */
 export function clock(at: Date): string {
@@ -14,11 +15,12 @@ export function statusText(item: PlacedItem): string {
   return item.status === 'failed' ? 'failed' : item.status;
 }
 
-export function sourceLine(report: SourceReport): string {
+/** One source's outcome; `noun` names what it counted ("failure" for --failed). */
+export function sourceLine(report: SourceReport, noun = 'item'): string {
   const label = SOURCE_LABELS[report.source];
   switch (report.state) {
     case 'ok':
-      return `${label}: ${report.items} item(s) in ${formatMs(report.elapsedMs)}${report.note ? `, ${report.note}` : ''}${report.truncated ? ' (truncated)' : ''}`;
+      return `${label}: ${report.items} ${noun}(s) in ${formatMs(report.elapsedMs)}${report.note ? `, ${report.note}` : ''}${report.truncated ? ' (truncated)' : ''}`;
     case 'skipped':
       return `${label}: skipped — ${report.reason}`;
     case 'timeout':

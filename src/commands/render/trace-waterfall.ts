@@ -1,5 +1,6 @@
 import { chalkFor, writeOut, type Io } from '../../core/output/index.js';
-import { formatMs, SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
+import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
+import { formatMs } from '../../core/time/index.js';
 import { renderSources } from './trace-table.js';
 import { clock, offset, statusText, wrap } from './trace-text.js';
 

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { runScript } from '../redis/script.js';
 
 /**
  * Every change to a breaker goes through this one script, so a transition is decided and written
@@ -8,8 +8,9 @@ import type { Redis } from 'ioredis';
  *
  * KEYS: state hash, names set, transition log
  * ARGV: op, name, channel, failureThreshold, successThreshold, resetTimeoutMs (all three '' to
- *       keep the stored ones), detail (error text or forMs), reason, actor
- * Returns the breaker's hash as JSON (nil when `read` finds no breaker) and the server time.
+ *       keep the stored ones), detail (error text or forMs), reason, actor, and the three
+ *       thresholds a breaker created without its owner's gets (DEFAULT_THRESHOLDS)
+ * Returns the breaker's hash as JSON (nil when `read` finds no breaker).
  */
 export const BREAKER_SCRIPT = `
 local key, names, log = KEYS[1], KEYS[2], KEYS[3]
@@ -23,13 +24,13 @@ for i = 1, #raw, 2 do h[raw[i]] = raw[i + 1] end
 local exists = h.state ~= nil
 
 if not exists and (op == 'read' or op == 'attempt' or op == 'probe') and ARGV[4] == '' then
-  return {false, now}
+  return false
 end
 
 local changed = false
 if not exists then
   h.state = 'closed'; h.failures = '0'; h.successes = '0'; h.version = '0'; h.transitions = '0'
-  h.failure_threshold = '5'; h.success_threshold = '3'; h.reset_timeout_ms = '30000'
+  h.failure_threshold = ARGV[10]; h.success_threshold = ARGV[11]; h.reset_timeout_ms = ARGV[12]
   h.created_at = tostring(now)
   changed = true
 end
@@ -121,24 +122,15 @@ if changed then
 end
 local json = cjson.encode(h)
 if changed then redis.call('PUBLISH', channel, cjson.encode({ name = name, hash = h })) end
-return {json, now}
+return json
 `;
-
-const SHA = createHash('sha1').update(BREAKER_SCRIPT).digest('hex');
 
 export type BreakerOp = 'read' | 'attempt' | 'failure' | 'success' | 'reset' | 'force_open' | 'probe';
 
 export type BreakerHash = Record<string, string>;
 
-/** EVALSHA, loading the script once when the server does not know it yet (after a restart or flush). */
-export async function runBreakerScript(redis: Redis, keys: [string, string, string], args: string[]): Promise<{ hash: BreakerHash | undefined; serverNow: number }> {
-  let reply: [string | null, number];
-  try {
-    reply = (await redis.evalsha(SHA, 3, ...keys, ...args)) as [string | null, number];
-  } catch (error) {
-    if (!String((error as Error).message).includes('NOSCRIPT')) throw error;
-    reply = (await redis.eval(BREAKER_SCRIPT, 3, ...keys, ...args)) as [string | null, number];
-  }
-  const [json, serverNow] = reply;
-  return { hash: json ? (JSON.parse(json) as BreakerHash) : undefined, serverNow: Number(serverNow) };
+/** One breaker operation; undefined when a read finds no breaker. */
+export async function runBreakerScript(redis: Redis, keys: [string, string, string], args: string[]): Promise<BreakerHash | undefined> {
+  const json = (await runScript(redis, BREAKER_SCRIPT, keys, args)) as string | null;
+  return json ? (JSON.parse(json) as BreakerHash) : undefined;
 }

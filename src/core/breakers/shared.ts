@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
-import { DEFAULT_KEY_PREFIX, isBreakerName } from './keys.js';
+import { isBreakerName } from './keys.js';
 import { BreakerStore, type InstanceHeartbeat } from './store.js';
 import { DEFAULT_THRESHOLDS, summarizeError, viewFromHash, type BreakerThresholds, type BreakerView } from './view.js';
 import type { BreakerHash } from './script.js';
@@ -53,7 +53,7 @@ export class SharedBreakers {
   private closed = false;
 
   constructor(private readonly options: SharedBreakersOptions) {
-    this.store = new BreakerStore(options.redis, { keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX });
+    this.store = new BreakerStore(options.redis, { keyPrefix: options.keyPrefix });
     this.instanceId = options.instanceId ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.redisTimeoutMs = options.redisTimeoutMs ?? 500;
     this.ownsSubscriber = !options.subscriber;

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { breakerKeys, DEFAULT_KEY_PREFIX, type BreakerKeys } from './keys.js';
 import { runBreakerScript, type BreakerOp } from './script.js';
-import { viewFromHash, type BreakerState, type BreakerThresholds, type BreakerView } from './view.js';
+import { DEFAULT_THRESHOLDS, viewFromHash, type BreakerState, type BreakerThresholds, type BreakerView } from './view.js';
 
 /** What one process last published about its own copy of the breakers (see SharedBreakers). */
 export interface InstanceHeartbeat {
@@ -50,7 +50,7 @@ export class BreakerStore {
   /** Runs one operation; thresholds are passed only by the process that owns the breaker's settings. */
   async apply(name: string, op: BreakerOp, params: { detail?: string; reason?: string; actor?: string; thresholds?: BreakerThresholds } = {}): Promise<BreakerView | undefined> {
     const t = params.thresholds;
-    const { hash } = await runBreakerScript(this.redis, [this.keys.state(name), this.keys.names, this.keys.log(name)], [
+    const hash = await runBreakerScript(this.redis, [this.keys.state(name), this.keys.names, this.keys.log(name)], [
       op,
       name,
       this.keys.channel,
@@ -60,6 +60,9 @@ export class BreakerStore {
       params.detail ?? '',
       params.reason ?? '',
       params.actor ?? '',
+      String(DEFAULT_THRESHOLDS.failureThreshold),
+      String(DEFAULT_THRESHOLDS.successThreshold),
+      String(DEFAULT_THRESHOLDS.resetTimeoutMs),
     ]);
     return hash ? viewFromHash(name, hash) : undefined;
   }

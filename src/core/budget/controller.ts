@@ -1,7 +1,9 @@
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import { BreakerStore } from '../breakers/store.js';
+import { runScript } from '../redis/script.js';
 import { budgetKeys, limitField, type BudgetKeys } from './keys.js';
+import { parseMirroredLimit } from './limits.js';
 import { counterExpiry, dayWindow, monthWindow, type Period, type PeriodWindow } from './periods.js';
 import { costOf, type Cost, type TokenUsage } from './pricing.js';
 import { CALL_CAPS, USER_TIERS, type CappedApi, type UserTier } from './tiers.js';
@@ -95,9 +97,8 @@ export class BudgetController {
   private readonly now: () => Date;
 
   constructor(private readonly options: BudgetControllerOptions) {
-    const prefix = options.keyPrefix ?? 'medicalcor:';
-    this.keys = budgetKeys(prefix);
-    this.breakers = options.breakers ?? new BreakerStore(options.redis, { keyPrefix: prefix });
+    this.keys = budgetKeys(options.keyPrefix);
+    this.breakers = options.breakers ?? new BreakerStore(options.redis, { keyPrefix: options.keyPrefix });
     this.now = options.now ?? (() => new Date());
   }
 
@@ -113,15 +114,13 @@ export class BudgetController {
     const now = this.now();
     const month = monthWindow(now);
     const budgets = this.applicable(now, request.tenant);
-    const pipeline = this.options.redis.pipeline().get(this.keys.frozen()).get(request.tenant ? this.keys.frozen(request.tenant) : this.keys.frozen()).hgetall(this.keys.limits);
+    // without a tenant both GETs read the global freeze, so "global ?? tenant" needs no tenant test
+    const pipeline = this.options.redis.pipeline().get(this.keys.frozen()).get(this.keys.frozen(request.tenant)).hgetall(this.keys.limits);
     for (const b of budgets) pipeline.get(b.spendKey);
     if (request.user) pipeline.get(this.keys.userTokens(month, request.user));
-    const replies = (await pipeline.exec())!.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
+    const replies = await execOrThrow(pipeline);
     const [globalFreeze, tenantFreeze, limits] = replies as [string | null, string | null, Record<string, string>];
-    const freeze = globalFreeze ?? (request.tenant ? tenantFreeze : null);
+    const freeze = globalFreeze ?? tenantFreeze;
     if (freeze) {
       const record = JSON.parse(freeze) as FreezeRecord;
       throw new BudgetRefusedError('frozen', `AI spend is frozen${record.tenant ? ` for tenant ${record.tenant}` : ''} by ${record.actor}: ${record.reason}.`, { freeze: record });
@@ -131,7 +130,7 @@ export class BudgetController {
     for (const [i, b] of budgets.entries()) {
       const raw = limits[b.field];
       if (!raw) continue;
-      const limit = JSON.parse(raw) as { limitUsd: number; hardStop: boolean };
+      const limit = parseMirroredLimit(raw);
       if (!limit.hardStop) continue;
       const spentMicro = Number(replies[3 + i] ?? 0);
       const limitMicro = Math.round(limit.limitUsd * 1e6);
@@ -171,10 +170,7 @@ export class BudgetController {
       multi.incrby(key, usage.inputTokens + usage.outputTokens).pexpireat(key, counterExpiry(month));
     }
     multi.hgetall(this.keys.limits);
-    const replies = (await multi.exec())!.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
+    const replies = await execOrThrow(multi);
     const limits = replies[replies.length - 1] as Record<string, string>;
 
     await this.options.pool.query(
@@ -188,7 +184,7 @@ export class BudgetController {
     for (const [i, b] of budgets.entries()) {
       const raw = limits[b.field];
       if (!raw) continue;
-      const limit = JSON.parse(raw) as { limitUsd: number; hardStop: boolean };
+      const limit = parseMirroredLimit(raw);
       const after = Number(replies[i * 2]);
       const before = after - cost.microUsd;
       const limitMicro = limit.limitUsd * 1e6;
@@ -230,8 +226,8 @@ export class BudgetController {
     const cap = CALL_CAPS[api];
     const day = dayWindow(now);
     const month = monthWindow(now);
-    const [allowed, today, thisMonth] = (await this.options.redis.eval(
-      CALL_CAP_SCRIPT, 2, this.keys.calls(api, day), this.keys.calls(api, month), cap.daily, cap.monthly, counterExpiry(day), counterExpiry(month),
+    const [allowed, today, thisMonth] = (await runScript(
+      this.options.redis, CALL_CAP_SCRIPT, [this.keys.calls(api, day), this.keys.calls(api, month)], [cap.daily, cap.monthly, counterExpiry(day), counterExpiry(month)],
     )) as [number, number, number];
     if (!allowed) {
       const which = today >= cap.daily ? `daily cap of ${cap.daily}` : `monthly cap of ${cap.monthly}`;
@@ -249,6 +245,14 @@ export class BudgetController {
       await this.breakers.forceOpen(name, { forMs: Math.max(forMs, 1_000), reason, actor: 'budget-controller' });
     }
   }
+}
+
+/** The replies of a pipeline or MULTI in order; the first command that failed throws. */
+async function execOrThrow(batch: ChainableCommander): Promise<unknown[]> {
+  return (await batch.exec())!.map(([error, value]) => {
+    if (error) throw error;
+    return value;
+  });
 }
 
 function describe(b: Applicable): string {

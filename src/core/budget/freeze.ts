@@ -22,7 +22,7 @@ export interface FreezeDeps {
  * counters), so a freeze is obeyed by the very next call in every pod.
  */
 export async function freezeBudget(deps: FreezeDeps, opts: { tenant?: string; actor: string; reason?: string }): Promise<FreezeRecord> {
-  const keys = budgetKeys(deps.keyPrefix ?? 'medicalcor:');
+  const keys = budgetKeys(deps.keyPrefix);
   const record: FreezeRecord = { tenant: opts.tenant ?? null, actor: opts.actor, reason: opts.reason ?? 'frozen by an operator', at: (deps.now ?? new Date()).toISOString() };
   await deps.redis.multi().set(keys.frozen(opts.tenant), JSON.stringify(record)).publish(keys.channel, JSON.stringify({ event: 'frozen', ...record })).exec();
   return record;
@@ -30,7 +30,7 @@ export async function freezeBudget(deps: FreezeDeps, opts: { tenant?: string; ac
 
 /** Lifts a freeze; returns the freeze that was lifted, or undefined when there was none. */
 export async function unfreezeBudget(deps: FreezeDeps, opts: { tenant?: string; actor: string; reason?: string }): Promise<FreezeRecord | undefined> {
-  const keys = budgetKeys(deps.keyPrefix ?? 'medicalcor:');
+  const keys = budgetKeys(deps.keyPrefix);
   const [[, previous]] = (await deps.redis
     .multi()
     .get(keys.frozen(opts.tenant))
@@ -42,14 +42,14 @@ export async function unfreezeBudget(deps: FreezeDeps, opts: { tenant?: string; 
 
 /** The freezes that apply: the global one and, when asked, the tenant's. */
 export async function readFreezes(deps: FreezeDeps, tenant?: string): Promise<FreezeRecord[]> {
-  const keys = budgetKeys(deps.keyPrefix ?? 'medicalcor:');
+  const keys = budgetKeys(deps.keyPrefix);
   const values = await deps.redis.mget(keys.frozen(), ...(tenant ? [keys.frozen(tenant)] : []));
   return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as FreezeRecord);
 }
 
 /** Every tenant freeze in place (for `budget status` without --tenant). */
 export async function listTenantFreezes(deps: FreezeDeps): Promise<FreezeRecord[]> {
-  const keys = budgetKeys(deps.keyPrefix ?? 'medicalcor:');
+  const keys = budgetKeys(deps.keyPrefix);
   const pattern = `${keys.frozenTenantPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
   const found: string[] = [];
   let cursor = '0';

@@ -1,7 +1,8 @@
+import { DEFAULT_KEY_PREFIX } from '../breakers/keys.js';
 import type { PeriodWindow } from './periods.js';
 
 /** Where budget state lives in Redis; the services' controller and the CLI derive the same keys. */
-export function budgetKeys(prefix: string) {
+export function budgetKeys(prefix = DEFAULT_KEY_PREFIX) {
   const p = `${prefix}budget:`;
   const period = (w: PeriodWindow) => `${w.period === 'daily' ? 'day' : 'month'}:${w.id}`;
   return {

@@ -61,14 +61,27 @@ export async function setLimit(
 
 /** Copies budgets into the Redis hash the controller reads; `replaceAll` also drops fields no longer in the table. */
 export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: BudgetLimit[], replaceAll = false): Promise<void> {
-  const key = budgetKeys(deps.keyPrefix ?? 'medicalcor:').limits;
+  const key = budgetKeys(deps.keyPrefix).limits;
   const multi = deps.redis.multi();
   if (replaceAll) multi.del(key);
-  for (const l of limits) multi.hset(key, limitField(l.period, l.tenant ?? undefined), JSON.stringify({ limitUsd: l.limitUsd, hardStop: l.hardStop }));
+  for (const l of limits) {
+    const mirrored: MirroredLimit = { limitUsd: l.limitUsd, hardStop: l.hardStop };
+    multi.hset(key, limitField(l.period, l.tenant ?? undefined), JSON.stringify(mirrored));
+  }
   await multi.exec();
 }
 
-export async function readMirroredLimits(redis: Redis, keyPrefix: string): Promise<Record<string, { limitUsd: number; hardStop: boolean }>> {
+/** A budget as the controller reads it from the Redis copy, one hash field per budget. */
+export interface MirroredLimit {
+  limitUsd: number;
+  hardStop: boolean;
+}
+
+export function parseMirroredLimit(json: string): MirroredLimit {
+  return JSON.parse(json) as MirroredLimit;
+}
+
+export async function readMirroredLimits(redis: Redis, keyPrefix?: string): Promise<Record<string, MirroredLimit>> {
   const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
-  return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, JSON.parse(json) as { limitUsd: number; hardStop: boolean }]));
+  return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, parseMirroredLimit(json)]));
 }

@@ -21,10 +21,6 @@ export function monthWindow(now: Date): PeriodWindow {
   return { period: 'monthly', id: start.toISOString().slice(0, 7), start, end };
 }
 
-export function windowFor(period: Period, now: Date): PeriodWindow {
-  return period === 'daily' ? dayWindow(now) : monthWindow(now);
-}
-
 /**
  * Counters outlive their period by a grace time so `budget reconcile` can still compare the
  * period that just ended; then Redis drops them by itself.

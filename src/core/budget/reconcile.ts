@@ -48,7 +48,7 @@ export interface ReconcileDeps {
  */
 export async function reconcileBudget(deps: ReconcileDeps, options: { repair?: boolean } = {}): Promise<ReconcileReport> {
   const now = deps.now ?? new Date();
-  const keys = budgetKeys(deps.keyPrefix ?? 'medicalcor:');
+  const keys = budgetKeys(deps.keyPrefix);
   const day = dayWindow(now);
   const month = monthWindow(now);
 
@@ -92,7 +92,7 @@ export async function reconcileBudget(deps: ReconcileDeps, options: { repair?: b
     rows.push({ period: t.window.period, periodId: t.window.id, scope: t.scope, tenant: t.tenant, redisUsd: redisMicro / 1e6, ledgerUsd: ledgerMicro / 1e6, diffUsd: diff / 1e6, status });
   }
 
-  const [tableLimits, mirrored] = await Promise.all([loadLimits(deps.pool), readMirroredLimits(deps.redis, deps.keyPrefix ?? 'medicalcor:')]);
+  const [tableLimits, mirrored] = await Promise.all([loadLimits(deps.pool), readMirroredLimits(deps.redis, deps.keyPrefix)]);
   const limitRows: LimitMirrorRow[] = [];
   const fields = new Set([...tableLimits.map((l) => limitField(l.period, l.tenant ?? undefined)), ...Object.keys(mirrored)]);
   for (const field of [...fields].sort()) {

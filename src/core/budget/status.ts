@@ -99,8 +99,7 @@ function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[]> {
  */
 export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
   const now = deps.now ?? new Date();
-  const prefix = deps.keyPrefix ?? 'medicalcor:';
-  const keys = budgetKeys(prefix);
+  const keys = budgetKeys(deps.keyPrefix);
   const day = dayWindow(now);
   const month = monthWindow(now);
   const tenant = deps.tenant ?? null;

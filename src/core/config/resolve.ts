@@ -5,6 +5,9 @@ import { ExitCode } from '../output/exit-codes.js';
 import { findConfigFile, loadConfigParser, readConfigFile } from './load.js';
 import type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 
+/** The Redis used when an environment names none: a local one, as in development. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
 /** Options given on the command line; they win over everything else. */
 export interface ConfigFlags {
   env?: string;
@@ -119,7 +122,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
   for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL, env.MEDICALCOR_REDIS_URL]) {
     if (url && urlPassword(url)) secrets.push(urlPassword(url));
   }
-  const redisUrl = env.MEDICALCOR_REDIS_URL ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets) ?? 'redis://127.0.0.1:6379';
+  const redisUrl = env.MEDICALCOR_REDIS_URL ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets) ?? DEFAULT_REDIS_URL;
   const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);
   if (triggerKey) secrets.push(triggerKey);
   const triggerUrl = env.MEDICALCOR_TRIGGER_URL ?? fileEnvironment?.trigger?.url;

@@ -28,3 +28,24 @@ export function boundedQuery(pool: Pool, timeoutMs: number): RunQuery {
     }
   };
 }
+
+export interface LimitedRows<Item> {
+  items: Item[];
+  /** more rows exist than were read */
+  truncated: boolean;
+}
+
+/**
+ * Reads at most `limit` rows, mapped. The statement takes the row limit as its last parameter;
+ * one row more is asked for so a cut-off list can say so.
+ */
+export async function readLimited<Row, Item>(
+  query: RunQuery,
+  sql: string,
+  params: readonly unknown[],
+  limit: number,
+  map: (row: Row) => Item,
+): Promise<LimitedRows<Item>> {
+  const rows = await query<Row>(sql, [...params, limit + 1]);
+  return { items: rows.slice(0, limit).map(map), truncated: rows.length > limit };
+}

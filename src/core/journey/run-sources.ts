@@ -1,3 +1,5 @@
+import { redactSecrets } from '../output/index.js';
+import { formatMs } from '../time/index.js';
 import type { SourceName, SourceReport, SourceResult } from './types.js';
 
 export class SourceTimeout extends Error {
@@ -7,13 +9,6 @@ export class SourceTimeout extends Error {
   }
 }
 
-export function formatMs(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
-  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
-}
-
 export type SourceTask<T> = { source: SourceName; skip?: string; read?: (signal: AbortSignal) => Promise<T> };
 
 export interface SourceOutcome<T> {
@@ -21,14 +16,27 @@ export interface SourceOutcome<T> {
   result?: T;
 }
 
+export interface RunSourcesOptions {
+  /** Ctrl-C: aborts every source */
+  signal?: AbortSignal;
+  /** secret values to keep out of the reasons a source failed */
+  secrets?: readonly string[];
+}
+
+/** Some source failed or timed out, so what was found may be missing the answer. */
+export function isPartial(sources: readonly SourceReport[]): boolean {
+  return sources.some((s) => s.state === 'failed' || s.state === 'timeout');
+}
+
 /**
  * Runs every source at once, each with its own deadline. A source that fails or misses its
- * deadline is reported as such and the others still count; Ctrl-C aborts them all.
+ * deadline is reported as such (its reason without secrets) and the others still count; Ctrl-C
+ * aborts them all.
  */
 export async function runSources<T extends Pick<SourceResult, 'truncated' | 'note'> & { items: unknown[] }>(
   tasks: readonly SourceTask<T>[],
   timeoutMs: number,
-  signal?: AbortSignal,
+  { signal, secrets }: RunSourcesOptions = {},
 ): Promise<SourceOutcome<T>[]> {
   return Promise.all(
     tasks.map(async (task): Promise<SourceOutcome<T>> => {
@@ -59,7 +67,7 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
             state: timedOut ? 'timeout' : 'failed',
             items: 0,
             elapsedMs: Math.round(performance.now() - started),
-            reason: timedOut ? `no answer within ${formatMs(timeoutMs)}` : oneLine((error as Error)?.message ?? String(error)),
+            reason: timedOut ? `no answer within ${formatMs(timeoutMs)}` : redactSecrets(oneLine((error as Error)?.message ?? String(error)), secrets),
           },
         };
       } finally {

@@ -1,4 +1,4 @@
-import { formatMs } from './run-sources.js';
+import { formatMs } from '../time/index.js';
 import type { Trace } from './trace.js';
 import { SOURCE_LABELS, type SourceReport } from './types.js';
 

@@ -1,14 +1,13 @@
 import type { Pool } from '../db/index.js';
-import { redactSecrets } from '../output/index.js';
 import { maskTimelineItems } from './mask.js';
 import { boundedQuery } from './query.js';
-import { runSources, type SourceTask } from './run-sources.js';
+import { isPartial, runSources, type SourceTask } from './run-sources.js';
 import { readDeadLetters } from './sources/dead-letters.js';
 import { readDomainEvents } from './sources/domain-events.js';
 import { readIntegrationLogs } from './sources/integration-logs.js';
 import { readLlmUsage } from './sources/llm-usage.js';
 import { readSagas } from './sources/sagas.js';
-import { readTriggerRuns, type TriggerRuns } from './sources/trigger-runs.js';
+import { readTriggerRuns, triggerRunsTask, type TriggerRuns } from './sources/trigger-runs.js';
 import { describeTrace } from './summary.js';
 import { buildTimeline, type PlacedItem } from './timeline.js';
 import type { SourceReport, SourceResult, TimelineItem } from './types.js';
@@ -55,19 +54,16 @@ export interface Trace {
 export async function traceJourney(deps: TraceDeps, options: TraceOptions): Promise<Trace> {
   const query = boundedQuery(deps.pool, options.timeoutMs);
   const { correlationId, limit } = options;
-  const trigger = deps.trigger;
   const tasks: SourceTask<SourceResult>[] = [
     { source: 'domain_events', read: () => readDomainEvents(query, correlationId, limit) },
     { source: 'sagas', read: () => readSagas(query, correlationId, limit) },
     { source: 'dead_letters', read: () => readDeadLetters(query, correlationId, limit) },
     { source: 'integration_logs', read: () => readIntegrationLogs(query, correlationId, limit) },
     { source: 'llm_usage', read: () => readLlmUsage(query, correlationId, limit) },
-    'skipped' in trigger
-      ? { source: 'trigger_runs', skip: trigger.skipped }
-      : { source: 'trigger_runs', read: (signal) => readTriggerRuns(trigger, correlationId, options.since, limit, signal) },
+    triggerRunsTask(deps.trigger, (trigger, signal) => readTriggerRuns(trigger, correlationId, options.since, limit, signal)),
   ];
-  const outcomes = await runSources(tasks, options.timeoutMs, deps.signal);
-  const sources = outcomes.map(({ report }) => (report.reason ? { ...report, reason: redactSecrets(report.reason, deps.secrets) } : report));
+  const outcomes = await runSources(tasks, options.timeoutMs, { signal: deps.signal, secrets: deps.secrets });
+  const sources = outcomes.map(({ report }) => report);
   let items: TimelineItem[] = outcomes.flatMap(({ result }) => result?.items ?? []);
   if (!options.showPii) items = maskTimelineItems(items);
   const timeline = buildTimeline(items);
@@ -83,7 +79,7 @@ export async function traceJourney(deps: TraceDeps, options: TraceOptions): Prom
     startAt: timeline.startAt,
     endAt: timeline.endAt,
     spanMs: timeline.spanMs,
-    partial: sources.some((s) => s.state === 'failed' || s.state === 'timeout'),
+    partial: isPartial(sources),
   };
   return { ...trace, summary: describeTrace(trace) };
 }

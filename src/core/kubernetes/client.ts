@@ -1,5 +1,5 @@
 import { CliError, ExitCode } from '../output/index.js';
-import { MERGE_PATCH, selectorString, STRATEGIC_MERGE_PATCH } from './patches.js';
+import { RESTARTED_AT, rolloutRestartRequest, scaleRequest, selectorString } from './patches.js';
 
 export interface KubernetesClientOptions {
   /** kubeconfig context; the current context when absent */
@@ -37,12 +37,9 @@ export interface KubernetesClient {
   readonly namespace: string;
   listServicePods(service: string): Promise<PodSummary[]>;
   listPods(labelSelector?: string): Promise<PodSummary[]>;
-  getReplicas(deployment: string): Promise<number>;
   scaleDeployment(deployment: string, replicas: number): Promise<ScaleResult>;
   rolloutRestart(deployment: string, at?: Date): Promise<RestartResult>;
 }
-
-const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 type K8sModule = typeof import('@kubernetes/client-node');
 
@@ -163,7 +160,6 @@ export function createKubernetesClient(options: KubernetesClientOptions): Kubern
   return {
     namespace,
     listPods,
-    getReplicas,
     async listServicePods(service) {
       const selector = await call(`read service ${namespace}/${service}`, async ({ core }) => {
         const svc = await core.readNamespacedService({ name: service, namespace });
@@ -176,9 +172,11 @@ export function createKubernetesClient(options: KubernetesClientOptions): Kubern
     async scaleDeployment(deployment, replicas) {
       const previousReplicas = await getReplicas(deployment);
       return call(`scale deployment ${namespace}/${deployment} to ${replicas}`, async ({ k8s, apps }) => {
+        // the very request a dry run prints
+        const patch = scaleRequest(namespace, deployment, replicas);
         const scale = await apps.patchNamespacedDeploymentScale(
-          { name: deployment, namespace, body: { spec: { replicas } } },
-          k8s.setHeaderOptions('Content-Type', MERGE_PATCH),
+          { name: deployment, namespace, body: patch.body },
+          k8s.setHeaderOptions('Content-Type', patch.contentType!),
         );
         return { deployment, previousReplicas, replicas: scale.spec?.replicas ?? replicas };
       });
@@ -187,12 +185,12 @@ export function createKubernetesClient(options: KubernetesClientOptions): Kubern
       return call(`rollout restart deployment ${namespace}/${deployment}`, async ({ k8s, apps }) => {
         const current = await apps.readNamespacedDeployment({ name: deployment, namespace });
         const previousRestartedAt = current.spec?.template?.metadata?.annotations?.[RESTARTED_AT];
-        const restartedAt = at.toISOString();
+        const patch = rolloutRestartRequest(namespace, deployment, at);
         await apps.patchNamespacedDeployment(
-          { name: deployment, namespace, body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: restartedAt } } } } } },
-          k8s.setHeaderOptions('Content-Type', STRATEGIC_MERGE_PATCH),
+          { name: deployment, namespace, body: patch.body },
+          k8s.setHeaderOptions('Content-Type', patch.contentType!),
         );
-        return { deployment, restartedAt, previousRestartedAt };
+        return { deployment, restartedAt: at.toISOString(), previousRestartedAt };
       });
     },
   };

@@ -12,6 +12,8 @@ export interface KubernetesRequest {
 
 export const MERGE_PATCH = 'application/merge-patch+json';
 export const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
+/** The pod-template annotation `kubectl rollout restart` sets. */
+export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 
 /** What `kubectl scale deployment NAME --replicas N` sends: a merge patch of the scale subresource. */
 export function scaleRequest(namespace: string, deployment: string, replicas: number): KubernetesRequest {
@@ -32,7 +34,7 @@ export function rolloutRestartRequest(namespace: string, deployment: string, at:
     method: 'PATCH',
     path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(deployment)}`,
     contentType: STRATEGIC_MERGE_PATCH,
-    body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': at.toISOString() } } } } },
+    body: { spec: { template: { metadata: { annotations: { [RESTARTED_AT]: at.toISOString() } } } } },
   };
 }
 

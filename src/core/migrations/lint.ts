@@ -1,14 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError } from '../output/index.js';
 import { platformBinary } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import type { MigrationsDir } from './files.js';
 import type { Finding } from './findings.js';
 
-const require = createRequire(import.meta.url);
 
 /**
  * squawk rules that mean an up-migration can lock or break a live table: errors. squawk's other

@@ -18,7 +18,6 @@ export interface Io {
   color: boolean;
   /** stdin and stderr are terminals and CI is unset: prompts and spinners are allowed */
   interactive: boolean;
-  env: NodeJS.ProcessEnv;
   /** secret values resolved from configuration, removed from every message */
   secrets: string[];
 }

@@ -3,13 +3,16 @@
  * contain a URL, token or payload goes through here before it leaves the process.
  */
 
+/** A URL query parameter whose value is a credential (?password=, ?api_key=, ?auth=…). */
+export const SECRET_QUERY_PARAM = /pass|secret|token|key|auth/i;
+
 /** postgres://user:secret@host/db -> postgres://user:****@host/db (unparseable input is masked wholesale). */
 export function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '****';
     for (const key of [...parsed.searchParams.keys()]) {
-      if (/pass|secret|token|key/i.test(key)) parsed.searchParams.set(key, '****');
+      if (SECRET_QUERY_PARAM.test(key)) parsed.searchParams.set(key, '****');
     }
     return parsed.toString();
   } catch {

@@ -48,6 +48,13 @@ export function renderYaml(value: unknown): string {
   return stringify(JSON.parse(JSON.stringify(value)));
 }
 
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text and attribute values for HTML reports: data may contain markup, and attributes may be single-quoted. */
+export function escapeHtml(text: unknown): string {
+  return String(text ?? '').replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
 /** The machine-readable formats every command offers alike. */
 export function renderData(format: 'json' | 'yaml' | OutputFormat, value: unknown): string {
   return format === 'yaml' ? renderYaml(value) : renderJson(value);

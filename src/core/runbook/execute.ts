@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { CliError, ExitCode, maskPiiText, redactSecrets } from '../output/index.js';
-import { RunbookAudit, type RunbookRunStatus } from './audit.js';
+import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js';
 import { durationMs as parseDuration } from '../time/index.js';
 import { lockRunbook } from './lock.js';
 import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
 import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
 import type { Runbook, RunbookStep } from './schema.js';
-import { runAction, unmet, type ActionResult, type StepDeps } from './steps/index.js';
+import { runAction, sleep, unmet, type ActionResult, type StepDeps } from './steps/index.js';
 import { referencedNames, STEP_VARIABLE, stringsIn, type Variables } from './template.js';
 
 function referencesDatabase(runbook: Runbook): boolean {
@@ -140,10 +140,41 @@ function renderSteps(runbook: Runbook, vars: Variables, deps: EngineDeps, firstI
   });
 }
 
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-});
+/** Every string in a structure passed through `clean`; arrays and plain objects are copied. */
+function mapStrings(value: unknown, clean: (text: string) => string): unknown {
+  if (typeof value === 'string') return clean(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, clean));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, clean)]));
+  return value;
+}
+
+type PhaseStatus = 'succeeded' | 'failed' | 'interrupted';
+
+interface PhaseOutcome {
+  status: PhaseStatus;
+  exitCode?: number | null;
+  output?: string;
+  error?: string;
+}
+
+/**
+ * One phase of a step (execute, verify or rollback), timed, with its start and outcome recorded
+ * when the run is (a dry run has no audit). `outcome` says what the audit table stores.
+ */
+async function runPhase<T>(
+  audit: RunbookAudit | undefined,
+  start: { runId: string; stepIndex: number; stepId: string; kind: string; mutates: boolean; phase: StepPhase },
+  work: () => Promise<T>,
+  outcome: (result: T) => PhaseOutcome,
+): Promise<{ result: T; status: PhaseStatus; durationMs: number }> {
+  const began = performance.now();
+  if (audit) await audit.startStep(start);
+  const result = await work();
+  const durationMs = Math.round(performance.now() - began);
+  const recorded = outcome(result);
+  if (audit) await audit.finishStep(start.runId, start.stepIndex, start.phase, { ...recorded, durationMs });
+  return { result, status: recorded.status, durationMs };
+}
 
 /**
  * Runs a runbook. A dry run executes the read-only steps, shows the mutating ones fully
@@ -154,6 +185,9 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
 export async function runRunbook(runbook: Runbook, options: RunOptions, deps: EngineDeps): Promise<RunReport> {
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
   const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
+  // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
+  // output; patient-data fields are masked by the steps that read patient data (sql, http)
+  const cleanData = (data: unknown) => mapStrings(data, (text) => clean(text)!);
   const execute = options.mode === 'execute';
   const runId = execute ? randomUUID() : null;
   const vars: Variables = {
@@ -254,24 +288,28 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
       }
 
       progress(`${label} …`);
-      const began = performance.now();
-      if (audit) await audit.startStep({ runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates, phase: 'execute' });
-      const { result, attempts } = await attempt(r, r.action, r.step.mutates, !execute);
-      const durationMs = Math.round(performance.now() - began);
-      const expected = result.ok && r.step.expect ? unmet(r.step.expect, result) : undefined;
-      if (expected) Object.assign(result, { ok: false, error: `expectation not met: ${expected}` });
+      const { result: { result, attempts }, status, durationMs } = await runPhase(
+        audit,
+        { runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates, phase: 'execute' },
+        async () => {
+          const outcome = await attempt(r, r.action, r.step.mutates, !execute);
+          const expected = outcome.result.ok && r.step.expect ? unmet(r.step.expect, outcome.result) : undefined;
+          if (expected) Object.assign(outcome.result, { ok: false, error: `expectation not met: ${expected}` });
+          return outcome;
+        },
+        ({ result }) => ({ status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed', exitCode: result.exitCode, output: result.output, error: result.error }),
+      );
       vars[`steps.${r.step.id}.value`] = asText(result.value);
       vars[`steps.${r.step.id}.output`] = result.output;
       Object.assign(report, {
-        status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed',
+        status,
         output: clean(result.output),
         error: clean(result.error),
         exitCode: result.exitCode,
         durationMs,
         attempts,
-        data: result.data,
+        data: cleanData(result.data),
       });
-      if (audit) await audit.finishStep(runId!, i, 'execute', { status: report.status as 'succeeded', exitCode: result.exitCode, output: result.output, error: result.error, durationMs });
       progress(`${label}: ${report.status}${result.ok ? '' : ` — ${report.error}`} (${durationMs}ms)`);
 
       if (result.interrupted || deps.signal.aborted) {
@@ -290,13 +328,17 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
       if (r.step.mutates) completed.push({ index: i, undo: result.undo });
 
       if (r.verify) {
-        const verifyBegan = performance.now();
-        await audit!.startStep({ runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.verify.kind, mutates: false, phase: 'verify' });
-        const { result: probe } = await attempt(r, r.verify, false, false);
-        const why = probe.interrupted ? 'interrupted' : unmet(r.verify.expect, probe);
-        const verifyMs = Math.round(performance.now() - verifyBegan);
-        report.verify = { status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', action: clean(describeAction(r.verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
-        await audit!.finishStep(runId!, i, 'verify', { status: report.verify.status as 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why, durationMs: verifyMs });
+        const verify = r.verify;
+        const { result: { probe, why }, status: verifyStatus, durationMs: verifyMs } = await runPhase(
+          audit,
+          { runId: runId!, stepIndex: i, stepId: r.step.id, kind: verify.kind, mutates: false, phase: 'verify' },
+          async () => {
+            const { result: probe } = await attempt(r, verify, false, false);
+            return { probe, why: probe.interrupted ? 'interrupted' : unmet(verify.expect, probe) };
+          },
+          ({ probe, why }) => ({ status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why }),
+        );
+        report.verify = { status: verifyStatus, action: clean(describeAction(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
         progress(`  verify: ${report.verify.status}${why ? ` — ${report.verify.error}` : ''}`);
         if (probe.interrupted || deps.signal.aborted) {
           interrupted = true;
@@ -373,12 +415,13 @@ async function rollBack(
       progress(`rollback [${index + 1}] ${r.step.id}: no rollback defined`);
       continue;
     }
-    const began = performance.now();
-    await audit.startStep({ runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' });
-    const result = await runAction(action, true, { ...deps }, { signal, timeoutMs: timeoutOf(r.step), rollbackSql: false });
-    const durationMs = Math.round(performance.now() - began);
-    report.rollback = { status: result.ok ? 'succeeded' : 'failed', action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };
-    await audit.finishStep(runId, index, 'rollback', { status: result.ok ? 'succeeded' : 'failed', exitCode: result.exitCode, output: result.output, error: result.error, durationMs });
+    const { result, status, durationMs } = await runPhase(
+      audit,
+      { runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' },
+      () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), rollbackSql: false }),
+      (done) => ({ status: done.ok ? 'succeeded' : 'failed', exitCode: done.exitCode, output: done.output, error: done.error }),
+    );
+    report.rollback = { status, action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };
     progress(`rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}${result.ok ? '' : ` — ${report.rollback.error}`}`);
     if (result.ok) {
       undone += 1;

@@ -63,11 +63,13 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
   });
 
   const ids = new Set<string>();
+  const used = new Set<string>();
   runbook.steps.forEach((step, i) => {
     if (ids.has(step.id)) at(['steps', i, 'id'], `"${step.id}" is used by an earlier step`);
     ids.add(step.id);
     for (const [text, path] of stringsIn(step)) {
       for (const name of referencedNames(text)) {
+        used.add(name);
         const stepRef = STEP_VARIABLE.exec(name);
         if (stepRef) {
           if (!runbook.steps.slice(0, i).some((s) => s.id === stepRef[1])) at(['steps', i, ...path], `{{${name}}} names no earlier step`);
@@ -101,6 +103,10 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
     if (step.kind === 'manual' && step.mutates) at(['steps', i, 'mutates'], 'a manual step is the operator\'s; set mutates: false and describe the action in its instruction');
     if (step.rollback && !step.mutates) at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
     if (step.verify && !step.mutates) at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
+  });
+  // a parameter no step reads is a value the operator gives that changes nothing (e.g. a tenant that still freezes everyone)
+  runbook.parameters.forEach((p, i) => {
+    if (!used.has(p.name)) at(['parameters', i, 'name'], `"${p.name}" is never used by any step`);
   });
   return issues;
 }

@@ -47,14 +47,14 @@ export function renderAction(action: Action | ProbeAction, vars: Variables, ctx:
       const argv = action.command.map(text);
       // "medicalcor" is this CLI, started with the same Node and bin as the running process.
       if (argv[0] === 'medicalcor') argv.splice(0, 1, ...ctx.medicalcorArgv);
-      return { kind: 'shell', argv, cwd: action.cwd ? text(action.cwd) : undefined, env: Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, text(v)])), okExitCodes: action.okExitCodes ?? [0] };
+      return { kind: 'shell', argv, cwd: action.cwd ? text(action.cwd) : undefined, env: Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, text(v)])), okExitCodes: action.okExitCodes };
     }
     case 'sql':
-      return { kind: 'sql', sql: action.sql, params: (action.params ?? []).map(text), maxRows: action.maxRows ?? 50 };
+      return { kind: 'sql', sql: action.sql, params: action.params.map(text), maxRows: action.maxRows };
     case 'http': {
       const path = fillUrl(action.url, vars);
       const url = action.base ? `${baseUrl(action.base, ctx)}${path.startsWith('/') ? '' : '/'}${path}` : path;
-      const headers = Object.fromEntries(Object.entries(action.headers ?? {}).map(([k, v]) => [k, text(v)]));
+      const headers = Object.fromEntries(Object.entries(action.headers).map(([k, v]) => [k, text(v)]));
       for (const value of Object.values(headers)) if (/[\r\n]/.test(value)) throw new Error('a header value may not contain a line break');
       if (action.base === 'trigger') {
         if (ctx.config.trigger?.secretKey) headers.authorization = `Bearer ${ctx.config.trigger.secretKey}`;
@@ -62,7 +62,7 @@ export function renderAction(action: Action | ProbeAction, vars: Variables, ctx:
       }
       const body = action.body === undefined ? undefined : fillJson(action.body, vars);
       if (body !== undefined) headers['content-type'] ??= 'application/json';
-      return { kind: 'http', method: action.method ?? 'GET', url, headers, body, okStatus: action.okStatus };
+      return { kind: 'http', method: action.method, url, headers, body, okStatus: action.okStatus };
     }
     case 'k8s': {
       const namespace = ctx.config.kubernetes?.namespace ?? 'default';
@@ -86,12 +86,12 @@ export function renderAction(action: Action | ProbeAction, vars: Variables, ctx:
     case 'manual':
       return { kind: 'manual', instruction: text(action.instruction) };
     case 'wait':
-      return { kind: 'wait', until: renderProbe(action.until, vars, ctx), intervalMs: parseDuration(action.interval ?? '5s') };
+      return { kind: 'wait', until: renderProbe(action.until, vars, ctx), intervalMs: parseDuration(action.interval) };
   }
 }
 
 export function renderProbe(probe: ProbeAction, vars: Variables, ctx: PlanContext): RenderedProbe {
-  return { ...renderAction(probe, vars, ctx), expect: probe.expect ?? {} } as RenderedProbe;
+  return { ...renderAction(probe, vars, ctx), expect: probe.expect } as RenderedProbe;
 }
 
 function maskEnv(env: Record<string, string>): Record<string, string> {

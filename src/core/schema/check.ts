@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CliError, ExitCode } from '../output/index.js';
-import { defaultCacheDir } from './cache-dir.js';
 import { diffModels, sortDifferences, type SchemaDifference } from './diff.js';
 import type { SchemaModel } from './model.js';
 import { evaluatePolicy, policyFileFor, readPolicy, type PolicyViolation } from './policy.js';
@@ -18,7 +17,8 @@ export interface CheckSchemaOptions {
   liveUrl?: string;
   cwd: string;
   signal?: AbortSignal;
-  cacheDir?: string;
+  /** where the prepared PGlite shadow is kept: defaultCacheDir(env) */
+  cacheDir: string;
   /** a server on which the shadow database may be created; when not given at all: liveUrl's server; undefined: the embedded PGlite */
   shadowServerUrl?: string;
   shadowMode?: ShadowMode;
@@ -59,7 +59,7 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   const livePromise: Promise<SchemaModel> | undefined = options.liveUrl ? introspectUrl(options.liveUrl) : undefined;
   livePromise?.catch(() => {});
   const migrations = await modelFromMigrations(options.migrationsDir, {
-    cacheDir: options.cacheDir ?? defaultCacheDir(),
+    cacheDir: options.cacheDir,
     shadowServerUrl: 'shadowServerUrl' in options ? options.shadowServerUrl : options.liveUrl,
     shadowMode: options.shadowMode,
     signal: options.signal,

@@ -5,7 +5,7 @@ import { dbmateError, readMigrationsDir, runDbmate, type Finding } from '../migr
 import { CliError, ExitCode } from '../output/index.js';
 import { diffModels, type SchemaDifference } from './diff.js';
 import { displayName } from './model.js';
-import { openShadow, type ShadowMode } from './shadow.js';
+import { openShadow } from './shadow.js';
 import { introspectUrl, type LoadDeps } from './sources.js';
 
 export interface RoundtripOptions extends LoadDeps {

@@ -6,12 +6,9 @@ export interface ShellOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   signal?: AbortSignal;
-  /** stdout/stderr beyond this many characters are cut (a runaway command cannot fill memory) */
-  maxOutput?: number;
 }
 
 export interface ShellResult {
-  argv: string[];
   exitCode: number | null;
   stdout: string;
   stderr: string;
@@ -19,8 +16,10 @@ export interface ShellResult {
   interrupted: boolean;
   /** the command could not be started at all (not found, not executable) */
   spawnError?: string;
-  durationMs: number;
 }
+
+/** stdout/stderr beyond this many characters are cut (a runaway command cannot fill memory) */
+const OUTPUT_LIMIT = 100_000;
 
 function cut(text: string, limit: number): string {
   return text.length > limit ? `${text.slice(0, limit)}\n… [cut ${text.length - limit} characters]` : text;
@@ -33,7 +32,6 @@ function cut(text: string, limit: number): string {
 export async function runCommand(argv: readonly string[], options: ShellOptions): Promise<ShellResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runCommand needs a program to run');
-  const started = performance.now();
   const result = await execa(file, args, {
     cwd: options.cwd,
     env: options.env,
@@ -47,18 +45,15 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
     maxBuffer: 10_000_000,
     stripFinalNewline: true,
   });
-  const limit = options.maxOutput ?? 100_000;
   const spawnError = result.failed && result.exitCode == null && !result.timedOut && !result.isCanceled
     ? String(result.originalMessage || result.shortMessage || 'cannot start').split('\n')[0]
     : undefined;
   return {
-    argv: [...argv],
     exitCode: result.exitCode ?? null,
-    stdout: cut(String(result.stdout ?? ''), limit),
-    stderr: cut(String(result.stderr ?? ''), limit),
+    stdout: cut(String(result.stdout ?? ''), OUTPUT_LIMIT),
+    stderr: cut(String(result.stderr ?? ''), OUTPUT_LIMIT),
     timedOut: Boolean(result.timedOut),
     interrupted: Boolean(result.isCanceled) || Boolean(options.signal?.aborted),
     spawnError,
-    durationMs: Math.round(performance.now() - started),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { packageDir, type ResolvedConfig } from '../config/index.js';
 import { CliError, ExitCode } from '../output/index.js';
 import { parseDurationSeconds } from './duration.js';
 
@@ -59,6 +60,15 @@ export type SlaDefinition = z.infer<typeof slaSchema>;
 /** What every result about an SLA repeats from its definition. */
 export type SlaIdentity = Pick<SlaDefinition, 'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds'>;
 
+export function identityOf(sla: SlaDefinition): SlaIdentity {
+  return { id: sla.id, name: sla.name, unit: sla.unit, direction: sla.direction, objective: sla.objective, thresholds: sla.thresholds };
+}
+
+/** `a` is a worse value of the SLI than `b`, given which way is good. */
+export function isWorse(direction: SlaDefinition['direction'], a: number, b: number): boolean {
+  return direction === 'higher' ? a < b : a > b;
+}
+
 const catalogueSchema = z
   .object({
     slas: z.array(slaSchema).min(1, 'the catalogue defines no SLA'),
@@ -80,6 +90,11 @@ export interface SlaCatalogue {
 /** The platform's catalogue, shipped with the CLI (src/sla/platform.yaml). */
 export function shippedCatalogueFile(packageDir: string): string {
   return join(packageDir, 'src', 'sla', 'platform.yaml');
+}
+
+/** The environment's catalogue (slaCatalog), else the shipped one. */
+export function catalogueFileFor(config: Pick<ResolvedConfig, 'slaCatalog'>): string {
+  return config.slaCatalog ?? shippedCatalogueFile(packageDir());
 }
 
 /** "file: SLA api-latency-p95: thresholds.warning: …": the file, the SLA and the field, so it can be fixed. */

@@ -1,9 +1,9 @@
-import { maskUrl } from '../output/index.js';
-import { PrometheusQueryError, PrometheusUnavailableError, type PrometheusClient } from '../prometheus/index.js';
+import { PrometheusUnavailableError, type PrometheusClient } from '../prometheus/index.js';
 import { BURN_WINDOW_PAIRS, BURN_WINDOWS, burnFactor, burnRate, secondsToExhaustion } from './burn-rate.js';
-import { WINDOW_PLACEHOLDER, type SlaDefinition, type SlaIdentity } from './catalogue.js';
+import { identityOf, isWorse, WINDOW_PLACEHOLDER, type SlaDefinition, type SlaIdentity } from './catalogue.js';
 import { promqlDuration } from './duration.js';
 import { mapLimited } from './map-limited.js';
+import { describeSliFailure, isSliFailure, scalarOf, type SliFailure } from './sli-value.js';
 import { windowAt, type SlaWindow } from './window.js';
 
 export type SlaStatus = 'met' | 'warning' | 'breached' | 'no_data' | 'unknown';
@@ -68,23 +68,18 @@ export function withWindow(query: string, seconds: number): string {
 /** met / warning / breached from the value, the thresholds and which way is good. */
 export function statusOf(sla: Pick<SlaDefinition, 'direction' | 'thresholds'>, value: number | null): SlaStatus {
   if (value === null || Number.isNaN(value)) return 'no_data';
-  const worse = sla.direction === 'higher' ? (a: number, b: number) => a < b : (a: number, b: number) => a > b;
-  if (worse(value, sla.thresholds.breach)) return 'breached';
-  if (worse(value, sla.thresholds.warning)) return 'warning';
+  if (isWorse(sla.direction, value, sla.thresholds.breach)) return 'breached';
+  if (isWorse(sla.direction, value, sla.thresholds.warning)) return 'warning';
   return 'met';
 }
 
-type Outcome = { value: number | null } | { error: Error };
+type Outcome = { value: number | null } | { error: SliFailure };
 
-/** One number from an instant query: the single sample, or null when the result is empty or NaN. */
 async function scalarAt(deps: EvaluateDeps, expr: string, at: Date): Promise<Outcome> {
   try {
-    const samples = await deps.prometheus.query(expr, at, deps.signal);
-    if (samples.length > 1) return { error: new Error(`returned ${samples.length} series; an SLI must aggregate to one (wrap it in sum(...) or avg(...))`) };
-    const v = samples[0]?.value;
-    return { value: v === undefined || Number.isNaN(v) ? null : v };
+    return { value: scalarOf(await deps.prometheus.query(expr, at, deps.signal)) };
   } catch (error) {
-    if (error instanceof PrometheusUnavailableError || error instanceof PrometheusQueryError) return { error };
+    if (isSliFailure(error)) return { error };
     throw error;
   }
 }
@@ -120,8 +115,8 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
   const errors = new Set<string>();
   const slasOut = plans.map(({ sla, window, queries }, i): SlaEvaluation => {
     const got = bySla[i]!;
-    const failures = [...got.entries()].filter(([, o]) => 'error' in o) as [string, { error: Error }][];
-    for (const [, o] of failures) errors.add(o.error instanceof PrometheusUnavailableError ? o.error.message : `${sla.id}: ${o.error.message}`);
+    const failures = [...got.entries()].filter(([, o]) => 'error' in o) as [string, { error: SliFailure }][];
+    for (const [, o] of failures) errors.add(describeSliFailure(sla.id, o.error));
     const num = (key: string) => {
       const o = got.get(key)!;
       return 'value' in o ? o.value : null;
@@ -144,12 +139,7 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
     const basis = BURN_WINDOW_PAIRS[0]!.long;
     const exhaustion = remaining === null ? undefined : secondsToExhaustion(remaining, rate(basis) ?? 0, window.totalSeconds);
     return {
-      id: sla.id,
-      name: sla.name,
-      unit: sla.unit,
-      direction: sla.direction,
-      objective: sla.objective,
-      thresholds: sla.thresholds,
+      ...identityOf(sla),
       window,
       status: valueFailed ? 'unknown' : statusOf(sla, value),
       value,
@@ -163,5 +153,5 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
 
   const summary: Record<SlaStatus, number> = { met: 0, warning: 0, breached: 0, no_data: 0, unknown: 0 };
   for (const s of slasOut) summary[s.status]++;
-  return { evaluatedAt: at, prometheus: maskUrl(deps.prometheus.url), slas: slasOut, summary, partial: errors.size > 0, errors: [...errors] };
+  return { evaluatedAt: at, prometheus: deps.prometheus.url, slas: slasOut, summary, partial: errors.size > 0, errors: [...errors] };
 }

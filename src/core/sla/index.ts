@@ -8,3 +8,4 @@ export * from './report-render.js';
 export * from './format.js';
 export * from './time.js';
 export * from './record.js';
+export * from './sli-value.js';

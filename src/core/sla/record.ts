@@ -1,4 +1,5 @@
 import type { Pool } from '../db/index.js';
+import { isWorse } from './catalogue.js';
 import type { SlaPeriodReport } from './report.js';
 
 export interface BreachRecordResult {
@@ -25,7 +26,7 @@ export async function recordBreaches(pool: Pool, report: SlaPeriodReport, option
   try {
     await client.query('begin');
     for (const sla of report.slas) {
-      const worse = (a: number, b: number) => (sla.direction === 'higher' ? Math.min(a, b) : Math.max(a, b));
+      const worst = (a: number, b: number) => (isWorse(sla.direction, a, b) ? a : b);
       for (const period of sla.breaches) {
         const ongoing = options.endsNow && period.to.getTime() >= report.to.getTime() - report.stepSeconds * 1000;
         const endedAt = ongoing ? null : period.to;
@@ -48,7 +49,7 @@ export async function recordBreaches(pool: Pool, report: SlaPeriodReport, option
         const startedAt = existing.started_at < period.from ? existing.started_at : period.from;
         // an open row stays open only while the breach is still going on
         const end = endedAt === null ? null : existing.ended_at && existing.ended_at > endedAt ? existing.ended_at : endedAt;
-        await client.query(`update sla_breaches set started_at = $2, ended_at = $3, worst_value = $4 where id = $1`, [existing.id, startedAt, end, worse(existing.worst_value, period.worstValue)]);
+        await client.query(`update sla_breaches set started_at = $2, ended_at = $3, worst_value = $4 where id = $1`, [existing.id, startedAt, end, worst(existing.worst_value, period.worstValue)]);
         result.updated++;
       }
     }
@@ -60,4 +61,18 @@ export async function recordBreaches(pool: Pool, report: SlaPeriodReport, option
     client.release();
   }
   return result;
+}
+
+export interface OpenBreach {
+  slaId: string;
+  /** when the earliest of its open breach rows started */
+  startedAt: Date;
+}
+
+/** The SLAs with a breach row still open (the platform, or `sla report --record`, closes it on recovery). */
+export async function openBreaches(pool: Pool): Promise<OpenBreach[]> {
+  const { rows } = await pool.query<{ sla_id: string; started_at: Date }>(
+    `select sla_id, min(started_at) as started_at from sla_breaches where ended_at is null and severity = 'breach' group by sla_id order by sla_id`,
+  );
+  return rows.map((r) => ({ slaId: r.sla_id, startedAt: r.started_at }));
 }

@@ -1,9 +1,8 @@
-import { maskUrl } from '../output/index.js';
-import { PrometheusQueryError, PrometheusUnavailableError } from '../prometheus/index.js';
-import type { SlaDefinition, SlaIdentity } from './catalogue.js';
+import { identityOf, isWorse, type SlaDefinition, type SlaIdentity } from './catalogue.js';
 import { burnRate } from './burn-rate.js';
 import { statusOf, withWindow, type EvaluateDeps, type SlaStatus } from './evaluate.js';
 import { mapLimited } from './map-limited.js';
+import { describeSliFailure, isSliFailure, scalarOf } from './sli-value.js';
 
 export interface BreachPeriod {
   /** the start of the first evaluation step found breached */
@@ -58,8 +57,7 @@ export function breachPeriods(sla: Pick<SlaDefinition, 'direction' | 'thresholds
     if (breached && open && contiguous) {
       open.to = new Date(p.time * 1000);
       open.seconds += stepSeconds;
-      const worse = sla.direction === 'higher' ? p.value < open.worstValue : p.value > open.worstValue;
-      if (worse) open.worstValue = p.value;
+      if (isWorse(sla.direction, p.value, open.worstValue)) open.worstValue = p.value;
     } else if (breached) {
       open = { from: new Date((p.time - stepSeconds) * 1000), to: new Date(p.time * 1000), seconds: stepSeconds, worstValue: p.value };
       periods.push(open);
@@ -76,25 +74,18 @@ export async function buildSlaReport(slas: readonly SlaDefinition[], period: { f
   const periodSeconds = Math.floor((period.to.getTime() - period.from.getTime()) / 1000);
   const step = period.stepSeconds ?? defaultStepSeconds(periodSeconds);
   const errors = new Set<string>();
-  const noteError = (sla: SlaDefinition, error: unknown) => {
-    if (error instanceof PrometheusUnavailableError) errors.add(error.message);
-    else if (error instanceof PrometheusQueryError) errors.add(`${sla.id}: ${error.message}`);
-    else throw error;
-    return (error as Error).message;
-  };
 
   const results = await mapLimited(slas, deps.concurrency ?? 4, async (sla): Promise<SlaPeriodResult> => {
     const queries = { value: withWindow(sla.sli.value, periodSeconds), errorRatio: withWindow(sla.sli.errorRatio, periodSeconds), periods: withWindow(sla.sli.value, step) };
-    const base = { id: sla.id, name: sla.name, unit: sla.unit, direction: sla.direction, objective: sla.objective, thresholds: sla.thresholds, queries };
+    const base = { ...identityOf(sla), queries };
     try {
       const [value, errorRatio, series] = await Promise.all([
         deps.prometheus.query(queries.value, period.to, deps.signal),
         deps.prometheus.query(queries.errorRatio, period.to, deps.signal),
         deps.prometheus.queryRange(queries.periods, { start: new Date(period.from.getTime() + step * 1000), end: period.to, stepSeconds: step }, deps.signal),
       ]);
-      const v = value[0]?.value;
-      const ratio = errorRatio[0]?.value;
-      const shown = v === undefined || Number.isNaN(v) ? null : v;
+      const shown = scalarOf(value);
+      const ratio = scalarOf(errorRatio);
       const status = statusOf(sla, shown);
       const breaches = breachPeriods(sla, series[0]?.points ?? [], step);
       return {
@@ -102,14 +93,15 @@ export async function buildSlaReport(slas: readonly SlaDefinition[], period: { f
         value: shown,
         status,
         compliant: status === 'no_data' ? null : status !== 'breached',
-        budgetConsumed: ratio === undefined || Number.isNaN(ratio) ? null : burnRate(ratio, sla.errorBudget),
+        budgetConsumed: ratio === null ? null : burnRate(ratio, sla.errorBudget),
         breaches,
         breachedSeconds: breaches.reduce((sum, b) => sum + b.seconds, 0),
       };
     } catch (error) {
-      const message = noteError(sla, error);
-      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, error: message };
+      if (!isSliFailure(error)) throw error;
+      errors.add(describeSliFailure(sla.id, error));
+      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, error: error.message };
     }
   });
-  return { from: period.from, to: period.to, stepSeconds: step, prometheus: maskUrl(deps.prometheus.url), generatedAt: new Date(), slas: results, partial: errors.size > 0, errors: [...errors] };
+  return { from: period.from, to: period.to, stepSeconds: step, prometheus: deps.prometheus.url, generatedAt: new Date(), slas: results, partial: errors.size > 0, errors: [...errors] };
 }

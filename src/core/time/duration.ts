@@ -35,3 +35,11 @@ export function formatDuration(ms: number): string {
   }
   return parts.join(' ');
 }
+
+/** For timelines: one decimal under 10 s, then whole seconds, then "2 min 5 s", "1 h 3 min". */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+  if (ms < 3_600_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return `${Math.floor(ms / 3_600_000)} h ${Math.round((ms % 3_600_000) / 60_000)} min`;
+}

@@ -1,4 +1,4 @@
-import type { RunQuery } from '../query.js';
+import { readLimited, type RunQuery } from '../query.js';
 import type { SourceResult, TimelineItem } from '../types.js';
 
 interface DeadLetterRow {
@@ -14,13 +14,8 @@ interface DeadLetterRow {
   processed_at: Date | null;
 }
 
-export async function readDeadLetters(query: RunQuery, correlationId: string, limit: number): Promise<SourceResult> {
-  const rows = await query<DeadLetterRow>(
-    `SELECT id, webhook_type, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, processed_at
-       FROM webhook_dead_letters WHERE correlation_id = $1 ORDER BY created_at LIMIT $2`,
-    [correlationId, limit + 1],
-  );
-  const items = rows.slice(0, limit).map((row): TimelineItem => ({
+function deadLetterItem(row: DeadLetterRow): TimelineItem {
+  return {
     at: row.created_at,
     endAt: row.processed_at ?? undefined,
     durationMs: row.processed_at ? row.processed_at.getTime() - row.created_at.getTime() : undefined,
@@ -32,6 +27,12 @@ export async function readDeadLetters(query: RunQuery, correlationId: string, li
     error: row.last_error ?? 'dead-lettered',
     ref: `webhook_dead_letters ${row.id}`,
     detail: { id: row.id, webhookType: row.webhook_type, status: row.status, retryCount: row.retry_count, maxRetries: row.max_retries, nextRetryAt: row.next_retry_at, processedAt: row.processed_at, payload: row.payload },
-  }));
-  return { items, truncated: rows.length > limit };
+  };
+}
+
+export function readDeadLetters(query: RunQuery, correlationId: string, limit: number): Promise<SourceResult> {
+  return readLimited(query,
+    `SELECT id, webhook_type, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, processed_at
+       FROM webhook_dead_letters WHERE correlation_id = $1 ORDER BY created_at LIMIT $2`,
+    [correlationId], limit, deadLetterItem);
 }

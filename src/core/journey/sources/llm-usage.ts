@@ -1,4 +1,4 @@
-import type { RunQuery } from '../query.js';
+import { readLimited, type RunQuery } from '../query.js';
 import type { SourceResult, TimelineItem } from '../types.js';
 
 interface UsageRow {
@@ -16,13 +16,8 @@ interface UsageRow {
   occurred_at: Date;
 }
 
-export async function readLlmUsage(query: RunQuery, correlationId: string, limit: number): Promise<SourceResult> {
-  const rows = await query<UsageRow>(
-    `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms, success, occurred_at
-       FROM llm_usage_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
-    [correlationId, limit + 1],
-  );
-  const items = rows.slice(0, limit).map((row): TimelineItem => ({
+function usageItem(row: UsageRow): TimelineItem {
+  return {
     at: row.occurred_at,
     endAt: row.latency_ms !== null ? new Date(row.occurred_at.getTime() + row.latency_ms) : undefined,
     durationMs: row.latency_ms ?? undefined,
@@ -33,6 +28,12 @@ export async function readLlmUsage(query: RunQuery, correlationId: string, limit
     error: row.success ? undefined : `${row.provider} ${row.operation} call failed`,
     ref: `llm_usage_logs #${row.id}`,
     detail: { id: Number(row.id), provider: row.provider, model: row.model, operation: row.operation, tenantId: row.tenant_id, inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: Number(row.cost_usd), success: row.success },
-  }));
-  return { items, truncated: rows.length > limit };
+  };
+}
+
+export function readLlmUsage(query: RunQuery, correlationId: string, limit: number): Promise<SourceResult> {
+  return readLimited(query,
+    `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms, success, occurred_at
+       FROM llm_usage_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
+    [correlationId], limit, usageItem);
 }

@@ -1,11 +1,24 @@
 import type { TriggerClient } from '../../trigger/client.js';
 import { FAILED_RUN_STATUSES, type ListedRun, type RetrievedRun } from '../../trigger/schemas.js';
+import type { SourceTask } from '../run-sources.js';
 import type { ItemStatus, SourceResult, TimelineItem } from '../types.js';
 
+const CORRELATION_TAG_PREFIX = 'corr_';
+
 /** The tag the platform puts on every run it triggers for a journey (Trigger.dev cannot filter on metadata). */
-export const correlationTag = (correlationId: string) => `corr_${correlationId}`;
+export const correlationTag = (correlationId: string) => `${CORRELATION_TAG_PREFIX}${correlationId}`;
+
+/** The journey a run belongs to, read back from its correlation tag. */
+export function correlationIdFromTags(tags: readonly string[]): string | undefined {
+  return tags.find((t) => t.startsWith(CORRELATION_TAG_PREFIX))?.slice(CORRELATION_TAG_PREFIX.length);
+}
 
 export type TriggerRuns = Pick<TriggerClient, 'listRuns' | 'retrieveRun'>;
+
+/** The Trigger.dev source task: read through the client, or skipped with the reason there is none. */
+export function triggerRunsTask<T>(trigger: TriggerRuns | { skipped: string }, read: (client: TriggerRuns, signal: AbortSignal) => Promise<T>): SourceTask<T> {
+  return 'skipped' in trigger ? { source: 'trigger_runs', skip: trigger.skipped } : { source: 'trigger_runs', read: (signal) => read(trigger, signal) };
+}
 
 function runStatus(run: ListedRun): ItemStatus {
   if (FAILED_RUN_STATUSES.includes(run.status)) return 'failed';

@@ -1,6 +1,7 @@
 import { request } from 'undici';
 import { maskPii } from '../../output/index.js';
 import type { RenderedAction } from '../plan.js';
+import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun } from './types.js';
 
 const BODY_LIMIT = 64_000;
@@ -33,7 +34,7 @@ export async function runHttp(action: Extract<RenderedAction, { kind: 'http' }>,
     };
   } catch (error) {
     if (run.signal.aborted) return { ok: false, output: '', interrupted: true, error: 'interrupted' };
-    if (timeout.aborted) return { ok: false, output: '', timedOut: true, error: `timed out after ${run.timeoutMs / 1000}s` };
+    if (timeout.aborted) return { ok: false, output: '', timedOut: true, error: timedOutAfter(run.timeoutMs) };
     const e = error as { code?: string; message?: string };
     return { ok: false, output: '', error: `${action.method} ${new URL(action.url).origin}: ${e.code ?? e.message ?? String(error)}` };
   }

@@ -2,13 +2,14 @@ import { renderTable } from '../../output/index.js';
 import type { RenderedAction } from '../plan.js';
 import { unmet } from './expect.js';
 import { runK8s } from './k8s.js';
-import { withTimeout } from './timeout.js';
+import { sleep, stepFailure, withTimeout } from './timeout.js';
 import { runRedis } from './redis.js';
 import { runSql } from './sql.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 export * from './types.js';
 export { unmet } from './expect.js';
+export { sleep } from './timeout.js';
 
 async function runBreaker(action: Extract<RenderedAction, { kind: 'breaker' }>, deps: StepDeps, run: ActionRun): Promise<ActionResult> {
   try {
@@ -27,8 +28,7 @@ async function runBreaker(action: Extract<RenderedAction, { kind: 'breaker' }>, 
     await withTimeout(store.reset(action.name!, { actor: deps.actor }), run);
     return { ok: true, output: `breaker ${action.name} reset (closed)` };
   } catch (error) {
-    const e = error as { message?: string; interrupted?: boolean; timedOut?: boolean };
-    return { ok: false, output: '', error: `breaker ${action.action}: ${e.message ?? String(error)}`, interrupted: e.interrupted, timedOut: e.timedOut };
+    return stepFailure(`breaker ${action.action}: `, error);
   }
 }
 
@@ -38,8 +38,7 @@ async function runCheck(action: Extract<RenderedAction, { kind: 'check' }>, deps
     const ok = outcome.status !== 'fail';
     return { ok, output: `${outcome.status}: ${outcome.message}`, value: outcome.status, data: outcome, error: ok ? undefined : `check ${action.check} failed: ${outcome.message}` };
   } catch (error) {
-    const e = error as { message?: string; interrupted?: boolean; timedOut?: boolean };
-    return { ok: false, output: '', error: `check ${action.check}: ${e.message ?? String(error)}`, interrupted: e.interrupted, timedOut: e.timedOut };
+    return stepFailure(`check ${action.check}: `, error);
   }
 }
 
@@ -56,16 +55,6 @@ async function runManual(action: Extract<RenderedAction, { kind: 'manual' }>, de
       return { ok: false, output: '', error: 'a manual step needs an operator: run on a terminal, or pass --yes to acknowledge it unattended' };
   }
 }
-
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(done, ms);
-  function done() {
-    clearTimeout(timer);
-    signal.removeEventListener('abort', done);
-    resolve();
-  }
-  signal.addEventListener('abort', done, { once: true });
-});
 
 /**
  * Polls the probe until its expectation holds or the step's timeout passes. `once` (dry runs)

@@ -2,7 +2,7 @@ import { renderTable } from '../../output/index.js';
 import type { PodSummary } from '../../kubernetes/index.js';
 import { scaleRequest } from '../../kubernetes/patches.js';
 import type { RenderedAction } from '../plan.js';
-import { withTimeout } from './timeout.js';
+import { stepFailure, withTimeout } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 function podTable(pods: PodSummary[]): string {
@@ -42,8 +42,7 @@ export async function runK8s(action: Extract<RenderedAction, { kind: 'k8s' }>, d
       }
     }
   } catch (error) {
-    const e = error as { message?: string; hint?: string; interrupted?: boolean; timedOut?: boolean };
-    return { ok: false, output: '', error: `${e.message ?? String(error)}${e.hint ? ` ${e.hint}` : ''}`, interrupted: e.interrupted, timedOut: e.timedOut };
+    return stepFailure('', error);
   }
 }
 

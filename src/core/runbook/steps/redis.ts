@@ -1,5 +1,5 @@
 import type { RenderedAction } from '../plan.js';
-import { withTimeout } from './timeout.js';
+import { stepFailure, withTimeout } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 function show(reply: unknown): string {
@@ -15,7 +15,6 @@ export async function runRedis(action: Extract<RenderedAction, { kind: 'redis' }
     const reply = await withTimeout(redis.call(command!, ...args), run);
     return { ok: true, output: show(reply), value: reply, data: reply, rows: Array.isArray(reply) ? reply.length : undefined };
   } catch (error) {
-    const e = error as { message?: string; interrupted?: boolean; timedOut?: boolean };
-    return { ok: false, output: '', error: `redis ${action.command[0]}: ${e.message ?? String(error)}`, interrupted: e.interrupted, timedOut: e.timedOut };
+    return stepFailure(`redis ${action.command[0]}: `, error);
   }
 }

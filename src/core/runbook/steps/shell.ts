@@ -1,5 +1,6 @@
 import { runCommand } from '../../shell/index.js';
 import type { RenderedAction } from '../plan.js';
+import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 export async function runShell(action: Extract<RenderedAction, { kind: 'shell' }>, deps: StepDeps, run: ActionRun): Promise<ActionResult> {
@@ -9,7 +10,7 @@ export async function runShell(action: Extract<RenderedAction, { kind: 'shell' }
   const output = [result.stdout, result.stderr].filter(Boolean).join('\n');
   if (result.spawnError) return { ok: false, output, exitCode: null, error: `cannot run ${action.argv[0]}: ${result.spawnError}` };
   if (result.interrupted) return { ok: false, output, exitCode: result.exitCode, interrupted: true, error: 'interrupted' };
-  if (result.timedOut) return { ok: false, output, exitCode: result.exitCode, timedOut: true, error: `timed out after ${run.timeoutMs / 1000}s` };
+  if (result.timedOut) return { ok: false, output, exitCode: result.exitCode, timedOut: true, error: timedOutAfter(run.timeoutMs) };
   const ok = result.exitCode !== null && action.okExitCodes.includes(result.exitCode);
   return { ok, output, exitCode: result.exitCode, value: result.stdout.trim(), error: ok ? undefined : `exited with code ${result.exitCode}` };
 }

@@ -1,5 +1,6 @@
 import { maskPii, renderTable } from '../../output/index.js';
 import type { RenderedAction } from '../plan.js';
+import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 function cell(value: unknown): string {
@@ -48,7 +49,7 @@ export async function runSql(action: Extract<RenderedAction, { kind: 'sql' }>, m
     if (open) await client.query('rollback').catch(() => {});
     const e = error as { message?: string; code?: string };
     const timedOut = e.code === '57014';
-    return { ok: false, output: '', error: timedOut ? `timed out after ${run.timeoutMs / 1000}s (statement cancelled, rolled back)` : `${e.message ?? String(error)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`, timedOut, interrupted: run.signal.aborted };
+    return { ok: false, output: '', error: timedOut ? `${timedOutAfter(run.timeoutMs)} (statement cancelled, rolled back)` : `${e.message ?? String(error)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`, timedOut, interrupted: run.signal.aborted };
   } finally {
     client.release();
   }
