@@ -1,5 +1,5 @@
 import { openDatabase, type Database } from '../core/db/index.js';
-import { openRedis, type Redis } from '../core/redis/index.js';
+import type { Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 
 /** Opens the environment's database (or the embedded one) for one action and always closes it. */
@@ -21,6 +21,8 @@ export function describeDatabase(ctx: CommandContext, db: Database): string {
 
 /** Opens the environment's Redis for one action and always disconnects. */
 export async function withRedis<T>(ctx: CommandContext, work: (redis: Redis) => Promise<T>): Promise<T> {
+  // ioredis is loaded here, not with this module: database-only commands must not pay for it
+  const { openRedis } = await import('../core/redis/index.js');
   const redis = await openRedis(ctx.config().redisUrl);
   try {
     return await work(redis);

@@ -1,0 +1,21 @@
+// Loaded with `node --import` by test/startup-imports.test.ts: reports on stderr every package the
+// CLI resolves (ES modules through the resolve hook, CommonJS through Module._load), one per line.
+import { register } from 'node:module';
+import Module from 'node:module';
+
+const hook = `
+export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url);
+  if (match) process.stderr.write('imported-package:' + match[1] + '\\n');
+  return result;
+}`;
+register(`data:text/javascript,${encodeURIComponent(hook)}`);
+
+const load = Module._load;
+Module._load = function (request, parent, ...rest) {
+  if (!request.startsWith('.') && !request.startsWith('node:') && !Module.isBuiltin(request)) {
+    process.stderr.write(`imported-package:${request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0]}\n`);
+  }
+  return load.call(this, request, parent, ...rest);
+};
