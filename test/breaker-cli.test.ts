@@ -3,24 +3,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
 import { runCli } from './helpers/cli.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 
 const prefix = uniquePrefix('breaker-cli');
-const connections: Redis[] = [];
+const { connect, closeAll } = redisConnections(prefix);
 let service: SharedBreakers;
 let store: BreakerStore;
 let dir: string;
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
-  connections.push(redis);
-  return redis;
-}
 
 const baseEnv = () => ({ MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'alice@oncall' });
 const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env: { ...baseEnv(), ...env } });
@@ -33,10 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  const redis = connect();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  for (const c of connections) c.disconnect();
+  await closeAll();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerOpenError, BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 const connections: Redis[] = [];
 const registries: SharedBreakers[] = [];
@@ -37,9 +37,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   for (const r of registries) await r.close();
-  const redis = connect();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(connect(), prefix);
   for (const c of connections) c.disconnect();
 });
 

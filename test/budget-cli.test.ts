@@ -1,19 +1,13 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController } from '../src/core/budget/index.js';
 import { runCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 let db: TestDatabase;
 const prefix = uniquePrefix('budget-cli');
-const connections: Redis[] = [];
+const { connect, closeAll } = redisConnections(prefix);
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
-  connections.push(redis);
-  return redis;
-}
 
 const env = () => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'finance@clinic' });
 const cli = (...args: string[]) => runCli(args, { env: env() });
@@ -24,10 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const redis = connect();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  for (const c of connections) c.disconnect();
+  await closeAll();
   await db?.drop();
 });
 

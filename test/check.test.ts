@@ -9,7 +9,7 @@ import { resolveConfig } from '../src/core/config/index.js';
 import { repoRoot, runCli } from './helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type TestPrometheus } from './helpers/prometheus.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startTriggerFake } from './fakes/trigger-dev.js';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,8 +62,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, prefix);
   redis.disconnect();
   await db?.drop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });

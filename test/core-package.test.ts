@@ -3,12 +3,11 @@
  * dist/core/index.js, as the platform's services import it) to guard calls and record spend; the
  * CLI, a real child process, sees the same state and changes it, and the service obeys at once.
  */
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Core from '../src/core/index.js';
 import { runCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 // Resolved by Node through package.json "exports" to dist/core/index.js, as a service resolves it; the
 // specifier is a variable so type checking does not need a build (the types are the source's).
@@ -19,14 +18,9 @@ type SharedBreakers = Core.SharedBreakers;
 
 let db: TestDatabase;
 const prefix = uniquePrefix('core-package');
-const connections: Redis[] = [];
+const { connect, closeAll } = redisConnections(prefix);
 let service: SharedBreakers;
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
-  connections.push(redis);
-  return redis;
-}
 
 const cli = (...args: string[]) =>
   runCli(args, { env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'oncall@example' } });
@@ -45,10 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await service?.close();
-  const redis = connect();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  for (const c of connections) c.disconnect();
+  await closeAll();
   await db?.drop();
 });
 

@@ -16,7 +16,7 @@ import { createKubernetesClient } from '../src/core/kubernetes/index.js';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 import { runCli, spawnCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 let db: TestDatabase;
 let fake: FakeKubernetes;
@@ -128,8 +128,7 @@ steps:
 });
 
 afterAll(async () => {
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, prefix);
   redis.disconnect();
   api?.close();
   await Promise.all([db?.drop(), fake?.close()]);
@@ -138,8 +137,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   resetCluster();
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
+  await deleteKeys(redis, prefix);
 });
 
 describe('kubernetes client', () => {
