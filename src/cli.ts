@@ -1,9 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
 import { commandManifest, type CommandModule } from './commands/index.js';
-import { isCliError } from './core/output/errors.js';
-import { ExitCode } from './core/output/exit-codes.js';
-import { redactSecrets } from './core/output/redact.js';
+import { isCliError } from './cli-kit/errors.js';
+import { ExitCode } from './cli-kit/exit-codes.js';
+import { isDomainError } from './core/errors.js';
+import { redactSecrets } from './core/redact.js';
+import { exitCodeOfError, hintFor } from './commands/errors.js';
 
 /** package.json's version, put in at build time (tsup `define`) */
 declare const CLI_VERSION: string;
@@ -90,6 +92,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   } catch (error) {
     return reportError(error, streams, context, argv.includes('--debug'), name);
   } finally {
+    await context?.systems.close();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
@@ -109,6 +112,18 @@ function reportError(error: unknown, streams: Streams, context: CommandContext |
     if (error.hint) say(`hint: ${error.hint}`);
     if (debug && error.cause instanceof Error && error.cause.stack) say(error.cause.stack);
     return error.exitCode;
+  }
+  if (isDomainError(error)) {
+    say(`error: ${error.message}`);
+    const hint = hintFor(error);
+    if (hint) say(`hint: ${hint}`);
+    if (debug && error.stack) say(error.stack);
+    return exitCodeOfError(error);
+  }
+  // Ctrl-C at a prompt (inquirer) or during aborted work is an ordinary user action, not a bug
+  if ((error as Error)?.name === 'ExitPromptError' || (error as Error)?.name === 'AbortError') {
+    say('Interrupted: nothing was done.');
+    return ExitCode.Interrupted;
   }
   const err = error as Error;
   say(`error: ${err?.message ?? String(error)}`);

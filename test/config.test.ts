@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfigParser, resolveConfig } from '../src/core/config/index.js';
 await loadConfigParser();
-import { CliError } from '../src/core/output/index.js';
+import { CliError } from '../src/cli-kit/index.js';
 
 const project = mkdtempSync(join(tmpdir(), 'mc-config-'));
 afterAll(() => rmSync(project, { recursive: true, force: true }));

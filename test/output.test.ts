@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideColor, formatAnnotation, maskPii, maskToken, maskUrl, redactForStorage, redactSecrets, renderTable } from '../src/core/output/index.js';
+import { decideColor, formatAnnotation, renderTable } from '../src/cli-kit/index.js';
+import { maskPii, maskToken, maskUrl, redactForStorage, redactSecrets } from '../src/core/redact.js';
 
 describe('colour is decided once from the terminal and the environment', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { createApiAdminClient } from '../core/api/index.js';
-import { maskUrl } from '../core/output/index.js';
+import { maskUrl } from '../core/redact.js';
 import { probe } from './support.js';
 import { pass, skip, type Check } from './types.js';
 

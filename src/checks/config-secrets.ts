@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { SECRET_QUERY_PARAM } from '../core/output/index.js';
+import { SECRET_QUERY_PARAM } from '../core/redact.js';
 import { fail, pass, skip, type Check } from './types.js';
 
 /** Where a string value carries a credential: a URL password, or a token-like query parameter. */

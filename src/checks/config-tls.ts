@@ -1,4 +1,4 @@
-import { maskUrl } from '../core/output/index.js';
+import { maskUrl } from '../core/redact.js';
 import { fail, pass, skip, type Check } from './types.js';
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

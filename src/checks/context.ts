@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { DEFAULT_REDIS_URL, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import { migrationStatus, type StatusReport } from '../core/migrations/index.js';
-import type { Io } from '../core/output/index.js';
+import type { Io } from '../cli-kit/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import { firstLine } from './support.js';
 import { DependencyUnavailable, type CheckContext } from './types.js';

@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../core/config/index.js';
-import { usageError, type Io } from '../core/output/index.js';
+import { usageError, type Io } from '../cli-kit/index.js';
 import { apiCheck } from './api.js';
 import { budgetCheck } from './budget.js';
 import { configCorsCheck } from './config-cors.js';

@@ -1,4 +1,4 @@
-import { maskUrl } from '../core/output/index.js';
+import { maskUrl } from '../core/redact.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
 import { fail, pass, skip, type Check } from './types.js';
 

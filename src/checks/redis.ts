@@ -1,4 +1,4 @@
-import { maskUrl } from '../core/output/index.js';
+import { maskUrl } from '../core/redact.js';
 import { redisConfigured } from './context.js';
 import { fail, pass, warn, type Check } from './types.js';
 

@@ -1,4 +1,4 @@
-import { maskUrl } from '../core/output/index.js';
+import { maskUrl } from '../core/redact.js';
 import { TriggerClient } from '../core/trigger/index.js';
 import { probe } from './support.js';
 import { pass, skip, warn, type Check } from './types.js';

@@ -3,7 +3,7 @@ import { readPodBreakers, resetPodBreakers, type PodBreaker, type PodBreakers, t
 import { BreakerStore, isBreakerName, type BreakerListEntry, type BreakerView } from '../core/breakers/index.js';
 import { formatDuration } from '../core/time/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../cli-kit/index.js';
 import { withRedis } from './connections.js';
 import { parseDurationOption } from './options.js';
 import type { CommandContext } from './context.js';

@@ -5,7 +5,7 @@ import {
 } from '../core/budget/index.js';
 import type { Pool } from '../core/db/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../core/output/index.js';
+import { chalkFor, CliError, ExitCode, note, renderData, renderTable, usageError, writeOut, type OutputFormat } from '../cli-kit/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase, withRedis } from './connections.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildCheckReport, CHECKS, runChecks } from '../checks/index.js';
-import { ExitCode, renderJson, renderTable, startSpinner, writeOut } from '../core/output/index.js';
+import { ExitCode, renderJson, renderTable, startSpinner, writeOut } from '../cli-kit/index.js';
 import { defaultCacheDir } from '../core/schema/index.js';
 import type { CommandContext } from './context.js';
 import { collectList } from './options.js';

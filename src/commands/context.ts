@@ -1,6 +1,7 @@
 import type { Readable, Writable } from 'node:stream';
 import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
-import { CliError, confirmProduction, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../core/output/index.js';
+import { openSystems, type Systems } from './factory.js';
+import { CliError, confirmProduction, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../cli-kit/index.js';
 
 /** Options every command accepts (defined once on the program). */
 export interface GlobalOptions extends ConfigFlags {
@@ -31,6 +32,10 @@ export interface CommandContext {
   format(allowed: readonly OutputFormat[], fallback?: OutputFormat): OutputFormat;
   /** on a production environment: the typed name, or --yes with an explicit --env (see core/output/confirm.ts) */
   confirmProduction(yes: boolean | undefined, action: string): Promise<void>;
+  /** every external system, opened lazily (see factory.ts); the shell closes them after the command */
+  systems: Systems;
+  /** names this process to servers (application_name): set by a command before it opens anything */
+  label: string;
 }
 
 export function makeContext(streams: Streams, global: GlobalOptions, signal: AbortSignal): CommandContext {
@@ -48,7 +53,13 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
     secrets: [],
   };
   let config: ResolvedConfig | undefined;
+  let systems: Systems | undefined;
   const context: CommandContext = {
+    label: 'medicalcor',
+    get systems() {
+      systems ??= openSystems({ config: () => context.config(), io, env: streams.env, cwd: streams.cwd, label: () => context.label });
+      return systems;
+    },
     io,
     exitCode: ExitCode.Ok,
     streams,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { migrateUp, migrationStatus } from '../core/migrations/index.js';
-import { writeOut } from '../core/output/index.js';
+import { writeOut } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './connections.js';
 import { depsFor } from './migrate.js';

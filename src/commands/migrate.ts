@@ -6,7 +6,7 @@ import {
   lintMigrations, migrateDown, migrateUp, migrationStatus, newVersion, planDownFrom, planUpFrom, readMigrationsDir, hasErrors,
   type ApplyResult, type MigrateDeps, type PlanStep, type StatusReport,
 } from '../core/migrations/index.js';
-import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 import { parseSeconds, parseWholeNumber } from './options.js';
 import { describeDatabase, withDatabase } from './connections.js';

@@ -1,4 +1,4 @@
-import { usageError } from '../core/output/index.js';
+import { usageError } from '../cli-kit/index.js';
 import { parseDuration } from '../core/time/index.js';
 
 /** Parsers for option values shared by the commands: each bad value is a usage error (exit 2). */

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { defaultActor, packageDir, type ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
-import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../core/output/index.js';
+import { chalkFor, CliError, displayPath, ExitCode, note, renderData, renderTable, usageError, writeOut } from '../cli-kit/index.js';
 // The client library itself is imported by this module on first use only (it costs ~0.5 s).
 import { createKubernetesClient, type KubernetesClient } from '../core/kubernetes/index.js';
 import type { Redis } from '../core/redis/index.js';

@@ -5,7 +5,7 @@ import {
   checkSchema, defaultCacheDir, detectSource, diffModels, displayName, groupOf, loadModel, MigrationProvenance, serializeSnapshot, SNAPSHOT_FILENAME,
   type LoadDeps, type PolicyViolation, type SchemaCheckResult, type SchemaDifference, type SchemaSource, type ShadowMode,
 } from '../core/schema/index.js';
-import { chalkFor, displayPath, ExitCode, formatAnnotation, note, renderJson, renderYaml, usageError, writeFileAtomically, writeOut, type OutputFormat } from '../core/output/index.js';
+import { chalkFor, displayPath, ExitCode, formatAnnotation, note, renderJson, renderYaml, usageError, writeFileAtomically, writeOut, type OutputFormat } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 import { withDatabase } from './connections.js';
 

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { chalkFor, ExitCode, note, renderData, renderTable, startSpinner, usageError, writeFileAtomically, writeOut } from '../core/output/index.js';
+import { chalkFor, ExitCode, note, renderData, renderTable, startSpinner, usageError, writeFileAtomically, writeOut } from '../cli-kit/index.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
 import {
   BURN_WINDOW_PAIRS, buildSlaReport, catalogueFileFor, describeExhaustion, describeObjective, evaluateSlas, formatRate, formatShare, formatValue, humanDuration, loadCatalogue,

@@ -6,7 +6,7 @@ import {
   type FailedJourneysReport, type Trace, type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/config/index.js';
-import { CliError, displayPath, ExitCode, note, renderData, usageError, writeFileAtomically, writeOut } from '../core/output/index.js';
+import { CliError, displayPath, ExitCode, note, renderData, usageError, writeFileAtomically, writeOut } from '../cli-kit/index.js';
 import { throwIfAborted, type CommandContext } from './context.js';
 import { withDatabase } from './connections.js';
 import { parseDurationOption, parseWholeNumber } from './options.js';

@@ -2,7 +2,7 @@
  * The medicalcor core library: what the CLI and the platform's services share, so both agree
  * on every table, key and rule. Nothing here reads argv or imports a command.
  */
-export * from './output/index.js';
+export * from './redact.js';
 export * from './config/index.js';
 export * from './db/index.js';
 export * from './migrations/index.js';

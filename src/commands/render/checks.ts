@@ -1,5 +1,5 @@
 import type { CheckReport } from '../../checks/index.js';
-import { chalkFor, formatAnnotation, renderJson, renderTable, writeOut, type Io, type OutputFormat } from '../../core/output/index.js';
+import { chalkFor, formatAnnotation, renderJson, renderTable, writeOut, type Io, type OutputFormat } from '../../cli-kit/index.js';
 
 function scoreLine(report: CheckReport): string {
   const { pass, warn, fail, skip } = report.counts;

@@ -1,4 +1,4 @@
-import { chalkFor, formatAnnotation, renderJson, renderTable, writeOut, type Io, type OutputFormat } from '../../core/output/index.js';
+import { chalkFor, formatAnnotation, renderJson, renderTable, writeOut, type Io, type OutputFormat } from '../../cli-kit/index.js';
 import type { Finding } from '../../core/migrations/index.js';
 
 /** Findings as a table, JSON (`{ findings, errors, warnings }` merged into `extra`) or GitHub annotations. */

@@ -1,5 +1,5 @@
 import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
-import { escapeHtml } from '../../core/output/index.js';
+import { escapeHtml } from '../../cli-kit/index.js';
 import { formatMs } from '../../core/time/index.js';
 import { clock, sourceLine } from './trace-text.js';
 

@@ -1,4 +1,4 @@
-import { chalkFor, renderTable, writeOut, type Io } from '../../core/output/index.js';
+import { chalkFor, renderTable, writeOut, type Io } from '../../cli-kit/index.js';
 import { SOURCE_LABELS, type FailedJourneysReport, type PlacedItem, type Trace } from '../../core/journey/index.js';
 import { clock, duration, gap, offset, sourceLine, statusText, wrap } from './trace-text.js';
 

@@ -1,4 +1,4 @@
-import { chalkFor, writeOut, type Io } from '../../core/output/index.js';
+import { chalkFor, writeOut, type Io } from '../../cli-kit/index.js';
 import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
 import { formatMs } from '../../core/time/index.js';
 import { renderSources } from './trace-table.js';

@@ -1,4 +1,4 @@
-import { maskPiiText, redactSecrets } from '../output/redact.js';
+import { maskPiiText, redactSecrets } from '../redact.js';
 import type { BreakerHash } from './script.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';

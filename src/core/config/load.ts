@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { CliError } from '../output/errors.js';
-import { ExitCode } from '../output/exit-codes.js';
+import { CliError } from '../../cli-kit/errors.js';
+import { ExitCode } from '../../cli-kit/exit-codes.js';
 import type { ConfigFile } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'medicalcor.config.yaml';

@@ -1,7 +1,7 @@
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CliError } from '../output/errors.js';
-import { ExitCode } from '../output/exit-codes.js';
+import { CliError } from '../../cli-kit/errors.js';
+import { ExitCode } from '../../cli-kit/exit-codes.js';
 import { findConfigFile, loadConfigParser, readConfigFile } from './load.js';
 import type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 
 export interface LockHolder {
   pid: number;

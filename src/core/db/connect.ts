@@ -1,5 +1,5 @@
 import type { ResolvedConfig } from '../config/index.js';
-import { displayPath, note, type Io } from '../output/index.js';
+import { displayPath, note, type Io } from '../../cli-kit/index.js';
 import { startEmbedded, type EmbeddedServer } from './embedded.js';
 import { openPool, withLoopbackSslDisabled, type Pool } from './pool.js';
 

@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { acquireFileLock } from './file-lock.js';
 
 export interface EmbeddedServer {

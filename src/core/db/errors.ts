@@ -1,4 +1,5 @@
-import { CliError, ExitCode, maskUrl } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { maskUrl } from '../redact.js';
 
 /** Turns a pg/socket error into one line an operator can act on; the URL is shown masked. */
 export function connectionError(error: unknown, url: string): CliError {

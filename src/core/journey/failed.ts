@@ -1,6 +1,6 @@
 import type { Pool } from '../db/index.js';
 import { FAILED_RUN_STATUSES } from '../trigger/schemas.js';
-import { maskPiiText } from '../output/index.js';
+import { maskPiiText } from '../redact.js';
 import { errorFromPayload, FAILED_INTEGRATION_STATUSES, FAILED_SAGA_STATUSES, FAILURE_EVENT_TYPE_SQL } from './failure-rules.js';
 import { boundedQuery, readLimited, type LimitedRows } from './query.js';
 import { isPartial, runSources, type SourceTask } from './run-sources.js';

@@ -1,4 +1,4 @@
-import { isPiiKey, maskPii, maskPiiText } from '../output/index.js';
+import { isPiiKey, maskPii, maskPiiText } from '../redact.js';
 import type { TimelineItem } from './types.js';
 
 /** Every string held under a PII-named key (name, phone, email, …), however deep. */

@@ -1,4 +1,4 @@
-import { redactSecrets } from '../output/index.js';
+import { redactSecrets } from '../redact.js';
 import { formatMs } from '../time/index.js';
 import type { SourceName, SourceReport, SourceResult } from './types.js';
 

@@ -1,4 +1,4 @@
-import { maskPii, maskPiiText } from '../output/index.js';
+import { maskPii, maskPiiText } from '../redact.js';
 
 /**
  * How the platform's services record a journey. Every row carries the correlation ID, which is

@@ -1,4 +1,4 @@
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { RESTARTED_AT, rolloutRestartRequest, scaleRequest, selectorString } from './patches.js';
 
 export interface KubernetesClientOptions {

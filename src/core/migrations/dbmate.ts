@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { CliError, ExitCode, redactSecrets } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { redactSecrets } from '../redact.js';
 
 const require = createRequire(import.meta.url);
 

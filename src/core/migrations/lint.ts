@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { CliError } from '../output/index.js';
+import { CliError } from '../../cli-kit/index.js';
 import { platformBinary } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import type { MigrationsDir } from './files.js';

@@ -1,6 +1,6 @@
 import type { Database } from '../db/index.js';
 import { acquireAdvisoryLock } from '../db/index.js';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { dbmateError, runDbmate } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import { readMigrationsDir, type MigrationFile } from './files.js';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import { z } from 'zod';
-import { maskUrl } from '../output/index.js';
+import { maskUrl } from '../redact.js';
 
 /**
  * The Prometheus HTTP API (v1), read-only: instant and range queries. Every response is

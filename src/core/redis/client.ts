@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
-import { CliError, ExitCode, maskUrl } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { maskUrl } from '../redact.js';
 
 export type { Redis };
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { usageError } from '../output/index.js';
+import { usageError } from '../../cli-kit/index.js';
 import type { LoadedRunbook } from './load.js';
 
 /** AlertManager's webhook payload (version 4), as its webhook_config receivers get it. */

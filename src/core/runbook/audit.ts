@@ -1,5 +1,5 @@
 import type { Pool } from '../db/index.js';
-import { redactForStorage } from '../output/index.js';
+import { redactForStorage } from '../redact.js';
 
 /** runbook_runs / runbook_step_runs: who ran what, when, with which parameters, and each step's outcome. */
 

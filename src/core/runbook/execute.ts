@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { CliError, ExitCode, maskPiiText, redactSecrets } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { maskPiiText, redactSecrets } from '../redact.js';
 import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js';
 import { durationMs as parseDuration } from '../time/index.js';
 import { lockRunbook } from './lock.js';

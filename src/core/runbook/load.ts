@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
 

@@ -1,5 +1,5 @@
 import { acquireAdvisoryLock, type AdvisoryLock, type Pool } from '../db/index.js';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { runningRun } from './audit.js';
 
 /**

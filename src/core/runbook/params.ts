@@ -1,4 +1,4 @@
-import { usageError } from '../output/index.js';
+import { usageError } from '../../cli-kit/index.js';
 import type { Runbook, RunbookParameter } from './schema.js';
 
 export type ParameterValues = Record<string, string>;

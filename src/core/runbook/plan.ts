@@ -1,6 +1,6 @@
 import type { ResolvedConfig } from '../config/index.js';
 import { listPodsRequest, rolloutRestartRequest, scaleRequest, type KubernetesRequest } from '../kubernetes/patches.js';
-import { redactSecrets } from '../output/index.js';
+import { redactSecrets } from '../redact.js';
 import { durationMs as parseDuration } from '../time/index.js';
 import type { Action, Expectation, ProbeAction } from './schema.js';
 import { fill, fillJson, fillUrl, type Variables } from './template.js';

@@ -1,5 +1,5 @@
 import type { Pool } from '../db/index.js';
-import { CliError, ExitCode, usageError } from '../output/index.js';
+import { CliError, ExitCode, usageError } from '../../cli-kit/index.js';
 import { getRun, runChain, runResumedBy, stepsOf, type RunRow } from './audit.js';
 import type { ResumePoint } from './execute.js';
 import type { Runbook } from './schema.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { diffModels, sortDifferences, type SchemaDifference } from './diff.js';
 import type { SchemaModel } from './model.js';
 import { evaluatePolicy, policyFileFor, readPolicy, type PolicyViolation } from './policy.js';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { displayName, objectKey, type SchemaModel } from './model.js';
 
 /** The policy's name beside the migrations. */

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { dbmateError, readMigrationsDir, runDbmate, type Finding } from '../migrations/index.js';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { diffModels, type SchemaDifference } from './diff.js';
 import { displayName } from './model.js';
 import { openShadow } from './shadow.js';

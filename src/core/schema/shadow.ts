@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { connectionError, startScratchEmbedded, withLoopbackSslDisabled } from '../db/index.js';
 import { dbmateError, runDbmate } from '../migrations/index.js';
-import { CliError, ExitCode, maskUrl } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { maskUrl } from '../redact.js';
 
 export type ShadowMode = 'auto' | 'server' | 'embedded';
 

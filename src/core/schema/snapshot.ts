@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { OBJECT_KINDS, objectKey, parseKey, type AttrValue, type SchemaModel, type SchemaObject } from './model.js';
 
 export const SNAPSHOT_FORMAT = 1;

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { openPool } from '../db/index.js';
-import { CliError, ExitCode, maskUrl } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { maskUrl } from '../redact.js';
 import { introspect } from './introspect.js';
 import type { SchemaModel } from './model.js';
 import { applyMigrations, openShadow, type ShadowMode } from './shadow.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { packageDir, type ResolvedConfig } from '../config/index.js';
-import { CliError, ExitCode } from '../output/index.js';
+import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { parseDurationSeconds } from './duration.js';
 
 /** Where a query takes the evaluation window, e.g. `rate(x[$window])`. */

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../output/index.js';
+import { escapeHtml } from '../../cli-kit/index.js';
 import { humanDuration } from './duration.js';
 import { describeObjective, formatShare, formatValue } from './format.js';
 import type { SlaPeriodReport, SlaPeriodResult } from './report.js';

@@ -1,6 +1,6 @@
 import { request } from 'undici';
 import type { z } from 'zod';
-import { maskToken } from '../output/index.js';
+import { maskToken } from '../redact.js';
 import { listRunsResponse, retrievedRun, type ListedRun, type RetrievedRun, type RunStatus } from './schemas.js';
 
 /** The API version whose run shapes and status names this client expects. */

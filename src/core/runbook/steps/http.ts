@@ -1,5 +1,5 @@
 import { request } from 'undici';
-import { maskPii } from '../../output/index.js';
+import { maskPii } from '../../redact.js';
 import type { RenderedAction } from '../plan.js';
 import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun } from './types.js';

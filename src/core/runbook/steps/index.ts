@@ -1,4 +1,4 @@
-import { renderTable } from '../../output/index.js';
+import { renderTable } from '../../../cli-kit/index.js';
 import type { RenderedAction } from '../plan.js';
 import { unmet } from './expect.js';
 import { runK8s } from './k8s.js';

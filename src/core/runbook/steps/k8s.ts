@@ -1,4 +1,4 @@
-import { renderTable } from '../../output/index.js';
+import { renderTable } from '../../../cli-kit/index.js';
 import type { PodSummary } from '../../kubernetes/index.js';
 import { scaleRequest } from '../../kubernetes/patches.js';
 import type { RenderedAction } from '../plan.js';

@@ -1,4 +1,5 @@
-import { maskPii, renderTable } from '../../output/index.js';
+import { renderTable } from '../../../cli-kit/index.js';
+import { maskPii } from '../../redact.js';
 import type { RenderedAction } from '../plan.js';
 import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';

@@ -4,7 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { makeChalk, type Palette } from './color.js';
-import { redactSecrets } from './redact.js';
+import { redactSecrets } from '../core/redact.js';
 
 /**
  * The streams and terminal facts a command needs, passed in rather than read from globals so a

@@ -1,6 +1,5 @@
 export * from './exit-codes.js';
 export * from './errors.js';
-export * from './redact.js';
 export * from './color.js';
 export * from './annotations.js';
 export * from './render.js';
