@@ -1,11 +1,15 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { commandManifest } from './src/commands/index.js';
 
 // Each command (and the context the shell builds for it) is an entry of the ES module build, at
 // a stable path dist/commands/<name>.js that the shell imports only when that command runs.
+// A noun with several verbs is a folder (src/commands/<noun>/index.ts registers its verb files).
 const commandEntries = Object.fromEntries(
-  [...commandManifest.map((c) => c.name), 'context'].map((name) => [`commands/${name}`, `src/commands/${name}.ts`]),
+  [...commandManifest.map((c) => c.name), 'context'].map((name) => [
+    `commands/${name}`,
+    existsSync(`src/commands/${name}/index.ts`) ? `src/commands/${name}/index.ts` : `src/commands/${name}.ts`,
+  ]),
 );
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
 

@@ -34,8 +34,25 @@ export interface CommandContext {
   confirmProduction(yes: boolean | undefined, action: string): Promise<void>;
   /** every external system, opened lazily (see factory.ts); the shell closes them after the command */
   systems: Systems;
+  /**
+   * Records an action on the active incident (--incident ID or MEDICALCOR_INCIDENT); a no-op when
+   * none is active. Call it after every mutating action: runbook run, breaker and budget change,
+   * PII reveal, migration applied or rolled back, report written.
+   */
+  recordAction(action: IncidentAction): Promise<void>;
   /** names this process to servers (application_name): set by a command before it opens anything */
   label: string;
+}
+
+/** One action taken by medicalcor, as it appears on an incident's timeline (no patient data). */
+export interface IncidentAction {
+  /** what kind: 'runbook.run', 'breaker.open', 'breaker.reset', 'budget.freeze', 'pii.reveal', 'migrate.up', 'trace.report' ... */
+  kind: string;
+  /** one line for the timeline: "runbook dlq-replay run 42 succeeded" */
+  summary: string;
+  /** where the full record lives: "runbook_runs:42", "pii_access_log:7", a file path */
+  ref?: string;
+  outcome?: 'succeeded' | 'failed' | 'interrupted';
 }
 
 export function makeContext(streams: Streams, global: GlobalOptions, signal: AbortSignal): CommandContext {
@@ -56,6 +73,8 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
   let systems: Systems | undefined;
   const context: CommandContext = {
     label: 'medicalcor',
+    // implemented by the incident recorder (issue 18); until then nothing is recorded
+    async recordAction() {},
     get systems() {
       systems ??= openSystems({ config: () => context.config(), io, env: streams.env, cwd: streams.cwd, label: () => context.label });
       return systems;
