@@ -16,9 +16,16 @@ type ContextModule = typeof import('./commands/context.js');
  * The shell (this file, commander) is CommonJS so a start pays no ESM loader set-up; commands
  * are ES modules in dist/commands/, imported by a computed path that the bundler leaves alone.
  */
-function loadModule<T>(name: string): Promise<T> {
+async function loadModule<T>(name: string): Promise<T> {
   const specifier = `./commands/${name}.js`;
-  return import(specifier) as Promise<T>;
+  try {
+    return (await import(specifier)) as T;
+  } catch (error) {
+    // from source (in-process tests), a noun with several verbs is a folder: commands/<noun>/index.ts
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find module/.test(String(error))) throw error;
+    const folder = `./commands/${name}/index.js`;
+    return (await import(folder)) as T;
+  }
 }
 
 /** The command named in argv: the first word that is neither an option nor a global option's value. */
@@ -39,6 +46,7 @@ function buildProgram(): Command {
     .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV)')
     .option('--config <file>', 'configuration file (default: ./medicalcor.config.yaml, then ~/.config/medicalcor/)')
     .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL)')
+    .option('--incident <id>', 'record every action of this run on the incident (or MEDICALCOR_INCIDENT)')
     .option('--migrations-dir <dir>', 'migrations directory (default: the MedicalCor schema shipped with the CLI)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'github']))
     .option('--no-color', 'no colour (also NO_COLOR=1, or when output is not a terminal)')
@@ -84,6 +92,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
 
   program.hook('preAction', async () => {
     await contextModule?.prepareConfig(streams, program.opts<GlobalOptions>());
+    if (contextModule && name !== 'incident') await contextModule.verifyActiveIncident(ctx());
   });
 
   try {

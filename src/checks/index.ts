@@ -12,6 +12,7 @@ import { kubernetesCheck } from './kubernetes.js';
 import { migrationsEditedCheck } from './migrations-edited.js';
 import { migrationsPendingCheck } from './migrations-pending.js';
 import { openBreakersCheck } from './open-breakers.js';
+import { openIncidentsCheck } from './open-incidents.js';
 import { projectionLagCheck } from './projection-lag.js';
 import { prometheusCheck } from './prometheus.js';
 import { redisCheck } from './redis.js';
@@ -31,7 +32,7 @@ export const CHECKS: readonly Check[] = [
   databaseCheck, redisCheck, prometheusCheck, triggerCheck, apiCheck, kubernetesCheck,
   migrationsPendingCheck, migrationsEditedCheck, schemaDriftCheck,
   projectionLagCheck, dlqBacklogCheck, stuckSagasCheck,
-  openBreakersCheck, budgetCheck, slaCheck,
+  openBreakersCheck, budgetCheck, slaCheck, openIncidentsCheck,
   configCorsCheck, configSecretsCheck, configTlsCheck,
 ];
 

@@ -1,11 +1,15 @@
 import type { Readable, Writable } from 'node:stream';
 import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
+import { defaultActor } from '../core/config/index.js';
+import { redactSecrets } from '../core/redact.js';
 import { openSystems, type Systems } from './factory.js';
-import { CliError, confirmProduction, decideColor, ExitCode, usageError, type Io, type OutputFormat } from '../cli-kit/index.js';
+import { CliError, confirmProduction, decideColor, ExitCode, note, usageError, type Io, type OutputFormat } from '../cli-kit/index.js';
 
 /** Options every command accepts (defined once on the program). */
 export interface GlobalOptions extends ConfigFlags {
   output?: string;
+  /** the incident every action of this run is recorded on (else MEDICALCOR_INCIDENT) */
+  incident?: string;
   color?: boolean;
   debug?: boolean;
 }
@@ -40,6 +44,8 @@ export interface CommandContext {
    * PII reveal, migration applied or rolled back, report written.
    */
   recordAction(action: IncidentAction): Promise<void>;
+  /** the incident ID from --incident or MEDICALCOR_INCIDENT, as given */
+  activeIncident(): string | undefined;
   /** names this process to servers (application_name): set by a command before it opens anything */
   label: string;
 }
@@ -73,8 +79,25 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
   let systems: Systems | undefined;
   const context: CommandContext = {
     label: 'medicalcor',
-    // implemented by the incident recorder (issue 18); until then nothing is recorded
-    async recordAction() {},
+    activeIncident() {
+      const active = global.incident ?? streams.env.MEDICALCOR_INCIDENT;
+      return active?.trim() ? active.trim() : undefined;
+    },
+    async recordAction(action) {
+      const active = context.activeIncident();
+      if (!active) return;
+      const { parseIncidentId, recordIncidentAction } = await import('../core/incidents/index.js');
+      try {
+        const id = parseIncidentId(active);
+        const database = await context.systems.database();
+        const command = redactSecrets(process.argv.slice(2).join(' '), io.secrets);
+        await recordIncidentAction(database.pool, id, { ...action, actor: defaultActor(streams.env), command });
+        note(io, `recorded on INC-${id}: ${action.summary}`);
+      } catch (error) {
+        // the action itself is done: say loudly that the record is missing, but do not turn it into a failure
+        note(io, `warning: not recorded on incident ${active}: ${(error as Error).message}`);
+      }
+    },
     get systems() {
       systems ??= openSystems({ config: () => context.config(), io, env: streams.env, cwd: streams.cwd, label: () => context.label });
       return systems;
@@ -109,6 +132,20 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
 /** Re-throws an abort as the interrupted exit code, so every command ends Ctrl-C the same way. */
 export function throwIfAborted(signal: AbortSignal, message = 'Interrupted.'): void {
   if (signal.aborted) throw new CliError(message, ExitCode.Interrupted);
+}
+
+/**
+ * With an active incident, makes sure it exists and is open before the command acts, so a typo in
+ * --incident stops the command instead of leaving its actions unrecorded.
+ */
+export async function verifyActiveIncident(context: CommandContext): Promise<void> {
+  const active = context.activeIncident();
+  if (!active) return;
+  const { getIncident, parseIncidentId } = await import('../core/incidents/index.js');
+  const incident = await getIncident((await context.systems.database()).pool, parseIncidentId(active));
+  if (incident.status === 'resolved') {
+    note(context.io, `warning: ${incident.ref} is resolved: this run's actions will not be recorded on it.`);
+  }
 }
 
 /** Loads the config file parser (zod, yaml) only when there is a file to read. */
