@@ -51,6 +51,12 @@ export function fitColumns(natural: readonly number[], available: number, min = 
   const widths: (number | undefined)[] = natural.map(() => undefined);
   let left = available;
   let open = natural.map((_, i) => i);
+  // the first column names the row (an id, a name): kept whole while it takes at most 40 %
+  if (natural.length > 1 && natural[0]! <= available * 0.4) {
+    widths[0] = natural[0]!;
+    left -= natural[0]!;
+    open = open.slice(1);
+  }
   for (;;) {
     const share = Math.floor(left / open.length);
     const fitting = open.filter((i) => natural[i]! <= share);

@@ -1,13 +1,15 @@
 import { describeDatabaseUrl } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import type { Redis } from '../core/redis/index.js';
-import { noteOnce } from '../cli-kit/index.js';
+import { noteOnce, progressCallback } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 import { redisNotConfigured } from './factory.js';
 
 /** Opens the environment's database (or the embedded one) for one action and always closes it. */
 export async function withDatabase<T>(ctx: CommandContext, command: string, work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(ctx.config(), (line) => noteOnce(ctx.io, line), { command: `medicalcor ${command}`, applicationName: `medicalcor ${command} (pid ${process.pid})`, cwd: ctx.streams.cwd });
+  const progress = progressCallback({ stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color });
+  const db = await openDatabase(ctx.config(), (line) => noteOnce(ctx.io, line), {
+    onProgress: progress.onProgress, command: `medicalcor ${command}`, applicationName: `medicalcor ${command} (pid ${process.pid})`, cwd: ctx.streams.cwd });
   try {
     return await work(db);
   } finally {

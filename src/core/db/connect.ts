@@ -26,8 +26,6 @@ export interface OpenDatabaseOptions {
   onProgress?: (phase: string | undefined) => void;
 }
 
-let noticeShown = false;
-
 const shownFrom = (cwd: string | undefined, path: string) => {
   if (!cwd) return path;
   const rel = relative(cwd, path);
@@ -46,8 +44,8 @@ export async function openDatabase(
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
   const say = typeof notify === 'function' ? notify : notify ? (line: string) => void notify.stderr.write(`${line}\n`) : undefined;
-  if (say && !noticeShown && databaseChoiceNeedsNote(config)) {
-    noticeShown = true;
+  // said on every open: the caller's notify says it once per command (the CLI's noteOnce)
+  if (say && databaseChoiceNeedsNote(config)) {
     say(`note: ${describeDatabaseChoice(config, { shownDir: shownFrom(options.cwd, config.embeddedDataDir), ignored: config.ignoredDatabaseVariables })}`);
   }
   let embedded: EmbeddedServer | undefined;
