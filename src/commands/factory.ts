@@ -1,12 +1,12 @@
 import type { BreakerStore } from '../core/breakers/index.js';
 import type { ResolvedConfig } from '../core/config/index.js';
 import type { Database } from '../core/db/index.js';
-import { invalidInput } from '../core/errors.js';
+import { invalidInput, unavailable } from '../core/errors.js';
 import type { KubernetesClient } from '../core/kubernetes/index.js';
 import type { PrometheusClient } from '../core/prometheus/index.js';
 import type { Redis } from '../core/redis/index.js';
 import type { TriggerClient } from '../core/trigger/client.js';
-import type { Io } from '../cli-kit/index.js';
+import { noteOnce, progressCallback, type Io } from '../cli-kit/index.js';
 
 /**
  * Every external system a command may touch, each opened on first use and closed once by
@@ -45,13 +45,18 @@ export function openSystems(deps: SystemsDeps): Systems {
   let kubernetes: Promise<KubernetesClient> | undefined;
   const systems: Systems = {
     database() {
-      database ??= import('../core/db/index.js').then(({ openDatabase }) =>
-        openDatabase(deps.config(), deps.io, {
+      database ??= import('../core/db/index.js').then(({ openDatabase }) => {
+        // starting the embedded database takes seconds: it shows as a spinner on a terminal
+        const progress = progressCallback({ stderr: deps.io.stderr, progress: deps.io.progress ?? 'off', color: deps.io.color });
+        return openDatabase(deps.config(), (line) => noteOnce(deps.io, line), {
           command: deps.label(),
           applicationName: `${deps.label()} (pid ${process.pid})`,
           cwd: deps.cwd,
-        }).then((db) => (opened = db)),
-      );
+          onProgress: progress.onProgress,
+        })
+          .then((db) => (opened = db))
+          .finally(progress.stop);
+      });
       return database;
     },
     readDatabase() {
@@ -59,7 +64,10 @@ export function openSystems(deps: SystemsDeps): Systems {
     },
     redis() {
       // ioredis is loaded only here: database-only commands must not pay for it
-      redis ??= import('../core/redis/index.js').then(({ openRedis }) => openRedis(deps.config().redisUrl));
+      // nothing configured means no Redis is read: never the machine's own Redis at DB 0 by accident
+      const config = deps.config();
+      if (!config.redisConfigured) return Promise.reject(redisNotConfigured(config.envName));
+      redis ??= import('../core/redis/index.js').then(({ openRedis }) => openRedis(config.redisUrl));
       return redis;
     },
     async breakers() {
@@ -99,3 +107,11 @@ export function openSystems(deps: SystemsDeps): Systems {
   return systems;
 }
 
+
+export function redisNotConfigured(envName: string) {
+  return unavailable(`No Redis is configured for environment "${envName}".`, {
+    code: 'redis-not-configured',
+    facts: { envName },
+    remedy: 'Set MEDICALCOR_REDIS_URL, or redisUrl of the environment in medicalcor.config.yaml.',
+  });
+}
