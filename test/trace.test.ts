@@ -240,11 +240,24 @@ describe('medicalcor trace --failed', () => {
 
   it('--failed --show-pii shows unmasked errors and records the access without a correlation ID', async () => {
     const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log WHERE correlation_id IS NULL');
-    const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii'], { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } });
+    const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii', '--reason', 'INC-4712'], { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } });
     expect(result.exitCode).toBe(3);
-    const { rows } = await db.pool.query("SELECT actor, reason FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id");
+    const { rows } = await db.pool.query("SELECT actor, reason, command FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id");
     expect(rows.length).toBe(before.rows[0].n + 1);
-    expect(rows.at(-1)).toEqual({ actor: 'lister@example', reason: 'not given' });
+    expect(rows.at(-1)).toMatchObject({ actor: 'lister@example', reason: 'INC-4712' });
+    expect(rows.at(-1).command).toContain('--failed --show-pii');
+  });
+
+  it('--show-pii without --reason is refused before anything is read or recorded (exit 2)', async () => {
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log');
+    for (const args of [['trace', '--failed', '--show-pii'], ['trace', journey.correlationId, '--show-pii'], ['trace', journey.correlationId, '--show-pii', '--reason', ' ']]) {
+      const result = await runCli(args, { env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('--show-pii needs --reason');
+      expect(result.stdout).toBe('');
+    }
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
   it('exits 0 with an empty window', async () => {

@@ -8,6 +8,9 @@ import type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 /** The Redis used when an environment names none: a local one, as in development. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** Reads go to the primary when the replica is further behind than this (ms). */
+export const DEFAULT_MAX_REPLICA_LAG_MS = 5_000;
+
 /** Options given on the command line; they win over everything else. */
 export interface ConfigFlags {
   env?: string;
@@ -27,6 +30,10 @@ export interface ResolvedConfig {
   production: boolean;
   /** undefined: the embedded database is used */
   databaseUrl?: string;
+  /** the read replica for read-only work; undefined: reads go to the primary */
+  readDatabaseUrl?: string;
+  /** past this replay lag (ms), reads go to the primary */
+  maxReplicaLagMs: number;
   redisUrl: string;
   /** prefix of every Redis key the platform and the CLI share (breakers, budget counters) */
   redisKeyPrefix: string;
@@ -90,6 +97,25 @@ function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, 
   return url;
 }
 
+/**
+ * The read replica: MEDICALCOR_READ_DATABASE_URL, else the environment's readDatabaseUrl, the
+ * latter only when the primary also comes from the file (a replica of another database is wrong).
+ */
+function readReplica(
+  flags: ConfigFlags, env: NodeJS.ProcessEnv, file: EnvironmentFile | undefined, where: (key: string) => string, secrets: string[],
+): { readDatabaseUrl?: string; maxReplicaLagMs: number } {
+  const primaryFromFile = !flags.databaseUrl && !env.MEDICALCOR_DATABASE_URL && !env.DATABASE_URL;
+  const readDatabaseUrl = env.MEDICALCOR_READ_DATABASE_URL
+    ?? (primaryFromFile ? urlFrom(file?.readDatabaseUrl, env, where('readDatabaseUrl'), secrets) : undefined);
+  if (env.MEDICALCOR_READ_DATABASE_URL && urlPassword(env.MEDICALCOR_READ_DATABASE_URL)) secrets.push(urlPassword(env.MEDICALCOR_READ_DATABASE_URL));
+  const lagText = env.MEDICALCOR_MAX_REPLICA_LAG_MS;
+  if (lagText !== undefined && !/^\d+$/.test(lagText)) {
+    throw new CliError(`MEDICALCOR_MAX_REPLICA_LAG_MS is "${lagText}", not a whole number of milliseconds.`, ExitCode.Usage, 'For example MEDICALCOR_MAX_REPLICA_LAG_MS=5000.');
+  }
+  const maxReplicaLagMs = lagText !== undefined ? Number(lagText) : (file?.maxReplicaLagMs ?? DEFAULT_MAX_REPLICA_LAG_MS);
+  return { readDatabaseUrl, maxReplicaLagMs };
+}
+
 /** resolveConfig for callers outside the CLI (services, tests): loads the file parser first. */
 export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ResolvedConfig> {
   await loadConfigParser();
@@ -122,6 +148,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
   for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL, env.MEDICALCOR_REDIS_URL]) {
     if (url && urlPassword(url)) secrets.push(urlPassword(url));
   }
+  const { readDatabaseUrl, maxReplicaLagMs } = readReplica(flags, env, fileEnvironment, where, secrets);
   const redisUrl = env.MEDICALCOR_REDIS_URL ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets) ?? DEFAULT_REDIS_URL;
   const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);
   if (triggerKey) secrets.push(triggerKey);
@@ -134,6 +161,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
     envExplicit: explicitName !== undefined,
     production: fileEnvironment?.production ?? false,
     databaseUrl,
+    readDatabaseUrl,
+    maxReplicaLagMs,
     redisUrl,
     redisKeyPrefix: env.MEDICALCOR_REDIS_PREFIX ?? 'medicalcor:',
     prometheusUrl: env.MEDICALCOR_PROMETHEUS_URL ?? fileEnvironment?.prometheusUrl,

@@ -55,3 +55,32 @@ export function foldWord(word: string): string {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}/gu, '');
 }
+
+/** Bit flags of an ASCII character, looked up in CLASS instead of calling the predicates in the hot loop. */
+export const WORD = 1;
+export const LETTER = 2;
+export const DIGIT = 4;
+export const LOCAL = 8;
+export const UPPER = 16;
+
+export const CLASS = (() => {
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    let flags = 0;
+    if (isAsciiLetter(c)) flags |= WORD | LETTER | LOCAL;
+    if (isUpperAscii(c)) flags |= UPPER;
+    if (isDigit(c)) flags |= WORD | DIGIT | LOCAL;
+    if (c === 95) flags |= WORD | LOCAL;
+    if (c === 46 || c === 37 || c === 43 || c === 45) flags |= LOCAL;
+    table[c] = flags;
+  }
+  return table;
+})();
+
+/** The class flags of the character at `index` (0 outside the text; non-ASCII letters are WORD | LETTER). */
+export function classAt(text: string, index: number): number {
+  if (index < 0 || index >= text.length) return 0;
+  const code = text.charCodeAt(index);
+  if (code < 128) return CLASS[code]!;
+  return NON_ASCII_LETTER.test(text[index]!) ? WORD | LETTER : 0;
+}

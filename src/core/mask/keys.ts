@@ -18,7 +18,8 @@ const PII_KEYS = new Set([
 const PII_SUFFIXES = ['phone', 'email', 'mobile', 'cnp', 'iban'];
 
 function normalize(key: string): string {
-  return key.toLowerCase().replace(/[_\-\s]/g, '');
+  const lower = key.toLowerCase();
+  return /[_\-\s]/.test(lower) ? lower.replace(/[_\-\s]/g, '') : lower;
 }
 
 /** A field name that holds patient data (name, phone, e-mail, address, date of birth, CNP, IBAN ...). */

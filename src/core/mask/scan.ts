@@ -1,6 +1,8 @@
-import { foldWord, isDigit, isLetterAt, isUpperAscii, isWordAt, startsWithUpper } from './chars.js';
+import {
+  CLASS, classAt, DIGIT, foldWord, isDigit, isLetterAt, isUpperAscii, isWordAt, LOCAL, startsWithUpper, WORD,
+} from './chars.js';
 import { isValidIban } from './checksums.js';
-import { isLocalChar, scanEmail } from './email.js';
+import { scanEmail } from './email.js';
 import { isNameKey } from './keys.js';
 import {
   isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
@@ -123,6 +125,20 @@ function valueAfterNameKey(text: string, keyEnd: number): [number, number] | und
   return end < 0 ? undefined : [start, end];
 }
 
+/**
+ * A number of fewer than 8 digits standing alone (502, 1234.56 with its decimals read apart, 900 ms):
+ * never PII, so the run reader is skipped.
+ */
+function shortLoneNumber(text: string, at: number): boolean {
+  let pos = at;
+  while (pos < text.length && pos - at < 8 && isDigit(text.charCodeAt(pos))) pos++;
+  if (pos - at >= 8) return false;
+  const c = text.charCodeAt(pos);
+  if (c === 32 || c === 46 || c === 45) return !isDigit(text.charCodeAt(pos + 1)) && text.charCodeAt(pos + 1) !== 40;
+  if (c === 41 || c === 37) return false;
+  return !isDigit(c);
+}
+
 function keptAt(text: string, at: number, keep: readonly string[]): number {
   for (const value of keep) {
     if (value && text.startsWith(value, at) && !isWordAt(text, at + value.length)) return at + value.length;
@@ -137,10 +153,11 @@ export function scanText(text: string, options: ScanOptions = {}): string {
   const known = options.knownNames && options.knownNames.size > 0 ? options.knownNames : undefined;
   const keep = options.keep ?? [];
   const mayHaveEmail = text.includes('@') || text.includes('%');
-  const parts: string[] = [];
+  // string concatenation builds a rope: cheaper than an array of slices joined at the end
+  let out = '';
   let flushed = 0;
   const replace = (start: number, end: number, masked: string) => {
-    parts.push(text.slice(flushed, start), masked);
+    out += text.slice(flushed, start) + masked;
     flushed = end;
   };
   const name = (start: number, end: number) => {
@@ -151,7 +168,14 @@ export function scanText(text: string, options: ScanOptions = {}): string {
   let i = 0;
   while (i < n) {
     const code = text.charCodeAt(i);
-    if (mayHaveEmail && i >= emailScannedTo && isLocalChar(code) && (i === 0 || !isLocalChar(text.charCodeAt(i - 1)))) {
+    const cls = code < 128 ? CLASS[code]! : classAt(text, i);
+    // spaces and punctuation other than "+", "(" and "%" start nothing: the common case, decided first
+    if ((cls & WORD) === 0 && code !== 43 && code !== 40 && code !== 37) {
+      i++;
+      continue;
+    }
+    const before = i === 0 ? 0 : classAt(text, i - 1);
+    if (mayHaveEmail && i >= emailScannedTo && (cls & LOCAL) !== 0 && (before & LOCAL) === 0) {
       const email = scanEmail(text, i);
       emailScannedTo = email.runEnd;
       if (email.match) {
@@ -160,8 +184,12 @@ export function scanText(text: string, options: ScanOptions = {}): string {
         continue;
       }
     }
-    const wordStart = !isWordAt(text, i - 1);
-    if (keep.length && wordStart) {
+    const wordStart = (before & WORD) === 0;
+    if (!wordStart) {
+      i++;
+      continue;
+    }
+    if (keep.length) {
       const kept = keptAt(text, i, keep);
       if (kept >= 0) {
         i = kept;
@@ -170,12 +198,16 @@ export function scanText(text: string, options: ScanOptions = {}): string {
     }
     const next = text.charCodeAt(i + 1);
     const numberStart =
-      isDigit(code) ||
+      (cls & DIGIT) !== 0 ||
       ((code === 43 || code === 40) && isDigit(next)) ||
       (code === 37 && startsWithUpper(text, '%2B', i) && isDigit(text.charCodeAt(i + 3)));
-    if (numberStart && wordStart) {
+    if (numberStart) {
       if (!numberMayStartAt(text, i)) {
         i = Math.max(i + 1, identifierEnd(text, i));
+        continue;
+      }
+      if ((cls & DIGIT) !== 0 && shortLoneNumber(text, i)) {
+        i = identifierEnd(text, i);
         continue;
       }
       const run = scanNumberRun(text, i);
@@ -185,7 +217,7 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       i = run.matches.length || !glued ? Math.max(run.end, i + 1) : Math.max(i + 1, identifierEnd(text, i));
       continue;
     }
-    if (!wordStart || !isWordAt(text, i)) {
+    if ((cls & WORD) === 0) {
       i++;
       continue;
     }
@@ -218,6 +250,15 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       } else i = identEnd;
       continue;
     }
+    // most words are neither a cue nor a name key: decide that from their letters before folding
+    const length = end - i;
+    const first = code | 32;
+    const maybeCue = length <= 11 && (first === 112 || first === 102 || first === 100 || first === 109);
+    const maybeKey = length >= 4 && (text.charCodeAt(end - 1) | 32) === 101;
+    if (!known && !maybeCue && !maybeKey) {
+      i = end;
+      continue;
+    }
     const folded = foldWord(text.slice(i, end));
     if (known) {
       const knownEnd = known.matchAt(text, end, folded);
@@ -227,14 +268,14 @@ export function scanText(text: string, options: ScanOptions = {}): string {
         continue;
       }
     }
-    if (isCueWord(folded)) {
+    if (maybeCue && isCueWord(folded)) {
       const found = nameAfterCue(text, end);
       if (found) {
         name(found[0], found[1]);
         i = found[1];
         continue;
       }
-    } else if (isNameKey(folded)) {
+    } else if (maybeKey && isNameKey(folded)) {
       const value = valueAfterNameKey(text, end);
       if (value) {
         name(value[0], value[1]);
@@ -244,7 +285,5 @@ export function scanText(text: string, options: ScanOptions = {}): string {
     }
     i = end;
   }
-  if (flushed === 0) return text;
-  parts.push(text.slice(flushed));
-  return parts.join('');
+  return flushed === 0 ? text : out + text.slice(flushed);
 }
