@@ -51,7 +51,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const journey = await import('../core/journey/index.js');
       const sample = await journey.loadSampleJourney(db.pool, new Date(Date.now() - 15 * 60_000));
       const trace = await journey.traceJourney(
-        { pool: db.pool, trigger: { skipped: 'the demo reads only the database' }, signal: ctx.signal },
+        { database: { pool: db.pool }, trigger: { skipped: 'the demo reads only the database' }, signal: ctx.signal },
         { correlationId: journey.SAMPLE_CORRELATION_ID, since: new Date(Date.now() - 86_400_000), timeoutMs: 10_000, limit: 1000 },
       );
       if (human) {

@@ -1,6 +1,6 @@
 import type { BreakerStore } from '../core/breakers/index.js';
 import type { ResolvedConfig } from '../core/config/index.js';
-import type { Database } from '../core/db/index.js';
+import type { Database, ReadRoute } from '../core/db/index.js';
 import { invalidInput, unavailable } from '../core/errors.js';
 import type { KubernetesClient } from '../core/kubernetes/index.js';
 import type { PrometheusClient } from '../core/prometheus/index.js';
@@ -16,8 +16,12 @@ import { noteOnce, progressCallback, type Io } from '../cli-kit/index.js';
 export interface Systems {
   /** the primary: every write (audits, PII access log, migrations) goes here */
   database(): Promise<Database>;
-  /** for read-only work: the environment's read replica when configured, else the primary */
-  readDatabase(): Promise<Database>;
+  /**
+   * for read-only work: the environment's read replica while its lag is within maxReplicaLagMs,
+   * else the primary (route says which, and why). Read-only at the session level. The first
+   * caller's options size the pool (one connection per parallel reader) and its statement timeout.
+   */
+  readDatabase(options?: ReadDatabaseRequest): Promise<Database & { route: ReadRoute }>;
   redis(): Promise<Redis>;
   breakers(): Promise<BreakerStore>;
   kubernetes(): Promise<KubernetesClient>;
@@ -27,6 +31,11 @@ export interface Systems {
   /** the database opened so far, if any (a child medicalcor reuses its URL) */
   openedDatabase(): Database | undefined;
   close(): Promise<void>;
+}
+
+export interface ReadDatabaseRequest {
+  connections?: number;
+  statementTimeoutMs?: number;
 }
 
 export interface SystemsDeps {
@@ -40,6 +49,7 @@ export interface SystemsDeps {
 
 export function openSystems(deps: SystemsDeps): Systems {
   let database: Promise<Database> | undefined;
+  let readDatabase: Promise<Database & { route: ReadRoute }> | undefined;
   let opened: Database | undefined;
   let redis: Promise<Redis> | undefined;
   let kubernetes: Promise<KubernetesClient> | undefined;
@@ -59,8 +69,24 @@ export function openSystems(deps: SystemsDeps): Systems {
       });
       return database;
     },
-    readDatabase() {
-      return systems.database();
+    readDatabase(request = {}) {
+      readDatabase ??= (async () => {
+        const config = deps.config();
+        // the embedded database has no replica and one server: reads share the primary's pool
+        if (!config.databaseUrl) {
+          const primary = await systems.database();
+          return { ...primary, close: async () => {}, route: { target: 'primary' as const, reason: 'embedded database' } };
+        }
+        const { openReadDatabase, withLoopbackSslDisabled } = await import('../core/db/index.js');
+        const read = await openReadDatabase({
+          primaryUrl: config.databaseUrl, replicaUrl: config.readDatabaseUrl, maxLagMs: config.maxReplicaLagMs,
+          connections: request.connections ?? 4, statementTimeoutMs: request.statementTimeoutMs,
+          applicationName: `${deps.label()} (read, pid ${process.pid})`,
+        });
+        const url = read.route.target === 'replica' && config.readDatabaseUrl ? config.readDatabaseUrl : config.databaseUrl;
+        return { url: withLoopbackSslDisabled(url), pool: read.pool, embedded: false, route: read.route, close: read.close };
+      })();
+      return readDatabase;
     },
     redis() {
       // ioredis is loaded only here: database-only commands must not pay for it
@@ -100,6 +126,7 @@ export function openSystems(deps: SystemsDeps): Systems {
     async close() {
       await Promise.all([
         database?.then((db) => db.close()).catch(() => {}),
+        readDatabase?.then((db) => db.close()).catch(() => {}),
         redis?.then((r) => void r.disconnect()).catch(() => {}),
       ]);
     },

@@ -14,6 +14,9 @@ export { packageDir } from './package-dir.js';
  */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** Reads go to the primary when the replica is further behind than this (ms). */
+export const DEFAULT_MAX_REPLICA_LAG_MS = 5_000;
+
 /** Options given on the command line; they win over everything else. */
 export interface ConfigFlags {
   env?: string;
@@ -48,6 +51,10 @@ export interface ResolvedConfig {
   /** database-like variables that are set but not read (PGHOST ...), for the note on the embedded database */
   ignoredDatabaseVariables: string[];
   /** DEFAULT_REDIS_URL when none is configured (then redisConfigured is false and nothing connects) */
+  /** the read replica for read-only work; undefined: reads go to the primary */
+  readDatabaseUrl?: string;
+  /** past this replay lag (ms), reads go to the primary */
+  maxReplicaLagMs: number;
   redisUrl: string;
   /** MEDICALCOR_REDIS_URL or the environment's redisUrl names a Redis */
   redisConfigured: boolean;
@@ -108,6 +115,28 @@ function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, 
   return url;
 }
 
+/**
+ * The read replica: MEDICALCOR_READ_DATABASE_URL, else the environment's readDatabaseUrl, the
+ * latter only when the primary also comes from the file (a replica of another database is wrong).
+ */
+function readReplica(
+  flags: ConfigFlags, env: NodeJS.ProcessEnv, file: EnvironmentFile | undefined, where: (key: string) => string, secrets: string[],
+): { readDatabaseUrl?: string; maxReplicaLagMs: number } {
+  const primaryFromFile = !flags.databaseUrl && !env.MEDICALCOR_DATABASE_URL && !env.DATABASE_URL;
+  const readDatabaseUrl = env.MEDICALCOR_READ_DATABASE_URL
+    ?? (primaryFromFile ? urlFrom(file?.readDatabaseUrl, env, where('readDatabaseUrl'), secrets) : undefined);
+  if (env.MEDICALCOR_READ_DATABASE_URL && urlPassword(env.MEDICALCOR_READ_DATABASE_URL)) secrets.push(urlPassword(env.MEDICALCOR_READ_DATABASE_URL));
+  const lagText = env.MEDICALCOR_MAX_REPLICA_LAG_MS;
+  if (lagText !== undefined && !/^\d+$/.test(lagText)) {
+    throw invalidInput(`MEDICALCOR_MAX_REPLICA_LAG_MS is "${lagText}", not a whole number of milliseconds.`, {
+      code: 'config.bad-replica-lag',
+      remedy: 'For example MEDICALCOR_MAX_REPLICA_LAG_MS=5000.',
+    });
+  }
+  const maxReplicaLagMs = lagText !== undefined ? Number(lagText) : (file?.maxReplicaLagMs ?? DEFAULT_MAX_REPLICA_LAG_MS);
+  return { readDatabaseUrl, maxReplicaLagMs };
+}
+
 /** resolveConfig for callers outside the CLI (services, tests): loads the file parser first. */
 export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): Promise<ResolvedConfig> {
   await loadConfigParser();
@@ -144,6 +173,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
   }
   const configuredRedis = nonEmpty(env, 'MEDICALCOR_REDIS_URL') ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets);
   const redisUrl = configuredRedis ?? DEFAULT_REDIS_URL;
+  const { readDatabaseUrl, maxReplicaLagMs } = readReplica(flags, env, fileEnvironment, where, secrets);
   const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);
   if (triggerKey) secrets.push(triggerKey);
   const triggerUrl = env.MEDICALCOR_TRIGGER_URL ?? fileEnvironment?.trigger?.url;
@@ -159,6 +189,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
     databaseUrl,
     databaseSource,
     ignoredDatabaseVariables: databaseSource === 'embedded' ? ignoredDatabaseVariables(env) : [],
+    readDatabaseUrl,
+    maxReplicaLagMs,
     redisUrl,
     redisConfigured: configuredRedis !== undefined,
     redisKeyPrefix: env.MEDICALCOR_REDIS_PREFIX ?? 'medicalcor:',
