@@ -183,7 +183,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   try {
     await program.parseAsync(argv as string[]);
     // a command that printed for people under -o json never asked for the format: refused, exit 2
-    context?.settleOutput();
+    context?.settleOutput?.();
     return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
   } catch (error) {
     return reportError(error, streams, context, argv.includes('--debug'), name, program);

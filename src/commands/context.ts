@@ -50,7 +50,7 @@ export interface CommandContext {
    * Called by the shell after the action: with -o other than table, a command that never asked
    * format() printed for people, so its held output is dropped and this throws a usage error (exit 2).
    */
-  settleOutput(): void;
+  settleOutput?(): void;
 }
 
 /**
