@@ -8,8 +8,11 @@ export default defineConfig({
   define: { CLI_VERSION: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // generous per test: on a busy 2-core machine a PGlite start or a dbmate run can take many times
+    // its idle duration; no test asserts on time, so a long limit only costs time when a test hangs
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    teardownTimeout: 60_000,
     // Integration tests share one PostgreSQL and one Redis; each test file uses its own database/key prefix.
     fileParallelism: true,
     maxWorkers: 3,

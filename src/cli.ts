@@ -86,6 +86,29 @@ function completionTree(command: Command): CompletionNode {
   };
 }
 
+/**
+ * The command whose help a bare invocation asks for: the program (no command at all) or a noun with
+ * verbs named without one (`medicalcor migrate`), when nothing else is on the line but global options.
+ */
+function onlyAGroup(program: Command, args: readonly string[]): Command | undefined {
+  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]).filter(Boolean));
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (takesValue.has(arg)) i++;
+    else if (arg.startsWith('-')) {
+      if (!program.options.some((o) => o.long === arg.split('=')[0] || o.short === arg) || arg === '-V' || arg === '--version') return undefined;
+    } else words.push(arg);
+  }
+  let command = program;
+  for (const word of words) {
+    const sub = command.commands.find((c) => c.name() === word);
+    if (!sub) return undefined;
+    command = sub;
+  }
+  return command.commands.length ? command : undefined;
+}
+
 /** Edit distance, for "did you mean": the nearest command name to a typo. */
 function distance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -154,9 +177,10 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
     for (const candidate of completeWords(completionTree(program), args.length ? args : [''])) streams.stdout.write(`${candidate}\n`);
     return ExitCode.Ok;
   }
-  // `medicalcor` alone asks what there is: the help, on stdout, and that is not an error
-  if (name === undefined && !args.some((a) => ['-h', '--help', '-V', '--version'].includes(a))) {
-    program.outputHelp();
+  // `medicalcor` (or `medicalcor migrate`) alone asks what there is: the help, on stdout, not an error
+  const asked = onlyAGroup(program, args);
+  if (asked) {
+    asked.outputHelp();
     return ExitCode.Ok;
   }
 
@@ -168,7 +192,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   try {
     await program.parseAsync(argv as string[]);
     // a command that printed for people under -o json never asked for the format: refused, exit 2
-    context?.settleOutput();
+    context?.settleOutput?.();
     return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
   } catch (error) {
     return reportError(error, streams, context, argv.includes('--debug'), name, program);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
-import { runCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 
 let k8s: FakeKubernetes;
 const dir = mkdtempSync(join(tmpdir(), 'mc-check-k8s-'));
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 const kubernetesResult = async () => {
-  const run = await runCli(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig') } });
+  const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig') } });
   const report = JSON.parse(run.stdout) as { checks: { id: string; status: string; summary: string }[] };
   return report.checks.find((c) => c.id === 'kubernetes')!;
 };
@@ -56,7 +56,7 @@ describe('check: the Kubernetes API and the API pods', () => {
       'contexts:', '- name: test', '  context:', '    cluster: gone', '    user: tester',
       'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
     ].join('\n'));
-    const run = await runCli(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig.down') } });
+    const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig.down') } });
     const check = (JSON.parse(run.stdout) as { checks: { id: string; status: string }[] }).checks[0]!;
     expect(check.status).toBe('fail');
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runChecks } from '../src/checks/index.js';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import { resolveConfig } from '../src/core/config/index.js';
-import { repoRoot, runCli } from './helpers/cli.js';
+import { repoRoot } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type TestPrometheus } from './helpers/prometheus.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
@@ -39,7 +40,7 @@ const cacheHome = join(tmpdir(), 'medicalcor-test-cache-check');
 
 const env = (extra: Record<string, string> = {}) => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, XDG_CACHE_HOME: cacheHome, ...extra });
 async function check(args: string[], extra: Record<string, string> = {}) {
-  const result = await runCli(['check', '--migrations-dir', migrationsDir, ...args, '-o', 'json'], { cwd: workDir, env: env(extra) });
+  const result = await runInProcess(['check', '--migrations-dir', migrationsDir, ...args, '-o', 'json'], { cwd: workDir, env: env(extra) });
   let report: CheckJson | undefined;
   try {
     report = JSON.parse(result.stdout);
@@ -57,7 +58,7 @@ beforeAll(async () => {
   migrationsDir = join(workDir, 'migrations');
   cpSync(join(repoRoot, 'src/migrations'), migrationsDir, { recursive: true });
   // through the CLI, so the ledger records each file's checksum (the edited-migration check reads it)
-  const up = await runCli(['migrate', 'up', '--migrations-dir', migrationsDir], { cwd: workDir, env: env() });
+  const up = await runInProcess(['migrate', 'up', '--migrations-dir', migrationsDir], { cwd: workDir, env: env() });
   expect(up.exitCode, up.stderr).toBe(0);
 });
 
@@ -90,7 +91,7 @@ describe('a healthy environment', () => {
   });
 
   it('refuses an unknown check id with exit 2, naming the checks', async () => {
-    const result = await runCli(['check', '--only', 'databse'], { cwd: workDir, env: env() });
+    const result = await runInProcess(['check', '--only', 'databse'], { cwd: workDir, env: env() });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('There is no check "databse"');
     expect(result.stderr).toContain('migrations-pending');
@@ -338,7 +339,7 @@ describe('configuration hygiene', () => {
   afterAll(() => rmSync(configDir, { recursive: true, force: true }));
 
   const hygiene = (envName: string) =>
-    runCli(['check', '--env', envName, '--only', 'config-cors,config-secrets,config-tls', '-o', 'json'], {
+    runInProcess(['check', '--env', envName, '--only', 'config-cors,config-secrets,config-tls', '-o', 'json'], {
       cwd: configDir,
       env: {
         PROD_DATABASE_URL: 'postgres://app:s3cr3t-prod@db.prod.internal:5432/medicalcor',
@@ -380,7 +381,7 @@ describe('output for CI and the runbook engine', () => {
     const file = join(migrationsDir, '20991231000001_pending.sql');
     writeFileSync(file, '-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n');
     try {
-      const result = await runCli(['check', '--migrations-dir', migrationsDir, '--only', 'database,migrations-pending', '-o', 'github'], { cwd: workDir, env: env() });
+      const result = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'database,migrations-pending', '-o', 'github'], { cwd: workDir, env: env() });
       expect(result.exitCode, result.stderr).toBe(3);
       const lines = result.stdout.trim().split('\n');
       expect(lines[0]).toMatch(/^::error title=check migrations-pending::No pending migrations: 1 migration pending \(20991231000001_pending\.sql\)/);
@@ -391,7 +392,7 @@ describe('output for CI and the runbook engine', () => {
   });
 
   it('prints a table with what to do, and the score', async () => {
-    const result = await runCli(['check', '--migrations-dir', migrationsDir, '--only', 'database,config-tls'], { cwd: workDir, env: env() });
+    const result = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'database,config-tls'], { cwd: workDir, env: env() });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/pass\s+database\s+yes\s+PostgreSQL 15/);
     expect(result.stdout).toMatch(/skip\s+config-tls\s+yes\s+"local" is not a production environment/);

@@ -13,7 +13,9 @@ const project = (name: string) => {
   dirs.push(dir);
   return dir;
 };
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 async function appliedVersions(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query(`select count(*)::int as n from schema_migrations`).catch(() => ({ rows: [{ n: 0 }] }));

@@ -76,6 +76,12 @@ describe('the shell around the commands', () => {
     expect(run.stdout).toContain('Usage: medicalcor');
     expect(run.stdout).toContain('migrate');
     expect(run.stderr).toBe('');
+    // a noun without its verb asks the same of that noun
+    const noun = await runInProcess(['--no-color', 'migrate']);
+    expect(noun.exitCode).toBe(0);
+    expect(noun.stdout).toContain('Usage: medicalcor migrate');
+    expect(noun.stdout).toMatch(/^Commands:$/m);
+    expect(noun.stderr).toBe('');
   });
 
   it('a typo of a command is answered with the command meant, not the typo', async () => {

@@ -14,7 +14,12 @@ async function leafExamples(path: string[] = []): Promise<{ path: string; exampl
     .split('\n')
     .map((line) => /^ {2}([a-z][\w-]*)/.exec(line)?.[1])
     .filter((n): n is string => Boolean(n) && n !== 'help');
-  if (subs.length) return (await Promise.all(subs.map((s) => leafExamples([...path, s])))).flat();
+  if (subs.length) {
+    // one at a time: each in-process run listens for SIGINT while it lasts
+    const leaves: { path: string; example: string[] | undefined }[] = [];
+    for (const sub of subs) leaves.push(...(await leafExamples([...path, sub])));
+    return leaves;
+  }
   const examples = (stdout.split(/^Examples:$/m)[1] ?? '')
     .split('\n')
     .map((l) => /^ {2}medicalcor (.*)$/.exec(l)?.[1])

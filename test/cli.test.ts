@@ -1,25 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
-import { repoRoot, runCli, spawnCli } from './helpers/cli.js';
+import { repoRoot, spawnCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { makeMigrationsDir, migration } from './helpers/migrations-dir.js';
 import { createTestDatabase } from './helpers/postgres.js';
 
 describe('the CLI shell', () => {
   it('--help lists every command and exits 0; --version prints the version', async () => {
-    const help = await runCli(['--help']);
+    const help = await runInProcess(['--help']);
     expect(help.exitCode).toBe(0);
     for (const command of ['migrate', 'schema', 'trace', 'runbook', 'breaker', 'budget', 'sla', 'check', 'demo']) expect(help.stdout).toContain(command);
-    const version = await runCli(['--version']);
+    const version = await runInProcess(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')).version);
   });
 
   it('usage errors exit 2 with a hint, not commander’s 1', async () => {
-    const run = await runCli(['migrate', 'down', '--no-such-flag']);
+    const run = await runInProcess(['migrate', 'down', '--no-such-flag']);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain("unknown option '--no-such-flag'");
     expect(run.stderr).toContain('medicalcor migrate --help');
   });
 
+  // a child process: only a real pipe can be closed by its reader
   it('a reader that closes the pipe early (| head) is not a crash', async () => {
     // far more than a pipe buffer, written in many writes, so some land after the reader is gone
     const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [

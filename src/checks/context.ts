@@ -1,6 +1,7 @@
 import type { ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import { migrationStatus, type StatusReport } from '../core/migrations/index.js';
+import type { KubernetesClient } from '../core/kubernetes/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import { firstLine } from './support.js';
 import { DependencyUnavailable, type CheckContext } from './types.js';
@@ -26,6 +27,10 @@ export interface CheckContextDeps {
   /** a slow phase starts (starting the embedded database) or ends (undefined) */
   onProgress?: (phase: string | undefined) => void;
   now?: Date;
+  /** the cluster client of the command (ctx.systems.kubernetes); else one is built from `env` */
+  kubernetes?: () => Promise<KubernetesClient>;
+  /** the caller's environment (KUBECONFIG); process.env when not given */
+  env?: NodeJS.ProcessEnv;
 }
 
 export function openCheckContext(deps: CheckContextDeps): OpenedCheckContext {
@@ -33,6 +38,7 @@ export function openCheckContext(deps: CheckContextDeps): OpenedCheckContext {
   let database: Promise<Database> | undefined;
   let redis: Promise<Redis> | undefined;
   let status: Promise<StatusReport> | undefined;
+  let kubernetes: Promise<KubernetesClient> | undefined;
   const ctx: OpenedCheckContext = {
     config,
     signal: deps.signal,
@@ -54,6 +60,16 @@ export function openCheckContext(deps: CheckContextDeps): OpenedCheckContext {
         throw new DependencyUnavailable('redis', firstLine(error));
       });
       return redis;
+    },
+    kubernetes() {
+      kubernetes ??= deps.kubernetes
+        ? deps.kubernetes()
+        : import('../core/kubernetes/index.js').then(({ createKubernetesClient }) => {
+            const k8s = config.kubernetes;
+            const kubeconfigPath = (deps.env ?? process.env).KUBECONFIG?.split(':').find(Boolean);
+            return createKubernetesClient({ context: k8s?.context, namespace: k8s?.namespace ?? 'default', kubeconfigPath });
+          });
+      return kubernetes;
     },
     migrationStatus() {
       status ??= ctx.database().then((db) => migrationStatus({ db, migrationsDir: config.migrationsDir, cwd: config.projectDir }));

@@ -1,4 +1,5 @@
 import type { ResolvedConfig } from '../core/config/index.js';
+import type { KubernetesClient } from '../core/kubernetes/index.js';
 import { usageError } from '../cli-kit/index.js';
 import { apiCheck } from './api.js';
 import { budgetCheck } from './budget.js';
@@ -50,6 +51,10 @@ export interface RunChecksDeps {
   /** a slow phase starts (starting the embedded database) or ends (undefined): the command's progress */
   onProgress?: (phase: string | undefined) => void;
   now?: Date;
+  /** the command's cluster client (ctx.systems.kubernetes), so a check and a runbook step see one context */
+  kubernetes?: () => Promise<KubernetesClient>;
+  /** the caller's environment (KUBECONFIG), when no kubernetes client is given */
+  env?: NodeJS.ProcessEnv;
 }
 
 export interface CheckSelection {

@@ -8,10 +8,9 @@ export const kubernetesCheck: Check = {
   async run(ctx) {
     const k8s = ctx.config.kubernetes;
     if (!k8s) return skip('no Kubernetes configured');
-    // the client is heavy to import; only environments that name a cluster pay for it
-    const { createKubernetesClient } = await import('../core/kubernetes/index.js');
+    // the client is heavy to import: the context builds it only for environments that name a cluster
     return probe('Check the kubeconfig context and your credentials (kubectl get pods).', async () => {
-      const pods = await createKubernetesClient({ context: k8s.context, namespace: k8s.namespace }).listServicePods(k8s.apiService);
+      const pods = await (await ctx.kubernetes()).listServicePods(k8s.apiService);
       const ready = pods.filter((p) => p.ready).length;
       if (ready === 0) return fail(`no ready pod behind service ${k8s.namespace}/${k8s.apiService} (${pods.length} pods)`, `kubectl -n ${k8s.namespace} describe pods for service ${k8s.apiService}; see the deployment's events.`);
       return pass(`${ready} of ${pods.length} pods behind ${k8s.namespace}/${k8s.apiService} are ready`);

@@ -1,5 +1,6 @@
 import type { ResolvedConfig } from '../core/config/index.js';
 import type { Database } from '../core/db/index.js';
+import type { KubernetesClient } from '../core/kubernetes/index.js';
 import type { StatusReport } from '../core/migrations/index.js';
 import type { Redis } from '../core/redis/index.js';
 
@@ -29,6 +30,8 @@ export interface CheckContext {
   database(): Promise<Database>;
   /** throws DependencyUnavailable when Redis cannot be reached */
   redis(): Promise<Redis>;
+  /** the environment's cluster, built once (the command's factory when run by the CLI) */
+  kubernetes(): Promise<KubernetesClient>;
   /** `migrate status` of the database, read once for the migration checks */
   migrationStatus(): Promise<StatusReport>;
   /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */

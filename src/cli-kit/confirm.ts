@@ -5,7 +5,7 @@ import type { Io } from './io.js';
 export interface ProductionGuard {
   envName: string;
   production: boolean;
-  /** --env or MEDICALCOR_ENV named it */
+  /** --env named it on this command line (never MEDICALCOR_ENV or defaultEnv) */
   envExplicit: boolean;
   /** --yes was given */
   yes: boolean;

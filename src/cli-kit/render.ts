@@ -41,11 +41,11 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
     const overhead = color ? columns.length * 3 + 1 : columns.length * 3 - 3;
     limits = fitColumns(natural, Math.max(width - overhead, columns.length));
   }
-  const fit = (text: string, i: number) => (limits ? text.split('\n').map((l) => truncateText(l, limits![i]!)).join('\n') : text);
+  const fitCell = (text: string, i: number) => (limits ? text.split('\n').map((l) => truncateText(l, limits![i]!)).join('\n') : text);
   // cli-table3 is loaded when a table is drawn, not on every start
   const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
-    head: headers.map((h, i) => (color ? chalk.bold(fit(h, i)) : fit(h, i))),
+    head: headers.map((h, i) => (color ? chalk.bold(fitCell(h, i)) : fitCell(h, i))),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
     chars: color
       ? undefined
@@ -55,7 +55,7 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
   rows.forEach((row, r) => {
     table.push(
       columns.map((c, i) => {
-        const text = fit(cells[r]![i]!, i);
+        const text = fitCell(cells[r]![i]!, i);
         return color && c.style ? c.style(text, row) : text;
       }),
     );

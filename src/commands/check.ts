@@ -30,6 +30,7 @@ export function register(program: Command, context: () => CommandContext): void 
         {
           config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, notify: (line) => noteOnce(ctx.io, line),
           onProgress: (p) => (p ? spinner.update(p) : spinner.update(phase)),
+          kubernetes: () => ctx.systems.kubernetes(), env: ctx.streams.env,
         },
         { only: options.only, skip: options.skip },
       ).finally(() => spinner.stop());

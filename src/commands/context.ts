@@ -57,7 +57,7 @@ export interface CommandContext {
    * Called by the shell after the action: with -o other than table, a command that never asked
    * format() printed for people, so its held output is dropped and this throws a usage error (exit 2).
    */
-  settleOutput(): void;
+  settleOutput?(): void;
 }
 
 /**
@@ -71,18 +71,20 @@ function guardedStdout(streams: Streams, machine: boolean) {
     ? streams.stdout
     : Object.assign(
         new Writable({
+          // done at once either way: the real stream keeps the order and does its own buffering
           write(chunk: Buffer, _encoding, done) {
-            if (released) streams.stdout.write(chunk, () => done());
-            else {
-              held.push(Buffer.from(chunk));
-              done();
-            }
+            if (released) streams.stdout.write(chunk);
+            else held.push(Buffer.from(chunk));
+            done();
           },
         }),
         { isTTY: streams.stdout.isTTY },
       );
   return {
-    stdout,
+    /** the real stream once released, so nothing is queued in between */
+    get stdout(): Writable {
+      return released ? streams.stdout : stdout;
+    },
     release() {
       if (released) return;
       released = true;
@@ -109,7 +111,9 @@ export interface IncidentAction {
 export function makeContext(streams: Streams, global: GlobalOptions, signal: AbortSignal): CommandContext {
   const output = guardedStdout(streams, global.output !== undefined && global.output !== 'table');
   const io: Io = {
-    stdout: output.stdout,
+    get stdout() {
+      return output.stdout;
+    },
     stderr: streams.stderr,
     // stdin is created on first use: only prompts and `-` inputs need it
     get stdin() {

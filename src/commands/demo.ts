@@ -68,7 +68,7 @@ export function register(program: Command, context: () => CommandContext): void 
       const checking = startProgress({ stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color }, 'running the readiness checks');
       const report = buildCheckReport(
         config.envName,
-        await runChecks({ config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, onProgress: (p) => checking.update(p ?? 'running the readiness checks') })
+        await runChecks({ config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, env: ctx.streams.env, onProgress: (p) => checking.update(p ?? 'running the readiness checks') })
           .finally(() => checking.stop()),
       );
       if (!human) {

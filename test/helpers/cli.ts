@@ -23,10 +23,13 @@ export interface CliOptions {
 /** An empty user config directory, so a developer's ~/.config/medicalcor never leaks into a test. */
 const emptyConfigHome = mkdtempSync(join(tmpdir(), 'mc-xdg-config-'));
 
-/** Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* settings. */
+/** Variables of the machine that would point a CLI run at a database or a key of its own. */
+const INHERITED_SETTINGS = new Set(['TRIGGER_SECRET_KEY', 'DATABASE_URL', 'PGHOST', 'PGDATABASE', 'PGSERVICE']);
+
+/** Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* or database settings. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MEDICALCOR_') && k !== 'TRIGGER_SECRET_KEY') env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MEDICALCOR_') && !INHERITED_SETTINGS.has(k)) env[k] = v;
   env.NO_COLOR = '1';
   env.XDG_CONFIG_HOME = emptyConfigHome;
   for (const [k, v] of Object.entries(extra)) {
@@ -45,7 +48,7 @@ export function spawnCli(args: string[], options: CliOptions = {}): ResultPromis
     input: options.input,
     stdin: options.input === undefined ? 'ignore' : undefined,
     reject: false,
-    timeout: options.timeoutMs ?? 120_000,
+    timeout: options.timeoutMs ?? 300_000,
   });
 }
 
