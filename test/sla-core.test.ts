@@ -63,7 +63,7 @@ describe('breach periods', () => {
 });
 
 describe('catalogue validation', () => {
-  const sla = (extra: string) => `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n${extra}`;
+  const sla = (extra: string) => `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n${extra}`;
   it('requires the direction to be stated', () => {
     expect(() => parseCatalogue(sla(''), 'c.yaml')).toThrow(/^c\.yaml: SLA x: direction: /);
     expect(parseCatalogue(sla('    direction: higher\n'), 'c.yaml').slas[0]!.direction).toBe('higher');
@@ -76,11 +76,15 @@ describe('catalogue validation', () => {
 });
 
 describe('SLI queries that do not aggregate', () => {
-  const catalogue = parseCatalogue('slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n', 'c.yaml');
+  const catalogue = parseCatalogue('slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n', 'c.yaml');
   // every instant query answers two series, as `rate(x[5m])` without sum() does
   const twoSeries: PrometheusClient = {
     url: 'http://prometheus.test/',
-    query: async (_expr, at) => [1, 2].map((n) => ({ labels: { pod: `p${n}` }, time: at.getTime() / 1000, value: 99.9 })),
+    // a batched query (label_replace(…, "medicalcor_job", "N", …) or …) gets two series per job, as Prometheus would
+    query: async (expr, at) => {
+      const jobs = [...expr.matchAll(/"medicalcor_job", "(\d+)"/g)].map((m) => ({ medicalcor_job: m[1]! }));
+      return (jobs.length ? jobs : [{}]).flatMap((tag) => [1, 2].map((n) => ({ labels: { pod: `p${n}`, ...tag }, time: at.getTime() / 1000, value: 0.001 })));
+    },
     queryRange: async () => [],
     ready: async () => true,
   };

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase } from './helpers/postgres.js';
 import { closedPort, platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type CounterSpec, type HistogramSpec, type Scenario, type TestPrometheus } from './helpers/prometheus.js';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-const sla = (args: string[], env: Record<string, string> = {}) => runCli(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
+const sla = (args: string[], env: Record<string, string> = {}) => runInProcess(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
 
 // ---- independent arithmetic over the scenario ----------------------------------------------
 const ages = (windowSeconds: number) => {
@@ -162,7 +162,7 @@ describe('sla status against a real Prometheus', () => {
     // the scenario was built to put the catalogue in every state
     const statuses = Object.fromEntries(report.slas.map((s) => [s.id, s.status]));
     expect(statuses).toMatchObject({ 'api-latency-p95': 'breached', 'webhook-success': 'breached', 'api-error-rate': 'warning', 'api-availability': 'warning', 'ai-fallback-share': 'met' });
-    expect(report.summary).toEqual({ met: 2, warning: 4, breached: 2, no_data: 0, unknown: 0 });
+    expect(report.summary).toEqual({ met: 2, warning: 4, breached: 2, stale: 0, no_data: 0, unknown: 0 });
   });
 
   it('reports the error budget spent and left over the SLA window', () => {
@@ -284,7 +284,7 @@ describe('sla status when Prometheus cannot be read', () => {
   });
 
   it('is a usage error (exit 2) with a hint when no Prometheus is configured', async () => {
-    const result = await runCli(['sla', 'status'], { cwd: workDir });
+    const result = await runInProcess(['sla', 'status'], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('No Prometheus is configured for environment "local"');
     expect(result.stderr).toContain('MEDICALCOR_PROMETHEUS_URL');
@@ -301,7 +301,7 @@ describe('sla catalogue validation', () => {
   const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
 
   it('lists the shipped catalogue', async () => {
-    const result = await runCli(['sla', 'list', '-o', 'json'], { cwd: workDir });
+    const result = await runInProcess(['sla', 'list', '-o', 'json'], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(0);
     const list = JSON.parse(result.stdout);
     expect(list.slas.map((s: { id: string; direction: string }) => `${s.id}:${s.direction}`)).toEqual([
@@ -312,7 +312,7 @@ describe('sla catalogue validation', () => {
 
   it('names the file, the SLA and the field of a missing direction', async () => {
     const file = write('no-direction.yaml', valid.replace(/(id: api-error-rate[\s\S]*?)\n    direction: lower/, '$1'));
-    const result = await runCli(['sla', 'list', '--catalog', file], { cwd: workDir });
+    const result = await runInProcess(['sla', 'list', '--catalog', file], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`error: ${file}: SLA api-error-rate: direction: `));
     expect(result.stdout).toBe('');
@@ -320,17 +320,17 @@ describe('sla catalogue validation', () => {
 
   it('rejects thresholds on the wrong side for the direction, a bad window and a query without $window', async () => {
     const swapped = write('swapped.yaml', valid.replace('thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: 0.6, breach: 0.5 }'));
-    let result = await runCli(['sla', 'list', '--catalog', swapped], { cwd: workDir });
+    let result = await runInProcess(['sla', 'list', '--catalog', swapped], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below the breach threshold (0.5)');
 
     const badWindow = write('window.yaml', valid.replace('window: calendar-month', 'window: monthly'));
-    result = await runCli(['sla', 'list', '--catalog', badWindow], { cwd: workDir });
+    result = await runInProcess(['sla', 'list', '--catalog', badWindow], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA webhook-success: window: must be a rolling duration');
 
     const noRange = write('range.yaml', valid.replace('value: 100 * sum(rate(ai_scoring_fallback_total[$window])) / sum(rate(ai_scoring_requests_total[$window]))', () => 'value: 100 * sum(rate(ai_scoring_fallback_total[5m])) / sum(rate(ai_scoring_requests_total[5m]))'));
-    result = await runCli(['sla', 'list', '--catalog', noRange], { cwd: workDir });
+    result = await runInProcess(['sla', 'list', '--catalog', noRange], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA ai-fallback-share: sli.value: must use $window');
   });
