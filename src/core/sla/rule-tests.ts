@@ -131,22 +131,25 @@ function burstFor(sla: SlaDefinition): SlaBurst {
   const reachable = thresholds.filter((t) => t < 1);
   const t0 = BURST_START;
   let r = reachable.length ? Math.min(1, 2.2 * Math.max(...reachable)) : 0;
-  const duration = reachable.length
-    ? Math.ceil(Math.max(...BURN_WINDOW_PAIRS.map((pair, i) => (thresholds[i]! < 1 ? (pair.longSeconds / MINUTE) * thresholds[i]! / r : 0)))) + 15
+  const durationFor = (rate: number) => reachable.length
+    ? Math.ceil(Math.max(...BURN_WINDOW_PAIRS.map((pair, i) => (thresholds[i]! < 1 ? (pair.longSeconds / MINUTE) * thresholds[i]! / rate : 0)))) + 15
     : 0;
-  const t1 = t0 + duration;
   // after the burst, every short window has emptied (and its alert resolved) within the longest of them
   const longestShort = Math.max(...BURN_WINDOW_PAIRS.map((p) => p.shortSeconds / MINUTE));
-  const end = t1 + longestShort + 10;
+  let t1 = t0;
+  let end = 0;
   let windows!: Map<string, Segment[]>;
   let values!: Map<string, number[]>;
   for (let attempt = 0; attempt < 20; attempt++) {
+    t1 = t0 + durationFor(r);
+    end = t1 + longestShort + 10;
     windows = new Map(BURN_WINDOWS.map((w) => [w.label, burstSegments(r, t0, t1, w.seconds / MINUTE, end)]));
     values = new Map([...windows].map(([label, segments]) => [label, expandSegments(segments)]));
     // a value within rounding of a threshold would make the expected minute a coin toss: move off it
     const near = [...values.values()].some((vs) => vs.some((v) => thresholds.some((t) => Math.abs(v - t) <= 1e-9 * t)));
     if (!near || r === 0) break;
-    r = Math.min(1, r * 1.0137);
+    // errors can be at most 100 %: at the cap, move down instead (still above every reachable threshold)
+    r = r * 1.0137 > 1 ? r * 0.9863 : r * 1.0137;
   }
   const firing = BURN_WINDOW_PAIRS.map((pair, i) => {
     const [lv, sv] = [values.get(pair.long)!, values.get(pair.short)!];
