@@ -102,3 +102,31 @@ describe('SLI queries that do not aggregate', () => {
     expect(report).toMatchObject({ partial: true, errors: [message] });
   });
 });
+
+describe('formatting shares', () => {
+  it('shows a budget exactly when it has few decimals, else one decimal or two significant digits', async () => {
+    const { formatShare } = await import('../src/core/sla/index.js');
+    expect([0.0005, 0.005, 0.05, 0.5, 0.9995, 1, 0].map(formatShare)).toEqual(['0.05 %', '0.5 %', '5 %', '50 %', '99.95 %', '100 %', '0 %']);
+    expect([0.123456, -7.333333, 0.000123456, null].map(formatShare)).toEqual(['12.3 %', '-733.3 %', '0.012 %', '–']);
+  });
+});
+
+describe('the series an SLI reads', () => {
+  it('are the selectors in front of [$window], the matchers kept', async () => {
+    const { selectorsOf, equalityLabels } = await import('../src/core/sla/index.js');
+    expect(selectorsOf('sum(rate(http_requests_total{job="api",code=~"5.."}[$window])) / sum(rate(http_requests_total{job="api"}[$window]))'))
+      .toEqual(['http_requests_total{job="api",code=~"5.."}', 'http_requests_total{job="api"}']);
+    expect(selectorsOf('1 - avg(avg_over_time(probe_success{job="blackbox",target="api"}[ $window ]))')).toEqual(['probe_success{job="blackbox",target="api"}']);
+    expect(equalityLabels('http_requests_total{job="api",code=~"5.."}')).toBeUndefined();
+    expect(equalityLabels('probe_success{job="blackbox",target="a,b"}')).toEqual({ __name__: 'probe_success', job: 'blackbox', target: 'a,b' });
+  });
+
+  it('are stale once the newest sample is older than staleAfter, and without any sample in a day', async () => {
+    const { freshnessOf } = await import('../src/core/sla/index.js');
+    const at = new Date('2025-03-01T12:00:00Z');
+    const t = at.getTime() / 1000;
+    expect(freshnessOf({ staleAfter: '10m' }, t - 600, at)).toMatchObject({ ageSeconds: 600, stale: false });
+    expect(freshnessOf({ staleAfter: '10m' }, t - 601, at)).toMatchObject({ ageSeconds: 601, stale: true });
+    expect(freshnessOf({ staleAfter: '10m' }, null, at)).toEqual({ lastSampleAt: null, ageSeconds: null, staleAfterSeconds: 600, stale: true });
+  });
+});

@@ -110,6 +110,7 @@ const close = (actual: number | null, expected: number) => {
 };
 
 interface StatusJson {
+  roundTrips: number;
   evaluatedAt: string;
   partial: boolean;
   errors: string[];
@@ -123,6 +124,7 @@ interface StatusJson {
     burnRates: { long: string; short: string; factor: number; longRate: number | null; shortRate: number | null; firing: boolean }[];
     timeToExhaustion: { seconds: number | null; exhausted: boolean };
     queries: { value: string; errorRatio: string; burn: Record<string, string> };
+    freshness: { lastSampleAt: string | null; ageSeconds: number | null; staleAfterSeconds: number; stale: boolean } | null;
   }[];
 }
 
@@ -139,6 +141,14 @@ describe('sla status against a real Prometheus', () => {
     expect(result.exitCode, result.stderr).toBe(3);
     expect(report.slas.map((s) => s.id).sort()).toEqual(Object.keys(model).sort());
     expect(report.partial).toBe(false);
+  });
+
+  it('asks Prometheus once per query window: 7 burn windows, 30d, the month so far, and freshness', () => {
+    expect(report.roundTrips).toBe(10);
+  });
+
+  it('finds every SLI fresh: its newest sample is the last of the scenario', () => {
+    for (const s of report.slas) expect(s.freshness, s.id).toEqual({ lastSampleAt: at, ageSeconds: 0, staleAfterSeconds: 600, stale: false });
   });
 
   it('reports each value and status as computed from the series', () => {
@@ -283,6 +293,17 @@ describe('sla status when Prometheus cannot be read', () => {
     expect(report.errors[0]).toMatch(/^ai-fallback-share: bad_data: /);
   });
 
+  it('exits 4 and names the SLA whose errorRatio gives a value outside 0..1 (a percentage, say)', async () => {
+    const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
+    const file = join(workDir, 'percent-ratio.yaml');
+    writeFileSync(file, valid.replace('errorRatio: sum(rate(ai_scoring_fallback_total', 'errorRatio: 100 * sum(rate(ai_scoring_fallback_total'));
+    const result = await sla(['status', '--catalog', file, '--at', at, '--sla', 'ai-fallback-share,trigger-job-failure-rate', '-o', 'json']);
+    expect(result.exitCode, result.stderr).toBe(4);
+    const report = JSON.parse(result.stdout) as StatusJson;
+    expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
+    expect(report.errors[0]).toBe('ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)');
+  });
+
   it('is a usage error (exit 2) with a hint when no Prometheus is configured', async () => {
     const result = await runInProcess(['sla', 'status'], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
@@ -308,6 +329,34 @@ describe('sla catalogue validation', () => {
       'api-availability:higher', 'api-latency-p95:lower', 'api-error-rate:lower', 'ai-scoring-latency-p95:lower',
       'ai-fallback-share:lower', 'lead-scoring-throughput:higher', 'webhook-success:higher', 'trigger-job-failure-rate:lower',
     ]);
+  });
+
+  it('shows each budget exactly: 0.05 % is 0.05 %, with the runbook and staleAfter', async () => {
+    const result = await runInProcess(['sla', 'list'], { cwd: workDir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/api-availability .*≥ 99\.95 % .*30d\s+0\.05 %\s+10m\s+db-pool-exhausted/);
+    expect(result.stdout).toMatch(/webhook-success .*calendar-month\s+0\.5 %\s+10m\s+dlq-replay/);
+  });
+
+  it('checks ranges strictly, naming the file, the SLA and the key (exit 2)', async () => {
+    const cases: [string, string, string][] = [
+      ['objective: 99.95', 'objective: 199.95', 'SLA api-availability: objective: 199.95 is outside 0..100, the range of a percent value'],
+      ['thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: -0.4, breach: 0.5 }', 'SLA api-latency-p95: thresholds.warning: -0.4 is outside 0..∞'],
+      ['errorBudget: 0.0005', 'errorBudget: 0', 'SLA api-availability: errorBudget: must be above 0'],
+      ['errorBudget: 0.05\n    runbook: db-pool-exhausted', 'errorBudget: 5\n    runbook: db-pool-exhausted', 'SLA api-latency-p95: errorBudget: must be below 1'],
+      ['window: 30d', 'window: 1d', 'SLA api-availability: window: must be a rolling duration from 3d'],
+      ['    runbook: dlq-replay', '    runbook: dlq-replay\n    staleAfter: 10s', 'SLA webhook-success: staleAfter: must be a duration from 1m to 1d'],
+      ['    runbook: dlq-replay\n', '', 'SLA webhook-success: runbook: '],
+    ];
+    for (const [from, to, message] of cases) {
+      expect(valid, from).toContain(from);
+      const file = write('range.yaml', valid.replace(from, to));
+      const result = await runInProcess(['sla', 'list', '--catalog', file], { cwd: workDir });
+      expect(result.exitCode, `${to}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain(`${file}: ${message}`);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 
   it('names the file, the SLA and the field of a missing direction', async () => {

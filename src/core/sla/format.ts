@@ -24,7 +24,8 @@ export function formatShare(share: number | null | undefined): string {
   if (share === null || share === undefined || Number.isNaN(share)) return '–';
   if (!Number.isFinite(share)) return share > 0 ? '+Inf %' : '-Inf %';
   const pct = share * 100;
-  for (let digits = 0; digits <= 4; digits++) {
+  // exact up to two decimals (four under 1 %, where budgets live: 0.05 %, 0.0125 %)
+  for (let digits = 0; digits <= (Math.abs(pct) >= 1 ? 2 : 4); digits++) {
     if (Math.abs(Number(pct.toFixed(digits)) - pct) <= 1e-9 * Math.max(1, Math.abs(pct))) return `${trim(pct, digits)} %`;
   }
   if (Math.abs(pct) >= 1) return `${trim(pct, 1)} %`;
