@@ -26,6 +26,7 @@ afterAll(async () => {
 const run = (args: string[]) => runInProcess(args, { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url } });
 
 interface StatusJson {
+  roundTrips: number;
   evaluatedAt: string;
   partial: boolean;
   summary: Record<string, number>;
@@ -47,6 +48,8 @@ describe('an SLI without samples for longer than staleAfter', () => {
     }
     expect(report.partial).toBe(true);
     expect(report.summary.stale).toBe(2);
+    // 7 burn windows, 30d, freshness over staleAfter, and once more over a day for the stale ones
+    expect(report.roundTrips).toBe(10);
     expect(result.stderr).toContain('partial result: stale: ai-fallback-share, trigger-job-failure-rate');
 
     const table = await run(['sla', 'status', '--sla', 'ai-fallback-share']);

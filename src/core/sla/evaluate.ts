@@ -3,7 +3,7 @@ import { runBatched, type Outcome, type QueryJob } from './batch-query.js';
 import { BURN_WINDOW_PAIRS, BURN_WINDOWS, burnFactor, burnRate, secondsToExhaustion } from './burn-rate.js';
 import { identityOf, isWorse, type SlaDefinition, type SlaIdentity } from './catalogue.js';
 import { promqlDuration } from './duration.js';
-import { freshnessOf, freshnessQuery, type Freshness } from './freshness.js';
+import { FRESHNESS_LOOKBACK, freshnessOf, freshnessQuery, type Freshness } from './freshness.js';
 import { describeSliFailure, ErrorRatioOutOfRangeError } from './sli-value.js';
 import { windowAt, type SlaWindow } from './window.js';
 import { WINDOW_PLACEHOLDER } from './window-placeholder.js';
@@ -59,7 +59,7 @@ export interface SlaStatusReport {
   /** Prometheus could not be reached or refused a query: some figures are missing */
   partial: boolean;
   errors: string[];
-  /** HTTP requests sent to Prometheus: one per query window (queries of one window are batched) */
+  /** HTTP requests sent to Prometheus: one per query window (queries of one window are batched), one more if an SLA is stale */
   roundTrips: number;
 }
 
@@ -110,7 +110,20 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
     return { sla, window, queries };
   });
 
-  const { outcomes, roundTrips } = await runBatched(jobs, at, deps);
+  const first = await runBatched(jobs, at, deps);
+  const outcomes = first.outcomes;
+  // no sample within staleAfter: look back a day, once for all such SLAs, to say how old the last one is
+  const quiet = jobs.flatMap((job, i) => {
+    const o = outcomes[i]!;
+    return job.key === 'freshness' && 'value' in o && o.value === null ? [i] : [];
+  });
+  let roundTrips = first.roundTrips;
+  if (quiet.length) {
+    const older = quiet.map((i) => ({ expr: freshnessQuery(plans[jobs[i]!.sla]!.sla, FRESHNESS_LOOKBACK), batch: 'freshness-day' }));
+    const second = await runBatched(older, at, deps);
+    quiet.forEach((i, n) => (outcomes[i] = second.outcomes[n]!));
+    roundTrips += second.roundTrips;
+  }
   const bySla = plans.map(() => new Map<string, Outcome>());
   jobs.forEach((job, i) => {
     const outcome = outcomes[i]!;
