@@ -29,8 +29,7 @@ beforeAll(async () => {
     evaluationInterval: '1s',
   });
   workDir = mkdtempSync(join(tmpdir(), 'mc-sla-loop-'));
-  db = await createTestDatabase('mc_sla_loop');
-  await applySchema(db.url);
+  // nothing slow between here and the checks: a 5m rate needs two samples younger than 5 minutes
 }, 180_000);
 afterAll(async () => {
   await prometheus?.stop();
@@ -127,6 +126,9 @@ describe('closed loop: rule → alert → AlertManager payload → runbook for-a
     };
     const file = join(workDir, 'payload.json');
     writeFileSync(file, JSON.stringify(payload));
+    // the database the runbook's SQL steps read, made once the alert is in hand
+    db = await createTestDatabase('mc_sla_loop');
+    await applySchema(db.url);
     const result = await runInProcess(['runbook', 'for-alert', file, '-o', 'json'], { cwd: workDir, env: { MEDICALCOR_DATABASE_URL: db.url } });
     expect(result.stderr).toContain('alert SLAErrorBudgetBurn: runbook db-pool-exhausted');
     const answer = JSON.parse(result.stdout) as { alerts: { alertname: string; runbook: string | null; status: string }[]; runs: { runbook: string; steps: { id: string; status: string }[] }[] };
