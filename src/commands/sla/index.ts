@@ -8,7 +8,7 @@ import { registerStatus } from './status.js';
 export function register(program: Command, context: () => CommandContext): void {
   const sla = program
     .command('sla')
-    .description('SLA status with error budgets and multiwindow burn rates; period reports; Prometheus rules (Prometheus)')
+    .description('SLA status with error budgets and multiwindow burn rates; period reports; Prometheus rules')
     .addHelpText('after', `
 Examples:
   medicalcor sla list

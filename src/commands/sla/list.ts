@@ -19,6 +19,7 @@ Examples:
       const format = ctx.format(['table', 'json', 'yaml']);
       const catalogue = catalogueFor(ctx, options);
       const slas = selectSlas(catalogue, options.sla);
-      writeOut(ctx.io, format === 'table' ? renderSlaList(slas, catalogue.file, ctx.io.color) : renderData(format, { file: catalogue.file, slas }));
+      const text = format === 'table' ? renderSlaList(slas, catalogue.file, ctx.io.color) : renderData(format, { file: catalogue.file, slas });
+      writeOut(ctx.io, text);
     });
 }

@@ -1,7 +1,9 @@
 import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { note, renderData, usageError, writeFileAtomically, writeOut } from '../../cli-kit/index.js';
-import { rulesFor, ruleTestsFor, selectSlas, serializeRuleFile, serializeRuleTests, unreachablePairs } from '../../core/sla/index.js';
+import {
+  rulesFor, ruleTestsFor, selectSlas, serializeRuleFile, serializeRuleTests, unreachablePairs,
+} from '../../core/sla/index.js';
 import type { CommandContext } from '../context.js';
 import { catalogueFor, catalogueOptions, type CatalogueOptions } from './shared.js';
 
@@ -11,9 +13,9 @@ export interface Options extends CatalogueOptions {
 }
 
 export function registerRules(sla: Command, context: () => CommandContext): void {
-  catalogueOptions(sla.command('rules').description('Prometheus recording rules, burn-rate and stale alerts from the catalogue (and their promtool tests)'))
+  catalogueOptions(sla.command('rules').description('Prometheus recording rules, burn-rate and stale alerts from the catalogue'))
     .option('--out <file>', 'write the rule file here instead of stdout')
-    .option('--tests <file>', 'also write a "promtool test rules" file proving when each alert fires and resolves (needs --out)')
+    .option('--tests <file>', 'also write a "promtool test rules" file: when each alert fires and resolves (needs --out)')
     .addHelpText('after', `
 Examples:
   medicalcor sla rules --out prometheus/sla.rules.yml
@@ -27,7 +29,9 @@ Each alert carries the labels sla, severity (page/ticket) and runbook (the catal
       ctx.label = 'medicalcor sla rules';
       // the rule file is YAML; -o json writes the same rules as JSON, which Prometheus reads too
       const format = ctx.format(['table', 'yaml', 'json']);
-      if (options.tests && !options.out) throw usageError('--tests needs --out: the test file names the rule file it tests.', 'Pass --out FILE as well.');
+      if (options.tests && !options.out) {
+        throw usageError('--tests needs --out: the test file names the rule file it tests.', 'Pass --out FILE as well.');
+      }
       const catalogue = catalogueFor(ctx, options);
       const slas = selectSlas(catalogue, options.sla);
       const source = basename(catalogue.file);
@@ -35,7 +39,8 @@ Each alert carries the labels sla, severity (page/ticket) and runbook (the catal
       const text = format === 'json' ? `${renderData('json', rules)}\n` : serializeRuleFile(rules, source);
       const count = rules.groups.reduce((n, g) => n + g.rules.length, 0);
       for (const p of unreachablePairs(slas)) {
-        note(ctx.io, `note: ${p.sla}: the ${p.long}/${p.short} alert can never fire (it needs an error ratio above ${p.threshold}); it is generated all the same`);
+        const why = `it needs an error ratio above ${p.threshold}`;
+        note(ctx.io, `note: ${p.sla}: the ${p.long}/${p.short} alert can never fire (${why}); it is generated all the same`);
       }
       if (!options.out) return writeOut(ctx.io, text.trimEnd());
       const out = resolve(ctx.streams.cwd, options.out);

@@ -12,7 +12,8 @@ export interface Options extends PrometheusOptions {
 }
 
 export function registerStatus(sla: Command, context: () => CommandContext): void {
-  prometheusOptions(sla.command('status').description('each SLA now: value, met/warning/breached/stale, budget left, burn rates, time to exhaustion'))
+  const status = sla.command('status').description('each SLA now: value, met/warning/breached/stale, budget left, burn rates, exhaustion');
+  prometheusOptions(status)
     .option('--at <time>', 'evaluate as of this time instead of now (ISO 8601, date, now-1h)')
     .option('--queries', 'also print the error-ratio, burn-rate and freshness PromQL of each SLA')
     .addHelpText('after', `
@@ -41,9 +42,11 @@ or Prometheus could not be read (3 wins when both apply), 2 bad catalogue or arg
       } finally {
         spinner.stop();
       }
-      writeOut(ctx.io, format === 'table' ? renderSlaStatus(ctx.io, report, Boolean(options.queries)) : renderData(format, report));
+      const text = format === 'table' ? renderSlaStatus(ctx.io, report, Boolean(options.queries)) : renderData(format, report);
+      writeOut(ctx.io, text);
       const stale = report.slas.filter((s) => s.status === 'stale').map((s) => s.id);
-      if (report.partial) note(ctx.io, `warning: partial result: ${[...(stale.length ? [`stale: ${stale.join(', ')}`] : []), ...report.errors].join('; ')}`);
+      const reasons = [...(stale.length ? [`stale: ${stale.join(', ')}`] : []), ...report.errors];
+      if (report.partial) note(ctx.io, `warning: partial result: ${reasons.join('; ')}`);
       ctx.exitCode = exitCodeFor({ problem: report.summary.breached > 0, partial: report.partial });
     });
 }
