@@ -1,5 +1,7 @@
-// Benchmark of `medicalcor sla status` and `sla report` against a real Prometheus holding the
-// platform's metrics (the shipped catalogue's 8 SLAs: 72 instant queries per status).
+// Benchmark of `medicalcor sla status`, `sla report` and `sla rules` against a real Prometheus
+// holding the platform's metrics (the shipped catalogue's 8 SLAs). The round trips of one status are
+// counted by Prometheus itself (prometheus_http_requests_total of /api/v1/query on /metrics, before
+// and after); the rule generation is also timed in-process.
 //
 //   npm run build && node bench/sla-status.mjs
 //
@@ -88,9 +90,38 @@ try {
   const at = new Date(end * 1000).toISOString();
   // exit 3 is a breached SLA, which the synthetic series may well show
   const time = (args) => () => timeProcess(process.execPath, [bin, ...args], { env, okStatus: [0, 3] });
+  // Prometheus' own request counter, read from /metrics (it scrapes nothing, itself included)
+  const queried = async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    return text.split('\n').filter((l) => l.startsWith('prometheus_http_requests_total{') && l.includes('handler="/api/v1/query"'))
+      .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
+  };
+  const before = await queried();
+  const once = spawnSync(process.execPath, [bin, 'sla', 'status', '--at', at, '-o', 'json'], { env, encoding: 'utf8' });
+  const status = JSON.parse(once.stdout);
+  const trips = (await queried()) - before;
+  console.log(`sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ${status.roundTrips})`);
+
+  // generation alone, in this process: the catalogue parsed, the rules and the promtool tests built
+  const core = await import(join(repo, 'dist/core/index.js'));
+  const catalogue = core.loadCatalogue(join(repo, 'src/sla/platform.yaml'));
+  const gen = (what) => () => {
+    const t0 = performance.now();
+    for (let i = 0; i < 20; i++) what();
+    return (performance.now() - t0) / 20;
+  };
+  const generation = medianOfInterleaved({
+    rules: gen(() => core.serializeRuleFile(core.rulesFor(catalogue.slas), 'platform.yaml')),
+    tests: gen(() => core.serializeRuleTests(core.ruleTestsFor(catalogue.slas, 'r.yml').file, 'platform.yaml')),
+  }, runs);
+  console.log(`in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ${generation.tests.toFixed(2)} ms`);
+
+  const out = join(dir, 'out');
   const medians = medianOfInterleaved({
     'sla list -o json (baseline: start + catalogue)': time(['sla', 'list', '-o', 'json']),
-    'sla status -o json (8 SLAs, 72 queries)': time(['sla', 'status', '--at', at, '-o', 'json']),
+    [`sla status -o json (8 SLAs, ${trips} round trips)`]: time(['sla', 'status', '--at', at, '-o', 'json']),
+    'sla rules --out FILE (120 rules)': time(['sla', 'rules', '--out', `${out}.rules.yml`]),
+    'sla rules --out FILE --tests FILE': time(['sla', 'rules', '--out', `${out}.rules.yml`, '--tests', `${out}.test.yml`]),
     'sla report --from now-7d --step 5m -o json': time(['sla', 'report', '--from', new Date((end - 7 * 86_400) * 1000).toISOString(), '--to', at, '--step', '5m', '-o', 'json']),
   }, runs);
   const base = medians['sla list -o json (baseline: start + catalogue)'];

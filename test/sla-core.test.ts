@@ -63,7 +63,7 @@ describe('breach periods', () => {
 });
 
 describe('catalogue validation', () => {
-  const sla = (extra: string) => `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n${extra}`;
+  const sla = (extra: string) => `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n${extra}`;
   it('requires the direction to be stated', () => {
     expect(() => parseCatalogue(sla(''), 'c.yaml')).toThrow(/^c\.yaml: SLA x: direction: /);
     expect(parseCatalogue(sla('    direction: higher\n'), 'c.yaml').slas[0]!.direction).toBe('higher');
@@ -76,11 +76,15 @@ describe('catalogue validation', () => {
 });
 
 describe('SLI queries that do not aggregate', () => {
-  const catalogue = parseCatalogue('slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n', 'c.yaml');
+  const catalogue = parseCatalogue('slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n', 'c.yaml');
   // every instant query answers two series, as `rate(x[5m])` without sum() does
   const twoSeries: PrometheusClient = {
     url: 'http://prometheus.test/',
-    query: async (_expr, at) => [1, 2].map((n) => ({ labels: { pod: `p${n}` }, time: at.getTime() / 1000, value: 99.9 })),
+    // a batched query (label_replace(…, "medicalcor_job", "N", …) or …) gets two series per job, as Prometheus would
+    query: async (expr, at) => {
+      const jobs = [...expr.matchAll(/"medicalcor_job", "(\d+)"/g)].map((m) => ({ medicalcor_job: m[1]! }));
+      return (jobs.length ? jobs : [{}]).flatMap((tag) => [1, 2].map((n) => ({ labels: { pod: `p${n}`, ...tag }, time: at.getTime() / 1000, value: 0.001 })));
+    },
     queryRange: async () => [],
     ready: async () => true,
   };
@@ -96,5 +100,33 @@ describe('SLI queries that do not aggregate', () => {
     const report = await buildSlaReport(catalogue.slas, { from: new Date('2025-03-01T00:00:00Z'), to: new Date('2025-03-15T00:00:00Z') }, { prometheus: twoSeries });
     expect(report.slas[0]).toMatchObject({ status: 'unknown', value: null, compliant: null });
     expect(report).toMatchObject({ partial: true, errors: [message] });
+  });
+});
+
+describe('formatting shares', () => {
+  it('shows a budget exactly when it has few decimals, else one decimal or two significant digits', async () => {
+    const { formatShare } = await import('../src/core/sla/index.js');
+    expect([0.0005, 0.005, 0.05, 0.5, 0.9995, 1, 0].map(formatShare)).toEqual(['0.05 %', '0.5 %', '5 %', '50 %', '99.95 %', '100 %', '0 %']);
+    expect([0.123456, -7.333333, 0.000123456, null].map(formatShare)).toEqual(['12.3 %', '-733.3 %', '0.012 %', '–']);
+  });
+});
+
+describe('the series an SLI reads', () => {
+  it('are the selectors in front of [$window], the matchers kept', async () => {
+    const { selectorsOf, equalityLabels } = await import('../src/core/sla/index.js');
+    expect(selectorsOf('sum(rate(http_requests_total{job="api",code=~"5.."}[$window])) / sum(rate(http_requests_total{job="api"}[$window]))'))
+      .toEqual(['http_requests_total{job="api",code=~"5.."}', 'http_requests_total{job="api"}']);
+    expect(selectorsOf('1 - avg(avg_over_time(probe_success{job="blackbox",target="api"}[ $window ]))')).toEqual(['probe_success{job="blackbox",target="api"}']);
+    expect(equalityLabels('http_requests_total{job="api",code=~"5.."}')).toBeUndefined();
+    expect(equalityLabels('probe_success{job="blackbox",target="a,b"}')).toEqual({ __name__: 'probe_success', job: 'blackbox', target: 'a,b' });
+  });
+
+  it('are stale once the newest sample is older than staleAfter, and without any sample in a day', async () => {
+    const { freshnessOf } = await import('../src/core/sla/index.js');
+    const at = new Date('2025-03-01T12:00:00Z');
+    const t = at.getTime() / 1000;
+    expect(freshnessOf({ staleAfter: '10m' }, t - 600, at)).toMatchObject({ ageSeconds: 600, stale: false });
+    expect(freshnessOf({ staleAfter: '10m' }, t - 601, at)).toMatchObject({ ageSeconds: 601, stale: true });
+    expect(freshnessOf({ staleAfter: '10m' }, null, at)).toEqual({ lastSampleAt: null, ageSeconds: null, staleAfterSeconds: 600, stale: true });
   });
 });

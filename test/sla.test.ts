@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase } from './helpers/postgres.js';
 import { closedPort, platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type CounterSpec, type HistogramSpec, type Scenario, type TestPrometheus } from './helpers/prometheus.js';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-const sla = (args: string[], env: Record<string, string> = {}) => runCli(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
+const sla = (args: string[], env: Record<string, string> = {}) => runInProcess(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
 
 // ---- independent arithmetic over the scenario ----------------------------------------------
 const ages = (windowSeconds: number) => {
@@ -110,6 +110,7 @@ const close = (actual: number | null, expected: number) => {
 };
 
 interface StatusJson {
+  roundTrips: number;
   evaluatedAt: string;
   partial: boolean;
   errors: string[];
@@ -123,6 +124,7 @@ interface StatusJson {
     burnRates: { long: string; short: string; factor: number; longRate: number | null; shortRate: number | null; firing: boolean }[];
     timeToExhaustion: { seconds: number | null; exhausted: boolean };
     queries: { value: string; errorRatio: string; burn: Record<string, string> };
+    freshness: { lastSampleAt: string | null; ageSeconds: number | null; staleAfterSeconds: number; stale: boolean } | null;
   }[];
 }
 
@@ -139,6 +141,14 @@ describe('sla status against a real Prometheus', () => {
     expect(result.exitCode, result.stderr).toBe(3);
     expect(report.slas.map((s) => s.id).sort()).toEqual(Object.keys(model).sort());
     expect(report.partial).toBe(false);
+  });
+
+  it('asks Prometheus once per query window: 7 burn windows, 30d, the month so far, and freshness', () => {
+    expect(report.roundTrips).toBe(10);
+  });
+
+  it('finds every SLI fresh: its newest sample is the last of the scenario', () => {
+    for (const s of report.slas) expect(s.freshness, s.id).toEqual({ lastSampleAt: at, ageSeconds: 0, staleAfterSeconds: 600, stale: false });
   });
 
   it('reports each value and status as computed from the series', () => {
@@ -162,7 +172,7 @@ describe('sla status against a real Prometheus', () => {
     // the scenario was built to put the catalogue in every state
     const statuses = Object.fromEntries(report.slas.map((s) => [s.id, s.status]));
     expect(statuses).toMatchObject({ 'api-latency-p95': 'breached', 'webhook-success': 'breached', 'api-error-rate': 'warning', 'api-availability': 'warning', 'ai-fallback-share': 'met' });
-    expect(report.summary).toEqual({ met: 2, warning: 4, breached: 2, no_data: 0, unknown: 0 });
+    expect(report.summary).toEqual({ met: 2, warning: 4, breached: 2, stale: 0, no_data: 0, unknown: 0 });
   });
 
   it('reports the error budget spent and left over the SLA window', () => {
@@ -283,8 +293,19 @@ describe('sla status when Prometheus cannot be read', () => {
     expect(report.errors[0]).toMatch(/^ai-fallback-share: bad_data: /);
   });
 
+  it('exits 4 and names the SLA whose errorRatio gives a value outside 0..1 (a percentage, say)', async () => {
+    const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
+    const file = join(workDir, 'percent-ratio.yaml');
+    writeFileSync(file, valid.replace('errorRatio: sum(rate(ai_scoring_fallback_total', 'errorRatio: 100 * sum(rate(ai_scoring_fallback_total'));
+    const result = await sla(['status', '--catalog', file, '--at', at, '--sla', 'ai-fallback-share,trigger-job-failure-rate', '-o', 'json']);
+    expect(result.exitCode, result.stderr).toBe(4);
+    const report = JSON.parse(result.stdout) as StatusJson;
+    expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
+    expect(report.errors[0]).toBe('ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)');
+  });
+
   it('is a usage error (exit 2) with a hint when no Prometheus is configured', async () => {
-    const result = await runCli(['sla', 'status'], { cwd: workDir });
+    const result = await runInProcess(['sla', 'status'], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('No Prometheus is configured for environment "local"');
     expect(result.stderr).toContain('MEDICALCOR_PROMETHEUS_URL');
@@ -301,7 +322,7 @@ describe('sla catalogue validation', () => {
   const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
 
   it('lists the shipped catalogue', async () => {
-    const result = await runCli(['sla', 'list', '-o', 'json'], { cwd: workDir });
+    const result = await runInProcess(['sla', 'list', '-o', 'json'], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(0);
     const list = JSON.parse(result.stdout);
     expect(list.slas.map((s: { id: string; direction: string }) => `${s.id}:${s.direction}`)).toEqual([
@@ -310,9 +331,37 @@ describe('sla catalogue validation', () => {
     ]);
   });
 
+  it('shows each budget exactly: 0.05 % is 0.05 %, with the runbook and staleAfter', async () => {
+    const result = await runInProcess(['sla', 'list'], { cwd: workDir });
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/api-availability .*≥ 99\.95 % .*30d\s+0\.05 %\s+10m\s+db-pool-exhausted/);
+    expect(result.stdout).toMatch(/webhook-success .*calendar-month\s+0\.5 %\s+10m\s+dlq-replay/);
+  });
+
+  it('checks ranges strictly, naming the file, the SLA and the key (exit 2)', async () => {
+    const cases: [string, string, string][] = [
+      ['objective: 99.95', 'objective: 199.95', 'SLA api-availability: objective: 199.95 is outside 0..100, the range of a percent value'],
+      ['thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: -0.4, breach: 0.5 }', 'SLA api-latency-p95: thresholds.warning: -0.4 is outside 0..∞'],
+      ['errorBudget: 0.0005', 'errorBudget: 0', 'SLA api-availability: errorBudget: must be above 0'],
+      ['errorBudget: 0.05\n    runbook: db-pool-exhausted', 'errorBudget: 5\n    runbook: db-pool-exhausted', 'SLA api-latency-p95: errorBudget: must be below 1'],
+      ['window: 30d', 'window: 1d', 'SLA api-availability: window: must be a rolling duration from 3d'],
+      ['    runbook: dlq-replay', '    runbook: dlq-replay\n    staleAfter: 10s', 'SLA webhook-success: staleAfter: must be a duration from 1m to 1d'],
+      ['    runbook: dlq-replay\n', '', 'SLA webhook-success: runbook: '],
+    ];
+    for (const [from, to, message] of cases) {
+      expect(valid, from).toContain(from);
+      const file = write('range.yaml', valid.replace(from, to));
+      const result = await runInProcess(['sla', 'list', '--catalog', file], { cwd: workDir });
+      expect(result.exitCode, `${to}: ${result.stderr}`).toBe(2);
+      expect(result.stderr).toContain(`${file}: ${message}`);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
   it('names the file, the SLA and the field of a missing direction', async () => {
     const file = write('no-direction.yaml', valid.replace(/(id: api-error-rate[\s\S]*?)\n    direction: lower/, '$1'));
-    const result = await runCli(['sla', 'list', '--catalog', file], { cwd: workDir });
+    const result = await runInProcess(['sla', 'list', '--catalog', file], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toMatch(new RegExp(`error: ${file}: SLA api-error-rate: direction: `));
     expect(result.stdout).toBe('');
@@ -320,17 +369,17 @@ describe('sla catalogue validation', () => {
 
   it('rejects thresholds on the wrong side for the direction, a bad window and a query without $window', async () => {
     const swapped = write('swapped.yaml', valid.replace('thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: 0.6, breach: 0.5 }'));
-    let result = await runCli(['sla', 'list', '--catalog', swapped], { cwd: workDir });
+    let result = await runInProcess(['sla', 'list', '--catalog', swapped], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below the breach threshold (0.5)');
 
     const badWindow = write('window.yaml', valid.replace('window: calendar-month', 'window: monthly'));
-    result = await runCli(['sla', 'list', '--catalog', badWindow], { cwd: workDir });
+    result = await runInProcess(['sla', 'list', '--catalog', badWindow], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA webhook-success: window: must be a rolling duration');
 
     const noRange = write('range.yaml', valid.replace('value: 100 * sum(rate(ai_scoring_fallback_total[$window])) / sum(rate(ai_scoring_requests_total[$window]))', () => 'value: 100 * sum(rate(ai_scoring_fallback_total[5m])) / sum(rate(ai_scoring_requests_total[5m]))'));
-    result = await runCli(['sla', 'list', '--catalog', noRange], { cwd: workDir });
+    result = await runInProcess(['sla', 'list', '--catalog', noRange], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA ai-fallback-share: sli.value: must use $window');
   });

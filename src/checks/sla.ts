@@ -1,5 +1,6 @@
+import { isSchemaMissing } from '../core/errors.js';
 import { createPrometheusClient } from '../core/prometheus/index.js';
-import { catalogueFileFor, evaluateSlas, formatValue, loadCatalogue, openBreaches, type OpenBreach } from '../core/sla/index.js';
+import { catalogueFileFor, evaluateSlas, formatValue, humanDuration, loadCatalogue, openBreaches, type OpenBreach } from '../core/sla/index.js';
 import { DependencyUnavailable, fail, pass, skip, warn, type Check, type CheckContext, type CheckOutcome } from './types.js';
 
 export const slaCheck: Check = {
@@ -17,6 +18,11 @@ export const slaCheck: Check = {
     const firing = report.slas.filter((s) => s.burnRates.some((b) => b.firing && b.severity === 'page'));
     const list = (xs: typeof report.slas) => xs.map((s) => `${s.id} ${formatValue(s.value, s.unit)}`).join(', ');
     if (breached.length) return fail(`breached: ${list(breached)}${firing.length ? `; fast burn: ${firing.map((s) => s.id).join(', ')}` : ''}`, 'See "medicalcor sla status" for budgets and burn rates, and "medicalcor runbook for-alert" for the matching runbook.');
+    const stale = report.slas.filter((s) => s.status === 'stale');
+    if (stale.length) {
+      const ages = stale.map((s) => `${s.id} (${s.freshness?.ageSeconds == null ? 'no sample in the last day' : `last sample ${humanDuration(s.freshness.ageSeconds)} ago`})`);
+      return warn(`stale SLIs, not healthy: ${ages.join(', ')}`, 'Check the exporters behind these SLIs (is the target scraped?); "medicalcor sla status" shows the freshness query.');
+    }
     if (report.partial) return warn(`not all SLAs could be evaluated: ${report.errors[0]}`, 'Check Prometheus and the catalogue\'s queries ("medicalcor sla status").');
     if (firing.length) return warn(`burning fast (page): ${firing.map((s) => s.id).join(', ')}`, 'See "medicalcor sla status": the budget will be gone soon at this rate.');
     if (warning.length) return warn(`near the objective: ${list(warning)}`, 'See "medicalcor sla status" for the error budget left.');
@@ -33,7 +39,7 @@ async function recordedBreaches(ctx: CheckContext): Promise<CheckOutcome> {
     open = await openBreaches((await ctx.database()).pool);
   } catch (error) {
     // no database, or no sla_breaches table yet: nothing recorded to look at, which is not this check's failure
-    if (error instanceof DependencyUnavailable || (error as { code?: string })?.code === '42P01') return skip(noPrometheus, remedy);
+    if (error instanceof DependencyUnavailable || isSchemaMissing(error)) return skip(noPrometheus, remedy);
     throw error;
   }
   if (open.length) {

@@ -54,18 +54,28 @@ async function freePort(): Promise<number> {
 /** A port nothing listens on, for "Prometheus is down" tests. */
 export const closedPort = freePort;
 
+export interface PrometheusOptions {
+  /** a rule file (YAML) the server loads and evaluates every evaluationInterval */
+  rules?: string;
+  /** default 1h (nothing to scrape); rule tests want seconds */
+  evaluationInterval?: string;
+}
+
 /**
  * A real Prometheus (the Debian package's binary) on a free loopback port, its TSDB made from
  * `openMetrics` by `promtool tsdb create-blocks-from openmetrics` before it starts. It scrapes
- * nothing; retention is long so the backfilled blocks are kept.
+ * nothing; retention is long so the backfilled blocks are kept. With `rules`, it evaluates them
+ * like a production server does (recording rules written back, alerts on /api/v1/alerts).
  */
-export async function startPrometheus(openMetrics: string): Promise<TestPrometheus> {
+export async function startPrometheus(openMetrics: string, options: PrometheusOptions = {}): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), 'mc-prom-'));
   const data = join(dir, 'data');
   const input = join(dir, 'series.om');
   const config = join(dir, 'prometheus.yml');
   writeFileSync(input, openMetrics);
-  writeFileSync(config, 'global:\n  scrape_interval: 1h\n');
+  const global = `global:\n  scrape_interval: 1h\n  evaluation_interval: ${options.evaluationInterval ?? '1h'}\n`;
+  if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
+  writeFileSync(config, options.rules === undefined ? global : `${global}rule_files: [${JSON.stringify(join(dir, 'rules.yml'))}]\n`);
   await execa('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, data]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;

@@ -64,7 +64,9 @@ export function matchAlerts(payload: AlertmanagerPayload, runbooks: readonly Loa
     .map((alert) => {
       const labels = { ...payload.commonLabels, ...alert.labels };
       const alertname = labels.alertname ?? '';
-      const candidates = runbooks.filter((r) => r.runbook.alerts.includes(alertname));
+      // an alert that names its runbook (the `runbook` label `medicalcor sla rules` sets) gets that one
+      const named = labels.runbook ? runbooks.filter((r) => r.runbook.id === labels.runbook) : [];
+      const candidates = named.length ? named : runbooks.filter((r) => r.runbook.alerts.includes(alertname));
       // The project's own runbook for an alert overrides a shipped one; two in one directory is a conflict.
       const best = Math.max(...candidates.map((r) => r.rank ?? 0));
       const top = candidates.filter((r) => (r.rank ?? 0) === best);

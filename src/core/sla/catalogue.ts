@@ -3,11 +3,16 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { packageDir, type ResolvedConfig } from '../config/index.js';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
+import { BURN_WINDOWS } from './burn-rate.js';
 import { parseDurationSeconds } from './duration.js';
+import { selectorsOf } from './selectors.js';
+import { WINDOW_PLACEHOLDER } from './window-placeholder.js';
 
-/** Where a query takes the evaluation window, e.g. `rate(x[$window])`. */
-export const WINDOW_PLACEHOLDER = '$window';
+export { WINDOW_PLACEHOLDER } from './window-placeholder.js';
+
+const LONGEST_BURN_WINDOW = Math.max(...BURN_WINDOWS.map((w) => w.seconds));
+const MAX_WINDOW = 400 * 86_400;
 
 const promql = z
   .string()
@@ -15,13 +20,30 @@ const promql = z
   .min(1)
   .refine((q) => q.includes(WINDOW_PLACEHOLDER), { message: `must use ${WINDOW_PLACEHOLDER} as its range (e.g. rate(x[${WINDOW_PLACEHOLDER}]))` });
 
-const windowSchema = z
-  .string()
-  .refine((w) => w === 'calendar-month' || (parseDurationSeconds(w) ?? 0) >= 86_400, {
-    message: 'must be a rolling duration of 1d or more (e.g. 30d, 4w), or "calendar-month"',
-  });
+const windowSchema = z.string().refine(
+  (w) => w === 'calendar-month' || ((parseDurationSeconds(w) ?? 0) >= LONGEST_BURN_WINDOW && parseDurationSeconds(w)! <= MAX_WINDOW),
+  { message: 'must be a rolling duration from 3d (the longest burn-rate window) to 400d (e.g. 30d, 4w), or "calendar-month"' },
+);
 
-export const slaSchema = z
+const staleAfterSchema = z.string().refine((d) => {
+  const s = parseDurationSeconds(d);
+  return s !== undefined && s >= 60 && s <= 86_400;
+}, { message: 'must be a duration from 1m to 1d (e.g. 10m)' });
+
+/** A series selector: a metric name with optional matchers, no range and no function around it. */
+const selectorSchema = z.string().trim().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^{}]*\})?$/, 'must be a series selector such as metric_total{job="api"}');
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+
+/** Where each unit's values can lie: a percentage is 0..100, a ratio 0..1, a time or a rate never negative. */
+const UNIT_RANGE: Record<string, [number, number]> = {
+  percent: [0, 100],
+  ratio: [0, 1],
+  seconds: [0, Infinity],
+  per_second: [0, Infinity],
+};
+
+const slaShape = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'ids are lower-case letters, digits and -'),
     name: z.string().min(1),
@@ -30,8 +52,8 @@ export const slaSchema = z
     unit: z.enum(['percent', 'seconds', 'ratio', 'per_second']),
     /** which way is good: stated, because it cannot be told from the unit (availability vs error rate) */
     direction: z.enum(['higher', 'lower']),
-    objective: z.number(),
-    thresholds: z.object({ warning: z.number(), breach: z.number() }).strict(),
+    objective: finite,
+    thresholds: z.object({ warning: finite, breach: finite }).strict(),
     window: windowSchema,
     sli: z
       .object({
@@ -39,13 +61,26 @@ export const slaSchema = z
         value: promql,
         /** bad events (or bad time) over all, 0..1: what spends the error budget */
         errorRatio: promql,
+        /** the series whose samples prove the SLI is current (default: those errorRatio reads) */
+        series: z.array(selectorSchema).min(1).optional(),
       })
       .strict(),
     /** the share of events (or time) allowed to be bad over the window, e.g. 0.0005 for 99.95 % */
-    errorBudget: z.number().gt(0).lt(1),
+    errorBudget: z.number().gt(0, 'must be above 0').lt(1, 'must be below 1'),
+    /** the runbook (src/runbooks id) that answers this SLA's alerts */
+    runbook: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a runbook id (lower-case letters, digits and -)'),
+    /** no sample for this long: the SLI is stale, not healthy */
+    staleAfter: staleAfterSchema.default('10m'),
   })
   .strict()
   .superRefine((sla, ctx) => {
+    const [low, high] = UNIT_RANGE[sla.unit]!;
+    const inRange = (value: number, path: (string | number)[]) => {
+      if (value < low || value > high) ctx.addIssue({ code: 'custom', path, message: `${value} is outside ${low}..${high === Infinity ? '∞' : high}, the range of a ${sla.unit} value` });
+    };
+    inRange(sla.objective, ['objective']);
+    inRange(sla.thresholds.warning, ['thresholds', 'warning']);
+    inRange(sla.thresholds.breach, ['thresholds', 'breach']);
     const { warning, breach } = sla.thresholds;
     if (sla.direction === 'higher' && warning < breach) {
       ctx.addIssue({ code: 'custom', path: ['thresholds', 'warning'], message: `higher is better, so the warning threshold (${warning}) must be at or above the breach threshold (${breach})` });
@@ -53,15 +88,24 @@ export const slaSchema = z
     if (sla.direction === 'lower' && warning > breach) {
       ctx.addIssue({ code: 'custom', path: ['thresholds', 'warning'], message: `lower is better, so the warning threshold (${warning}) must be at or below the breach threshold (${breach})` });
     }
+    if (!sla.sli.series && selectorsOf(sla.sli.errorRatio).length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['sli', 'series'], message: 'no series selector before [$window] in errorRatio: name the series that prove the SLI is current' });
+    }
   });
+
+export const slaSchema = slaShape.transform((sla) => ({
+  ...sla,
+  sli: { ...sla.sli, series: sla.sli.series ?? selectorsOf(sla.sli.errorRatio) },
+}));
 
 export type SlaDefinition = z.infer<typeof slaSchema>;
 
 /** What every result about an SLA repeats from its definition. */
-export type SlaIdentity = Pick<SlaDefinition, 'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds'>;
+export type SlaIdentity = Pick<SlaDefinition, 'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds' | 'runbook'>;
 
 export function identityOf(sla: SlaDefinition): SlaIdentity {
-  return { id: sla.id, name: sla.name, unit: sla.unit, direction: sla.direction, objective: sla.objective, thresholds: sla.thresholds };
+  const { id, name, unit, direction, objective, thresholds, runbook } = sla;
+  return { id, name, unit, direction, objective, thresholds, runbook };
 }
 
 /** `a` is a worse value of the SLI than `b`, given which way is good. */
@@ -97,15 +141,19 @@ export function catalogueFileFor(config: Pick<ResolvedConfig, 'slaCatalog'>): st
   return config.slaCatalog ?? shippedCatalogueFile(packageDir());
 }
 
-/** "file: SLA api-latency-p95: thresholds.warning: …": the file, the SLA and the field, so it can be fixed. */
-function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): string {
+/** "file: SLA api-latency-p95: thresholds.warning: …": the file, the SLA and the key, so it can be fixed. */
+function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): { message: string; sla?: string; key: string } {
   const [top, index, ...rest] = issue.path;
   if (top === 'slas' && typeof index === 'number') {
-    const item = (raw as { slas?: unknown[] })?.slas?.[index] as { id?: unknown } | undefined;
-    const who = typeof item?.id === 'string' ? `SLA ${item.id}` : `SLA #${index + 1}`;
-    return `${file}: ${who}: ${rest.length ? `${rest.join('.')}: ` : ''}${issue.message}`;
+    const items = raw && typeof raw === 'object' && 'slas' in raw && Array.isArray(raw.slas) ? raw.slas : [];
+    const item: unknown = items[index];
+    const id = item && typeof item === 'object' && 'id' in item && typeof item.id === 'string' ? item.id : undefined;
+    const who = id ? `SLA ${id}` : `SLA #${index + 1}`;
+    const key = rest.join('.');
+    return { message: `${file}: ${who}: ${key ? `${key}: ` : ''}${issue.message}`, sla: id, key };
   }
-  return `${file}: ${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+  const key = issue.path.join('.');
+  return { message: `${file}: ${key ? `${key}: ` : ''}${issue.message}`, key };
 }
 
 export function parseCatalogue(text: string, file: string): SlaCatalogue {
@@ -113,32 +161,41 @@ export function parseCatalogue(text: string, file: string): SlaCatalogue {
   try {
     raw = parseYaml(text);
   } catch (error) {
-    throw new CliError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, ExitCode.Usage, 'Fix the syntax and run the command again.');
+    throw invalidInput(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      code: 'sla.catalogue-invalid', facts: { file }, remedy: 'Fix the syntax and try again.',
+    });
   }
   const parsed = catalogueSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const [first, ...rest] = parsed.error.issues;
-    throw new CliError(
-      describeIssue(file, raw, first!) + (rest.length ? ` (and ${rest.length} more)` : ''),
-      ExitCode.Usage,
-      'See docs/sla.md for the fields an SLA takes.',
-    );
+    const issue = describeIssue(file, raw, first!);
+    throw invalidInput(issue.message + (rest.length ? ` (and ${rest.length} more)` : ''), {
+      code: 'sla.catalogue-invalid',
+      facts: { file, sla: issue.sla, key: issue.key, issues: parsed.error.issues.length },
+      remedy: 'See docs/sla.md for the fields an SLA takes.',
+    });
   }
   return { file, slas: parsed.data.slas };
 }
 
 export function loadCatalogue(file: string): SlaCatalogue {
-  if (!existsSync(file)) throw new CliError(`SLA catalogue ${file} does not exist.`, ExitCode.Usage, 'Point --catalog (or slaCatalog in medicalcor.config.yaml) at a catalogue file.');
+  if (!existsSync(file)) {
+    throw invalidInput(`SLA catalogue ${file} does not exist.`, { code: 'sla.catalogue-missing', facts: { file } });
+  }
   return parseCatalogue(readFileSync(file, 'utf8'), file);
 }
 
-/** Only the SLAs asked for; an unknown id is a usage error naming the known ones. */
+/** Only the SLAs asked for; an unknown id is invalid input naming the known ones. */
 export function selectSlas(catalogue: SlaCatalogue, ids: readonly string[] | undefined): SlaDefinition[] {
   if (!ids?.length) return catalogue.slas;
   const known = new Map(catalogue.slas.map((s) => [s.id, s]));
   return ids.map((id) => {
     const sla = known.get(id);
-    if (!sla) throw new CliError(`No SLA "${id}" in ${catalogue.file}.`, ExitCode.Usage, `Known SLAs: ${[...known.keys()].join(', ')}.`);
+    if (!sla) {
+      throw invalidInput(`No SLA "${id}" in ${catalogue.file}.`, {
+        code: 'sla.unknown-id', facts: { id, file: catalogue.file }, remedy: `Known SLAs: ${[...known.keys()].join(', ')}.`,
+      });
+    }
     return sla;
   });
 }

@@ -16,9 +16,20 @@ export function formatValue(value: number | null | undefined, unit: SlaDefinitio
   }
 }
 
+/**
+ * A share as a percentage, exact when it has few decimals (a 0.0005 budget is "0.05 %", not
+ * "0.1 %"), else one decimal, or two significant digits under 1 %.
+ */
 export function formatShare(share: number | null | undefined): string {
   if (share === null || share === undefined || Number.isNaN(share)) return '–';
-  return `${trim(share * 100, 1)} %`;
+  if (!Number.isFinite(share)) return share > 0 ? '+Inf %' : '-Inf %';
+  const pct = share * 100;
+  // exact up to two decimals (four under 1 %, where budgets live: 0.05 %, 0.0125 %)
+  for (let digits = 0; digits <= (Math.abs(pct) >= 1 ? 2 : 4); digits++) {
+    if (Math.abs(Number(pct.toFixed(digits)) - pct) <= 1e-9 * Math.max(1, Math.abs(pct))) return `${trim(pct, digits)} %`;
+  }
+  if (Math.abs(pct) >= 1) return `${trim(pct, 1)} %`;
+  return `${Number(pct.toPrecision(2))} %`;
 }
 
 export function formatRate(rate: number | null | undefined): string {

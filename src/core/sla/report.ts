@@ -24,8 +24,33 @@ export interface SlaPeriodResult extends SlaIdentity {
   breaches: BreachPeriod[];
   /** seconds of the period inside a breach period */
   breachedSeconds: number;
-  queries: { value: string; errorRatio: string; periods: string };
+  /**
+   * The period's error budget left at the end of each step: 1 − (mean error ratio of the steps
+   * so far) / errorBudget. Steps without traffic (no ratio) leave it unchanged.
+   */
+  budgetSeries: BudgetPoint[];
+  queries: { value: string; errorRatio: string; periods: string; budget: string };
   error?: string;
+}
+
+export interface BudgetPoint {
+  time: Date;
+  remaining: number;
+}
+
+/** Budget left after each step, from the error ratio of each step (the steps weigh alike). */
+export function budgetSeries(points: readonly { time: number; value: number }[], errorBudget: number): BudgetPoint[] {
+  let sum = 0;
+  let counted = 0;
+  const out: BudgetPoint[] = [];
+  for (const p of points) {
+    if (Number.isFinite(p.value)) {
+      sum += p.value;
+      counted++;
+    }
+    out.push({ time: new Date(p.time * 1000), remaining: counted ? 1 - sum / counted / errorBudget : 1 });
+  }
+  return out;
 }
 
 export interface SlaPeriodReport {
@@ -76,13 +101,20 @@ export async function buildSlaReport(slas: readonly SlaDefinition[], period: { f
   const errors = new Set<string>();
 
   const results = await mapLimited(slas, deps.concurrency ?? 4, async (sla): Promise<SlaPeriodResult> => {
-    const queries = { value: withWindow(sla.sli.value, periodSeconds), errorRatio: withWindow(sla.sli.errorRatio, periodSeconds), periods: withWindow(sla.sli.value, step) };
+    const queries = {
+      value: withWindow(sla.sli.value, periodSeconds),
+      errorRatio: withWindow(sla.sli.errorRatio, periodSeconds),
+      periods: withWindow(sla.sli.value, step),
+      budget: withWindow(sla.sli.errorRatio, step),
+    };
+    const range = { start: new Date(period.from.getTime() + step * 1000), end: period.to, stepSeconds: step };
     const base = { ...identityOf(sla), queries };
     try {
-      const [value, errorRatio, series] = await Promise.all([
+      const [value, errorRatio, series, ratios] = await Promise.all([
         deps.prometheus.query(queries.value, period.to, deps.signal),
         deps.prometheus.query(queries.errorRatio, period.to, deps.signal),
-        deps.prometheus.queryRange(queries.periods, { start: new Date(period.from.getTime() + step * 1000), end: period.to, stepSeconds: step }, deps.signal),
+        deps.prometheus.queryRange(queries.periods, range, deps.signal),
+        deps.prometheus.queryRange(queries.budget, range, deps.signal),
       ]);
       const shown = scalarOf(value);
       const ratio = scalarOf(errorRatio);
@@ -96,11 +128,12 @@ export async function buildSlaReport(slas: readonly SlaDefinition[], period: { f
         budgetConsumed: ratio === null ? null : burnRate(ratio, sla.errorBudget),
         breaches,
         breachedSeconds: breaches.reduce((sum, b) => sum + b.seconds, 0),
+        budgetSeries: budgetSeries(ratios[0]?.points ?? [], sla.errorBudget),
       };
     } catch (error) {
       if (!isSliFailure(error)) throw error;
       errors.add(describeSliFailure(sla.id, error));
-      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, error: error.message };
+      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, budgetSeries: [], error: error.message };
     }
   });
   return { from: period.from, to: period.to, stepSeconds: step, prometheus: deps.prometheus.url, generatedAt: new Date(), slas: results, partial: errors.size > 0, errors: [...errors] };
