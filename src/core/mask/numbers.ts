@@ -104,7 +104,7 @@ export function classifyDigits(digits: string, plus: boolean, firstGroupLength: 
   if (plus) return n >= 8 && n <= 15 ? 'phone' : undefined;
   if (n === 13 && isValidCnp(digits)) return 'cnp';
   if (isCardNumber(digits)) return 'card';
-  if (digits.startsWith('00')) return n >= 11 && n <= 15 && digits[2] !== '0' ? 'phone' : undefined;
+  if (digits.startsWith('00') && n >= 11 && n <= 15 && digits[2] !== '0') return 'phone';
   // national: a trunk 0 then the area or mobile code (0721 234 567, 021 123 4567, 01 23 45 67 89)
   if (digits[0] === '0' && digits[1] !== '0' && n >= 9 && n <= 11 && firstGroupLength >= 2) return 'phone';
   // a Romanian mobile written in E.164 without its plus
