@@ -38,6 +38,8 @@ describe('masking rules', () => {
     ['card 4111 1111 1111 1111 declined', 'card [masked card] declined'],
     ['name=Ion+Popescu&src=wa', 'name=[masked]&src=wa'],
     ['Dna. Ioana Vasile a sunat', 'Dna. [masked] a sunat'],
+    ['contact exists for Ion Popescu, +40 721 234 567', 'contact exists for [masked], +***67'],
+    ['sync failed pentru Ion Popescu', 'sync failed pentru [masked]'],
   ])('%j -> %j', (input, output) => expect(maskText(input)).toBe(output));
 
   it.each([
@@ -65,6 +67,18 @@ describe('masking rules', () => {
     masker.learn({ payload: { contact: { fullName: 'Ștefan Vasilescu' } }, error: 'rejected pentru Elena Stan' });
     expect(masker.text('Vasilescu called; Stefan too; Elena Stan again; Stan alone')).toBe('[masked] called; [masked] too; [masked] again; [masked] alone');
     expect(masker.value({ phone: 40721234567, nested: { note: 'Vasilescu' }, score: 87 })).toEqual({ phone: '[masked]', nested: { note: '[masked]' }, score: 87 });
+  });
+
+  it('the journey writers mask error texts at write (what a careless service passes in is not stored)', async () => {
+    const rows: unknown[][] = [];
+    const db = { query: async (_sql: string, params?: unknown[]) => { rows.push(params ?? []); return { rows: [{ id: 1, saga_id: 's' }] }; } };
+    await logIntegrationCall(db, { service: 'hubspot', direction: 'outbound', operation: 'x', status: 'failure', errorMessage: 'exists for Ion Popescu, +40 721 234 567' });
+    await addDeadLetter(db, { webhookType: 'hubspot', payload: { phone: '+40721234567' }, lastError: 'failed pentru Ion Popescu' });
+    await saveSagaState(db, { sagaType: 'x', correlationId: 'c', status: 'failed', error: 'ion.popescu@gmail.com rejected' });
+    const stored = JSON.stringify(rows);
+    expect(stored).not.toMatch(/Popescu|721 234 567|ion\.popescu@/);
+    // the dead letter's payload is kept whole: the DLQ replays it
+    expect(stored).toContain('+40721234567');
   });
 
   it('maskValue masks scalars under PII keys and turns Dates into ISO strings', () => {
