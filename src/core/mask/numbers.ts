@@ -122,28 +122,34 @@ export function scanNumberRun(text: string, at: number): { matches: NumberMatch[
   const { groups } = run;
   const matches: NumberMatch[] = [];
   if (groups.length === 0) return { matches, end: Math.max(run.end, at + 1) };
+  // a PII number has at least 8 digits: most runs in logs (502, 1234.56, 10:00) end here
+  let total = 0;
+  for (const group of groups) total += group.digits.length;
+  if (total < 8) return { matches, end: run.end };
   const inDate = dateGroups(groups);
   // a run glued to a word on its right (0721234567abc, a UUID's tail) ends in an identifier
   const lastOpen = !isWordAt(text, run.end);
+  // the run's digits in one string, and where each group's start among them (no string per sub-range)
+  const all = groups.map((g) => g.digits).join('');
+  const offsets = [0];
+  for (const group of groups) offsets.push(offsets[offsets.length - 1]! + group.digits.length);
   let a = 0;
   while (a < groups.length) {
     let found: NumberMatch | undefined;
     if (!inDate[a]) {
-      let digits = '';
-      const spans: string[] = [];
-      for (let b = a; b < groups.length && !inDate[b]; b++) {
-        digits += groups[b]!.digits;
-        spans.push(digits);
-      }
-      for (let b = a + spans.length - 1; b >= a; b--) {
+      let last = a;
+      while (last + 1 < groups.length && !inDate[last + 1]) last++;
+      for (let b = last; b >= a; b--) {
         if (b === groups.length - 1 && !lastOpen) continue;
-        const plus = a === 0 && run.plus;
-        const kind = classifyDigits(spans[b - a]!, plus, groups[a]!.digits.length);
+        const length = offsets[b + 1]! - offsets[a]!;
+        if (length < 8 || length > 19) continue;
+        const digits = all.slice(offsets[a], offsets[b + 1]);
+        const kind = classifyDigits(digits, a === 0 && run.plus, groups[a]!.digits.length);
         if (!kind) continue;
         const start = a === 0 ? run.prefixStart : text.charCodeAt(groups[a]!.start - 1) === 40 ? groups[a]!.start - 1 : groups[a]!.start;
         const g = groups[b]!;
         const end = text.charCodeAt(g.end) === 41 && text.charCodeAt(start) === 40 ? g.end + 1 : g.end;
-        found = { start, end, kind, digits: spans[b - a]! };
+        found = { start, end, kind, digits };
         a = b + 1;
         break;
       }

@@ -5,7 +5,7 @@ import { isValidIban } from './checksums.js';
 import { scanEmail } from './email.js';
 import { isNameKey } from './keys.js';
 import {
-  isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
+  CUE_SHAPES, isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
 } from './names.js';
 import { numberMayStartAt, scanNumberRun, type NumberKind } from './numbers.js';
 
@@ -252,9 +252,9 @@ export function scanText(text: string, options: ScanOptions = {}): string {
     }
     // most words are neither a cue nor a name key: decide that from their letters before folding
     const length = end - i;
-    const first = code | 32;
-    const maybeCue = length <= 11 && (first === 112 || first === 102 || first === 100 || first === 109);
-    const maybeKey = length >= 4 && (text.charCodeAt(end - 1) | 32) === 101;
+    const maybeCue = length <= 11 && CUE_SHAPES.has((code | 32) * 64 + length);
+    // name, fullName, nume, prenume: ends in "me" ("name", "nume"), checked before folding
+    const maybeKey = length >= 4 && (text.charCodeAt(end - 1) | 32) === 101 && (text.charCodeAt(end - 2) | 32) === 109;
     if (!known && !maybeCue && !maybeKey) {
       i = end;
       continue;
