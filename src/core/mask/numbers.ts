@@ -14,12 +14,20 @@ const MAX_GROUP_DIGITS = 20;
 
 export type NumberKind = 'phone' | 'cnp' | 'national-id' | 'card';
 
+/** A group of digits, by position only: its digits are sliced out only for runs long enough to be PII. */
 interface Group {
   start: number;
   end: number;
-  digits: string;
-  /** the separator before the next group ('' for the last) */
-  separator: string;
+  /** the separator before the next group: [sepStart, sepEnd), empty for the last */
+  sepStart: number;
+  sepEnd: number;
+}
+
+const digitCount = (g: Group) => g.end - g.start;
+
+/** Both groups are followed by the same one-character separator (01.12.2025, 2025-12-01). */
+function sameOneCharSeparator(text: string, a: Group, b: Group): boolean {
+  return a.sepEnd - a.sepStart === 1 && b.sepEnd - b.sepStart === 1 && text.charCodeAt(a.sepStart) === text.charCodeAt(b.sepStart);
 }
 
 export interface NumberMatch {
@@ -62,7 +70,7 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
     const start = pos;
     while (pos < text.length && isDigit(text.charCodeAt(pos)) && pos - start < MAX_GROUP_DIGITS) pos++;
     if (pos === start) break;
-    const group: Group = { start, end: pos, digits: text.slice(start, pos), separator: '' };
+    const group: Group = { start, end: pos, sepStart: pos, sepEnd: pos };
     groups.push(group);
     if (open && text.charCodeAt(pos) === 41) pos++;
     // a separator counts only when another group follows it
@@ -76,7 +84,8 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
     }
     const next = text.charCodeAt(sep);
     if (sep === sepStart || !(isDigit(next) || next === 40)) break;
-    group.separator = text.slice(sepStart, sep);
+    group.sepStart = sepStart;
+    group.sepEnd = sep;
     pos = sep;
   }
   const last = groups[groups.length - 1];
@@ -86,13 +95,13 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
 }
 
 /** Three groups that read as a date (01.12.2025, 2025-12-01, 1/2/2025): they are never part of a number. */
-function dateGroups(groups: readonly Group[]): boolean[] {
+function dateGroups(text: string, groups: readonly Group[]): boolean[] {
   const inDate = groups.map(() => false);
   for (let k = 0; k + 2 < groups.length; k++) {
     const [a, b, c] = [groups[k]!, groups[k + 1]!, groups[k + 2]!];
-    if (a.separator !== b.separator || a.separator.length !== 1 || a.separator === ' ') continue;
-    const dayFirst = a.digits.length <= 2 && b.digits.length <= 2 && c.digits.length === 4;
-    const yearFirst = a.digits.length === 4 && b.digits.length <= 2 && c.digits.length <= 2;
+    if (!sameOneCharSeparator(text, a, b) || text.charCodeAt(a.sepStart) === 32) continue;
+    const dayFirst = digitCount(a) <= 2 && digitCount(b) <= 2 && digitCount(c) === 4;
+    const yearFirst = digitCount(a) === 4 && digitCount(b) <= 2 && digitCount(c) <= 2;
     if (dayFirst || yearFirst) inDate[k] = inDate[k + 1] = inDate[k + 2] = true;
   }
   return inDate;
@@ -124,15 +133,15 @@ export function scanNumberRun(text: string, at: number): { matches: NumberMatch[
   if (groups.length === 0) return { matches, end: Math.max(run.end, at + 1) };
   // a PII number has at least 8 digits: most runs in logs (502, 1234.56, 10:00) end here
   let total = 0;
-  for (const group of groups) total += group.digits.length;
+  for (const group of groups) total += digitCount(group);
   if (total < 8) return { matches, end: run.end };
-  const inDate = dateGroups(groups);
+  const inDate = dateGroups(text, groups);
   // a run glued to a word on its right (0721234567abc, a UUID's tail) ends in an identifier
   const lastOpen = !isWordAt(text, run.end);
   // the run's digits in one string, and where each group's start among them (no string per sub-range)
-  const all = groups.map((g) => g.digits).join('');
+  const all = groups.map((g) => text.slice(g.start, g.end)).join('');
   const offsets = [0];
-  for (const group of groups) offsets.push(offsets[offsets.length - 1]! + group.digits.length);
+  for (const group of groups) offsets.push(offsets[offsets.length - 1]! + digitCount(group));
   let a = 0;
   while (a < groups.length) {
     let found: NumberMatch | undefined;
@@ -144,7 +153,7 @@ export function scanNumberRun(text: string, at: number): { matches: NumberMatch[
         const length = offsets[b + 1]! - offsets[a]!;
         if (length < 8 || length > 19) continue;
         const digits = all.slice(offsets[a], offsets[b + 1]);
-        const kind = classifyDigits(digits, a === 0 && run.plus, groups[a]!.digits.length);
+        const kind = classifyDigits(digits, a === 0 && run.plus, digitCount(groups[a]!));
         if (!kind) continue;
         const start = a === 0 ? run.prefixStart : text.charCodeAt(groups[a]!.start - 1) === 40 ? groups[a]!.start - 1 : groups[a]!.start;
         const g = groups[b]!;
