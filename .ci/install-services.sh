@@ -54,4 +54,5 @@ fi
 if ! command -v chromium >/dev/null; then
   apt_install chromium
 fi
+"$(dirname "$0")/start-replica.sh"  # streaming replica on 127.0.0.1:5433 (read-replica tests)
 echo "ci: services ready (postgres+pgvector, redis, prometheus)"

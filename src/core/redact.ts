@@ -63,6 +63,14 @@ export function maskPii(value: unknown, options?: MaskOptions): unknown {
   return maskValue(value, options);
 }
 
+/**
+ * One line for a terminal or a log (error lines, check and budget messages): secrets removed and
+ * patient data masked by the one policy. The CLI's stderr writers should call this.
+ */
+export function redactLine(text: string, knownSecrets: readonly string[] = []): string {
+  return maskText(redactSecrets(text, knownSecrets));
+}
+
 /** Redacts secrets and PII, then cuts to `limit` characters; for output stored in audit tables. */
 export function redactForStorage(text: string, limit = 8_192, knownSecrets: readonly string[] = []): string {
   const clean = maskPiiText(redactSecrets(text, knownSecrets));

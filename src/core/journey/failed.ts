@@ -59,6 +59,10 @@ export async function listFailedJourneys(deps: FailedJourneysDeps, options: Fail
   const sources = outcomes.map(({ report }) => report);
   const byJourney = new Map<string, FailedJourney>();
   const failures = outcomes.flatMap(({ result }) => result?.items ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+  // one masker for the list: a name in any listed row's payload is masked in every error shown,
+  // and the listed correlation IDs are kept even when they look like phone numbers
+  const masker = options.showPii ? undefined : createMasker({ keep: [...new Set(failures.map((f) => f.correlationId))] });
+  for (const failure of failures) masker?.learn([failure.context ?? {}, failure.error ?? '']);
   for (const failure of failures) {
     const seen = byJourney.get(failure.correlationId);
     if (seen) {
@@ -66,22 +70,12 @@ export async function listFailedJourneys(deps: FailedJourneysDeps, options: Fail
       seen.lastFailureAt = failure.at;
       continue;
     }
-    let error = failure.error;
-    if (error && !options.showPii) {
-      // names in the row's payload are masked in its error too
-      const masker = createMasker({ keep: [failure.correlationId] });
-      masker.learn([failure.context ?? {}, error]);
-      error = masker.text(error);
-    }
     byJourney.set(failure.correlationId, {
-      correlationId: failure.correlationId, failedAt: failure.at, source: failure.source, step: failure.step, error,
-      lastFailureAt: failure.at, failures: 1,
+      correlationId: failure.correlationId, failedAt: failure.at, source: failure.source, step: masker ? masker.text(failure.step) : failure.step,
+      error: failure.error && masker ? masker.text(failure.error) : failure.error, lastFailureAt: failure.at, failures: 1,
     });
   }
-  if (!options.showPii) {
-    const masker = createMasker();
-    for (const report of sources) if (report.reason) report.reason = masker.text(report.reason);
-  }
+  if (masker) for (const report of sources) if (report.reason) report.reason = masker.text(report.reason);
   const journeys = [...byJourney.values()].sort((a, b) => b.failedAt.getTime() - a.failedAt.getTime());
   return { from: options.since, to: deps.now?.() ?? new Date(), sources, journeys, partial: isPartial(sources) };
 }

@@ -6,7 +6,8 @@ export const SAMPLE_CORRELATION_ID = 'demo-journey-0001';
 
 /**
  * Loads a small lead-onboarding journey that fails at the HubSpot sync, written with the same
- * writers the services use, in one transaction. Does nothing if it is already there.
+ * writers the services use, in one transaction (the writers mask patient data in error texts at
+ * write; see docs/trace.md). Does nothing if it is already there.
  */
 export async function loadSampleJourney(pool: Pool, start: Date, correlationId = SAMPLE_CORRELATION_ID): Promise<{ loaded: boolean }> {
   const client = await pool.connect();
@@ -28,7 +29,8 @@ export async function loadSampleJourney(pool: Pool, start: Date, correlationId =
     await logIntegrationCall(client, { service: 'hubspot', direction: 'outbound', operation: 'upsertContact', correlationId, status: 'timeout', durationMs: 10_000,
       errorCode: 'ETIMEDOUT', errorMessage: 'no response from api.hubapi.com within 10 s', occurredAt: at(2_100) });
     await logIntegrationCall(client, { service: 'hubspot', direction: 'outbound', operation: 'upsertContact', correlationId, status: 'failure', httpStatus: 502, durationMs: 3_200,
-      errorCode: 'HUBSPOT_502', errorMessage: 'Bad gateway', occurredAt: at(14_300) });
+      // written as a careless service would: the writer masks the name and the phone before storing
+      errorCode: 'HUBSPOT_502', errorMessage: 'Bad gateway while updating the contact for Elena Marinescu (+40 721 000 111)', occurredAt: at(14_300) });
     await appendDomainEvent(client, { aggregateId: lead, aggregateType: 'Lead', eventType: 'LeadSyncFailed', correlationId, occurredAt: at(17_600),
       payload: { reason: 'HubSpot unavailable after 2 attempts', contact: { name: 'Elena Marinescu' } } });
     await addDeadLetter(client, { webhookType: 'hubspot', correlationId, payload: { phone: '+40721000111' }, lastError: 'contact sync failed after 2 attempts', retryCount: 2, status: 'pending', createdAt: at(17_700) });

@@ -2,8 +2,10 @@ import { maskPii, maskPiiText } from '../redact.js';
 
 /**
  * How the platform's services record a journey. Every row carries the correlation ID, which is
- * what `trace` follows. Integration logs are PII-free by construction: the writer masks what the
- * caller passes in, so a careless caller cannot store a phone number there.
+ * what `trace` follows. Patient data is masked at write by the one policy (core/mask) in every
+ * text a trace shows: integration logs (error, request summary), dead-letter errors, saga errors.
+ * The event store's payloads and the dead letter's payload are kept whole: they are the record
+ * and what a replay needs; every view masks them when it reads them.
  */
 export interface Queryable {
   query(sql: string, params?: unknown[]): Promise<{ rows: any[] }>;
@@ -72,13 +74,18 @@ export interface SagaStateInput {
   at?: Date;
 }
 
+/** Error texts are masked at write: a service that puts a name or phone into one does not store it. */
+function maskOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : maskPiiText(text);
+}
+
 const FINISHED: readonly SagaStatus[] = ['completed', 'failed', 'compensated', 'timed_out'];
 
 /** Creates or advances a saga: status, current step, state, and one more entry in its step history. */
 export async function saveSagaState(db: Queryable, input: SagaStateInput): Promise<{ sagaId: string }> {
   const at = input.at ?? new Date();
   const history = input.step
-    ? [{ step: input.step.step, status: input.step.status, at: (input.step.at ?? at).toISOString(), durationMs: input.step.durationMs, error: input.step.error }]
+    ? [{ step: input.step.step, status: input.step.status, at: (input.step.at ?? at).toISOString(), durationMs: input.step.durationMs, error: maskOptional(input.step.error) }]
     : [];
   const completedAt = FINISHED.includes(input.status) ? at : null;
   const { rows } = await db.query(
@@ -96,7 +103,7 @@ export async function saveSagaState(db: Queryable, input: SagaStateInput): Promi
      RETURNING saga_id`,
     [
       input.sagaId ?? null, input.sagaType, input.correlationId, input.status, input.currentStep ?? null,
-      input.state ? JSON.stringify(input.state) : null, JSON.stringify(history), at, completedAt, input.timeoutAt ?? null, input.error ?? null,
+      input.state ? JSON.stringify(input.state) : null, JSON.stringify(history), at, completedAt, input.timeoutAt ?? null, maskOptional(input.error) ?? null,
     ],
   );
   return { sagaId: rows[0].saga_id };
@@ -114,7 +121,10 @@ export interface DeadLetterInput {
   createdAt?: Date;
 }
 
-/** Parks a webhook that could not be processed; the payload is kept whole (the DLQ replays it). */
+/**
+ * Parks a webhook that could not be processed; the payload is kept whole (the DLQ replays it),
+ * the error text is masked at write: it is shown in traces, tickets and runbook output.
+ */
 export async function addDeadLetter(db: Queryable, input: DeadLetterInput): Promise<{ id: string }> {
   const { rows } = await db.query(
     `INSERT INTO webhook_dead_letters (webhook_type, correlation_id, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, updated_at)
@@ -122,7 +132,7 @@ export async function addDeadLetter(db: Queryable, input: DeadLetterInput): Prom
      RETURNING id`,
     [
       input.webhookType, input.correlationId ?? null, JSON.stringify(input.payload ?? {}), input.retryCount ?? 0, input.maxRetries ?? 5,
-      input.lastError, input.status ?? 'pending', input.nextRetryAt ?? null, input.createdAt ?? null,
+      maskPiiText(input.lastError), input.status ?? 'pending', input.nextRetryAt ?? null, input.createdAt ?? null,
     ],
   );
   return { id: rows[0].id };

@@ -43,6 +43,9 @@ export function isNameKeyWord(folded: string): boolean {
   return folded.endsWith('name') || folded.endsWith('nume');
 }
 
+/** first letter (lower case) * 64 + length of every cue word: a word of another shape is not folded at all */
+export const CUE_SHAPES = new Set([...TITLE_CUES].map((cue) => cue.charCodeAt(0) * 64 + cue.length));
+
 /** The end of the letter word at `at` (letters, joined by inner `-` or `'` between letters). */
 export function wordEnd(text: string, at: number): number {
   let pos = at;

@@ -14,12 +14,20 @@ const MAX_GROUP_DIGITS = 20;
 
 export type NumberKind = 'phone' | 'cnp' | 'national-id' | 'card';
 
+/** A group of digits, by position only: its digits are sliced out only for runs long enough to be PII. */
 interface Group {
   start: number;
   end: number;
-  digits: string;
-  /** the separator before the next group ('' for the last) */
-  separator: string;
+  /** the separator before the next group: [sepStart, sepEnd), empty for the last */
+  sepStart: number;
+  sepEnd: number;
+}
+
+const digitCount = (g: Group) => g.end - g.start;
+
+/** Both groups are followed by the same one-character separator (01.12.2025, 2025-12-01). */
+function sameOneCharSeparator(text: string, a: Group, b: Group): boolean {
+  return a.sepEnd - a.sepStart === 1 && b.sepEnd - b.sepStart === 1 && text.charCodeAt(a.sepStart) === text.charCodeAt(b.sepStart);
 }
 
 export interface NumberMatch {
@@ -62,7 +70,7 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
     const start = pos;
     while (pos < text.length && isDigit(text.charCodeAt(pos)) && pos - start < MAX_GROUP_DIGITS) pos++;
     if (pos === start) break;
-    const group: Group = { start, end: pos, digits: text.slice(start, pos), separator: '' };
+    const group: Group = { start, end: pos, sepStart: pos, sepEnd: pos };
     groups.push(group);
     if (open && text.charCodeAt(pos) === 41) pos++;
     // a separator counts only when another group follows it
@@ -76,7 +84,8 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
     }
     const next = text.charCodeAt(sep);
     if (sep === sepStart || !(isDigit(next) || next === 40)) break;
-    group.separator = text.slice(sepStart, sep);
+    group.sepStart = sepStart;
+    group.sepEnd = sep;
     pos = sep;
   }
   const last = groups[groups.length - 1];
@@ -86,13 +95,13 @@ function readRun(text: string, at: number): { groups: Group[]; plus: boolean; pr
 }
 
 /** Three groups that read as a date (01.12.2025, 2025-12-01, 1/2/2025): they are never part of a number. */
-function dateGroups(groups: readonly Group[]): boolean[] {
+function dateGroups(text: string, groups: readonly Group[]): boolean[] {
   const inDate = groups.map(() => false);
   for (let k = 0; k + 2 < groups.length; k++) {
     const [a, b, c] = [groups[k]!, groups[k + 1]!, groups[k + 2]!];
-    if (a.separator !== b.separator || a.separator.length !== 1 || a.separator === ' ') continue;
-    const dayFirst = a.digits.length <= 2 && b.digits.length <= 2 && c.digits.length === 4;
-    const yearFirst = a.digits.length === 4 && b.digits.length <= 2 && c.digits.length <= 2;
+    if (!sameOneCharSeparator(text, a, b) || text.charCodeAt(a.sepStart) === 32) continue;
+    const dayFirst = digitCount(a) <= 2 && digitCount(b) <= 2 && digitCount(c) === 4;
+    const yearFirst = digitCount(a) === 4 && digitCount(b) <= 2 && digitCount(c) <= 2;
     if (dayFirst || yearFirst) inDate[k] = inDate[k + 1] = inDate[k + 2] = true;
   }
   return inDate;
@@ -104,7 +113,7 @@ export function classifyDigits(digits: string, plus: boolean, firstGroupLength: 
   if (plus) return n >= 8 && n <= 15 ? 'phone' : undefined;
   if (n === 13 && isValidCnp(digits)) return 'cnp';
   if (isCardNumber(digits)) return 'card';
-  if (digits.startsWith('00')) return n >= 11 && n <= 15 && digits[2] !== '0' ? 'phone' : undefined;
+  if (digits.startsWith('00') && n >= 11 && n <= 15 && digits[2] !== '0') return 'phone';
   // national: a trunk 0 then the area or mobile code (0721 234 567, 021 123 4567, 01 23 45 67 89)
   if (digits[0] === '0' && digits[1] !== '0' && n >= 9 && n <= 11 && firstGroupLength >= 2) return 'phone';
   // a Romanian mobile written in E.164 without its plus
@@ -122,28 +131,34 @@ export function scanNumberRun(text: string, at: number): { matches: NumberMatch[
   const { groups } = run;
   const matches: NumberMatch[] = [];
   if (groups.length === 0) return { matches, end: Math.max(run.end, at + 1) };
-  const inDate = dateGroups(groups);
+  // a PII number has at least 8 digits: most runs in logs (502, 1234.56, 10:00) end here
+  let total = 0;
+  for (const group of groups) total += digitCount(group);
+  if (total < 8) return { matches, end: run.end };
+  const inDate = dateGroups(text, groups);
   // a run glued to a word on its right (0721234567abc, a UUID's tail) ends in an identifier
   const lastOpen = !isWordAt(text, run.end);
+  // the run's digits in one string, and where each group's start among them (no string per sub-range)
+  const all = groups.map((g) => text.slice(g.start, g.end)).join('');
+  const offsets = [0];
+  for (const group of groups) offsets.push(offsets[offsets.length - 1]! + digitCount(group));
   let a = 0;
   while (a < groups.length) {
     let found: NumberMatch | undefined;
     if (!inDate[a]) {
-      let digits = '';
-      const spans: string[] = [];
-      for (let b = a; b < groups.length && !inDate[b]; b++) {
-        digits += groups[b]!.digits;
-        spans.push(digits);
-      }
-      for (let b = a + spans.length - 1; b >= a; b--) {
+      let last = a;
+      while (last + 1 < groups.length && !inDate[last + 1]) last++;
+      for (let b = last; b >= a; b--) {
         if (b === groups.length - 1 && !lastOpen) continue;
-        const plus = a === 0 && run.plus;
-        const kind = classifyDigits(spans[b - a]!, plus, groups[a]!.digits.length);
+        const length = offsets[b + 1]! - offsets[a]!;
+        if (length < 8 || length > 19) continue;
+        const digits = all.slice(offsets[a], offsets[b + 1]);
+        const kind = classifyDigits(digits, a === 0 && run.plus, digitCount(groups[a]!));
         if (!kind) continue;
         const start = a === 0 ? run.prefixStart : text.charCodeAt(groups[a]!.start - 1) === 40 ? groups[a]!.start - 1 : groups[a]!.start;
         const g = groups[b]!;
         const end = text.charCodeAt(g.end) === 41 && text.charCodeAt(start) === 40 ? g.end + 1 : g.end;
-        found = { start, end, kind, digits: spans[b - a]! };
+        found = { start, end, kind, digits };
         a = b + 1;
         break;
       }

@@ -1,11 +1,11 @@
 import {
-  CLASS, classAt, DIGIT, foldWord, isDigit, isLetterAt, isUpperAscii, isWordAt, LOCAL, startsWithUpper, WORD,
+  CLASS, classAt, DIGIT, foldWord, isDigit, isLetterAt, isUpperAscii, isWordAt, LETTER, LOCAL, startsWithUpper, WORD,
 } from './chars.js';
 import { isValidIban } from './checksums.js';
 import { scanEmail } from './email.js';
 import { isNameKey } from './keys.js';
 import {
-  isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
+  CUE_SHAPES, isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
 } from './names.js';
 import { numberMayStartAt, scanNumberRun, type NumberKind } from './numbers.js';
 
@@ -39,6 +39,8 @@ function numberMask(kind: NumberKind, digits: string): string {
 }
 
 const MAX_IBAN_SCAN = 42;
+/** a flag beside chars.ts's classes: the identifier holds an underscore */
+const UNDERSCORE = 64;
 const MAX_QUOTED_NAME = 100;
 
 /** End of a run of word characters (letters, digits, `_`). */
@@ -152,7 +154,10 @@ export function scanText(text: string, options: ScanOptions = {}): string {
   if (n === 0) return text;
   const known = options.knownNames && options.knownNames.size > 0 ? options.knownNames : undefined;
   const keep = options.keep ?? [];
-  const mayHaveEmail = text.includes('@') || text.includes('%');
+  // where the next "@" and "%" are: an address needs one within its local part's 64 characters,
+  // so most words are not scanned as addresses at all (indexOf is re-run only once passed: linear)
+  let nextAt = text.indexOf('@');
+  let nextPercent = text.indexOf('%');
   // string concatenation builds a rope: cheaper than an array of slices joined at the end
   let out = '';
   let flushed = 0;
@@ -175,7 +180,10 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       continue;
     }
     const before = i === 0 ? 0 : classAt(text, i - 1);
-    if (mayHaveEmail && i >= emailScannedTo && (cls & LOCAL) !== 0 && (before & LOCAL) === 0) {
+    if (nextAt >= 0 && nextAt < i) nextAt = text.indexOf('@', i);
+    if (nextPercent >= 0 && nextPercent < i) nextPercent = text.indexOf('%', i);
+    const signNear = (nextAt >= 0 && nextAt - i <= 65) || (nextPercent >= 0 && nextPercent - i <= 65);
+    if (signNear && i >= emailScannedTo && (cls & LOCAL) !== 0 && (before & LOCAL) === 0) {
       const email = scanEmail(text, i);
       emailScannedTo = email.runEnd;
       if (email.match) {
@@ -221,7 +229,16 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       i++;
       continue;
     }
-    const identEnd = identifierEnd(text, i);
+    // one scan over the identifier, noting what it holds (letters only is the common case)
+    let identEnd = i;
+    let held = 0;
+    while (identEnd < n) {
+      const c = text.charCodeAt(identEnd);
+      const k = c < 128 ? CLASS[c]! : classAt(text, identEnd);
+      if ((k & WORD) === 0) break;
+      held |= (k & (LETTER | DIGIT)) === 0 ? UNDERSCORE : k;
+      identEnd++;
+    }
     if (isUpperAscii(code) && isUpperAscii(next) && isDigit(text.charCodeAt(i + 2)) && isDigit(text.charCodeAt(i + 3))) {
       const end = ibanAt(text, i);
       if (end > 0) {
@@ -234,7 +251,9 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       i = identEnd;
       continue;
     }
-    const end = wordEnd(text, i);
+    // a letters-only identifier is the word, unless a hyphen or apostrophe joins another (Ana-Maria)
+    const joined = text.charCodeAt(identEnd) === 45 || text.charCodeAt(identEnd) === 39;
+    const end = (held & (DIGIT | UNDERSCORE)) === 0 && !joined ? identEnd : wordEnd(text, i);
     if (end < identEnd && text[end] !== '_') {
       // a word glued to digits (req_..., v2, abc123): an identifier, not a name
       i = identEnd;
@@ -252,9 +271,9 @@ export function scanText(text: string, options: ScanOptions = {}): string {
     }
     // most words are neither a cue nor a name key: decide that from their letters before folding
     const length = end - i;
-    const first = code | 32;
-    const maybeCue = length <= 11 && (first === 112 || first === 102 || first === 100 || first === 109);
-    const maybeKey = length >= 4 && (text.charCodeAt(end - 1) | 32) === 101;
+    const maybeCue = length <= 11 && CUE_SHAPES.has((code | 32) * 64 + length);
+    // name, fullName, nume, prenume: ends in "me" ("name", "nume"), checked before folding
+    const maybeKey = length >= 4 && (text.charCodeAt(end - 1) | 32) === 101 && (text.charCodeAt(end - 2) | 32) === 109;
     if (!known && !maybeCue && !maybeKey) {
       i = end;
       continue;

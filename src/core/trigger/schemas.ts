@@ -1,15 +1,13 @@
 import { z } from 'zod';
+import { RUN_STATUSES } from './statuses.js';
 
 /**
  * The parts of Trigger.dev's run objects the trace reads, validated on arrival. The field names
  * and status vocabulary are those of API version 2025-07-16 (see `x-trigger-api-version`); the
  * tests check the local fake against @trigger.dev/core's own schemas so the two cannot drift.
  */
-export const runStatus = z.enum([
-  'PENDING_VERSION', 'QUEUED', 'DEQUEUED', 'EXECUTING', 'WAITING', 'COMPLETED', 'CANCELED', 'FAILED',
-  'CRASHED', 'SYSTEM_FAILURE', 'DELAYED', 'EXPIRED', 'TIMED_OUT',
-]);
-export type RunStatus = z.infer<typeof runStatus>;
+export const runStatus = z.enum(RUN_STATUSES);
+export { FAILED_RUN_STATUSES, RUN_STATUSES, type RunStatus } from './statuses.js';
 
 const runFields = {
   id: z.string(),
@@ -44,5 +42,3 @@ export const retrievedRun = z.object({
 });
 export type RetrievedRun = z.infer<typeof retrievedRun>;
 
-/** Statuses after which a run will not succeed: the trace marks them as failures. */
-export const FAILED_RUN_STATUSES: readonly RunStatus[] = ['FAILED', 'CRASHED', 'SYSTEM_FAILURE', 'TIMED_OUT', 'EXPIRED'];

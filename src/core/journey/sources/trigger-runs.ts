@@ -1,5 +1,6 @@
 import type { TriggerClient } from '../../trigger/client.js';
-import { FAILED_RUN_STATUSES, type ListedRun, type RetrievedRun } from '../../trigger/schemas.js';
+import type { ListedRun, RetrievedRun } from '../../trigger/schemas.js';
+import { FAILED_RUN_STATUSES } from '../../trigger/statuses.js';
 import type { ItemStatus, TimelineItem } from '../types.js';
 import type { FailureRow, TriggerSource } from './source.js';
 
