@@ -5,7 +5,7 @@ import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { makeChalk, type Palette } from './color.js';
 import { clearProgressLine, startProgress, type ProgressMode } from './progress.js';
-import { redactSecrets } from '../core/redact.js';
+import { redactLine } from '../core/redact.js';
 
 /**
  * The streams and terminal facts a command needs, passed in rather than read from globals so a
@@ -39,7 +39,7 @@ export function writeOut(io: Io, text: string): void {
 /** Notes, warnings and progress go to stderr so stdout stays parseable. Secrets are removed. */
 export function note(io: Io, text: string): void {
   clearProgressLine(io.stderr);
-  io.stderr.write(`${redactSecrets(text, io.secrets)}\n`);
+  io.stderr.write(`${redactLine(text, io.secrets)}\n`);
 }
 
 export interface Spinner {
