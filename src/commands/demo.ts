@@ -3,7 +3,7 @@ import { migrateUp, migrationStatus } from '../core/migrations/index.js';
 import { writeOut } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 import { describeDatabase, withDatabase } from './connections.js';
-import { depsFor } from './migrate.js';
+import { depsFor } from './migrate/deps.js';
 
 /**
  * The first command a new user runs: applies the MedicalCor schema to the embedded database
