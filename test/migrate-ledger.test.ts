@@ -1,7 +1,7 @@
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { makeMigrationsDir, migration, SMALL_SCHEMA } from './helpers/migrations-dir.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
@@ -88,6 +88,9 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('20240101000004_broken.sql failed');
     expect(up.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    // never announced as applied (dbmate itself prints "Applied:" for a migration that failed)
+    expect(`${up.stdout}\n${up.stderr}`).not.toMatch(/applied:? .*20240101000004_broken/i);
+    expect(up.stdout).toContain('applied: 20240101000003_add_visits_note.sql');
     const { rows } = await db.pool.query(`select to_regclass('half_done') is null as absent, (select max(version) from schema_migrations) as version`);
     expect(rows[0]).toEqual({ absent: true, version: '20240101000003' });
     const status = await cli('migrate', 'status', '-o', 'json');

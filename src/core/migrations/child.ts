@@ -19,6 +19,7 @@ const { constants } = require('node:os');
 const [pgPath, appName, bin, ...args] = process.argv.slice(1);
 let child;
 let exited = false;
+let orphan = false;
 for (const s of ['SIGINT', 'SIGHUP', 'SIGTERM']) process.on(s, () => {});
 process.stdin.on('data', (d) => {
   if (!child && String(d).includes('run')) start();
@@ -30,11 +31,13 @@ function start() {
   child.on('error', (e) => { process.stderr.write('error: cannot start ' + bin + ': ' + e.message + '\n'); process.exit(127); });
   child.on('exit', (code, signal) => {
     exited = true;
+    if (orphan) return;
     process.exit(code === null ? 128 + (constants.signals[signal] || 9) : code);
   });
 }
 async function orphaned() {
   if (!child || exited) process.exit(0);
+  orphan = true;
   try { child.kill('SIGKILL'); } catch {}
   try {
     const pg = require(pgPath);

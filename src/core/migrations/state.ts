@@ -45,7 +45,8 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
   // a live runner holds the lock for its whole run: without one, every 'applying' row is a dead runner's
   const runnerLive = db.lockHolder !== undefined;
   const stale: StaleIntent[] = [];
-  if (!runnerLive) {
+  // while a dead runner's dbmate session is still on the server, its migration is in doubt
+  if (!runnerLive && db.dbmateSessions.length === 0) {
     for (const entry of db.ledger.values()) {
       if (entry.state === 'applying') stale.push({ entry, outcome: applied.has(entry.version) ? 'applied' : 'not-applied' });
     }
