@@ -34,6 +34,14 @@ export async function dbmateRunning(db: TestDatabase, fragment: string): Promise
   return rows[0].n > 0;
 }
 
+/** dbmate sessions of a medicalcor runner on the test database. */
+export async function dbmateSessions(db: TestDatabase): Promise<number> {
+  const { rows } = await db.pool.query(
+    `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'medicalcor-dbmate:%'`,
+  );
+  return rows[0].n;
+}
+
 /** Sessions a medicalcor process opened on the test database (the runner, dbmate, the watcher). */
 export async function medicalcorSessions(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query(

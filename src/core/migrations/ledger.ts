@@ -117,7 +117,7 @@ export async function readDatabaseState(db: pg.Pool | pg.ClientBase): Promise<Da
     applied: (body.applied ?? []) as string[],
     ledger,
     failures,
-    hasLedger: Boolean(head.has_ledger),
+    hasLedger: Boolean(head.has_ledger && head.has_failures),
     invalidIndexes: head.invalid_indexes as InvalidIndex[],
     lockHolder: holder
       ? describeHolder({ pid: Number(holder.pid), applicationName: String(holder.application_name ?? ''), clientAddr: (holder.client_addr as string) ?? null, since: holder.backend_start ? asDate(holder.backend_start) : null })

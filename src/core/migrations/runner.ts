@@ -1,5 +1,5 @@
 import type { Database } from '../db/index.js';
-import { interrupted, unavailable } from '../errors.js';
+import { interrupted, isDomainError, unavailable } from '../errors.js';
 import { dbmateError, prepareDbmate, type DbmateResult, type PreparedDbmate } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
 import { directoryUpTo } from './scoped-dir.js';
@@ -108,10 +108,17 @@ const notStarted = (what: string) => interrupted(`Interrupted before ${what}; no
  * had in flight is rolled back) and rows it left 'applying' are settled, before anything is planned.
  */
 async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>) => Promise<T>): Promise<T> {
+  let holder = '';
   const lock = await acquireMigrateLock(deps.db.pool, {
     timeoutMs: deps.lockTimeoutMs ?? 120_000,
     signal: deps.signal,
-    onWait: (holder) => deps.onProgress?.(`waiting for the migration lock, held by ${holder}`),
+    onWait: (who) => deps.onProgress?.(`waiting for the migration lock, held by ${(holder = who)}`),
+  }).catch(async (error: unknown) => {
+    if (!isDomainError(error) || error.kind !== 'interrupted') throw error;
+    const version = (await readDatabaseState(deps.db.pool)).applied.at(-1);
+    throw interrupted(`Interrupted while waiting for the migration lock${holder ? ` (held by ${holder})` : ''}; nothing was changed. The database is at version ${version ?? 'none'}.`, {
+      code: 'migrate.interrupted-waiting', facts: { currentVersion: version ?? null },
+    });
   });
   try {
     let status = statusOf(deps, await readDatabaseState(deps.db.pool));
