@@ -51,7 +51,7 @@ export async function medicalcorSessions(db: TestDatabase): Promise<number> {
 }
 
 export async function advisoryLocks(db: TestDatabase): Promise<number> {
-  const { rows } = await db.pool.query(`select count(*)::int as n from pg_locks where locktype = 'advisory'`);
+  const { rows } = await db.pool.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
   return rows[0].n;
 }
 

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { interrupted, invalidInput } from '../errors.js';
 import type { SchemaDifference } from '../schema/diff.js';
 import type { LoadDeps } from '../schema/sources.js';
@@ -47,15 +48,15 @@ export async function baselineTo(deps: MigrateDeps, options: BaselineOptions): P
     timeoutMs: deps.lockTimeoutMs ?? 120_000, signal: deps.signal, onWait: (h) => deps.onProgress?.(`waiting for the migration lock, held by ${h}`),
   });
   try {
-    return await underLock(deps, options, to, files);
+    return await underLock(deps, options, to, files, lock.client);
   } finally {
     await lock.release().catch(() => {});
   }
 }
 
 /** Everything below runs under the migration lock: no runner changes the database between compare and record. */
-async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string, files: MigrationFile[]): Promise<BaselineResult> {
-  const state = await readDatabaseState(deps.db.pool);
+async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string, files: MigrationFile[], lockClient: pg.ClientBase): Promise<BaselineResult> {
+  const state = await readDatabaseState(lockClient);
   const applied = new Set(state.applied);
   const newer = state.applied.filter((v) => v > to);
   if (newer.length) {

@@ -20,6 +20,8 @@ async function findHolder(client: pg.ClientBase): Promise<LockHolder | undefined
 }
 
 export interface MigrateLock {
+  /** the session holding the lock: reads made on it see any other holder as someone else */
+  client: pg.PoolClient;
   release(): Promise<void>;
 }
 
@@ -67,6 +69,7 @@ export async function acquireMigrateLock(
     throw error;
   }
   return {
+    client,
     async release() {
       try {
         await client.query(`select pg_advisory_unlock(${LOCK_KEY_SQL})`, [MIGRATE_LOCK]);

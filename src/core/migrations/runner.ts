@@ -121,16 +121,18 @@ async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prel
     });
   });
   try {
-    let status = statusOf(deps, await readDatabaseState(deps.db.pool));
+    // read on the lock's own session, so the lock we hold does not look like another live runner
+    const read = async () => statusOf(deps, await readDatabaseState(lock.client));
+    let status = await read();
     let orphansTerminated = 0;
     if (status.orphanSessions.length) {
-      orphansTerminated = await terminateOrphanedDbmate(deps.db.pool, status.orphanSessions);
-      status = statusOf(deps, await readDatabaseState(deps.db.pool));
+      orphansTerminated = await terminateOrphanedDbmate(lock.client, status.orphanSessions);
+      status = await read();
     }
     const resolved = status.stale;
     if (resolved.length) {
-      await resolveStaleIntents(deps.db.pool, resolved);
-      status = statusOf(deps, await readDatabaseState(deps.db.pool));
+      await resolveStaleIntents(lock.client, resolved);
+      status = await read();
     }
     if (deps.signal?.aborted) throw notStarted('any migration ran');
     return await work(status, { resolved, orphansTerminated });
