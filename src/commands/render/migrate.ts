@@ -72,13 +72,16 @@ export function renderStatus(io: Io, format: OutputFormat, status: StatusReport,
     writeOut(io, chalk.red(`Last attempt failed at ${status.lastFailure.filename} (${status.lastFailure.failedAt.toISOString()}, ${status.lastFailure.failedBy}): ${status.lastFailure.error}`));
     writeOut(io, `The database is still at version ${status.currentVersion ?? 'none'}; fix the migration and run "medicalcor migrate up".`);
   }
-  const shown = status.findings.filter((f) => !(f.code === 'stale-intent' && status.resolved.length));
+  const shown = status.findings.filter((f) => !((f.code === 'stale-intent' || f.code === 'stale-ledger-row') && status.resolved.length));
   if (shown.length) renderFindings(io, 'table', shown);
 }
 
 const staleView = (s: StaleIntent) => ({ version: s.entry.version, filename: s.entry.filename, outcome: s.outcome, leftBy: s.entry.appliedBy, since: s.entry.appliedAt });
 
 export function describeStale(s: StaleIntent): string {
+  if (s.entry.state === 'applied') {
+    return `ledger: ${s.entry.filename} was recorded as applied, but schema_migrations does not hold it (it was rolled back), so it is pending again.`;
+  }
   const who = `a runner that is gone (${s.entry.appliedBy}, ${s.entry.appliedAt.toISOString()})`;
   return s.outcome === 'applied'
     ? `ledger: ${s.entry.filename} was left "applying" by ${who}; schema_migrations holds it, so it is now recorded as applied.`

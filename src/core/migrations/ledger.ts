@@ -198,7 +198,11 @@ export async function forgetVersion(db: pg.Pool | pg.ClientBase, version: string
 /** A row left 'applying' by a runner that is gone, and what the database says really happened. */
 export interface StaleIntent {
   entry: LedgerEntry;
-  /** 'applied': schema_migrations holds the version (the intent's checksum is the text that ran) */
+  /**
+   * 'applied': schema_migrations holds the version (the intent's checksum is the text that ran);
+   * 'not-applied': it does not (an 'applying' row whose migration rolled back, or an 'applied' row
+   * whose rollback committed after its runner died, or that bare dbmate rolled back)
+   */
   outcome: 'applied' | 'not-applied';
 }
 
@@ -209,7 +213,7 @@ export async function resolveStaleIntents(db: pg.Pool | pg.ClientBase, stale: re
   const gone = stale.filter((s) => s.outcome === 'not-applied').map((s) => s.entry.version);
   await db.query(
     `with a as (update medicalcor_migration_ledger set state = 'applied' where state = 'applying' and version = any($1::text[]) returning 1),
-          g as (delete from medicalcor_migration_ledger where state = 'applying' and version = any($2::text[]) returning 1)
+          g as (delete from medicalcor_migration_ledger where version = any($2::text[]) returning 1)
      select (select count(*) from a) + (select count(*) from g) as n`,
     [applied, gone],
   );

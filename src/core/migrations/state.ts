@@ -49,6 +49,7 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
   if (!runnerLive && db.dbmateSessions.length === 0) {
     for (const entry of db.ledger.values()) {
       if (entry.state === 'applying') stale.push({ entry, outcome: applied.has(entry.version) ? 'applied' : 'not-applied' });
+      else if (!applied.has(entry.version)) stale.push({ entry, outcome: 'not-applied' });
     }
   }
   const staleByVersion = new Map(stale.map((s) => [s.entry.version, s]));
@@ -92,6 +93,17 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
   for (const s of stale) {
     const { entry } = s;
     const applied = s.outcome === 'applied';
+    if (entry.state === 'applied') {
+      findings.push({
+        code: 'stale-ledger-row',
+        severity: 'warning',
+        version: entry.version,
+        message: `${entry.filename} is recorded as applied in the ledger, but schema_migrations does not hold it `
+          + '(rolled back by a runner that died before recording it, or by bare dbmate).',
+        hint: 'The ledger row is removed; the migration is pending again.',
+      });
+      continue;
+    }
     findings.push({
       code: 'stale-intent',
       severity: 'warning',
