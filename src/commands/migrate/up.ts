@@ -22,7 +22,7 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
     await ctx.confirmProduction(options.yes, `apply ${plan.length} migration(s)${to ? ` up to ${to}` : ''}`);
   }
   const progress = await startProgress(ctx, options);
-  const result = await withHangupAbort(ctx, (signal) => migrateUp({ ...depsFor(ctx, db, options, progress), signal }, { to })).finally(() => progress.stop());
+  const result = await withHangupAbort(ctx, (signal) => migrateUp({ ...depsFor(ctx, db, options, progress), signal }, { to, expectWork: plan.length > 0 })).finally(() => progress.stop());
   const outcome = renderApply(ctx.io, format, 'up', result, environment);
   if (result.planned.length) {
     await ctx.recordAction({

@@ -159,9 +159,11 @@ export async function writeIntents(db: pg.Pool | pg.ClientBase, files: readonly 
  * One round trip for the results of a run: this run's intents whose version schema_migrations
  * holds become 'applied', the others are removed; versions applied by bare dbmate get a row
  * (checksum of the file now); failures of applied versions are cleared. Returns the versions in
- * schema_migrations afterwards.
+ * schema_migrations afterwards and the INVALID indexes present (what a failed transaction:false migration left).
  */
-export async function settleRun(db: pg.Pool | pg.ClientBase, intents: readonly string[], unrecorded: readonly FileRef[], actor: string): Promise<string[]> {
+export async function settleRun(
+  db: pg.Pool | pg.ClientBase, intents: readonly string[], unrecorded: readonly FileRef[], actor: string,
+): Promise<{ applied: string[]; invalidIndexes: InvalidIndex[] }> {
   const { rows } = await db.query(
     `with applied as (select version::text as version from schema_migrations),
      settled as (
@@ -177,10 +179,11 @@ export async function settleRun(db: pg.Pool | pg.ClientBase, intents: readonly s
        on conflict (version) do nothing returning 1),
      cleared as (delete from medicalcor_migration_failures f where f.version in (select version from applied) returning 1)
      select coalesce((select json_agg(version order by version) from applied), '[]') as applied,
+            (select coalesce(json_agg(i), '[]') from (${invalidIndexesSql}) i) as invalid_indexes,
             (select count(*) from settled) + (select count(*) from dropped) + (select count(*) from recorded) + (select count(*) from cleared) as touched`,
     [intents, ...columns(unrecorded), actor],
   );
-  return rows[0].applied as string[];
+  return { applied: rows[0].applied as string[], invalidIndexes: rows[0].invalid_indexes as InvalidIndex[] };
 }
 
 export async function recordFailure(db: pg.Pool | pg.ClientBase, failure: { version: string; filename: string; error: string }, actor: string): Promise<void> {

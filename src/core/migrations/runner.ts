@@ -162,28 +162,30 @@ function progressLines(deps: MigrateDeps, steps: readonly PlanStep[], verb: stri
  * one round trip with what schema_migrations really holds. Interrupted, dbmate is stopped before
  * its server session is cancelled and waited for, so the result says the database's real state.
  */
-export async function migrateUp(deps: MigrateDeps, options: { to?: string } = {}): Promise<ApplyResult> {
+export async function migrateUp(deps: MigrateDeps, options: { to?: string; expectWork?: boolean } = {}): Promise<ApplyResult> {
   if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
   const files = readMigrationsDir(deps.migrationsDir).files;
   const scoped = options.to !== undefined ? directoryUpTo(files, options.to) : undefined;
   let prepared: PreparedDbmate | undefined;
-  try {
-    // the watcher starts now: its Node start-up overlaps the lock and the reads below
-    prepared = prepareDbmate('migrate', {
+  const prepare = () =>
+    (prepared ??= prepareDbmate('migrate', {
       url: deps.db.url,
       migrationsDir: scoped?.dir ?? deps.migrationsDir,
       signal: deps.signal,
       secrets: deps.secrets,
       controlSessions: !deps.db.embedded,
       cancelGraceMs: deps.cancelGraceMs,
-    });
-    const run = prepared;
+    }));
+  try {
+    // with work expected, the watcher starts now: its Node start-up overlaps the lock and the reads
+    if (options.expectWork) prepare();
     return await underLock(deps, async (status, prelude) => {
       const blocking = status.findings.filter((f) => f.severity === 'error');
       if (hasErrors(blocking)) return emptyResult(status, { ...prelude, blockedBy: blocking, invalidIndexes: [] });
       const plan = planUpFrom(status, options.to);
       const unrecorded = status.unrecorded;
       if (plan.length === 0 && unrecorded.length === 0) return emptyResult(status, prelude);
+      if (plan.length) prepare();
       if (!status.hasLedger) await ensureLedger(deps.db.pool);
       const pendingFiles = status.pending.filter((f) => plan.some((s) => s.version === f.version));
       await writeIntents(deps.db.pool, pendingFiles, deps.actor);
@@ -194,9 +196,10 @@ export async function migrateUp(deps: MigrateDeps, options: { to?: string } = {}
           throw notStarted('any migration ran');
         }
         deps.onProgress?.(`applying ${plan.length} migration(s)`);
-        result = await runPrepared(run, progressLines(deps, plan, 'applying'));
+        result = await prepare().run(progressLines(deps, plan, 'applying'));
       }
-      const after = new Set(await settleRun(deps.db.pool, plan.map((s) => s.version), unrecorded, deps.actor));
+      const settled = await settleRun(deps.db.pool, plan.map((s) => s.version), unrecorded, deps.actor);
+      const after = new Set(settled.applied);
       const applied = plan.filter((s) => after.has(s.version));
       const notApplied = plan.find((s) => !after.has(s.version));
       let failed: ApplyResult['failed'];
@@ -215,19 +218,14 @@ export async function migrateUp(deps: MigrateDeps, options: { to?: string } = {}
         interrupted: result?.interrupted ?? false,
         sessions: result?.sessions,
         blockedBy: [],
-        invalidIndexes: await invalidIndexesNow(deps),
-        currentVersion: [...after].sort().at(-1),
+        invalidIndexes: settled.invalidIndexes,
+        currentVersion: settled.applied.at(-1),
       };
     });
   } finally {
     prepared?.discard();
     scoped?.remove();
   }
-}
-
-/** Runs a prepared dbmate with its progress lines routed (they are known only once the plan is). */
-function runPrepared(prepared: PreparedDbmate, onLine: (line: string) => void): Promise<DbmateResult> {
-  return prepared.run(onLine);
 }
 
 /**
