@@ -180,6 +180,23 @@ describe('migrate down, interrupted', () => {
   }, 120_000);
 });
 
+describe('the terminal goes away (SIGHUP)', () => {
+  it('during a migration: stopped like Ctrl-C, said after the session and its lock are gone, exit 130', async () => {
+    await setup('up');
+    const child = spawnCli(args('migrate', 'up', '--progress'));
+    await until(() => dbmateRunning(db, 'pg_sleep'), 'the dbmate session is in the slow statement');
+    child.kill('SIGHUP');
+    const result = await child;
+    expect(result.exitCode, String(result.stderr)).toBe(130);
+    expect(await dbmateSessions(db)).toBe(0);
+    expect(await readerGetsThrough()).toBe(true);
+    expect(String(result.stderr)).toContain(`${SLOW} was in flight and was not applied`);
+    await expectNothingLeft();
+    expect(await appliedVersions(db)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+    await expectStatusTrue();
+  }, 120_000);
+});
+
 describe('a runner killed with kill -9 before its watcher could act', () => {
   it('the next up terminates the orphaned dbmate session, settles the ledger and says so', async () => {
     await setup('up');

@@ -52,6 +52,7 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       else if (!applied.has(entry.version)) stale.push({ entry, outcome: 'not-applied' });
     }
   }
+  stale.sort((a, b) => (a.entry.version < b.entry.version ? -1 : 1));
   const staleByVersion = new Map(stale.map((s) => [s.entry.version, s]));
 
   for (const version of db.applied) {
