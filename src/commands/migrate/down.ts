@@ -31,7 +31,8 @@ export async function run(ctx: CommandContext, n: string | undefined, options: O
   if (result.planned.length) {
     await ctx.recordAction({
       kind: 'migrate.down',
-      summary: `migrate down on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} rolled back, now at ${result.currentVersion ?? 'none'}`,
+      summary: `migrate down on ${environment} (${databaseLabel(ctx, db)}): `
+        + `${result.applied.length} of ${result.planned.length} rolled back, now at ${result.currentVersion ?? 'none'}`,
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
   }
@@ -47,7 +48,8 @@ export async function run(ctx: CommandContext, n: string | undefined, options: O
 export function register(migrate: Command, program: Command, context: () => CommandContext): void {
   migrate
     .command('down')
-    .description('roll back the newest N migrations (default 1), or back to --to VERSION, showing what will be undone first')
+    .description('roll back the newest N migrations (default 1), or back to --to VERSION, '
+      + 'showing what will be undone first')
     .argument('[n]', 'how many migrations to roll back (default 1)')
     .option('--to <version>', 'roll back every migration newer than this version (0: all of them)')
     .option('--dry-run', 'print the down SQL instead of running it')

@@ -27,7 +27,8 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   if (result.planned.length) {
     await ctx.recordAction({
       kind: 'migrate.up',
-      summary: `migrate up on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} applied, now at ${result.currentVersion ?? 'none'}`,
+      summary: `migrate up on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} applied, `
+        + `now at ${result.currentVersion ?? 'none'}`,
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
   }

@@ -69,8 +69,10 @@ export function renderStatus(io: Io, format: OutputFormat, status: StatusReport,
   }
   for (const s of status.resolved) note(io, `note: ${describeStale(s)}`);
   if (status.lastFailure) {
-    writeOut(io, chalk.red(`Last attempt failed at ${status.lastFailure.filename} (${status.lastFailure.failedAt.toISOString()}, ${status.lastFailure.failedBy}): ${status.lastFailure.error}`));
-    writeOut(io, `The database is still at version ${status.currentVersion ?? 'none'}; fix the migration and run "medicalcor migrate up".`);
+    const failure = status.lastFailure;
+    writeOut(io, chalk.red(`Last attempt failed at ${failure.filename} (${failure.failedAt.toISOString()}, ${failure.failedBy}): ${failure.error}`));
+    writeOut(io, `The database is still at version ${status.currentVersion ?? 'none'}; `
+      + 'fix the migration and run "medicalcor migrate up".');
   }
   const shown = status.findings.filter((f) => !((f.code === 'stale-intent' || f.code === 'stale-ledger-row') && status.resolved.length));
   if (shown.length) renderFindings(io, 'table', shown);
@@ -80,12 +82,15 @@ const staleView = (s: StaleIntent) => ({ version: s.entry.version, filename: s.e
 
 export function describeStale(s: StaleIntent): string {
   if (s.entry.state === 'applied') {
-    return `ledger: ${s.entry.filename} was recorded as applied, but schema_migrations does not hold it (it was rolled back), so it is pending again.`;
+    return `ledger: ${s.entry.filename} was recorded as applied, but schema_migrations does not hold it `
+      + '(it was rolled back), so it is pending again.';
   }
   const who = `a runner that is gone (${s.entry.appliedBy}, ${s.entry.appliedAt.toISOString()})`;
   return s.outcome === 'applied'
-    ? `ledger: ${s.entry.filename} was left "applying" by ${who}; schema_migrations holds it, so it is now recorded as applied.`
-    : `ledger: ${s.entry.filename} was left "applying" by ${who}; schema_migrations does not hold it (it was rolled back), so it is pending again.`;
+    ? `ledger: ${s.entry.filename} was left "applying" by ${who}; schema_migrations holds it, `
+      + 'so it is now recorded as applied.'
+    : `ledger: ${s.entry.filename} was left "applying" by ${who}; schema_migrations does not hold it `
+      + '(it was rolled back), so it is pending again.';
 }
 
 /** What an interrupted or failed run left, in words that match the database (read after the fact). */
@@ -97,12 +102,16 @@ export function stateSentence(verb: 'up' | 'down', result: ApplyResult): string 
     : sessions.found === 0
       ? ' No server session of dbmate remained.'
       : sessions.gone
-        ? ` Its server session was ${sessions.terminated ? 'terminated (a cancel did not stop it in time)' : 'cancelled'}, and it and its locks are gone.`
-        : ' Its server session could not be confirmed gone; check pg_stat_activity for application_name medicalcor-dbmate:*.';
-  const done = result.applied.length ? `${verb === 'up' ? 'Applied' : 'Rolled back'} before the interruption: ${result.applied.map((s) => s.filename).join(', ')}.` : '';
+        ? ` Its server session was ${sessions.terminated ? 'terminated (a cancel did not stop it in time)' : 'cancelled'}, `
+          + 'and it and its locks are gone.'
+        : ' Its server session could not be confirmed gone; '
+          + 'check pg_stat_activity for application_name medicalcor-dbmate:*.';
+  const names = result.applied.map((s) => s.filename).join(', ');
+  const done = result.applied.length ? `${verb === 'up' ? 'Applied' : 'Rolled back'} before the interruption: ${names}.` : '';
   const inFlight = result.failed
     ? result.failed.transactional
-      ? ` ${result.failed.filename} was in flight and was not ${verb === 'up' ? 'applied' : 'rolled back'}: PostgreSQL rolled its transaction back.`
+      ? ` ${result.failed.filename} was in flight and was not ${verb === 'up' ? 'applied' : 'rolled back'}: `
+        + 'PostgreSQL rolled its transaction back.'
       : ` ${result.failed.filename} (transaction:false) was in flight: what it did before the interruption stays.`
     : '';
   return `Interrupted. ${done}${inFlight}${sessionText} ${version}`.replace(/\s+/g, ' ').trim();
@@ -138,7 +147,8 @@ export function renderApply(io: Io, format: OutputFormat, verb: 'up' | 'down', r
   if (result.failed && !result.interrupted) {
     const left = result.failed.transactional
       ? `It was rolled back; the database is at version ${result.currentVersion ?? 'none'}.`
-      : `It ran outside a transaction (transaction:false): what it did before the error stays; the database is at version ${result.currentVersion ?? 'none'}.`;
+      : 'It ran outside a transaction (transaction:false): what it did before the error stays; '
+        + `the database is at version ${result.currentVersion ?? 'none'}.`;
     outcome.failure = `${result.failed.filename} failed: ${result.failed.error}\n${left}`;
   }
   if (format !== 'table') {
@@ -158,7 +168,10 @@ export function renderApply(io: Io, format: OutputFormat, verb: 'up' | 'down', r
     return outcome;
   }
   for (const s of result.resolved) note(io, `note: ${describeStale(s)}`);
-  if (result.orphansTerminated) note(io, `note: terminated ${result.orphansTerminated} dbmate session(s) left by a runner that is gone (PostgreSQL rolled back what they had in flight).`);
+  if (result.orphansTerminated) {
+    note(io, `note: terminated ${result.orphansTerminated} dbmate session(s) left by a runner that is gone `
+      + '(PostgreSQL rolled back what they had in flight).');
+  }
   if (result.blockedBy.length) {
     renderFindings(io, 'table', result.blockedBy);
     writeOut(io, `Nothing was ${past}: fix the problems above first ("medicalcor migrate verify" lists them).`);

@@ -60,7 +60,8 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
   const applied = new Set(state.applied);
   const newer = state.applied.filter((v) => v > to);
   if (newer.length) {
-    throw invalidInput(`The database already has versions newer than ${to} (${newer.join(', ')}); a baseline only records versions up to the first applied one.`, {
+    throw invalidInput(`The database already has versions newer than ${to} (${newer.join(', ')}); `
+      + 'a baseline only records versions up to the first applied one.', {
       code: 'migrate.baseline-behind', facts: { to, newer },
     });
   }
@@ -90,7 +91,9 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
   } finally {
     scoped.remove();
   }
-  if (deps.signal?.aborted) throw interrupted('Interrupted before anything was recorded; the shadow database was removed.', { code: 'migrate.interrupted-before' });
+  if (deps.signal?.aborted) {
+    throw interrupted('Interrupted before anything was recorded; the shadow database was removed.', { code: 'migrate.interrupted-before' });
+  }
   const forced = differences.length > 0 && Boolean(options.force);
   if (differences.length > 0 && !forced) return { to, versions, differences, recorded: false, forced: false, shadow: shadowName, currentVersion: state.applied.at(-1) };
 

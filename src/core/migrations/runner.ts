@@ -116,7 +116,9 @@ async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prel
   }).catch(async (error: unknown) => {
     if (!isDomainError(error) || error.kind !== 'interrupted') throw error;
     const version = (await readDatabaseState(deps.db.pool)).applied.at(-1);
-    throw interrupted(`Interrupted while waiting for the migration lock${holder ? ` (held by ${holder})` : ''}; nothing was changed. The database is at version ${version ?? 'none'}.`, {
+    const by = holder ? ` (held by ${holder})` : '';
+    throw interrupted(`Interrupted while waiting for the migration lock${by}; nothing was changed. `
+      + `The database is at version ${version ?? 'none'}.`, {
       code: 'migrate.interrupted-waiting', facts: { currentVersion: version ?? null },
     });
   });

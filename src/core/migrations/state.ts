@@ -109,9 +109,12 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       code: 'stale-intent',
       severity: 'warning',
       version: entry.version,
-      message: `${entry.filename} was left "applying" in the ledger by a runner that is gone (${entry.appliedBy}, ${entry.appliedAt.toISOString()}); `
-        + (applied ? 'schema_migrations holds it: it was applied.' : 'schema_migrations does not hold it: it was not applied (PostgreSQL rolled it back).'),
-      hint: applied ? 'The ledger records it as applied, with the checksum of the text that ran.' : 'The ledger row is removed; the migration is pending again.',
+      message: `${entry.filename} was left "applying" in the ledger by a runner that is gone `
+        + `(${entry.appliedBy}, ${entry.appliedAt.toISOString()}); `
+        + (applied ? 'schema_migrations holds it: it was applied.'
+          : 'schema_migrations does not hold it: it was not applied (PostgreSQL rolled it back).'),
+      hint: applied ? 'The ledger records it as applied, with the checksum of the text that ran.'
+        : 'The ledger row is removed; the migration is pending again.',
     });
   }
   const orphanSessions = runnerLive ? [] : db.dbmateSessions;
@@ -119,7 +122,8 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
     findings.push({
       code: 'orphan-session',
       severity: 'error',
-      message: `a dbmate session of a runner that is gone is still on the server (backend pid ${session.pid}, ${session.state || 'unknown state'}`
+      message: `a dbmate session of a runner that is gone is still on the server `
+        + `(backend pid ${session.pid}, ${session.state || 'unknown state'}`
         + `${session.since ? ` since ${session.since.toISOString()}` : ''}); what it has in flight could still commit.`,
       hint: `The next migrate up terminates it; or end it now: SELECT pg_terminate_backend(${session.pid});`,
     });
@@ -129,7 +133,8 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       code: 'invalid-index',
       severity: 'error',
       message: `index ${indexLabel(index)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted; queries do not use it, `
-        + `writes still maintain it${index.unique ? ' (and it still rejects duplicates)' : ''}, and CREATE INDEX IF NOT EXISTS would keep it.`,
+        + `writes still maintain it${index.unique ? ' (and it still rejects duplicates)' : ''}, `
+        + 'and CREATE INDEX IF NOT EXISTS would keep it.',
       hint: `Drop it with ${dropStatement(index)} then apply the migration that creates it again.`,
     });
   }
