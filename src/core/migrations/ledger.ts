@@ -176,7 +176,9 @@ export async function settleRun(
        insert into medicalcor_migration_ledger (version, filename, checksum, state, applied_by)
        select v, f, c, 'applied', $5 from unnest($2::text[], $3::text[], $4::text[]) as t(v, f, c)
         where v in (select version from applied)
-       on conflict (version) do nothing returning 1),
+       -- a dead runner's intent for a version that committed: its checksum is the text that ran
+       on conflict (version) do update set state = 'applied' where medicalcor_migration_ledger.state = 'applying'
+       returning 1),
      cleared as (delete from medicalcor_migration_failures f where f.version in (select version from applied) returning 1)
      select coalesce((select json_agg(version order by version) from applied), '[]') as applied,
             (select coalesce(json_agg(i), '[]') from (${invalidIndexesSql}) i) as invalid_indexes,

@@ -7,10 +7,11 @@ export const MIGRATE_LOCK = 'medicalcor:migrate';
 /** A stable 64-bit key for a lock name (the first 8 bytes of its md5), as core/db's advisory lock computes it. */
 export const LOCK_KEY_SQL = `('x' || substr(md5($1), 1, 16))::bit(64)::bigint`;
 
-/** The session holding the migration lock, other than ours. */
+/** The session holding this database's migration lock, other than ours (advisory locks are per database). */
 export const LOCK_HOLDER_SQL = `select a.pid, a.application_name, a.client_addr::text as client_addr, a.backend_start
    from pg_locks l join pg_stat_activity a on a.pid = l.pid
   where l.locktype = 'advisory' and l.granted and ((l.classid::bigint << 32) | l.objid::bigint) = ${LOCK_KEY_SQL}
+    and l.database = (select oid from pg_database where datname = current_database())
     and a.pid <> pg_backend_pid()
   limit 1`;
 
