@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { PassThrough, type Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
@@ -63,7 +64,10 @@ async function orphaned() {
 export interface SupervisedChild {
   /** pid of the watcher, which is also the id of the process group holding it and dbmate */
   pid: number;
-  process: ChildProcess;
+  stdout: Readable;
+  stderr: Readable;
+  /** closes the pipe to the watcher once the program has exited */
+  closeInput(): void;
   /** starts the program; before this nothing runs (the watcher is started early to hide its start-up) */
   run(): void;
   /** ends the watcher without running anything */
@@ -78,7 +82,12 @@ export interface SupervisedChild {
  * Starts `binary args` under the watcher, in a new process group. stdout and stderr are the
  * program's own; the environment is exactly `env` (the URL travels there, never in argv).
  */
-export function startSupervised(binary: string, args: readonly string[], options: { env: Record<string, string>; applicationName: string }): SupervisedChild {
+export function startSupervised(
+  binary: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; applicationName: string; watch?: boolean },
+): SupervisedChild {
+  if (options.watch === false) return startUnwatched(binary, args, options.env);
   const child = spawn(process.execPath, ['-e', WATCHER_SOURCE, '--', require.resolve('pg'), options.applicationName, binary, ...args], {
     env: options.env,
     detached: true,
@@ -99,7 +108,9 @@ export function startSupervised(binary: string, args: readonly string[], options
   };
   return {
     pid: child.pid ?? -1,
-    process: child,
+    stdout: child.stdout!,
+    stderr: child.stderr!,
+    closeInput: () => child.stdin!.destroy(),
     run() {
       if (started) return;
       started = true;
@@ -109,6 +120,46 @@ export function startSupervised(binary: string, args: readonly string[], options
       child.stdin!.end();
     },
     killTree,
+    exited,
+  };
+}
+
+/**
+ * The program alone in its own process group, started by run(): for a throw-away database (a
+ * shadow), where a commit after the runner died harms nothing, a Node start is not worth paying.
+ */
+function startUnwatched(binary: string, args: readonly string[], env: Record<string, string>): SupervisedChild {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let child: ChildProcess | undefined;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  return {
+    get pid() {
+      return child?.pid ?? -1;
+    },
+    stdout,
+    stderr,
+    closeInput() {},
+    run() {
+      if (child) return;
+      child = spawn(binary, [...args], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout!.pipe(stdout);
+      child.stderr!.pipe(stderr);
+      child.on('error', () => resolveExit(127));
+      child.on('close', (code, signal) => resolveExit(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));
+    },
+    discard() {
+      if (!child) resolveExit(0);
+    },
+    killTree(signal: NodeJS.Signals = 'SIGKILL') {
+      if (!child?.pid) return resolveExit(130);
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        // gone already
+      }
+    },
     exited,
   };
 }

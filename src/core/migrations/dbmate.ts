@@ -61,6 +61,11 @@ export interface DbmateOptions {
   controlSessions?: boolean;
   /** how long a cancelled statement may take before its session is terminated */
   cancelGraceMs?: number;
+  /**
+   * false: no watcher process (saves a Node start). Only for a throw-away database such as a
+   * shadow, where a commit after the runner died harms nothing; the default watches.
+   */
+  watch?: boolean;
 }
 
 export interface PreparedDbmate {
@@ -84,19 +89,20 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
   const child = startSupervised(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
     env: { DATABASE_URL: url.toString() },
     applicationName,
+    watch: options.watch,
   });
   const stdout: string[] = [];
   const stderr: string[] = [];
   let partial = '';
   let onLine = options.onLine;
-  child.process.stdout!.on('data', (chunk: Buffer) => {
+  child.stdout.on('data', (chunk: Buffer) => {
     stdout.push(chunk.toString());
     if (!onLine) return;
     const lines = (partial + chunk.toString()).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) if (line.trim()) onLine(clean(line.trim()));
   });
-  child.process.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return {
     discard: () => child.discard(),
     async run(lineHandler) {
@@ -113,7 +119,7 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
       }
       const code = await child.exited;
       options.signal?.removeEventListener('abort', stop);
-      child.process.stdin!.destroy();
+      child.closeInput();
       let sessions: SessionsEnded | undefined;
       if (interrupted && options.controlSessions !== false) {
         sessions = await endSessions(options.url, applicationName, { graceMs: options.cancelGraceMs }).catch(() => undefined);
