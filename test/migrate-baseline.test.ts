@@ -49,6 +49,8 @@ describe('migrate baseline --to (PostgreSQL 15, server shadow)', () => {
       { version: '20240101000002', state: 'applied', note: 'baseline: live schema verified equal' },
     ]);
     expect((await cli('migrate', 'verify')).exitCode).toBe(0);
+    const status = JSON.parse((await cli('migrate', 'status', '-o', 'json')).stdout);
+    expect(status.migrations[0]).toMatchObject({ state: 'applied', note: 'baseline: live schema verified equal' });
     const up = await cli('migrate', 'up');
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toContain('applied: 20240101000003_add_visits_note.sql');

@@ -49,6 +49,17 @@ describe('migrate up --to / down --to / status --to', () => {
     expect(await versions()).toEqual([]);
   });
 
+  it('plan --to and plan --down --to print the SQL that would run', async () => {
+    const up = JSON.parse((await cli('migrate', 'plan', '--to', '20240101000001', '-o', 'json')).stdout);
+    expect(up).toMatchObject({ direction: 'up', to: '20240101000001', steps: [{ version: '20240101000001', transactional: true }] });
+    await cli('migrate', 'up');
+    const down = JSON.parse((await cli('migrate', 'plan', '--down', '--to', '20240101000001', '-o', 'json')).stdout);
+    expect(down.steps.map((s: { version: string; sql: string }) => [s.version, s.sql])).toEqual([
+      ['20240101000003', 'alter table visits drop column note;'],
+      ['20240101000002', 'drop table visits;'],
+    ]);
+  });
+
   it('status --to shows where up and down would stop', async () => {
     await cli('migrate', 'up', '--to', '20240101000002');
     const json = await cli('migrate', 'status', '--to', '20240101000003', '-o', 'json');

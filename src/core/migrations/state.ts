@@ -11,6 +11,8 @@ export interface MigrationStatus {
   state: 'applied' | 'pending' | 'applying' | 'missing-file';
   appliedAt?: Date;
   appliedBy?: string;
+  /** how the ledger row was recorded when dbmate did not apply it (a baseline) */
+  note?: string;
   file?: MigrationFile;
 }
 
@@ -67,7 +69,9 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       continue;
     }
     appliedFiles.push(file);
-    migrations.push({ version, filename: file.filename, state: 'applied', appliedAt: entry?.appliedAt, appliedBy: entry?.appliedBy, file });
+    migrations.push({
+      version, filename: file.filename, state: 'applied', appliedAt: entry?.appliedAt, appliedBy: entry?.appliedBy, note: entry?.note, file,
+    });
     if (!entry || entry.state !== 'applied') {
       unrecorded.push(file);
     } else if (entry.checksum !== file.checksum) {
