@@ -21,10 +21,12 @@ afterEach(async () => {
 
 describe('one runner at a time', () => {
   it('ten concurrent migrate up processes apply each migration exactly once and all exit 0', async () => {
-    const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(args('migrate', 'up'))));
+    const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(args('migrate', 'up', '--progress'))));
     for (const run of runs) expect(run.exitCode, run.stderr).toBe(0);
-    const applying = runs.flatMap((r) => r.stderr.split('\n').filter((l) => l.startsWith('Applying:')));
-    expect(applying.sort()).toEqual(Object.keys(SMALL_SCHEMA).map((f) => `Applying: ${f}`).sort());
+    const applying = runs.flatMap((r) => [...r.stderr.matchAll(/^applying migration \d+ of \d+: (.+)$/gm)].map((m) => m[1]));
+    expect(applying.sort()).toEqual(Object.keys(SMALL_SCHEMA).sort());
+    const applied = runs.flatMap((r) => [...r.stdout.matchAll(/^applied: (.+)$/gm)].map((m) => m[1]));
+    expect(applied.sort()).toEqual(Object.keys(SMALL_SCHEMA).sort());
     const { rows } = await db.pool.query('select count(*)::int as n from schema_migrations');
     expect(rows[0].n).toBe(3);
   });
@@ -50,12 +52,12 @@ describe('one runner at a time', () => {
       join(dir, '20240101000004_slow.sql'),
       migration('create table slow_one (id bigint);\nselect pg_sleep(4);\ncreate table slow_two (id bigint);', 'drop table slow_two;\ndrop table slow_one;'),
     );
-    const child = spawnCli(args('migrate', 'up'));
+    const child = spawnCli(args('migrate', 'up', '--progress'));
     await new Promise<void>((resolve, reject) => {
       let seen = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (seen.includes('Applying: 20240101000004_slow.sql') || seen.includes('Applied: 20240101000003')) resolve();
+        if (seen.includes('applying migration 4 of 4: 20240101000004_slow.sql')) resolve();
       });
       child.on('exit', () => reject(new Error(`exited early: ${seen}`)));
     });
@@ -78,12 +80,12 @@ describe('one runner at a time', () => {
 
   it('Ctrl-C during up rolls back the migration in flight and exits 130', async () => {
     writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table interrupted_one (id bigint);\nselect pg_sleep(5);', 'drop table interrupted_one;'));
-    const child = spawnCli(args('migrate', 'up'));
+    const child = spawnCli(args('migrate', 'up', '--progress'));
     await new Promise<void>((resolve) => {
       let seen = '';
       child.stderr!.on('data', (chunk: Buffer) => {
         seen += chunk.toString();
-        if (seen.includes('Applying: 20240101000004_slow.sql')) resolve();
+        if (seen.includes('applying migration 4 of 4: 20240101000004_slow.sql')) resolve();
       });
     });
     await new Promise((r) => setTimeout(r, 500));
@@ -102,12 +104,12 @@ describe('one runner at a time', () => {
     writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table slow_here (id bigint);\nselect pg_sleep(3);', 'drop table slow_here;'));
     const other = await createTestDatabase('mc_conc_other');
     try {
-      const slow = spawnCli(args('migrate', 'up'));
+      const slow = spawnCli(args('migrate', 'up', '--progress'));
       await new Promise<void>((resolve) => {
         let seen = '';
         slow.stderr!.on('data', (chunk: Buffer) => {
           seen += chunk.toString();
-          if (seen.includes('Applying: 20240101000004_slow.sql')) resolve();
+          if (seen.includes('applying migration 4 of 4: 20240101000004_slow.sql')) resolve();
         });
       });
       const elsewhere = await runCli(['--database-url', other.url, '--migrations-dir', dir, 'migrate', 'up']);

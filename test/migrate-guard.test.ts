@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { binPath, cleanEnv, runCli } from './helpers/cli.js';
+import { binPath, cleanEnv } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { makeMigrationsDir, SMALL_SCHEMA } from './helpers/migrations-dir.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 

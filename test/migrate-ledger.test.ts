@@ -1,7 +1,9 @@
 import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { execa } from 'execa';
+import { repoRoot } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { makeMigrationsDir, migration, SMALL_SCHEMA } from './helpers/migrations-dir.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
@@ -88,6 +90,9 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('20240101000004_broken.sql failed');
     expect(up.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    // never announced as applied (dbmate itself prints "Applied:" for a migration that failed)
+    expect(`${up.stdout}\n${up.stderr}`).not.toMatch(/applied:? .*20240101000004_broken/i);
+    expect(up.stdout).toContain('applied: 20240101000003_add_visits_note.sql');
     const { rows } = await db.pool.query(`select to_regclass('half_done') is null as absent, (select max(version) from schema_migrations) as version`);
     expect(rows[0]).toEqual({ absent: true, version: '20240101000003' });
     const status = await cli('migrate', 'status', '-o', 'json');
@@ -131,6 +136,26 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(up.exitCode).toBe(0);
     const { rows } = await db.pool.query(`select count(*)::int as n from medicalcor_migration_ledger where state = 'applied'`);
     expect(rows[0].n).toBe(3);
+  });
+
+  it('a row left "applying" by a dead runner, and an applied row bare dbmate rolled back, are settled by status and reported', async () => {
+    await cli('migrate', 'up');
+    const dbmate = `${repoRoot}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
+    await execa(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'rollback'], { env: { DATABASE_URL: db.url }, extendEnv: false });
+    await db.pool.query(`update medicalcor_migration_ledger set state = 'applying' where version = '20240101000002'`);
+    const status = await cli('migrate', 'status', '-o', 'json');
+    expect(status.exitCode, status.stderr).toBe(0);
+    const report = JSON.parse(status.stdout);
+    expect(report.resolved).toEqual([
+      expect.objectContaining({ version: '20240101000002', outcome: 'applied' }),
+      expect.objectContaining({ version: '20240101000003', outcome: 'not-applied' }),
+    ]);
+    expect(report.pending).toBe(1);
+    const ledger = await db.pool.query(`select version, state from medicalcor_migration_ledger order by version`);
+    expect(ledger.rows).toEqual([{ version: '20240101000001', state: 'applied' }, { version: '20240101000002', state: 'applied' }]);
+    const text = await cli('migrate', 'status');
+    expect(text.stderr).not.toContain('ledger:');
+    expect((await cli('migrate', 'up')).exitCode).toBe(0);
   });
 
   it('migrate new creates a file from the template with the next version; a bad name is a usage error', async () => {

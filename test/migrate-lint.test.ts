@@ -1,7 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { execa } from 'execa';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { makeMigrationsDir, migration } from './helpers/migrations-dir.js';
 
 const risky = [
@@ -55,5 +56,65 @@ describe('migrate lint', () => {
     const run = await runCli(['migrate', 'lint', '-o', 'json']);
     expect(run.exitCode, run.stdout).toBe(0);
     expect(JSON.parse(run.stdout).errors).toBe(0);
+  });
+});
+
+describe('migrate lint --changed-since and --pg-version', () => {
+  it('lints only the files changed since a git ref (edited or new), and exits 0 when those are clean', async () => {
+    const repo = makeMigrationsDir({
+      '20240101000001_create_leads.sql': migration('create table leads (id bigint primary key, name text);', 'drop table leads;'),
+      '20240101000002_risky.sql': risky,
+    });
+    const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+    try {
+      await git('init', '-q');
+      await git('add', '.');
+      await git('commit', '-qm', 'base');
+      const lintSince = (...extra: string[]) => runCli(['--migrations-dir', repo, 'migrate', 'lint', '--changed-since', 'HEAD', '-o', 'json', ...extra]);
+      const nothing = await lintSince();
+      expect(nothing.exitCode, nothing.stderr).toBe(0);
+      expect(JSON.parse(nothing.stdout)).toMatchObject({ files: [], findings: [] });
+
+      writeFileSync(join(repo, '20240101000003_notes.sql'), migration('create table notes (id bigint primary key);', 'drop table notes;'));
+      const clean = await lintSince();
+      expect(clean.exitCode, clean.stdout).toBe(0);
+      expect(JSON.parse(clean.stdout).files).toEqual(['20240101000003_notes.sql']);
+
+      appendFileSync(join(repo, '20240101000002_risky.sql'), '\n-- reviewed\n');
+      const edited = await lintSince();
+      expect(edited.exitCode).toBe(3);
+      const report = JSON.parse(edited.stdout) as { files: string[]; findings: { file: string }[] };
+      expect(report.files).toEqual(['20240101000002_risky.sql', '20240101000003_notes.sql']);
+      expect(report.findings.every((f) => f.file.endsWith('20240101000002_risky.sql'))).toBe(true);
+      expect(report.findings.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
+  it('an unknown ref or one that looks like an option is a usage error, and git never sees it as an option', async () => {
+    const unknown = await lint('--changed-since', 'no-such-ref-anywhere');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('Cannot list the migrations changed since "no-such-ref-anywhere"');
+    const option = await lint('--changed-since=--output=/tmp/mc-pwned');
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toContain('is not a git ref');
+  });
+
+  it('--pg-version is passed to squawk: a column with a constant default is a rewrite before PostgreSQL 11 only', async () => {
+    const defaults = makeMigrationsDir({
+      '20240101000001_t.sql': migration('create table t (id bigint primary key);', 'drop table t;'),
+      '20240101000002_default.sql': migration('alter table t add column flag integer default 0;', 'alter table t drop column flag;'),
+    });
+    try {
+      const run = (v: string) => runCli(['--migrations-dir', defaults, 'migrate', 'lint', '--pg-version', v, '-o', 'json']);
+      const old = JSON.parse((await run('10')).stdout) as { findings: { code: string }[] };
+      const current = JSON.parse((await run('15')).stdout) as { findings: { code: string }[] };
+      expect(old.findings.map((f) => f.code)).toContain('adding-field-with-default');
+      expect(current.findings.map((f) => f.code)).not.toContain('adding-field-with-default');
+      expect((await run('fifteen')).exitCode).toBe(2);
+    } finally {
+      rmSync(defaults, { recursive: true, force: true });
+    }
   });
 });

@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
 import { describeDatabaseChoice, defaultActor } from '../core/config/index.js';
 import { migrateUp, migrationStatus, type MigrateDeps } from '../core/migrations/index.js';
-import { displayPath, renderJson, startProgress, writeOut, type Progress } from '../cli-kit/index.js';
+import { displayPath, renderJson, startProgress, writeOut } from '../cli-kit/index.js';
 import type { CommandContext } from './context.js';
 
-/** dbmate says "Applying: <file>" as each migration starts: shown as "applying migration N of M". */
-function migrationProgress(progress: Progress, total: number): (line: string) => void {
-  let n = 0;
-  return (line) => {
-    const file = /^Applying: (.+)$/.exec(line.trim())?.[1];
-    if (file) progress.update(`applying migration ${++n} of ${total}: ${file}`);
-    else progress.update(line.trim());
-  };
-}
 
 /**
  * The first command a new user runs: applies the MedicalCor schema to the embedded database
@@ -33,9 +24,8 @@ export function register(program: Command, context: () => CommandContext): void 
         db, migrationsDir: config.migrationsDir, cwd: ctx.streams.cwd, signal: ctx.signal, secrets: ctx.io.secrets,
         actor: defaultActor(ctx.streams.env),
       };
-      const before = await migrationStatus(deps);
       const progress = startProgress({ stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color }, 'applying migrations');
-      const result = await migrateUp({ ...deps, onProgress: migrationProgress(progress, before.pending.length) }).finally(() => progress.stop());
+      const result = await migrateUp({ ...deps, onProgress: (line) => progress.update(line) }).finally(() => progress.stop());
       await ctx.recordAction({ kind: 'migrate.up', summary: `demo applied ${result.applied.length} migrations`, outcome: 'succeeded' });
       const database = db.embedded
         ? `embedded (${displayPath(ctx.streams.cwd, config.embeddedDataDir)})`

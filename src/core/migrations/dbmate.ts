@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { unavailable } from '../errors.js';
 import { redactSecrets } from '../redact.js';
+import { startSupervised } from './child.js';
+import { endSessions, type SessionsEnded } from './sessions.js';
 
 const require = createRequire(import.meta.url);
 
@@ -10,7 +13,11 @@ export function platformBinary(scope: string, name: string): string {
   try {
     return require.resolve(`${pkg}/bin/${name}`);
   } catch {
-    throw new CliError(`${name} binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, ExitCode.Operational, 'Run npm install (optional dependencies must not be omitted).');
+    throw unavailable(`${name} binary for ${process.platform}-${process.arch} is not installed (${pkg}).`, {
+      code: 'binary-missing',
+      facts: { name, package: pkg },
+      remedy: 'Install the optional dependencies (npm install without --omit=optional).',
+    });
   }
 }
 
@@ -26,53 +33,105 @@ export function dbmateError(result: Pick<DbmateResult, 'stdout' | 'stderr'>): st
   return lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? 'dbmate failed without a message';
 }
 
-/** application_name of dbmate's connections: lets the next runner find one left by a killed process. */
+/**
+ * Prefix of the application_name of dbmate's connections. Each runner adds its pid and a random
+ * tag, so its own sessions can be ended on interruption and the next runner can recognise the
+ * sessions of one that was killed.
+ */
 export const DBMATE_APPLICATION = 'medicalcor-dbmate';
+export const dbmateApplicationName = () => `${DBMATE_APPLICATION}:${process.pid}:${randomBytes(3).toString('hex')}`;
 
 export interface DbmateResult {
   ok: boolean;
   stdout: string;
   stderr: string;
   interrupted: boolean;
+  /** on interruption: what became of dbmate's server sessions (undefined when not controlled) */
+  sessions?: SessionsEnded;
+}
+
+export interface DbmateOptions {
+  url: string;
+  migrationsDir: string;
+  signal?: AbortSignal;
+  secrets?: readonly string[];
+  /** each line dbmate prints on stdout ("Applying: …"), as it comes */
+  onLine?: (line: string) => void;
+  /** end dbmate's server sessions on interruption (not for the embedded database: it has one backend) */
+  controlSessions?: boolean;
+  /** how long a cancelled statement may take before its session is terminated */
+  cancelGraceMs?: number;
+  /**
+   * false: no watcher process (saves a Node start). Only for a throw-away database such as a
+   * shadow, where a commit after the runner died harms nothing; the default watches.
+   */
+  watch?: boolean;
+}
+
+export interface PreparedDbmate {
+  /** runs dbmate now; resolves when it and (on interruption) its server sessions are gone */
+  run(onLine?: (line: string) => void): Promise<DbmateResult>;
+  /** nothing to run after all: ends the waiting watcher */
+  discard(): void;
 }
 
 /**
- * Runs one dbmate command. The URL goes in the environment, never argv (argv is visible in ps);
- * output comes back with secrets removed.
+ * Starts the watcher for one dbmate command without running it yet (its Node start-up then
+ * overlaps the runner's own database work). dbmate runs in its own process group; on abort the
+ * group is killed first, so dbmate can send nothing more (no COMMIT, no next migration), then its
+ * server sessions are cancelled, terminated after a grace period, and waited for.
  */
-export async function runDbmate(
-  command: 'migrate' | 'rollback',
-  options: { url: string; migrationsDir: string; signal?: AbortSignal; secrets?: readonly string[]; onLine?: (line: string) => void },
-): Promise<DbmateResult> {
+export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOptions): PreparedDbmate {
   const url = new URL(options.url);
-  url.searchParams.set('application_name', DBMATE_APPLICATION);
+  const applicationName = dbmateApplicationName();
+  url.searchParams.set('application_name', applicationName);
   const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
-  const { execa } = await import('execa');
-  const child = execa(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
+  const child = startSupervised(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
     env: { DATABASE_URL: url.toString() },
-    extendEnv: false,
-    reject: false,
-    cancelSignal: options.signal,
-    // SIGTERM closes dbmate's connection, and PostgreSQL rolls back the migration in flight
-    killSignal: 'SIGTERM',
-    forceKillAfterDelay: 5_000,
-    stdin: 'ignore',
-    lines: true,
+    applicationName,
+    watch: options.watch,
   });
-  // "Applying: …" is printed as each migration starts: pass it on live, an operator watches it
-  if (options.onLine) {
-    let partial = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString()).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) if (line.trim()) options.onLine!(clean(line.trim()));
-    });
-  }
-  const result = await child;
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  let partial = '';
+  let onLine = options.onLine;
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout.push(chunk.toString());
+    if (!onLine) return;
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) onLine(clean(line.trim()));
+  });
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return {
-    ok: result.exitCode === 0 && !result.isCanceled,
-    stdout: clean((result.stdout as unknown as string[]).join('\n')),
-    stderr: clean((result.stderr as unknown as string[]).join('\n')),
-    interrupted: Boolean(result.isCanceled),
+    discard: () => child.discard(),
+    async run(lineHandler) {
+      if (lineHandler) onLine = lineHandler;
+      let interrupted = false;
+      const stop = () => {
+        interrupted = true;
+        child.killTree('SIGKILL');
+      };
+      if (options.signal?.aborted) stop();
+      else {
+        options.signal?.addEventListener('abort', stop, { once: true });
+        child.run();
+      }
+      const code = await child.exited;
+      options.signal?.removeEventListener('abort', stop);
+      child.closeInput();
+      let sessions: SessionsEnded | undefined;
+      if (interrupted && options.controlSessions !== false) {
+        sessions = await endSessions(options.url, applicationName, { graceMs: options.cancelGraceMs }).catch(() => undefined);
+      }
+      return { ok: code === 0 && !interrupted, stdout: clean(stdout.join('')).trim(), stderr: clean(stderr.join('')).trim(), interrupted, sessions };
+    },
   };
 }
+
+/** Runs one dbmate command (see prepareDbmate). The URL goes in the environment, never argv. */
+export function runDbmate(command: 'migrate' | 'rollback', options: DbmateOptions): Promise<DbmateResult> {
+  return prepareDbmate(command, options).run();
+}
+
+export type { SessionsEnded } from './sessions.js';

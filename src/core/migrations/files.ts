@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 
 /** One section (`-- migrate:up` or `-- migrate:down`) of a dbmate file. */
 export interface Section {
@@ -70,7 +70,7 @@ export function parseMigration(path: string, filename: string, content: string):
 /** Reads the migration files in version order (dbmate's order: by version as text). */
 export function readMigrationsDir(dir: string): MigrationsDir {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`Migrations directory not found: ${dir}`, ExitCode.Usage, 'Pass --migrations-dir, or set migrationsDir in medicalcor.config.yaml.');
+    throw invalidInput(`Migrations directory not found: ${dir}`, { code: 'migrate.dir-missing', facts: { dir }, remedy: 'Point the configuration at the migrations directory.' });
   }
   const names = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
   const files: MigrationFile[] = [];

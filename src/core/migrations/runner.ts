@@ -1,14 +1,21 @@
 import type { Database } from '../db/index.js';
-import { acquireAdvisoryLock } from '../db/index.js';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
-import { dbmateError, runDbmate } from './dbmate.js';
+import { interrupted, isDomainError, unavailable } from '../errors.js';
+import { dbmateError, prepareDbmate, type DbmateResult, type PreparedDbmate } from './dbmate.js';
 import { checkFiles } from './file-rules.js';
-import { readMigrationsDir, type MigrationFile } from './files.js';
+import { directoryUpTo } from './scoped-dir.js';
+import { readMigrationsDir } from './files.js';
 import { hasErrors, type Finding } from './findings.js';
-import { ensureLedger, forgetVersion, readDatabaseState, recordFailure, settleLedger, terminateOrphanedDbmate, writeIntents, type FailureEntry } from './ledger.js';
+import { invalidIndexesSql, type InvalidIndex } from './indexes.js';
+import {
+  ensureLedger, forgetVersion, readDatabaseState, recordFailure, resolveStaleIntents, settleRun, terminateOrphanedDbmate, writeIntents,
+  type FailureEntry, type StaleIntent,
+} from './ledger.js';
+import { acquireMigrateLock, LOCK_KEY_SQL, MIGRATE_LOCK } from './lock.js';
+import { planDownFrom, planDownTo, planUpFrom, type PlanStep } from './plan.js';
+import type { SessionsEnded } from './sessions.js';
 import { compare, type Comparison } from './state.js';
 
-export const MIGRATE_LOCK = 'medicalcor:migrate';
+
 
 export interface MigrateDeps {
   db: Database;
@@ -18,135 +25,243 @@ export interface MigrateDeps {
   signal?: AbortSignal;
   secrets?: readonly string[];
   lockTimeoutMs?: number;
-  /** progress lines (dbmate's "Applying: …", lock waits); shown on stderr by the command */
-  onProgress?: (line: string) => void;
+  /** progress text ("applying migration 2 of 5: …", lock waits); the command shows it on stderr */
+  onProgress?: (text: string) => void;
   /** who is recorded in the ledger (see defaultActor) */
   actor: string;
+  /** how long a cancelled migration statement may take before its session is terminated */
+  cancelGraceMs?: number;
 }
-
 
 export interface StatusReport extends Comparison {
   /** the last failed attempt for a version that is still pending */
   lastFailure?: FailureEntry;
+  /** stale ledger rows this call settled (status and verify settle them when no runner is live) */
+  resolved: StaleIntent[];
+  /** the ledger tables exist (read-only commands never create them) */
+  hasLedger: boolean;
 }
 
-/** Read-only: files against the database, with every finding of `verify`. */
-export async function migrationStatus(deps: Pick<MigrateDeps, 'db' | 'migrationsDir' | 'cwd'>): Promise<StatusReport> {
+type StatusDeps = Pick<MigrateDeps, 'db' | 'migrationsDir' | 'cwd'>;
+
+function statusOf(deps: StatusDeps, state: Awaited<ReturnType<typeof readDatabaseState>>): StatusReport {
   const dir = readMigrationsDir(deps.migrationsDir);
-  const state = await readDatabaseState(deps.db.pool);
   const comparison = compare(dir, state, deps.cwd);
   comparison.findings.unshift(...checkFiles(dir, deps.cwd));
   const pendingVersions = new Set(comparison.pending.map((f) => f.version));
-  return { ...comparison, lastFailure: state.failures.find((f) => pendingVersions.has(f.version)) };
+  return { ...comparison, lastFailure: state.failures.find((f) => pendingVersions.has(f.version)), resolved: [], hasLedger: state.hasLedger };
 }
 
-export interface PlanStep {
-  version: string;
-  filename: string;
-  direction: 'up' | 'down';
-  sql: string;
-}
-
-const stepOf = (f: MigrationFile, direction: 'up' | 'down'): PlanStep => ({
-  version: f.version,
-  filename: f.filename,
-  direction,
-  sql: (direction === 'up' ? f.up?.sql : f.down?.sql)?.trim() ?? '',
-});
-
-export function planUpFrom(status: StatusReport): PlanStep[] {
-  return status.pending.map((f) => stepOf(f, 'up'));
-}
-
-/** The down sections `down count` would run, newest first; refuses what cannot be rolled back. */
-export function planDownFrom(status: StatusReport, count: number): PlanStep[] {
-  const applied = status.migrations.filter((m) => m.state !== 'pending');
-  if (count > applied.length) {
-    throw new CliError(`Cannot roll back ${count} migration(s): only ${applied.length} applied.`, ExitCode.Usage);
+/**
+ * Files against the database, with every finding of `verify`. With `resolveStale`, ledger rows
+ * left 'applying' by a dead runner are settled against schema_migrations, under the migration
+ * lock taken without waiting (a live runner's rows are never touched).
+ */
+export async function migrationStatus(deps: StatusDeps, options: { resolveStale?: boolean } = {}): Promise<StatusReport> {
+  const status = statusOf(deps, await readDatabaseState(deps.db.pool));
+  if (!options.resolveStale || status.stale.length === 0) return status;
+  const client = await deps.db.pool.connect();
+  try {
+    const { rows } = await client.query(`select pg_try_advisory_lock(${LOCK_KEY_SQL}) as ok`, [MIGRATE_LOCK]);
+    if (!rows[0]?.ok) return status;
+    try {
+      const fresh = statusOf(deps, await readDatabaseState(client));
+      await resolveStaleIntents(client, fresh.stale);
+      return { ...fresh, resolved: fresh.stale };
+    } finally {
+      await client.query(`select pg_advisory_unlock(${LOCK_KEY_SQL})`, [MIGRATE_LOCK]);
+    }
+  } finally {
+    client.release();
   }
-  return applied.slice(-count).reverse().map((m) => {
-    if (!m.file) throw new CliError(`Cannot roll back ${m.version}: its file is missing, so its down section is unknown.`, ExitCode.Problem, 'Restore the file from version control first.');
-    if (!m.file.down || m.file.down.sql.trim() === '') throw new CliError(`Cannot roll back ${m.file.filename}: it has no down section.`, ExitCode.Problem);
-    return stepOf(m.file, 'down');
-  });
 }
 
 export interface ApplyResult {
+  /** what the database now holds of the plan (read from schema_migrations, never from dbmate's output) */
   applied: PlanStep[];
-  failed?: { version: string; filename: string; error: string };
+  /** the steps planned (after the lock was taken) */
+  planned: PlanStep[];
+  failed?: { version: string; filename: string; error: string; transactional: boolean };
   interrupted: boolean;
-  /** findings that stopped `up` before anything ran */
+  /** on interruption: the server sessions of dbmate, ended and waited for */
+  sessions?: SessionsEnded;
+  /** findings that stopped the run before anything ran */
   blockedBy: Finding[];
+  /** INVALID indexes present after the run (left by a failed non-transactional migration) */
+  invalidIndexes: InvalidIndex[];
+  /** stale ledger rows of a dead runner, settled before the run */
+  resolved: StaleIntent[];
+  /** dbmate sessions of a dead runner that were terminated before the run */
+  orphansTerminated: number;
   currentVersion?: string;
 }
 
-async function withMigrateLock<T>(deps: MigrateDeps, work: () => Promise<T>): Promise<T> {
-  const lock = await acquireAdvisoryLock(deps.db.pool, MIGRATE_LOCK, {
+const emptyResult = (status: StatusReport, extra: Partial<ApplyResult> = {}): ApplyResult => ({
+  applied: [], planned: [], interrupted: false, blockedBy: [], invalidIndexes: [], resolved: [], orphansTerminated: 0,
+  currentVersion: status.currentVersion, ...extra,
+});
+
+const notStarted = (what: string) => interrupted(`Interrupted before ${what}; nothing was changed.`, { code: 'migrate.interrupted-before' });
+
+/**
+ * The lock, then the database's truth: dbmate sessions of a dead runner are terminated (what they
+ * had in flight is rolled back) and rows it left 'applying' are settled, before anything is planned.
+ */
+async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>) => Promise<T>): Promise<T> {
+  let holder = '';
+  const lock = await acquireMigrateLock(deps.db.pool, {
     timeoutMs: deps.lockTimeoutMs ?? 120_000,
-    onWait: (holder) => deps.onProgress?.(`waiting for the migration lock, held by ${holder}`),
+    signal: deps.signal,
+    onWait: (who) => deps.onProgress?.(`waiting for the migration lock, held by ${(holder = who)}`),
+  }).catch(async (error: unknown) => {
+    if (!isDomainError(error) || error.kind !== 'interrupted') throw error;
+    const version = (await readDatabaseState(deps.db.pool)).applied.at(-1);
+    const by = holder ? ` (held by ${holder})` : '';
+    throw interrupted(`Interrupted while waiting for the migration lock${by}; nothing was changed. `
+      + `The database is at version ${version ?? 'none'}.`, {
+      code: 'migrate.interrupted-waiting', facts: { currentVersion: version ?? null },
+    });
   });
   try {
-    await terminateOrphanedDbmate(deps.db.pool);
-    return await work();
+    // read on the lock's own session, so the lock we hold does not look like another live runner
+    const read = async () => statusOf(deps, await readDatabaseState(lock.client));
+    let status = await read();
+    let orphansTerminated = 0;
+    if (status.orphanSessions.length) {
+      orphansTerminated = await terminateOrphanedDbmate(lock.client, status.orphanSessions);
+      status = await read();
+    }
+    const resolved = status.stale;
+    if (resolved.length) {
+      await resolveStaleIntents(lock.client, resolved);
+      status = await read();
+    }
+    if (deps.signal?.aborted) throw notStarted('any migration ran');
+    return await work(status, { resolved, orphansTerminated });
   } finally {
     await lock.release().catch(() => {});
   }
 }
 
-
-/**
- * Applies every pending migration under the lock: refuses when verify finds an error, writes
- * intent rows with the checksums of the files about to run, lets dbmate apply them (each in its
- * own transaction), then settles the ledger with what really happened.
- */
-export async function migrateUp(deps: MigrateDeps): Promise<ApplyResult> {
-  const actor = deps.actor;
-  return withMigrateLock(deps, async () => {
-    const status = await migrationStatus(deps);
-    const blocking = status.findings.filter((f) => f.severity === 'error');
-    if (hasErrors(blocking)) return { applied: [], interrupted: false, blockedBy: blocking, currentVersion: status.currentVersion };
-    if (status.pending.length === 0 && status.unrecorded.length === 0) {
-      return { applied: [], interrupted: false, blockedBy: [], currentVersion: status.currentVersion };
-    }
-    await ensureLedger(deps.db.pool);
-    await writeIntents(deps.db.pool, status.pending, actor);
-    let result: Awaited<ReturnType<typeof runDbmate>> | undefined;
-    if (status.pending.length) {
-      result = await runDbmate('migrate', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets, onLine: deps.onProgress });
-    }
-    await settleLedger(deps.db.pool, status.unrecorded, actor);
-    const after = new Set((await readDatabaseState(deps.db.pool)).applied);
-    const applied = status.pending.filter((f) => after.has(f.version)).map((f) => stepOf(f, 'up'));
-    const notApplied = status.pending.find((f) => !after.has(f.version));
-    let failed: ApplyResult['failed'];
-    if (result && !result.ok && notApplied) {
-      const error = result.interrupted ? 'interrupted' : dbmateError(result);
-      failed = { version: notApplied.version, filename: notApplied.filename, error };
-      if (!result.interrupted) await recordFailure(deps.db.pool, failed, actor);
-    } else if (result && !result.ok) {
-      throw new CliError(`dbmate failed: ${dbmateError(result)}`);
-    }
-    return { applied, failed, interrupted: result?.interrupted ?? false, blockedBy: [], currentVersion: [...after].sort().at(-1) };
-  });
+async function invalidIndexesNow(deps: MigrateDeps): Promise<InvalidIndex[]> {
+  return (await deps.db.pool.query(invalidIndexesSql)).rows as InvalidIndex[];
 }
 
-/** Rolls back the newest `count` migrations, one dbmate rollback each, under the lock. */
-export async function migrateDown(deps: MigrateDeps, count: number): Promise<ApplyResult> {
-  return withMigrateLock(deps, async () => {
-    const plan = planDownFrom(await migrationStatus(deps), count);
-    await ensureLedger(deps.db.pool);
+/** Turns dbmate's "Applying: FILE" lines into "applying migration N of M: FILE". */
+function progressLines(deps: MigrateDeps, steps: readonly PlanStep[], verb: string): (line: string) => void {
+  const index = new Map(steps.map((s, i) => [s.filename, i + 1]));
+  return (line) => {
+    const match = /^(?:Applying|Rolling back): (.+)$/.exec(line);
+    const n = match ? index.get(match[1]!.trim()) : undefined;
+    if (n) deps.onProgress?.(`${verb} migration ${n} of ${steps.length}: ${match![1]!.trim()}`);
+  };
+}
+
+/**
+ * Applies the pending migrations (all, or up to and including `to`) under the lock: refuses when
+ * verify finds an error, writes the intents of the whole run in one round trip, lets dbmate apply
+ * them (each in its own transaction unless it says transaction:false), then settles the ledger in
+ * one round trip with what schema_migrations really holds. Interrupted, dbmate is stopped before
+ * its server session is cancelled and waited for, so the result says the database's real state.
+ */
+export async function migrateUp(deps: MigrateDeps, options: { to?: string; expectWork?: boolean } = {}): Promise<ApplyResult> {
+  if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
+  const files = readMigrationsDir(deps.migrationsDir).files;
+  const scoped = options.to !== undefined ? directoryUpTo(files, options.to) : undefined;
+  let prepared: PreparedDbmate | undefined;
+  const prepare = () =>
+    (prepared ??= prepareDbmate('migrate', {
+      url: deps.db.url,
+      migrationsDir: scoped?.dir ?? deps.migrationsDir,
+      signal: deps.signal,
+      secrets: deps.secrets,
+      controlSessions: !deps.db.embedded,
+      cancelGraceMs: deps.cancelGraceMs,
+    }));
+  try {
+    // with work expected, the watcher starts now: its Node start-up overlaps the lock and the reads
+    if (options.expectWork) prepare();
+    return await underLock(deps, async (status, prelude) => {
+      const blocking = status.findings.filter((f) => f.severity === 'error');
+      if (hasErrors(blocking)) return emptyResult(status, { ...prelude, blockedBy: blocking, invalidIndexes: [] });
+      const plan = planUpFrom(status, options.to);
+      const unrecorded = status.unrecorded;
+      if (plan.length === 0 && unrecorded.length === 0) return emptyResult(status, prelude);
+      if (plan.length) prepare();
+      if (!status.hasLedger) await ensureLedger(deps.db.pool);
+      const pendingFiles = status.pending.filter((f) => plan.some((s) => s.version === f.version));
+      await writeIntents(deps.db.pool, pendingFiles, deps.actor);
+      let result: DbmateResult | undefined;
+      if (plan.length) {
+        if (deps.signal?.aborted) {
+          await settleRun(deps.db.pool, plan.map((s) => s.version), [], deps.actor);
+          throw notStarted('any migration ran');
+        }
+        deps.onProgress?.(`applying ${plan.length} migration(s)`);
+        result = await prepare().run(progressLines(deps, plan, 'applying'));
+      }
+      const settled = await settleRun(deps.db.pool, plan.map((s) => s.version), unrecorded, deps.actor);
+      const after = new Set(settled.applied);
+      const applied = plan.filter((s) => after.has(s.version));
+      const notApplied = plan.find((s) => !after.has(s.version));
+      let failed: ApplyResult['failed'];
+      if (result && !result.ok && notApplied) {
+        const error = result.interrupted ? 'interrupted' : dbmateError(result);
+        failed = { version: notApplied.version, filename: notApplied.filename, error, transactional: notApplied.transactional };
+        if (!result.interrupted) await recordFailure(deps.db.pool, failed, deps.actor);
+      } else if (result && !result.ok && !result.interrupted) {
+        throw unavailable(`dbmate failed: ${dbmateError(result)}`, { code: 'migrate.dbmate-failed' });
+      }
+      return {
+        ...prelude,
+        applied,
+        planned: plan,
+        failed,
+        interrupted: result?.interrupted ?? false,
+        sessions: result?.sessions,
+        blockedBy: [],
+        invalidIndexes: settled.invalidIndexes,
+        currentVersion: settled.applied.at(-1),
+      };
+    });
+  } finally {
+    prepared?.discard();
+    scoped?.remove();
+  }
+}
+
+/**
+ * Rolls back the newest `count` migrations, or every applied one newer than `to`, one dbmate
+ * rollback each, under the lock; stops between two rollbacks when interrupted.
+ */
+export async function migrateDown(deps: MigrateDeps, target: { count: number } | { to: string }): Promise<ApplyResult> {
+  if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
+  return underLock(deps, async (status, prelude) => {
+    const plan = 'to' in target ? planDownTo(status, target.to) : planDownFrom(status, target.count);
+    if (!status.hasLedger) await ensureLedger(deps.db.pool);
     const done: PlanStep[] = [];
-    for (const step of plan) {
-      if (deps.signal?.aborted) return { applied: done, interrupted: true, blockedBy: [] };
-      const result = await runDbmate('rollback', { url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets, onLine: deps.onProgress });
+    const finish = async (extra: Partial<ApplyResult>): Promise<ApplyResult> => {
+      const applied = (await readDatabaseState(deps.db.pool)).applied;
+      return { ...prelude, applied: done, planned: plan, interrupted: false, blockedBy: [], invalidIndexes: await invalidIndexesNow(deps), currentVersion: applied.at(-1), ...extra };
+    };
+    for (const [i, step] of plan.entries()) {
+      if (deps.signal?.aborted) return finish({ interrupted: true });
+      deps.onProgress?.(`rolling back migration ${i + 1} of ${plan.length}: ${step.filename}`);
+      const result = await prepareDbmate('rollback', {
+        url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets,
+        controlSessions: !deps.db.embedded, cancelGraceMs: deps.cancelGraceMs,
+      }).run();
       const after = (await readDatabaseState(deps.db.pool)).applied;
       if (after.includes(step.version)) {
         const error = result.interrupted ? 'interrupted' : dbmateError(result);
-        return { applied: done, failed: { version: step.version, filename: step.filename, error }, interrupted: result.interrupted, blockedBy: [], currentVersion: after.at(-1) };
+        return finish({ failed: { version: step.version, filename: step.filename, error, transactional: step.transactional }, interrupted: result.interrupted, sessions: result.sessions });
       }
       await forgetVersion(deps.db.pool, step.version);
       done.push(step);
+      if (result.interrupted) return finish({ interrupted: true, sessions: result.sessions });
     }
-    return { applied: done, interrupted: false, blockedBy: [], currentVersion: (await readDatabaseState(deps.db.pool)).applied.at(-1) };
+    return finish({});
   });
 }
+
+

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import { defaultActor } from '../../core/config/index.js';
+import type { Database } from '../../core/db/index.js';
+import type { MigrateDeps } from '../../core/migrations/index.js';
+import { note, startSpinner } from '../../cli-kit/index.js';
+import type { CommandContext, GlobalOptions } from '../context.js';
+import { parseSeconds } from '../options.js';
+
+/** Options of the verbs that write (up, down, baseline). */
+export interface WriteOptions {
+  dryRun?: boolean;
+  yes?: boolean;
+  lockTimeout: string;
+  to?: string;
+  progress?: boolean;
+}
+
+/** Names the process to the server, then opens the primary (migrations never go to a replica). */
+export async function openDatabase(ctx: CommandContext, verb: string): Promise<Database> {
+  ctx.label = `medicalcor migrate ${verb}`;
+  return ctx.systems.database();
+}
+
+/** The database as it may be shown: the embedded one by its directory, a server with no credentials. */
+export function databaseLabel(ctx: CommandContext, db: Database): string {
+  if (db.embedded) return `embedded (${ctx.config().embeddedDataDir})`;
+  const url = new URL(ctx.config().databaseUrl!);
+  return `${url.hostname}:${url.port || 5432}${url.pathname}`;
+}
+
+/** Progress on stderr: a spinner on a terminal; plain lines only when asked for (--progress) elsewhere. */
+export interface Progress {
+  update(text: string): void;
+  /** a line that is always shown (a lock wait is a fact the operator must see) */
+  say(text: string): void;
+  stop(): void;
+}
+
+export async function startProgress(ctx: CommandContext, options: { progress?: boolean } = {}): Promise<Progress> {
+  const global = ctx.global as GlobalOptions & { progress?: boolean };
+  const lines = Boolean(options.progress ?? global.progress);
+  const spinner = ctx.io.interactive && ctx.io.color ? await startSpinner(ctx.io, 'migrate') : undefined;
+  return {
+    update(text) {
+      if (spinner) spinner.update(text);
+      else if (lines) note(ctx.io, text);
+    },
+    say(text) {
+      spinner?.stop();
+      note(ctx.io, text);
+    },
+    stop: () => spinner?.stop(),
+  };
+}
+
+export function depsFor(ctx: CommandContext, db: Database, options?: Pick<WriteOptions, 'lockTimeout'>, progress?: Progress): MigrateDeps {
+  return {
+    db,
+    migrationsDir: ctx.config().migrationsDir,
+    cwd: ctx.streams.cwd,
+    signal: ctx.signal,
+    secrets: ctx.io.secrets,
+    lockTimeoutMs: parseSeconds('--lock-timeout', options?.lockTimeout ?? '120'),
+    actor: defaultActor(ctx.streams.env),
+    onProgress: (text) => (text.startsWith('waiting for the migration lock') ? progress?.say(text) ?? note(ctx.io, text) : progress?.update(text)),
+  };
+}
+
+export const lockTimeoutOption = (program: Command) => program.createOption('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
+export const progressOption = (program: Command) =>
+  program.createOption('--progress', 'print "applying migration N of M" lines on stderr even when it is not a terminal');
+
+/**
+ * SIGHUP (the terminal went away) stops the work like Ctrl-C: the CLI shell aborts on SIGINT and
+ * SIGTERM; this adds SIGHUP for the duration of a write, so dbmate never outlives a closed terminal.
+ */
+export async function withHangupAbort<T>(ctx: CommandContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const hangup = new AbortController();
+  const onHup = () => hangup.abort();
+  process.on('SIGHUP', onHup);
+  try {
+    return await work(AbortSignal.any([ctx.signal, hangup.signal]));
+  } finally {
+    process.off('SIGHUP', onHup);
+  }
+}
