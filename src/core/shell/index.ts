@@ -1,4 +1,5 @@
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
+import { SUPERVISOR_SOURCE } from './supervisor.js';
 
 export interface ShellOptions {
   cwd?: string;
@@ -6,10 +7,14 @@ export interface ShellOptions {
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
   signal?: AbortSignal;
+  /** after SIGTERM to the group, how long before SIGKILL (default 2 s) */
+  graceMs?: number;
 }
 
 export interface ShellResult {
   exitCode: number | null;
+  /** the signal that ended the command, if one did */
+  signal?: string;
   stdout: string;
   stderr: string;
   timedOut: boolean;
@@ -21,39 +26,127 @@ export interface ShellResult {
 /** stdout/stderr beyond this many characters are cut (a runaway command cannot fill memory) */
 const OUTPUT_LIMIT = 100_000;
 
-function cut(text: string, limit: number): string {
-  return text.length > limit ? `${text.slice(0, limit)}\n… [cut ${text.length - limit} characters]` : text;
+/** Process groups started by this process and not yet ended: ended with SIGKILL if the process exits first. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function killGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone
+  }
+}
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  // process.exit() (a second Ctrl-C) runs no more async code: end every group synchronously
+  process.on('exit', () => {
+    for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  });
+}
+
+class Collector {
+  private text = '';
+  private dropped = 0;
+  add(chunk: Buffer): void {
+    const room = OUTPUT_LIMIT - this.text.length;
+    if (room > 0) this.text += chunk.toString('utf8').slice(0, room);
+    this.dropped += Math.max(0, chunk.length - Math.max(0, room));
+  }
+  value(): string {
+    const text = this.text.replace(/\r?\n$/, '');
+    return this.dropped ? `${text}\n… [cut ${this.dropped} characters]` : text;
+  }
 }
 
 /**
  * Runs one program with an argv array: no shell is involved, so no argument (however it was
- * filled in) can start a second command. A timeout or an abort kills the child.
+ * filled in) can start a second command. The program runs in its own process group under a
+ * supervisor (see supervisor.ts): a timeout or an abort ends the whole group (SIGTERM, then
+ * SIGKILL after the grace period), what the program leaves behind ends when it exits, and if
+ * this process dies, even by kill -9, the supervisor sees its pipe close and ends the group.
  */
 export async function runCommand(argv: readonly string[], options: ShellOptions): Promise<ShellResult> {
   const [file, ...args] = argv;
   if (!file) throw new Error('runCommand needs a program to run');
-  const result = await execa(file, args, {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-    shell: false,
-    reject: false,
-    stdin: 'ignore',
-    timeout: options.timeoutMs,
-    cancelSignal: options.signal,
-    forceKillAfterDelay: 2_000,
-    maxBuffer: 10_000_000,
-    stripFinalNewline: true,
+  installExitHook();
+  const graceMs = options.graceMs ?? 2_000;
+  const child = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE], {
+    detached: true,
+    // the supervisor's own environment is empty: nothing of the command's reaches its argv or env
+    env: {},
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
   });
-  const spawnError = result.failed && result.exitCode == null && !result.timedOut && !result.isCanceled
-    ? String(result.originalMessage || result.shortMessage || 'cannot start').split('\n')[0]
-    : undefined;
-  return {
-    exitCode: result.exitCode ?? null,
-    stdout: cut(String(result.stdout ?? ''), OUTPUT_LIMIT),
-    stderr: cut(String(result.stderr ?? ''), OUTPUT_LIMIT),
-    timedOut: Boolean(result.timedOut),
-    interrupted: Boolean(result.isCanceled) || Boolean(options.signal?.aborted),
-    spawnError,
+  const pgid = child.pid;
+  const stdout = new Collector();
+  const stderr = new Collector();
+  child.stdout!.on('data', (chunk: Buffer) => stdout.add(chunk));
+  child.stderr!.on('data', (chunk: Buffer) => stderr.add(chunk));
+  let statusText = '';
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (statusText += chunk.toString('utf8')));
+  child.stdin!.on('error', () => {});
+
+  let timedOut = false;
+  let interrupted = false;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    if (pgid === undefined || forceTimer) return;
+    killGroup(pgid, 'SIGTERM');
+    forceTimer = setTimeout(() => killGroup(pgid, 'SIGKILL'), graceMs);
   };
+  const onAbort = () => {
+    interrupted = true;
+    stop();
+  };
+  const timer = setTimeout(() => {
+    timedOut = true;
+    stop();
+  }, options.timeoutMs);
+
+  const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null; error?: Error }>((resolve) => {
+    child.on('error', (error) => resolve({ code: null, signal: null, error }));
+    child.on('close', (code, signal) => resolve({ code, signal }));
+  });
+  if (pgid !== undefined) {
+    liveGroups.add(pgid);
+    child.stdin!.write(`${JSON.stringify({ file, args, cwd: options.cwd, env: options.env })}\n`);
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
+  }
+  child.on('exit', () => {
+    // the supervisor has ended its group already; this catches a group whose supervisor was killed
+    if (pgid !== undefined) killGroup(pgid, 'SIGKILL');
+  });
+
+  const ended = await closed;
+  clearTimeout(timer);
+  clearTimeout(forceTimer);
+  options.signal?.removeEventListener('abort', onAbort);
+  child.stdin!.destroy();
+  if (pgid !== undefined) liveGroups.delete(pgid);
+  if (ended.error) {
+    return { exitCode: null, stdout: '', stderr: '', timedOut: false, interrupted, spawnError: ended.error.message };
+  }
+  const status = parseStatus(statusText);
+  return {
+    exitCode: status?.exitCode ?? null,
+    signal: status?.signal ?? undefined,
+    stdout: stdout.value(),
+    stderr: stderr.value(),
+    timedOut,
+    interrupted: interrupted || Boolean(options.signal?.aborted),
+    spawnError: status?.spawnError,
+  };
+}
+
+function parseStatus(text: string): { exitCode?: number | null; signal?: string | null; spawnError?: string } | undefined {
+  const line = text.split('\n').find(Boolean);
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line) as { exitCode?: number | null; signal?: string | null; spawnError?: string };
+  } catch {
+    return undefined;
+  }
 }
