@@ -230,7 +230,7 @@ steps:
     expect(existsSync(started)).toBe(true);
     const second = await run(['run', 'slow', '--execute', '--actor', 'second-operator']);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(/Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator since \d{4}-\d\d-\d\dT/);
+    expect(second.stderr).toMatch(/Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator \(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT/);
     writeFileSync(release, '');
     const firstResult = await first;
     expect(firstResult.exitCode).toBe(0);
@@ -288,7 +288,7 @@ steps:
     expect(existsSync(join(project, 'after-manual'))).toBe(false);
     const acknowledged = await run(['run', 'with-manual', '--execute', '--yes', '-o', 'json']);
     expect(acknowledged.exitCode, acknowledged.stderr).toBe(0);
-    expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged by --yes/);
+    expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged unattended by /);
     expect(existsSync(join(project, 'after-manual'))).toBe(true);
   });
 });

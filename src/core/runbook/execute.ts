@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import { maskPiiText, redactSecrets } from '../redact.js';
 import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js';
 import { durationMs as parseDuration } from '../time/index.js';
-import { lockRunbook } from './lock.js';
+import { acquireRunLease } from './lease.js';
 import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
 import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
 import type { Runbook, RunbookStep } from './schema.js';
@@ -98,14 +98,24 @@ export interface RunOptions {
   /** roll back completed mutating steps when a step fails (default true) */
   rollback: boolean;
   lockTimeoutMs: number;
+  /** how long the run's lease lasts without a heartbeat (default 30 s) */
+  leaseTtlMs?: number;
   resume?: ResumePoint;
 }
 
 export interface ResumePoint {
   runId: string;
   fromIndex: number;
-  /** mutating steps completed by the earlier run(s), oldest first, to roll back if this run fails */
-  completedMutating: number[];
+  /**
+   * mutating steps completed by the earlier run(s), oldest first, with the automatic undo they
+   * recorded, to roll back if this run fails
+   */
+  completedMutating: { index: number; undo?: RenderedAction }[];
+  /**
+   * the mutating step at fromIndex was in flight when the earlier runner stopped: whether it
+   * completed is settled before it runs again ('verify': its verify probe decides)
+   */
+  inFlight?: { index: number; decision: 'done' | 'not-done' | 'verify'; by: string };
 }
 
 const DEFAULT_TIMEOUT: Record<RunbookStep['kind'], string> = {
@@ -136,7 +146,11 @@ function renderSteps(runbook: Runbook, vars: Variables, deps: EngineDeps, firstI
         rollback: step.rollback ? renderAction(step.rollback, vars, ctx) : undefined,
       };
     } catch (error) {
-      throw new CliError(`Runbook ${runbook.id}, step ${i + 1} "${step.id}": ${(error as Error).message}.`, ExitCode.Usage, 'Nothing was run.');
+      throw invalidInput(`Runbook ${runbook.id}, step ${i + 1} "${step.id}": ${(error as Error).message}.`, {
+        code: 'runbook.render',
+        facts: { runbookId: runbook.id, step: step.id },
+        remedy: 'Nothing was run.',
+      });
     }
   });
 }
@@ -166,7 +180,7 @@ async function runPhase<T>(
   audit: RunbookAudit | undefined,
   start: { runId: string; stepIndex: number; stepId: string; kind: string; mutates: boolean; phase: StepPhase },
   work: () => Promise<T>,
-  outcome: (result: T) => PhaseOutcome,
+  outcome: (result: T) => PhaseOutcome & { undo?: unknown },
 ): Promise<{ result: T; status: PhaseStatus; durationMs: number }> {
   const began = performance.now();
   if (audit) await audit.startStep(start);
@@ -183,7 +197,8 @@ async function runPhase<T>(
  * nothing. A real run takes the lock, records every step, stops at the first failure and rolls
  * back the completed mutating steps in reverse order.
  */
-export async function runRunbook(runbook: Runbook, options: RunOptions, deps: EngineDeps): Promise<RunReport> {
+export async function runRunbook(runbook: Runbook, options: RunOptions, engineDeps: EngineDeps): Promise<RunReport> {
+  let deps = engineDeps;
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
   const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
   // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
@@ -216,27 +231,30 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
   }));
 
   let audit: RunbookAudit | undefined;
-  let release: (() => Promise<void>) | undefined;
+  let release: (() => void) | undefined;
   if (execute) {
     const db = await deps.database();
-    const lock = await lockRunbook(db.pool, runbook.id, deps.config.envName, options.lockTimeoutMs, (holder) => progress(`waiting for the lock of ${runbook.id} on ${deps.config.envName}, held by ${holder}`));
-    release = () => lock.release();
+    const lease = await acquireRunLease(
+      db.pool,
+      {
+        id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor,
+        parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId, rollback: options.rollback,
+      },
+      {
+        timeoutMs: options.lockTimeoutMs,
+        ttlMs: options.leaseTtlMs,
+        onWait: (holder) => progress(`waiting for ${runbook.id} on ${deps.config.envName} to be free: ${holder}`),
+      },
+    );
+    release = () => lease.release();
     audit = new RunbookAudit(db.pool, secrets);
-    try {
-      await audit.closeAbandoned(runbook.id, deps.config.envName);
-      await audit.startRun({ id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor, parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId });
-    } catch (error) {
-      await release();
-      if ((error as { code?: string }).code === '42P01') {
-        throw new CliError('This database has no runbook_runs table, where real runs are recorded.', ExitCode.Operational, 'Apply the MedicalCor migrations first: medicalcor migrate up');
-      }
-      throw error;
-    }
+    // a run whose lease was taken over (it looked dead to another runner) stops like Ctrl-C
+    deps = { ...deps, signal: AbortSignal.any([deps.signal, lease.lost]) };
   }
 
   const start = options.resume?.fromIndex ?? 0;
   for (let i = 0; i < start; i++) reports[i]!.status = 'done_earlier';
-  const completed: { index: number; undo?: RenderedAction }[] = (options.resume?.completedMutating ?? []).map((index) => ({ index }));
+  const completed: { index: number; undo?: RenderedAction }[] = [...(options.resume?.completedMutating ?? [])];
   let stoppedAt: number | null = null;
   let failure: string | null = null;
   let interrupted = false;
@@ -263,6 +281,25 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
         break;
       }
       const label = `[${i + 1}/${total}] ${r.step.id} (${r.step.kind}${r.step.mutates ? ', mutates' : ''})`;
+
+      const inFlight = options.resume?.inFlight;
+      if (execute && inFlight?.index === i) {
+        const settled = await settleInFlight(r, inFlight, { audit: audit!, runId: runId!, resumedFrom: options.resume!.runId, deps, attempt });
+        progress(`${label}: in flight when run ${options.resume!.runId} stopped; ${settled.note}`);
+        if (settled.verify) report.verify = { ...settled.verify, output: clean(settled.verify.output), error: clean(settled.verify.error) };
+        if (settled.interrupted) {
+          interrupted = true;
+          stoppedAt = i;
+          report.status = 'interrupted';
+          break;
+        }
+        if (settled.done) {
+          report.status = 'done_earlier';
+          report.output = settled.note;
+          completed.push({ index: i });
+          continue;
+        }
+      }
 
       if (usesStepValues(r.step)) {
         // Re-rendered with what the earlier steps actually returned.
@@ -298,7 +335,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
           if (expected) Object.assign(outcome.result, { ok: false, error: `expectation not met: ${expected}` });
           return outcome;
         },
-        ({ result }) => ({ status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed', exitCode: result.exitCode, output: result.output, error: result.error }),
+        ({ result }) => ({
+          status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed',
+          exitCode: result.exitCode, output: result.output, error: result.error, undo: result.ok ? result.undo : undefined,
+        }),
       );
       vars[`steps.${r.step.id}.value`] = asText(result.value);
       vars[`steps.${r.step.id}.output`] = result.output;
@@ -365,7 +405,8 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
     if (execute && failure && options.rollback && completed.length) {
       status = await rollBack(completed.reverse(), rendered, reports, audit!, runId!, deps, progress, clean, secrets);
     }
-    if (audit) await audit.finishRun(runId!, status, interrupted ? 'interrupted by the operator (Ctrl-C)' : failure ?? undefined);
+    const why = deps.signal.reason instanceof Error && !engineDeps.signal.aborted ? deps.signal.reason.message : 'interrupted (Ctrl-C or a termination signal)';
+    if (audit) await audit.finishRun(runId!, status, interrupted ? why : failure ?? undefined);
 
     return {
       runId,
@@ -387,8 +428,51 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
     if (audit) await audit.finishRun(runId!, 'failed', (error as Error).message).catch(() => {});
     throw error;
   } finally {
-    await release?.().catch(() => {});
+    release?.();
   }
+}
+
+/**
+ * The mutating step that was in flight when an earlier runner stopped: did it complete? The
+ * operator's (or the caller's) answer, or the step's verify probe, decides; a completed step is
+ * recorded as succeeded on this run (so a later resume skips it) and is not run again.
+ */
+async function settleInFlight(
+  r: RenderedStep,
+  inFlight: NonNullable<ResumePoint['inFlight']>,
+  ctx: {
+    audit: RunbookAudit;
+    runId: string;
+    resumedFrom: string;
+    deps: EngineDeps;
+    attempt: (r: RenderedStep, action: RenderedAction, mutates: boolean, waitOnce: boolean) => Promise<{ result: ActionResult }>;
+  },
+): Promise<{ done: boolean; interrupted?: boolean; note: string; verify?: PhaseReport }> {
+  const start = { runId: ctx.runId, stepIndex: inFlight.index, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates };
+  let verify: PhaseReport | undefined;
+  let done = inFlight.decision === 'done';
+  let note = done ? `completed, says ${inFlight.by}: not run again` : `not completed, says ${inFlight.by}: running it again`;
+  if (inFlight.decision === 'verify' && r.verify) {
+    const probe = r.verify;
+    const { result, durationMs } = await runPhase(
+      ctx.audit,
+      { ...start, kind: probe.kind, mutates: false, phase: 'verify' },
+      async () => {
+        const { result: outcome } = await ctx.attempt(r, probe, false, false);
+        return { outcome, why: outcome.interrupted ? 'interrupted' : unmet(probe.expect, outcome) };
+      },
+      ({ outcome, why }) => ({ status: why ? (outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: outcome.exitCode, output: outcome.output, error: why }),
+    );
+    verify = { status: result.why ? (result.outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', output: result.outcome.output, error: result.why, durationMs };
+    if (result.outcome.interrupted || ctx.deps.signal.aborted) return { done: false, interrupted: true, note: 'interrupted while verifying it', verify };
+    done = !result.why;
+    note = done ? 'its verify holds: completed, not run again' : `its verify does not hold (${result.why}): running it again`;
+  }
+  if (done) {
+    await ctx.audit.startStep({ ...start, phase: 'execute' });
+    await ctx.audit.finishStep(ctx.runId, inFlight.index, 'execute', { status: 'succeeded', output: `completed by run ${ctx.resumedFrom} (${note})`, durationMs: 0 });
+  }
+  return { done, note, verify };
 }
 
 /** Undoes completed mutating steps, newest first; a step without a rollback is reported, not guessed. */

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { DomainError, invalidInput } from '../errors.js';
 import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
 
@@ -24,10 +24,19 @@ export interface LoadedRunbook {
   rank?: number;
 }
 
-export class RunbookFileError extends CliError {
+/** An invalid runbook file, every problem named with its step and field. */
+export class RunbookFileError extends DomainError {
   constructor(readonly file: string, readonly issues: RunbookIssue[]) {
-    super(`${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, ExitCode.Usage, 'Fix the file; "medicalcor runbook validate FILE" checks it.');
+    super('invalid-input', `${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, {
+      code: 'runbook.invalid-file',
+      facts: { file, issues: issues.map(formatIssue) },
+      remedy: 'Fix the file (docs/runbook.md describes the format).',
+    });
   }
+}
+
+export function isRunbookFileError(error: unknown): error is RunbookFileError {
+  return error instanceof DomainError && error.code === 'runbook.invalid-file' && Array.isArray((error as RunbookFileError).issues);
 }
 
 export function formatIssue(issue: RunbookIssue): string {
@@ -136,7 +145,8 @@ export function loadRunbookFile(file: string): Runbook {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`Cannot read runbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, ExitCode.Usage);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new RunbookFileError(file, [{ message: `cannot read it: ${why}` }]);
   }
   return parseRunbook(text, file);
 }
@@ -166,7 +176,7 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
         const runbook = loadRunbookFile(file);
         byId.set(runbook.id, { runbook, file, source: dir.source, rank });
       } catch (error) {
-        if (error instanceof RunbookFileError) errors.push(error);
+        if (isRunbookFileError(error)) errors.push(error);
         else throw error;
       }
     }
@@ -176,12 +186,35 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
 
 /** One runbook by id: reads only <dir>/<id>.yaml, so an unrelated broken file cannot block an incident. */
 export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunbook {
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) throw new CliError(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) {
+    throw invalidInput(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, { code: 'runbook.bad-id', facts: { id } });
+  }
   for (const dir of [...dirs].reverse()) {
     for (const ext of ['yaml', 'yml']) {
       const file = join(dir.path, `${id}.${ext}`);
       if (existsSync(file)) return { runbook: loadRunbookFile(file), file, source: dir.source };
     }
   }
-  throw new CliError(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+  throw invalidInput(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, { code: 'runbook.not-found', facts: { id } });
+}
+
+export interface FileValidation {
+  file: string;
+  valid: boolean;
+  id?: string;
+  steps?: number;
+  issues: string[];
+}
+
+/** Each file checked on its own: one broken file does not stop the others from being reported. */
+export function validateRunbookFiles(files: readonly { file: string; path: string }[]): FileValidation[] {
+  return files.map(({ file, path }) => {
+    try {
+      const r = loadRunbookFile(path);
+      return { file, valid: true, id: r.id, steps: r.steps.length, issues: [] };
+    } catch (error) {
+      if (isRunbookFileError(error)) return { file, valid: false, issues: error.issues.map(formatIssue) };
+      throw error;
+    }
+  });
 }

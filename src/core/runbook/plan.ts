@@ -2,7 +2,7 @@ import type { ResolvedConfig } from '../config/index.js';
 import { listPodsRequest, rolloutRestartRequest, scaleRequest, type KubernetesRequest } from '../kubernetes/patches.js';
 import { redactSecrets } from '../redact.js';
 import { durationMs as parseDuration } from '../time/index.js';
-import type { Action, Expectation, ProbeAction } from './schema.js';
+import type { Action, Expectation, ProbeAction, RunbookStep } from './schema.js';
 import { fill, fillJson, fillUrl, type Variables } from './template.js';
 
 /**
@@ -129,4 +129,20 @@ export function describeAction(action: RenderedAction, secrets: readonly string[
     }
   })();
   return redactSecrets(out, secrets);
+}
+
+/** A step as a listing shows it: plain data, no layout. */
+export interface StepSummary {
+  id: string;
+  kind: string;
+  title?: string;
+  mutates: boolean;
+  verify: boolean;
+  /** how it is undone: its rollback's kind, or the automatic undo of its kind */
+  rollback?: string;
+}
+
+export function describeStep(step: RunbookStep): StepSummary {
+  const automatic = step.kind === 'k8s' && step.action === 'scale' ? 'scale back' : step.kind === 'breaker' && step.action === 'open' ? 'reset' : undefined;
+  return { id: step.id, kind: step.kind, title: step.title, mutates: step.mutates, verify: Boolean(step.verify), rollback: step.rollback?.kind ?? automatic };
 }

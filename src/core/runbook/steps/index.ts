@@ -1,7 +1,7 @@
-import { renderTable } from '../../../cli-kit/index.js';
 import type { RenderedAction } from '../plan.js';
 import { unmet } from './expect.js';
 import { runK8s } from './k8s.js';
+import { plainTable } from './plain-table.js';
 import { sleep, stepFailure, withTimeout } from './timeout.js';
 import { runRedis } from './redis.js';
 import { runSql } from './sql.js';
@@ -17,7 +17,9 @@ async function runBreaker(action: Extract<RenderedAction, { kind: 'breaker' }>, 
     if (action.action === 'list') {
       const breakers = (await withTimeout(store.list(), run)) as { name?: string; state?: string; failures?: number }[];
       const open = breakers.filter((b) => b.state && b.state !== 'closed');
-      const table = breakers.length ? renderTable(breakers, [{ header: 'BREAKER', value: (b) => b.name }, { header: 'STATE', value: (b) => b.state }, { header: 'FAILURES', value: (b) => b.failures }], false) : '(no breakers)';
+      const columns = [{ header: 'BREAKER', value: (b: (typeof breakers)[number]) => b.name }, { header: 'STATE', value: (b: (typeof breakers)[number]) => b.state },
+        { header: 'FAILURES', value: (b: (typeof breakers)[number]) => b.failures }];
+      const table = breakers.length ? plainTable(breakers, columns) : '(no breakers)';
       return { ok: true, output: `${table}\n(${open.length} not closed)`, rows: breakers.length, value: open.length, data: breakers };
     }
     if (action.action === 'open') {
@@ -48,11 +50,11 @@ async function runManual(action: Extract<RenderedAction, { kind: 'manual' }>, de
     case 'acknowledged':
       return { ok: true, output: `acknowledged by ${deps.actor}` };
     case 'auto':
-      return { ok: true, output: `acknowledged by --yes (${deps.actor}); nobody was asked` };
+      return { ok: true, output: `acknowledged unattended by ${deps.actor}; nobody was asked` };
     case 'declined':
       return { ok: false, output: '', error: 'the operator did not acknowledge the instruction' };
     case 'no-terminal':
-      return { ok: false, output: '', error: 'a manual step needs an operator: run on a terminal, or pass --yes to acknowledge it unattended' };
+      return { ok: false, output: '', error: 'a manual step needs an operator: run it on a terminal, or acknowledge manual steps unattended' };
   }
 }
 

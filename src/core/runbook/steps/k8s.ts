@@ -1,24 +1,24 @@
-import { renderTable } from '../../../cli-kit/index.js';
 import type { PodSummary } from '../../kubernetes/index.js';
 import { scaleRequest } from '../../kubernetes/patches.js';
 import type { RenderedAction } from '../plan.js';
+import { plainTable } from './plain-table.js';
 import { stepFailure, withTimeout } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
 
 function podTable(pods: PodSummary[]): string {
   if (!pods.length) return '(no pods)';
-  return renderTable(pods, [
+  return plainTable(pods, [
     { header: 'POD', value: (p) => p.name },
     { header: 'READY', value: (p) => (p.ready ? 'yes' : 'no') },
     { header: 'PHASE', value: (p) => p.phase },
     { header: 'IP', value: (p) => p.ip },
     { header: 'RESTARTS', value: (p) => p.restarts },
-  ], false);
+  ]);
 }
 
 export async function runK8s(action: Extract<RenderedAction, { kind: 'k8s' }>, deps: StepDeps, run: ActionRun): Promise<ActionResult> {
   try {
-    const client = deps.kubernetes();
+    const client = await deps.kubernetes();
     switch (action.action) {
       case 'list-pods':
       case 'service-pods': {

@@ -1,15 +1,8 @@
-import { renderTable } from '../../../cli-kit/index.js';
 import { maskPii } from '../../redact.js';
 import type { RenderedAction } from '../plan.js';
+import { plainTable } from './plain-table.js';
 import { timedOutAfter } from './timeout.js';
 import type { ActionResult, ActionRun, StepDeps } from './types.js';
-
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
-}
 
 /**
  * One statement in its own transaction with a statement timeout. In a dry run a mutating
@@ -34,7 +27,7 @@ export async function runSql(action: Extract<RenderedAction, { kind: 'sql' }>, m
     // Rows are shown and returned with patient data masked (name, phone, e-mail … columns and patterns).
     const shown = rows.slice(0, action.maxRows).map((row) => maskPii(JSON.parse(JSON.stringify(row))) as Record<string, unknown>);
     const parts: string[] = [];
-    if (columns.length) parts.push(renderTable(shown, columns.map((name: string) => ({ header: name, value: (r: Record<string, unknown>) => cell(r[name]) })), false));
+    if (columns.length) parts.push(plainTable(shown, columns.map((name: string) => ({ header: name, value: (r: Record<string, unknown>) => r[name] }))));
     const count = result.rowCount ?? rows.length;
     if (mutates) parts.push(dryRun ? `would change ${count} row(s) (rolled back)` : `changed ${count} row(s)`);
     else parts.push(`(${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > shown.length ? `, first ${shown.length} shown` : ''})`);

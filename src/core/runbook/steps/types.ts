@@ -42,7 +42,7 @@ export interface StepDeps {
   actor: string;
   database(): Promise<Database>;
   redis(): Promise<Redis>;
-  kubernetes(): KubernetesClient;
+  kubernetes(): Promise<KubernetesClient>;
   breakers(): Promise<BreakerControl>;
   runCheck(id: string, signal: AbortSignal): Promise<CheckOutcome>;
   /** asks the operator to confirm a manual instruction */
