@@ -243,6 +243,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, engineDe
       {
         timeoutMs: options.lockTimeoutMs,
         ttlMs: options.leaseTtlMs,
+        signal: deps.signal,
         onWait: (holder) => progress(`waiting for ${runbook.id} on ${deps.config.envName} to be free: ${holder}`),
       },
     );

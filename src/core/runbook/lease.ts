@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Pool } from '../db/index.js';
-import { conflict, rethrowSchemaMissing } from '../errors.js';
+import { conflict, interrupted, rethrowSchemaMissing } from '../errors.js';
 import { getRun, type RunRow } from './audit.js';
 
 /**
@@ -35,6 +35,8 @@ export interface LeaseOptions {
   ttlMs?: number;
   onWait?(holder: string): void;
   holder?: LeaseHolder;
+  /** Ctrl-C while waiting: stop waiting, record nothing */
+  signal?: AbortSignal;
 }
 
 export interface RunLease {
@@ -115,6 +117,12 @@ export async function acquireRunLease(pool: Pool, run: NewRun, options: LeaseOpt
   const deadline = Date.now() + options.timeoutMs;
   let announced = false;
   for (;;) {
+    if (options.signal?.aborted) {
+      throw interrupted(`Stopped while waiting for runbook ${run.runbookId} on ${run.environment}; nothing was run.`, {
+        code: 'runbook.lease-wait-interrupted',
+        facts: { runbookId: run.runbookId, environment: run.environment },
+      });
+    }
     try {
       await pool.query(
         `insert into runbook_runs (id, runbook_id, environment, actor, mode, status, parameters, resumed_from,
@@ -146,7 +154,15 @@ export async function acquireRunLease(pool: Pool, run: NewRun, options: LeaseOpt
     }
     if (!announced) options.onWait?.(who);
     announced = true;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, 250);
+      function done() {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', done);
+        resolve();
+      }
+      options.signal?.addEventListener('abort', done, { once: true });
+    });
   }
 }
 
