@@ -44,8 +44,20 @@ async function runCheck(action: Extract<RenderedAction, { kind: 'check' }>, deps
   }
 }
 
+/** Ctrl-C at a prompt (inquirer's ExitPromptError / AbortPromptError) is an interruption, not a failure. */
+function isPromptInterrupt(error: unknown): boolean {
+  const name = (error as Error | undefined)?.name;
+  return name === 'ExitPromptError' || name === 'AbortPromptError' || name === 'AbortError';
+}
+
 async function runManual(action: Extract<RenderedAction, { kind: 'manual' }>, deps: StepDeps): Promise<ActionResult> {
-  const answer = await deps.acknowledge(action.instruction);
+  let answer: Awaited<ReturnType<StepDeps['acknowledge']>>;
+  try {
+    answer = await deps.acknowledge(action.instruction);
+  } catch (error) {
+    if (isPromptInterrupt(error)) return { ok: false, output: '', interrupted: true, error: 'interrupted at the prompt' };
+    throw error;
+  }
   switch (answer) {
     case 'acknowledged':
       return { ok: true, output: `acknowledged by ${deps.actor}` };
