@@ -3,6 +3,7 @@ import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DomainError, invalidInput } from '../errors.js';
 import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
+import { shellInjectionIssues } from './steps/shell-injection.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
 
 // Functions whose effect escapes the transaction: a rolled-back dry run would still do it.
@@ -100,6 +101,9 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
     if (step.verify) actions.push([step.verify, ['steps', i, 'verify']]);
     if (step.kind === 'wait') actions.push([step.until, ['steps', i, 'until']]);
     for (const [action, path] of actions) {
+      if (action.kind === 'shell') {
+        for (const issue of shellInjectionIssues(action.command)) at([...path, 'command', issue.index], issue.message);
+      }
       if (action.kind === 'k8s') {
         if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment) at([...path, 'deployment'], `is required for ${action.action}`);
         if (action.action === 'scale' && action.replicas === undefined) at([...path, 'replicas'], 'is required for scale');
