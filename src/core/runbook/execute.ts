@@ -5,9 +5,9 @@ import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js'
 import { durationMs as parseDuration } from '../time/index.js';
 import { acquireRunLease } from './lease.js';
 import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
-import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
+import { describeAction, describeRenderedProbe, renderAction, renderProbe, type RenderedProbe } from './plan.js';
 import type { Runbook, RunbookStep } from './schema.js';
-import { runAction, sleep, unmet, type ActionResult, type StepDeps } from './steps/index.js';
+import { runAction, sleep, stepKind, unmet, type ActionResult, type StepDeps } from './steps/index.js';
 import { referencedNames, STEP_VARIABLE, stringsIn, type Variables } from './template.js';
 
 function referencesDatabase(runbook: Runbook): boolean {
@@ -29,6 +29,9 @@ function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** A rendered action of any kind (steps/ types each one). */
+type AnyRendered = { kind: string };
 
 export type Mode = 'dry_run' | 'execute';
 
@@ -110,7 +113,7 @@ export interface ResumePoint {
    * mutating steps completed by the earlier run(s), oldest first, with the automatic undo they
    * recorded, to roll back if this run fails
    */
-  completedMutating: { index: number; undo?: RenderedAction }[];
+  completedMutating: { index: number; undo?: AnyRendered }[];
   /**
    * the mutating step at fromIndex was in flight when the earlier runner stopped: whether it
    * completed is settled before it runs again ('verify': its verify probe decides)
@@ -118,19 +121,16 @@ export interface ResumePoint {
   inFlight?: { index: number; decision: 'done' | 'not-done' | 'verify'; by: string };
 }
 
-const DEFAULT_TIMEOUT: Record<RunbookStep['kind'], string> = {
-  shell: '5m', sql: '60s', http: '30s', k8s: '60s', redis: '10s', breaker: '10s', check: '60s', manual: '1h', wait: '5m',
-};
 
 function timeoutOf(step: RunbookStep): number {
-  return parseDuration(step.timeout ?? DEFAULT_TIMEOUT[step.kind]);
+  return parseDuration(step.timeout ?? stepKind(step.kind).defaultTimeout);
 }
 
 interface RenderedStep {
   step: RunbookStep;
-  action: RenderedAction;
+  action: AnyRendered;
   verify?: RenderedProbe;
-  rollback?: RenderedAction;
+  rollback?: AnyRendered;
 }
 
 /** Renders every step before anything runs, so a bad value or missing setting stops the run before its first step. */
@@ -255,17 +255,17 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, engineDe
 
   const start = options.resume?.fromIndex ?? 0;
   for (let i = 0; i < start; i++) reports[i]!.status = 'done_earlier';
-  const completed: { index: number; undo?: RenderedAction }[] = [...(options.resume?.completedMutating ?? [])];
+  const completed: { index: number; undo?: AnyRendered }[] = [...(options.resume?.completedMutating ?? [])];
   let stoppedAt: number | null = null;
   let failure: string | null = null;
   let interrupted = false;
 
-  const attempt = async (r: RenderedStep, action: RenderedAction, mutates: boolean, waitOnce: boolean): Promise<{ result: ActionResult; attempts: number }> => {
+  const attempt = async (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean): Promise<{ result: ActionResult; attempts: number }> => {
     const timeoutMs = timeoutOf(r.step);
     let attempts = 0;
     for (;;) {
       attempts += 1;
-      const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, rollbackSql: !execute, waitOnce });
+      const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, dryRun });
       if (result.ok || result.interrupted || deps.signal.aborted || attempts > r.step.retries) return { result, attempts };
       progress(`  attempt ${attempts} failed (${result.error}); retrying in ${r.step.retryDelay}`);
       await sleep(parseDuration(r.step.retryDelay), deps.signal);
@@ -320,7 +320,9 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, engineDe
         const id = STEP_VARIABLE.exec(n)?.[1];
         return id !== undefined && reports.find((s) => s.id === id)?.status === 'skipped';
       }));
-      if (!execute && (r.step.dryRun === 'skip' || dependsOnSkipped || (r.step.mutates && r.step.kind !== 'sql') || r.step.kind === 'manual')) {
+      const dryRunOfKind = stepKind(r.step.kind).dryRun;
+      const notInDryRun = r.step.dryRun === 'skip' || dependsOnSkipped || dryRunOfKind === 'never' || (r.step.mutates && dryRunOfKind !== 'rolled-back');
+      if (!execute && notInDryRun) {
         report.status = 'skipped';
         progress(`${label}: dry run, not run`);
         continue;
@@ -380,7 +382,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, engineDe
           },
           ({ probe, why }) => ({ status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why }),
         );
-        report.verify = { status: verifyStatus, action: clean(describeAction(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
+        report.verify = { status: verifyStatus, action: clean(describeRenderedProbe(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
         progress(`  verify: ${report.verify.status}${why ? ` — ${report.verify.error}` : ''}`);
         if (probe.interrupted || deps.signal.aborted) {
           interrupted = true;
@@ -446,7 +448,7 @@ async function settleInFlight(
     runId: string;
     resumedFrom: string;
     deps: EngineDeps;
-    attempt: (r: RenderedStep, action: RenderedAction, mutates: boolean, waitOnce: boolean) => Promise<{ result: ActionResult }>;
+    attempt: (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean) => Promise<{ result: ActionResult }>;
   },
 ): Promise<{ done: boolean; interrupted?: boolean; note: string; verify?: PhaseReport }> {
   const start = { runId: ctx.runId, stepIndex: inFlight.index, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates };
@@ -478,7 +480,7 @@ async function settleInFlight(
 
 /** Undoes completed mutating steps, newest first; a step without a rollback is reported, not guessed. */
 async function rollBack(
-  completed: { index: number; undo?: RenderedAction }[],
+  completed: { index: number; undo?: AnyRendered }[],
   rendered: RenderedStep[],
   reports: StepReport[],
   audit: RunbookAudit,
@@ -504,7 +506,7 @@ async function rollBack(
     const { result, status, durationMs } = await runPhase(
       audit,
       { runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' },
-      () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), rollbackSql: false }),
+      () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), dryRun: false }),
       (done) => ({ status: done.ok ? 'succeeded' : 'failed', exitCode: done.exitCode, output: done.output, error: done.error }),
     );
     report.rollback = { status, action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };

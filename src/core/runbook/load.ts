@@ -2,12 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DomainError, invalidInput } from '../errors.js';
-import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
-import { shellInjectionIssues } from './steps/shell-injection.js';
+import { runbookSchema, type Runbook } from './schema.js';
+import { stepKind } from './steps/index.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
-
-// Functions whose effect escapes the transaction: a rolled-back dry run would still do it.
-const NON_TRANSACTIONAL = /\b(pg_cancel_backend|pg_terminate_backend|dblink\w*|pg_notify|nextval|setval|pg_advisory\w*|pg_reload_conf|pg_rotate_logfile|lo_\w+|pg_file_write)\s*\(/i;
 
 export interface RunbookIssue {
   /** "step 3 "restart-api"" or "parameter "lead_id"" or undefined for the file itself */
@@ -90,30 +87,13 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
         }
       }
     }
-    if (step.kind === 'sql' && step.mutates && !step.dryRun && NON_TRANSACTIONAL.test(step.sql)) {
-      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), whose effect a rolled-back dry run cannot undo; set dryRun: skip`);
+    // each kind's own rules (steps/<kind>.ts), for the step and for its rollback and verify
+    const flags = { mutates: step.mutates, dryRun: step.dryRun };
+    for (const issue of stepKind(step.kind).check(step, flags)) at(['steps', i, issue.field], issue.message);
+    for (const [field, action] of [['rollback', step.rollback], ['verify', step.verify]] as const) {
+      if (!action) continue;
+      for (const issue of stepKind(action.kind).check(action)) at(['steps', i, field, issue.field], issue.message);
     }
-    if (step.kind === 'sql' && !step.mutates && NON_TRANSACTIONAL.test(step.sql)) {
-      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), which changes things: set mutates: true and dryRun: skip`);
-    }
-    const actions: [RunbookStep | NonNullable<RunbookStep['rollback']> | NonNullable<RunbookStep['verify']>, (string | number)[]][] = [[step, ['steps', i]]];
-    if (step.rollback) actions.push([step.rollback, ['steps', i, 'rollback']]);
-    if (step.verify) actions.push([step.verify, ['steps', i, 'verify']]);
-    if (step.kind === 'wait') actions.push([step.until, ['steps', i, 'until']]);
-    for (const [action, path] of actions) {
-      if (action.kind === 'shell') {
-        for (const issue of shellInjectionIssues(action.command)) at([...path, 'command', issue.index], issue.message);
-      }
-      if (action.kind === 'k8s') {
-        if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment) at([...path, 'deployment'], `is required for ${action.action}`);
-        if (action.action === 'scale' && action.replicas === undefined) at([...path, 'replicas'], 'is required for scale');
-        if (action.action === 'service-pods' && !action.service) at([...path, 'service'], 'is required for service-pods');
-      }
-      if (action.kind === 'breaker' && action.action !== 'list' && !action.name) at([...path, 'name'], `is required for breaker ${action.action}`);
-      if (action.kind === 'http' && !action.base && !/^https?:\/\//.test(action.url)) at([...path, 'url'], 'must be an absolute http(s) URL, or set base: api | prometheus | trigger');
-    }
-    if (step.kind === 'wait' && step.mutates) at(['steps', i, 'mutates'], 'a wait step only reads; set mutates: false');
-    if (step.kind === 'manual' && step.mutates) at(['steps', i, 'mutates'], 'a manual step is the operator\'s; set mutates: false and describe the action in its instruction');
     if (step.rollback && !step.mutates) at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
     if (step.verify && !step.mutates) at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
   });
@@ -136,7 +116,7 @@ export function parseRunbook(text: string, file: string): Runbook {
   if (!parsed.success) {
     throw new RunbookFileError(file, parsed.error.issues.map((issue) => ({ ...describePath(issue.path, raw), message: issue.message })));
   }
-  const runbook = parsed.data as unknown as Runbook;
+  const runbook = parsed.data;
   const issues = semanticIssues(runbook, raw);
   const stem = basename(file, extname(file));
   if (/\.ya?ml$/.test(file) && stem !== runbook.id) issues.unshift({ field: 'id', message: `"${runbook.id}" must match the file name (${stem}.yaml), so "runbook run ${runbook.id}" finds it` });

@@ -1,4 +1,4 @@
-import type { Expectation } from '../schema.js';
+import type { Expectation } from './fields.js';
 import type { ActionResult } from './types.js';
 
 function at(value: unknown, path: string | undefined): unknown {

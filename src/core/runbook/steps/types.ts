@@ -18,8 +18,8 @@ export interface ActionResult {
   error?: string;
   interrupted?: boolean;
   timedOut?: boolean;
-  /** how to undo this exact change when the step has no explicit rollback (scale back to N) */
-  undo?: import('../plan.js').RenderedAction;
+  /** how to undo this exact change when the step has no explicit rollback (scale back to N): a rendered action */
+  undo?: { kind: string };
 }
 
 export interface CheckOutcome {
@@ -55,6 +55,6 @@ export interface StepDeps {
 export interface ActionRun {
   signal: AbortSignal;
   timeoutMs: number;
-  /** a dry run: a mutating SQL statement runs in a transaction that is rolled back */
-  rollbackSql: boolean;
+  /** a dry run: a mutating SQL statement runs in a transaction that is rolled back, a wait reads once */
+  dryRun: boolean;
 }
