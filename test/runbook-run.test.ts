@@ -1,13 +1,14 @@
 /**
- * `medicalcor runbook run / resume / history` as a real child process against a real
- * PostgreSQL 15 database with the MedicalCor schema: dry runs, real runs, rollback order,
- * resume, the injection attempt, the audit trail, the lock and Ctrl-C.
+ * `medicalcor runbook run / resume / history` in-process (a real child process for the lock
+ * holder and Ctrl-C) against a real PostgreSQL 15 database with the MedicalCor schema: dry runs,
+ * real runs, rollback order, resume, the injection attempt, the audit trail, the lease and Ctrl-C.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { spawnCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
 let db: TestDatabase;

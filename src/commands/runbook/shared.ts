@@ -93,6 +93,7 @@ export function sessionDeps(ctx: CommandContext, options: { actor?: string; yes:
   return {
     config,
     env: ctx.streams.env,
+    cwd: ctx.streams.cwd,
     actor,
     signal: options.signal,
     secrets: ctx.io.secrets,

@@ -38,13 +38,13 @@ export const parameterSchema = z
   });
 export type RunbookParameter = z.infer<typeof parameterSchema>;
 
-const stepOfSomeKind = z.discriminatedUnion('kind', nonEmpty(STEP_KINDS.map((k) => k.step)), {
+export const stepUnion = z.discriminatedUnion('kind', nonEmpty(STEP_KINDS.map((k) => k.step)), {
   error: (issue) => (issue.code === 'invalid_union' ? `kind must be one of ${kindNames().join(', ')}` : undefined),
 });
 
 /** A step: the fields of its kind and the common ones, with `verify` and `rollback` parsed against their kinds. */
-export const stepSchema = stepOfSomeKind
-  .transform((step: z.output<typeof stepOfSomeKind>, ctx) => {
+export const stepSchema = stepUnion
+  .transform((step: z.output<typeof stepUnion>, ctx) => {
     const verify = step.verify === undefined ? undefined : probeSchema.safeParse(step.verify);
     const rollback = step.rollback === undefined ? undefined : rollbackSchema.safeParse(step.rollback);
     for (const [field, result] of [['verify', verify], ['rollback', rollback]] as const) {

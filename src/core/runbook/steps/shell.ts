@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { fill } from '../template.js';
 import { scalar } from './fields.js';
@@ -38,7 +39,8 @@ export const shellKind = defineStepKind({
     const { runCommand } = await import('../../shell/index.js');
     const isMedicalcor = action.argv[0] === deps.medicalcorArgv[0] && action.argv[1] === deps.medicalcorArgv[1];
     const env = { ...deps.env, ...(isMedicalcor ? deps.medicalcorEnv() : {}), ...action.env };
-    const result = await runCommand(action.argv, { cwd: action.cwd, env, timeoutMs: run.timeoutMs, signal: run.signal });
+    const cwd = action.cwd ? resolve(deps.cwd, action.cwd) : deps.cwd;
+    const result = await runCommand(action.argv, { cwd, env, timeoutMs: run.timeoutMs, signal: run.signal });
     const output = [result.stdout, result.stderr].filter(Boolean).join('\n');
     if (result.spawnError) return { ok: false, output, exitCode: null, error: `cannot run ${action.argv[0]}: ${result.spawnError}` };
     if (result.interrupted) return { ok: false, output, exitCode: result.exitCode, interrupted: true, error: 'interrupted' };

@@ -39,6 +39,8 @@ export interface StepDeps {
   config: ResolvedConfig;
   /** environment of child processes */
   env: NodeJS.ProcessEnv;
+  /** working directory of child processes (a step's cwd is relative to it) */
+  cwd: string;
   actor: string;
   database(): Promise<Database>;
   redis(): Promise<Redis>;
