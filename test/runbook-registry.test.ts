@@ -45,13 +45,16 @@ describe('the step-kind registry', () => {
   it('each kind renders, describes and checks its own actions, and refuses another kind\'s', () => {
     const ctx = { config: { envName: 'local', redisKeyPrefix: 'mc:', kubernetes: { namespace: 'prod' } }, medicalcorArgv: ['node', 'bin/medicalcor'] };
     const shell = stepKind('shell');
-    const rendered = shell.render({ kind: 'shell', command: ['medicalcor', 'trace', '{{id}}'], okExitCodes: [0] }, { id: 'c-1' }, ctx);
+    const trace = { kind: 'shell', command: ['medicalcor', 'trace', '{{id}}'], okExitCodes: [0] };
+    const rendered = shell.render(trace, { id: 'c-1' }, ctx);
     expect(shell.describe(rendered)).toBe('argv: ["node","bin/medicalcor","trace","c-1"]');
     expect(() => stepKind('sql').describe(rendered)).toThrow('step kind sql was handed a shell action');
     const k8s = stepKind('k8s');
-    expect(k8s.check({ kind: 'k8s', action: 'scale' }).map((i) => i.field)).toEqual(['deployment', 'replicas']);
-    expect(k8s.automaticUndo({ kind: 'k8s', action: 'scale', deployment: 'api', replicas: 2 })).toBe('scale back');
-    expect(k8s.describe(k8s.render({ kind: 'k8s', action: 'scale', deployment: 'api', replicas: '{{n}}' }, { n: '3' }, ctx)))
+    const bare = { kind: 'k8s', action: 'scale' };
+    const scale = { kind: 'k8s', action: 'scale', deployment: 'api', replicas: '{{n}}' };
+    expect(k8s.check(bare).map((i) => i.field)).toEqual(['deployment', 'replicas']);
+    expect(k8s.automaticUndo(scale)).toBe('scale back');
+    expect(k8s.describe(k8s.render(scale, { n: '3' }, ctx)))
       .toContain('/apis/apps/v1/namespaces/prod/deployments/api/scale');
     expect(stepKind('sql').dryRun).toBe('rolled-back');
     expect(stepKind('manual').dryRun).toBe('never');
