@@ -43,7 +43,7 @@ describe('the step-kind registry', () => {
   });
 
   it('each kind renders, describes and checks its own actions, and refuses another kind\'s', () => {
-    const ctx = { config: { envName: 'local', redisKeyPrefix: 'mc:', kubernetes: { namespace: 'prod' } }, medicalcorArgv: ['node', 'bin/medicalcor'] };
+    const ctx = { config: { envName: 'local', redisKeyPrefix: 'mc:', kubernetes: { namespace: 'prod', apiService: 'medicalcor-api', apiPort: 3000 } }, medicalcorArgv: ['node', 'bin/medicalcor'] };
     const shell = stepKind('shell');
     const trace = { kind: 'shell', command: ['medicalcor', 'trace', '{{id}}'], okExitCodes: [0] };
     const rendered = shell.render(trace, { id: 'c-1' }, ctx);
