@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { SUPERVISOR_SOURCE } from './supervisor.js';
+import { SUPERVISOR_SCRIPT } from './supervisor.js';
 
 export interface ShellOptions {
   cwd?: string;
@@ -63,8 +63,8 @@ class Collector {
 
 /**
  * Runs one program with an argv array: no shell is involved, so no argument (however it was
- * filled in) can start a second command. The program runs in its own process group under a
- * supervisor (see supervisor.ts): a timeout or an abort ends the whole group (SIGTERM, then
+ * filled in) can start a second command (the supervisor's sh only runs "$@"). The program runs
+ * in its own process group under a supervisor (see supervisor.ts): a timeout or an abort ends the whole group (SIGTERM, then
  * SIGKILL after the grace period), what the program leaves behind ends when it exits, and if
  * this process dies, even by kill -9, the supervisor sees its pipe close and ends the group.
  */
@@ -73,11 +73,13 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   if (!file) throw new Error('runCommand needs a program to run');
   installExitHook();
   const graceMs = options.graceMs ?? 2_000;
-  const child = spawn(process.execPath, ['-e', SUPERVISOR_SOURCE], {
+  const keepPwd = options.env.PWD === undefined ? '0' : '1';
+  const child = spawn('/bin/sh', ['-c', SUPERVISOR_SCRIPT, 'medicalcor-step', keepPwd, file, ...args], {
     detached: true,
-    // the supervisor's own environment is empty: nothing of the command's reaches its argv or env
-    env: {},
-    stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    cwd: options.cwd,
+    env: options.env,
+    // 0: /dev/null, 1-2: output, 3: the control pipe (EOF = this process is gone), 4: the exit status
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'],
   });
   const pgid = child.pid;
   const stdout = new Collector();
@@ -85,8 +87,9 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   child.stdout!.on('data', (chunk: Buffer) => stdout.add(chunk));
   child.stderr!.on('data', (chunk: Buffer) => stderr.add(chunk));
   let statusText = '';
-  (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (statusText += chunk.toString('utf8')));
-  child.stdin!.on('error', () => {});
+  const control = child.stdio[3] as NodeJS.WritableStream & { destroy(): void; on(e: 'error', f: () => void): void };
+  control.on('error', () => {});
+  (child.stdio[4] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => (statusText += chunk.toString('utf8')));
 
   let timedOut = false;
   let interrupted = false;
@@ -111,7 +114,6 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   });
   if (pgid !== undefined) {
     liveGroups.add(pgid);
-    child.stdin!.write(`${JSON.stringify({ file, args, cwd: options.cwd, env: options.env })}\n`);
     if (options.signal?.aborted) onAbort();
     else options.signal?.addEventListener('abort', onAbort, { once: true });
   }
@@ -124,29 +126,23 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   clearTimeout(timer);
   clearTimeout(forceTimer);
   options.signal?.removeEventListener('abort', onAbort);
-  child.stdin!.destroy();
+  control.destroy();
   if (pgid !== undefined) liveGroups.delete(pgid);
   if (ended.error) {
     return { exitCode: null, stdout: '', stderr: '', timedOut: false, interrupted, spawnError: ended.error.message };
   }
-  const status = parseStatus(statusText);
+  // the supervisor reports the command's status as sh does: 128 + n for a signal, 126/127 for a program that cannot start
+  const reported = /^\d+$/.test(statusText.trim()) ? Number(statusText.trim()) : undefined;
+  const errors = stderr.value();
+  const notStarted = (reported === 127 && /not found/.test(errors)) || (reported === 126 && /denied|cannot execute/i.test(errors));
+  const signalled = reported !== undefined && reported > 128 && (interrupted || timedOut);
   return {
-    exitCode: status?.exitCode ?? null,
-    signal: status?.signal ?? undefined,
+    exitCode: reported === undefined || signalled || notStarted ? null : reported,
+    signal: signalled ? `signal ${reported! - 128}` : undefined,
     stdout: stdout.value(),
-    stderr: stderr.value(),
+    stderr: notStarted ? '' : errors,
     timedOut,
     interrupted: interrupted || Boolean(options.signal?.aborted),
-    spawnError: status?.spawnError,
+    spawnError: notStarted ? (reported === 127 ? 'ENOENT' : 'EACCES') : undefined,
   };
-}
-
-function parseStatus(text: string): { exitCode?: number | null; signal?: string | null; spawnError?: string } | undefined {
-  const line = text.split('\n').find(Boolean);
-  if (!line) return undefined;
-  try {
-    return JSON.parse(line) as { exitCode?: number | null; signal?: string | null; spawnError?: string };
-  } catch {
-    return undefined;
-  }
 }
