@@ -3,7 +3,7 @@ import { conflict, invalidInput, notFound } from '../errors.js';
 import { getRun, runChain, runResumedBy, stepsOf, type RunRow, type StepRow } from './audit.js';
 import type { ResumePoint } from './execute.js';
 import { goneBecause, leaseState, takeOver } from './lease.js';
-import type { RenderedAction } from './plan.js';
+import { kindNames } from './steps/index.js';
 import type { Runbook } from './schema.js';
 
 /**
@@ -84,6 +84,12 @@ export async function planResume(pool: Pool, runId: string, environment: string)
 
 const UNSETTLED = new Set(['running', 'interrupted']);
 
+/** An automatic undo read back from runbook_step_runs.undo: a rendered action of a known kind, else none. */
+function storedUndo(value: unknown): { kind: string } | undefined {
+  if (typeof value !== 'object' || value === null || !('kind' in value) || typeof value.kind !== 'string') return undefined;
+  return kindNames().includes(value.kind) ? { ...value, kind: value.kind } : undefined;
+}
+
 /** The latest row of each step and phase over the chain of runs. */
 function latestRows(rows: StepRow[]): Map<string, StepRow> {
   const latest = new Map<string, StepRow>();
@@ -114,7 +120,7 @@ export async function resumePoint(pool: Pool, runbook: Runbook, run: RunRow, cha
   }
   const completedMutating = [...Array(fromIndex).keys()]
     .filter((i) => latest.get(`${i}:execute`)?.mutates)
-    .map((index) => ({ index, undo: (latest.get(`${index}:execute`)?.undo ?? undefined) as RenderedAction | undefined }));
+    .map((index) => ({ index, undo: storedUndo(latest.get(`${index}:execute`)?.undo) }));
   const inFlight = await settleInFlight(runbook, run, fromIndex, latest, deps);
   return { runId: run.id, fromIndex, completedMutating, inFlight };
 }
