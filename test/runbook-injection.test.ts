@@ -74,7 +74,9 @@ describe('a value inside interpreter code', () => {
 
   it('rollback and verify commands are checked too, and `runbook validate` exits 2 showing the safe form', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mc-inject-'));
-    writeFileSync(join(dir, 'inject.yaml'), `
+    writeFileSync(
+      join(dir, 'inject.yaml'),
+      `
 id: inject
 title: Injection
 parameters: [{ name: v }]
@@ -85,11 +87,16 @@ steps:
     command: [echo, '{{v}}']
     rollback: { kind: shell, command: [bash, -c, 'undo {{v}}'] }
     verify: { kind: shell, command: [node, -e, 'process.exit("{{v}}" ? 0 : 1)'] }
-`);
+`,
+    );
     const result = await runInProcess(['runbook', 'validate', 'inject.yaml'], { cwd: dir });
     expect(result.exitCode).toBe(2);
-    expect(result.stderr).toContain('inject.yaml: step 1 "change", field "rollback.command[2]": {{v}} is inside the code that bash -c runs');
-    expect(result.stderr).toContain('inject.yaml: step 1 "change", field "verify.command[2]": {{v}} is inside the code that node -e runs');
+    expect(result.stderr).toContain(
+      'inject.yaml: step 1 "change", field "rollback.command[2]": {{v}} is inside the code that bash -c runs',
+    );
+    expect(result.stderr).toContain(
+      'inject.yaml: step 1 "change", field "verify.command[2]": {{v}} is inside the code that node -e runs',
+    );
     expect(result.stderr).toContain(`[sh, -c, 'echo "$1"', _, '{{v}}']`);
   });
 });

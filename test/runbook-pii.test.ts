@@ -41,14 +41,34 @@ afterAll(async () => {
 describe('patient-journey-failure keeps the patient out of its output and audit', () => {
   it('re-queues the dead letter; no name, phone or e-mail in the report or in runbook_step_runs of its own steps', async () => {
     const result = await runInProcess(
-      ['runbook', 'run', 'patient-journey-failure', '-p', `correlationId=${correlationId}`, '--execute', '--yes', '-o', 'json'],
-      { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: uniquePrefix('pii') } },
+      [
+        'runbook',
+        'run',
+        'patient-journey-failure',
+        '-p',
+        `correlationId=${correlationId}`,
+        '--execute',
+        '--yes',
+        '-o',
+        'json',
+      ],
+      {
+        cwd: project,
+        env: {
+          MEDICALCOR_DATABASE_URL: db.url,
+          MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+          MEDICALCOR_REDIS_PREFIX: uniquePrefix('pii'),
+        },
+      },
     );
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     const own = report.steps.filter((s: { id: string }) => s.id !== 'trace');
     expect(own.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
-      'dead-letters:succeeded', 'failed-calls:succeeded', 'breakers:succeeded', 'requeue-dead-letters:succeeded',
+      'dead-letters:succeeded',
+      'failed-calls:succeeded',
+      'breakers:succeeded',
+      'requeue-dead-letters:succeeded',
     ]);
     expect(own[0].output).toContain('has_error');
     expect(own[1].output).toContain('CONTACT_EXISTS');
@@ -62,7 +82,9 @@ describe('patient-journey-failure keeps the patient out of its output and audit'
       expect(text).not.toContain('721 234');
       expect(text).not.toContain('ion.popescu');
     }
-    const status = await db.pool.query(`select status from webhook_dead_letters where correlation_id = $1`, [correlationId]);
+    const status = await db.pool.query(`select status from webhook_dead_letters where correlation_id = $1`, [
+      correlationId,
+    ]);
     expect(status.rows[0].status).toBe('pending');
   }, 120_000);
 });

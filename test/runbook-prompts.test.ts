@@ -19,34 +19,46 @@ beforeAll(async () => {
   await applySchema(db.url);
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-prompts-'));
   mkdirSync(join(project, 'runbooks'));
-  writeFileSync(join(project, 'medicalcor.config.yaml'), `runbooksDir: runbooks
+  writeFileSync(
+    join(project, 'medicalcor.config.yaml'),
+    `runbooksDir: runbooks
 environments:
   prod:
     production: true
     databaseUrl: { env: PROD_DATABASE_URL }
   staging:
     databaseUrl: { env: PROD_DATABASE_URL }
-`);
-  writeFileSync(join(project, 'runbooks', 'touchy.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'touchy.yaml'),
+    `
 id: touchy
 title: Touchy
 steps:
   - { id: touch, kind: shell, mutates: true, command: [touch, '${join(project, 'touched')}'] }
-`);
-  writeFileSync(join(project, 'runbooks', 'by-hand.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'by-hand.yaml'),
+    `
 id: by-hand
 title: By hand
 steps:
   - { id: before, kind: shell, mutates: true, command: [touch, '${join(project, 'before-manual')}'] }
   - { id: confirm, kind: manual, mutates: false, instruction: Confirm the backup exists }
   - { id: after, kind: shell, mutates: true, command: [touch, '${join(project, 'after-manual')}'] }
-`);
-  writeFileSync(join(project, 'runbooks', 'asks.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'asks.yaml'),
+    `
 id: asks
 title: Asks
 steps:
   - { id: change, kind: shell, mutates: true, command: [touch, '${join(project, 'changed')}'] }
-`);
+`,
+  );
 });
 
 afterAll(async () => {
@@ -58,7 +70,14 @@ afterAll(async () => {
 async function ctrlCAt(args: string[], prompt: string) {
   const command = ['node', binPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const env = cleanEnv({ PROD_DATABASE_URL: db.url, CI: undefined });
-  const child = execa('script', ['-qec', command, '/dev/null'], { cwd: project, env, extendEnv: false, reject: false, stdin: 'pipe', timeout: 120_000 });
+  const child = execa('script', ['-qec', command, '/dev/null'], {
+    cwd: project,
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'pipe',
+    timeout: 120_000,
+  });
   let seen = '';
   const appeared = await new Promise<boolean>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -73,7 +92,9 @@ async function ctrlCAt(args: string[], prompt: string) {
 }
 
 const runs = async (runbookId: string) =>
-  (await db.pool.query(`select status from runbook_runs where runbook_id = $1`, [runbookId])).rows.map((r) => r.status as string);
+  (await db.pool.query(`select status from runbook_runs where runbook_id = $1`, [runbookId])).rows.map(
+    (r) => r.status as string,
+  );
 
 describe('Ctrl-C at a runbook prompt', () => {
   it('at the production confirmation: exit 130, nothing run, nothing recorded, no "unexpected"', async () => {
@@ -100,7 +121,10 @@ describe('Ctrl-C at a runbook prompt', () => {
       `insert into runbook_runs (runbook_id, environment, actor, mode, status, finished_at) values ('asks', 'staging', 'x', 'execute', 'interrupted', now()) returning id`,
     );
     const runId = rows[0].id as string;
-    await db.pool.query(`insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status) values ($1, 0, 'change', 'shell', true, 'execute', 'interrupted')`, [runId]);
+    await db.pool.query(
+      `insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status) values ($1, 0, 'change', 'shell', true, 'execute', 'interrupted')`,
+      [runId],
+    );
     const result = await ctrlCAt(['--env', 'staging', 'runbook', 'resume', runId], 'Did it complete?');
     expect(result.appeared, result.output).toBe(true);
     expect(result.exitCode, result.output).toBe(130);

@@ -28,8 +28,17 @@ function processesNaming(marker: string): string[] {
 
 describe('runCommand', () => {
   it('runs an argv, returns its output and exit code, and reports a program that cannot start', async () => {
-    const ok = await runCommand(['sh', '-c', 'echo "out $1"; echo err >&2; exit 3', '_', 'x; touch owned'], { env, timeoutMs: 30_000 });
-    expect(ok).toMatchObject({ exitCode: 3, stdout: 'out x; touch owned', stderr: 'err', timedOut: false, interrupted: false });
+    const ok = await runCommand(['sh', '-c', 'echo "out $1"; echo err >&2; exit 3', '_', 'x; touch owned'], {
+      env,
+      timeoutMs: 30_000,
+    });
+    expect(ok).toMatchObject({
+      exitCode: 3,
+      stdout: 'out x; touch owned',
+      stderr: 'err',
+      timedOut: false,
+      interrupted: false,
+    });
     expect(existsSync('owned')).toBe(false);
     const missing = await runCommand(['no-such-program-mc'], { env, timeoutMs: 30_000 });
     expect(missing.spawnError).toBe('ENOENT');
@@ -67,7 +76,10 @@ describe('runCommand', () => {
 
   it('a background grandchild left behind by a command that exited is ended with it', async () => {
     const marker = join(dir, 'background.marker');
-    const result = await runCommand(['sh', '-c', `(sleep 3; touch ${marker}) & echo started`], { env, timeoutMs: 30_000 });
+    const result = await runCommand(['sh', '-c', `(sleep 3; touch ${marker}) & echo started`], {
+      env,
+      timeoutMs: 30_000,
+    });
     expect(result).toMatchObject({ exitCode: 0, stdout: 'started' });
     expect(processesNaming(marker)).toEqual([]);
     await pause(4_000);

@@ -29,7 +29,9 @@ function signalRunbook(id: string): { log: string; started: string } {
   const log = join(project, `${id}.log`);
   const started = join(project, `${id}.started`);
   const append = (text: string) => `[sh, -c, 'echo "$2" >> "$1"', _, '${log}', '${text}']`;
-  writeRunbook(id, `
+  writeRunbook(
+    id,
+    `
 id: ${id}
 title: Signals
 steps:
@@ -39,7 +41,8 @@ steps:
     mutates: true
     command: [sh, -c, 'echo grandchild-start >> "$1"; touch "$2"; sleep 4; echo grandchild-end >> "$1"', _, '${log}', '${started}']
   - { id: after, kind: shell, mutates: true, command: ${append('after')} }
-`);
+`,
+  );
   return { log, started };
 }
 
@@ -77,7 +80,10 @@ async function runRows(runbookId: string) {
 }
 
 async function stepRows(runId: string) {
-  const { rows } = await db.pool.query(`select step_id, status from runbook_step_runs where run_id = $1 and phase = 'execute' order by step_index`, [runId]);
+  const { rows } = await db.pool.query(
+    `select step_id, status from runbook_step_runs where run_id = $1 and phase = 'execute' order by step_index`,
+    [runId],
+  );
   return rows.map((r) => `${r.step_id}:${r.status}`);
 }
 
@@ -97,7 +103,10 @@ afterAll(async () => {
 /** Starts a real run, waits until the grandchild works, sends the signal; returns what is left. */
 async function interruptDuringGrandchild(id: string, signal: NodeJS.Signals) {
   const { log, started } = signalRunbook(id);
-  const child = spawnCli(['runbook', 'run', id, '--execute', '--actor', 'sig-test'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+  const child = spawnCli(['runbook', 'run', id, '--execute', '--actor', 'sig-test'], {
+    cwd: project,
+    env: { MEDICALCOR_DATABASE_URL: db.url },
+  });
   expect(await waitFor(() => existsSync(started))).toBe(true);
   const pgid = groupOf(started);
   expect(pgid).toBeTruthy();
@@ -159,7 +168,11 @@ describe('runbook run --execute under signals', () => {
     const resumed = await cli(['runbook', 'resume', run!.id, '--in-flight', 'done', '-o', 'json']);
     expect(resumed.exitCode, resumed.stderr).toBe(0);
     const report = JSON.parse(resumed.stdout);
-    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['done_earlier', 'done_earlier', 'succeeded']);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual([
+      'done_earlier',
+      'done_earlier',
+      'succeeded',
+    ]);
     // the operator said step 2 completed: it was not run again
     expect(lines(log)).toEqual(['first', 'grandchild-start', 'after']);
     const rows = await runRows(id);
@@ -182,7 +195,9 @@ describe('runbook run --execute under signals', () => {
     const log = join(project, `${id}.log`);
     const started = join(project, `${id}.started`);
     const done = join(project, `${id}.done`);
-    writeRunbook(id, `
+    writeRunbook(
+      id,
+      `
 id: ${id}
 title: Verify decides
 steps:
@@ -192,8 +207,12 @@ steps:
     command: [sh, -c, 'echo change-start >> "$1"; touch "$2"; sleep 4; echo change-end >> "$1"', _, '${log}', '${started}']
     verify: { kind: shell, command: [test, -f, '${done}'] }
   - { id: after, kind: shell, mutates: true, command: [sh, -c, 'echo after >> "$1"', _, '${log}'] }
-`);
-    const child = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+`,
+    );
+    const child = spawnCli(['runbook', 'run', id, '--execute'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(await waitFor(() => existsSync(started))).toBe(true);
     child.kill('SIGKILL');
     await child;
@@ -211,9 +230,15 @@ steps:
   it('killed while waiting for the lease: nothing is recorded for the waiter, the holder is untouched', async () => {
     const id = 'sig-waiter';
     const { started } = signalRunbook(id);
-    const holder = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const holder = spawnCli(['runbook', 'run', id, '--execute'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(await waitFor(() => existsSync(started))).toBe(true);
-    const waiter = spawnCli(['runbook', 'run', id, '--execute', '--lock-timeout', '60'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const waiter = spawnCli(['runbook', 'run', id, '--execute', '--lock-timeout', '60'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     await pause(1_500);
     waiter.kill('SIGTERM');
     const waited = await waiter;
@@ -226,17 +251,21 @@ steps:
 describe('the lease', () => {
   it('a live holder on another host is waited for; one whose heartbeat expired is taken over', async () => {
     const id = 'lease-remote';
-    writeRunbook(id, `
+    writeRunbook(
+      id,
+      `
 id: ${id}
 title: Lease
 steps:
   - { id: one, kind: shell, mutates: true, command: [node, -e, '0'] }
-`);
-    const insert = (expires: string) => db.pool.query(
-      `insert into runbook_runs (runbook_id, environment, actor, mode, status, holder_host, holder_pid, heartbeat_at, lease_expires_at)
-       values ($1, 'local', 'elsewhere', 'execute', 'running', 'another-host', 1, now(), ${expires}) returning id`,
-      [id],
+`,
     );
+    const insert = (expires: string) =>
+      db.pool.query(
+        `insert into runbook_runs (runbook_id, environment, actor, mode, status, holder_host, holder_pid, heartbeat_at, lease_expires_at)
+       values ($1, 'local', 'elsewhere', 'execute', 'running', 'another-host', 1, now(), ${expires}) returning id`,
+        [id],
+      );
     const live = (await insert(`now() + interval '1 hour'`)).rows[0].id as string;
     const refused = await cli(['runbook', 'run', id, '--execute']);
     expect(refused.exitCode).toBe(1);

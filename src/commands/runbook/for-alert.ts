@@ -18,10 +18,13 @@ export function register(parent: Command, context: () => CommandContext): void {
       .description('pick and run (dry by default) the runbook of each firing alert in an AlertManager webhook payload')
       .argument('<file>', 'the payload as JSON, or - for stdin'),
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook for-alert alert.json                       # dry run of each alert's runbook
-  curl -s "$HOOK_BODY_URL" | medicalcor runbook for-alert - --execute --yes --env prod -o json`)
+  curl -s "$HOOK_BODY_URL" | medicalcor runbook for-alert - --execute --yes --env prod -o json`,
+    )
     .action((file: string, options: Options) => forAlert(context(), file, options));
 }
 
@@ -47,9 +50,16 @@ export async function forAlert(ctx: CommandContext, file: string, options: Optio
   const stop = runSignal(ctx);
   try {
     const deps = sessionDeps(ctx, { actor, yes: Boolean(options.yes), signal: stop.signal });
-    const result = await answerAlerts(payload, runbooks, {
-      execute: Boolean(options.execute), rollback: options.rollback, lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-    }, deps);
+    const result = await answerAlerts(
+      payload,
+      runbooks,
+      {
+        execute: Boolean(options.execute),
+        rollback: options.rollback,
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+      },
+      deps,
+    );
     if (format === 'table') renderAlertOutcomes(ctx.io, result);
     else writeOut(ctx.io, renderData(format, { status: payload.status, alerts: result.alerts, runs: result.runs }));
     for (const report of result.runs) {
@@ -58,7 +68,8 @@ export async function forAlert(ctx: CommandContext, file: string, options: Optio
         kind: 'runbook.run',
         summary: `runbook ${report.runbook} run ${report.runId} ${report.status.replace('_', ' ')} (alert)`,
         ref: `runbook_runs:${report.runId}`,
-        outcome: report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed',
+        outcome:
+          report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed',
       });
     }
     throwIfAborted(stop.signal);

@@ -14,16 +14,19 @@ export interface Options {
 export function register(parent: Command, context: () => CommandContext): void {
   parent
     .command('history')
-    .description('recorded real runs, newest first; --run shows one run\'s steps')
+    .description("recorded real runs, newest first; --run shows one run's steps")
     .argument('[id]', 'only runs of this runbook')
     .option('--run <run-id>', 'the steps of one run (and of the runs it resumed or that resumed it)')
     .option('--all-envs', 'runs on every environment, not only the selected one')
     .addOption(parent.createOption('--limit <n>', 'how many runs').default('20'))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook history
   medicalcor runbook history dlq-replay --limit 5
-  medicalcor runbook history --run 0b6f3c1e-5d0a-4f7e-9c1b-2a9e8d7c6b5a -o json`)
+  medicalcor runbook history --run 0b6f3c1e-5d0a-4f7e-9c1b-2a9e8d7c6b5a -o json`,
+    )
     .action((id: string | undefined, options: Options) => history(context(), id, options));
 }
 
@@ -41,5 +44,9 @@ export async function history(ctx: CommandContext, id: string | undefined, optio
   const environment = options.allEnvs ? undefined : ctx.config().envName;
   const runs = await recentRuns(db, { runbookId: id, environment, limit });
   if (format !== 'table') return writeOut(ctx.io, renderData(format, { runs }));
-  renderRunList(ctx.io, runs, `No recorded runs${id ? ` of ${id}` : ''} on ${options.allEnvs ? 'any environment' : ctx.config().envName}.`);
+  renderRunList(
+    ctx.io,
+    runs,
+    `No recorded runs${id ? ` of ${id}` : ''} on ${options.allEnvs ? 'any environment' : ctx.config().envName}.`,
+  );
 }

@@ -14,10 +14,13 @@ export function register(program: Command, context: () => CommandContext): void 
   const runbook = program
     .command('runbook')
     .description('List, dry-run and execute runbooks with rollback, resume, lease and audit')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook list
   medicalcor runbook run dlq-replay -p webhookType=whatsapp
-  medicalcor runbook resume RUN_ID`);
+  medicalcor runbook resume RUN_ID`,
+    );
   for (const verb of [list, show, create, validate, run, resume, history, forAlert]) verb(runbook, context);
 }

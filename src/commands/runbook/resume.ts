@@ -3,7 +3,16 @@ import { renderData, writeOut } from '../../cli-kit/index.js';
 import { findRunbook, resumeRun, runbookOfRun } from '../../core/runbook/index.js';
 import type { CommandContext } from '../context.js';
 import { renderReport } from '../render/runbook.js';
-import { addRunFlags, finishRun, lockTimeoutMs, parseInFlight, runbookDirs, runSignal, sessionDeps, type RunFlags } from './shared.js';
+import {
+  addRunFlags,
+  finishRun,
+  lockTimeoutMs,
+  parseInFlight,
+  runbookDirs,
+  runSignal,
+  sessionDeps,
+  type RunFlags,
+} from './shared.js';
 
 export interface Options extends RunFlags {
   inFlight?: string;
@@ -15,12 +24,18 @@ export function register(parent: Command, context: () => CommandContext): void {
       .command('resume')
       .description('continue a failed, interrupted or abandoned real run from the step that stopped it')
       .argument('<run-id>', 'the run (see "runbook history")')
-      .option('--in-flight <done|not-done>', 'whether the mutating step in flight when the run stopped completed (asked on a terminal)'),
+      .option(
+        '--in-flight <done|not-done>',
+        'whether the mutating step in flight when the run stopped completed (asked on a terminal)',
+      ),
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook resume 0b6f3c1e-5d0a-4f7e-9c1b-2a9e8d7c6b5a
-  medicalcor runbook resume 0b6f3c1e-5d0a-4f7e-9c1b-2a9e8d7c6b5a --in-flight done --yes -o json`)
+  medicalcor runbook resume 0b6f3c1e-5d0a-4f7e-9c1b-2a9e8d7c6b5a --in-flight done --yes -o json`,
+    )
     .action((runId: string, options: Options) => resume(context(), runId, options));
 }
 
@@ -33,7 +48,15 @@ export async function resume(ctx: CommandContext, runId: string, options: Option
   const stop = runSignal(ctx);
   try {
     const deps = sessionDeps(ctx, { actor: options.actor, yes: Boolean(options.yes), signal: stop.signal, inFlight });
-    const report = await resumeRun({ loaded: findRunbook(dirs, runbookId), runId, rollback: options.rollback, lockTimeoutMs: lockTimeoutMs(options.lockTimeout) }, deps);
+    const report = await resumeRun(
+      {
+        loaded: findRunbook(dirs, runbookId),
+        runId,
+        rollback: options.rollback,
+        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+      },
+      deps,
+    );
     if (format === 'table') renderReport(ctx.io, report);
     else writeOut(ctx.io, renderData(format, report));
     await finishRun(ctx, report);

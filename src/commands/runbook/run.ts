@@ -4,7 +4,15 @@ import { findRunbook, resumeRun, startRun, type RunReport } from '../../core/run
 import type { CommandContext } from '../context.js';
 import { renderReport } from '../render/runbook.js';
 import {
-  addRunFlags, finishRun, lockTimeoutMs, parseInFlight, parseParameterPairs, runbookDirs, runSignal, sessionDeps, type RunFlags,
+  addRunFlags,
+  finishRun,
+  lockTimeoutMs,
+  parseInFlight,
+  parseParameterPairs,
+  runbookDirs,
+  runSignal,
+  sessionDeps,
+  type RunFlags,
 } from './shared.js';
 
 export interface Options extends RunFlags {
@@ -19,15 +27,26 @@ export function register(parent: Command, context: () => CommandContext): void {
       .command('run')
       .description('dry-run a runbook (read-only steps run, mutating ones are shown); --execute runs it')
       .argument('<id>', 'runbook id (see "runbook list")')
-      .option('-p, --param <name=value>', 'a parameter (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+      .option(
+        '-p, --param <name=value>',
+        'a parameter (repeatable)',
+        (value: string, all: string[]) => [...all, value],
+        [] as string[],
+      )
       .option('--resume <run-id>', 'continue a stopped run (same as "runbook resume RUN_ID")')
-      .option('--in-flight <done|not-done>', 'with --resume: whether the step in flight when the run stopped completed'),
+      .option(
+        '--in-flight <done|not-done>',
+        'with --resume: whether the step in flight when the run stopped completed',
+      ),
   )
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook run dlq-replay -p webhookType=whatsapp              # dry run
   medicalcor --env prod runbook run dlq-replay -p webhookType=whatsapp --execute --yes
-  medicalcor runbook run openai-outage --execute --no-rollback -o json`)
+  medicalcor runbook run openai-outage --execute --no-rollback -o json`,
+    )
     .action((id: string, options: Options) => run(context(), id, options));
 }
 
@@ -37,7 +56,8 @@ export async function run(ctx: CommandContext, id: string, options: Options): Pr
   if (options.resume && !options.execute) throw usageError('--resume continues a real run: add --execute.');
   const loaded = findRunbook(runbookDirs(ctx, options), id);
   const given = parseParameterPairs(options.param);
-  if (options.resume && options.param.length) throw usageError('--resume uses the parameters of the run it continues: drop --param.');
+  if (options.resume && options.param.length)
+    throw usageError('--resume uses the parameters of the run it continues: drop --param.');
   const inFlight = parseInFlight(options.inFlight);
   const stop = runSignal(ctx);
   let report: RunReport;

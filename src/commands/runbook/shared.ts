@@ -55,12 +55,21 @@ export function parseInFlight(value: string | undefined): InFlightAnswer | undef
 export function addRunFlags(command: Command): Command {
   return command
     .option('--execute', 'run the mutating steps too (default: a dry run)')
-    .option('-y, --yes', 'confirm on production without a prompt (needs --env), and acknowledge manual steps unattended')
+    .option(
+      '-y, --yes',
+      'confirm on production without a prompt (needs --env), and acknowledge manual steps unattended',
+    )
     .option('--no-rollback', 'on failure, leave completed steps in place instead of rolling them back')
     .option('--actor <name>', 'who runs it, for the audit trail (default: MEDICALCOR_ACTOR or user@host)')
-    .addOption(command.createOption('--lock-timeout <seconds>', 'how long to wait while another run of the runbook holds the lease')
-      .default('0'))
-    .option('--runbooks-dir <dir>', 'another directory of runbooks (besides the shipped ones and the config\'s runbooksDir)');
+    .addOption(
+      command
+        .createOption('--lock-timeout <seconds>', 'how long to wait while another run of the runbook holds the lease')
+        .default('0'),
+    )
+    .option(
+      '--runbooks-dir <dir>',
+      "another directory of runbooks (besides the shipped ones and the config's runbooksDir)",
+    );
 }
 
 /**
@@ -80,13 +89,26 @@ async function runCheck(ctx: CommandContext, id: string, signal: AbortSignal) {
   const { defaultCacheDir } = await import('../../core/schema/index.js');
   const config = ctx.config();
   const opened = ctx.systems.openedDatabase();
-  const [result] = await runChecks({ config: opened ? { ...config, databaseUrl: opened.url } : config, cacheDir: defaultCacheDir(ctx.streams.env), signal }, { only: [id] });
+  const [result] = await runChecks(
+    {
+      config: opened ? { ...config, databaseUrl: opened.url } : config,
+      cacheDir: defaultCacheDir(ctx.streams.env),
+      signal,
+    },
+    { only: [id] },
+  );
   if (!result) throw new Error(`no check "${id}"`);
-  return { status: result.status, message: `${result.summary}${result.remedy && result.status !== 'pass' ? ` (${result.remedy})` : ''}` };
+  return {
+    status: result.status,
+    message: `${result.summary}${result.remedy && result.status !== 'pass' ? ` (${result.remedy})` : ''}`,
+  };
 }
 
 /** The engine's systems, all from ctx.systems (one database, one Redis, one Kubernetes client per command). */
-export function sessionDeps(ctx: CommandContext, options: { actor?: string; yes: boolean; signal: AbortSignal; inFlight?: InFlightAnswer }): SessionDeps {
+export function sessionDeps(
+  ctx: CommandContext,
+  options: { actor?: string; yes: boolean; signal: AbortSignal; inFlight?: InFlightAnswer },
+): SessionDeps {
   const config = ctx.config();
   const actor = options.actor ?? defaultActor(ctx.streams.env);
   const systems = ctx.systems;
@@ -107,27 +129,39 @@ export function sessionDeps(ctx: CommandContext, options: { actor?: string; yes:
     runCheck: (id, signal) => runCheck(ctx, id, signal),
     inFlight: options.inFlight,
     async confirm({ runbookId, mutatingSteps }) {
-      await ctx.confirmProduction(options.yes, `run runbook ${runbookId} (${mutatingSteps} mutating step${mutatingSteps === 1 ? '' : 's'})`);
+      await ctx.confirmProduction(
+        options.yes,
+        `run runbook ${runbookId} (${mutatingSteps} mutating step${mutatingSteps === 1 ? '' : 's'})`,
+      );
     },
     async acknowledge(instruction) {
       if (options.yes) return 'auto';
       if (!ctx.io.interactive) return 'no-terminal';
       const { confirm } = await import('@inquirer/prompts');
       note(ctx.io, `\nMANUAL STEP: ${instruction.trim()}`);
-      const done = await confirm({ message: 'Done?', default: false }, { input: ctx.io.stdin, output: ctx.io.stderr, signal: options.signal });
+      const done = await confirm(
+        { message: 'Done?', default: false },
+        { input: ctx.io.stdin, output: ctx.io.stderr, signal: options.signal },
+      );
       return done ? 'acknowledged' : 'declined';
     },
     async ask({ runId, stepIndex, stepId, title }) {
       if (!ctx.io.interactive) return 'no-terminal';
       const { select } = await import('@inquirer/prompts');
-      note(ctx.io, `\nStep ${stepIndex + 1} "${stepId}"${title ? ` (${title})` : ''} was in flight when run ${runId} stopped.`);
-      return select<InFlightAnswer>({
-        message: 'Did it complete?',
-        choices: [
-          { name: 'no: run it again', value: 'not-done' },
-          { name: 'yes: it is done, continue after it', value: 'done' },
-        ],
-      }, { input: ctx.io.stdin, output: ctx.io.stderr, signal: options.signal });
+      note(
+        ctx.io,
+        `\nStep ${stepIndex + 1} "${stepId}"${title ? ` (${title})` : ''} was in flight when run ${runId} stopped.`,
+      );
+      return select<InFlightAnswer>(
+        {
+          message: 'Did it complete?',
+          choices: [
+            { name: 'no: run it again', value: 'not-done' },
+            { name: 'yes: it is done, continue after it', value: 'done' },
+          ],
+        },
+        { input: ctx.io.stdin, output: ctx.io.stderr, signal: options.signal },
+      );
     },
     medicalcorEnv() {
       const env: Record<string, string> = {};
@@ -144,7 +178,8 @@ export function sessionDeps(ctx: CommandContext, options: { actor?: string; yes:
 /** The exit of a finished run, recorded on the incident; a failure also says what to do next. */
 export async function finishRun(ctx: CommandContext, report: RunReport): Promise<void> {
   if (report.runId) {
-    const outcome = report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed';
+    const outcome =
+      report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed';
     await ctx.recordAction({
       kind: 'runbook.run',
       summary: `runbook ${report.runbook} run ${report.runId} ${report.status.replace('_', ' ')}`,
@@ -154,15 +189,19 @@ export async function finishRun(ctx: CommandContext, report: RunReport): Promise
   }
   if (report.status === 'succeeded') return;
   if (report.status === 'interrupted') {
-    throw new CliError(`Interrupted at step ${(report.stoppedAt ?? 0) + 1}.`, ExitCode.Interrupted,
-      report.runId ? `Recorded as interrupted; continue with "medicalcor runbook resume ${report.runId}".` : undefined);
+    throw new CliError(
+      `Interrupted at step ${(report.stoppedAt ?? 0) + 1}.`,
+      ExitCode.Interrupted,
+      report.runId ? `Recorded as interrupted; continue with "medicalcor runbook resume ${report.runId}".` : undefined,
+    );
   }
-  const hint = report.mode === 'dry_run'
-    ? 'A read-only step failed; nothing was changed.'
-    : report.status === 'failed'
-      ? `Fix the cause and continue with "medicalcor runbook resume ${report.runId}".`
-      : report.status === 'rolled_back'
-        ? 'The completed mutating steps were rolled back.'
-        : `Rollback failed: see "medicalcor runbook history --run ${report.runId}" and repair by hand.`;
+  const hint =
+    report.mode === 'dry_run'
+      ? 'A read-only step failed; nothing was changed.'
+      : report.status === 'failed'
+        ? `Fix the cause and continue with "medicalcor runbook resume ${report.runId}".`
+        : report.status === 'rolled_back'
+          ? 'The completed mutating steps were rolled back.'
+          : `Rollback failed: see "medicalcor runbook history --run ${report.runId}" and repair by hand.`;
   throw new CliError(report.error ?? `runbook ${report.runbook} ${report.status}`, ExitCode.Operational, hint);
 }

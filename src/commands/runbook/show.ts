@@ -10,13 +10,16 @@ export type Options = DirOptions;
 export function register(parent: Command, context: () => CommandContext): void {
   parent
     .command('show')
-    .description('a runbook\'s parameters and steps')
+    .description("a runbook's parameters and steps")
     .argument('<id>', 'runbook id')
     .option('--runbooks-dir <dir>', 'another directory of runbooks')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook show dlq-replay
-  medicalcor runbook show db-pool-exhausted -o json`)
+  medicalcor runbook show db-pool-exhausted -o json`,
+    )
     .action((id: string, options: Options) => show(context(), id, options));
 }
 

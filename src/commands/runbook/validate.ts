@@ -9,10 +9,13 @@ export function register(parent: Command, context: () => CommandContext): void {
     .command('validate')
     .description('check runbook files (exit 2 naming the file, step and field of each problem)')
     .argument('<files...>', 'runbook YAML files')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor runbook validate runbooks/*.yaml
-  medicalcor runbook validate runbooks/redis-memory-high.yaml -o json`)
+  medicalcor runbook validate runbooks/redis-memory-high.yaml -o json`,
+    )
     .action((files: string[]) => validate(context(), files));
 }
 
@@ -27,7 +30,10 @@ export function validate(ctx: CommandContext, files: string[]): void {
   }
   const invalid = results.filter((r) => !r.valid);
   if (invalid.length) {
-    throw new CliError(invalid.flatMap((r) => r.issues.map((i) => `${r.file}: ${i}`)).join('\nerror: '), ExitCode.Usage,
-      'Fix the fields named above; docs/runbook.md describes the format.');
+    throw new CliError(
+      invalid.flatMap((r) => r.issues.map((i) => `${r.file}: ${i}`)).join('\nerror: '),
+      ExitCode.Usage,
+      'Fix the fields named above; docs/runbook.md describes the format.',
+    );
   }
 }

@@ -197,8 +197,8 @@ async function runPhase<T>(
  * nothing. A real run takes the lock, records every step, stops at the first failure and rolls
  * back the completed mutating steps in reverse order.
  */
-export async function runRunbook(runbook: Runbook, options: RunOptions, engineDeps: EngineDeps): Promise<RunReport> {
-  let deps = engineDeps;
+export async function runRunbook(runbook: Runbook, options: RunOptions, given: EngineDeps): Promise<RunReport> {
+  let deps = given;
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
   const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
   // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
@@ -408,7 +408,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, engineDe
     if (execute && failure && options.rollback && completed.length) {
       status = await rollBack(completed.reverse(), rendered, reports, audit!, runId!, deps, progress, clean, secrets);
     }
-    const why = deps.signal.reason instanceof Error && !engineDeps.signal.aborted ? deps.signal.reason.message : 'interrupted (Ctrl-C or a termination signal)';
+    const why = deps.signal.reason instanceof Error && !given.signal.aborted ? deps.signal.reason.message : 'interrupted (Ctrl-C or a termination signal)';
     if (audit) await audit.finishRun(runId!, status, interrupted ? why : failure ?? undefined);
 
     return {

@@ -67,7 +67,8 @@ export interface LeaseState {
 /** Why the runner of a running run is known to be gone, or undefined while it may be alive. */
 export function goneBecause(state: LeaseState, here: LeaseHolder = thisRunner()): string | undefined {
   if (!state.holder) return 'it has no lease (started before leases were recorded)';
-  if (state.holder.host === here.host && !pidAlive(state.holder.pid)) return `its runner (pid ${state.holder.pid} on ${state.holder.host}) is gone`;
+  if (state.holder.host === here.host && !pidAlive(state.holder.pid))
+    return `its runner (pid ${state.holder.pid} on ${state.holder.host}) is gone`;
   if (state.expired) return `its runner (pid ${state.holder.pid} on ${state.holder.host}) stopped its heartbeat`;
   return undefined;
 }
@@ -78,7 +79,8 @@ export async function leaseState(pool: Pool, runId: string): Promise<LeaseState 
        from runbook_runs where id = $1`,
     [runId],
   );
-  const row = rows[0] as { holder_host: string | null; holder_pid: string | null; heartbeat_at: Date | null; expired: boolean } | undefined;
+  const row = rows[0] as
+    { holder_host: string | null; holder_pid: string | null; heartbeat_at: Date | null; expired: boolean } | undefined;
   if (!row) return undefined;
   const holder = row.holder_host && row.holder_pid ? { host: row.holder_host, pid: Number(row.holder_pid) } : undefined;
   return { holder, heartbeatAt: row.heartbeat_at, expired: row.expired };
@@ -93,7 +95,9 @@ export async function takeOver(pool: Pool, run: RunRow, why: string): Promise<bo
     [run.id, `the run stopped without finishing: ${why}`],
   );
   // its step rows still say running: they were in flight when the runner died
-  await pool.query(`update runbook_step_runs set status = 'interrupted' where run_id = $1 and status = 'running'`, [run.id]);
+  await pool.query(`update runbook_step_runs set status = 'interrupted' where run_id = $1 and status = 'running'`, [
+    run.id,
+  ]);
   return (rowCount ?? 0) > 0;
 }
 
@@ -128,8 +132,18 @@ export async function acquireRunLease(pool: Pool, run: NewRun, options: LeaseOpt
         `insert into runbook_runs (id, runbook_id, environment, actor, mode, status, parameters, resumed_from,
                                    holder_host, holder_pid, heartbeat_at, lease_expires_at, rollback_on_failure)
          values ($1, $2, $3, $4, 'execute', 'running', $5, $6, $7, $8, now(), now() + $9 * interval '1 millisecond', $10)`,
-        [run.id, run.runbookId, run.environment, run.actor, JSON.stringify(run.parameters), run.resumedFrom ?? null,
-          holder.host, holder.pid, ttlMs, run.rollback],
+        [
+          run.id,
+          run.runbookId,
+          run.environment,
+          run.actor,
+          JSON.stringify(run.parameters),
+          run.resumedFrom ?? null,
+          holder.host,
+          holder.pid,
+          ttlMs,
+          run.rollback,
+        ],
       );
       return startHeartbeat(pool, run.id, holder, ttlMs);
     } catch (error) {

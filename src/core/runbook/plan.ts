@@ -37,5 +37,12 @@ export interface StepSummary {
 
 export function describeStep(step: RunbookStep): StepSummary {
   const automatic = stepKind(step.kind).automaticUndo(step);
-  return { id: step.id, kind: step.kind, title: step.title, mutates: step.mutates, verify: Boolean(step.verify), rollback: step.rollback?.kind ?? automatic };
+  return {
+    id: step.id,
+    kind: step.kind,
+    title: step.title,
+    mutates: step.mutates,
+    verify: Boolean(step.verify),
+    rollback: step.rollback?.kind ?? automatic,
+  };
 }

@@ -39,7 +39,8 @@ export interface ResumePlan {
 /** The stopped run to continue; a run whose runner died is closed first (its lease is taken over). */
 export async function planResume(pool: Pool, runId: string, environment: string): Promise<ResumePlan> {
   let run = await getRun(pool, runId);
-  if (!run) throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
+  if (!run)
+    throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
   if (run.environment !== environment) {
     throw invalidInput(`Run ${runId} was on environment ${run.environment}, not ${environment}.`, {
       code: 'runbook.run-other-environment',
@@ -54,11 +55,14 @@ export async function planResume(pool: Pool, runId: string, environment: string)
     const gone = state && goneBecause(state);
     if (!gone) {
       const holder = state?.holder ? ` by pid ${state.holder.pid} on ${state.holder.host}` : '';
-      throw conflict(`Cannot resume run ${runId}: it is still running${holder} (started ${run.startedAt.toISOString()} by ${run.actor}).`, {
-        code: 'runbook.still-running',
-        facts: { runId, runbookId: run.runbookId },
-        remedy: 'Wait for it to finish; if its runner is gone, its lease runs out within a minute.',
-      });
+      throw conflict(
+        `Cannot resume run ${runId}: it is still running${holder} (started ${run.startedAt.toISOString()} by ${run.actor}).`,
+        {
+          code: 'runbook.still-running',
+          facts: { runId, runbookId: run.runbookId },
+          remedy: 'Wait for it to finish; if its runner is gone, its lease runs out within a minute.',
+        },
+      );
     }
     await takeOver(pool, run, gone);
     tookOver = gone;
@@ -70,14 +74,20 @@ export async function planResume(pool: Pool, runId: string, environment: string)
     case 'rolled_back':
       throw refuse('its completed steps were rolled back', 'runbook.resume-rolled-back', 'Start the runbook again.');
     case 'rollback_failed':
-      throw refuse('its rollback failed, so the environment is in an unknown state', 'runbook.resume-rollback-failed',
-        'Inspect the run\'s history and repair by hand.');
+      throw refuse(
+        'its rollback failed, so the environment is in an unknown state',
+        'runbook.resume-rollback-failed',
+        "Inspect the run's history and repair by hand.",
+      );
     default:
   }
   const later = await runResumedBy(pool, runId);
   if (later) {
-    throw refuse(`it was already resumed by run ${later.id} (${later.status})`, 'runbook.already-resumed',
-      later.status === 'failed' || later.status === 'interrupted' ? `Resume ${later.id} instead.` : undefined);
+    throw refuse(
+      `it was already resumed by run ${later.id} (${later.status})`,
+      'runbook.already-resumed',
+      later.status === 'failed' || later.status === 'interrupted' ? `Resume ${later.id} instead.` : undefined,
+    );
   }
   return { run, chain: await runChain(pool, runId), tookOver };
 }
@@ -86,7 +96,8 @@ const UNSETTLED = new Set(['running', 'interrupted']);
 
 /** An automatic undo read back from runbook_step_runs.undo: a rendered action of a known kind, else none. */
 function storedUndo(value: unknown): { kind: string } | undefined {
-  if (typeof value !== 'object' || value === null || !('kind' in value) || typeof value.kind !== 'string') return undefined;
+  if (typeof value !== 'object' || value === null || !('kind' in value) || typeof value.kind !== 'string')
+    return undefined;
   return kindNames().includes(value.kind) ? { ...value, kind: value.kind } : undefined;
 }
 
@@ -97,8 +108,19 @@ function latestRows(rows: StepRow[]): Map<string, StepRow> {
   return latest;
 }
 
-export async function resumePoint(pool: Pool, runbook: Runbook, run: RunRow, chain: RunRow[], deps: ResumeDeps = {}): Promise<ResumePoint> {
-  const latest = latestRows(await stepsOf(pool, chain.map((r) => r.id)));
+export async function resumePoint(
+  pool: Pool,
+  runbook: Runbook,
+  run: RunRow,
+  chain: RunRow[],
+  deps: ResumeDeps = {},
+): Promise<ResumePoint> {
+  const latest = latestRows(
+    await stepsOf(
+      pool,
+      chain.map((r) => r.id),
+    ),
+  );
   const done = (index: number) => {
     const exec = latest.get(`${index}:execute`);
     const verify = latest.get(`${index}:verify`);
@@ -111,12 +133,19 @@ export async function resumePoint(pool: Pool, runbook: Runbook, run: RunRow, cha
     if (recorded && recorded.stepId !== runbook.steps[i]!.id) {
       throw invalidInput(
         `Runbook ${runbook.id} changed since run ${run.id}: step ${i + 1} was "${recorded.stepId}", it is now "${runbook.steps[i]!.id}".`,
-        { code: 'runbook.changed', facts: { runbookId: runbook.id, runId: run.id }, remedy: 'Resuming could skip or repeat the wrong step; start a new run.' },
+        {
+          code: 'runbook.changed',
+          facts: { runbookId: runbook.id, runId: run.id },
+          remedy: 'Resuming could skip or repeat the wrong step; start a new run.',
+        },
       );
     }
   }
   if (fromIndex >= runbook.steps.length) {
-    throw invalidInput(`Cannot resume run ${run.id}: every step completed.`, { code: 'runbook.resume-complete', facts: { runId: run.id } });
+    throw invalidInput(`Cannot resume run ${run.id}: every step completed.`, {
+      code: 'runbook.resume-complete',
+      facts: { runId: run.id },
+    });
   }
   const completedMutating = [...Array(fromIndex).keys()]
     .filter((i) => latest.get(`${i}:execute`)?.mutates)
@@ -140,15 +169,18 @@ async function settleInFlight(
   const step = runbook.steps[index]!;
   const exec = latest.get(`${index}:execute`);
   const verify = latest.get(`${index}:verify`);
-  const unsettled = exec && (UNSETTLED.has(exec.status) || (exec.status === 'succeeded' && verify && UNSETTLED.has(verify.status)));
+  const unsettled =
+    exec && (UNSETTLED.has(exec.status) || (exec.status === 'succeeded' && verify && UNSETTLED.has(verify.status)));
   if (!step.mutates || !unsettled) return undefined;
   if (deps.inFlight) return { index, decision: deps.inFlight, by: 'the caller' };
   if (step.verify) return { index, decision: 'verify', by: 'its verify' };
-  const answer = deps.ask ? await deps.ask({ runId: run.id, stepIndex: index, stepId: step.id, title: step.title }) : 'no-terminal';
+  const answer = deps.ask
+    ? await deps.ask({ runId: run.id, stepIndex: index, stepId: step.id, title: step.title })
+    : 'no-terminal';
   if (answer === 'no-terminal') {
     throw invalidInput(
-      `Cannot resume run ${run.id}: step ${index + 1} "${step.id}" changes things and was in flight when the run stopped; `
-        + 'whether it completed is unknown and it has no verify.',
+      `Cannot resume run ${run.id}: step ${index + 1} "${step.id}" changes things and was in flight when the run stopped; ` +
+        'whether it completed is unknown and it has no verify.',
       {
         code: 'runbook.in-flight-unknown',
         facts: { runId: run.id, stepIndex: index, stepId: step.id },

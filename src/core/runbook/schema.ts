@@ -27,12 +27,17 @@ export const parameterSchema = z
   })
   .strict()
   .superRefine((p, ctx) => {
-    if (p.type === 'enum' && !p.values?.length) ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum parameter needs a list of values' });
+    if (p.type === 'enum' && !p.values?.length)
+      ctx.addIssue({ code: 'custom', path: ['values'], message: 'an enum parameter needs a list of values' });
     if (p.pattern !== undefined) {
       try {
         new RegExp(p.pattern);
       } catch (error) {
-        ctx.addIssue({ code: 'custom', path: ['pattern'], message: `is not a valid regular expression: ${(error as Error).message}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['pattern'],
+          message: `is not a valid regular expression: ${(error as Error).message}`,
+        });
       }
     }
   });
@@ -43,18 +48,20 @@ export const stepUnion = z.discriminatedUnion('kind', nonEmpty(STEP_KINDS.map((k
 });
 
 /** A step: the fields of its kind and the common ones, with `verify` and `rollback` parsed against their kinds. */
-export const stepSchema = stepUnion
-  .transform((step: z.output<typeof stepUnion>, ctx) => {
-    const verify = step.verify === undefined ? undefined : probeSchema.safeParse(step.verify);
-    const rollback = step.rollback === undefined ? undefined : rollbackSchema.safeParse(step.rollback);
-    for (const [field, result] of [['verify', verify], ['rollback', rollback]] as const) {
-      for (const issue of result?.error?.issues ?? []) {
-        ctx.addIssue({ code: 'custom', message: issue.message, path: [field, ...issue.path] });
-      }
+export const stepSchema = stepUnion.transform((step: z.output<typeof stepUnion>, ctx) => {
+  const verify = step.verify === undefined ? undefined : probeSchema.safeParse(step.verify);
+  const rollback = step.rollback === undefined ? undefined : rollbackSchema.safeParse(step.rollback);
+  for (const [field, result] of [
+    ['verify', verify],
+    ['rollback', rollback],
+  ] as const) {
+    for (const issue of result?.error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', message: issue.message, path: [field, ...issue.path] });
     }
-    // an intersection, not a spread: it keeps the union of kinds (a spread of it would lose the kind's fields)
-    return Object.assign({}, step, { verify: verify?.data, rollback: rollback?.data });
-  });
+  }
+  // an intersection, not a spread: it keeps the union of kinds (a spread of it would lose the kind's fields)
+  return Object.assign({}, step, { verify: verify?.data, rollback: rollback?.data });
+});
 
 export const runbookSchema = z
   .object({

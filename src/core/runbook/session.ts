@@ -33,20 +33,26 @@ export interface RunRequest {
 export async function startRun(request: RunRequest, deps: SessionDeps): Promise<RunReport> {
   const { runbook } = request.loaded;
   const parameters = resolveParameters(runbook, request.given);
-  if (request.execute) await deps.confirm?.({ runbookId: runbook.id, mutatingSteps: runbook.steps.filter((s) => s.mutates).length });
-  return runRunbook(runbook, {
-    mode: request.execute ? 'execute' : 'dry_run',
-    parameters,
-    rollback: request.rollback,
-    lockTimeoutMs: request.lockTimeoutMs,
-    leaseTtlMs: request.leaseTtlMs,
-  }, deps);
+  if (request.execute)
+    await deps.confirm?.({ runbookId: runbook.id, mutatingSteps: runbook.steps.filter((s) => s.mutates).length });
+  return runRunbook(
+    runbook,
+    {
+      mode: request.execute ? 'execute' : 'dry_run',
+      parameters,
+      rollback: request.rollback,
+      lockTimeoutMs: request.lockTimeoutMs,
+      leaseTtlMs: request.leaseTtlMs,
+    },
+    deps,
+  );
 }
 
 /** The runbook id a stopped run belongs to (the last run of its chain). */
 export async function runbookOfRun(db: Database, runId: string): Promise<string> {
   const chain = await runChain(db.pool, runId).catch(rethrowSchemaMissing);
-  if (!chain.length) throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
+  if (!chain.length)
+    throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
   return chain[chain.length - 1]!.runbookId;
 }
 
@@ -87,30 +93,48 @@ export async function resumeRun(request: ResumeRequest, deps: SessionDeps): Prom
   const resume = await resumePoint(db.pool, runbook, run, chain, deps);
   deps.note?.(`resuming run ${run.id} at step ${resume.fromIndex + 1} "${runbook.steps[resume.fromIndex]!.id}"`);
   await deps.confirm?.({ runbookId: runbook.id, mutatingSteps: runbook.steps.filter((s) => s.mutates).length });
-  return runRunbook(runbook, {
-    mode: 'execute',
-    parameters,
-    rollback: request.rollback && chain.every((r) => r.rollback),
-    lockTimeoutMs: request.lockTimeoutMs,
-    leaseTtlMs: request.leaseTtlMs,
-    resume,
-  }, deps);
+  return runRunbook(
+    runbook,
+    {
+      mode: 'execute',
+      parameters,
+      rollback: request.rollback && chain.every((r) => r.rollback),
+      lockTimeoutMs: request.lockTimeoutMs,
+      leaseTtlMs: request.leaseTtlMs,
+      resume,
+    },
+    deps,
+  );
 }
 
 /** A run and every run of its chain (the ones it resumed and the ones that resumed it), with their steps. */
 export async function runStory(db: Database, runId: string): Promise<{ runs: RunRow[]; steps: StepRow[] }> {
   try {
     const chain = await runChain(db.pool, runId);
-    for (let next = chain.length ? await runResumedBy(db.pool, chain[chain.length - 1]!.id) : undefined; next && chain.length < 100;
-      next = await runResumedBy(db.pool, next.id)) chain.push(next);
-    if (!chain.length) throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
-    return { runs: chain, steps: await stepsOf(db.pool, chain.map((r) => r.id)) };
+    for (
+      let next = chain.length ? await runResumedBy(db.pool, chain[chain.length - 1]!.id) : undefined;
+      next && chain.length < 100;
+      next = await runResumedBy(db.pool, next.id)
+    )
+      chain.push(next);
+    if (!chain.length)
+      throw notFound(`No runbook run ${runId} on this database.`, { code: 'runbook.run-not-found', facts: { runId } });
+    return {
+      runs: chain,
+      steps: await stepsOf(
+        db.pool,
+        chain.map((r) => r.id),
+      ),
+    };
   } catch (error) {
     return rethrowSchemaMissing(error);
   }
 }
 
-export async function recentRuns(db: Database, filter: { runbookId?: string; environment?: string; limit: number }): Promise<RunRow[]> {
+export async function recentRuns(
+  db: Database,
+  filter: { runbookId?: string; environment?: string; limit: number },
+): Promise<RunRow[]> {
   return listRuns(db.pool, filter).catch(rethrowSchemaMissing);
 }
 
@@ -143,11 +167,17 @@ export async function answerAlerts(
   for (const match of matches) {
     if (!match.runbook) {
       alerts.push({
-        alertname: match.alertname, fingerprint: match.fingerprint, runbook: null, parameters: {}, runId: null,
+        alertname: match.alertname,
+        fingerprint: match.fingerprint,
+        runbook: null,
+        parameters: {},
+        runId: null,
         status: match.ambiguous ? 'ambiguous' : 'no_runbook',
         error: match.ambiguous
           ? `answered by several runbooks (${match.ambiguous.join(', ')}); keep the alert in one of them`
-          : match.requested ? `its runbook label names "${match.requested}", which is not a runbook here` : undefined,
+          : match.requested
+            ? `its runbook label names "${match.requested}", which is not a runbook here`
+            : undefined,
       });
       continue;
     }
@@ -163,8 +193,13 @@ export async function answerAlerts(
       const report = await startRun({ ...request, loaded: match.runbook, given: match.given }, deps);
       runs.push(report);
       entry = {
-        alertname: match.alertname, fingerprint: match.fingerprint, runbook: report.runbook, parameters: report.parameters,
-        runId: report.runId, status: report.status, error: report.error ?? undefined,
+        alertname: match.alertname,
+        fingerprint: match.fingerprint,
+        runbook: report.runbook,
+        parameters: report.parameters,
+        runId: report.runId,
+        status: report.status,
+        error: report.error ?? undefined,
       };
     } catch (error) {
       if (deps.signal.aborted) throw error;
@@ -172,8 +207,13 @@ export async function answerAlerts(
       // a run that could not start is this alert's outcome; anything else (a bug) is not hidden
       if (e.kind !== 'invalid-input' && e.kind !== 'conflict') throw error;
       entry = {
-        alertname: match.alertname, fingerprint: match.fingerprint, runbook: match.runbook.runbook.id, parameters: match.given,
-        runId: null, status: 'not_started', error: e.message,
+        alertname: match.alertname,
+        fingerprint: match.fingerprint,
+        runbook: match.runbook.runbook.id,
+        parameters: match.given,
+        runId: null,
+        status: 'not_started',
+        error: e.message,
       };
     }
     seen.set(key, entry);

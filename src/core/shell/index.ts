@@ -134,7 +134,8 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   // the supervisor reports the command's status as sh does: 128 + n for a signal, 126/127 for a program that cannot start
   const reported = /^\d+$/.test(statusText.trim()) ? Number(statusText.trim()) : undefined;
   const errors = stderr.value();
-  const notStarted = (reported === 127 && /not found/.test(errors)) || (reported === 126 && /denied|cannot execute/i.test(errors));
+  const notStarted =
+    (reported === 127 && /not found/.test(errors)) || (reported === 126 && /denied|cannot execute/i.test(errors));
   const signalled = reported !== undefined && reported > 128 && (interrupted || timedOut);
   return {
     exitCode: reported === undefined || signalled || notStarted ? null : reported,

@@ -18,7 +18,13 @@ export const checkKind = defineStepKind({
     try {
       const outcome = await withTimeout(deps.runCheck(action.check, run.signal), run);
       const ok = outcome.status !== 'fail';
-      return { ok, output: `${outcome.status}: ${outcome.message}`, value: outcome.status, data: outcome, error: ok ? undefined : `check ${action.check} failed: ${outcome.message}` };
+      return {
+        ok,
+        output: `${outcome.status}: ${outcome.message}`,
+        value: outcome.status,
+        data: outcome,
+        error: ok ? undefined : `check ${action.check} failed: ${outcome.message}`,
+      };
     } catch (error) {
       return stepFailure(`check ${action.check}: `, error);
     }

@@ -5,7 +5,9 @@ import { DURATION_PATTERN as DURATION } from '../../time/index.js';
 
 export const duration = z.string().regex(DURATION, 'must be a duration such as 250ms, 30s, 5m or 1h');
 /** YAML reads `[sleep, 5]` as a number: argv elements and values are taken as their text. */
-export const scalar = z.union([z.string(), z.number(), z.boolean()], { error: 'must be a string (or a number or true/false)' }).transform(String);
+export const scalar = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'must be a string (or a number or true/false)' })
+  .transform(String);
 export { DURATION };
 
 export const expectSchema = z

@@ -13,7 +13,12 @@ function baseUrl(base: 'api' | 'prometheus' | 'trigger', ctx: PlanContext): stri
   const { config } = ctx;
   const url = base === 'api' ? config.apiBaseUrl : base === 'prometheus' ? config.prometheusUrl : config.trigger?.url;
   if (!url) {
-    const key = base === 'api' ? 'apiBaseUrl (or MEDICALCOR_API_URL)' : base === 'prometheus' ? 'prometheusUrl (or MEDICALCOR_PROMETHEUS_URL)' : 'trigger.url (or MEDICALCOR_TRIGGER_URL)';
+    const key =
+      base === 'api'
+        ? 'apiBaseUrl (or MEDICALCOR_API_URL)'
+        : base === 'prometheus'
+          ? 'prometheusUrl (or MEDICALCOR_PROMETHEUS_URL)'
+          : 'trigger.url (or MEDICALCOR_TRIGGER_URL)';
     throw new Error(`environment "${config.envName}" has no ${key} configured`);
   }
   return url.replace(/\/+$/, '');
@@ -36,12 +41,15 @@ export const httpKind = defineStepKind({
   defaultTimeout: '30s',
   dryRun: 'show',
   check: (action) =>
-    !action.base && !/^https?:\/\//.test(action.url) ? [{ field: 'url', message: 'must be an absolute http(s) URL, or set base: api | prometheus | trigger' }] : [],
+    !action.base && !/^https?:\/\//.test(action.url)
+      ? [{ field: 'url', message: 'must be an absolute http(s) URL, or set base: api | prometheus | trigger' }]
+      : [],
   render(action, vars, ctx) {
     const path = fillUrl(action.url, vars);
     const url = action.base ? `${baseUrl(action.base, ctx)}${path.startsWith('/') ? '' : '/'}${path}` : path;
     const headers = Object.fromEntries(Object.entries(action.headers).map(([k, v]) => [k, fill(v, vars)]));
-    for (const value of Object.values(headers)) if (/[\r\n]/.test(value)) throw new Error('a header value may not contain a line break');
+    for (const value of Object.values(headers))
+      if (/[\r\n]/.test(value)) throw new Error('a header value may not contain a line break');
     if (action.base === 'trigger') {
       if (ctx.config.trigger?.secretKey) headers.authorization = `Bearer ${ctx.config.trigger.secretKey}`;
       headers['x-trigger-api-version'] = TRIGGER_API_VERSION;
@@ -51,7 +59,9 @@ export const httpKind = defineStepKind({
     return { kind: 'http' as const, method: action.method, url, headers, body, okStatus: action.okStatus };
   },
   describe(r) {
-    const headers = Object.entries(r.headers).map(([k, v]) => `${k}: ${k.toLowerCase() === 'authorization' ? v.replace(/\s.*$/, ' ****') : v}`);
+    const headers = Object.entries(r.headers).map(
+      ([k, v]) => `${k}: ${k.toLowerCase() === 'authorization' ? v.replace(/\s.*$/, ' ****') : v}`,
+    );
     return [`${r.method} ${r.url}`, ...headers, ...(r.body === undefined ? [] : [JSON.stringify(r.body)])].join('\n');
   },
   async run(action, _mutates, _deps, run) {
@@ -72,7 +82,9 @@ export const httpKind = defineStepKind({
       } catch {
         json = undefined;
       }
-      const ok = action.okStatus ? action.okStatus.includes(response.statusCode) : response.statusCode >= 200 && response.statusCode < 300;
+      const ok = action.okStatus
+        ? action.okStatus.includes(response.statusCode)
+        : response.statusCode >= 200 && response.statusCode < 300;
       const shown = text.length > BODY_LIMIT ? `${text.slice(0, BODY_LIMIT)}\n… [cut]` : text;
       const where = `${new URL(action.url).origin}${new URL(action.url).pathname}`;
       return {
@@ -87,7 +99,11 @@ export const httpKind = defineStepKind({
       if (run.signal.aborted) return { ok: false, output: '', interrupted: true, error: 'interrupted' };
       if (timeout.aborted) return { ok: false, output: '', timedOut: true, error: timedOutAfter(run.timeoutMs) };
       const e = error as { code?: string; message?: string };
-      return { ok: false, output: '', error: `${action.method} ${new URL(action.url).origin}: ${e.code ?? e.message ?? String(error)}` };
+      return {
+        ok: false,
+        output: '',
+        error: `${action.method} ${new URL(action.url).origin}: ${e.code ?? e.message ?? String(error)}`,
+      };
     }
   },
 });

@@ -31,7 +31,12 @@ export const rollbackSchema = z.discriminatedUnion('kind', nonEmpty(ROLLBACK_KIN
 export type RollbackAction = z.infer<typeof rollbackSchema>;
 
 /** Runs one rendered action with its kind. Never throws for a failure of the step itself. */
-export function runAction(action: { kind: string }, mutates: boolean, deps: StepDeps, run: ActionRun): Promise<ActionResult> {
+export function runAction(
+  action: { kind: string },
+  mutates: boolean,
+  deps: StepDeps,
+  run: ActionRun,
+): Promise<ActionResult> {
   return stepKind(action.kind).run(action, mutates, deps, run);
 }
 

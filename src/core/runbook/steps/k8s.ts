@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { PodSummary } from '../../kubernetes/index.js';
-import { listPodsRequest, rolloutRestartRequest, scaleRequest, type KubernetesRequest } from '../../kubernetes/patches.js';
+import {
+  listPodsRequest,
+  rolloutRestartRequest,
+  scaleRequest,
+  type KubernetesRequest,
+} from '../../kubernetes/patches.js';
 import { fill } from '../template.js';
 import { defineStepKind } from './kind.js';
 import { plainTable } from './plain-table.js';
@@ -45,9 +50,12 @@ export const k8sKind = defineStepKind({
   dryRun: 'show',
   check(action) {
     const issues: { field: string; message: string }[] = [];
-    if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment) issues.push({ field: 'deployment', message: `is required for ${action.action}` });
-    if (action.action === 'scale' && action.replicas === undefined) issues.push({ field: 'replicas', message: 'is required for scale' });
-    if (action.action === 'service-pods' && !action.service) issues.push({ field: 'service', message: 'is required for service-pods' });
+    if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment)
+      issues.push({ field: 'deployment', message: `is required for ${action.action}` });
+    if (action.action === 'scale' && action.replicas === undefined)
+      issues.push({ field: 'replicas', message: 'is required for scale' });
+    if (action.action === 'service-pods' && !action.service)
+      issues.push({ field: 'service', message: 'is required for service-pods' });
     return issues;
   },
   automaticUndo: (action) => (action.action === 'scale' ? 'scale back' : undefined),
@@ -56,13 +64,19 @@ export const k8sKind = defineStepKind({
     const namespace = ctx.config.kubernetes?.namespace ?? 'default';
     const deployment = action.deployment ? text(action.deployment) : undefined;
     const replicasText = action.replicas === undefined ? undefined : text(String(action.replicas));
-    if (replicasText !== undefined && !/^\d+$/.test(replicasText)) throw new Error(`replicas "${replicasText}" is not a whole number`);
+    if (replicasText !== undefined && !/^\d+$/.test(replicasText))
+      throw new Error(`replicas "${replicasText}" is not a whole number`);
     const replicas = replicasText === undefined ? undefined : Number(replicasText);
     const selector = action.selector ? text(action.selector) : undefined;
     const service = action.service ? text(action.service) : undefined;
-    const request = action.action === 'scale' ? scaleRequest(namespace, deployment!, replicas!)
-      : action.action === 'rollout-restart' ? rolloutRestartRequest(namespace, deployment!)
-        : action.action === 'list-pods' ? listPodsRequest(namespace, selector) : undefined;
+    const request =
+      action.action === 'scale'
+        ? scaleRequest(namespace, deployment!, replicas!)
+        : action.action === 'rollout-restart'
+          ? rolloutRestartRequest(namespace, deployment!)
+          : action.action === 'list-pods'
+            ? listPodsRequest(namespace, selector)
+            : undefined;
     return { kind: 'k8s', action: action.action, namespace, deployment, replicas, selector, service, request };
   },
   describe(r) {
@@ -78,14 +92,27 @@ export const k8sKind = defineStepKind({
       switch (action.action) {
         case 'list-pods':
         case 'service-pods': {
-          const pods = await withTimeout(action.action === 'list-pods' ? client.listPods(action.selector) : client.listServicePods(action.service!), run);
+          const pods = await withTimeout(
+            action.action === 'list-pods' ? client.listPods(action.selector) : client.listServicePods(action.service!),
+            run,
+          );
           const ready = pods.filter((p) => p.ready).length;
-          return { ok: true, output: `${podTable(pods)}\n(${ready}/${pods.length} ready)`, rows: pods.length, value: ready, data: pods };
+          return {
+            ok: true,
+            output: `${podTable(pods)}\n(${ready}/${pods.length} ready)`,
+            rows: pods.length,
+            value: ready,
+            data: pods,
+          };
         }
         case 'scale': {
           const result = await withTimeout(client.scaleDeployment(action.deployment!, action.replicas!), run);
           const undo: RenderedK8s = {
-            kind: 'k8s', action: 'scale', namespace: action.namespace, deployment: action.deployment, replicas: result.previousReplicas,
+            kind: 'k8s',
+            action: 'scale',
+            namespace: action.namespace,
+            deployment: action.deployment,
+            replicas: result.previousReplicas,
             request: scaleRequest(action.namespace, action.deployment!, result.previousReplicas),
           };
           return {
@@ -98,7 +125,12 @@ export const k8sKind = defineStepKind({
         }
         case 'rollout-restart': {
           const result = await withTimeout(client.rolloutRestart(action.deployment!), run);
-          return { ok: true, output: `deployment ${action.namespace}/${result.deployment} restarted at ${result.restartedAt}`, value: result.restartedAt, data: result };
+          return {
+            ok: true,
+            output: `deployment ${action.namespace}/${result.deployment} restarted at ${result.restartedAt}`,
+            value: result.restartedAt,
+            data: result,
+          };
         }
       }
     } catch (error) {

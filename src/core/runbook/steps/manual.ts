@@ -18,9 +18,15 @@ export const manualKind = defineStepKind({
   }),
   defaultTimeout: '1h',
   dryRun: 'never',
-  check: (_action, step) => (step?.mutates
-    ? [{ field: 'mutates', message: 'a manual step is the operator\'s; set mutates: false and describe the action in its instruction' }]
-    : []),
+  check: (_action, step) =>
+    step?.mutates
+      ? [
+          {
+            field: 'mutates',
+            message: "a manual step is the operator's; set mutates: false and describe the action in its instruction",
+          },
+        ]
+      : [],
   render: (action, vars) => ({ kind: 'manual' as const, instruction: fill(action.instruction, vars) }),
   describe: (r) => `operator: ${r.instruction.trim()}`,
   async run(action, _mutates, deps) {
@@ -28,7 +34,8 @@ export const manualKind = defineStepKind({
     try {
       answer = await deps.acknowledge(action.instruction);
     } catch (error) {
-      if (isPromptInterrupt(error)) return { ok: false, output: '', interrupted: true, error: 'interrupted at the prompt' };
+      if (isPromptInterrupt(error))
+        return { ok: false, output: '', interrupted: true, error: 'interrupted at the prompt' };
       throw error;
     }
     switch (answer) {
@@ -39,7 +46,11 @@ export const manualKind = defineStepKind({
       case 'declined':
         return { ok: false, output: '', error: 'the operator did not acknowledge the instruction' };
       case 'no-terminal':
-        return { ok: false, output: '', error: 'a manual step needs an operator: run it on a terminal, or acknowledge manual steps unattended' };
+        return {
+          ok: false,
+          output: '',
+          error: 'a manual step needs an operator: run it on a terminal, or acknowledge manual steps unattended',
+        };
     }
   },
 });

@@ -17,5 +17,12 @@ function cell(value: unknown): string {
 export function plainTable<Row>(rows: readonly Row[], columns: readonly PlainColumn<Row>[]): string {
   const grid = [columns.map((c) => c.header), ...rows.map((row) => columns.map((c) => cell(c.value(row))))];
   const widths = columns.map((_, i) => Math.max(...grid.map((line) => line[i]!.length)));
-  return grid.map((line) => line.map((text, i) => text.padEnd(widths[i]! + 2)).join('').trimEnd()).join('\n');
+  return grid
+    .map((line) =>
+      line
+        .map((text, i) => text.padEnd(widths[i]! + 2))
+        .join('')
+        .trimEnd(),
+    )
+    .join('\n');
 }

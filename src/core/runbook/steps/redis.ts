@@ -6,7 +6,8 @@ import { stepFailure, withTimeout } from './timeout.js';
 
 function show(reply: unknown): string {
   if (reply === null) return '(nil)';
-  if (Array.isArray(reply)) return reply.length ? reply.map((r, i) => `${i + 1}) ${show(r)}`).join('\n') : '(empty list)';
+  if (Array.isArray(reply))
+    return reply.length ? reply.map((r, i) => `${i + 1}) ${show(r)}`).join('\n') : '(empty list)';
   return String(reply);
 }
 
@@ -26,7 +27,13 @@ export const redisKind = defineStepKind({
       const redis = await deps.redis();
       const [command, ...args] = action.command;
       const reply = await withTimeout(redis.call(command!, ...args), run);
-      return { ok: true, output: show(reply), value: reply, data: reply, rows: Array.isArray(reply) ? reply.length : undefined };
+      return {
+        ok: true,
+        output: show(reply),
+        value: reply,
+        data: reply,
+        rows: Array.isArray(reply) ? reply.length : undefined,
+      };
     } catch (error) {
       return stepFailure(`redis ${action.command[0]}: `, error);
     }

@@ -7,7 +7,9 @@ import { shellInjectionIssues } from './shell-injection.js';
 import { timedOutAfter } from './timeout.js';
 
 function maskEnv(env: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, /pass|secret|token|key/i.test(k) && v ? '****' : v]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, /pass|secret|token|key/i.test(k) && v ? '****' : v]),
+  );
 }
 
 /** A program with an argv array, in its own process group (core/shell); "medicalcor" is this CLI. */
@@ -23,14 +25,21 @@ export const shellKind = defineStepKind({
   }),
   defaultTimeout: '5m',
   dryRun: 'show',
-  check: (action) => shellInjectionIssues(action.command).map((issue) => ({ field: `command[${issue.index}]`, message: issue.message })),
+  check: (action) =>
+    shellInjectionIssues(action.command).map((issue) => ({ field: `command[${issue.index}]`, message: issue.message })),
   render(action, vars, ctx) {
     const text = (s: string) => fill(s, vars);
     const argv = action.command.map(text);
     // "medicalcor" is this CLI, started with the same Node and bin as the running process.
     if (argv[0] === 'medicalcor') argv.splice(0, 1, ...ctx.medicalcorArgv);
     const env = Object.fromEntries(Object.entries(action.env ?? {}).map(([k, v]) => [k, text(v)]));
-    return { kind: 'shell' as const, argv, cwd: action.cwd ? text(action.cwd) : undefined, env, okExitCodes: action.okExitCodes };
+    return {
+      kind: 'shell' as const,
+      argv,
+      cwd: action.cwd ? text(action.cwd) : undefined,
+      env,
+      okExitCodes: action.okExitCodes,
+    };
   },
   describe: (r) =>
     `argv: ${JSON.stringify(r.argv)}${r.cwd ? `\ncwd: ${r.cwd}` : ''}${Object.keys(r.env).length ? `\nenv: ${JSON.stringify(maskEnv(r.env))}` : ''}`,
@@ -42,11 +51,15 @@ export const shellKind = defineStepKind({
     const cwd = action.cwd ? resolve(deps.cwd, action.cwd) : deps.cwd;
     const result = await runCommand(action.argv, { cwd, env, timeoutMs: run.timeoutMs, signal: run.signal });
     const output = [result.stdout, result.stderr].filter(Boolean).join('\n');
-    if (result.spawnError) return { ok: false, output, exitCode: null, error: `cannot run ${action.argv[0]}: ${result.spawnError}` };
-    if (result.interrupted) return { ok: false, output, exitCode: result.exitCode, interrupted: true, error: 'interrupted' };
-    if (result.timedOut) return { ok: false, output, exitCode: result.exitCode, timedOut: true, error: timedOutAfter(run.timeoutMs) };
+    if (result.spawnError)
+      return { ok: false, output, exitCode: null, error: `cannot run ${action.argv[0]}: ${result.spawnError}` };
+    if (result.interrupted)
+      return { ok: false, output, exitCode: result.exitCode, interrupted: true, error: 'interrupted' };
+    if (result.timedOut)
+      return { ok: false, output, exitCode: result.exitCode, timedOut: true, error: timedOutAfter(run.timeoutMs) };
     const ok = result.exitCode !== null && action.okExitCodes.includes(result.exitCode);
-    const how = result.exitCode === null ? `was ended by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
+    const how =
+      result.exitCode === null ? `was ended by ${result.signal ?? 'a signal'}` : `exited with code ${result.exitCode}`;
     return { ok, output, exitCode: result.exitCode, value: result.stdout.trim(), error: ok ? undefined : how };
   },
 });

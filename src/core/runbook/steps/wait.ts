@@ -34,12 +34,19 @@ export const waitKind = defineStepKind({
   defaultTimeout: '5m',
   dryRun: 'show',
   check(action, step) {
-    const issues = probeKind(action.until.kind).check(action.until).map((i) => ({ field: `until.${i.field}`, message: i.message }));
+    const issues = probeKind(action.until.kind)
+      .check(action.until)
+      .map((i) => ({ field: `until.${i.field}`, message: i.message }));
     if (step?.mutates) issues.push({ field: 'mutates', message: 'a wait step only reads; set mutates: false' });
     return issues;
   },
-  render: (action, vars, ctx) => ({ kind: 'wait' as const, until: renderProbe(action.until, vars, ctx), intervalMs: parseDuration(action.interval) }),
-  describe: (r) => `until (every ${r.intervalMs / 1000}s): ${describeProbe(r.until)}\nexpect: ${JSON.stringify(r.until.expect)}`,
+  render: (action, vars, ctx) => ({
+    kind: 'wait' as const,
+    until: renderProbe(action.until, vars, ctx),
+    intervalMs: parseDuration(action.interval),
+  }),
+  describe: (r) =>
+    `until (every ${r.intervalMs / 1000}s): ${describeProbe(r.until)}\nexpect: ${JSON.stringify(r.until.expect)}`,
   async run(action, _mutates, deps, run) {
     const deadline = Date.now() + run.timeoutMs;
     const until = action.until;
@@ -47,18 +54,34 @@ export const waitKind = defineStepKind({
     for (;;) {
       attempts += 1;
       const remaining = Math.max(1, deadline - Date.now());
-      const result = await probeKind(until.kind).run(until, false, deps, { ...run, timeoutMs: Math.min(remaining, 30_000) });
-      if (result.interrupted || run.signal.aborted) return { ...result, ok: false, interrupted: true, error: 'interrupted' };
+      const result = await probeKind(until.kind).run(until, false, deps, {
+        ...run,
+        timeoutMs: Math.min(remaining, 30_000),
+      });
+      if (result.interrupted || run.signal.aborted)
+        return { ...result, ok: false, interrupted: true, error: 'interrupted' };
       const why = unmet(until.expect, result);
       const checks = `${attempts} check${attempts === 1 ? '' : 's'}`;
-      if (!why) return { ...result, ok: true, error: undefined, output: `${result.output}\ncondition holds (after ${checks})` };
+      if (!why)
+        return { ...result, ok: true, error: undefined, output: `${result.output}\ncondition holds (after ${checks})` };
       const probeFailed = !result.ok && until.expect.exitCode === undefined && until.expect.status === undefined;
-      if (run.dryRun && probeFailed) return { ...result, ok: false, error: `cannot read the condition: ${result.error}` };
+      if (run.dryRun && probeFailed)
+        return { ...result, ok: false, error: `cannot read the condition: ${result.error}` };
       if (run.dryRun) {
-        return { ...result, ok: true, error: undefined, output: `${result.output}\ncondition does not hold yet: ${why} (a real run waits up to ${run.timeoutMs / 1000}s)` };
+        return {
+          ...result,
+          ok: true,
+          error: undefined,
+          output: `${result.output}\ncondition does not hold yet: ${why} (a real run waits up to ${run.timeoutMs / 1000}s)`,
+        };
       }
       if (Date.now() + action.intervalMs > deadline) {
-        return { ...result, ok: false, timedOut: true, error: `condition still not met after ${Math.round(run.timeoutMs / 1000)}s (${checks}): ${why}` };
+        return {
+          ...result,
+          ok: false,
+          timedOut: true,
+          error: `condition still not met after ${Math.round(run.timeoutMs / 1000)}s (${checks}): ${why}`,
+        };
       }
       await sleep(action.intervalMs, run.signal);
     }
