@@ -58,6 +58,14 @@ function groupOf(started: string): string | undefined {
   }
 }
 
+function processesNaming(text: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-f', text], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
 function membersOf(pgid: string): string[] {
   return execFileSync('ps', ['-eo', 'pid=,pgid='], { encoding: 'utf8' })
     .split('\n')
@@ -225,6 +233,34 @@ steps:
     const report = JSON.parse(resumed.stdout);
     expect(report.steps[0]).toMatchObject({ status: 'done_earlier', verify: { status: 'succeeded' } });
     expect(lines(log)).toEqual(['change-start', 'after']);
+  }, 120_000);
+
+  it('SIGTERM during a rollback: the rollback finishes (a half-undone change is worse), the run is recorded rolled back (exit 1: its step failed)', async () => {
+    const id = 'sig-rollback';
+    const log = join(project, `${id}.log`);
+    const started = join(project, `${id}.started`);
+    writeRunbook(id, `
+id: ${id}
+title: Rollback under a signal
+steps:
+  - id: change
+    kind: shell
+    mutates: true
+    command: [sh, -c, 'echo change >> "$1"', _, '${log}']
+    rollback: { kind: shell, command: [sh, -c, 'touch "$2"; sleep 2; echo undone >> "$1"', _, '${log}', '${started}'] }
+  - { id: fails, kind: shell, mutates: true, command: [sh, -c, 'exit 1'] }
+`);
+    const child = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+    expect(await waitFor(() => existsSync(started))).toBe(true);
+    child.kill('SIGTERM');
+    const result = await child;
+    // the run ended by its own failure, fully undone: that is what it reports, not an interruption
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('rolled back');
+    expect(lines(log)).toEqual(['change', 'undone']);
+    const [run] = await runRows(id);
+    expect(run!.status).toBe('rolled_back');
+    expect(processesNaming(started)).toEqual([]);
   }, 120_000);
 
   it('killed while waiting for the lease: nothing is recorded for the waiter, the holder is untouched', async () => {
