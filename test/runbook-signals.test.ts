@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnCli } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 let db: TestDatabase;
 let project: string;
@@ -261,6 +262,55 @@ steps:
     const [run] = await runRows(id);
     expect(run!.status).toBe('rolled_back');
     expect(processesNaming(started)).toEqual([]);
+  }, 120_000);
+
+  it('resume keeps the first run\'s automatic undo (breaker open → reset) and its --no-rollback', async () => {
+    const id = 'sig-undo';
+    const started = join(project, `${id}.started`);
+    const failFlag = join(project, `${id}.fail`);
+    const redisEnv = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: uniquePrefix('sig-undo') };
+    writeRunbook(id, `
+id: ${id}
+title: Automatic undo survives a resume
+steps:
+  - { id: open, kind: breaker, mutates: true, action: open, name: sig-undo-breaker, for: 10m }
+  - id: work
+    kind: shell
+    mutates: true
+    command: [sh, -c, 'touch "$1"; [ -f "$2" ] && exit 1; sleep 30', _, '${started}', '${failFlag}']
+`);
+    const child = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: redisEnv });
+    expect(await waitFor(() => existsSync(started))).toBe(true);
+    child.kill('SIGINT');
+    expect((await child).exitCode).toBe(130);
+    const [run] = await runRows(id);
+    writeFileSync(failFlag, '');
+    const resumed = await runInProcess(['runbook', 'resume', run!.id, '--in-flight', 'not-done', '-o', 'json'], { cwd: project, env: redisEnv });
+    expect(resumed.exitCode).toBe(1);
+    const report = JSON.parse(resumed.stdout);
+    expect(report.status).toBe('rolled_back');
+    // the breaker opened by the first run was reset by the resumed one, from the undo the first run recorded
+    expect(report.steps[0].rollback).toMatchObject({ status: 'succeeded', action: 'breaker reset sig-undo-breaker' });
+
+    const kept = 'sig-no-rollback';
+    const log = join(project, `${kept}.log`);
+    writeRunbook(kept, `
+id: ${kept}
+title: --no-rollback survives a resume
+steps:
+  - id: change
+    kind: shell
+    mutates: true
+    command: [sh, -c, 'echo change >> "$1"', _, '${log}']
+    rollback: { kind: shell, command: [sh, -c, 'echo undone >> "$1"', _, '${log}'] }
+  - { id: fails, kind: shell, mutates: true, command: [sh, -c, 'exit 1'] }
+`);
+    const first = await cli(['runbook', 'run', kept, '--execute', '--no-rollback', '-o', 'json']);
+    expect(first.exitCode).toBe(1);
+    const again = await cli(['runbook', 'resume', JSON.parse(first.stdout).runId, '-o', 'json']);
+    expect(again.exitCode).toBe(1);
+    expect(JSON.parse(again.stdout).status).toBe('failed');
+    expect(lines(log)).toEqual(['change']);
   }, 120_000);
 
   it('killed while waiting for the lease: nothing is recorded for the waiter, the holder is untouched', async () => {
