@@ -26,6 +26,13 @@ function spawnStepsDirectly() {
   return performance.now() - start;
 }
 
+// what each shell step's supervisor (an sh leading the step's process group) costs on its own
+function spawnSupervisedDirectly() {
+  const start = performance.now();
+  for (let i = 0; i < STEPS; i++) spawnSync('/bin/sh', ['-c', '"$@" </dev/null & wait $!', 'step', 'true'], { detached: true });
+  return performance.now() - start;
+}
+
 const project = mkdtempSync(join(tmpdir(), 'mc-bench-runbook-'));
 const dbName = `mc_bench_runbook_${process.pid}`;
 const psql = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', sql], { env });
@@ -41,10 +48,11 @@ try {
   execFileSync(join(repo, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate'), ['--migrations-dir', join(repo, 'src', 'migrations'), '--no-dump-schema', 'migrate'], { env: { ...env, DATABASE_URL: url } });
   const dbEnv = { MEDICALCOR_DATABASE_URL: url };
 
-  const { version, list, direct, dry, real } = medianOfInterleaved({
+  const { version, list, direct, supervised, dry, real } = medianOfInterleaved({
     version: cli(['--version']),
     list: cli(['runbook', 'list'], {}, project),
     direct: spawnStepsDirectly,
+    supervised: spawnSupervisedDirectly,
     dry: cli(['runbook', 'run', 'bench'], dbEnv, project),
     real: cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project),
   }, RUNS);
@@ -54,8 +62,9 @@ try {
   console.log(`medicalcor --version (baseline):            ${ms(version)}`);
   console.log(`medicalcor runbook list (9 runbooks):       ${ms(list)}  (${(list / version).toFixed(2)}x baseline)`);
   console.log(`${STEPS} programs spawned directly (baseline):  ${ms(direct)}`);
+  console.log(`${STEPS} programs under an sh supervisor, directly: ${ms(supervised)}  (what the process-group supervisors add)`);
   console.log(`runbook run, dry (${STEPS / 2} of ${STEPS} steps run):    ${ms(dry)}`);
-  console.log(`runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lock, audit)`);
+  console.log(`runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lease, audit, supervisor)`);
 } finally {
   rmSync(project, { recursive: true, force: true });
   try { psql(`drop database if exists ${dbName} with (force)`); } catch {}

@@ -1,13 +1,14 @@
 /**
- * `medicalcor runbook run / resume / history` as a real child process against a real
- * PostgreSQL 15 database with the MedicalCor schema: dry runs, real runs, rollback order,
- * resume, the injection attempt, the audit trail, the lock and Ctrl-C.
+ * `medicalcor runbook run / resume / history` in-process (a real child process for the lock
+ * holder and Ctrl-C) against a real PostgreSQL 15 database with the MedicalCor schema: dry runs,
+ * real runs, rollback order, resume, the injection attempt, the audit trail, the lease and Ctrl-C.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { spawnCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
 let db: TestDatabase;
@@ -230,7 +231,7 @@ steps:
     expect(existsSync(started)).toBe(true);
     const second = await run(['run', 'slow', '--execute', '--actor', 'second-operator']);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(/Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator since \d{4}-\d\d-\d\dT/);
+    expect(second.stderr).toMatch(/Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator \(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT/);
     writeFileSync(release, '');
     const firstResult = await first;
     expect(firstResult.exitCode).toBe(0);
@@ -288,7 +289,7 @@ steps:
     expect(existsSync(join(project, 'after-manual'))).toBe(false);
     const acknowledged = await run(['run', 'with-manual', '--execute', '--yes', '-o', 'json']);
     expect(acknowledged.exitCode, acknowledged.stderr).toBe(0);
-    expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged by --yes/);
+    expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged unattended by /);
     expect(existsSync(join(project, 'after-manual'))).toBe(true);
   });
 });

@@ -14,7 +14,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import { createKubernetesClient } from '../src/core/kubernetes/index.js';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
-import { runCli, spawnCli } from './helpers/cli.js';
+import { spawnCli } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 

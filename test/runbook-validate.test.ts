@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRunbookFile, loadRunbooks, parseRunbook, RunbookFileError } from '../src/core/runbook/index.js';
-import { repoRoot, runCli } from './helpers/cli.js';
+import { repoRoot } from './helpers/cli.js';
+import { runInProcess as runCli } from './helpers/in-process.js';
 
 const shippedDir = join(repoRoot, 'src', 'runbooks');
 let dir: string;

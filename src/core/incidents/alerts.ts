@@ -29,7 +29,7 @@ export function groupFingerprint(payload: AlertmanagerPayload): string {
   return payload.groupKey ?? payload.alerts[0]?.fingerprint ?? payload.commonLabels.alertname ?? 'alertmanager';
 }
 
-export interface AlertOutcome {
+export interface IncidentAlertOutcome {
   incident: Incident | null;
   /** opened: a new incident; appended: the group's open incident got the alerts; ignored: nothing open to note */
   action: 'opened' | 'appended' | 'ignored';
@@ -49,14 +49,14 @@ export async function incidentFromAlert(
   db: Queryable,
   payload: AlertmanagerPayload,
   context: { environment: string; actor: string },
-): Promise<AlertOutcome> {
+): Promise<IncidentAlertOutcome> {
   const fingerprint = groupFingerprint(payload);
   const { rows } = await db.query(
     `SELECT id FROM incidents WHERE environment = $1 AND fingerprint = $2 AND resolved_at IS NULL`,
     [context.environment, fingerprint],
   );
   let id: number | undefined = rows[0] ? Number(rows[0].id) : undefined;
-  let action: AlertOutcome['action'] = 'appended';
+  let action: IncidentAlertOutcome['action'] = 'appended';
   const firing = payload.alerts.filter((a) => a.status === 'firing');
   if (id === undefined) {
     if (firing.length === 0) return { incident: null, action: 'ignored', alerts: payload.alerts.length };
@@ -92,5 +92,5 @@ export async function incidentFromAlert(
   return { incident: await getIncident(db, id), action, alerts: payload.alerts.length };
 }
 
-export const describeOutcome = (o: AlertOutcome): string =>
+export const describeOutcome = (o: IncidentAlertOutcome): string =>
   o.incident ? `${o.action} ${incidentRef(o.incident.id)}` : 'no open incident for these resolved alerts';

@@ -1,4 +1,4 @@
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { DomainError, invalidInput, isDomainError, unavailable } from '../errors.js';
 import { RESTARTED_AT, rolloutRestartRequest, scaleRequest, selectorString } from './patches.js';
 
 export interface KubernetesClientOptions {
@@ -60,7 +60,7 @@ function summarize(pod: PodLike): PodSummary {
 }
 
 /** One line naming what failed and the API's own reason, instead of the client's multi-line dump. */
-function kubernetesError(what: string, error: unknown, server: string | undefined): CliError {
+function kubernetesError(what: string, error: unknown, server: string | undefined): DomainError {
   const e = error as { code?: number; body?: unknown; message?: string; cause?: { code?: string } };
   if (typeof e?.code === 'number') {
     let reason = '';
@@ -73,15 +73,17 @@ function kubernetesError(what: string, error: unknown, server: string | undefine
     const hint = e.code === 401 || e.code === 403
       ? 'Check the kubeconfig context and that your user may do this in the namespace.'
       : e.code === 404 ? 'Check the name and the namespace configured for the environment (kubernetes.namespace).' : undefined;
-    return new CliError(`Kubernetes: ${what} failed (HTTP ${e.code})${reason ? `: ${reason}` : ''}.`, ExitCode.Operational, hint, { cause: error });
+    return unavailable(`Kubernetes: ${what} failed (HTTP ${e.code})${reason ? `: ${reason}` : ''}.`, {
+      code: 'kubernetes.api-error', facts: { status: e.code }, remedy: hint, cause: error,
+    });
   }
   const detail = e?.cause?.code ?? e?.message ?? String(error);
-  return new CliError(
-    `Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} (${String(detail).split('\n')[0]}).`,
-    ExitCode.Operational,
-    'Check the kubeconfig context (kubernetes.context in medicalcor.config.yaml) and your network/VPN.',
-    { cause: error },
-  );
+  return unavailable(`Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} (${String(detail).split('\n')[0]}).`, {
+    code: 'kubernetes.unreachable',
+    facts: { server },
+    remedy: 'Check the kubeconfig context (kubernetes.context in medicalcor.config.yaml) and your network/VPN.',
+    cause: error,
+  });
 }
 
 async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
@@ -99,21 +101,27 @@ async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
     if (options.kubeconfigPath) kc.loadFromFile(options.kubeconfigPath);
     else kc.loadFromDefault();
   } catch (error) {
-    throw new CliError(`Kubernetes: cannot read the kubeconfig: ${(error as Error).message.split('\n')[0]}`, ExitCode.Operational, 'Set KUBECONFIG or run "kubectl config view" to check it.');
+    throw unavailable(`Kubernetes: cannot read the kubeconfig: ${(error as Error).message.split('\n')[0]}`, {
+      code: 'kubernetes.kubeconfig-unreadable',
+      remedy: 'Set KUBECONFIG or run "kubectl config view" to check it.',
+    });
   }
   const fallback = kc.getCurrentCluster();
   if (!options.kubeconfigPath && fallback?.name === 'cluster' && fallback.server === 'http://localhost:8080') {
     // loadFromDefault falls back to http://localhost:8080 when it finds nothing; say so instead.
-    throw new CliError(
-      'Kubernetes: no kubeconfig found (KUBECONFIG, ~/.kube/config) and not running inside a cluster.',
-      ExitCode.Operational,
-      'Point KUBECONFIG at the cluster\'s kubeconfig, or set kubernetes.context for the environment in medicalcor.config.yaml.',
-    );
+    throw unavailable('Kubernetes: no kubeconfig found (KUBECONFIG, ~/.kube/config) and not running inside a cluster.', {
+      code: 'kubernetes.no-kubeconfig',
+      remedy: 'Point KUBECONFIG at the cluster\'s kubeconfig, or set kubernetes.context for the environment in medicalcor.config.yaml.',
+    });
   }
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new CliError(`Kubernetes context "${options.context}" is not in the kubeconfig.`, ExitCode.Usage, known.length ? `Known contexts: ${known.join(', ')}.` : 'The kubeconfig has no contexts.');
+      throw invalidInput(`Kubernetes context "${options.context}" is not in the kubeconfig.`, {
+        code: 'kubernetes.unknown-context',
+        facts: { context: options.context, known },
+        remedy: known.length ? `Known contexts: ${known.join(', ')}.` : 'The kubeconfig has no contexts.',
+      });
     }
     kc.setCurrentContext(options.context);
   }
@@ -140,7 +148,7 @@ export function createKubernetesClient(options: KubernetesClientOptions): Kubern
     try {
       return await fn(a);
     } catch (error) {
-      if (error instanceof CliError) throw error;
+      if (isDomainError(error)) throw error;
       throw kubernetesError(what, error, a.server);
     }
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { usageError } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import type { LoadedRunbook } from './load.js';
 
 /** AlertManager's webhook payload (version 4), as its webhook_config receivers get it. */
@@ -32,12 +32,18 @@ export function parseAlertPayload(text: string, source: string): AlertmanagerPay
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw usageError(`${source} is not JSON: ${(error as Error).message}.`, 'Pass the AlertManager webhook body (JSON) as a file or on stdin with "-".');
+    throw invalidInput(`${source} is not JSON: ${(error as Error).message}.`, {
+      code: 'runbook.alert-not-json',
+      remedy: 'Give the AlertManager webhook body (JSON).',
+    });
   }
   const parsed = alertmanagerPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw usageError(`${source} is not an AlertManager webhook payload: ${issue.path.join('.') || 'body'}: ${issue.message}.`, 'Expected { version: "4", status, alerts: [{ status, labels: { alertname, … } }] }.');
+    throw invalidInput(`${source} is not an AlertManager webhook payload: ${issue.path.join('.') || 'body'}: ${issue.message}.`, {
+      code: 'runbook.alert-bad-payload',
+      remedy: 'Expected { version: "4", status, alerts: [{ status, labels: { alertname, … } }] }.',
+    });
   }
   return parsed.data;
 }
@@ -49,13 +55,16 @@ export interface AlertMatch {
   runbook?: LoadedRunbook;
   /** several runbooks of the same directory answer the alert: none is picked */
   ambiguous?: string[];
+  /** the runbook the alert's `runbook` label names, when that is not a runbook here */
+  requested?: string;
   /** parameter values taken from the alert's labels (validation happens when the run starts) */
   given: Record<string, string>;
 }
 
 /**
- * One entry per firing alert: the runbook whose `alerts` names its alertname (the project's
- * directory before the shipped runbooks), and the
+ * One entry per firing alert: the runbook its `runbook` label names (the SLA rules set it), else
+ * the runbook whose `alerts` names its alertname (the project's directory before the shipped
+ * runbooks), and the
  * parameters its labels fill (a parameter's `label`, or its own name). Resolved alerts are ignored.
  */
 export function matchAlerts(payload: AlertmanagerPayload, runbooks: readonly LoadedRunbook[]): AlertMatch[] {
@@ -64,9 +73,10 @@ export function matchAlerts(payload: AlertmanagerPayload, runbooks: readonly Loa
     .map((alert) => {
       const labels = { ...payload.commonLabels, ...alert.labels };
       const alertname = labels.alertname ?? '';
-      // an alert that names its runbook (the `runbook` label `medicalcor sla rules` sets) gets that one
-      const named = labels.runbook ? runbooks.filter((r) => r.runbook.id === labels.runbook) : [];
-      const candidates = named.length ? named : runbooks.filter((r) => r.runbook.alerts.includes(alertname));
+      const named = labels.runbook;
+      const byLabel = named ? runbooks.find((r) => r.runbook.id === named) : undefined;
+      if (named && !byLabel) return { alertname, fingerprint: alert.fingerprint, labels, requested: named, given: {} };
+      const candidates = byLabel ? [byLabel] : runbooks.filter((r) => r.runbook.alerts.includes(alertname));
       // The project's own runbook for an alert overrides a shipped one; two in one directory is a conflict.
       const best = Math.max(...candidates.map((r) => r.rank ?? 0));
       const top = candidates.filter((r) => (r.rank ?? 0) === best);

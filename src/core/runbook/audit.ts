@@ -21,6 +21,8 @@ export interface RunRow {
   finishedAt: Date | null;
   resumedFrom: string | null;
   error: string | null;
+  /** false when the run was started with rollback off; a resumed run keeps it */
+  rollback: boolean;
 }
 
 export interface StepRow {
@@ -37,10 +39,21 @@ export interface StepRow {
   startedAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** the automatic undo of a completed mutating step (a rendered action), if it had one */
+  undo: unknown;
 }
 
 const runColumns = `id, runbook_id as "runbookId", environment, actor, mode, status, parameters, started_at as "startedAt",
-  finished_at as "finishedAt", resumed_from as "resumedFrom", error`;
+  finished_at as "finishedAt", resumed_from as "resumedFrom", error, rollback_on_failure as "rollback"`;
+
+export interface StepOutcomeRow {
+  status: StepStatus;
+  exitCode?: number | null;
+  output?: string;
+  error?: string;
+  durationMs: number;
+  undo?: unknown;
+}
 
 export class RunbookAudit {
   constructor(private readonly pool: Pool, private readonly secrets: readonly string[]) {}
@@ -49,16 +62,9 @@ export class RunbookAudit {
     return text ? redactForStorage(text, OUTPUT_LIMIT, this.secrets) : null;
   }
 
-  async startRun(run: { id: string; runbookId: string; environment: string; actor: string; parameters: Record<string, string>; resumedFrom?: string }): Promise<void> {
-    await this.pool.query(
-      `insert into runbook_runs (id, runbook_id, environment, actor, mode, status, parameters, resumed_from)
-       values ($1, $2, $3, $4, 'execute', 'running', $5, $6)`,
-      [run.id, run.runbookId, run.environment, run.actor, JSON.stringify(run.parameters), run.resumedFrom ?? null],
-    );
-  }
-
   async finishRun(id: string, status: RunbookRunStatus, error?: string): Promise<void> {
-    await this.pool.query(`update runbook_runs set status = $2, finished_at = greatest(now(), started_at), error = $3 where id = $1`, [id, status, this.clean(error)]);
+    await this.pool.query(`update runbook_runs set status = $2, finished_at = greatest(now(), started_at), error = $3,
+              lease_expires_at = null where id = $1`, [id, status, this.clean(error)]);
   }
 
   async startStep(step: { runId: string; stepIndex: number; stepId: string; kind: string; mutates: boolean; phase: StepPhase }): Promise<void> {
@@ -70,32 +76,18 @@ export class RunbookAudit {
     );
   }
 
-  async finishStep(runId: string, stepIndex: number, phase: StepPhase, outcome: { status: StepStatus; exitCode?: number | null; output?: string; error?: string; durationMs: number }): Promise<void> {
+  async finishStep(runId: string, stepIndex: number, phase: StepPhase, outcome: StepOutcomeRow): Promise<void> {
     await this.pool.query(
-      `update runbook_step_runs set status = $4, exit_code = $5, output = $6, error = $7, finished_at = now(), duration_ms = $8
-        where run_id = $1 and step_index = $2 and phase = $3`,
-      [runId, stepIndex, phase, outcome.status, outcome.exitCode ?? null, this.clean(outcome.output), this.clean(outcome.error), Math.max(0, Math.round(outcome.durationMs))],
+      `update runbook_step_runs set status = $4, exit_code = $5, output = $6, error = $7, finished_at = now(), duration_ms = $8,
+              undo = $9 where run_id = $1 and step_index = $2 and phase = $3`,
+      [runId, stepIndex, phase, outcome.status, outcome.exitCode ?? null, this.clean(outcome.output), this.clean(outcome.error),
+        Math.max(0, Math.round(outcome.durationMs)), outcome.undo === undefined ? null : JSON.stringify(outcome.undo)],
     );
   }
 
   async setStepStatus(runId: string, stepIndex: number, phase: StepPhase, status: StepStatus): Promise<void> {
     await this.pool.query(`update runbook_step_runs set status = $4 where run_id = $1 and step_index = $2 and phase = $3`, [runId, stepIndex, phase, status]);
   }
-
-  /** Runs left 'running' by a process that died; called while holding the lock, so none of them is alive. */
-  async closeAbandoned(runbookId: string, environment: string): Promise<number> {
-    const { rowCount } = await this.pool.query(
-      `update runbook_runs set status = 'interrupted', finished_at = greatest(now(), started_at), error = 'the process ended without finishing the run'
-        where runbook_id = $1 and environment = $2 and status = 'running'`,
-      [runbookId, environment],
-    );
-    return rowCount ?? 0;
-  }
-}
-
-export async function runningRun(pool: Pool, runbookId: string, environment: string): Promise<RunRow | undefined> {
-  const { rows } = await pool.query(`select ${runColumns} from runbook_runs where runbook_id = $1 and environment = $2 and status = 'running' order by started_at desc limit 1`, [runbookId, environment]);
-  return rows[0];
 }
 
 export async function getRun(pool: Pool, id: string): Promise<RunRow | undefined> {
@@ -122,7 +114,7 @@ export async function listRuns(pool: Pool, filter: { runbookId?: string; environ
 export async function stepsOf(pool: Pool, runIds: readonly string[]): Promise<StepRow[]> {
   const { rows } = await pool.query(
     `select run_id as "runId", step_index as "stepIndex", step_id as "stepId", kind, mutates, phase, status, exit_code as "exitCode",
-            output, error, started_at as "startedAt", finished_at as "finishedAt", duration_ms as "durationMs"
+            output, error, started_at as "startedAt", finished_at as "finishedAt", duration_ms as "durationMs", undo
        from runbook_step_runs where run_id = any($1::uuid[])
       order by started_at, step_index, case phase when 'execute' then 0 when 'verify' then 1 else 2 end`,
     [runIds],

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import { maskPiiText, redactSecrets } from '../redact.js';
 import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js';
 import { durationMs as parseDuration } from '../time/index.js';
-import { lockRunbook } from './lock.js';
+import { acquireRunLease } from './lease.js';
 import { publicParameters, sensitiveValues, type ParameterValues } from './params.js';
-import { describeAction, renderAction, renderProbe, type RenderedAction, type RenderedProbe } from './plan.js';
+import { describeAction, describeRenderedProbe, renderAction, renderProbe, type RenderedProbe } from './plan.js';
 import type { Runbook, RunbookStep } from './schema.js';
-import { runAction, sleep, unmet, type ActionResult, type StepDeps } from './steps/index.js';
+import { runAction, sleep, stepKind, unmet, type ActionResult, type StepDeps } from './steps/index.js';
 import { referencedNames, STEP_VARIABLE, stringsIn, type Variables } from './template.js';
 
 function referencesDatabase(runbook: Runbook): boolean {
@@ -29,6 +29,9 @@ function asText(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
+
+/** A rendered action of any kind (steps/ types each one). */
+type AnyRendered = { kind: string };
 
 export type Mode = 'dry_run' | 'execute';
 
@@ -98,29 +101,36 @@ export interface RunOptions {
   /** roll back completed mutating steps when a step fails (default true) */
   rollback: boolean;
   lockTimeoutMs: number;
+  /** how long the run's lease lasts without a heartbeat (default 30 s) */
+  leaseTtlMs?: number;
   resume?: ResumePoint;
 }
 
 export interface ResumePoint {
   runId: string;
   fromIndex: number;
-  /** mutating steps completed by the earlier run(s), oldest first, to roll back if this run fails */
-  completedMutating: number[];
+  /**
+   * mutating steps completed by the earlier run(s), oldest first, with the automatic undo they
+   * recorded, to roll back if this run fails
+   */
+  completedMutating: { index: number; undo?: AnyRendered }[];
+  /**
+   * the mutating step at fromIndex was in flight when the earlier runner stopped: whether it
+   * completed is settled before it runs again ('verify': its verify probe decides)
+   */
+  inFlight?: { index: number; decision: 'done' | 'not-done' | 'verify'; by: string };
 }
 
-const DEFAULT_TIMEOUT: Record<RunbookStep['kind'], string> = {
-  shell: '5m', sql: '60s', http: '30s', k8s: '60s', redis: '10s', breaker: '10s', check: '60s', manual: '1h', wait: '5m',
-};
 
 function timeoutOf(step: RunbookStep): number {
-  return parseDuration(step.timeout ?? DEFAULT_TIMEOUT[step.kind]);
+  return parseDuration(step.timeout ?? stepKind(step.kind).defaultTimeout);
 }
 
 interface RenderedStep {
   step: RunbookStep;
-  action: RenderedAction;
+  action: AnyRendered;
   verify?: RenderedProbe;
-  rollback?: RenderedAction;
+  rollback?: AnyRendered;
 }
 
 /** Renders every step before anything runs, so a bad value or missing setting stops the run before its first step. */
@@ -136,7 +146,11 @@ function renderSteps(runbook: Runbook, vars: Variables, deps: EngineDeps, firstI
         rollback: step.rollback ? renderAction(step.rollback, vars, ctx) : undefined,
       };
     } catch (error) {
-      throw new CliError(`Runbook ${runbook.id}, step ${i + 1} "${step.id}": ${(error as Error).message}.`, ExitCode.Usage, 'Nothing was run.');
+      throw invalidInput(`Runbook ${runbook.id}, step ${i + 1} "${step.id}": ${(error as Error).message}.`, {
+        code: 'runbook.render',
+        facts: { runbookId: runbook.id, step: step.id },
+        remedy: 'Nothing was run.',
+      });
     }
   });
 }
@@ -166,7 +180,7 @@ async function runPhase<T>(
   audit: RunbookAudit | undefined,
   start: { runId: string; stepIndex: number; stepId: string; kind: string; mutates: boolean; phase: StepPhase },
   work: () => Promise<T>,
-  outcome: (result: T) => PhaseOutcome,
+  outcome: (result: T) => PhaseOutcome & { undo?: unknown },
 ): Promise<{ result: T; status: PhaseStatus; durationMs: number }> {
   const began = performance.now();
   if (audit) await audit.startStep(start);
@@ -183,7 +197,8 @@ async function runPhase<T>(
  * nothing. A real run takes the lock, records every step, stops at the first failure and rolls
  * back the completed mutating steps in reverse order.
  */
-export async function runRunbook(runbook: Runbook, options: RunOptions, deps: EngineDeps): Promise<RunReport> {
+export async function runRunbook(runbook: Runbook, options: RunOptions, given: EngineDeps): Promise<RunReport> {
+  let deps = given;
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
   const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
   // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
@@ -216,37 +231,41 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
   }));
 
   let audit: RunbookAudit | undefined;
-  let release: (() => Promise<void>) | undefined;
+  let release: (() => void) | undefined;
   if (execute) {
     const db = await deps.database();
-    const lock = await lockRunbook(db.pool, runbook.id, deps.config.envName, options.lockTimeoutMs, (holder) => progress(`waiting for the lock of ${runbook.id} on ${deps.config.envName}, held by ${holder}`));
-    release = () => lock.release();
+    const lease = await acquireRunLease(
+      db.pool,
+      {
+        id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor,
+        parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId, rollback: options.rollback,
+      },
+      {
+        timeoutMs: options.lockTimeoutMs,
+        ttlMs: options.leaseTtlMs,
+        signal: deps.signal,
+        onWait: (holder) => progress(`waiting for ${runbook.id} on ${deps.config.envName} to be free: ${holder}`),
+      },
+    );
+    release = () => lease.release();
     audit = new RunbookAudit(db.pool, secrets);
-    try {
-      await audit.closeAbandoned(runbook.id, deps.config.envName);
-      await audit.startRun({ id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor, parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId });
-    } catch (error) {
-      await release();
-      if ((error as { code?: string }).code === '42P01') {
-        throw new CliError('This database has no runbook_runs table, where real runs are recorded.', ExitCode.Operational, 'Apply the MedicalCor migrations first: medicalcor migrate up');
-      }
-      throw error;
-    }
+    // a run whose lease was taken over (it looked dead to another runner) stops like Ctrl-C
+    deps = { ...deps, signal: AbortSignal.any([deps.signal, lease.lost]) };
   }
 
   const start = options.resume?.fromIndex ?? 0;
   for (let i = 0; i < start; i++) reports[i]!.status = 'done_earlier';
-  const completed: { index: number; undo?: RenderedAction }[] = (options.resume?.completedMutating ?? []).map((index) => ({ index }));
+  const completed: { index: number; undo?: AnyRendered }[] = [...(options.resume?.completedMutating ?? [])];
   let stoppedAt: number | null = null;
   let failure: string | null = null;
   let interrupted = false;
 
-  const attempt = async (r: RenderedStep, action: RenderedAction, mutates: boolean, waitOnce: boolean): Promise<{ result: ActionResult; attempts: number }> => {
+  const attempt = async (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean): Promise<{ result: ActionResult; attempts: number }> => {
     const timeoutMs = timeoutOf(r.step);
     let attempts = 0;
     for (;;) {
       attempts += 1;
-      const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, rollbackSql: !execute, waitOnce });
+      const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, dryRun });
       if (result.ok || result.interrupted || deps.signal.aborted || attempts > r.step.retries) return { result, attempts };
       progress(`  attempt ${attempts} failed (${result.error}); retrying in ${r.step.retryDelay}`);
       await sleep(parseDuration(r.step.retryDelay), deps.signal);
@@ -263,6 +282,25 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
         break;
       }
       const label = `[${i + 1}/${total}] ${r.step.id} (${r.step.kind}${r.step.mutates ? ', mutates' : ''})`;
+
+      const inFlight = options.resume?.inFlight;
+      if (execute && inFlight?.index === i) {
+        const settled = await settleInFlight(r, inFlight, { audit: audit!, runId: runId!, resumedFrom: options.resume!.runId, deps, attempt });
+        progress(`${label}: in flight when run ${options.resume!.runId} stopped; ${settled.note}`);
+        if (settled.verify) report.verify = { ...settled.verify, output: clean(settled.verify.output), error: clean(settled.verify.error) };
+        if (settled.interrupted) {
+          interrupted = true;
+          stoppedAt = i;
+          report.status = 'interrupted';
+          break;
+        }
+        if (settled.done) {
+          report.status = 'done_earlier';
+          report.output = settled.note;
+          completed.push({ index: i });
+          continue;
+        }
+      }
 
       if (usesStepValues(r.step)) {
         // Re-rendered with what the earlier steps actually returned.
@@ -282,7 +320,9 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
         const id = STEP_VARIABLE.exec(n)?.[1];
         return id !== undefined && reports.find((s) => s.id === id)?.status === 'skipped';
       }));
-      if (!execute && (r.step.dryRun === 'skip' || dependsOnSkipped || (r.step.mutates && r.step.kind !== 'sql') || r.step.kind === 'manual')) {
+      const dryRunOfKind = stepKind(r.step.kind).dryRun;
+      const notInDryRun = r.step.dryRun === 'skip' || dependsOnSkipped || dryRunOfKind === 'never' || (r.step.mutates && dryRunOfKind !== 'rolled-back');
+      if (!execute && notInDryRun) {
         report.status = 'skipped';
         progress(`${label}: dry run, not run`);
         continue;
@@ -298,7 +338,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
           if (expected) Object.assign(outcome.result, { ok: false, error: `expectation not met: ${expected}` });
           return outcome;
         },
-        ({ result }) => ({ status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed', exitCode: result.exitCode, output: result.output, error: result.error }),
+        ({ result }) => ({
+          status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed',
+          exitCode: result.exitCode, output: result.output, error: result.error, undo: result.ok ? result.undo : undefined,
+        }),
       );
       vars[`steps.${r.step.id}.value`] = asText(result.value);
       vars[`steps.${r.step.id}.output`] = result.output;
@@ -339,7 +382,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
           },
           ({ probe, why }) => ({ status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why }),
         );
-        report.verify = { status: verifyStatus, action: clean(describeAction(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
+        report.verify = { status: verifyStatus, action: clean(describeRenderedProbe(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
         progress(`  verify: ${report.verify.status}${why ? ` — ${report.verify.error}` : ''}`);
         if (probe.interrupted || deps.signal.aborted) {
           interrupted = true;
@@ -365,7 +408,8 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
     if (execute && failure && options.rollback && completed.length) {
       status = await rollBack(completed.reverse(), rendered, reports, audit!, runId!, deps, progress, clean, secrets);
     }
-    if (audit) await audit.finishRun(runId!, status, interrupted ? 'interrupted by the operator (Ctrl-C)' : failure ?? undefined);
+    const why = deps.signal.reason instanceof Error && !given.signal.aborted ? deps.signal.reason.message : 'interrupted (Ctrl-C or a termination signal)';
+    if (audit) await audit.finishRun(runId!, status, interrupted ? why : failure ?? undefined);
 
     return {
       runId,
@@ -387,13 +431,56 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, deps: En
     if (audit) await audit.finishRun(runId!, 'failed', (error as Error).message).catch(() => {});
     throw error;
   } finally {
-    await release?.().catch(() => {});
+    release?.();
   }
+}
+
+/**
+ * The mutating step that was in flight when an earlier runner stopped: did it complete? The
+ * operator's (or the caller's) answer, or the step's verify probe, decides; a completed step is
+ * recorded as succeeded on this run (so a later resume skips it) and is not run again.
+ */
+async function settleInFlight(
+  r: RenderedStep,
+  inFlight: NonNullable<ResumePoint['inFlight']>,
+  ctx: {
+    audit: RunbookAudit;
+    runId: string;
+    resumedFrom: string;
+    deps: EngineDeps;
+    attempt: (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean) => Promise<{ result: ActionResult }>;
+  },
+): Promise<{ done: boolean; interrupted?: boolean; note: string; verify?: PhaseReport }> {
+  const start = { runId: ctx.runId, stepIndex: inFlight.index, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates };
+  let verify: PhaseReport | undefined;
+  let done = inFlight.decision === 'done';
+  let note = done ? `completed, says ${inFlight.by}: not run again` : `not completed, says ${inFlight.by}: running it again`;
+  if (inFlight.decision === 'verify' && r.verify) {
+    const probe = r.verify;
+    const { result, durationMs } = await runPhase(
+      ctx.audit,
+      { ...start, kind: probe.kind, mutates: false, phase: 'verify' },
+      async () => {
+        const { result: outcome } = await ctx.attempt(r, probe, false, false);
+        return { outcome, why: outcome.interrupted ? 'interrupted' : unmet(probe.expect, outcome) };
+      },
+      ({ outcome, why }) => ({ status: why ? (outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: outcome.exitCode, output: outcome.output, error: why }),
+    );
+    verify = { status: result.why ? (result.outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', output: result.outcome.output, error: result.why, durationMs };
+    if (result.outcome.interrupted || ctx.deps.signal.aborted) return { done: false, interrupted: true, note: 'interrupted while verifying it', verify };
+    done = !result.why;
+    note = done ? 'its verify holds: completed, not run again' : `its verify does not hold (${result.why}): running it again`;
+  }
+  if (done) {
+    await ctx.audit.startStep({ ...start, phase: 'execute' });
+    await ctx.audit.finishStep(ctx.runId, inFlight.index, 'execute', { status: 'succeeded', output: `completed by run ${ctx.resumedFrom} (${note})`, durationMs: 0 });
+  }
+  return { done, note, verify };
 }
 
 /** Undoes completed mutating steps, newest first; a step without a rollback is reported, not guessed. */
 async function rollBack(
-  completed: { index: number; undo?: RenderedAction }[],
+  completed: { index: number; undo?: AnyRendered }[],
   rendered: RenderedStep[],
   reports: StepReport[],
   audit: RunbookAudit,
@@ -419,7 +506,7 @@ async function rollBack(
     const { result, status, durationMs } = await runPhase(
       audit,
       { runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' },
-      () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), rollbackSql: false }),
+      () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), dryRun: false }),
       (done) => ({ status: done.ok ? 'succeeded' : 'failed', exitCode: done.exitCode, output: done.output, error: done.error }),
     );
     report.rollback = { status, action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };

@@ -1,12 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
-import { runbookSchema, type Runbook, type RunbookStep } from './schema.js';
+import { DomainError, invalidInput } from '../errors.js';
+import { runbookSchema, type Runbook } from './schema.js';
+import { stepKind } from './steps/index.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
-
-// Functions whose effect escapes the transaction: a rolled-back dry run would still do it.
-const NON_TRANSACTIONAL = /\b(pg_cancel_backend|pg_terminate_backend|dblink\w*|pg_notify|nextval|setval|pg_advisory\w*|pg_reload_conf|pg_rotate_logfile|lo_\w+|pg_file_write)\s*\(/i;
 
 export interface RunbookIssue {
   /** "step 3 "restart-api"" or "parameter "lead_id"" or undefined for the file itself */
@@ -24,10 +22,19 @@ export interface LoadedRunbook {
   rank?: number;
 }
 
-export class RunbookFileError extends CliError {
+/** An invalid runbook file, every problem named with its step and field. */
+export class RunbookFileError extends DomainError {
   constructor(readonly file: string, readonly issues: RunbookIssue[]) {
-    super(`${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, ExitCode.Usage, 'Fix the file; "medicalcor runbook validate FILE" checks it.');
+    super('invalid-input', `${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, {
+      code: 'runbook.invalid-file',
+      facts: { file, issues: issues.map(formatIssue) },
+      remedy: 'Fix the file (docs/runbook.md describes the format).',
+    });
   }
+}
+
+export function isRunbookFileError(error: unknown): error is RunbookFileError {
+  return error instanceof DomainError && error.code === 'runbook.invalid-file' && Array.isArray((error as RunbookFileError).issues);
 }
 
 export function formatIssue(issue: RunbookIssue): string {
@@ -80,27 +87,13 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
         }
       }
     }
-    if (step.kind === 'sql' && step.mutates && !step.dryRun && NON_TRANSACTIONAL.test(step.sql)) {
-      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), whose effect a rolled-back dry run cannot undo; set dryRun: skip`);
+    // each kind's own rules (steps/<kind>.ts), for the step and for its rollback and verify
+    const flags = { mutates: step.mutates, dryRun: step.dryRun };
+    for (const issue of stepKind(step.kind).check(step, flags)) at(['steps', i, issue.field], issue.message);
+    for (const [field, action] of [['rollback', step.rollback], ['verify', step.verify]] as const) {
+      if (!action) continue;
+      for (const issue of stepKind(action.kind).check(action)) at(['steps', i, field, issue.field], issue.message);
     }
-    if (step.kind === 'sql' && !step.mutates && NON_TRANSACTIONAL.test(step.sql)) {
-      at(['steps', i, 'sql'], `calls ${NON_TRANSACTIONAL.exec(step.sql)![1]}(), which changes things: set mutates: true and dryRun: skip`);
-    }
-    const actions: [RunbookStep | NonNullable<RunbookStep['rollback']> | NonNullable<RunbookStep['verify']>, (string | number)[]][] = [[step, ['steps', i]]];
-    if (step.rollback) actions.push([step.rollback, ['steps', i, 'rollback']]);
-    if (step.verify) actions.push([step.verify, ['steps', i, 'verify']]);
-    if (step.kind === 'wait') actions.push([step.until, ['steps', i, 'until']]);
-    for (const [action, path] of actions) {
-      if (action.kind === 'k8s') {
-        if ((action.action === 'scale' || action.action === 'rollout-restart') && !action.deployment) at([...path, 'deployment'], `is required for ${action.action}`);
-        if (action.action === 'scale' && action.replicas === undefined) at([...path, 'replicas'], 'is required for scale');
-        if (action.action === 'service-pods' && !action.service) at([...path, 'service'], 'is required for service-pods');
-      }
-      if (action.kind === 'breaker' && action.action !== 'list' && !action.name) at([...path, 'name'], `is required for breaker ${action.action}`);
-      if (action.kind === 'http' && !action.base && !/^https?:\/\//.test(action.url)) at([...path, 'url'], 'must be an absolute http(s) URL, or set base: api | prometheus | trigger');
-    }
-    if (step.kind === 'wait' && step.mutates) at(['steps', i, 'mutates'], 'a wait step only reads; set mutates: false');
-    if (step.kind === 'manual' && step.mutates) at(['steps', i, 'mutates'], 'a manual step is the operator\'s; set mutates: false and describe the action in its instruction');
     if (step.rollback && !step.mutates) at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
     if (step.verify && !step.mutates) at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
   });
@@ -123,7 +116,7 @@ export function parseRunbook(text: string, file: string): Runbook {
   if (!parsed.success) {
     throw new RunbookFileError(file, parsed.error.issues.map((issue) => ({ ...describePath(issue.path, raw), message: issue.message })));
   }
-  const runbook = parsed.data as unknown as Runbook;
+  const runbook = parsed.data;
   const issues = semanticIssues(runbook, raw);
   const stem = basename(file, extname(file));
   if (/\.ya?ml$/.test(file) && stem !== runbook.id) issues.unshift({ field: 'id', message: `"${runbook.id}" must match the file name (${stem}.yaml), so "runbook run ${runbook.id}" finds it` });
@@ -136,7 +129,8 @@ export function loadRunbookFile(file: string): Runbook {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new CliError(`Cannot read runbook ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`, ExitCode.Usage);
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new RunbookFileError(file, [{ message: `cannot read it: ${why}` }]);
   }
   return parseRunbook(text, file);
 }
@@ -166,7 +160,7 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
         const runbook = loadRunbookFile(file);
         byId.set(runbook.id, { runbook, file, source: dir.source, rank });
       } catch (error) {
-        if (error instanceof RunbookFileError) errors.push(error);
+        if (isRunbookFileError(error)) errors.push(error);
         else throw error;
       }
     }
@@ -176,12 +170,35 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
 
 /** One runbook by id: reads only <dir>/<id>.yaml, so an unrelated broken file cannot block an incident. */
 export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunbook {
-  if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) throw new CliError(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+  if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) {
+    throw invalidInput(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, { code: 'runbook.bad-id', facts: { id } });
+  }
   for (const dir of [...dirs].reverse()) {
     for (const ext of ['yaml', 'yml']) {
       const file = join(dir.path, `${id}.${ext}`);
       if (existsSync(file)) return { runbook: loadRunbookFile(file), file, source: dir.source };
     }
   }
-  throw new CliError(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, ExitCode.Usage, 'List them with "medicalcor runbook list".');
+  throw invalidInput(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, { code: 'runbook.not-found', facts: { id } });
+}
+
+export interface FileValidation {
+  file: string;
+  valid: boolean;
+  id?: string;
+  steps?: number;
+  issues: string[];
+}
+
+/** Each file checked on its own: one broken file does not stop the others from being reported. */
+export function validateRunbookFiles(files: readonly { file: string; path: string }[]): FileValidation[] {
+  return files.map(({ file, path }) => {
+    try {
+      const r = loadRunbookFile(path);
+      return { file, valid: true, id: r.id, steps: r.steps.length, issues: [] };
+    } catch (error) {
+      if (isRunbookFileError(error)) return { file, valid: false, issues: error.issues.map(formatIssue) };
+      throw error;
+    }
+  });
 }

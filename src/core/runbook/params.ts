@@ -1,10 +1,14 @@
-import { usageError } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import type { Runbook, RunbookParameter } from './schema.js';
 
 export type ParameterValues = Record<string, string>;
 
 function check(runbookId: string, p: RunbookParameter, raw: string): string {
-  const bad = (why: string) => usageError(`Parameter ${p.name} of runbook ${runbookId}: ${why}.`, p.description ? `${p.name}: ${p.description}` : undefined);
+  const bad = (why: string) => invalidInput(`Parameter ${p.name} of runbook ${runbookId}: ${why}.`, {
+    code: 'runbook.bad-parameter',
+    facts: { runbookId, parameter: p.name },
+    remedy: p.description ? `${p.name}: ${p.description}` : undefined,
+  });
   let value = raw;
   if (p.type === 'int') {
     if (!/^-?\d+$/.test(raw.trim())) throw bad(`"${raw}" is not a whole number`);
@@ -28,31 +32,29 @@ export function resolveParameters(runbook: Runbook, given: Record<string, string
   const known = new Set(runbook.parameters.map((p) => p.name));
   for (const name of Object.keys(given)) {
     if (!known.has(name)) {
-      throw usageError(`Runbook ${runbook.id} has no parameter "${name}".`, known.size ? `Its parameters: ${[...known].join(', ')}.` : 'It takes no parameters.');
+      throw invalidInput(`Runbook ${runbook.id} has no parameter "${name}".`, {
+        code: 'runbook.unknown-parameter',
+        facts: { runbookId: runbook.id, parameter: name },
+        remedy: known.size ? `Its parameters: ${[...known].join(', ')}.` : 'It takes no parameters.',
+      });
     }
   }
   const values: ParameterValues = {};
   for (const p of runbook.parameters) {
     const raw = given[p.name] ?? (p.default !== undefined ? String(p.default) : undefined);
     if (raw === undefined) {
-      if (p.required) throw usageError(`Runbook ${runbook.id} needs parameter ${p.name}${p.description ? ` (${p.description})` : ''}.`, `Pass it as --param ${p.name}=VALUE.`);
+      if (p.required) {
+        throw invalidInput(`Runbook ${runbook.id} needs parameter ${p.name}${p.description ? ` (${p.description})` : ''}.`, {
+          code: 'runbook.missing-parameter',
+          facts: { runbookId: runbook.id, parameter: p.name },
+        });
+      }
       values[p.name] = '';
       continue;
     }
     values[p.name] = check(runbook.id, p, raw);
   }
   return values;
-}
-
-/** "key=value" pairs from the command line. */
-export function parseParameterPairs(pairs: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0) throw usageError(`--param "${pair}" must be NAME=VALUE.`);
-    out[pair.slice(0, at)] = pair.slice(at + 1);
-  }
-  return out;
 }
 
 /** Parameters as they may be stored or printed: sensitive ones masked. */

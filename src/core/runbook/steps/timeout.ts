@@ -8,7 +8,10 @@ export function timedOutAfter(timeoutMs: number): string {
 /** Bounds a call that takes no AbortSignal: rejects on timeout or abort (the call itself is left to finish). */
 export function withTimeout<T>(work: Promise<T>, run: { timeoutMs: number; signal: AbortSignal }): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(Object.assign(new Error(timedOutAfter(run.timeoutMs)), { timedOut: true })), run.timeoutMs);
+    const timer = setTimeout(
+      () => reject(Object.assign(new Error(timedOutAfter(run.timeoutMs)), { timedOut: true })),
+      run.timeoutMs,
+    );
     const onAbort = () => reject(Object.assign(new Error('interrupted'), { interrupted: true }));
     run.signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => {
@@ -20,8 +23,15 @@ export function withTimeout<T>(work: Promise<T>, run: { timeoutMs: number; signa
 
 /** The failed result of a step whose call threw, a timeout or Ctrl-C from withTimeout included; `prefix` names the call. */
 export function stepFailure(prefix: string, error: unknown): ActionResult {
-  const e = error as { message?: string; hint?: string; interrupted?: boolean; timedOut?: boolean };
-  return { ok: false, output: '', error: `${prefix}${e.message ?? String(error)}${e.hint ? ` ${e.hint}` : ''}`, interrupted: e.interrupted, timedOut: e.timedOut };
+  const e = error as { message?: string; remedy?: string; interrupted?: boolean; timedOut?: boolean };
+  const remedy = e.remedy ? ` ${e.remedy}` : '';
+  return {
+    ok: false,
+    output: '',
+    error: `${prefix}${e.message ?? String(error)}${remedy}`,
+    interrupted: e.interrupted,
+    timedOut: e.timedOut,
+  };
 }
 
 /** Waits `ms`, or less when the signal aborts; never rejects. */

@@ -18,8 +18,8 @@ export interface ActionResult {
   error?: string;
   interrupted?: boolean;
   timedOut?: boolean;
-  /** how to undo this exact change when the step has no explicit rollback (scale back to N) */
-  undo?: import('../plan.js').RenderedAction;
+  /** how to undo this exact change when the step has no explicit rollback (scale back to N): a rendered action */
+  undo?: { kind: string };
 }
 
 export interface CheckOutcome {
@@ -39,10 +39,12 @@ export interface StepDeps {
   config: ResolvedConfig;
   /** environment of child processes */
   env: NodeJS.ProcessEnv;
+  /** working directory of child processes (a step's cwd is relative to it) */
+  cwd: string;
   actor: string;
   database(): Promise<Database>;
   redis(): Promise<Redis>;
-  kubernetes(): KubernetesClient;
+  kubernetes(): Promise<KubernetesClient>;
   breakers(): Promise<BreakerControl>;
   runCheck(id: string, signal: AbortSignal): Promise<CheckOutcome>;
   /** asks the operator to confirm a manual instruction */
@@ -55,6 +57,6 @@ export interface StepDeps {
 export interface ActionRun {
   signal: AbortSignal;
   timeoutMs: number;
-  /** a dry run: a mutating SQL statement runs in a transaction that is rolled back */
-  rollbackSql: boolean;
+  /** a dry run: a mutating SQL statement runs in a transaction that is rolled back, a wait reads once */
+  dryRun: boolean;
 }
