@@ -19,6 +19,11 @@ export const commandManifest: { name: string; summary: string }[] = [
   { name: 'breaker', summary: 'Show and steer the shared circuit breakers' },
   { name: 'budget', summary: 'AI spend against budgets; freeze, unfreeze, reconcile' },
   { name: 'sla', summary: 'SLA status with error budgets and burn rates; period reports' },
+  { name: 'events', summary: 'Event schema registry: list schemas, check stored events against it' },
+  { name: 'projections', summary: 'Projection status and lag; pause, resume, rewind, rebuild' },
+  { name: 'snapshots', summary: 'Aggregate snapshots against the interval rule; prune old ones' },
+  { name: 'sagas', summary: 'List and show sagas, stuck ones first, with trace links' },
+  { name: 'dlq', summary: 'Webhook dead-letter queue: list, show, replay behind the breaker, discard' },
   { name: 'check', summary: 'Readiness: every health and hygiene check with a score' },
   { name: 'demo', summary: 'Set up the embedded database with the MedicalCor schema and show what the tool does' },
 ];

@@ -95,8 +95,8 @@ export async function checkStoredEvents(pool: Pool, registry: EventRegistry, opt
     const limit = options.sample ?? Number.POSITIVE_INFINITY;
     const fetch = (after: number) =>
       run(client, {
-        text: `SELECT global_position::text, id, event_type, schema_version, payload FROM domain_events
-                WHERE global_position > $1${filter.where} ORDER BY global_position LIMIT ${batchSize}`,
+        text: `SELECT e.global_position::text AS pos, e.id, e.event_type, e.schema_version, e.payload FROM domain_events e
+                WHERE e.global_position > $1${filter.where} ORDER BY e.global_position LIMIT ${batchSize}`,
         values: [after, ...filter.values],
         rowMode: 'array',
       });
@@ -154,11 +154,11 @@ function buildFilter(options: StoredEventCheckOptions): { where: string; values:
   const values: unknown[] = [];
   if (options.since) {
     values.push(options.since);
-    clauses.push(`occurred_at >= $${values.length + 1}`);
+    clauses.push(`e.occurred_at >= $${values.length + 1}`);
   }
   if (options.types?.length) {
     values.push([...options.types]);
-    clauses.push(`event_type = ANY($${values.length + 1}::text[])`);
+    clauses.push(`e.event_type = ANY($${values.length + 1}::text[])`);
   }
   return { where: clauses.map((c) => ` AND ${c}`).join(''), values };
 }
@@ -167,8 +167,8 @@ function buildFilter(options: StoredEventCheckOptions): { where: string; values:
 async function sampleStart(client: PoolClient, filter: { where: string; values: unknown[] }, sample: number): Promise<number> {
   const { rows } = await run(
     client,
-    `SELECT global_position::text AS p FROM domain_events WHERE global_position > $1${filter.where}
-      ORDER BY global_position DESC OFFSET ${Math.max(0, Math.floor(sample))} LIMIT 1`,
+    `SELECT e.global_position::text AS p FROM domain_events e WHERE e.global_position > $1${filter.where}
+      ORDER BY e.global_position DESC OFFSET ${Math.max(0, Math.floor(sample))} LIMIT 1`,
     [0, ...filter.values],
   );
   return rows.length ? Number(rows[0].p) : 0;
