@@ -131,10 +131,12 @@ describe('events check interrupted', () => {
     });
     child.kill('SIGINT');
     const result = await child;
-    expect(result.exitCode, result.stderr).toBe(130);
-    const cursor = /resume with: medicalcor events check --after (\d+) --all --type LeadQualified/.exec(result.stderr);
-    expect(cursor, result.stderr).not.toBeNull();
-    const partial = JSON.parse(result.stdout);
+    const out = String(result.stdout);
+    const err = String(result.stderr);
+    expect(result.exitCode, err).toBe(130);
+    const cursor = /resume with: medicalcor events check --after (\d+) --all --type LeadQualified/.exec(err);
+    expect(cursor, err).not.toBeNull();
+    const partial = JSON.parse(out);
     expect(partial.interrupted).toBe(true);
     expect(partial.scanned).toBeLessThan(300_000);
     const rest = await cli(['events', 'check', '--all', '--type', 'LeadQualified', '--after', cursor![1]!, '-o', 'json']);
