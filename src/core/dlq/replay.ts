@@ -85,7 +85,7 @@ export async function replayDeadLetters(pool: Pool, options: ReplayOptions): Pro
   for (const entry of candidates) {
     if (types.has(entry.webhookType)) continue;
     const breaker = replayBreakerName(entry.webhookType);
-    const breakerState = options.guard ? await options.guard.peek(breaker) : 'unknown';
+    const breakerState = options.guard ? await options.guard.peek(breaker).catch(() => 'unknown') : 'unknown';
     types.set(entry.webhookType, { webhookType: entry.webhookType, breaker, breakerState, replayed: 0, failed: 0, skipped: 0, stopped: false });
   }
   const entries: ReplayEntryResult[] = [];
