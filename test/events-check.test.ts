@@ -102,6 +102,15 @@ describe('events check', () => {
     expect(JSON.parse(result.stdout).rows[0]).toMatchObject({ type: 'LeadLost', version: 3, status: 'registered', invalid: 0 });
   });
 
+  it('parallel readers over one snapshot report exactly what one reader does, first invalid by position', async () => {
+    const { checkStoredEvents, platformEvents } = await import('../src/core/events/index.js');
+    const one = await checkStoredEvents(db.pool, platformEvents(), { batchSize: 1, parallel: 1 });
+    const three = await checkStoredEvents(db.pool, platformEvents(), { batchSize: 1, parallel: 3 });
+    const strip = (r: typeof one) => ({ ...r, durationMs: 0 });
+    expect(strip(three)).toEqual(strip(one));
+    expect(three.rows.find((r) => r.type === 'LeadCreated' && r.version === 2)?.firstInvalid?.eventId).toBe(invalidId);
+  });
+
   it('bad input is a usage error naming what is wrong', async () => {
     const both = await cli(['events', 'check', '--all', '--sample', '5']);
     expect(both.exitCode).toBe(2);

@@ -15,6 +15,8 @@ export interface StoredEventCheckOptions {
   /** resume: start after this global position */
   after?: number;
   batchSize?: number;
+  /** readers sharing one snapshot (each its own connection); 1 on a single-connection database */
+  parallel?: number;
   /** per statement, inside the read-only transaction */
   statementTimeoutMs?: number;
   signal?: AbortSignal;
@@ -73,68 +75,117 @@ interface Bucket {
   liftable: boolean;
 }
 
-/** Scans stored events by global position in one read-only snapshot and validates every payload. */
+/**
+ * Scans stored events by global position in one read-only snapshot and validates every payload.
+ * With `parallel` > 1 the other readers join the first one's exported snapshot, so they all see
+ * the same store; the range is cut into chunks handed out in order, and on interruption each
+ * reader finishes its chunk, so every position up to the reported cursor has been checked.
+ */
 export async function checkStoredEvents(pool: Pool, registry: EventRegistry, options: StoredEventCheckOptions = {}): Promise<StoredEventCheckReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 5_000;
-  const client = await pool.connect().catch(rethrowUnavailable);
+  const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 30_000));
+  const clients: PoolClient[] = [await pool.connect().catch(rethrowUnavailable)];
   const buckets = new Map<string, Bucket>();
   let scanned = 0;
-  let position = options.after ?? 0;
-  let from = position;
+  let from = options.after ?? 0;
+  let cursor = from;
   let head = 0;
   let interrupted = false;
   try {
-    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-    await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.round(options.statementTimeoutMs ?? 30_000))}`);
+    const main = clients[0]!;
+    await main.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await main.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
     const filter = buildFilter(options);
-    head = Number((await run(client, 'SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events', [])).rows[0].head);
-    if (options.sample !== undefined && options.after === undefined) {
-      from = position = await sampleStart(client, filter, options.sample);
-    }
-    const limit = options.sample ?? Number.POSITIVE_INFINITY;
-    const fetch = (after: number) =>
-      run(client, {
-        text: `SELECT e.global_position::text AS pos, e.id, e.event_type, e.schema_version, e.payload FROM domain_events e
-                WHERE e.global_position > $1${filter.where} ORDER BY e.global_position LIMIT ${batchSize}`,
-        values: [after, ...filter.values],
-        rowMode: 'array',
-      });
-    let next = position < head ? fetch(position) : undefined;
-    while (next) {
-      const { rows } = await next;
-      if (rows.length === 0) break;
-      const last = Number(rows[rows.length - 1][0]);
-      const more = rows.length === batchSize && last < head && scanned + rows.length < limit && !options.signal?.aborted;
-      // ask for the next batch before validating this one: the server reads while we validate
-      next = more ? fetch(last) : undefined;
-      const take = Math.min(rows.length, limit - scanned);
-      for (let i = 0; i < take; i++) validateRow(rows[i], registry, buckets);
-      scanned += take;
-      position = Number(rows[take - 1][0]);
-      options.onProgress?.({ scanned, position, head });
-      if (options.signal?.aborted && (next || position < head)) {
-        interrupted = true;
-        if (next) await next.catch(() => {});
-        break;
+    head = Number((await run(main, 'SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events', [])).rows[0].head);
+    if (options.sample !== undefined && options.after === undefined) from = cursor = await sampleStart(client0(clients), filter, options.sample);
+    const parallel = Math.max(1, Math.min(options.parallel ?? 1, 8, Math.ceil((head - from) / batchSize)));
+    if (parallel > 1) {
+      const snapshot = (await main.query('SELECT pg_export_snapshot() AS id')).rows[0].id as string;
+      for (let i = 1; i < parallel; i++) {
+        const reader = await pool.connect().catch(rethrowUnavailable);
+        clients.push(reader);
+        await reader.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await reader.query(`SET TRANSACTION SNAPSHOT '${snapshot.replace(/'/g, '')}'`);
+        await reader.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
       }
     }
-    await client.query('ROLLBACK');
+    // chunks of positions, handed out in order; a reader reads its chunk in keyset batches
+    const span = Math.max(batchSize, Math.ceil((head - from) / (parallel * 32)));
+    const chunks = Math.ceil(Math.max(0, head - from) / span);
+    let next = 0;
+    let done = 0;
+    const finished = new Set<number>();
+    let failed = false;
+    const reader = async (client: PoolClient) => {
+      while (next < chunks && !failed) {
+        if (options.signal?.aborted) {
+          interrupted = true;
+          return;
+        }
+        const chunk = next++;
+        const low = from + chunk * span;
+        const high = Math.min(head, low + span);
+        const read = await readChunk(client, filter, low, high, batchSize, registry, buckets);
+        scanned += read;
+        finished.add(chunk);
+        while (finished.has(done)) finished.delete(done++);
+        cursor = Math.min(head, from + done * span);
+        options.onProgress?.({ scanned, position: cursor, head });
+      }
+    };
+    await Promise.all(clients.map((c) => reader(c).catch((error: unknown) => {
+      failed = true;
+      throw error;
+    })));
+    for (const c of clients) await c.query('ROLLBACK');
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    for (const c of clients) await c.query('ROLLBACK').catch(() => {});
     if ((error as { code?: string }).code === '57014') {
-      throw unavailable(`Reading domain_events took longer than the statement timeout (${options.statementTimeoutMs ?? 30_000} ms).`, {
+      throw unavailable(`Reading domain_events took longer than the statement timeout (${timeoutMs} ms).`, {
         code: 'events.check-timeout',
-        facts: { after: position, statementTimeoutMs: options.statementTimeoutMs ?? 30_000 },
+        facts: { after: cursor, statementTimeoutMs: timeoutMs },
         remedy: 'Resume after the last position read with a smaller batch or a longer timeout.',
         cause: error,
       });
     }
     rethrowSchemaMissing(error);
   } finally {
-    client.release();
+    for (const c of clients) c.release();
   }
-  return summarize([...buckets.values()].map((b) => b.report), { scanned, from, lastPosition: position, head, interrupted, durationMs: performance.now() - started });
+  return summarize([...buckets.values()].map((b) => b.report), { scanned, from, lastPosition: cursor, head, interrupted, durationMs: performance.now() - started });
+}
+
+const client0 = (clients: PoolClient[]) => clients[0]!;
+
+/** Every matching event in (low, high], in keyset batches; the next batch is asked for before this one is validated. */
+async function readChunk(
+  client: PoolClient,
+  filter: { where: string; values: unknown[] },
+  low: number,
+  high: number,
+  batchSize: number,
+  registry: EventRegistry,
+  buckets: Map<string, Bucket>,
+): Promise<number> {
+  const fetch = (after: number) =>
+    run(client, {
+      text: `SELECT e.global_position::text AS pos, e.id, e.event_type, e.schema_version, e.payload FROM domain_events e
+              WHERE e.global_position > $1 AND e.global_position <= $2${filter.where.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + 1}`)}
+              ORDER BY e.global_position LIMIT ${batchSize}`,
+      values: [after, high, ...filter.values],
+      rowMode: 'array',
+    });
+  let count = 0;
+  let pending: Promise<{ rows: any[] }> | undefined = fetch(low);
+  while (pending) {
+    const { rows }: { rows: any[] } = await pending;
+    if (rows.length === 0) break;
+    pending = rows.length === batchSize ? fetch(Number(rows[rows.length - 1][0])) : undefined;
+    for (const row of rows) validateRow(row, registry, buckets);
+    count += rows.length;
+  }
+  return count;
 }
 
 function rethrowUnavailable(error: unknown): never {
@@ -211,7 +262,7 @@ function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, B
   const result = bucket.schema.safeParse(payload);
   if (!result.success) {
     report.invalid++;
-    report.firstInvalid ??= describe(row, payload, result.error.issues[0]);
+    if (!report.firstInvalid || Number(row[0]) < report.firstInvalid.position) report.firstInvalid = describe(row, payload, result.error.issues[0]);
     return;
   }
   if (!bucket.liftable) return;
@@ -220,7 +271,7 @@ function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, B
     const latest = bucket.latestSchema!.safeParse(lifted);
     if (!latest.success) {
       report.upcastFailures++;
-      report.firstUpcastFailure ??= describe(row, lifted, latest.error.issues[0]);
+      if (!report.firstUpcastFailure || Number(row[0]) < report.firstUpcastFailure.position) report.firstUpcastFailure = describe(row, lifted, latest.error.issues[0]);
     }
   } catch (error) {
     report.upcastFailures++;
