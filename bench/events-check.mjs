@@ -1,0 +1,78 @@
+// Benchmark of `medicalcor events check --all` throughput over a generated event store.
+//
+//   npm run build && node bench/events-check.mjs            # 1,000,000 events (EVENTS_BENCH_ROWS)
+//
+// Prints, medians over EVENTS_BENCH_RUNS (default 3) runs, interleaved:
+//   - baseline: the same keyset read of the same columns in one transaction, no validation;
+//   - checkStoredEvents() from dist/core with 1 and 2 readers (what the command runs);
+//   - the whole `medicalcor events check --all -o json` process.
+// Goal (issue #17): >= 200k events/s validated on 2 cores.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import { checkStoredEvents, platformEvents } from '../dist/core/index.js';
+import { median } from './lib/measure.mjs';
+import { dbUrl, prepare, rows } from './lib/event-store-data.mjs';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const runs = Number(process.env.EVENTS_BENCH_RUNS ?? 3);
+await prepare();
+const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
+
+async function rawRead() {
+  const client = await pool.connect();
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  let after = 0;
+  let n = 0;
+  for (;;) {
+    const { rows: batch } = await client.query({
+      text: `SELECT e.global_position::text AS pos, e.id, e.event_type, e.schema_version, e.payload FROM domain_events e
+              WHERE e.global_position > $1 ORDER BY e.global_position LIMIT 5000`,
+      values: [after],
+      rowMode: 'array',
+    });
+    if (!batch.length) break;
+    n += batch.length;
+    after = Number(batch[batch.length - 1][0]);
+  }
+  await client.query('ROLLBACK');
+  client.release();
+  return n;
+}
+
+const registry = platformEvents();
+const timed = async (work) => {
+  const start = performance.now();
+  const n = await work();
+  return { ms: performance.now() - start, n };
+};
+const cases = {
+  'baseline: keyset read, no validation': () => rawRead(),
+  'checkStoredEvents, 1 reader': async () => (await checkStoredEvents(pool, registry, { parallel: 1 })).scanned,
+  'checkStoredEvents, 2 readers': async () => (await checkStoredEvents(pool, registry, { parallel: 2 })).scanned,
+  'process: events check --all -o json': async () => {
+    const r = spawnSync('node', [`${repo}bin/medicalcor`, 'events', 'check', '--all', '-o', 'json'], {
+      env: { ...process.env, MEDICALCOR_DATABASE_URL: dbUrl.toString() },
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (r.status !== 0) throw new Error(`events check exited ${r.status}: ${r.stderr}`);
+    return JSON.parse(r.stdout).scanned;
+  },
+};
+const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
+for (let i = 0; i < runs; i++) {
+  for (const [name, work] of Object.entries(cases)) {
+    const { ms, n } = await timed(work);
+    if (n !== rows) throw new Error(`${name} read ${n} events, expected ${rows}`);
+    samples[name].push(ms);
+  }
+}
+await pool.end();
+const base = median(samples['baseline: keyset read, no validation']);
+console.log(`events check --all over ${rows.toLocaleString('en-US')} events, medians of ${runs} runs (load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+for (const [name, values] of Object.entries(samples)) {
+  const ms = median(values);
+  console.log(`  ${name.padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en-US').padStart(9)} events/s  ×${(ms / base).toFixed(2)} of baseline`);
+}
