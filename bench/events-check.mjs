@@ -69,6 +69,17 @@ for (let i = 0; i < runs; i++) {
     samples[name].push(ms);
   }
 }
+// the validation alone, on payloads already in memory: what zod costs per event
+const { rows: sample } = await pool.query({ text: 'SELECT event_type, schema_version, payload FROM domain_events ORDER BY global_position LIMIT 100000', rowMode: 'array' });
+const schemas = sample.map(([type, version]) => registry.version(type, version).schema);
+const zodRuns = [];
+for (let r = 0; r < 5; r++) {
+  const start = performance.now();
+  let valid = 0;
+  for (let i = 0; i < sample.length; i++) if (schemas[i].safeParse(sample[i][2]).success) valid++;
+  zodRuns.push(performance.now() - start);
+  if (valid !== sample.length) throw new Error(`only ${valid} of ${sample.length} sample payloads are valid`);
+}
 await pool.end();
 const base = median(samples['baseline: keyset read, no validation']);
 console.log(`events check --all over ${rows.toLocaleString('en-US')} events, medians of ${runs} runs (load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
@@ -76,3 +87,5 @@ for (const [name, values] of Object.entries(samples)) {
   const ms = median(values);
   console.log(`  ${name.padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en-US').padStart(9)} events/s  ×${(ms / base).toFixed(2)} of baseline`);
 }
+const zodMs = median(zodRuns);
+console.log(`  ${'zod safeParse alone (100k in memory)'.padEnd(40)} ${(zodMs / 1000).toFixed(2)} s  ${Math.round(sample.length / (zodMs / 1000)).toLocaleString('en-US').padStart(9)} events/s`);
