@@ -53,3 +53,15 @@ describe('event registry', () => {
     expect(formatPath(['items', 0, 'price'])).toBe('items[0].price');
   });
 });
+
+describe('the package entry', () => {
+  it('exports the event types, the registry and the event-store operations to services', async () => {
+    const entry = 'medicalcor/core';
+    const core = (await import(entry)) as typeof import('../src/core/index.js');
+    expect(core.platformEvents().types().map((d) => d.type)).toContain('AppointmentScheduled');
+    expect(core.LeadScored.versions).toHaveLength(2);
+    for (const name of ['checkStoredEvents', 'ProjectionHealthMonitor', 'SnapshotStore', 'listSagas', 'replayDeadLetters', 'defineEvent'] as const) {
+      expect(typeof core[name], name).toBe('function');
+    }
+  });
+});
