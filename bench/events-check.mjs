@@ -8,6 +8,7 @@
 //   - the whole `medicalcor events check --all -o json` process.
 // Goal (issue #17): >= 200k events/s validated on 2 cores.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -42,9 +43,28 @@ async function rawRead() {
 }
 
 const registry = platformEvents();
-const timed = async (work) => {
+// CPU seconds of this process and of the pool's server backends (same machine): the cost per event
+// that does not depend on how busy the machine is
+const warm = await Promise.all([1, 2, 3, 4].map(() => pool.connect()));
+const backends = await Promise.all(warm.map(async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid));
+warm.forEach((c) => c.release());
+const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
+const serverCpu = () => backends.reduce((sum, pid) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return sum + (Number(fields[11]) + Number(fields[12])) / ticks;
+  } catch {
+    return sum;
+  }
+}, 0);
+const cpu = {};
+const timed = async (name, work) => {
   const start = performance.now();
+  const own = process.cpuUsage();
+  const server = serverCpu();
   const n = await work();
+  const used = process.cpuUsage(own);
+  (cpu[name] ??= []).push({ client: (used.user + used.system) / 1e6, server: serverCpu() - server });
   return { ms: performance.now() - start, n };
 };
 const cases = {
@@ -64,7 +84,7 @@ const cases = {
 const samples = Object.fromEntries(Object.keys(cases).map((k) => [k, []]));
 for (let i = 0; i < runs; i++) {
   for (const [name, work] of Object.entries(cases)) {
-    const { ms, n } = await timed(work);
+    const { ms, n } = await timed(name, work);
     if (n !== rows) throw new Error(`${name} read ${n} events, expected ${rows}`);
     samples[name].push(ms);
   }
@@ -86,6 +106,13 @@ console.log(`events check --all over ${rows.toLocaleString('en-US')} events, med
 for (const [name, values] of Object.entries(samples)) {
   const ms = median(values);
   console.log(`  ${name.padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en-US').padStart(9)} events/s  ×${(ms / base).toFixed(2)} of baseline`);
+}
+for (const [name, values] of Object.entries(cpu)) {
+  if (name.startsWith('process')) continue;
+  const client = median(values.map((v) => v.client));
+  const server = median(values.map((v) => v.server));
+  const perEvent = ((client + server) / rows) * 1e6;
+  console.log(`  ${name.padEnd(40)} CPU ${client.toFixed(2)} s client + ${server.toFixed(2)} s server = ${perEvent.toFixed(2)} µs/event -> ${Math.round(2e6 / perEvent).toLocaleString('en-US')} events/s on 2 idle cores`);
 }
 const zodMs = median(zodRuns);
 console.log(`  ${'zod safeParse alone (100k in memory)'.padEnd(40)} ${(zodMs / 1000).toFixed(2)} s  ${Math.round(sample.length / (zodMs / 1000)).toLocaleString('en-US').padStart(9)} events/s`);
