@@ -32,7 +32,7 @@ export function registerCheck(events: Command, context: () => CommandContext): v
     .option('--all', 'every matching event')
     .option('--after <position>', 'start after this global position (the cursor an interrupted check prints)')
     .option('--batch-size <n>', 'events per read (default 5000)')
-    .option('--parallel <n>', 'readers sharing one snapshot, each its own connection (default 2; 1 on the embedded database)')
+    .option('--parallel <n>', 'readers sharing one snapshot, each its own connection, for a slow or distant server (default 1, at most 4)')
     .option('--statement-timeout <duration>', 'limit per read, inside the read-only transaction (default 30s)')
     .option('--against-registry <file>', 'check against a proposed registry (JSON from "events schemas --export", or an ES module) instead of the shipped one')
     .addHelpText('after', `
@@ -53,7 +53,7 @@ Ctrl-C stops after the batch in flight (exit 130) and prints the --after cursor 
       const sample = options.all ? undefined : options.sample ? parseWholeNumber('--sample', options.sample) : options.after ? undefined : DEFAULT_SAMPLE;
       const after = options.after === undefined ? undefined : parseWholeNumber('--after', options.after, { min: 0 });
       const batchSize = options.batchSize === undefined ? undefined : parseWholeNumber('--batch-size', options.batchSize, { min: 1, max: 100_000 });
-      const parallel = options.parallel === undefined ? 2 : parseWholeNumber('--parallel', options.parallel, { min: 1, max: 4 });
+      const parallel = options.parallel === undefined ? 1 : parseWholeNumber('--parallel', options.parallel, { min: 1, max: 4 });
       const statementTimeoutMs = options.statementTimeout === undefined ? undefined : parseDurationOption('--statement-timeout', options.statementTimeout);
       const { registry, source } = await registryFor(ctx, options.againstRegistry);
       const db = await ctx.systems.readDatabase();
