@@ -29,7 +29,7 @@ async function rawRead() {
   let n = 0;
   for (;;) {
     const { rows: batch } = await client.query({
-      text: `SELECT e.global_position::text AS pos, e.id, e.event_type, e.schema_version, e.payload FROM domain_events e
+      text: `SELECT e.global_position::text AS pos, e.event_type, e.schema_version, e.payload FROM domain_events e
               WHERE e.global_position > $1 ORDER BY e.global_position LIMIT 5000`,
       values: [after],
       rowMode: 'array',
