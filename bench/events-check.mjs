@@ -47,17 +47,20 @@ const registry = platformEvents();
 // CPU seconds of this process and of the pool's server backends (same machine): the cost per event
 // that does not depend on how busy the machine is
 const warm = await Promise.all([1, 2, 3, 4].map(() => pool.connect()));
-const backends = await Promise.all(warm.map(async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid));
+const backends = await Promise.all(
+  warm.map(async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid),
+);
 warm.forEach((c) => c.release());
 const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-const serverCpu = () => backends.reduce((sum, pid) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return sum + (Number(fields[11]) + Number(fields[12])) / ticks;
-  } catch {
-    return sum;
-  }
-}, 0);
+const serverCpu = () =>
+  backends.reduce((sum, pid) => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return sum + (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      return sum;
+    }
+  }, 0);
 const cpu = {};
 const timed = async (name, work) => {
   const start = performance.now();
@@ -91,7 +94,10 @@ for (let i = 0; i < runs; i++) {
   }
 }
 // the validation alone, on payloads already in memory: what zod costs per event
-const { rows: sample } = await pool.query({ text: 'SELECT event_type, schema_version, payload FROM domain_events ORDER BY global_position LIMIT 100000', rowMode: 'array' });
+const { rows: sample } = await pool.query({
+  text: 'SELECT event_type, schema_version, payload FROM domain_events ORDER BY global_position LIMIT 100000',
+  rowMode: 'array',
+});
 const schemas = sample.map(([type, version]) => registry.version(type, version).schema);
 const zodRuns = [];
 for (let r = 0; r < 5; r++) {
@@ -103,10 +109,16 @@ for (let r = 0; r < 5; r++) {
 }
 await pool.end();
 const base = median(samples['baseline: keyset read, no validation']);
-console.log(`events check --all over ${rows.toLocaleString('en-US')} events, medians of ${runs} runs (load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`);
+console.log(
+  `events check --all over ${rows.toLocaleString('en-US')} events, medians of ${runs} runs (load average ${(await import('node:os')).loadavg()[0].toFixed(1)})`,
+);
 for (const [name, values] of Object.entries(samples)) {
   const ms = median(values);
-  console.log(`  ${name.padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(rows / (ms / 1000)).toLocaleString('en-US').padStart(9)} events/s  ×${(ms / base).toFixed(2)} of baseline`);
+  console.log(
+    `  ${name.padEnd(40)} ${(ms / 1000).toFixed(2)} s  ${Math.round(rows / (ms / 1000))
+      .toLocaleString('en-US')
+      .padStart(9)} events/s  ×${(ms / base).toFixed(2)} of baseline`,
+  );
 }
 for (const [name, values] of Object.entries(cpu)) {
   if (name.startsWith('process')) continue;
@@ -115,7 +127,15 @@ for (const [name, values] of Object.entries(cpu)) {
   const perEvent = ((client + server) / rows) * 1e6;
   // on 2 idle cores: limited by both cores' CPU, and by the client's one thread
   const idle = Math.min(2e6 / perEvent, rows / client);
-  console.log(`  ${name.padEnd(40)} CPU ${client.toFixed(2)} s client + ${server.toFixed(2)} s server = ${perEvent.toFixed(2)} µs/event -> ${Math.round(idle).toLocaleString('en-US')} events/s on 2 idle cores`);
+  console.log(
+    `  ${name.padEnd(40)} CPU ${client.toFixed(2)} s client + ${server.toFixed(2)} s server = ${perEvent.toFixed(2)} µs/event -> ${Math.round(idle).toLocaleString('en-US')} events/s on 2 idle cores`,
+  );
 }
 const zodMs = median(zodRuns);
-console.log(`  ${'zod safeParse alone (100k in memory)'.padEnd(40)} ${(zodMs / 1000).toFixed(2)} s  ${Math.round(sample.length / (zodMs / 1000)).toLocaleString('en-US').padStart(9)} events/s`);
+console.log(
+  `  ${'zod safeParse alone (100k in memory)'.padEnd(40)} ${(zodMs / 1000).toFixed(2)} s  ${Math.round(
+    sample.length / (zodMs / 1000),
+  )
+    .toLocaleString('en-US')
+    .padStart(9)} events/s`,
+);

@@ -35,14 +35,24 @@ const projections = await medianMs(() => monitor.status());
 const snapshots = await medianMs(() => snapshotStatus(pool, { interval: 10 }));
 const aggregates = (await pool.query('select count(*)::int as n from aggregate_streams')).rows[0].n;
 const env = { ...process.env, MEDICALCOR_DATABASE_URL: dbUrl.toString() };
-const processes = medianOfInterleaved({
-  version: () => timeProcess('node', [`${repo}bin/medicalcor`, '--version']),
-  projections: () => timeProcess('node', [`${repo}bin/medicalcor`, 'projections', 'status', '-o', 'json'], { env, okStatus: [0, 3] }),
-  snapshots: () => timeProcess('node', [`${repo}bin/medicalcor`, 'snapshots', 'status', '--interval', '10', '-o', 'json'], { env, okStatus: [0, 3] }),
-}, Math.max(3, Math.floor(runs / 3)));
+const processes = medianOfInterleaved(
+  {
+    version: () => timeProcess('node', [`${repo}bin/medicalcor`, '--version']),
+    projections: () =>
+      timeProcess('node', [`${repo}bin/medicalcor`, 'projections', 'status', '-o', 'json'], { env, okStatus: [0, 3] }),
+    snapshots: () =>
+      timeProcess('node', [`${repo}bin/medicalcor`, 'snapshots', 'status', '--interval', '10', '-o', 'json'], {
+        env,
+        okStatus: [0, 3],
+      }),
+  },
+  Math.max(3, Math.floor(runs / 3)),
+);
 
 const os = await import('node:os');
-console.log(`${rows.toLocaleString('en-US')} events, ${aggregates.toLocaleString('en-US')} aggregates, 20 projections; medians (load average ${os.loadavg()[0].toFixed(1)})`);
+console.log(
+  `${rows.toLocaleString('en-US')} events, ${aggregates.toLocaleString('en-US')} aggregates, 20 projections; medians (load average ${os.loadavg()[0].toFixed(1)})`,
+);
 console.log(`  baseline: SELECT 1 on the pool              ${baseline.toFixed(1)} ms`);
 console.log(`  ProjectionHealthMonitor.status() (20)       ${projections.toFixed(1)} ms`);
 console.log(`  snapshotStatus() (interval 10)              ${snapshots.toFixed(1)} ms`);
@@ -55,13 +65,21 @@ const plan = async (label, sql, params) => {
   console.log(`\n${label}:`);
   for (const l of lines) console.log(`  ${l['QUERY PLAN']}`);
 };
-await plan('projections status: head and first unprocessed event per projection', `
+await plan(
+  'projections status: head and first unprocessed event per projection',
+  `
   WITH head AS (SELECT coalesce(max(global_position), 0) AS head FROM domain_events)
   SELECT p.projection_name, (SELECT e.occurred_at FROM domain_events e WHERE e.global_position > p.last_position ORDER BY e.global_position LIMIT 1)
-    FROM projection_checkpoints p CROSS JOIN head h`, []);
-await plan('snapshots status: distribution per aggregate type', `
+    FROM projection_checkpoints p CROSS JOIN head h`,
+  [],
+);
+await plan(
+  'snapshots status: distribution per aggregate type',
+  `
   SELECT aggregate_type, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY version - snapshot_version),
          percentile_disc(0.99) WITHIN GROUP (ORDER BY version - snapshot_version), max(version - snapshot_version),
          count(*) FILTER (WHERE version - snapshot_version >= 10)
-    FROM aggregate_streams GROUP BY aggregate_type`, []);
+    FROM aggregate_streams GROUP BY aggregate_type`,
+  [],
+);
 await pool.end();

@@ -27,7 +27,12 @@ beforeAll(async () => {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   for (let i = 0; i < 10; i++) {
-    await addDeadLetter(db.pool, { webhookType: 'hubspot', lastError: 'timeout', payload: { i }, createdAt: new Date(Date.now() - (100 - i) * 1000) });
+    await addDeadLetter(db.pool, {
+      webhookType: 'hubspot',
+      lastError: 'timeout',
+      payload: { i },
+      createdAt: new Date(Date.now() - (100 - i) * 1000),
+    });
   }
 }, 60_000);
 
@@ -39,7 +44,12 @@ afterAll(async () => {
 describe('dlq replay interrupted', () => {
   it('Ctrl-C stops before the next post: exit 130, what was posted is recorded, the rest is unchanged', async () => {
     const child = spawnCli(['dlq', 'replay', '--execute', '--rate', '2/s', '-o', 'json'], {
-      env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_API_URL: apiUrl, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: uniquePrefix('dlq-int') },
+      env: {
+        MEDICALCOR_DATABASE_URL: db.url,
+        MEDICALCOR_API_URL: apiUrl,
+        MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+        MEDICALCOR_REDIS_PREFIX: uniquePrefix('dlq-int'),
+      },
     });
     await firstPostSeen;
     child.kill('SIGINT');
@@ -51,9 +61,16 @@ describe('dlq replay interrupted', () => {
     expect(replayed).toBeGreaterThanOrEqual(1);
     expect(replayed).toBeLessThan(10);
     expect(replayed).toBe(posted);
-    const { rows } = await db.pool.query(`select status, count(*)::int as n from webhook_dead_letters group by status order by status`);
-    expect(rows).toEqual([{ status: 'pending', n: 10 - replayed }, { status: 'processed', n: replayed }]);
-    const audit = await db.pool.query(`select count(*)::int as n from event_store_operations where operation = 'dlq.replay'`);
+    const { rows } = await db.pool.query(
+      `select status, count(*)::int as n from webhook_dead_letters group by status order by status`,
+    );
+    expect(rows).toEqual([
+      { status: 'pending', n: 10 - replayed },
+      { status: 'processed', n: replayed },
+    ]);
+    const audit = await db.pool.query(
+      `select count(*)::int as n from event_store_operations where operation = 'dlq.replay'`,
+    );
     expect(audit.rows[0].n).toBe(replayed);
   }, 60_000);
 });

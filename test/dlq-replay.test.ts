@@ -16,9 +16,16 @@ const posts: { type: string; body: any; headers: Record<string, unknown> }[] = [
 const ids: Record<string, string[]> = { stripe: [], whatsapp: [] };
 let processedId: string;
 
-const env = () => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_API_URL: apiUrl, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'alice@oncall' });
+const env = () => ({
+  MEDICALCOR_DATABASE_URL: db.url,
+  MEDICALCOR_API_URL: apiUrl,
+  MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+  MEDICALCOR_REDIS_PREFIX: prefix,
+  MEDICALCOR_ACTOR: 'alice@oncall',
+});
 const cli = (args: string[], extra: Record<string, string> = {}) => runInProcess(args, { env: { ...env(), ...extra } });
-const row = async (id: string) => (await db.pool.query('select status, retry_count, last_error from webhook_dead_letters where id = $1', [id])).rows[0];
+const row = async (id: string) =>
+  (await db.pool.query('select status, retry_count, last_error from webhook_dead_letters where id = $1', [id])).rows[0];
 
 beforeAll(async () => {
   db = await createTestDatabase('mc_dlq');
@@ -39,15 +46,38 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const base = Date.now() - 3_600_000;
   // interleaved, oldest first: s w s w s w s s s
-  const order = ['stripe', 'whatsapp', 'stripe', 'whatsapp', 'stripe', 'whatsapp', 'stripe', 'stripe', 'stripe'] as const;
+  const order = [
+    'stripe',
+    'whatsapp',
+    'stripe',
+    'whatsapp',
+    'stripe',
+    'whatsapp',
+    'stripe',
+    'stripe',
+    'stripe',
+  ] as const;
   for (const [i, type] of order.entries()) {
     const { id } = await addDeadLetter(db.pool, {
-      webhookType: type, correlationId: `corr-${type}-${i}`, lastError: 'handler timeout', retryCount: 1, status: i % 3 === 0 ? 'failed' : 'pending',
-      payload: { from: '+40722123456', name: 'Maria Ionescu', text: `appointment ${i}` }, createdAt: new Date(base + i * 1000),
+      webhookType: type,
+      correlationId: `corr-${type}-${i}`,
+      lastError: 'handler timeout',
+      retryCount: 1,
+      status: i % 3 === 0 ? 'failed' : 'pending',
+      payload: { from: '+40722123456', name: 'Maria Ionescu', text: `appointment ${i}` },
+      createdAt: new Date(base + i * 1000),
     });
     ids[type]!.push(id);
   }
-  processedId = (await addDeadLetter(db.pool, { webhookType: 'whatsapp', lastError: 'x', status: 'processed', payload: {}, createdAt: new Date(base - 1000) })).id;
+  processedId = (
+    await addDeadLetter(db.pool, {
+      webhookType: 'whatsapp',
+      lastError: 'x',
+      status: 'processed',
+      payload: {},
+      createdAt: new Date(base - 1000),
+    })
+  ).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -60,7 +90,12 @@ describe('dlq list and show', () => {
   it('lists oldest first with filters; bad filters are usage errors', async () => {
     const all = await cli(['dlq', 'list', '-o', 'json']);
     expect(all.exitCode, all.stderr).toBe(0);
-    expect(JSON.parse(all.stdout).map((d: any) => d.id)).toEqual([processedId, ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) => (i % 2 && i < 6 ? ids.whatsapp![(i - 1) / 2] : ids.stripe![[0, 2, 4, 6, 7, 8].indexOf(i)]))]);
+    expect(JSON.parse(all.stdout).map((d: any) => d.id)).toEqual([
+      processedId,
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((i) =>
+        i % 2 && i < 6 ? ids.whatsapp![(i - 1) / 2] : ids.stripe![[0, 2, 4, 6, 7, 8].indexOf(i)],
+      ),
+    ]);
     const failed = await cli(['dlq', 'list', '--status', 'failed', '--type', 'stripe', '-o', 'json']);
     expect(JSON.parse(failed.stdout).map((d: any) => d.id)).toEqual([ids.stripe![0], ids.stripe![3]]);
     const table = await cli(['dlq', 'list', '--type', 'whatsapp']);
@@ -116,7 +151,11 @@ describe('dlq replay', () => {
     const store = new BreakerStore(connect(), { keyPrefix: prefix });
     expect((await store.get('dlq-stripe'))?.state).toBe('open');
     expect((await store.get('dlq-whatsapp'))?.state ?? 'closed').toBe('closed');
-    const audit = (await db.pool.query(`select target, outcome, actor, details from event_store_operations where operation = 'dlq.replay' order by id`)).rows;
+    const audit = (
+      await db.pool.query(
+        `select target, outcome, actor, details from event_store_operations where operation = 'dlq.replay' order by id`,
+      )
+    ).rows;
     expect(audit).toHaveLength(8);
     expect(audit.filter((a) => a.outcome === 'succeeded').map((a) => a.target)).toEqual(ids.whatsapp);
     expect(JSON.stringify(audit)).not.toMatch(/722|Ionescu/);
@@ -126,7 +165,9 @@ describe('dlq replay', () => {
     const before = posts.length;
     const result = await cli(['dlq', 'replay', '--type', 'stripe', '--execute']);
     expect(result.exitCode).toBe(3);
-    expect(result.stdout).toContain('stripe: 0 replayed, 0 failed, 6 skipped (breaker dlq-stripe open); stopped: breaker open.');
+    expect(result.stdout).toContain(
+      'stripe: 0 replayed, 0 failed, 6 skipped (breaker dlq-stripe open); stopped: breaker open.',
+    );
     expect(posts.length).toBe(before);
   });
 
@@ -149,7 +190,12 @@ describe('dlq discard', () => {
     const done = await cli(['dlq', 'discard', ids.stripe![1]!, '--reason', 'duplicate charge webhook, INC-42']);
     expect(done.exitCode, done.stderr).toBe(0);
     expect((await row(ids.stripe![1]!)).status).toBe('discarded');
-    const audit = (await db.pool.query(`select details from event_store_operations where operation = 'dlq.discard' and target = $1`, [ids.stripe![1]])).rows;
+    const audit = (
+      await db.pool.query(
+        `select details from event_store_operations where operation = 'dlq.discard' and target = $1`,
+        [ids.stripe![1]],
+      )
+    ).rows;
     expect(audit[0].details).toMatchObject({ reason: 'duplicate charge webhook, INC-42', previousStatus: 'retrying' });
     const list = await cli(['dlq', 'replay', '--type', 'stripe', '-o', 'json']);
     expect(JSON.parse(list.stdout).entries.map((e: any) => e.id)).not.toContain(ids.stripe![1]);

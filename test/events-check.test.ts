@@ -19,13 +19,45 @@ beforeAll(async () => {
   await applySchema(db.url);
   dir = mkdtempSync(join(tmpdir(), 'mc-events-'));
   const append = (aggregateId: string, eventType: string, schemaVersion: number, payload: unknown) =>
-    appendDomainEvent(db.pool, { aggregateId, aggregateType: 'Lead', eventType, schemaVersion, payload, correlationId: `corr-${aggregateId}` });
-  await append('l-1', 'LeadCreated', 1, { leadId: 'l-1', phone: '+40722123456', name: 'Ana Pop', source: 'whatsapp', createdAt: at });
+    appendDomainEvent(db.pool, {
+      aggregateId,
+      aggregateType: 'Lead',
+      eventType,
+      schemaVersion,
+      payload,
+      correlationId: `corr-${aggregateId}`,
+    });
+  await append('l-1', 'LeadCreated', 1, {
+    leadId: 'l-1',
+    phone: '+40722123456',
+    name: 'Ana Pop',
+    source: 'whatsapp',
+    createdAt: at,
+  });
   await append('l-1', 'LeadScored', 1, { leadId: 'l-1', score: 85, model: 'gpt-4o', scoredAt: at });
-  await append('l-2', 'LeadCreated', 2, { leadId: 'l-2', contact: { phone: '+40733111222' }, source: 'web', createdAt: at });
+  await append('l-2', 'LeadCreated', 2, {
+    leadId: 'l-2',
+    contact: { phone: '+40733111222' },
+    source: 'web',
+    createdAt: at,
+  });
   // a service wrote a national number without the country code, and a name: both must stay off the screen
-  invalidId = (await append('l-3', 'LeadCreated', 2, { leadId: 'l-3', contact: { phone: '0744 987 654', name: 'Ion Ionescu' }, source: 'voice', createdAt: at })).id;
-  await append('l-3', 'LeadScored', 2, { leadId: 'l-3', score: 40, classification: 'COLD', confidence: 0.7, model: 'gpt-4o', scoredAt: at });
+  invalidId = (
+    await append('l-3', 'LeadCreated', 2, {
+      leadId: 'l-3',
+      contact: { phone: '0744 987 654', name: 'Ion Ionescu' },
+      source: 'voice',
+      createdAt: at,
+    })
+  ).id;
+  await append('l-3', 'LeadScored', 2, {
+    leadId: 'l-3',
+    score: 40,
+    classification: 'COLD',
+    confidence: 0.7,
+    model: 'gpt-4o',
+    scoredAt: at,
+  });
   await append('l-4', 'LeadLost', 3, { leadId: 'l-4', reason: 'price', lostAt: at });
   await append('l-5', 'WebhookNoise', 1, { anything: true });
 }, 60_000);
@@ -41,12 +73,27 @@ describe('events check', () => {
     expect(result.exitCode, result.stderr).toBe(3);
     const report = JSON.parse(result.stdout);
     expect(report.scanned).toBe(7);
-    const row = (type: string, version: number) => report.rows.find((r: any) => r.type === type && r.version === version);
-    expect(row('LeadCreated', 1)).toMatchObject({ count: 1, invalid: 0, status: 'registered', reachesLatest: true, upcastFailures: 0 });
+    const row = (type: string, version: number) =>
+      report.rows.find((r: any) => r.type === type && r.version === version);
+    expect(row('LeadCreated', 1)).toMatchObject({
+      count: 1,
+      invalid: 0,
+      status: 'registered',
+      reachesLatest: true,
+      upcastFailures: 0,
+    });
     expect(row('LeadCreated', 2)).toMatchObject({ count: 2, invalid: 1 });
-    expect(row('LeadCreated', 2).firstInvalid).toMatchObject({ eventId: invalidId, path: 'contact.phone', value: '[masked]' });
+    expect(row('LeadCreated', 2).firstInvalid).toMatchObject({
+      eventId: invalidId,
+      path: 'contact.phone',
+      value: '[masked]',
+    });
     expect(row('LeadLost', 3)).toMatchObject({ status: 'unknown-version', latestVersion: 1 });
-    expect(report.totals).toMatchObject({ invalid: 1, unknownTypes: ['WebhookNoise'], unknownVersions: ['LeadLost v3'] });
+    expect(report.totals).toMatchObject({
+      invalid: 1,
+      unknownTypes: ['WebhookNoise'],
+      unknownVersions: ['LeadLost v3'],
+    });
     expect(result.stdout).not.toContain('987');
     expect(result.stdout).not.toContain('Ionescu');
   });
@@ -79,7 +126,17 @@ describe('events check', () => {
     const registry = JSON.parse(readFileSync(file, 'utf8'));
     registry.events.find((e: any) => e.type === 'LeadCreated').versions[0].upcaster = false;
     writeFileSync(file, JSON.stringify(registry));
-    const result = await cli(['events', 'check', '--all', '--type', 'LeadCreated,LeadScored', '--against-registry', file, '-o', 'json']);
+    const result = await cli([
+      'events',
+      'check',
+      '--all',
+      '--type',
+      'LeadCreated,LeadScored',
+      '--against-registry',
+      file,
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode).toBe(3);
     expect(JSON.parse(result.stdout).totals.missingUpcasters).toEqual(['LeadCreated v1']);
     const schemas = await cli(['events', 'schemas', '--against-registry', file]);
@@ -89,17 +146,35 @@ describe('events check', () => {
 
   it('--against-registry takes an ES module exporting the registry', async () => {
     const file = join(dir, 'proposed.mjs');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
       import { z } from '${repoRoot}node_modules/zod/index.js';
       import { defineEvent, EventRegistry, platformEventDefinitions } from '${repoRoot}dist/core/index.js';
       const strictLost = defineEvent({ type: 'LeadLost', aggregateType: 'Lead', description: '', versions: [
         { version: 1, schema: z.object({}), upcast: (p) => p }, { version: 2, schema: z.object({}), upcast: (p) => p },
         { version: 3, schema: z.object({ leadId: z.string(), reason: z.literal('price'), lostAt: z.string() }) } ] });
       export const registry = new EventRegistry([...platformEventDefinitions.filter((d) => d.type !== 'LeadLost'), strictLost]);
-    `);
-    const result = await cli(['events', 'check', '--all', '--type', 'LeadLost', '--against-registry', file, '-o', 'json']);
+    `,
+    );
+    const result = await cli([
+      'events',
+      'check',
+      '--all',
+      '--type',
+      'LeadLost',
+      '--against-registry',
+      file,
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout).rows[0]).toMatchObject({ type: 'LeadLost', version: 3, status: 'registered', invalid: 0 });
+    expect(JSON.parse(result.stdout).rows[0]).toMatchObject({
+      type: 'LeadLost',
+      version: 3,
+      status: 'registered',
+      invalid: 0,
+    });
   });
 
   it('parallel readers over one snapshot report exactly what one reader does, first invalid by position', async () => {
@@ -130,7 +205,10 @@ describe('events check interrupted', () => {
       SELECT 'bulk-' || g, 'Lead', 1, 'LeadQualified', 1,
              jsonb_build_object('leadId', 'bulk-' || g, 'classification', 'WARM', 'qualifiedBy', 'ai', 'qualifiedAt', '${at}'), 'c-' || g
         FROM generate_series(1, 300000) g`);
-    const child = spawnCli(['events', 'check', '--all', '--batch-size', '500', '--type', 'LeadQualified', '-o', 'json'], { env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const child = spawnCli(
+      ['events', 'check', '--all', '--batch-size', '500', '--type', 'LeadQualified', '-o', 'json'],
+      { env: { MEDICALCOR_DATABASE_URL: db.url } },
+    );
     let stderr = '';
     await new Promise<void>((resolve) => {
       child.stderr!.on('data', (chunk) => {
@@ -148,10 +226,22 @@ describe('events check interrupted', () => {
     const partial = JSON.parse(out);
     expect(partial.interrupted).toBe(true);
     expect(partial.scanned).toBeLessThan(300_000);
-    const rest = await cli(['events', 'check', '--all', '--type', 'LeadQualified', '--after', cursor![1]!, '-o', 'json']);
+    const rest = await cli([
+      'events',
+      'check',
+      '--all',
+      '--type',
+      'LeadQualified',
+      '--after',
+      cursor![1]!,
+      '-o',
+      'json',
+    ]);
     expect(rest.exitCode, rest.stderr).toBe(0);
     expect(JSON.parse(rest.stdout).scanned + partial.scanned).toBe(300_000);
-    const { rows } = await db.pool.query(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+    const { rows } = await db.pool.query(
+      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+    );
     expect(rows[0].n).toBe(0);
   }, 120_000);
 });

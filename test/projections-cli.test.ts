@@ -12,9 +12,19 @@ let dir: string;
 const env = () => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_ACTOR: 'alice@oncall' });
 const cli = (args: string[]) => runInProcess(args, { env: env() });
 const checkpoint = async (name: string) =>
-  (await db.pool.query('select status, last_position::int as position, error, rebuild_target_position::int as target from projection_checkpoints where projection_name = $1', [name])).rows[0];
+  (
+    await db.pool.query(
+      'select status, last_position::int as position, error, rebuild_target_position::int as target from projection_checkpoints where projection_name = $1',
+      [name],
+    )
+  ).rows[0];
 const audit = async (target: string) =>
-  (await db.pool.query('select operation, actor, environment, outcome, details from event_store_operations where target = $1 order by id', [target])).rows;
+  (
+    await db.pool.query(
+      'select operation, actor, environment, outcome, details from event_store_operations where target = $1 order by id',
+      [target],
+    )
+  ).rows;
 
 beforeAll(async () => {
   db = await createTestDatabase('mc_projections');
@@ -22,8 +32,12 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mc-projections-'));
   for (let i = 1; i <= 5; i++) {
     await appendDomainEvent(db.pool, {
-      aggregateId: `lead-${i}`, aggregateType: 'Lead', eventType: 'LeadQualified', correlationId: `c-${i}`,
-      payload: { leadId: `lead-${i}` }, occurredAt: new Date(Date.now() - (60 - i) * 60_000),
+      aggregateId: `lead-${i}`,
+      aggregateType: 'Lead',
+      eventType: 'LeadQualified',
+      correlationId: `c-${i}`,
+      payload: { leadId: `lead-${i}` },
+      occurredAt: new Date(Date.now() - (60 - i) * 60_000),
     });
   }
 }, 60_000);
@@ -49,7 +63,11 @@ describe('projections status', () => {
     // the oldest unprocessed event (position 3) occurred 57 minutes ago
     expect(byName.lead_scoring.lagSeconds).toBeGreaterThan(56 * 60);
     expect(byName.lead_scoring.lagSeconds).toBeLessThan(59 * 60);
-    expect(byName.consent_view).toMatchObject({ state: 'failed', health: 'failed', lastError: 'TypeError: x is undefined\n at y' });
+    expect(byName.consent_view).toMatchObject({
+      state: 'failed',
+      health: 'failed',
+      lastError: 'TypeError: x is undefined\n at y',
+    });
     const table = await cli(['projections', 'status', 'lead_dashboard']);
     expect(table.exitCode).toBe(0);
     expect(table.stdout).toMatch(/lead_dashboard\s+active\s+ok\s+5\/5\s+0/);
@@ -58,7 +76,7 @@ describe('projections status', () => {
 });
 
 describe('pause, resume, rewind', () => {
-  it('pause and resume change the state, each with an audit row; resume clears a failed projection\'s error', async () => {
+  it("pause and resume change the state, each with an audit row; resume clears a failed projection's error", async () => {
     const paused = await cli(['projections', 'pause', 'lead_dashboard']);
     expect(paused.exitCode, paused.stderr).toBe(0);
     expect(paused.stdout).toContain('lead_dashboard: pause done (active → paused');
@@ -67,9 +85,20 @@ describe('pause, resume, rewind', () => {
     expect(again.stdout).toContain('already paused; nothing changed');
     const resumed = await cli(['projections', 'resume', 'consent_view', '-o', 'json']);
     expect(resumed.exitCode).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({ changed: true, before: { state: 'failed' }, after: { state: 'active' } });
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      changed: true,
+      before: { state: 'failed' },
+      after: { state: 'active' },
+    });
     expect(await checkpoint('consent_view')).toMatchObject({ status: 'active', error: null });
-    expect(await audit('lead_dashboard')).toEqual([expect.objectContaining({ operation: 'projection.pause', actor: 'alice@oncall', environment: 'local', outcome: 'succeeded' })]);
+    expect(await audit('lead_dashboard')).toEqual([
+      expect.objectContaining({
+        operation: 'projection.pause',
+        actor: 'alice@oncall',
+        environment: 'local',
+        outcome: 'succeeded',
+      }),
+    ]);
     expect((await audit('consent_view'))[0].operation).toBe('projection.resume');
   });
 
@@ -105,10 +134,14 @@ describe('projections rebuild', () => {
   it('resets the checkpoint with the head as target; --wait follows the projector until it has caught up', async () => {
     // the projector: replays from its checkpoint, a position at a time, and goes active at the target
     const projector = setInterval(() => {
-      void db.pool.query(`update projection_checkpoints
+      void db.pool
+        .query(
+          `update projection_checkpoints
                              set last_position = least(last_position + 1, rebuild_target_position),
                                  status = case when last_position + 1 >= rebuild_target_position then 'active' else status end
-                           where projection_name = 'lead_scoring' and status = 'rebuilding'`).catch(() => {});
+                           where projection_name = 'lead_scoring' and status = 'rebuilding'`,
+        )
+        .catch(() => {});
     }, 150);
     try {
       const result = await cli(['projections', 'rebuild', 'lead_scoring', '--wait', '--interval', '100ms']);
@@ -120,19 +153,32 @@ describe('projections rebuild', () => {
       clearInterval(projector);
     }
     expect(await checkpoint('lead_scoring')).toMatchObject({ status: 'active', position: 5, target: 5 });
-    expect((await audit('lead_scoring'))[0]).toMatchObject({ operation: 'projection.rebuild', details: { targetPosition: 5, before: { position: 2 } } });
+    expect((await audit('lead_scoring'))[0]).toMatchObject({
+      operation: 'projection.rebuild',
+      details: { targetPosition: 5, before: { position: 2 } },
+    });
   });
 
   it('--wait ends with exit 1 when the projector fails during the rebuild', async () => {
-    setTimeout(() => void db.pool.query(`update projection_checkpoints set status = 'failed', error = 'boom' where projection_name = 'lead_dashboard'`), 300);
+    setTimeout(
+      () =>
+        void db.pool.query(
+          `update projection_checkpoints set status = 'failed', error = 'boom' where projection_name = 'lead_dashboard'`,
+        ),
+      300,
+    );
     const result = await cli(['projections', 'rebuild', 'lead_dashboard', '--wait', '--interval', '100ms']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('Projection lead_dashboard failed at position 0: boom');
   });
 
   it('on production it is refused without a terminal unless --yes --env, and then nothing changes', async () => {
-    writeFileSync(join(dir, 'medicalcor.config.yaml'), 'defaultEnv: prod\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n');
-    const prod = (args: string[]) => runInProcess(args, { cwd: dir, env: { PROD_DATABASE_URL: db.url, MEDICALCOR_ACTOR: 'bob' } });
+    writeFileSync(
+      join(dir, 'medicalcor.config.yaml'),
+      'defaultEnv: prod\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n',
+    );
+    const prod = (args: string[]) =>
+      runInProcess(args, { cwd: dir, env: { PROD_DATABASE_URL: db.url, MEDICALCOR_ACTOR: 'bob' } });
     const refused = await prod(['projections', 'rebuild', 'lead_dashboard']);
     expect(refused.exitCode).toBe(2);
     expect(refused.stderr).toContain('Refusing to rebuild projection lead_dashboard');

@@ -15,12 +15,35 @@ beforeAll(async () => {
   db = await createTestDatabase('mc_sagas');
   await applySchema(db.url);
   ({ sagaId: stuckId } = await saveSagaState(db.pool, {
-    sagaType: 'LeadOnboarding', correlationId: 'corr-stuck', status: 'running', currentStep: 'send-whatsapp',
-    state: { phone: '+40722123456', leadId: 'l-1' }, step: { step: 'score-lead', status: 'completed', durationMs: 1200 }, at: ago(90),
+    sagaType: 'LeadOnboarding',
+    correlationId: 'corr-stuck',
+    status: 'running',
+    currentStep: 'send-whatsapp',
+    state: { phone: '+40722123456', leadId: 'l-1' },
+    step: { step: 'score-lead', status: 'completed', durationMs: 1200 },
+    at: ago(90),
   }));
-  await saveSagaState(db.pool, { sagaId: stuckId, sagaType: 'LeadOnboarding', correlationId: 'corr-stuck', status: 'running', step: { step: 'send-whatsapp', status: 'started' }, at: ago(60) });
-  ({ sagaId: doneId } = await saveSagaState(db.pool, { sagaType: 'LeadOnboarding', correlationId: 'corr-done', status: 'completed', at: ago(120) }));
-  ({ sagaId: timedOutId } = await saveSagaState(db.pool, { sagaType: 'Booking', correlationId: 'corr-timeout', status: 'pending', timeoutAt: ago(1), at: ago(2) }));
+  await saveSagaState(db.pool, {
+    sagaId: stuckId,
+    sagaType: 'LeadOnboarding',
+    correlationId: 'corr-stuck',
+    status: 'running',
+    step: { step: 'send-whatsapp', status: 'started' },
+    at: ago(60),
+  });
+  ({ sagaId: doneId } = await saveSagaState(db.pool, {
+    sagaType: 'LeadOnboarding',
+    correlationId: 'corr-done',
+    status: 'completed',
+    at: ago(120),
+  }));
+  ({ sagaId: timedOutId } = await saveSagaState(db.pool, {
+    sagaType: 'Booking',
+    correlationId: 'corr-timeout',
+    status: 'pending',
+    timeoutAt: ago(1),
+    at: ago(2),
+  }));
   await saveSagaState(db.pool, { sagaType: 'Booking', correlationId: 'corr-fresh', status: 'running', at: ago(1) });
 }, 60_000);
 
@@ -51,7 +74,7 @@ describe('sagas list', () => {
     expect(bad.stderr).toContain('Unknown saga status "stuck"');
   });
 
-  it('the check\'s query and the list agree', async () => {
+  it("the check's query and the list agree", async () => {
     const groups = await stuckSagasByType(db.pool);
     expect(groups).toEqual([
       { sagaType: 'Booking', count: 1, oldestIdleSeconds: expect.any(Number), pastTimeout: 1 },

@@ -9,7 +9,13 @@ const cli = (args: string[]) => runInProcess(args, { env: { MEDICALCOR_DATABASE_
 
 async function stream(aggregateId: string, aggregateType: string, events: number): Promise<void> {
   for (let i = 0; i < events; i++) {
-    await appendDomainEvent(db.pool, { aggregateId, aggregateType, eventType: 'LeadQualified', payload: {}, correlationId: aggregateId });
+    await appendDomainEvent(db.pool, {
+      aggregateId,
+      aggregateType,
+      eventType: 'LeadQualified',
+      payload: {},
+      correlationId: aggregateId,
+    });
   }
 }
 
@@ -21,7 +27,8 @@ beforeAll(async () => {
   await stream('lead-c', 'Lead', 3); // no snapshot: 3
   await stream('appt-1', 'Appointment', 2);
   const store = new SnapshotStore(db.pool, 10);
-  for (const version of [10, 20]) await store.save({ aggregateId: 'lead-a', aggregateType: 'Lead', version, state: { v: version } });
+  for (const version of [10, 20])
+    await store.save({ aggregateId: 'lead-a', aggregateType: 'Lead', version, state: { v: version } });
   await store.save({ aggregateId: 'appt-1', aggregateType: 'Appointment', version: 1, state: {} });
 }, 60_000);
 
@@ -35,7 +42,9 @@ describe('snapshot interval rule', () => {
     expect(snapshotDue(110, 10, 100)).toBe(true);
     expect(() => snapshotDue(1, 0, 0)).toThrow(/not a positive whole number/);
     const store = new SnapshotStore(db.pool, 10);
-    expect(await store.saveIfDue({ aggregateId: 'lead-c', aggregateType: 'Lead', version: 3, state: {} }, 0)).toBe(false);
+    expect(await store.saveIfDue({ aggregateId: 'lead-c', aggregateType: 'Lead', version: 3, state: {} }, 0)).toBe(
+      false,
+    );
     expect((await store.latest('lead-a'))?.version).toBe(20);
   });
 });
@@ -46,9 +55,18 @@ describe('snapshots status', () => {
     expect(result.exitCode, result.stderr).toBe(3);
     const status = JSON.parse(result.stdout);
     const lead = status.types.find((t: any) => t.aggregateType === 'Lead');
-    expect(lead).toMatchObject({ aggregates: 3, withoutSnapshot: 2, pastInterval: 1, eventsSinceSnapshot: { p50: 5, max: 12 } });
+    expect(lead).toMatchObject({
+      aggregates: 3,
+      withoutSnapshot: 2,
+      pastInterval: 1,
+      eventsSinceSnapshot: { p50: 5, max: 12 },
+    });
     expect(lead.worst).toEqual([{ aggregateId: 'lead-b', version: 12, snapshotVersion: 0, eventsSinceSnapshot: 12 }]);
-    expect(status.types.find((t: any) => t.aggregateType === 'Appointment')).toMatchObject({ aggregates: 1, pastInterval: 0, eventsSinceSnapshot: { max: 1 } });
+    expect(status.types.find((t: any) => t.aggregateType === 'Appointment')).toMatchObject({
+      aggregates: 1,
+      pastInterval: 0,
+      eventsSinceSnapshot: { max: 1 },
+    });
     const calm = await cli(['snapshots', 'status', '--interval', '100']);
     expect(calm.exitCode).toBe(0);
     expect(calm.stdout).toMatch(/Lead\s+3\s+2\s+5\s+12\s+12\s+0/);
@@ -69,7 +87,10 @@ describe('snapshots prune', () => {
     // removing every snapshot of an aggregate puts its whole stream back into "since snapshot"
     await db.pool.query(`delete from aggregate_snapshots where aggregate_id = 'lead-a'`);
     const status = JSON.parse((await cli(['snapshots', 'status', '--interval', '10', '-o', 'json'])).stdout);
-    expect(status.types.find((t: any) => t.aggregateType === 'Lead')).toMatchObject({ pastInterval: 2, eventsSinceSnapshot: { max: 25 } });
+    expect(status.types.find((t: any) => t.aggregateType === 'Lead')).toMatchObject({
+      pastInterval: 2,
+      eventsSinceSnapshot: { max: 25 },
+    });
     expect((await cli(['snapshots', 'prune', '--keep', '0'])).exitCode).toBe(2);
   });
 });

@@ -44,7 +44,9 @@ export async function prepare({ fresh = process.argv.includes('--fresh') } = {})
   if (exists && !fresh) {
     const probe = new pg.Client({ connectionString: dbUrl.toString() });
     await probe.connect();
-    const count = await probe.query('select coalesce(max(global_position), 0)::int as n from domain_events').catch(() => ({ rows: [{ n: -1 }] }));
+    const count = await probe
+      .query('select coalesce(max(global_position), 0)::int as n from domain_events')
+      .catch(() => ({ rows: [{ n: -1 }] }));
     await probe.end();
     if (count.rows[0].n === rows) {
       await admin.end();
@@ -55,7 +57,10 @@ export async function prepare({ fresh = process.argv.includes('--fresh') } = {})
   await admin.query(`create database ${dbName}`);
   await admin.end();
   const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: dbUrl.toString() }, encoding: 'utf8' });
+  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: dbUrl.toString() },
+    encoding: 'utf8',
+  });
   if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
   const client = new pg.Client({ connectionString: dbUrl.toString() });
   await client.connect();
@@ -75,8 +80,14 @@ export async function prepare({ fresh = process.argv.includes('--fresh') } = {})
   await client.query(`insert into projection_checkpoints (projection_name, last_position, status)
                       select 'projection_' || p, ${rows} - p * 1000, case when p = 7 then 'paused' else 'active' end from generate_series(0, 19) p`);
   await client.query('vacuum analyze domain_events, aggregate_streams, aggregate_snapshots, projection_checkpoints');
-  const size = (await client.query(`select pg_size_pretty(pg_total_relation_size('domain_events')) as s, avg(length(payload::text))::int as bytes from (select payload from domain_events limit 10000) x`)).rows[0];
+  const size = (
+    await client.query(
+      `select pg_size_pretty(pg_total_relation_size('domain_events')) as s, avg(length(payload::text))::int as bytes from (select payload from domain_events limit 10000) x`,
+    )
+  ).rows[0];
   await client.end();
-  console.log(`generated ${rows.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s (domain_events ${size.s}, payload ~${size.bytes} bytes)`);
+  console.log(
+    `generated ${rows.toLocaleString('en-US')} events in ${((performance.now() - start) / 1000).toFixed(1)} s (domain_events ${size.s}, payload ~${size.bytes} bytes)`,
+  );
   return true;
 }

@@ -25,7 +25,15 @@ export { LeadScored, classifyScore, type LeadScoredPayload } from './lead-scored
 export { MessageSent, type MessageSentPayload } from './message-sent.js';
 
 export const platformEventDefinitions = [
-  LeadCreated, LeadScored, LeadQualified, LeadAssigned, LeadConverted, LeadLost, ConsentRecorded, AppointmentScheduled, MessageSent,
+  LeadCreated,
+  LeadScored,
+  LeadQualified,
+  LeadAssigned,
+  LeadConverted,
+  LeadLost,
+  ConsentRecorded,
+  AppointmentScheduled,
+  MessageSent,
 ];
 
 /** A fresh registry of the platform's event types. */

@@ -15,7 +15,9 @@ const v2 = z.object({
   leadId: id,
   contact: z.object({ phone, email: z.email().optional(), name: z.string().max(200).optional() }),
   source: channel,
-  campaign: z.object({ utmSource: z.string().max(100).optional(), utmCampaign: z.string().max(100).optional() }).optional(),
+  campaign: z
+    .object({ utmSource: z.string().max(100).optional(), utmCampaign: z.string().max(100).optional() })
+    .optional(),
   language: z.string().min(2).max(10).optional(),
   createdAt: timestamp,
 });

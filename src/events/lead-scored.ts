@@ -38,7 +38,11 @@ export const LeadScored = defineEvent<LeadScoredPayload>({
     {
       version: 1,
       schema: v1,
-      upcast: (p: z.infer<typeof v1>): LeadScoredPayload => ({ ...p, classification: classifyScore(p.score), confidence: 0.5 }),
+      upcast: (p: z.infer<typeof v1>): LeadScoredPayload => ({
+        ...p,
+        classification: classifyScore(p.score),
+        confidence: 0.5,
+      }),
     },
     { version: 2, schema: v2 },
   ],

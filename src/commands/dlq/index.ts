@@ -9,10 +9,13 @@ export function register(program: Command, context: () => CommandContext): void 
   const dlq = program
     .command('dlq')
     .description('The webhook dead-letter queue: list, show (masked), replay behind the shared breaker, discard')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor dlq list --status failed
-  $ medicalcor dlq replay --type whatsapp --execute`);
+  $ medicalcor dlq replay --type whatsapp --execute`,
+    );
   registerList(dlq, context);
   registerShow(dlq, context);
   registerReplay(dlq, context);

@@ -16,12 +16,19 @@ export function registerList(dlq: Command, context: () => CommandContext): void 
     .command('list')
     .description('dead letters, oldest first: type, status, retries, correlation id, last error (masked)')
     .option('--type <type>', 'only this webhook type (repeatable, comma-separated)', collectList)
-    .option('--status <status>', 'only this status: pending, retrying, processed, failed, expired, discarded (repeatable)', collectList)
+    .option(
+      '--status <status>',
+      'only this status: pending, retrying, processed, failed, expired, discarded (repeatable)',
+      collectList,
+    )
     .option('--limit <n>', 'at most this many', '100')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor dlq list --status failed
-  $ medicalcor dlq list --type whatsapp,stripe -o json | jq '.[].id'`)
+  $ medicalcor dlq list --type whatsapp,stripe -o json | jq '.[].id'`,
+    )
     .action(async (options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor dlq list';

@@ -7,10 +7,13 @@ export function register(program: Command, context: () => CommandContext): void 
   const events = program
     .command('events')
     .description('The event schema registry and checks of stored events against it')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor events schemas
-  $ medicalcor events check --since 30d --all`);
+  $ medicalcor events check --since 30d --all`,
+    );
   registerSchemas(events, context);
   registerCheck(events, context);
 }

@@ -11,7 +11,10 @@ export function operatorOf(ctx: CommandContext): OperatorContext {
  * Progress of a long phase on stderr: a spinner on a terminal, otherwise a line at the start and
  * at most one every few seconds, so CI logs show it is moving without filling up.
  */
-export async function progressReporter(ctx: CommandContext, first: string): Promise<{ update(text: string): void; stop(): void }> {
+export async function progressReporter(
+  ctx: CommandContext,
+  first: string,
+): Promise<{ update(text: string): void; stop(): void }> {
   const { startSpinner, note } = await import('../../cli-kit/index.js');
   if (ctx.io.interactive && ctx.io.color) return startSpinner(ctx.io, first);
   let last = 0;

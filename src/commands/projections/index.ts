@@ -10,10 +10,13 @@ export function register(program: Command, context: () => CommandContext): void 
   const projections = program
     .command('projections')
     .description('Where each projection stands against the event store; pause, resume, rewind and rebuild them')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor projections status
-  $ medicalcor projections rebuild lead_dashboard --wait`);
+  $ medicalcor projections rebuild lead_dashboard --wait`,
+    );
   registerStatus(projections, context);
   registerPause(projections, context);
   registerResume(projections, context);

@@ -14,21 +14,33 @@ export interface Options {
 export function parseRewindTarget(value: string): RewindTarget {
   if (/^\d+$/.test(value)) return { position: Number(value) };
   const time = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(time.getTime())) throw usageError(`--to "${value}" is neither a global position nor a time.`, 'Use a position (--to 120000) or an ISO time (--to 2026-11-30T08:00:00Z).');
+  if (Number.isNaN(time.getTime()))
+    throw usageError(
+      `--to "${value}" is neither a global position nor a time.`,
+      'Use a position (--to 120000) or an ISO time (--to 2026-11-30T08:00:00Z).',
+    );
   return { time };
 }
 
 export function registerRewind(projections: Command, context: () => CommandContext): void {
   projections
     .command('rewind')
-    .description('move a projection\'s checkpoint back to a position or a time, so the projector re-applies what follows')
+    .description(
+      "move a projection's checkpoint back to a position or a time, so the projector re-applies what follows",
+    )
     .argument('<name>', 'the projection')
-    .requiredOption('--to <position|time>', 'a global position, or an ISO time (the checkpoint goes to the last event before it)')
+    .requiredOption(
+      '--to <position|time>',
+      'a global position, or an ISO time (the checkpoint goes to the last event before it)',
+    )
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor projections rewind lead_dashboard --to 120000
-  $ medicalcor --env production projections rewind lead_dashboard --to 2026-11-30T08:00:00Z --yes`)
+  $ medicalcor --env production projections rewind lead_dashboard --to 2026-11-30T08:00:00Z --yes`,
+    )
     .action(async (name: string, options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor projections rewind';

@@ -12,12 +12,17 @@ export interface Options {
 export function registerStatus(projections: Command, context: () => CommandContext): void {
   projections
     .command('status')
-    .description('each projection: state, position, lag in events and time, last error (exit 3 if one is failed or stale)')
+    .description(
+      'each projection: state, position, lag in events and time, last error (exit 3 if one is failed or stale)',
+    )
     .argument('[names...]', 'only these projections')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor projections status
-  $ medicalcor --env production projections status lead_dashboard -o json`)
+  $ medicalcor --env production projections status lead_dashboard -o json`,
+    )
     .action(async (names: string[]) => {
       const ctx = context();
       ctx.label = 'medicalcor projections status';

@@ -21,17 +21,25 @@ export function registerList(sagas: Command, context: () => CommandContext): voi
     .option('--stuck', 'only sagas in progress that are idle for 30 min or past their timeout')
     .option('--type <type>', 'only this saga type')
     .option('--limit <n>', 'at most this many', '50')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor sagas list --stuck
-  $ medicalcor sagas list --status failed,compensating --type LeadOnboarding -o json`)
+  $ medicalcor sagas list --status failed,compensating --type LeadOnboarding -o json`,
+    )
     .action(async (options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor sagas list';
       const format = ctx.format(['table', 'json', 'yaml']);
       const limit = parseWholeNumber('--limit', options.limit, { min: 1, max: 10_000 });
       const db = await ctx.systems.readDatabase();
-      const rows = await listSagas(db.pool, { status: options.status, stuck: options.stuck, type: options.type, limit });
+      const rows = await listSagas(db.pool, {
+        status: options.status,
+        stuck: options.stuck,
+        type: options.type,
+        limit,
+      });
       writeOut(ctx.io, format === 'table' ? renderSagaList(rows, ctx.io.color) : renderData(format, rows));
       ctx.exitCode = exitCodeFor({ problem: Boolean(options.stuck) && rows.length > 0 });
     });

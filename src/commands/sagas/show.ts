@@ -11,9 +11,12 @@ export function registerShow(sagas: Command, context: () => CommandContext): voi
     .command('show')
     .description('one saga: status, step history, state (masked) and the trace command of its journey')
     .argument('<id>', 'the saga id (see "sagas list")')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
-  $ medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`)
+  $ medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`,
+    )
     .action(async (id: string) => {
       const ctx = context();
       ctx.label = 'medicalcor sagas show';

@@ -7,10 +7,13 @@ export function register(program: Command, context: () => CommandContext): void 
   const snapshots = program
     .command('snapshots')
     .description('Aggregate snapshots against the interval rule; prune old ones')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor snapshots status
-  $ medicalcor snapshots prune --keep 2`);
+  $ medicalcor snapshots prune --keep 2`,
+    );
   registerStatus(snapshots, context);
   registerPrune(snapshots, context);
 }

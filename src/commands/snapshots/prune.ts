@@ -20,10 +20,13 @@ export function registerPrune(snapshots: Command, context: () => CommandContext)
     .option('--type <type>', 'only this aggregate type (repeatable, comma-separated)', collectList)
     .option('--dry-run', 'count what would be deleted, delete nothing')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor snapshots prune --keep 2 --dry-run
-  $ medicalcor --env production snapshots prune --keep 2 --yes`)
+  $ medicalcor --env production snapshots prune --keep 2 --yes`,
+    )
     .action(async (options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor snapshots prune';
@@ -33,7 +36,11 @@ Examples:
       if (!options.dryRun) await ctx.confirmProduction(options.yes, `delete all but ${keep} snapshots per aggregate`);
       const report = await pruneSnapshots(db.pool, { keep, execute: !options.dryRun, types: options.type });
       if (!report.dryRun) {
-        await ctx.recordAction({ kind: 'snapshots.prune', summary: `pruned ${report.pruned} snapshots, keeping ${keep} per aggregate`, outcome: 'succeeded' });
+        await ctx.recordAction({
+          kind: 'snapshots.prune',
+          summary: `pruned ${report.pruned} snapshots, keeping ${keep} per aggregate`,
+          outcome: 'succeeded',
+        });
       }
       writeOut(ctx.io, format === 'table' ? renderPrune(report) : renderData(format, report));
     });

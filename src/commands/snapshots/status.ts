@@ -15,14 +15,19 @@ export interface Options {
 export function registerStatus(snapshots: Command, context: () => CommandContext): void {
   snapshots
     .command('status')
-    .description('per aggregate type: events since the last snapshot (p50/p99/max) and aggregates past the interval (exit 3 if any)')
+    .description(
+      'per aggregate type: events since the last snapshot (p50/p99/max) and aggregates past the interval (exit 3 if any)',
+    )
     .option('--interval <n>', 'the snapshot interval in events', String(DEFAULT_SNAPSHOT_INTERVAL))
     .option('--type <type>', 'only this aggregate type (repeatable, comma-separated)', collectList)
     .option('--worst <n>', 'list this many of the aggregates furthest past the interval, per type', '5')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ medicalcor snapshots status
-  $ medicalcor snapshots status --interval 50 --type Lead -o json`)
+  $ medicalcor snapshots status --interval 50 --type Lead -o json`,
+    )
     .action(async (options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor snapshots status';

@@ -15,7 +15,12 @@ export interface DiscardResult {
  * Gives up on dead letters for good (status 'discarded'), with the reason in each audit row. All
  * or nothing: an unknown or already processed id discards none.
  */
-export async function discardDeadLetters(pool: Pool, ids: readonly string[], reason: string, operator: OperatorContext): Promise<DiscardResult[]> {
+export async function discardDeadLetters(
+  pool: Pool,
+  ids: readonly string[],
+  reason: string,
+  operator: OperatorContext,
+): Promise<DiscardResult[]> {
   checkDeadLetterIds(ids);
   const why = reason.trim();
   if (!why) throw invalidInput('A discard needs a reason.', { code: 'dlq.discard-no-reason' });
@@ -28,17 +33,23 @@ export async function discardDeadLetters(pool: Pool, ids: readonly string[], rea
     );
     const found = new Set(rows.map((r: any) => r.id));
     const missing = ids.filter((id) => !found.has(id.toLowerCase()));
-    if (missing.length) throw notFound(`No dead letter ${missing.join(', ')}.`, { code: 'dlq.not-found', facts: { ids: missing } });
+    if (missing.length)
+      throw notFound(`No dead letter ${missing.join(', ')}.`, { code: 'dlq.not-found', facts: { ids: missing } });
     const final = rows.filter((r: any) => r.status === 'processed' || r.status === 'discarded');
     if (final.length) {
-      throw invalidInput(`${final.map((r: any) => `${r.id} is already ${r.status}`).join('; ')}; nothing was discarded.`, {
-        code: 'dlq.discard-final',
-        facts: { ids: final.map((r: any) => r.id) },
-      });
+      throw invalidInput(
+        `${final.map((r: any) => `${r.id} is already ${r.status}`).join('; ')}; nothing was discarded.`,
+        {
+          code: 'dlq.discard-final',
+          facts: { ids: final.map((r: any) => r.id) },
+        },
+      );
     }
     const results: DiscardResult[] = [];
     for (const r of rows) {
-      await client.query(`UPDATE webhook_dead_letters SET status = 'discarded', updated_at = now() WHERE id = $1`, [r.id]);
+      await client.query(`UPDATE webhook_dead_letters SET status = 'discarded', updated_at = now() WHERE id = $1`, [
+        r.id,
+      ]);
       const auditId = await recordOperatorAction(client, {
         operation: 'dlq.discard',
         target: r.id,

@@ -5,8 +5,12 @@ import { invalidInput } from '../errors.js';
  * The platform's webhook replay endpoint for one webhook type: the environment's dlqReplayUrl
  * (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type.
  */
-export function replayEndpoint(config: Pick<ResolvedConfig, 'apiBaseUrl' | 'fileEnvironment' | 'envName'>): (type: string) => string {
-  const template = config.fileEnvironment?.dlqReplayUrl ?? (config.apiBaseUrl ? `${config.apiBaseUrl.replace(/\/+$/, '')}/webhooks/replay/:type` : undefined);
+export function replayEndpoint(
+  config: Pick<ResolvedConfig, 'apiBaseUrl' | 'fileEnvironment' | 'envName'>,
+): (type: string) => string {
+  const template =
+    config.fileEnvironment?.dlqReplayUrl ??
+    (config.apiBaseUrl ? `${config.apiBaseUrl.replace(/\/+$/, '')}/webhooks/replay/:type` : undefined);
   if (!template) {
     throw invalidInput(`Environment "${config.envName}" names no webhook replay endpoint.`, {
       code: 'dlq.no-replay-endpoint',

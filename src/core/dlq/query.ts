@@ -35,17 +35,29 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function checkDeadLetterIds(ids: readonly string[]): void {
   const bad = ids.filter((id) => !UUID.test(id));
-  if (bad.length) throw invalidInput(`${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not a dead letter id' : 'are not dead letter ids'} (UUIDs).`, { code: 'dlq.bad-id', facts: { ids: bad } });
+  if (bad.length)
+    throw invalidInput(
+      `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not a dead letter id' : 'are not dead letter ids'} (UUIDs).`,
+      { code: 'dlq.bad-id', facts: { ids: bad } },
+    );
 }
 
 function checkFilters(filters: { types?: readonly string[]; statuses?: readonly string[] }): void {
   const badType = (filters.types ?? []).filter((t) => !(WEBHOOK_TYPES as readonly string[]).includes(t));
   if (badType.length) {
-    throw invalidInput(`Unknown webhook type ${badType.map((t) => `"${t}"`).join(', ')}.`, { code: 'dlq.unknown-type', facts: { known: WEBHOOK_TYPES }, remedy: `Webhook types: ${WEBHOOK_TYPES.join(', ')}.` });
+    throw invalidInput(`Unknown webhook type ${badType.map((t) => `"${t}"`).join(', ')}.`, {
+      code: 'dlq.unknown-type',
+      facts: { known: WEBHOOK_TYPES },
+      remedy: `Webhook types: ${WEBHOOK_TYPES.join(', ')}.`,
+    });
   }
   const badStatus = (filters.statuses ?? []).filter((s) => !(DLQ_STATUSES as readonly string[]).includes(s));
   if (badStatus.length) {
-    throw invalidInput(`Unknown dead letter status ${badStatus.map((s) => `"${s}"`).join(', ')}.`, { code: 'dlq.unknown-status', facts: { known: DLQ_STATUSES }, remedy: `Statuses: ${DLQ_STATUSES.join(', ')}.` });
+    throw invalidInput(`Unknown dead letter status ${badStatus.map((s) => `"${s}"`).join(', ')}.`, {
+      code: 'dlq.unknown-status',
+      facts: { known: DLQ_STATUSES },
+      remedy: `Statuses: ${DLQ_STATUSES.join(', ')}.`,
+    });
   }
 }
 
@@ -98,11 +110,17 @@ export async function listDeadLetters(db: Db, filter: DeadLetterFilter = {}): Pr
   }
 }
 
-export async function showDeadLetter(db: Db, id: string, options: { revealPayload?: boolean } = {}): Promise<DeadLetterDetail> {
+export async function showDeadLetter(
+  db: Db,
+  id: string,
+  options: { revealPayload?: boolean } = {},
+): Promise<DeadLetterDetail> {
   checkDeadLetterIds([id]);
   let row: any;
   try {
-    ({ rows: [row] } = await db.query(
+    ({
+      rows: [row],
+    } = await db.query(
       `SELECT id::text, webhook_type, correlation_id, status, retry_count, max_retries, last_error, created_at, updated_at,
               next_retry_at, processed_at, payload
          FROM webhook_dead_letters WHERE id = $1`,
@@ -112,7 +130,11 @@ export async function showDeadLetter(db: Db, id: string, options: { revealPayloa
     rethrowSchemaMissing(error);
   }
   if (!row) throw notFound(`No dead letter ${id} in webhook_dead_letters.`, { code: 'dlq.not-found', facts: { id } });
-  return { ...toSummary(row), processedAt: row.processed_at?.toISOString() ?? null, payload: options.revealPayload ? row.payload : maskPii(row.payload) };
+  return {
+    ...toSummary(row),
+    processedAt: row.processed_at?.toISOString() ?? null,
+    payload: options.revealPayload ? row.payload : maskPii(row.payload),
+  };
 }
 
 /** DLQ backlog limits: more waiting entries than this, or one waiting longer, is a backlog rather than retries in flight. */

@@ -86,7 +86,15 @@ export async function replayDeadLetters(pool: Pool, options: ReplayOptions): Pro
     if (types.has(entry.webhookType)) continue;
     const breaker = replayBreakerName(entry.webhookType);
     const breakerState = options.guard ? await options.guard.peek(breaker).catch(() => 'unknown') : 'unknown';
-    types.set(entry.webhookType, { webhookType: entry.webhookType, breaker, breakerState, replayed: 0, failed: 0, skipped: 0, stopped: false });
+    types.set(entry.webhookType, {
+      webhookType: entry.webhookType,
+      breaker,
+      breakerState,
+      replayed: 0,
+      failed: 0,
+      skipped: 0,
+      stopped: false,
+    });
   }
   const entries: ReplayEntryResult[] = [];
   if (!options.execute) {
@@ -144,7 +152,13 @@ export async function replayDeadLetters(pool: Pool, options: ReplayOptions): Pro
 }
 
 function base(c: DeadLetterSummary): Omit<ReplayEntryResult, 'outcome'> {
-  return { id: c.id, webhookType: c.webhookType, correlationId: c.correlationId, retryCount: c.retryCount, status: c.status };
+  return {
+    id: c.id,
+    webhookType: c.webhookType,
+    correlationId: c.correlationId,
+    retryCount: c.retryCount,
+    status: c.status,
+  };
 }
 
 async function replayOne(
@@ -176,14 +190,23 @@ async function replayOne(
           'idempotency-key': `dlq-${row.id}`,
           ...(row.correlation_id ? { 'x-correlation-id': row.correlation_id } : {}),
         },
-        body: JSON.stringify({ id: row.id, webhookType: row.webhook_type, correlationId: row.correlation_id, retryCount: row.retry_count, payload: row.payload }),
+        body: JSON.stringify({
+          id: row.id,
+          webhookType: row.webhook_type,
+          correlationId: row.correlation_id,
+          retryCount: row.retry_count,
+          payload: row.payload,
+        }),
         signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
       });
       httpStatus = response.status;
       const body = await response.text().catch(() => '');
       if (!response.ok) error = `HTTP ${response.status}${body ? `: ${body.split('\n')[0]!.slice(0, 200)}` : ''}`;
     } catch (failure) {
-      error = (failure as Error).name === 'TimeoutError' ? `no answer within ${options.timeoutMs ?? 10_000} ms` : String((failure as Error).message);
+      error =
+        (failure as Error).name === 'TimeoutError'
+          ? `no answer within ${options.timeoutMs ?? 10_000} ms`
+          : String((failure as Error).message);
     }
     const retryCount = row.retry_count + 1;
     const masked = error === undefined ? undefined : maskPiiText(redactSecrets(error)).slice(0, 500);
@@ -200,10 +223,25 @@ async function replayOne(
       target: row.id,
       ...options.operator,
       outcome: error === undefined ? 'succeeded' : 'failed',
-      details: { webhookType: row.webhook_type, url, httpStatus: httpStatus ?? null, retryCount, status, ...(masked ? { error: masked } : {}) },
+      details: {
+        webhookType: row.webhook_type,
+        url,
+        httpStatus: httpStatus ?? null,
+        retryCount,
+        status,
+        ...(masked ? { error: masked } : {}),
+      },
     });
     await client.query('COMMIT');
-    return { ...base(candidate), outcome: error === undefined ? 'replayed' : 'failed', httpStatus, error: masked, retryCount, status, auditId };
+    return {
+      ...base(candidate),
+      outcome: error === undefined ? 'replayed' : 'failed',
+      httpStatus,
+      error: masked,
+      retryCount,
+      status,
+      auditId,
+    };
   } catch (failure) {
     await client.query('ROLLBACK').catch(() => {});
     rethrowSchemaMissing(failure);

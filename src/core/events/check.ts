@@ -60,7 +60,13 @@ export interface StoredEventCheckReport {
   /** stopped by the signal before the end */
   interrupted: boolean;
   rows: TypeVersionReport[];
-  totals: { invalid: number; upcastFailures: number; unknownTypes: string[]; unknownVersions: string[]; missingUpcasters: string[] };
+  totals: {
+    invalid: number;
+    upcastFailures: number;
+    unknownTypes: string[];
+    unknownVersions: string[];
+    missingUpcasters: string[];
+  };
   /** an invalid payload, an unknown version of a known type, a failed upcast or a version that cannot reach the latest */
   problem: boolean;
   durationMs: number;
@@ -81,7 +87,11 @@ interface Bucket {
  * the same store; the range is cut into chunks handed out in order, and on interruption each
  * reader finishes its chunk, so every position up to the reported cursor has been checked.
  */
-export async function checkStoredEvents(pool: Pool, registry: EventRegistry, options: StoredEventCheckOptions = {}): Promise<StoredEventCheckReport> {
+export async function checkStoredEvents(
+  pool: Pool,
+  registry: EventRegistry,
+  options: StoredEventCheckOptions = {},
+): Promise<StoredEventCheckReport> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 5_000;
   const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 30_000));
@@ -97,8 +107,11 @@ export async function checkStoredEvents(pool: Pool, registry: EventRegistry, opt
     await main.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await main.query(`SET LOCAL statement_timeout = ${timeoutMs}`);
     const filter = buildFilter(options);
-    head = Number((await run(main, 'SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events', [])).rows[0].head);
-    if (options.sample !== undefined && options.after === undefined) from = cursor = await sampleStart(client0(clients), filter, options.sample);
+    head = Number(
+      (await run(main, 'SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events', [])).rows[0].head,
+    );
+    if (options.sample !== undefined && options.after === undefined)
+      from = cursor = await sampleStart(client0(clients), filter, options.sample);
     const parallel = Math.max(1, Math.min(options.parallel ?? 1, 8, Math.ceil((head - from) / batchSize)));
     if (parallel > 1) {
       const snapshot = (await main.query('SELECT pg_export_snapshot() AS id')).rows[0].id as string;
@@ -134,10 +147,14 @@ export async function checkStoredEvents(pool: Pool, registry: EventRegistry, opt
         options.onProgress?.({ scanned, position: cursor, head });
       }
     };
-    await Promise.all(clients.map((c) => reader(c).catch((error: unknown) => {
-      failed = true;
-      throw error;
-    })));
+    await Promise.all(
+      clients.map((c) =>
+        reader(c).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
     await fillEventIds(main, buckets);
     for (const c of clients) await c.query('ROLLBACK');
   } catch (error) {
@@ -154,15 +171,24 @@ export async function checkStoredEvents(pool: Pool, registry: EventRegistry, opt
   } finally {
     for (const c of clients) c.release();
   }
-  return summarize([...buckets.values()].map((b) => b.report), { scanned, from, lastPosition: cursor, head, interrupted, durationMs: performance.now() - started });
+  return summarize(
+    [...buckets.values()].map((b) => b.report),
+    { scanned, from, lastPosition: cursor, head, interrupted, durationMs: performance.now() - started },
+  );
 }
 
 const client0 = (clients: PoolClient[]) => clients[0]!;
 
 async function fillEventIds(client: PoolClient, buckets: Map<string, Bucket>): Promise<void> {
-  const shown = [...buckets.values()].flatMap((b) => [b.report.firstInvalid, b.report.firstUpcastFailure]).filter((x): x is InvalidEvent => Boolean(x));
+  const shown = [...buckets.values()]
+    .flatMap((b) => [b.report.firstInvalid, b.report.firstUpcastFailure])
+    .filter((x): x is InvalidEvent => Boolean(x));
   if (shown.length === 0) return;
-  const { rows } = await run(client, 'SELECT global_position::text AS pos, id::text FROM domain_events WHERE global_position = ANY($1::bigint[])', [shown.map((s) => s.position)]);
+  const { rows } = await run(
+    client,
+    'SELECT global_position::text AS pos, id::text FROM domain_events WHERE global_position = ANY($1::bigint[])',
+    [shown.map((s) => s.position)],
+  );
   const ids = new Map(rows.map((r: { pos: string; id: string }) => [Number(r.pos), r.id]));
   for (const s of shown) s.eventId = ids.get(s.position) ?? '';
 }
@@ -198,7 +224,10 @@ async function readChunk(
 }
 
 function rethrowUnavailable(error: unknown): never {
-  throw unavailable(`Cannot connect to the database: ${(error as Error).message}`, { code: 'database-unavailable', cause: error });
+  throw unavailable(`Cannot connect to the database: ${(error as Error).message}`, {
+    code: 'database-unavailable',
+    cause: error,
+  });
 }
 
 async function run(client: PoolClient, query: any, values?: unknown[]): Promise<{ rows: any[] }> {
@@ -224,7 +253,11 @@ function buildFilter(options: StoredEventCheckOptions): { where: string; values:
 }
 
 /** The position just before the newest `sample` matching events (a backward walk of the position index). */
-async function sampleStart(client: PoolClient, filter: { where: string; values: unknown[] }, sample: number): Promise<number> {
+async function sampleStart(
+  client: PoolClient,
+  filter: { where: string; values: unknown[] },
+  sample: number,
+): Promise<number> {
   const { rows } = await run(
     client,
     `SELECT e.global_position::text AS p FROM domain_events e WHERE e.global_position > $1${filter.where}
@@ -240,9 +273,23 @@ function bucketFor(type: string, version: number, registry: EventRegistry): Buck
   const entry = definition?.versions[version - 1];
   const coverage = entry ? registry.coverage(type)[version - 1] : undefined;
   const status: VersionStatus = !definition ? 'unknown-type' : entry ? 'registered' : 'unknown-version';
-  const liftable = Boolean(entry && latestVersion && version < latestVersion && definition!.versions.slice(version - 1, -1).every((v) => v.upcast));
+  const liftable = Boolean(
+    entry &&
+    latestVersion &&
+    version < latestVersion &&
+    definition!.versions.slice(version - 1, -1).every((v) => v.upcast),
+  );
   return {
-    report: { type, version, status, count: 0, invalid: 0, reachesLatest: coverage ? coverage.reachesLatest : null, latestVersion, upcastFailures: 0 },
+    report: {
+      type,
+      version,
+      status,
+      count: 0,
+      invalid: 0,
+      reachesLatest: coverage ? coverage.reachesLatest : null,
+      latestVersion,
+      upcastFailures: 0,
+    },
     schema: entry?.schema,
     latestSchema: definition?.versions[definition.versions.length - 1]?.schema,
     definition,
@@ -250,10 +297,20 @@ function bucketFor(type: string, version: number, registry: EventRegistry): Buck
   };
 }
 
-function describe(row: any[], payload: unknown, issue: { path: PropertyKey[]; message: string } | undefined): InvalidEvent {
+function describe(
+  row: any[],
+  payload: unknown,
+  issue: { path: PropertyKey[]; message: string } | undefined,
+): InvalidEvent {
   const path = issue?.path ?? [];
   // the id is looked up once the scan is done: reading it for every event costs a tenth of the scan
-  return { eventId: '', position: Number(row[0]), path: formatPath(path), message: maskPiiText(issue?.message ?? 'invalid'), value: shownValue(payload, path) };
+  return {
+    eventId: '',
+    position: Number(row[0]),
+    path: formatPath(path),
+    message: maskPiiText(issue?.message ?? 'invalid'),
+    value: shownValue(payload, path),
+  };
 }
 
 function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, Bucket>): void {
@@ -272,7 +329,8 @@ function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, B
   const result = bucket.schema.safeParse(payload);
   if (!result.success) {
     report.invalid++;
-    if (!report.firstInvalid || Number(row[0]) < report.firstInvalid.position) report.firstInvalid = describe(row, payload, result.error.issues[0]);
+    if (!report.firstInvalid || Number(row[0]) < report.firstInvalid.position)
+      report.firstInvalid = describe(row, payload, result.error.issues[0]);
     return;
   }
   if (!bucket.liftable) return;
@@ -281,15 +339,22 @@ function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, B
     const latest = bucket.latestSchema!.safeParse(lifted);
     if (!latest.success) {
       report.upcastFailures++;
-      if (!report.firstUpcastFailure || Number(row[0]) < report.firstUpcastFailure.position) report.firstUpcastFailure = describe(row, lifted, latest.error.issues[0]);
+      if (!report.firstUpcastFailure || Number(row[0]) < report.firstUpcastFailure.position)
+        report.firstUpcastFailure = describe(row, lifted, latest.error.issues[0]);
     }
   } catch (error) {
     report.upcastFailures++;
-    report.firstUpcastFailure ??= describe(row, payload, { path: [], message: `upcaster threw: ${(error as Error).message}` });
+    report.firstUpcastFailure ??= describe(row, payload, {
+      path: [],
+      message: `upcaster threw: ${(error as Error).message}`,
+    });
   }
 }
 
-function summarize(rows: TypeVersionReport[], scan: Omit<StoredEventCheckReport, 'rows' | 'totals' | 'problem'>): StoredEventCheckReport {
+function summarize(
+  rows: TypeVersionReport[],
+  scan: Omit<StoredEventCheckReport, 'rows' | 'totals' | 'problem'>,
+): StoredEventCheckReport {
   rows.sort((a, b) => a.type.localeCompare(b.type) || a.version - b.version);
   const label = (r: TypeVersionReport) => `${r.type} v${r.version}`;
   const totals = {
@@ -299,6 +364,10 @@ function summarize(rows: TypeVersionReport[], scan: Omit<StoredEventCheckReport,
     unknownVersions: rows.filter((r) => r.status === 'unknown-version').map(label),
     missingUpcasters: rows.filter((r) => r.reachesLatest === false).map(label),
   };
-  const problem = totals.invalid > 0 || totals.upcastFailures > 0 || totals.unknownVersions.length > 0 || totals.missingUpcasters.length > 0;
+  const problem =
+    totals.invalid > 0 ||
+    totals.upcastFailures > 0 ||
+    totals.unknownVersions.length > 0 ||
+    totals.missingUpcasters.length > 0;
   return { ...scan, rows, totals, problem };
 }

@@ -1,4 +1,10 @@
-export { defineEvent, EventRegistry, type EventDefinition, type EventVersion, type VersionCoverage } from './registry.js';
+export {
+  defineEvent,
+  EventRegistry,
+  type EventDefinition,
+  type EventVersion,
+  type VersionCoverage,
+} from './registry.js';
 export { describeRegistry, type EventTypeSummary } from './schemas.js';
 export {
   checkStoredEvents,

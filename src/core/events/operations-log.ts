@@ -18,7 +18,14 @@ export async function recordOperatorAction(db: Queryable, action: OperatorAction
   const { rows } = await db.query(
     `INSERT INTO event_store_operations (operation, target, actor, environment, outcome, details)
      VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-    [action.operation, action.target, action.actor, action.environment, action.outcome, JSON.stringify(action.details ?? {})],
+    [
+      action.operation,
+      action.target,
+      action.actor,
+      action.environment,
+      action.outcome,
+      JSON.stringify(action.details ?? {}),
+    ],
   );
   return Number(rows[0].id);
 }

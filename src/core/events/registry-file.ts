@@ -46,5 +46,10 @@ export async function loadRegistryFile(path: string, cwd: string): Promise<Event
 
 /** By shape: the module may have been built against its own copy of the library. */
 function isRegistryLike(value: unknown): boolean {
-  return Boolean(value && typeof value === 'object' && typeof (value as EventRegistry).types === 'function' && typeof (value as EventRegistry).coverage === 'function');
+  return Boolean(
+    value &&
+    typeof value === 'object' &&
+    typeof (value as EventRegistry).types === 'function' &&
+    typeof (value as EventRegistry).coverage === 'function',
+  );
 }

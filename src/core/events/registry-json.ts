@@ -14,7 +14,11 @@ export const registryFileSchema = z.object({
       type: z.string().min(1),
       aggregateType: z.string().min(1),
       description: z.string().default(''),
-      versions: z.array(z.object({ version: z.int().positive(), upcaster: z.boolean(), schema: z.record(z.string(), z.unknown()) })).min(1),
+      versions: z
+        .array(
+          z.object({ version: z.int().positive(), upcaster: z.boolean(), schema: z.record(z.string(), z.unknown()) }),
+        )
+        .min(1),
     }),
   ),
 });
@@ -40,18 +44,26 @@ export function registryFromJson(data: unknown, source: string): EventRegistry {
   const parsed = registryFileSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalidInput(`${source} is not an event registry file: ${issue.path.join('.') || '(root)'}: ${issue.message}.`, {
-      code: 'events.registry-file-invalid',
-      facts: { source },
-      remedy: 'Write it with the registry export of the proposed branch (format 1), or give a module exporting the registry.',
-    });
+    throw invalidInput(
+      `${source} is not an event registry file: ${issue.path.join('.') || '(root)'}: ${issue.message}.`,
+      {
+        code: 'events.registry-file-invalid',
+        facts: { source },
+        remedy:
+          'Write it with the registry export of the proposed branch (format 1), or give a module exporting the registry.',
+      },
+    );
   }
   const definitions: EventDefinition[] = parsed.data.events.map((e) =>
     defineEvent({
       type: e.type,
       aggregateType: e.aggregateType,
       description: e.description,
-      versions: e.versions.map((v) => ({ version: v.version, upcasterDeclared: v.upcaster, schema: z.fromJSONSchema(v.schema as never) })),
+      versions: e.versions.map((v) => ({
+        version: v.version,
+        upcasterDeclared: v.upcaster,
+        schema: z.fromJSONSchema(v.schema as never),
+      })),
     }),
   );
   return new EventRegistry(definitions);

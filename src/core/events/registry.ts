@@ -40,7 +40,12 @@ export function defineEvent<Latest>(definition: {
       });
     }
   });
-  return { type: definition.type, aggregateType: definition.aggregateType, description: definition.description, versions: definition.versions };
+  return {
+    type: definition.type,
+    aggregateType: definition.aggregateType,
+    description: definition.description,
+    versions: definition.versions,
+  };
 }
 
 export interface VersionCoverage {
@@ -62,7 +67,10 @@ export class EventRegistry {
 
   register(definition: EventDefinition): this {
     if (this.byType.has(definition.type)) {
-      throw invalidInput(`Event type ${definition.type} is registered twice.`, { code: 'events.duplicate-type', facts: { type: definition.type } });
+      throw invalidInput(`Event type ${definition.type} is registered twice.`, {
+        code: 'events.duplicate-type',
+        facts: { type: definition.type },
+      });
     }
     this.byType.set(definition.type, definition);
     return this;
@@ -101,9 +109,13 @@ export class EventRegistry {
   /** Lifts a payload of `fromVersion` to the latest version; throws when a step has no upcaster. */
   upcast(type: string, fromVersion: number, payload: unknown): { version: number; payload: unknown } {
     const definition = this.byType.get(type);
-    if (!definition) throw notFound(`Event type ${type} is not registered.`, { code: 'events.unknown-type', facts: { type } });
+    if (!definition)
+      throw notFound(`Event type ${type} is not registered.`, { code: 'events.unknown-type', facts: { type } });
     if (fromVersion < 1 || fromVersion > definition.versions.length) {
-      throw notFound(`Event ${type} has no version ${fromVersion}.`, { code: 'events.unknown-version', facts: { type, version: fromVersion } });
+      throw notFound(`Event ${type} has no version ${fromVersion}.`, {
+        code: 'events.unknown-version',
+        facts: { type, version: fromVersion },
+      });
     }
     let current = payload;
     for (let v = fromVersion; v < definition.versions.length; v++) {

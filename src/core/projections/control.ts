@@ -24,11 +24,15 @@ async function lockCheckpoint(client: { query: Pool['query'] }, name: string): P
     [name],
   );
   if (!rows[0]) {
-    const known = (await client.query<{ n: string }>('SELECT projection_name AS n FROM projection_checkpoints ORDER BY 1')).rows.map((r) => r.n);
+    const known = (
+      await client.query<{ n: string }>('SELECT projection_name AS n FROM projection_checkpoints ORDER BY 1')
+    ).rows.map((r) => r.n);
     throw notFound(`No projection named "${name}" in projection_checkpoints.`, {
       code: 'projections.not-found',
       facts: { name, known },
-      remedy: known.length ? `Known projections: ${known.join(', ')}.` : 'No projector has registered a checkpoint on this database yet.',
+      remedy: known.length
+        ? `Known projections: ${known.join(', ')}.`
+        : 'No projector has registered a checkpoint on this database yet.',
     });
   }
   return rows[0];
@@ -40,7 +44,10 @@ async function change(
   name: string,
   operator: OperatorContext,
   operation: ProjectionChange['operation'],
-  apply: (current: Checkpoint, client: { query: Pool['query'] }) => Promise<{ state: string; position: number; details?: Record<string, unknown> } | undefined>,
+  apply: (
+    current: Checkpoint,
+    client: { query: Pool['query'] },
+  ) => Promise<{ state: string; position: number; details?: Record<string, unknown> } | undefined>,
 ): Promise<ProjectionChange> {
   const client = await pool.connect();
   try {
@@ -73,9 +80,15 @@ export function pauseProjection(pool: Pool, name: string, operator: OperatorCont
   return change(pool, name, operator, 'projection.pause', async (current, client) => {
     if (current.status === 'paused') return undefined;
     if (current.status === 'rebuilding') {
-      throw conflict(`Projection ${name} is rebuilding; pausing now would leave it half rebuilt.`, { code: 'projections.rebuilding', facts: { name } });
+      throw conflict(`Projection ${name} is rebuilding; pausing now would leave it half rebuilt.`, {
+        code: 'projections.rebuilding',
+        facts: { name },
+      });
     }
-    await client.query(`UPDATE projection_checkpoints SET status = 'paused', updated_at = now() WHERE projection_name = $1`, [name]);
+    await client.query(
+      `UPDATE projection_checkpoints SET status = 'paused', updated_at = now() WHERE projection_name = $1`,
+      [name],
+    );
     return { state: 'paused', position: Number(current.last_position) };
   });
 }
@@ -85,9 +98,15 @@ export function resumeProjection(pool: Pool, name: string, operator: OperatorCon
   return change(pool, name, operator, 'projection.resume', async (current, client) => {
     if (current.status === 'active') return undefined;
     if (current.status === 'rebuilding') {
-      throw conflict(`Projection ${name} is rebuilding; it becomes active by itself when it has caught up.`, { code: 'projections.rebuilding', facts: { name } });
+      throw conflict(`Projection ${name} is rebuilding; it becomes active by itself when it has caught up.`, {
+        code: 'projections.rebuilding',
+        facts: { name },
+      });
     }
-    await client.query(`UPDATE projection_checkpoints SET status = 'active', error = NULL, updated_at = now() WHERE projection_name = $1`, [name]);
+    await client.query(
+      `UPDATE projection_checkpoints SET status = 'active', error = NULL, updated_at = now() WHERE projection_name = $1`,
+      [name],
+    );
     return { state: 'active', position: Number(current.last_position), details: { previous: current.status } };
   });
 }
@@ -95,16 +114,24 @@ export function resumeProjection(pool: Pool, name: string, operator: OperatorCon
 export type RewindTarget = { position: number } | { time: Date };
 
 /** Moves the checkpoint back, so the projector re-applies the events after it. */
-export function rewindProjection(pool: Pool, name: string, to: RewindTarget, operator: OperatorContext): Promise<ProjectionChange> {
+export function rewindProjection(
+  pool: Pool,
+  name: string,
+  to: RewindTarget,
+  operator: OperatorContext,
+): Promise<ProjectionChange> {
   return change(pool, name, operator, 'projection.rewind', async (current, client) => {
     const position = 'position' in to ? to.position : await positionBefore(client, to.time);
     const from = Number(current.last_position);
     if (position > from) {
-      throw invalidInput(`Projection ${name} is at position ${from}; rewinding moves it back, not forward to ${position}.`, {
-        code: 'projections.rewind-forward',
-        facts: { name, position: from, to: position },
-        remedy: 'Give a position at or before the checkpoint.',
-      });
+      throw invalidInput(
+        `Projection ${name} is at position ${from}; rewinding moves it back, not forward to ${position}.`,
+        {
+          code: 'projections.rewind-forward',
+          facts: { name, position: from, to: position },
+          remedy: 'Give a position at or before the checkpoint.',
+        },
+      );
     }
     await client.query(
       `UPDATE projection_checkpoints SET last_position = $2, last_event_id = NULL, updated_at = now() WHERE projection_name = $1`,
@@ -130,7 +157,9 @@ async function positionBefore(client: { query: Pool['query'] }, time: Date): Pro
  */
 export function rebuildProjection(pool: Pool, name: string, operator: OperatorContext): Promise<ProjectionChange> {
   return change(pool, name, operator, 'projection.rebuild', async (current, client) => {
-    const { rows } = await client.query<{ head: string }>('SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events');
+    const { rows } = await client.query<{ head: string }>(
+      'SELECT coalesce(max(global_position), 0)::text AS head FROM domain_events',
+    );
     const target = Number(rows[0]!.head);
     await client.query(
       `UPDATE projection_checkpoints
@@ -153,37 +182,54 @@ export interface WaitOptions {
 }
 
 /** Polls until the projection is active at or past the target; fails when it fails, stops on the signal. */
-export async function waitUntilCaughtUp(pool: Pool, name: string, options: WaitOptions = {}): Promise<ProjectionStatus> {
+export async function waitUntilCaughtUp(
+  pool: Pool,
+  name: string,
+  options: WaitOptions = {},
+): Promise<ProjectionStatus> {
   const monitor = new ProjectionHealthMonitor(pool);
   const deadline = Date.now() + (options.timeoutMs ?? 30 * 60_000);
   let target = options.targetPosition;
   for (;;) {
     const [status] = await monitor.status([name]);
-    if (!status) throw notFound(`No projection named "${name}" in projection_checkpoints.`, { code: 'projections.not-found', facts: { name, known: [] } });
+    if (!status)
+      throw notFound(`No projection named "${name}" in projection_checkpoints.`, {
+        code: 'projections.not-found',
+        facts: { name, known: [] },
+      });
     target ??= status.rebuild?.targetPosition ?? status.head;
     options.onProgress?.(status, target);
     if (status.state === 'failed') {
-      throw unavailable(`Projection ${name} failed at position ${status.position}: ${status.lastError ?? 'no error recorded'}`, {
-        code: 'projections.failed',
-        facts: { name, position: status.position },
-        remedy: 'Fix the projector\'s error, then rebuild or resume it.',
-      });
+      throw unavailable(
+        `Projection ${name} failed at position ${status.position}: ${status.lastError ?? 'no error recorded'}`,
+        {
+          code: 'projections.failed',
+          facts: { name, position: status.position },
+          remedy: "Fix the projector's error, then rebuild or resume it.",
+        },
+      );
     }
     // a projector that never flips 'rebuilding' back is caught up all the same once it passes the target
     if (status.position >= target) return status;
     if (Date.now() > deadline) {
-      throw unavailable(`Projection ${name} reached position ${status.position} of ${target} before the wait timed out.`, {
-        code: 'projections.wait-timeout',
-        facts: { name, position: status.position, target },
-        remedy: 'The rebuild goes on; look again with the projection status.',
-      });
+      throw unavailable(
+        `Projection ${name} reached position ${status.position} of ${target} before the wait timed out.`,
+        {
+          code: 'projections.wait-timeout',
+          facts: { name, position: status.position, target },
+          remedy: 'The rebuild goes on; look again with the projection status.',
+        },
+      );
     }
     await sleep(options.intervalMs ?? 1_000, options.signal);
     if (options.signal?.aborted) {
-      throw interrupted(`Stopped waiting for ${name} at position ${status.position} of ${target}; the projector goes on.`, {
-        code: 'projections.wait-interrupted',
-        facts: { name, position: status.position, target },
-      });
+      throw interrupted(
+        `Stopped waiting for ${name} at position ${status.position} of ${target}; the projector goes on.`,
+        {
+          code: 'projections.wait-interrupted',
+          facts: { name, position: status.position, target },
+        },
+      );
     }
   }
 }

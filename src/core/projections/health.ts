@@ -76,11 +76,15 @@ export class ProjectionHealthMonitor {
     const head = Number(r.head);
     const lagSeconds = Math.max(0, r.oldest_unprocessed_age ?? 0);
     const health: ProjectionHealth =
-      r.status === 'failed' ? 'failed'
-      : r.status === 'paused' ? 'paused'
-      : r.status === 'rebuilding' ? 'rebuilding'
-      : lagSeconds > this.staleAfterSeconds ? 'stale'
-      : 'ok';
+      r.status === 'failed'
+        ? 'failed'
+        : r.status === 'paused'
+          ? 'paused'
+          : r.status === 'rebuilding'
+            ? 'rebuilding'
+            : lagSeconds > this.staleAfterSeconds
+              ? 'stale'
+              : 'ok';
     return {
       name: r.projection_name,
       state: r.status,
@@ -90,7 +94,13 @@ export class ProjectionHealthMonitor {
       lagSeconds,
       lastError: r.error,
       updatedAt: r.updated_at.toISOString(),
-      rebuild: r.rebuild_target_position === null ? null : { targetPosition: Number(r.rebuild_target_position), startedAt: r.rebuild_started_at?.toISOString() ?? null },
+      rebuild:
+        r.rebuild_target_position === null
+          ? null
+          : {
+              targetPosition: Number(r.rebuild_target_position),
+              startedAt: r.rebuild_started_at?.toISOString() ?? null,
+            },
       health,
     };
   }

@@ -1,4 +1,10 @@
-export { ProjectionHealthMonitor, PROJECTION_STALE_AFTER_SECONDS, type ProjectionHealth, type ProjectionState, type ProjectionStatus } from './health.js';
+export {
+  ProjectionHealthMonitor,
+  PROJECTION_STALE_AFTER_SECONDS,
+  type ProjectionHealth,
+  type ProjectionState,
+  type ProjectionStatus,
+} from './health.js';
 export {
   pauseProjection,
   rebuildProjection,

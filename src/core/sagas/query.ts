@@ -5,7 +5,15 @@ import { maskPii } from '../redact.js';
 /** A saga still in progress that has not moved for this long is stuck. */
 export const SAGA_STUCK_AFTER_SECONDS = 1_800;
 
-export const SAGA_STATUSES = ['pending', 'running', 'compensating', 'completed', 'failed', 'compensated', 'timed_out'] as const;
+export const SAGA_STATUSES = [
+  'pending',
+  'running',
+  'compensating',
+  'completed',
+  'failed',
+  'compensated',
+  'timed_out',
+] as const;
 export type SagaStatusName = (typeof SAGA_STATUSES)[number];
 const IN_PROGRESS = ['pending', 'running', 'compensating'];
 
@@ -108,10 +116,12 @@ export async function showSaga(db: Db, sagaId: string): Promise<SagaDetail> {
   }
   let row: any;
   try {
-    ({ rows: [row] } = await db.query(
-      `SELECT ${columns()}, s.state, s.step_history FROM saga_store s WHERE s.saga_id = $2`,
-      [SAGA_STUCK_AFTER_SECONDS, sagaId],
-    ));
+    ({
+      rows: [row],
+    } = await db.query(`SELECT ${columns()}, s.state, s.step_history FROM saga_store s WHERE s.saga_id = $2`, [
+      SAGA_STUCK_AFTER_SECONDS,
+      sagaId,
+    ]));
   } catch (error) {
     rethrowSchemaMissing(error);
   }
@@ -134,7 +144,10 @@ export interface StuckSagaGroup {
 }
 
 /** What `check` reports: stuck sagas grouped by type, most first. */
-export async function stuckSagasByType(db: Db, stuckAfterSeconds = SAGA_STUCK_AFTER_SECONDS): Promise<StuckSagaGroup[]> {
+export async function stuckSagasByType(
+  db: Db,
+  stuckAfterSeconds = SAGA_STUCK_AFTER_SECONDS,
+): Promise<StuckSagaGroup[]> {
   try {
     const { rows } = await db.query(
       `SELECT s.saga_type, count(*)::int AS n, extract(epoch FROM now() - min(s.updated_at))::float8 AS oldest_age,
@@ -143,7 +156,12 @@ export async function stuckSagasByType(db: Db, stuckAfterSeconds = SAGA_STUCK_AF
         GROUP BY s.saga_type ORDER BY count(*) DESC, s.saga_type`,
       [stuckAfterSeconds],
     );
-    return rows.map((r: any) => ({ sagaType: r.saga_type, count: r.n, oldestIdleSeconds: r.oldest_age, pastTimeout: r.past_timeout }));
+    return rows.map((r: any) => ({
+      sagaType: r.saga_type,
+      count: r.n,
+      oldestIdleSeconds: r.oldest_age,
+      pastTimeout: r.past_timeout,
+    }));
   } catch (error) {
     rethrowSchemaMissing(error);
   }

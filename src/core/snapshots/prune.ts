@@ -11,9 +11,15 @@ export interface PruneReport {
 }
 
 /** Keeps the newest `keep` snapshots of every aggregate and deletes the older ones, in one statement. */
-export async function pruneSnapshots(pool: Pool, options: { keep: number; execute: boolean; types?: readonly string[] }): Promise<PruneReport> {
+export async function pruneSnapshots(
+  pool: Pool,
+  options: { keep: number; execute: boolean; types?: readonly string[] },
+): Promise<PruneReport> {
   if (!Number.isInteger(options.keep) || options.keep < 1) {
-    throw invalidInput(`Keeping ${options.keep} snapshots per aggregate is not possible; keep at least 1.`, { code: 'snapshots.bad-keep', facts: { keep: options.keep } });
+    throw invalidInput(`Keeping ${options.keep} snapshots per aggregate is not possible; keep at least 1.`, {
+      code: 'snapshots.bad-keep',
+      facts: { keep: options.keep },
+    });
   }
   const doomed = `SELECT aggregate_id, version, aggregate_type FROM (
                     SELECT aggregate_id, version, aggregate_type,

@@ -26,9 +26,15 @@ export interface SnapshotStatus {
  * domain_events and aggregate_snapshots), never by grouping the events themselves. The worst
  * aggregates come from the (aggregate_type, version - snapshot_version) index.
  */
-export async function snapshotStatus(db: Db, options: { interval?: number; worst?: number; types?: readonly string[] } = {}): Promise<SnapshotStatus> {
+export async function snapshotStatus(
+  db: Db,
+  options: { interval?: number; worst?: number; types?: readonly string[] } = {},
+): Promise<SnapshotStatus> {
   const interval = options.interval ?? DEFAULT_SNAPSHOT_INTERVAL;
-  if (!Number.isInteger(interval) || interval < 1) throw invalidInput(`Snapshot interval ${interval} is not a positive whole number.`, { code: 'snapshots.bad-interval' });
+  if (!Number.isInteger(interval) || interval < 1)
+    throw invalidInput(`Snapshot interval ${interval} is not a positive whole number.`, {
+      code: 'snapshots.bad-interval',
+    });
   try {
     const { rows } = await db.query(
       `SELECT aggregate_type, count(*)::int AS aggregates,
@@ -45,14 +51,22 @@ export async function snapshotStatus(db: Db, options: { interval?: number; worst
     const worstN = options.worst ?? 5;
     const types: AggregateTypeSnapshotStatus[] = [];
     for (const r of rows) {
-      const worst = worstN > 0 && r.past > 0
-        ? (await db.query(
-            `SELECT aggregate_id, version, snapshot_version FROM aggregate_streams
+      const worst =
+        worstN > 0 && r.past > 0
+          ? (
+              await db.query(
+                `SELECT aggregate_id, version, snapshot_version FROM aggregate_streams
               WHERE aggregate_type = $1 AND version - snapshot_version >= $2
               ORDER BY aggregate_type, version - snapshot_version DESC LIMIT $3`,
-            [r.aggregate_type, interval, worstN],
-          )).rows.map((w: any) => ({ aggregateId: w.aggregate_id, version: w.version, snapshotVersion: w.snapshot_version, eventsSinceSnapshot: w.version - w.snapshot_version }))
-        : [];
+                [r.aggregate_type, interval, worstN],
+              )
+            ).rows.map((w: any) => ({
+              aggregateId: w.aggregate_id,
+              version: w.version,
+              snapshotVersion: w.snapshot_version,
+              eventsSinceSnapshot: w.version - w.snapshot_version,
+            }))
+          : [];
       types.push({
         aggregateType: r.aggregate_type,
         aggregates: r.aggregates,

@@ -5,8 +5,15 @@ import { invalidInput } from '../errors.js';
 export const DEFAULT_SNAPSHOT_INTERVAL = 100;
 
 /** The interval rule: a new snapshot is due once `interval` events have been appended since the last one. */
-export function snapshotDue(version: number, lastSnapshotVersion: number, interval = DEFAULT_SNAPSHOT_INTERVAL): boolean {
-  if (!Number.isInteger(interval) || interval < 1) throw invalidInput(`Snapshot interval ${interval} is not a positive whole number.`, { code: 'snapshots.bad-interval' });
+export function snapshotDue(
+  version: number,
+  lastSnapshotVersion: number,
+  interval = DEFAULT_SNAPSHOT_INTERVAL,
+): boolean {
+  if (!Number.isInteger(interval) || interval < 1)
+    throw invalidInput(`Snapshot interval ${interval} is not a positive whole number.`, {
+      code: 'snapshots.bad-interval',
+    });
   return version - lastSnapshotVersion >= interval;
 }
 
@@ -32,7 +39,15 @@ export class SnapshotStore {
       [aggregateId],
     );
     const r = rows[0];
-    return r ? { aggregateId: r.aggregate_id, aggregateType: r.aggregate_type, version: r.version, state: r.state, createdAt: r.created_at.toISOString() } : undefined;
+    return r
+      ? {
+          aggregateId: r.aggregate_id,
+          aggregateType: r.aggregate_type,
+          version: r.version,
+          state: r.state,
+          createdAt: r.created_at.toISOString(),
+        }
+      : undefined;
   }
 
   async save(snapshot: Omit<Snapshot, 'createdAt'>): Promise<void> {
