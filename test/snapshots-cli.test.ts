@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnapshotStore, snapshotDue } from '../src/core/snapshots/index.js';
+import { SnapshotStore, snapshotDue, summarizeHistogram } from '../src/core/snapshots/index.js';
 import { appendDomainEvent } from '../src/core/journey/writers.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -46,6 +46,28 @@ describe('snapshot interval rule', () => {
       false,
     );
     expect((await store.latest('lead-a'))?.version).toBe(20);
+  });
+});
+
+describe('percentiles from the histogram', () => {
+  it('agree with percentile_disc over the same values', async () => {
+    const values = Array.from({ length: 1000 }, (_, i) => (i * 7919) % 137);
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const histogram = [...counts].map(([since, n]) => ({ aggregate_type: 'Lead', since, n, without: 0 }));
+    const [mine] = summarizeHistogram(histogram, 100);
+    const { rows } = await db.pool.query(
+      `select percentile_disc(0.5) within group (order by v) as p50, percentile_disc(0.99) within group (order by v) as p99,
+              max(v) as max, count(*) filter (where v >= 100)::int as past from unnest($1::int[]) v`,
+      [values],
+    );
+    expect(mine).toMatchObject({
+      aggregates: 1000,
+      p50: rows[0].p50,
+      p99: rows[0].p99,
+      max: rows[0].max,
+      past: rows[0].past,
+    });
   });
 });
 

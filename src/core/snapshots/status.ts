@@ -36,18 +36,18 @@ export async function snapshotStatus(
       code: 'snapshots.bad-interval',
     });
   try {
-    const { rows } = await db.query(
-      `SELECT aggregate_type, count(*)::int AS aggregates,
-              percentile_disc(0.5) WITHIN GROUP (ORDER BY version - snapshot_version) AS p50,
-              percentile_disc(0.99) WITHIN GROUP (ORDER BY version - snapshot_version) AS p99,
-              max(version - snapshot_version) AS max,
-              count(*) FILTER (WHERE version - snapshot_version >= $1)::int AS past,
+    // one pass over the (aggregate_type, version - snapshot_version) index, grouped without a sort:
+    // a histogram per type, from which the percentiles are read
+    const { rows: histogram } = await db.query(
+      `SELECT aggregate_type, version - snapshot_version AS since, count(*)::int AS n,
               count(*) FILTER (WHERE snapshot_version = 0)::int AS without
          FROM aggregate_streams
-        WHERE $2::text[] IS NULL OR aggregate_type = ANY($2::text[])
-        GROUP BY aggregate_type ORDER BY aggregate_type`,
-      [interval, options.types?.length ? [...options.types] : null],
+        WHERE $1::text[] IS NULL OR aggregate_type = ANY($1::text[])
+        GROUP BY aggregate_type, version - snapshot_version
+        ORDER BY aggregate_type, version - snapshot_version`,
+      [options.types?.length ? [...options.types] : null],
     );
+    const rows = summarizeHistogram(histogram, interval);
     const worstN = options.worst ?? 5;
     const types: AggregateTypeSnapshotStatus[] = [];
     for (const r of rows) {
@@ -80,4 +80,49 @@ export async function snapshotStatus(
   } catch (error) {
     rethrowSchemaMissing(error);
   }
+}
+
+interface TypeSummary {
+  aggregate_type: string;
+  aggregates: number;
+  p50: number;
+  p99: number;
+  max: number;
+  past: number;
+  without: number;
+}
+
+/** percentile_disc over a sorted histogram: the smallest value with at least p of the aggregates at or below it. */
+export function summarizeHistogram(
+  histogram: readonly { aggregate_type: string; since: number; n: number; without: number }[],
+  interval: number,
+): TypeSummary[] {
+  const byType = new Map<string, { since: number; n: number; without: number }[]>();
+  for (const h of histogram) {
+    const list = byType.get(h.aggregate_type) ?? [];
+    list.push(h);
+    byType.set(h.aggregate_type, list);
+  }
+  return [...byType.entries()].map(([type, buckets]) => {
+    buckets.sort((a, b) => a.since - b.since);
+    const total = buckets.reduce((sum, b) => sum + b.n, 0);
+    const percentile = (p: number) => {
+      const rank = Math.max(1, Math.ceil(p * total));
+      let seen = 0;
+      for (const b of buckets) {
+        seen += b.n;
+        if (seen >= rank) return b.since;
+      }
+      return buckets[buckets.length - 1]!.since;
+    };
+    return {
+      aggregate_type: type,
+      aggregates: total,
+      p50: percentile(0.5),
+      p99: percentile(0.99),
+      max: buckets[buckets.length - 1]!.since,
+      past: buckets.filter((b) => b.since >= interval).reduce((sum, b) => sum + b.n, 0),
+      without: buckets.reduce((sum, b) => sum + b.without, 0),
+    };
+  });
 }
