@@ -17,3 +17,8 @@ export * from './sla/index.js';
 export * from './prometheus/index.js';
 export * from './runbook/index.js';
 export * from './incidents/index.js';
+export * from './events/index.js';
+export * from './projections/index.js';
+export * from './snapshots/index.js';
+export * from './sagas/index.js';
+export * from './dlq/index.js';

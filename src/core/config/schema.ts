@@ -18,6 +18,8 @@ export const environmentSchema = z
     redisUrl: urlOrRef.optional(),
     prometheusUrl: z.string().url().optional(),
     apiBaseUrl: z.string().url().optional(),
+    /** where `dlq replay` posts a dead letter; ":type" is the webhook type (default {apiBaseUrl}/webhooks/replay/:type) */
+    dlqReplayUrl: z.string().url().optional(),
     trigger: z
       .object({ url: z.string().url().default('https://api.trigger.dev'), secretKey: secretRef.optional() })
       .strict()

@@ -1,0 +1,1 @@
+export { registerResume, type Options } from './pause.js';

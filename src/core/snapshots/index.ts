@@ -1,0 +1,3 @@
+export * from './store.js';
+export * from './status.js';
+export * from './prune.js';
