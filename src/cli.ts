@@ -184,9 +184,10 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
     return ExitCode.Ok;
   }
 
-  program.hook('preAction', async () => {
+  program.hook('preAction', async (_program, action) => {
     await contextModule?.prepareConfig(streams, program.opts<GlobalOptions>());
-    if (contextModule && name !== 'incident') await contextModule.verifyActiveIncident(ctx());
+    const path = [action.parent?.name(), action.name()].filter((n) => n && n !== 'medicalcor').join(' ');
+    if (contextModule && name !== 'incident') await contextModule.verifyActiveIncident(ctx(), path);
   });
 
   try {

@@ -202,14 +202,27 @@ export function throwIfAborted(signal: AbortSignal, message = 'Interrupted.'): v
  * With an active incident, makes sure it exists and is open before the command acts, so a typo in
  * --incident stops the command instead of leaving its actions unrecorded.
  */
-export async function verifyActiveIncident(context: CommandContext): Promise<void> {
+export async function verifyActiveIncident(context: CommandContext, commandPath: string): Promise<void> {
   const active = context.activeIncident();
   if (!active) return;
+  if (active === AUTO_INCIDENT) {
+    // only an alert can say which incident it belongs to: for-alert opens or finds it
+    if (commandPath === 'runbook for-alert') return;
+    throw usageError('--incident auto works only with "runbook for-alert".', 'Name the incident: --incident INC-42.');
+  }
   const { getIncident, parseIncidentId } = await import('../core/incidents/index.js');
   const incident = await getIncident((await context.systems.database()).pool, parseIncidentId(active));
   if (incident.status === 'resolved') {
     note(context.io, `warning: ${incident.ref} is resolved: this run's actions will not be recorded on it.`);
   }
+}
+
+/** `--incident auto`: the incident of the alert group being answered, opened when there is none. */
+export const AUTO_INCIDENT = 'auto';
+
+/** Makes this run's actions go to the incident named (after `auto` was resolved to one). */
+export function setActiveIncident(context: CommandContext, ref: string): void {
+  context.global.incident = ref;
 }
 
 /** Loads the config file parser (zod, yaml) only when there is a file to read. */

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ExitCode, note, renderData, usageError, writeOut } from '../../cli-kit/index.js';
+import { ExitCode, note, renderData, writeOut } from '../../cli-kit/index.js';
 import { defaultActor } from '../../core/config/index.js';
 import { answerAlerts, loadRunbooks, parseAlertPayload } from '../../core/runbook/index.js';
-import { throwIfAborted, type CommandContext } from '../context.js';
+import { AUTO_INCIDENT, setActiveIncident, throwIfAborted, type CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
+import { readInput } from '../input.js';
 import { renderAlertOutcomes } from '../render/runbook.js';
 import { addRunFlags, lockTimeoutMs, runbookDirs, runSignal, sessionDeps, type RunFlags } from './shared.js';
 
@@ -28,25 +27,25 @@ Examples:
     .action((file: string, options: Options) => forAlert(context(), file, options));
 }
 
-async function readStdin(ctx: CommandContext): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of ctx.io.stdin) chunks.push(Buffer.from(chunk as Buffer));
-  return Buffer.concat(chunks).toString('utf8');
+/** --incident auto: the alert group's open incident, opened first when there is none; the run is recorded on it. */
+async function fileOnIncident(ctx: CommandContext, payload: Parameters<typeof answerAlerts>[0], actor: string) {
+  const { incidentFromAlert } = await import('../../core/incidents/index.js');
+  const database = await ctx.systems.database();
+  const outcome = await incidentFromAlert(database.pool, payload, { environment: ctx.config().envName, actor });
+  if (!outcome.incident) return note(ctx.io, 'note: --incident auto: no open incident for these resolved alerts.');
+  setActiveIncident(ctx, outcome.incident.ref);
+  note(ctx.io, `${outcome.action === 'opened' ? 'opened' : 'recording on'} ${outcome.incident.ref}: ${outcome.incident.title}`);
 }
 
 export async function forAlert(ctx: CommandContext, file: string, options: Options): Promise<void> {
   ctx.label = 'medicalcor runbook for-alert';
   const format = ctx.format(['table', 'json', 'yaml']);
-  let text: string;
-  try {
-    text = file === '-' ? await readStdin(ctx) : readFileSync(resolve(ctx.streams.cwd, file), 'utf8');
-  } catch (error) {
-    throw usageError(`Cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
-  }
-  const payload = parseAlertPayload(text, file === '-' ? 'stdin' : file);
+  const { text, source } = await readInput(ctx, file);
+  const payload = parseAlertPayload(text, source);
   const { runbooks, errors } = loadRunbooks(runbookDirs(ctx, options));
   for (const error of errors) note(ctx.io, `skipped invalid runbook: ${error.message.split('\n')[0]}`);
   const actor = options.actor ?? `alertmanager:${payload.receiver ?? 'webhook'} via ${defaultActor(ctx.streams.env)}`;
+  if (ctx.activeIncident() === AUTO_INCIDENT) await fileOnIncident(ctx, payload, actor);
   const stop = runSignal(ctx);
   try {
     const deps = sessionDeps(ctx, { actor, yes: Boolean(options.yes), signal: stop.signal });
