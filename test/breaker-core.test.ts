@@ -59,7 +59,7 @@ describe('shared circuit breaker', () => {
     expect(stored?.failures).toBe(5);
     expect(stored?.lastError).toContain('upstream 503');
     expect(stored?.lastError).not.toContain('40722123456');
-    expect(stored?.thresholds).toEqual({ failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000 });
+    expect(stored?.thresholds).toEqual({ failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 });
   });
 
   it('a success in the closed state clears the failure count', async () => {
@@ -188,14 +188,20 @@ describe('concurrency', () => {
     expect((await store.get('raced'))?.state).toBe('open');
   });
 
-  it('closes exactly once when concurrent trial calls succeed in half-open', async () => {
+  it('admits only halfOpenMaxCalls concurrent trial calls, and closes exactly once when they succeed', async () => {
     const instances = [registry(), registry(), registry()];
-    const breakers = await Promise.all(instances.map((r) => r.breaker('trial', { failureThreshold: 1, successThreshold: 3 })));
+    const breakers = await Promise.all(instances.map((r) => r.breaker('trial', { failureThreshold: 1, successThreshold: 3, halfOpenMaxCalls: 3 })));
     await breakers[0]!.execute(fail).catch(() => {});
     const store = new BreakerStore(connect(), { keyPrefix: prefix });
     await store.probe('trial', { actor: 'test' });
     await Promise.all(breakers.map((b) => until(() => b.view.state, (s) => s === 'half_open')));
-    await Promise.all(Array.from({ length: 30 }, (_, i) => breakers[i % 3]!.execute(succeed)));
+    let ran = 0;
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => breakers[i % 3]!.execute(async () => {
+      ran += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    })));
+    expect(ran).toBe(3);
+    expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof BreakerOpenError)).toHaveLength(27);
     const history = await store.history('trial');
     expect(history.filter((h) => h.to === 'closed')).toHaveLength(1);
     expect((await store.get('trial'))?.state).toBe('closed');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController } from '../src/core/budget/index.js';
+import { BudgetController, budgetKeys } from '../src/core/budget/index.js';
 import { runCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
@@ -53,7 +53,7 @@ describe('budget set / status / freeze / reconcile', () => {
       { scope: 'global', tenant_id: null, period: 'monthly', limit_usd: '40.00', hard_stop: true, updated_by: 'finance@clinic' },
       { scope: 'tenant', tenant_id: 'clinic-9', period: 'monthly', limit_usd: '1.00', hard_stop: false, updated_by: 'finance@clinic' },
     ]);
-    expect(JSON.parse((await connect().hget(`${prefix}budget:limits`, 'global:daily'))!)).toEqual({ limitUsd: 2, hardStop: true });
+    expect(JSON.parse((await connect().hget(`${budgetKeys(prefix).base}limits`, 'global:daily'))!)).toEqual({ limitUsd: 2, hardStop: true });
   });
 
   it('status shows spend against each budget and exits 3 once one is exceeded', async () => {
@@ -120,7 +120,7 @@ describe('budget set / status / freeze / reconcile', () => {
     expect(repair.exitCode, repair.stderr).toBe(0);
     expect(repair.stdout).toMatch(/repaired/);
     const day = new Date().toISOString().slice(0, 10);
-    expect(await connect().get(`${prefix}budget:spend:day:${day}`)).toBe('1300000');
+    expect(await connect().get(`${budgetKeys(prefix).base}spend:day:${day}`)).toBe('1300000');
     const clean = await cli('budget', 'reconcile');
     expect(clean.exitCode, clean.stderr).toBe(0);
     expect(clean.stdout).toContain('Redis counters match the ledger.');

@@ -66,7 +66,7 @@ function renderStatus(ctx: CommandContext, status: BudgetStatus): void {
   writeOut(ctx.io, `AI spend, ${scope} (UTC periods; price table of ${status.priceTableDate})`);
   writeOut(ctx.io, `  today ${status.today.periodId}: ${usd(status.today.spentUsd)} over ${status.today.calls} calls; projected ${usd(status.today.projectedUsd)} by end of day`);
   writeOut(ctx.io, `  month ${status.month.periodId}: ${usd(status.month.spentUsd)} over ${status.month.calls} calls; projected ${usd(status.month.projectedUsd)} by end of month`);
-  for (const f of status.freezes) writeOut(ctx.io, chalk.red(`  FROZEN${f.tenant ? ` (tenant ${f.tenant})` : ''} by ${f.actor} at ${f.at}: ${f.reason}`));
+  for (const f of status.freezes ?? []) writeOut(ctx.io, chalk.red(`  FROZEN${f.tenant ? ` (tenant ${f.tenant})` : ''} by ${f.actor} at ${f.at}: ${f.reason}`));
   writeOut(ctx.io, '');
   if (status.budgets.length === 0) writeOut(ctx.io, 'No budgets set (medicalcor budget set --daily USD --monthly USD).');
   else {
@@ -120,7 +120,7 @@ function renderReconcile(ctx: CommandContext, report: ReconcileReport): void {
   writeOut(ctx.io, renderTable(report.rows, [
     { header: 'COUNTER', value: (r) => (r.tenant ? `tenant ${r.tenant}` : 'global') },
     { header: 'PERIOD', value: (r) => `${r.period} ${r.periodId}` },
-    { header: 'REDIS', value: (r) => r.redisUsd.toFixed(6) },
+    { header: 'REDIS', value: (r) => (r.redisUsd === null ? (r.redisRaw === null ? '(missing)' : `not a number: ${r.redisRaw}`) : r.redisUsd.toFixed(6)) },
     { header: 'LEDGER', value: (r) => r.ledgerUsd.toFixed(6) },
     { header: 'DIFF', value: (r) => (r.diffUsd === 0 ? '0' : `${r.diffUsd > 0 ? '+' : ''}${r.diffUsd.toFixed(6)}`) },
     { header: 'STATUS', value: (r) => r.status, style: paint },

@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
+import { invalidInput } from '../errors.js';
 import { budgetKeys, limitField } from './keys.js';
 import type { Period } from './periods.js';
 
@@ -16,7 +17,7 @@ export interface BudgetLimit {
 
 export interface LimitDeps {
   pool: pg.Pool;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix?: string;
 }
 
@@ -45,7 +46,12 @@ export async function setLimit(
   deps: LimitDeps,
   limit: { tenant?: string; period: Period; limitUsd: number; hardStop: boolean; actor: string },
 ): Promise<BudgetLimit> {
-  if (!(limit.limitUsd > 0) || !Number.isFinite(limit.limitUsd)) throw new RangeError('a budget must be a positive amount of USD');
+  if (!Number.isFinite(limit.limitUsd) || limit.limitUsd < 0.01 || limit.limitUsd >= 1e10) {
+    throw invalidInput(`A budget must be at least $0.01 (and under $10,000,000,000); got ${limit.limitUsd}.`, {
+      code: 'budget-bad-amount',
+      facts: { limitUsd: limit.limitUsd, period: limit.period },
+    });
+  }
   const scope = limit.tenant ? 'tenant' : 'global';
   await deps.pool.query(
     `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by)
@@ -77,11 +83,18 @@ export interface MirroredLimit {
   hardStop: boolean;
 }
 
-export function parseMirroredLimit(json: string): MirroredLimit {
-  return JSON.parse(json) as MirroredLimit;
+/** A budget field as mirrored; limitUsd undefined when the field is not readable (the script then fails closed). */
+export function parseMirroredLimit(json: string): MirroredLimit | { limitUsd: undefined; hardStop: true } {
+  try {
+    const parsed = JSON.parse(json) as Partial<MirroredLimit>;
+    if (typeof parsed.limitUsd === 'number') return { limitUsd: parsed.limitUsd, hardStop: parsed.hardStop === true };
+  } catch {
+    // fall through: unreadable
+  }
+  return { limitUsd: undefined, hardStop: true };
 }
 
-export async function readMirroredLimits(redis: Redis, keyPrefix?: string): Promise<Record<string, MirroredLimit>> {
+export async function readMirroredLimits(redis: RedisClient, keyPrefix?: string): Promise<Record<string, ReturnType<typeof parseMirroredLimit>>> {
   const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
   return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, parseMirroredLimit(json)]));
 }

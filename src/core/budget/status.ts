@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { listTenantFreezes, readFreezes, type FreezeRecord } from './freeze.js';
 import { budgetKeys } from './keys.js';
 import { loadLimits, type BudgetLimit } from './limits.js';
@@ -51,8 +51,10 @@ export interface BudgetStatus {
   asOf: string;
   tenant: string | null;
   priceTableDate: string;
-  frozen: boolean;
-  freezes: FreezeRecord[];
+  /** null when Redis could not be read: whether spend is frozen is unknown */
+  frozen: boolean | null;
+  /** null when Redis could not be read */
+  freezes: FreezeRecord[] | null;
   /** a budget (hard or soft) is used up */
   exceeded: boolean;
   today: SpendSummary;
@@ -69,7 +71,7 @@ export interface BudgetStatus {
 export interface BudgetStatusDeps {
   pool: pg.Pool;
   /** undefined when Redis cannot be reached: spend and budgets still come from the ledger */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   keyPrefix?: string;
   now?: Date;
   tenant?: string;
@@ -87,8 +89,8 @@ interface SpendRow {
   month_tokens: string;
 }
 
-function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[]> {
-  if (!deps.redis) return Promise.resolve([]);
+function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[] | null> {
+  if (!deps.redis) return Promise.resolve(null);
   const redisDeps = { ...deps, redis: deps.redis };
   return deps.tenant ? readFreezes(redisDeps, deps.tenant) : Promise.all([readFreezes(redisDeps), listTenantFreezes(redisDeps)]).then(([a, b]) => [...a, ...b]);
 }
@@ -174,7 +176,7 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
     asOf: now.toISOString(),
     tenant,
     priceTableDate: PRICE_TABLE_DATE,
-    frozen: freezes.length > 0,
+    frozen: freezes === null ? null : freezes.length > 0,
     unavailable: deps.redis ? [] : ['redis'],
     freezes,
     exceeded: budgets.some((b) => b.utilization >= 1),
