@@ -5,7 +5,7 @@ import type { RedisClient } from '../redis/client.js';
 import { runScript } from '../redis/script.js';
 import { counterSpecs, describeCounter, reserveArgs, type CounterSpec } from './counters.js';
 import { budgetKeys, type BudgetKeys } from './keys.js';
-import { loadLimits, parseMirroredLimit } from './limits.js';
+import { loadLimits, mirrorLimits, parseMirroredLimit } from './limits.js';
 import { counterExpiry, dayWindow, monthWindow, type Period } from './periods.js';
 import { costOf, type Cost, type TokenUsage } from './pricing.js';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT } from './scripts.js';
@@ -196,15 +196,21 @@ export class BudgetController {
     const estimate = this.cost(request.provider, request.model, tokens);
     const counters = counterSpecs(this.keys, now, request);
     const amounts = counters.map((c) => (c.what === 'tokens' ? tokens.inputTokens + tokens.outputTokens : estimate.microUsd));
+    const run = async () => (await this.redisStep(
+      runScript(this.options.redis, RESERVE_SCRIPT, [...this.fixedKeys(request.tenant), ...counters.map((c) => c.key)], [
+        this.options.reservationTtlMs ?? 10 * 60_000,
+        counters.length,
+        ...reserveArgs(counters, amounts),
+      ]),
+    )) as [string, ...unknown[]];
     let reply: [string, ...unknown[]];
     try {
-      reply = (await this.redisStep(
-        runScript(this.options.redis, RESERVE_SCRIPT, [...this.fixedKeys(request.tenant), ...counters.map((c) => c.key)], [
-          this.options.reservationTtlMs ?? 10 * 60_000,
-          counters.length,
-          ...reserveArgs(counters, amounts),
-        ]),
-      )) as [string, ...unknown[]];
+      reply = await run();
+      if (reply[0] === 'nolimits') {
+        // Redis lost its copy of the budgets (restarted or flushed): copy them again from the table
+        await this.redisStep(loadLimits(this.options.pool).then((limits) => mirrorLimits({ redis: this.options.redis, keyPrefix: this.options.keyPrefix }, limits, true)));
+        reply = await run();
+      }
     } catch (error) {
       await this.whenUnreachable(request, error);
       return { id: null, request, estimate, counters };

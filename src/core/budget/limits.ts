@@ -70,12 +70,17 @@ export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: Budget
   const key = budgetKeys(deps.keyPrefix).limits;
   const multi = deps.redis.multi();
   if (replaceAll) multi.del(key);
+  // present even with no budgets: the reservation script tells "no budgets" from "copy lost"
+  multi.hset(key, MIRRORED_MARK, new Date().toISOString());
   for (const l of limits) {
     const mirrored: MirroredLimit = { limitUsd: l.limitUsd, hardStop: l.hardStop };
     multi.hset(key, limitField(l.period, l.tenant ?? undefined), JSON.stringify(mirrored));
   }
   await multi.exec();
 }
+
+/** The field that says the hash is a complete copy of budget_limits. */
+export const MIRRORED_MARK = '_mirrored_at';
 
 /** A budget as the controller reads it from the Redis copy, one hash field per budget. */
 export interface MirroredLimit {
@@ -96,5 +101,5 @@ export function parseMirroredLimit(json: string): MirroredLimit | { limitUsd: un
 
 export async function readMirroredLimits(redis: RedisClient, keyPrefix?: string): Promise<Record<string, ReturnType<typeof parseMirroredLimit>>> {
   const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
-  return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, parseMirroredLimit(json)]));
+  return Object.fromEntries(Object.entries(raw).filter(([field]) => field !== MIRRORED_MARK).map(([field, json]) => [field, parseMirroredLimit(json)]));
 }

@@ -48,13 +48,15 @@ end
  * ARGV: 1 lease ms (0: take for good, no reservation record), 2 counter count, then per counter:
  *       amount, limit kind ('budget' = a field of the limits hash, 'fixed' = a number, 'none'),
  *       limit (field or number), expire-at ms
- * Returns {'ok', id, values JSON, skipped JSON} | {'frozen', freeze JSON} |
+ * Returns {'ok', id, values JSON, skipped JSON} | {'frozen', freeze JSON} | {'nolimits'} |
  *         {'refused', counter index, current, limit} | {'unreadable', counter index, what}
  */
 export const RESERVE_SCRIPT = `${PRELUDE}
 local freeze = redis.call('GET', KEYS[2]) or redis.call('GET', KEYS[3])
 if freeze then return { 'frozen', freeze } end
 local lease, n = tonumber(ARGV[1]), tonumber(ARGV[2])
+-- a Redis that lost its copy of budget_limits (restart, flush) must not wave calls through
+if n > 0 and ARGV[4] == 'budget' and redis.call('EXISTS', KEYS[1]) == 0 then return { 'nolimits' } end
 local limitsRaw = nil
 local plan = {}
 for i = 1, n do
