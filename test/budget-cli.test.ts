@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController, budgetKeys } from '../src/core/budget/index.js';
-import { runCli } from './helpers/cli.js';
+import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
@@ -10,7 +10,7 @@ const { connect, closeAll } = redisConnections(prefix);
 
 
 const env = () => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'finance@clinic' });
-const cli = (...args: string[]) => runCli(args, { env: env() });
+const cli = (...args: string[]) => runInProcess(args, { env: env() });
 
 beforeAll(async () => {
   db = await createTestDatabase('mc_budget_cli');
@@ -28,6 +28,8 @@ describe('budget set / status / freeze / reconcile', () => {
       ['budget', 'set'],
       ['budget', 'set', '--daily', '-5'],
       ['budget', 'set', '--monthly', 'lots'],
+      ['budget', 'set', '--daily', '0.0001'],
+      ['budget', 'set', '--daily', '1.005'],
       ['budget', 'status', '--tenant', 'a b'],
       ['budget', 'status', '-o', 'github'],
     ];
@@ -77,15 +79,15 @@ describe('budget set / status / freeze / reconcile', () => {
     expect(status.month.spentUsd).toBe(1.05);
   });
 
-  it('with Redis unreachable, status still shows the ledger’s spend, names Redis, and exits 4', async () => {
-    const run = await runCli(['budget', 'status', '-o', 'json'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
-    expect(run.exitCode, run.stderr).toBe(4);
+  it('with Redis unreachable, status still shows the ledger’s spend, names Redis, and exits 3 (an exceeded budget is certain: 3 wins over 4)', async () => {
+    const run = await runInProcess(['budget', 'status', '-o', 'json'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(run.exitCode, run.stderr).toBe(3);
     expect(run.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
     const status = JSON.parse(run.stdout);
-    expect(status).toMatchObject({ unavailable: ['redis'], calls: null, exceeded: true });
+    expect(status).toMatchObject({ unavailable: ['redis'], partial: true, calls: null, exceeded: true, frozen: null, freezes: null });
     expect(status.month.spentUsd).toBe(1.05);
-    const table = await runCli(['budget', 'status'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
-    expect(table.exitCode).toBe(4);
+    const table = await runInProcess(['budget', 'status'], { env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' } });
+    expect(table.exitCode).toBe(3);
     expect(table.stdout).toContain('Redis could not be reached: freezes and paid API call counts are unknown.');
   });
 
@@ -129,9 +131,9 @@ describe('budget set / status / freeze / reconcile', () => {
   it('a database without the schema gets a clear error and the next step (exit 1)', async () => {
     const empty = await createTestDatabase('mc_budget_cli_empty');
     try {
-      const result = await runCli(['budget', 'status'], { env: { ...env(), MEDICALCOR_DATABASE_URL: empty.url } });
+      const result = await runInProcess(['budget', 'status'], { env: { ...env(), MEDICALCOR_DATABASE_URL: empty.url } });
       expect(result.exitCode, result.stderr).toBe(1);
-      expect(result.stderr).toContain('no budget tables');
+      expect(result.stderr).toContain('schema is not applied');
       expect(result.stderr).toContain('medicalcor migrate up');
     } finally {
       await empty.drop();

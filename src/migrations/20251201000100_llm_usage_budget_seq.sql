@@ -5,10 +5,8 @@ SET LOCAL statement_timeout = '60s';
 -- tells rows written before its snapshot of the counters from rows written after it, so a repair on
 -- a live system moves a counter only by a real difference. NULL: written while Redis was unreachable.
 ALTER TABLE llm_usage_logs ADD COLUMN budget_seq bigint NULL;
-CREATE INDEX llm_usage_logs_budget_seq_idx ON llm_usage_logs (budget_seq) WHERE budget_seq IS NOT NULL;
 
 -- migrate:down
 SET LOCAL lock_timeout = '5s';
 SET LOCAL statement_timeout = '60s';
-DROP INDEX llm_usage_logs_budget_seq_idx;
 ALTER TABLE llm_usage_logs DROP COLUMN budget_seq;

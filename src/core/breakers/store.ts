@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/client.js';
 import { breakerKeys, DEFAULT_KEY_PREFIX, type BreakerKeys } from './keys.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput, notFound } from '../errors.js';
 import { runBreakerScript, type BreakerOp } from './script.js';
 import { DEFAULT_THRESHOLDS, viewFromHash, type BreakerState, type BreakerThresholds, type BreakerView } from './view.js';
 
@@ -109,6 +109,18 @@ export class BreakerStore {
 
   async get(name: string): Promise<BreakerView | undefined> {
     return this.apply(name, 'read');
+  }
+
+  /** The breaker, or a not-found error naming the ones that exist. */
+  async require(name: string): Promise<BreakerView> {
+    const view = await this.get(name);
+    if (view) return view;
+    const known = await this.names();
+    throw notFound(`No breaker named "${name}" (Redis key prefix ${this.keys.base.replace(/\{.*$/, '')}).`, {
+      code: 'breaker-unknown',
+      facts: { name, known },
+      remedy: known.length ? `Known breakers: ${known.join(', ')}.` : 'No service has used a shared breaker with this key prefix yet.',
+    });
   }
 
   /** Every known breaker, with how many live instances agree with the shared state. */

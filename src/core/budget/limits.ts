@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { RedisClient } from '../redis/client.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput, rethrowSchemaMissing } from '../errors.js';
 import { budgetKeys, limitField } from './keys.js';
 import type { Period } from './periods.js';
 
@@ -29,7 +29,7 @@ export async function loadLimits(pool: pg.Pool, tenant?: string): Promise<Budget
       where $1::text is null or scope = 'global' or tenant_id = $1
       order by scope, tenant_id nulls first, period`,
     [tenant ?? null],
-  );
+  ).catch(rethrowSchemaMissing);
   return rows.map((r) => ({
     scope: r.scope,
     tenant: r.tenant_id,

@@ -1,3 +1,4 @@
+import { rethrowSchemaMissing } from '../errors.js';
 import type pg from 'pg';
 import type { RedisClient } from '../redis/client.js';
 import { scanKeys } from '../redis/client.js';
@@ -88,6 +89,10 @@ function windowOf(kind: 'day' | 'month', id: string): PeriodWindow {
  * After repairing, everything is measured again; what is still wrong is reported as drift.
  */
 export async function reconcileBudget(deps: ReconcileDeps, options: { repair?: boolean } = {}): Promise<ReconcileReport> {
+  return reconcile(deps, options).catch(rethrowSchemaMissing);
+}
+
+async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Promise<ReconcileReport> {
   const now = deps.now ?? new Date();
   const keys = budgetKeys(deps.keyPrefix);
   let measured = await measure(deps, keys, now);

@@ -1,3 +1,4 @@
+import { rethrowSchemaMissing } from '../errors.js';
 import type pg from 'pg';
 import type { RedisClient } from '../redis/client.js';
 import { listTenantFreezes, readFreezes, type FreezeRecord } from './freeze.js';
@@ -100,6 +101,10 @@ function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[] | null> 
  * plus freezes and API call counts from Redis.
  */
 export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
+  return readStatus(deps).catch(rethrowSchemaMissing);
+}
+
+async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
   const now = deps.now ?? new Date();
   const keys = budgetKeys(deps.keyPrefix);
   const day = dayWindow(now);

@@ -95,7 +95,7 @@ export async function openRedis(url: string, options: RedisClientOptions = {}): 
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw unavailable(`Cannot reach Redis at ${maskUrl(url)}: ${(error as Error).message}.`, {
+    throw unavailable(`Cannot reach Redis at ${maskUrl(url)}: ${(error as Error).message.replace(/\.+$/, '')}.`, {
       code: 'redis-unreachable',
       facts: { url: maskUrl(url) },
       remedy: 'Check that Redis is running and that the configured Redis URL is right.',
