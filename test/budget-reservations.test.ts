@@ -113,7 +113,7 @@ describe.each([
   it('a corrupt counter refuses hard-budget calls with a clear reason; reconcile repairs it', async () => {
     const tenant = 'clinic-corrupt';
     // the ledger is shared by both runs of this file: start this one from an empty ledger and prefix
-    await db.pool.query('truncate llm_usage_logs, llm_usage_daily');
+    await db.pool.query('truncate llm_usage_logs, llm_usage_daily, llm_usage_rollup');
     prefix = uniquePrefix('budget-corrupt');
     prefixes.push({ client: redis, prefix });
     await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant, period: 'daily', limitUsd: 5, hardStop: true, actor: 'test' });

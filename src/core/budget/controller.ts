@@ -312,7 +312,7 @@ export class BudgetController {
     return this.count(usage, undefined, 'record');
   }
 
-  private settleScript(mode: 'settle' | 'record' | 'release' | 'ack', id: string, tenant: string | undefined, counters: CounterSpec[], amounts: number[]): Promise<unknown> {
+  private settleScript(mode: 'settle' | 'record' | 'release' | 'ack' | 'issue', id: string, tenant: string | undefined, counters: CounterSpec[], amounts: number[]): Promise<unknown> {
     return runScript(this.options.redis, SETTLE_SCRIPT, [...this.fixedKeys(tenant), ...counters.map((c) => c.key)], [
       mode, id, ACK_WAIT_MS, counters.length, ...counters.flatMap((c, i) => [String(amounts[i] ?? 0), String(c.expireAt)]),
     ]);
@@ -328,6 +328,8 @@ export class BudgetController {
     const degraded = reservation !== undefined && reservation.id === null;
     if (!degraded) {
       try {
+        // the id first: if the settle's reply is lost (timeout) after it ran, the ledger row still names it
+        if (id === null) id = ((await this.redisStep(this.settleScript('issue', '', usage.tenant, [], []))) as string[])[1]!;
         const [, replyId, valuesJson, skipped] = (await this.redisStep(this.settleScript(mode, id ?? '', usage.tenant, counters, amounts))) as string[];
         id = replyId!;
         values = JSON.parse(valuesJson!) as number[];

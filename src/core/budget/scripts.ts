@@ -110,16 +110,24 @@ return { 'ok', id, cjson.encode(values), cjson.encode(skipped) }
 
 /**
  * KEYS: 1 limits, 2-3 unused, 4 reservations, 5 expiry, 6 sequence, 7.. counters
- * ARGV: 1 mode ('settle' | 'record' | 'release' | 'ack'), 2 id ('' for record), 3 how long a
+ * ARGV: 1 mode ('settle' | 'record' | 'release' | 'ack' | 'issue'), 2 id, 3 how long a
  *       settled record waits for its ledger row (ms), 4 counter count, then per counter: real
  *       amount, expire-at ms
  * settle: moves each counter from what was reserved to the real amount (a reservation already
  *   reaped is added in full), keeps a settled record until `ack` (the ledger row is written).
- * record: the same without a reservation. release: gives a reservation back.
+ * record: the same without a reservation (under an id from 'issue', so the ledger row carries it
+ *   even when the reply is lost). release: gives a reservation back.
  * Returns {'ok', id, values JSON, skipped JSON, 'reserved' | 'late' | 'none'}
  */
 export const SETTLE_SCRIPT = `${PRELUDE}
 local mode, id, ackMs, n = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+if mode == 'issue' then
+  -- an id held by an empty reservation: a snapshot taken before the record lands sees it in flight
+  local issued = nextId()
+  redis.call('HSET', KEYS[4], issued, cjson.encode({ state = 'reserved', keys = {}, amounts = {} }))
+  redis.call('ZADD', KEYS[5], now + ackMs, issued)
+  return { 'ok', issued, '[]', '[]', 'none' }
+end
 local reserved, found = {}, 'none'
 if id ~= '' then
   local raw = redis.call('HGET', KEYS[4], id)
@@ -146,7 +154,7 @@ if mode == 'ack' or mode == 'release' then
   return { 'ok', id, '[]', '[]', found }
 end
 if found == 'settled' then return { 'ok', id, '[]', '[]', found } end
-if mode == 'record' then id = nextId() end
+if mode == 'record' and id == '' then id = nextId() end
 local values, skipped, keys, amounts = {}, {}, {}, {}
 for i = 1, n do
   local key, amount, expireAt = KEYS[6 + i], tonumber(ARGV[3 + (i - 1) * 2 + 2]), ARGV[3 + (i - 1) * 2 + 3]
