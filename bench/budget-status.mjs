@@ -53,7 +53,7 @@ async function prepare() {
   const client = new pg.Client({ connectionString: dbUrl.toString() });
   await client.connect();
   const start = performance.now();
-  await client.query('alter table llm_usage_logs disable trigger llm_usage_logs_rollup');
+  await client.query('alter table llm_usage_logs disable trigger user');
   // i walks tenant x model x operation (100,000 combinations) so each appears; times spread over 1st..30th 18:00
   await client.query(`
     insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at)
@@ -76,7 +76,7 @@ async function prepare() {
                                  ('tenant_model', dd.tenant_key, dd.provider || '/' || dd.model), ('tenant_operation', dd.tenant_key, dd.operation)) as g(dim, key1, key2)
      where p.period = 'month' or g.dim = 'tenant'
      group by 1, 2, 3, 4, 5`);
-  await client.query('alter table llm_usage_logs enable trigger llm_usage_logs_rollup');
+  await client.query('alter table llm_usage_logs enable trigger user');
   await client.query(`insert into budget_limits (scope, tenant_id, period, limit_usd)
     select 'global', null, p, case p when 'daily' then 5000 else 100000 end from unnest(array['daily','monthly']) p
     union all select 'tenant', 'tenant-' || t, 'monthly', 300 from generate_series(0, 499) t`);

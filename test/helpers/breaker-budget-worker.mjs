@@ -5,7 +5,7 @@ import pg from 'pg';
 
 const job = JSON.parse(process.argv[2]);
 const core = await import('medicalcor/core');
-const redis = core.createRedisClient(job.redisUrl, { reconnect: true, commandTimeoutMs: 2_000 });
+const redis = core.createRedisClient(job.redisUrl, { reconnect: true, commandTimeoutMs: 5_000 });
 await redis.connect();
 const pool = job.databaseUrl ? new pg.Pool({ connectionString: job.databaseUrl, max: 4 }) : undefined;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -24,7 +24,7 @@ async function startTogether() {
 
 function controller() {
   return new core.BudgetController({
-    redis, pool, keyPrefix: job.prefix, redisTimeoutMs: 2_000, onError: (e) => errors.push(String(e?.message ?? e)),
+    redis, pool, keyPrefix: job.prefix, redisTimeoutMs: 5_000, onError: (e) => errors.push(String(e?.message ?? e)),
     ...(job.now ? { now: () => new Date(job.now) } : {}),
   });
 }
@@ -49,7 +49,7 @@ if (job.mode === 'spend' || job.mode === 'tokens') {
     }
   }));
 } else if (job.mode === 'places') {
-  const budget = new core.BudgetController({ redis, pool, keyPrefix: job.prefix, callCaps: { google_places: job.caps } });
+  const budget = new core.BudgetController({ redis, pool, keyPrefix: job.prefix, redisTimeoutMs: 5_000, callCaps: { google_places: job.caps } });
   await startTogether();
   await Promise.all(Array.from({ length: job.calls }, async () => {
     try {
@@ -64,7 +64,8 @@ if (job.mode === 'spend' || job.mode === 'tokens') {
   // records spend until the stop time: half through guard (reserve + settle), half through record
   const budget = controller();
   let n = 0;
-  while (Date.now() < job.stopAt) {
+  // at least minCalls, however late this busy machine started the process
+  while (Date.now() < job.stopAt || n < (job.minCalls ?? 0)) {
     const tenant = job.tenants[n % job.tenants.length];
     const tokens = 400 + (n % 7) * 100;
     try {
