@@ -1,14 +1,20 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerOpenError, BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
-import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
-const connections: Redis[] = [];
+// every test runs against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
+const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
+let currentUrl: string = TEST_REDIS_URL;
+
+const connections: (Redis | Cluster)[] = [];
 const registries: SharedBreakers[] = [];
 let prefix: string;
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
+function connect(): Redis | Cluster {
+  const redis = currentUrl.startsWith('redis+cluster://')
+    ? new Cluster(currentUrl.slice('redis+cluster://'.length).split(',').map((hp) => ({ host: hp.split(':')[0]!, port: Number(hp.split(':')[1]) })))
+    : new Redis(currentUrl);
   connections.push(redis);
   return redis;
 }
@@ -39,6 +45,16 @@ afterAll(async () => {
   for (const r of registries) await r.close();
   await deleteKeys(connect(), prefix);
   for (const c of connections) c.disconnect();
+});
+
+describe.each(TARGETS)('on %s', (_label, url) => {
+beforeAll(async () => {
+  currentUrl = url;
+  prefix = uniquePrefix('breaker-core');
+});
+afterAll(async () => {
+  for (const r of registries.splice(0)) await r.close();
+  await deleteKeys(connect(), prefix);
 });
 
 describe('shared circuit breaker', () => {
@@ -206,4 +222,6 @@ describe('concurrency', () => {
     expect(history.filter((h) => h.to === 'closed')).toHaveLength(1);
     expect((await store.get('trial'))?.state).toBe('closed');
   });
+});
+
 });

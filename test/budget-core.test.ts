@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import {
@@ -7,14 +7,20 @@ import {
   budgetKeys,
 } from '../src/core/budget/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+
+// the Redis-touching tests run against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
+const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
+let currentUrl: string = TEST_REDIS_URL;
 
 let db: TestDatabase;
 let prefix: string;
-const connections: Redis[] = [];
+const connections: (Redis | Cluster)[] = [];
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
+function connect(): Redis | Cluster {
+  const redis = currentUrl.startsWith('redis+cluster://')
+    ? new Cluster(currentUrl.slice('redis+cluster://'.length).split(',').map((hp) => ({ host: hp.split(':')[0]!, port: Number(hp.split(':')[1]) })))
+    : new Redis(currentUrl);
   connections.push(redis);
   return redis;
 }
@@ -31,10 +37,7 @@ const prefixes: string[] = [];
 
 async function cleanRedis(): Promise<void> {
   const redis = connect();
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(...keys);
-  }
+  for (const p of prefixes.splice(0)) await deleteKeys(redis, p);
 }
 
 beforeAll(async () => {
@@ -72,6 +75,12 @@ describe('pricing', () => {
     expect(cost.usd).toBe(15);
   });
 });
+
+describe.each(TARGETS)('on %s', (_label, url) => {
+beforeAll(() => {
+  currentUrl = url;
+});
+afterAll(cleanRedis);
 
 describe('controller', () => {
   it('records every call in the ledger and in the Redis counters', async () => {
@@ -291,4 +300,6 @@ describe('status and reconcile', () => {
     // The repaired budget copy is what the controller now enforces.
     await expect(c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', estimatedInputTokens: 10_000_000 })).rejects.toMatchObject({ reason: 'budget_exceeded' });
   });
+});
+
 });
