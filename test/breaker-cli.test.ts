@@ -118,6 +118,28 @@ describe('breaker list / open / probe / reset', () => {
     }
   });
 
+  it('set changes the stored thresholds on purpose; list shows them; a service asking for others is warned, not obeyed', async () => {
+    await service.breaker('ses-mail', { failureThreshold: 5 });
+    const set = await cli(['breaker', 'set', 'ses-mail', '--failure-threshold', '9', '--half-open-max-calls', '2', '-o', 'json']);
+    expect(set.exitCode, set.stderr).toBe(0);
+    const body = JSON.parse(set.stdout);
+    expect(body.breaker.thresholds).toEqual({ failureThreshold: 9, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 2 });
+    expect(body.previous.failureThreshold).toBe(5);
+    expect(body.breaker.lastAction).toMatchObject({ action: 'set', actor: 'alice@oncall' });
+    const list = await cli(['breaker', 'list']);
+    expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
+    const warnings: unknown[] = [];
+    const other = new SharedBreakers({ redis: connect(), keyPrefix: prefix, onError: (e) => warnings.push(e) });
+    expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
+    expect(String(warnings[0])).toContain('keeps its stored thresholds');
+    await other.close();
+    for (const bad of [['breaker', 'set', 'ses-mail'], ['breaker', 'set', 'ses-mail', '--failure-threshold', '0']]) {
+      const refused = await cli(bad);
+      expect(refused.exitCode, bad.join(' ')).toBe(2);
+    }
+    expect((await store.get('ses-mail'))?.thresholds.failureThreshold).toBe(9);
+  });
+
   it('says clearly when Redis cannot be reached (exit 1)', async () => {
     const result = await cli(['breaker', 'list'], { MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' });
     expect(result.exitCode, result.stderr).toBe(1);
