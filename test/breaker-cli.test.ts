@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
 import { runInProcess } from './helpers/in-process.js';
-import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 
 const prefix = uniquePrefix('breaker-cli');
@@ -21,7 +21,7 @@ const cli = (args: string[], env: Record<string, string> = {}) => runInProcess(a
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mc-breaker-cli-'));
-  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, instanceId: 'worker-1', heartbeatMs: 1_000 });
+  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, instanceId: 'worker-1', heartbeatMs: 1_000 });
   store = new BreakerStore(connect(), { keyPrefix: prefix });
 });
 
@@ -129,7 +129,7 @@ describe('breaker list / open / probe / reset', () => {
     const list = await cli(['breaker', 'list']);
     expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
     const warnings: unknown[] = [];
-    const other = new SharedBreakers({ redis: connect(), keyPrefix: prefix, onError: (e) => warnings.push(e) });
+    const other = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => warnings.push(e) });
     expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
     expect(String(warnings[0])).toContain('keeps its stored thresholds');
     await other.close();

@@ -1,7 +1,7 @@
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerOpenError, BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
-import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 // every test runs against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
 const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
@@ -20,7 +20,7 @@ function connect(): Redis | Cluster {
 }
 
 function registry(extra: { heartbeatMs?: number; instanceId?: string } = {}): SharedBreakers {
-  const shared = new SharedBreakers({ redis: connect(), keyPrefix: prefix, ...extra });
+  const shared = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, ...extra });
   registries.push(shared);
   return shared;
 }

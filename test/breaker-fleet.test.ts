@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, createRedisClient, SharedBreakers, type RedisClient } from '../src/core/index.js';
-import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
 
 let server: Server;
@@ -96,7 +96,7 @@ describe.each([
     expect(await store.get(name)).toMatchObject({ state: 'half_open', successes: hits, trialsInFlight: 0 });
     // the success threshold closes it
     await store.setThresholds(name, { failureThreshold: 1, successThreshold: hits + 1, resetTimeoutMs: 60_000, halfOpenMaxCalls: 1 }, { actor: 'test' });
-    const shared = new SharedBreakers({ redis: await open(url), keyPrefix: prefix });
+    const shared = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     const breaker = await shared.breaker(name);
     await breaker.execute(async () => 'one more trial');
     expect((await store.get(name))?.state).toBe('closed');
@@ -105,8 +105,8 @@ describe.each([
 
   it('thresholds have one owner: a second service asking for others is warned, nothing is overwritten', async () => {
     const warnings: unknown[] = [];
-    const a = new SharedBreakers({ redis: await open(url), keyPrefix: prefix });
-    const b = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, onError: (e) => warnings.push(e) });
+    const a = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
+    const b = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => warnings.push(e) });
     const first = await a.breaker('owned', { failureThreshold: 5 });
     const second = await b.breaker('owned', { failureThreshold: 20 });
     expect(String((warnings[0] as Error)?.message)).toMatch(/keeps its stored thresholds \(failureThreshold 5\); this process asked for failureThreshold 20/);

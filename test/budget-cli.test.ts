@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController, budgetKeys } from '../src/core/budget/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 let db: TestDatabase;
 const prefix = uniquePrefix('budget-cli');
@@ -59,7 +59,7 @@ describe('budget set / status / freeze / reconcile', () => {
   });
 
   it('status shows spend against each budget and exits 3 once one is exceeded', async () => {
-    const controller = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix });
+    const controller = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     await controller.record({ provider: 'anthropic', model: 'claude-3-5-sonnet-20241022', operation: 'reply_draft', tenant: 'clinic-9', user: 'dr.popescu@clinic.ro', inputTokens: 100_000, outputTokens: 10_000 }); // $0.45
     const ok = await cli('budget', 'status');
     expect(ok.exitCode, ok.stderr).toBe(0);
@@ -92,7 +92,7 @@ describe('budget set / status / freeze / reconcile', () => {
   });
 
   it('freeze is the kill switch the controller obeys on its next call; unfreeze lifts it', async () => {
-    const controller = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix });
+    const controller = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     const request = { provider: 'openai', model: 'gpt-4o-mini', operation: 'lead_scoring', tenant: 'clinic-3' };
     await controller.authorize(request);
     const freeze = await cli('budget', 'freeze', '--reason', 'invoice dispute');

@@ -7,7 +7,7 @@ import {
   budgetKeys,
 } from '../src/core/budget/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 // the Redis-touching tests run against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
 const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
@@ -30,7 +30,7 @@ function connect(): Redis | Cluster {
 const NOW = new Date('2030-03-10T12:00:00Z');
 
 function controller(extra: Partial<ConstructorParameters<typeof BudgetController>[0]> = {}): BudgetController {
-  return new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, now: () => NOW, ...extra });
+  return new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, now: () => NOW, ...extra });
 }
 
 const prefixes: string[] = [];

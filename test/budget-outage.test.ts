@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, setLimit, SharedBreakers, type RedisClient } from '../src/core/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { uniquePrefix } from './helpers/redis.js';
+import { uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 let db: TestDatabase;
 const prefix = uniquePrefix('budget-outage');
@@ -61,8 +61,8 @@ describe('Redis unreachable (closed port)', () => {
     clients.push(redis);
     await redis.connect().catch(() => {});
     const errors: unknown[] = [];
-    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, onError: (e) => errors.push(e) });
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, onError: (e) => errors.push(e) });
+    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
     const openai = await breakers.breaker('openai');
     const call = () => openai.execute(() => budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'soft-clinic', correlationId: 'corr-down' },
       async () => ({ value: 'scored', usage: { inputTokens: 100, outputTokens: 10 } })));
@@ -104,8 +104,8 @@ describe('a redis-server killed while services use it', () => {
     clients.push(redis);
     await redis.connect();
     const errors: unknown[] = [];
-    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, onError: (e) => errors.push(e) });
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, onError: (e) => errors.push(e) });
+    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
     await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant: 'kill-clinic', period: 'monthly', limitUsd: 50, hardStop: true, actor: 'test' });
     const dep = await breakers.breaker('hubspot', { failureThreshold: 3 });
     const guarded = () => budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'kill-clinic' }, async () => ({ value: 1, usage: { inputTokens: 10, outputTokens: 1 } }));

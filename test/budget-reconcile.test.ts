@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController, budgetKeys, createRedisClient, reconcileBudget, type ReconcileChange, type RedisClient } from '../src/core/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
 
 const clients: RedisClient[] = [];
@@ -42,7 +42,7 @@ describe.each([
   it('repairs only the real differences while 4 processes record spend, and leaves every counter equal to the ledger', async () => {
     const keys = budgetKeys(prefix);
     const day = new Date().toISOString().slice(0, 10);
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     await budget.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-a', inputTokens: 4_000, outputTokens: 0 });
     // real drift: clinic-a's daily counter short by $0.005, and a counter of a tenant the ledger never saw
     await redis.incrby(keys.spend({ period: 'daily', id: day, start: new Date(), end: new Date() }, 'clinic-a'), -5_000);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BreakerStore, BudgetController, createRedisClient, mirrorLimits, parseRedisTarget, type RedisClient } from '../src/core/index.js';
-import { deleteKeys, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 describe('Redis URLs', () => {
   it('reads single nodes, Clusters (scheme or list) and Sentinel sets, with credentials', () => {
@@ -75,7 +75,7 @@ describe('through a real Sentinel', () => {
     const prefix = uniquePrefix('budget-sentinel');
     await mirrorLimits({ redis, keyPrefix: prefix }, [{ scope: 'tenant', tenant: 'clinic-s', period: 'daily', limitUsd: 0.02, hardStop: true }], true);
     // reservations touch only Redis: a pool that is never used (it would connect on its first query)
-    const budget = new BudgetController({ redis, pool: new pg.Pool({ connectionString: 'postgres://127.0.0.1:1/unused' }), keyPrefix: prefix });
+    const budget = new BudgetController({ redis, pool: new pg.Pool({ connectionString: 'postgres://127.0.0.1:1/unused' }), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-s', estimatedInputTokens: 4_000 });
     expect(held.id).toMatch(/^\d+$/);
     await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-s', estimatedInputTokens: 4_000 });

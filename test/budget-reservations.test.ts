@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, reconcileBudget, setLimit, type RedisClient } from '../src/core/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
 
 let db: TestDatabase;
@@ -86,7 +86,7 @@ describe.each([
   it('settles to the real cost, releases a failed call, and reaps a reservation nobody settled', async () => {
     const tenant = 'clinic-settle';
     const errors: unknown[] = [];
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, reservationTtlMs: 300, onError: (e) => errors.push(e) });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, reservationTtlMs: 300, onError: (e) => errors.push(e) });
     const key = `${budgetKeys(prefix).base}spend:day:${new Date().toISOString().slice(0, 10)}:tenant:${tenant}`;
     const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 }); // $0.02
     expect(await redis.get(key)).toBe('20000');
@@ -117,7 +117,7 @@ describe.each([
     prefix = uniquePrefix('budget-corrupt');
     prefixes.push({ client: redis, prefix });
     await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant, period: 'daily', limitUsd: 5, hardStop: true, actor: 'test' });
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     await budget.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, inputTokens: 4_000, outputTokens: 0 });
     const key = `${budgetKeys(prefix).base}spend:day:${new Date().toISOString().slice(0, 10)}:tenant:${tenant}`;
     await redis.set(key, '12.5x');
@@ -141,7 +141,7 @@ describe('ledger rows and prices', () => {
     const prefix = uniquePrefix('budget-ledger');
     prefixes.push({ client: redis, prefix });
     const errors: unknown[] = [];
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, onError: (e) => errors.push(e) });
+    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
     const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-lost', estimatedInputTokens: 100 });
     redis.disconnect(); // Redis gone between the call and its settlement
     const result = await budget.settle(held, { inputTokens: 4_000, outputTokens: 0, correlationId: 'corr-lost' });
@@ -155,10 +155,10 @@ describe('ledger rows and prices', () => {
     const redis = await open(TEST_REDIS_URL);
     const prefix = uniquePrefix('budget-model');
     prefixes.push({ client: redis, prefix });
-    const refuse = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix });
+    const refuse = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     await expect(refuse.reserve({ provider: 'openai', model: 'gpt-9-turbo', operation: 'x' })).rejects.toMatchObject({ reason: 'unknown_model' });
     const warnings: unknown[] = [];
-    const fallback = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, unknownModelFallback: 'claude-opus-4', onError: (e) => warnings.push(e) });
+    const fallback = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, unknownModelFallback: 'claude-opus-4', onError: (e) => warnings.push(e) });
     const result = await fallback.record({ provider: 'openai', model: 'gpt-9-turbo', operation: 'x', inputTokens: 1_000_000, outputTokens: 0 });
     expect(result.cost).toMatchObject({ usd: 15, listed: false });
     expect(String(warnings[0])).toMatch(/gpt-9-turbo.*priced as claude-opus-4/);

@@ -83,7 +83,7 @@ if (job.mode === 'spend' || job.mode === 'tokens') {
     n += 1;
   }
 } else if (job.mode === 'half-open') {
-  const shared = new core.SharedBreakers({ redis, keyPrefix: job.prefix, onError: (e) => errors.push(String(e?.message ?? e)) });
+  const shared = new core.SharedBreakers({ redis, keyPrefix: job.prefix, redisTimeoutMs: 5_000, onError: (e) => errors.push(String(e?.message ?? e)) });
   const breaker = await shared.breaker(job.breaker, job.thresholds ?? {});
   await startTogether();
   await Promise.all(Array.from({ length: job.calls }, async () => {

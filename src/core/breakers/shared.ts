@@ -182,6 +182,10 @@ function definedOnly(options: BreakerOptions): Partial<BreakerThresholds> {
   return out;
 }
 
+function isTimeout(error: unknown): boolean {
+  return /did not answer within|timed out/i.test(String((error as Error)?.message ?? error));
+}
+
 /** Refusals by our own guards (a budget, another breaker) say nothing about the dependency's health. */
 function countsAgainstDependency(error: unknown): boolean {
   return !(error instanceof Error && (error.name === 'BudgetRefusedError' || error.name === 'BreakerOpenError'));
@@ -262,7 +266,9 @@ export class CircuitBreaker {
       return admitted ? 'shared' : 'refused';
     } catch (error) {
       this.owner.reportError(error);
-      if (this.localTrials >= this.thresholds.halfOpenMaxCalls) return 'refused';
+      // A slow Redis may still grant the lease to someone else: refuse. Only a Redis that cannot be
+      // reached at all leaves the probing to each process (at most halfOpenMaxCalls at a time).
+      if (isTimeout(error) || this.localTrials >= this.thresholds.halfOpenMaxCalls) return 'refused';
       this.localTrials += 1;
       return 'local';
     }

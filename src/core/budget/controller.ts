@@ -220,6 +220,9 @@ export class BudgetController {
       this.reportSkipped(counters, String(c));
       return { id: String(a), request, estimate, counters };
     }
+    if (status === 'nolimits') {
+      throw new BudgetRefusedError('counter_unreadable', 'The budget copy in Redis is missing and could not be restored; calls are refused until it is.', {});
+    }
     throw await this.refusal(status, counters, a, b, c);
   }
 

@@ -60,9 +60,10 @@ export async function setLimit(
      do update set limit_usd = excluded.limit_usd, hard_stop = excluded.hard_stop, updated_by = excluded.updated_by`,
     [scope, limit.tenant ?? null, limit.period, limit.limitUsd, limit.hardStop, limit.actor],
   );
-  const saved = (await loadLimits(deps.pool, limit.tenant)).find((l) => l.period === limit.period && l.tenant === (limit.tenant ?? null))!;
-  await mirrorLimits(deps, [saved]);
-  return saved;
+  // the whole table, not just this budget: a copy marked complete must be complete (Redis may have lost it)
+  const all = await loadLimits(deps.pool);
+  await mirrorLimits(deps, all, true);
+  return all.find((l) => l.period === limit.period && l.tenant === (limit.tenant ?? null))!;
 }
 
 /** Copies budgets into the Redis hash the controller reads; `replaceAll` also drops fields no longer in the table. */
