@@ -42,17 +42,3 @@ export function redisConnections(prefix: string) {
     },
   };
 }
-
-/** Whether the test Cluster answers (started by .ci/start-redis-cluster.sh). */
-export async function clusterAvailable(): Promise<boolean> {
-  const probe = new Redis(7001, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
-  try {
-    await probe.connect();
-    return (await probe.cluster('INFO')).includes('cluster_state:ok');
-  } catch {
-    return false;
-  } finally {
-    probe.disconnect();
-  }
-}
