@@ -44,6 +44,8 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 
+"$(dirname "$0")/start-redis-cluster.sh"  # 3-master Redis Cluster on 7001-7003 for the breaker/budget tests
+
 # --- Prometheus (the SLA tests start their own server on a loopback port) ----------------------
 if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
   apt_install prometheus

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
-import { runCli } from './helpers/cli.js';
-import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { runInProcess } from './helpers/in-process.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 
 const prefix = uniquePrefix('breaker-cli');
@@ -17,11 +17,11 @@ let dir: string;
 
 
 const baseEnv = () => ({ MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'alice@oncall' });
-const cli = (args: string[], env: Record<string, string> = {}) => runCli(args, { cwd: dir, env: { ...baseEnv(), ...env } });
+const cli = (args: string[], env: Record<string, string> = {}) => runInProcess(args, { cwd: dir, env: { ...baseEnv(), ...env } });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mc-breaker-cli-'));
-  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, instanceId: 'worker-1', heartbeatMs: 1_000 });
+  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, instanceId: 'worker-1', heartbeatMs: 1_000 });
   store = new BreakerStore(connect(), { keyPrefix: prefix });
 });
 
@@ -118,12 +118,36 @@ describe('breaker list / open / probe / reset', () => {
     }
   });
 
+  it('set changes the stored thresholds on purpose; list shows them; a service asking for others is warned, not obeyed', async () => {
+    await service.breaker('ses-mail', { failureThreshold: 5 });
+    const set = await cli(['breaker', 'set', 'ses-mail', '--failure-threshold', '9', '--half-open-max-calls', '2', '-o', 'json']);
+    expect(set.exitCode, set.stderr).toBe(0);
+    const body = JSON.parse(set.stdout);
+    expect(body.breaker.thresholds).toEqual({ failureThreshold: 9, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 2 });
+    expect(body.previous.failureThreshold).toBe(5);
+    expect(body.breaker.lastAction).toMatchObject({ action: 'set', actor: 'alice@oncall' });
+    const list = await cli(['breaker', 'list']);
+    expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
+    const warnings: unknown[] = [];
+    const other = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => warnings.push(e) });
+    expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
+    expect(String(warnings[0])).toContain('keeps its stored thresholds');
+    await other.close();
+    for (const bad of [['breaker', 'set', 'ses-mail'], ['breaker', 'set', 'ses-mail', '--failure-threshold', '0']]) {
+      const refused = await cli(bad);
+      expect(refused.exitCode, bad.join(' ')).toBe(2);
+    }
+    expect((await store.get('ses-mail'))?.thresholds.failureThreshold).toBe(9);
+  });
+
   it('says clearly when Redis cannot be reached (exit 1)', async () => {
     const result = await cli(['breaker', 'list'], { MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' });
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.stderr).toContain('Cannot reach Redis at redis://127.0.0.1:1');
   });
 });
+
+const ADMIN_TOKEN = 'adm_s3cr3t_token_4242';
 
 describe('per-pod in-memory breakers through the API admin endpoints', () => {
   let k8s: FakeKubernetes;
@@ -134,6 +158,11 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
   // A pod of the platform API answering GET /health/circuit-breakers and POST .../:service/reset.
   function startPod(ip: string, state: string, listenPort: number): Promise<number> {
     const server = createServer((req, res) => {
+      // the platform API's admin endpoints want the admin token
+      if (req.headers['x-admin-token'] !== ADMIN_TOKEN) {
+        res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
+        return;
+      }
       if (req.method === 'GET' && req.url === '/health/circuit-breakers') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({
@@ -176,9 +205,13 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
       'contexts:', '- name: test', '  context:', '    cluster: fake', '    user: tester', '    namespace: clinic',
       'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
     ].join('\n'));
+    const k8sConfig = (access: string) => [
+      '    kubernetes:', '      context: test', '      namespace: clinic', '      apiService: medicalcor-api', `      apiPort: ${port}`,
+      `      podAccess: ${access}`, '      adminToken: { env: MC_API_ADMIN_TOKEN }',
+    ];
     writeFileSync(join(dir, 'medicalcor.config.yaml'), [
-      'environments:', '  staging:', `    redisUrl: ${TEST_REDIS_URL}`,
-      '    kubernetes:', '      context: test', '      namespace: clinic', '      apiService: medicalcor-api', `      apiPort: ${port}`, '',
+      'environments:', '  staging:', `    redisUrl: ${TEST_REDIS_URL}`, ...k8sConfig('proxy'),
+      '  inside:', `    redisUrl: ${TEST_REDIS_URL}`, ...k8sConfig('direct'), '',
     ].join('\n'));
   });
 
@@ -188,9 +221,10 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
     rmSync(join(dir, 'medicalcor.config.yaml'), { force: true });
   });
 
-  const podCli = (args: string[]) => cli([...args, '--env', 'staging'], { KUBECONFIG: join(dir, 'kubeconfig') });
+  const podCli = (args: string[], env = 'staging') => cli([...args, '--env', env], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: ADMIN_TOKEN });
 
-  it('shows each pod\'s breakers, found through the Kubernetes API (exit 3: one pod holds it open)', async () => {
+  it('shows each pod\'s breakers through the Kubernetes API pods proxy, with the admin token (exit 3: one pod holds it open)', async () => {
+    k8s.proxied.length = 0;
     const result = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
     expect(result.stderr).toBe('');
     expect(result.exitCode, result.stderr).toBe(3);
@@ -199,6 +233,22 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
     const a = body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-a');
     expect(a.breakers[0]).toMatchObject({ name: 'hubspot', state: 'open', failures: 5 });
     expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-b').breakers[0].state).toBe('closed');
+    // from outside the cluster: every pod was reached through the API server, which got the kubeconfig's credentials
+    expect(k8s.proxied.map((r) => `${r.pod} ${r.path}`).sort()).toEqual(['api-7d9f-a /health/circuit-breakers', 'api-7d9f-b /health/circuit-breakers']);
+    expect(k8s.proxied.every((r) => r.authorization === 'Bearer not-a-real-token' && r.headers['x-admin-token'] === ADMIN_TOKEN)).toBe(true);
+    expect(result.stdout).not.toContain(ADMIN_TOKEN);
+  });
+
+  it('reaches pods by IP when the environment says podAccess: direct', async () => {
+    const result = await podCli(['breaker', 'list', '--pods', '-o', 'json'], 'inside');
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(JSON.parse(result.stdout).pods.every((p: { error: string | null }) => p.error === null)).toBe(true);
+  });
+
+  it('without the admin token the pods refuse, and the command says so per pod (exit 4)', async () => {
+    const result = await cli(['breaker', 'list', '--pods', '--env', 'staging'], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: 'wrong' });
+    expect(result.exitCode, result.stderr).toBe(4);
+    expect(result.stderr).toMatch(/pod api-7d9f-a: .*HTTP 401/);
   });
 
   it('reset --pods resets the shared breaker and the breaker in every pod', async () => {
@@ -209,15 +259,25 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
     expect((await store.get('hubspot'))?.state).toBe('closed');
   });
 
-  it('a pod that cannot be reached is named and the rest is shown (exit 4)', async () => {
+  it('an open pod breaker still exits 3 when another pod cannot be reached; the JSON carries both', async () => {
     k8s.setPods([
       { name: 'api-7d9f-a', labels: { app: 'medicalcor-api' }, ip: '127.0.0.2', ready: true, namespace: 'clinic' },
       { name: 'api-7d9f-c', labels: { app: 'medicalcor-api' }, ip: '127.0.0.4', ready: true, namespace: 'clinic' },
     ]);
     const result = await podCli(['breaker', 'list', '--pods']);
-    expect(result.exitCode, result.stderr).toBe(4);
-    expect(result.stderr).toMatch(/pod api-7d9f-c: cannot reach http:\/\/127\.0\.0\.4/);
+    expect(result.exitCode, result.stderr).toBe(3);
+    expect(result.stderr).toMatch(/pod api-7d9f-c: .*HTTP 503/);
     expect(result.stdout).toMatch(/api-7d9f-a\s+127\.0\.0\.2\s+hubspot\s+open/);
     expect(result.stdout).toMatch(/api-7d9f-c\s+127\.0\.0\.4\s+unreachable/);
+    const json = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
+    expect(json.exitCode).toBe(3);
+    const body = JSON.parse(json.stdout);
+    expect(body).toMatchObject({ problem: true, partial: true });
+    expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-c').error).toMatch(/HTTP 503/);
+    expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-a').breakers[0].state).toBe('open');
+    // direct access to an unreachable pod IP says so the same way
+    const direct = await podCli(['breaker', 'list', '--pods'], 'inside');
+    expect(direct.exitCode).toBe(3);
+    expect(direct.stderr).toMatch(/pod api-7d9f-c: cannot reach http:\/\/127\.0\.0\.4/);
   });
 });

@@ -1,20 +1,26 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerOpenError, BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
-import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
-const connections: Redis[] = [];
+// every test runs against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
+const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
+let currentUrl: string = TEST_REDIS_URL;
+
+const connections: (Redis | Cluster)[] = [];
 const registries: SharedBreakers[] = [];
 let prefix: string;
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
+function connect(): Redis | Cluster {
+  const redis = currentUrl.startsWith('redis+cluster://')
+    ? new Cluster(currentUrl.slice('redis+cluster://'.length).split(',').map((hp) => ({ host: hp.split(':')[0]!, port: Number(hp.split(':')[1]) })))
+    : new Redis(currentUrl);
   connections.push(redis);
   return redis;
 }
 
 function registry(extra: { heartbeatMs?: number; instanceId?: string } = {}): SharedBreakers {
-  const shared = new SharedBreakers({ redis: connect(), keyPrefix: prefix, ...extra });
+  const shared = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, ...extra });
   registries.push(shared);
   return shared;
 }
@@ -41,6 +47,16 @@ afterAll(async () => {
   for (const c of connections) c.disconnect();
 });
 
+describe.each(TARGETS)('on %s', (_label, url) => {
+beforeAll(async () => {
+  currentUrl = url;
+  prefix = uniquePrefix('breaker-core');
+});
+afterAll(async () => {
+  for (const r of registries.splice(0)) await r.close();
+  await deleteKeys(connect(), prefix);
+});
+
 describe('shared circuit breaker', () => {
   it('opens after the failure threshold, refuses calls without running them, and masks PII in the stored error', async () => {
     const breaker = await registry().breaker('hubspot');
@@ -59,7 +75,7 @@ describe('shared circuit breaker', () => {
     expect(stored?.failures).toBe(5);
     expect(stored?.lastError).toContain('upstream 503');
     expect(stored?.lastError).not.toContain('40722123456');
-    expect(stored?.thresholds).toEqual({ failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000 });
+    expect(stored?.thresholds).toEqual({ failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 });
   });
 
   it('a success in the closed state clears the failure count', async () => {
@@ -188,16 +204,24 @@ describe('concurrency', () => {
     expect((await store.get('raced'))?.state).toBe('open');
   });
 
-  it('closes exactly once when concurrent trial calls succeed in half-open', async () => {
+  it('admits only halfOpenMaxCalls concurrent trial calls, and closes exactly once when they succeed', async () => {
     const instances = [registry(), registry(), registry()];
-    const breakers = await Promise.all(instances.map((r) => r.breaker('trial', { failureThreshold: 1, successThreshold: 3 })));
+    const breakers = await Promise.all(instances.map((r) => r.breaker('trial', { failureThreshold: 1, successThreshold: 3, halfOpenMaxCalls: 3 })));
     await breakers[0]!.execute(fail).catch(() => {});
     const store = new BreakerStore(connect(), { keyPrefix: prefix });
     await store.probe('trial', { actor: 'test' });
     await Promise.all(breakers.map((b) => until(() => b.view.state, (s) => s === 'half_open')));
-    await Promise.all(Array.from({ length: 30 }, (_, i) => breakers[i % 3]!.execute(succeed)));
+    let ran = 0;
+    const outcomes = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => breakers[i % 3]!.execute(async () => {
+      ran += 1;
+      await new Promise((r) => setTimeout(r, 50));
+    })));
+    expect(ran).toBe(3);
+    expect(outcomes.filter((o) => o.status === 'rejected' && o.reason instanceof BreakerOpenError)).toHaveLength(27);
     const history = await store.history('trial');
     expect(history.filter((h) => h.to === 'closed')).toHaveLength(1);
     expect((await store.get('trial'))?.state).toBe('closed');
   });
+});
+
 });

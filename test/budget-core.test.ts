@@ -1,19 +1,26 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import {
   BudgetController, BudgetRefusedError, costOf, freezeBudget, getBudgetStatus, priceOf, PRICE_TABLE_DATE, reconcileBudget, setLimit, unfreezeBudget,
   type ThresholdEvent,
+  budgetKeys,
 } from '../src/core/budget/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
+
+// the Redis-touching tests run against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
+const TARGETS = [['one Redis', TEST_REDIS_URL], ['a Redis Cluster', TEST_REDIS_CLUSTER_URL]] as const;
+let currentUrl: string = TEST_REDIS_URL;
 
 let db: TestDatabase;
 let prefix: string;
-const connections: Redis[] = [];
+const connections: (Redis | Cluster)[] = [];
 
-function connect(): Redis {
-  const redis = new Redis(TEST_REDIS_URL);
+function connect(): Redis | Cluster {
+  const redis = currentUrl.startsWith('redis+cluster://')
+    ? new Cluster(currentUrl.slice('redis+cluster://'.length).split(',').map((hp) => ({ host: hp.split(':')[0]!, port: Number(hp.split(':')[1]) })))
+    : new Redis(currentUrl);
   connections.push(redis);
   return redis;
 }
@@ -23,17 +30,14 @@ function connect(): Redis {
 const NOW = new Date('2030-03-10T12:00:00Z');
 
 function controller(extra: Partial<ConstructorParameters<typeof BudgetController>[0]> = {}): BudgetController {
-  return new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, now: () => NOW, ...extra });
+  return new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, now: () => NOW, ...extra });
 }
 
 const prefixes: string[] = [];
 
 async function cleanRedis(): Promise<void> {
   const redis = connect();
-  for (const p of prefixes) {
-    const keys = await redis.keys(`${p}*`);
-    if (keys.length) await redis.del(...keys);
-  }
+  for (const p of prefixes.splice(0)) await deleteKeys(redis, p);
 }
 
 beforeAll(async () => {
@@ -44,7 +48,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   prefix = uniquePrefix('budget-core');
   prefixes.push(prefix);
-  await db.pool.query('truncate llm_usage_logs, llm_usage_daily, budget_limits');
+  await db.pool.query('truncate llm_usage_logs, llm_usage_daily, llm_usage_rollup, budget_limits');
 });
 
 afterAll(async () => {
@@ -64,12 +68,19 @@ describe('pricing', () => {
     expect(costOf('openai', 'gpt-4o', { inputTokens: 1_000_000, cachedTokens: 400_000, outputTokens: 100_000 }).usd).toBe(3);
   });
 
-  it('charges an unknown model at its provider\'s highest price rather than zero', () => {
-    const cost = costOf('anthropic', 'claude-next-ultra', { inputTokens: 1_000_000, outputTokens: 0 });
+  it('refuses to price an unknown model unless a listed fallback is named (then marked unlisted)', () => {
+    expect(() => costOf('anthropic', 'claude-next-ultra', { inputTokens: 1_000_000, outputTokens: 0 })).toThrow(/not in the price table/);
+    const cost = costOf('anthropic', 'claude-next-ultra', { inputTokens: 1_000_000, outputTokens: 0 }, 'claude-opus-4');
     expect(cost.listed).toBe(false);
     expect(cost.usd).toBe(15);
   });
 });
+
+describe.each(TARGETS)('on %s', (_label, url) => {
+beforeAll(() => {
+  currentUrl = url;
+});
+afterAll(cleanRedis);
 
 describe('controller', () => {
   it('records every call in the ledger and in the Redis counters', async () => {
@@ -80,10 +91,10 @@ describe('controller', () => {
     expect(rows[0]).toMatchObject({ provider: 'openai', model: 'gpt-4o', tenant_id: 'clinic-a', user_id: 'u1', input_tokens: 1000, output_tokens: 500, cost_usd: '0.007500', correlation_id: 'corr-1' });
     expect((rows[0].occurred_at as Date).toISOString()).toBe(NOW.toISOString());
     const redis = connect();
-    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe('7500');
-    expect(await redis.get(`${prefix}budget:spend:month:2030-03:tenant:clinic-a`)).toBe('7500');
-    expect(await redis.get(`${prefix}budget:tokens:month:2030-03:user:u1`)).toBe('1500');
-    const ttl = await redis.pttl(`${prefix}budget:spend:day:2030-03-10`);
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:day:2030-03-10`)).toBe('7500');
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:month:2030-03:tenant:clinic-a`)).toBe('7500');
+    expect(await redis.get(`${budgetKeys(prefix).base}tokens:month:2030-03:user:u1`)).toBe('1500');
+    const ttl = await redis.pttl(`${budgetKeys(prefix).base}spend:day:2030-03-10`);
     expect(ttl).toBeGreaterThan(0);
   });
 
@@ -158,11 +169,11 @@ describe('controller', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(150);
     const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
     expect(refused.reason).toMatchObject({ reason: 'call_cap_exceeded' });
-    expect(await connect().get(`${prefix}budget:calls:google_places:day:2030-03-10`)).toBe('150');
+    expect(await connect().get(`${budgetKeys(prefix).base}calls:google_places:day:2030-03-10`)).toBe('150');
   });
 
   it('stops at the monthly Places cap too', async () => {
-    await connect().set(`${prefix}budget:calls:google_places:month:2030-03`, '4500');
+    await connect().set(`${budgetKeys(prefix).base}calls:google_places:month:2030-03`, '4500');
     await expect(controller().acquireCall('google_places')).rejects.toThrow(/monthly cap of 4500/);
   });
 });
@@ -177,9 +188,10 @@ describe('concurrency', () => {
     const { rows } = await db.pool.query<{ micro: string; n: string }>('select (sum(cost_usd) * 1000000)::bigint as micro, count(*) as n from llm_usage_logs');
     expect(rows[0]!.n).toBe('400');
     const redis = connect();
-    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe(rows[0]!.micro);
-    expect(await redis.get(`${prefix}budget:spend:month:2030-03`)).toBe(rows[0]!.micro);
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:day:2030-03-10`)).toBe(rows[0]!.micro);
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:month:2030-03`)).toBe(rows[0]!.micro);
     const report = await reconcileBudget({ pool: db.pool, redis, keyPrefix: prefix, now: NOW });
+    expect(report.rows.filter((r) => r.status !== "ok").concat(report.limits.filter((l) => l.status !== "ok") as never)).toEqual([]);
     expect(report.drift).toBe(false);
     expect(report.rows.filter((r) => r.scope === 'tenant').map((r) => r.tenant).sort()).toEqual(['t1', 't1', 't2', 't2', 't3', 't3']);
   });
@@ -268,9 +280,9 @@ describe('status and reconcile', () => {
     await c.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-a', inputTokens: 1000, outputTokens: 0 }); // 2500 µ$
     // A pod that wrote the ledger but died before the counters, and a counter for a tenant with no ledger rows.
     await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'x', 'clinic-a', 0.5, $1)`, [NOW]);
-    await redis.set(`${prefix}budget:spend:day:2030-03-10:tenant:ghost`, '1000');
-    await redis.sadd(`${prefix}budget:tenants:day:2030-03-10`, 'ghost');
-    await redis.hdel(`${prefix}budget:limits`, 'global:daily');
+    await redis.set(`${budgetKeys(prefix).base}spend:day:2030-03-10:tenant:ghost`, '1000');
+    await redis.sadd(`${budgetKeys(prefix).base}tenants:day:2030-03-10`, 'ghost');
+    await redis.hdel(`${budgetKeys(prefix).base}limits`, 'global:daily');
     await db.pool.query(`insert into budget_limits (scope, period, limit_usd) values ('global', 'daily', 20)`);
 
     const report = await reconcileBudget(deps);
@@ -282,10 +294,12 @@ describe('status and reconcile', () => {
 
     const repaired = await reconcileBudget(deps, { repair: true });
     expect(repaired.repaired).toBeGreaterThan(0);
-    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10`)).toBe('502500');
-    expect(await redis.get(`${prefix}budget:spend:day:2030-03-10:tenant:ghost`)).toBe('0');
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:day:2030-03-10`)).toBe('502500');
+    expect(await redis.get(`${budgetKeys(prefix).base}spend:day:2030-03-10:tenant:ghost`)).toBe('0');
     expect((await reconcileBudget(deps)).drift).toBe(false);
     // The repaired budget copy is what the controller now enforces.
     await expect(c.authorize({ provider: 'openai', model: 'gpt-4o', operation: 'x', estimatedInputTokens: 10_000_000 })).rejects.toMatchObject({ reason: 'budget_exceeded' });
   });
+});
+
 });

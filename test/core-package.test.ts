@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type * as Core from '../src/core/index.js';
 import { runCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { redisConnections, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
+import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 // Resolved by Node through package.json "exports" to dist/core/index.js, as a service resolves it; the
 // specifier is a variable so type checking does not need a build (the types are the source's).
@@ -34,7 +34,7 @@ async function until<T>(read: () => T, ok: (value: T) => boolean, timeoutMs = 5_
 beforeAll(async () => {
   db = await createTestDatabase('mc_core_package');
   await applySchema(db.url);
-  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, instanceId: 'api-pod-1', heartbeatMs: 1_000 });
+  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, instanceId: 'api-pod-1', heartbeatMs: 1_000 });
 });
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ describe('a service on medicalcor/core and the CLI share one state', () => {
   });
 
   it('spend the service records shows in budget status; the hard stop opens the openai breaker; a CLI freeze stops the service', async () => {
-    const budget = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix });
+    const budget = new BudgetController({ redis: connect(), pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     const openai = await service.breaker('openai');
     const set = await cli('budget', 'set', '--daily', '0.05', '--monthly', '10');
     expect(set.exitCode, set.stderr).toBe(0);

@@ -3,7 +3,7 @@
  * (Service, PodList, Deployment, Scale), with the real objects' shapes and the real Status
  * object on errors. It records every PATCH so tests can assert what would reach a cluster.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FakePod {
@@ -28,9 +28,21 @@ export interface RecordedPatch {
   contentType: string;
 }
 
+export interface ProxiedRequest {
+  pod: string;
+  method: string;
+  path: string;
+  /** the headers that reached the pod (the API server strips Authorization, as the real one does) */
+  headers: Record<string, string | string[] | undefined>;
+  /** the credential the API server itself received */
+  authorization: string | undefined;
+}
+
 export interface FakeKubernetes {
   url: string;
   patches: RecordedPatch[];
+  /** every request through the pods proxy (/api/v1/namespaces/NS/pods/NAME:PORT/proxy/...) */
+  proxied: ProxiedRequest[];
   setPods(pods: FakePod[]): void;
   setService(name: string, selector: Record<string, string>, namespace?: string): void;
   setDeployment(name: string, deployment: FakeDeployment): void;
@@ -58,6 +70,7 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   const services = new Map<string, Record<string, string>>();
   const deployments = new Map<string, FakeDeployment>();
   const patches: RecordedPatch[] = [];
+  const proxied: ProxiedRequest[] = [];
   const failures: { method: string; pattern: RegExp; code: number }[] = [];
   let resourceVersion = 1000;
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
@@ -104,6 +117,27 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
       return send(f!.code, status(f!.code, f!.code === 403 ? 'Forbidden' : 'InternalError', `injected failure for ${url.pathname}`));
     }
     let m: RegExpMatchArray | null;
+    if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/:]+):(\d+)\/proxy(\/.*)?$/))) {
+      // the pods proxy: the API server forwards to the pod's IP and port, minus its own credentials
+      const [, ns, name, port, rest] = m.map((x) => (x === undefined ? x : decodeURIComponent(x)));
+      const pod = pods.find((p) => p.name === name && (p.namespace ?? defaultNamespace) === ns);
+      if (!pod) return send(404, status(404, 'NotFound', `pods "${name}" not found`, { name: name!, kind: 'pods' }));
+      const headers = { ...req.headers };
+      delete headers.authorization;
+      delete headers.host;
+      proxied.push({ pod: name!, method, path: `${rest ?? '/'}${url.search}`, headers, authorization: req.headers.authorization });
+      const forward = httpRequest({ host: pod.ip ?? '0.0.0.0', port: Number(port), method, path: `${rest ?? '/'}${url.search}`, headers, timeout: 3_000 }, (upstream) => {
+        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+        upstream.pipe(res);
+      });
+      forward.on('timeout', () => forward.destroy(new Error('timeout')));
+      forward.on('error', (error) => {
+        if (res.headersSent) return res.destroy();
+        send(503, status(503, 'ServiceUnavailable', `error trying to reach service: ${(error as Error).message}`));
+      });
+      forward.end(raw);
+      return;
+    }
     if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/)) && method === 'GET') {
       const [, ns, name] = m.map(decodeURIComponent);
       const selector = services.get(key(ns!, name!));
@@ -161,6 +195,7 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     patches,
+    proxied,
     setPods(next) {
       pods = next;
     },

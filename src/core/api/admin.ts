@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 
 /** One in-memory breaker as a pod's admin endpoint reports it (GET /health/circuit-breakers). */
@@ -55,8 +55,18 @@ export class ApiAdminError extends Error {
  * The platform API's admin endpoints on one base URL (a pod's IP and port, or the service). The
  * one module that speaks this API; responses are validated before anything uses them.
  */
-export function createApiAdminClient(options: { baseUrl: string; timeoutMs?: number }): ApiAdminClient {
+export function createApiAdminClient(options: {
+  baseUrl: string;
+  timeoutMs?: number;
+  /** sent with every request (the admin token, and the API server's credentials through its proxy) */
+  headers?: Record<string, string>;
+  /** TLS settings for the API server's proxy */
+  dispatcher?: Dispatcher;
+  /** how the pod is named in messages (a proxy URL says little) */
+  label?: string;
+}): ApiAdminClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
+  const where = options.label ?? baseUrl;
   const timeout = options.timeoutMs ?? 5_000;
 
   async function call(method: 'GET' | 'POST', path: string): Promise<{ status: number; body: unknown }> {
@@ -64,21 +74,22 @@ export function createApiAdminClient(options: { baseUrl: string; timeoutMs?: num
     try {
       response = await request(`${baseUrl}${path}`, {
         method,
-        headers: { accept: 'application/json' },
+        headers: { accept: 'application/json', ...options.headers },
+        dispatcher: options.dispatcher,
         headersTimeout: timeout,
         bodyTimeout: timeout,
         signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code ?? (error as Error).message;
-      throw new ApiAdminError(`cannot reach ${baseUrl}: ${cause}`);
+      throw new ApiAdminError(`cannot reach ${where}: ${cause}`);
     }
     const text = await response.body.text();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new ApiAdminError(`${method} ${path} on ${baseUrl} answered ${response.statusCode} with a body that is not JSON`, response.statusCode);
+      throw new ApiAdminError(`${method} ${path} on ${where} answered ${response.statusCode} with a body that is not JSON`, response.statusCode);
     }
     return { status: response.statusCode, body };
   }
@@ -87,9 +98,9 @@ export function createApiAdminClient(options: { baseUrl: string; timeoutMs?: num
     baseUrl,
     async listCircuitBreakers() {
       const { status, body } = await call('GET', '/health/circuit-breakers');
-      if (status !== 200) throw new ApiAdminError(`GET /health/circuit-breakers on ${baseUrl} answered HTTP ${status}`, status);
+      if (status !== 200) throw new ApiAdminError(`GET /health/circuit-breakers on ${where} answered HTTP ${status}`, status);
       const parsed = listResponse.safeParse(body);
-      if (!parsed.success) throw new ApiAdminError(`GET /health/circuit-breakers on ${baseUrl} answered an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success) throw new ApiAdminError(`GET /health/circuit-breakers on ${where} answered an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
       return parsed.data.services.map((s) => ({
         name: s.name,
         state: s.state,
@@ -106,7 +117,7 @@ export function createApiAdminClient(options: { baseUrl: string; timeoutMs?: num
       const parsed = resetResponse.safeParse(body);
       if (status !== 200 || !parsed.success || !parsed.data.success) {
         const message = parsed.success ? parsed.data.message : undefined;
-        throw new ApiAdminError(`reset of ${service} on ${baseUrl} failed (HTTP ${status})${message ? `: ${message}` : ''}`, status);
+        throw new ApiAdminError(`reset of ${service} on ${where} failed (HTTP ${status})${message ? `: ${message}` : ''}`, status);
       }
       return { success: true, message: parsed.data.message ?? '' };
     },

@@ -1,10 +1,7 @@
 import { createApiAdminClient, type PodBreaker } from './admin.js';
+import type { ApiPod, PodAccess } from './access.js';
 
-export interface ApiPod {
-  name: string;
-  ip: string | null;
-  ready: boolean;
-}
+export type { ApiPod } from './access.js';
 
 export interface PodBreakers {
   pod: string;
@@ -22,16 +19,21 @@ export interface PodResetResult {
   error: string | null;
 }
 
-const baseUrlOf = (ip: string, port: number) => `http://${ip.includes(':') ? `[${ip}]` : ip}:${port}`;
+function clientFor(pod: ApiPod, access: PodAccess, timeoutMs?: number) {
+  const baseUrl = access.baseUrl(pod);
+  if (!baseUrl) return undefined;
+  const label = access.kind === 'proxy' ? `pod ${pod.name} (through the Kubernetes API proxy)` : baseUrl;
+  return createApiAdminClient({ baseUrl, timeoutMs, headers: access.headers, dispatcher: access.dispatcher, label });
+}
 
 /** Every pod's in-memory breakers, read in parallel; a pod that cannot be read is reported, not fatal. */
-export async function readPodBreakers(pods: ApiPod[], options: { port: number; timeoutMs?: number }): Promise<PodBreakers[]> {
+export async function readPodBreakers(pods: ApiPod[], access: PodAccess, options: { timeoutMs?: number } = {}): Promise<PodBreakers[]> {
   return Promise.all(
     pods.map(async (pod): Promise<PodBreakers> => {
-      if (!pod.ip) return { pod: pod.name, ip: null, ready: pod.ready, breakers: [], error: 'pod has no IP yet' };
+      const client = clientFor(pod, access, options.timeoutMs);
+      if (!client) return { pod: pod.name, ip: null, ready: pod.ready, breakers: [], error: 'pod has no IP yet' };
       try {
-        const breakers = await createApiAdminClient({ baseUrl: baseUrlOf(pod.ip, options.port), timeoutMs: options.timeoutMs }).listCircuitBreakers();
-        return { pod: pod.name, ip: pod.ip, ready: pod.ready, breakers, error: null };
+        return { pod: pod.name, ip: pod.ip, ready: pod.ready, breakers: await client.listCircuitBreakers(), error: null };
       } catch (error) {
         return { pod: pod.name, ip: pod.ip, ready: pod.ready, breakers: [], error: (error as Error).message };
       }
@@ -40,12 +42,13 @@ export async function readPodBreakers(pods: ApiPod[], options: { port: number; t
 }
 
 /** Resets one breaker on every pod, in parallel, reporting each pod's outcome. */
-export async function resetPodBreakers(pods: ApiPod[], service: string, options: { port: number; timeoutMs?: number }): Promise<PodResetResult[]> {
+export async function resetPodBreakers(pods: ApiPod[], service: string, access: PodAccess, options: { timeoutMs?: number } = {}): Promise<PodResetResult[]> {
   return Promise.all(
     pods.map(async (pod): Promise<PodResetResult> => {
-      if (!pod.ip) return { pod: pod.name, ip: null, reset: false, error: 'pod has no IP yet' };
+      const client = clientFor(pod, access, options.timeoutMs);
+      if (!client) return { pod: pod.name, ip: null, reset: false, error: 'pod has no IP yet' };
       try {
-        await createApiAdminClient({ baseUrl: baseUrlOf(pod.ip, options.port), timeoutMs: options.timeoutMs }).resetCircuitBreaker(service);
+        await client.resetCircuitBreaker(service);
         return { pod: pod.name, ip: pod.ip, reset: true, error: null };
       } catch (error) {
         return { pod: pod.name, ip: pod.ip, reset: false, error: (error as Error).message };

@@ -1,6 +1,9 @@
+import { hashTagged } from '../redis/keys.js';
+
 /**
  * Where breaker state lives in Redis. Every process (service pods and the CLI) derives the same
- * keys from the shared prefix, so they all read and steer one state.
+ * keys from the shared prefix, so they all read and steer one state. All of them share one hash
+ * tag, so the transition script's keys sit in one Cluster slot.
  */
 export interface BreakerKeys {
   state(name: string): string;
@@ -9,16 +12,20 @@ export interface BreakerKeys {
   channel: string;
   instances: string;
   instance(id: string): string;
+  /** what every breaker key starts with (for SCAN and cleanup) */
+  base: string;
 }
 
 export function breakerKeys(prefix: string): BreakerKeys {
+  const base = hashTagged(prefix, 'breaker');
   return {
-    state: (name) => `${prefix}breaker:state:${name}`,
-    log: (name) => `${prefix}breaker:log:${name}`,
-    names: `${prefix}breaker:names`,
-    channel: `${prefix}breaker:events`,
-    instances: `${prefix}breaker:instances`,
-    instance: (id) => `${prefix}breaker:instance:${id}`,
+    base,
+    state: (name) => `${base}state:${name}`,
+    log: (name) => `${base}log:${name}`,
+    names: `${base}names`,
+    channel: `${base}events`,
+    instances: `${base}instances`,
+    instance: (id) => `${base}instance:${id}`,
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
+import { conflict, invalidInput } from '../errors.js';
 import { isBreakerName } from './keys.js';
 import { BreakerStore, type InstanceHeartbeat } from './store.js';
 import { DEFAULT_THRESHOLDS, summarizeError, viewFromHash, type BreakerThresholds, type BreakerView } from './view.js';
@@ -9,6 +10,11 @@ import type { BreakerHash } from './script.js';
 /** Thrown instead of making the call while the breaker is open. */
 export class BreakerOpenError extends Error {
   constructor(readonly breaker: BreakerView) {
+    if (breaker.state === 'half_open') {
+      super(`Circuit breaker "${breaker.name}" is half-open and its ${breaker.thresholds.halfOpenMaxCalls} trial call(s) are taken; calls are refused until a trial succeeds.`);
+      this.name = 'BreakerOpenError';
+      return;
+    }
     const why = breaker.forced ? `forced open by ${breaker.forced.actor}: ${breaker.forced.reason}` : `open after ${breaker.failures} failures`;
     super(`Circuit breaker "${breaker.name}" is ${why}; calls are refused until ${breaker.halfOpenAt ?? 'it is reset'}.`);
     this.name = 'BreakerOpenError';
@@ -21,9 +27,9 @@ export interface BreakerOptions extends Partial<BreakerThresholds> {
 }
 
 export interface SharedBreakersOptions {
-  redis: Redis;
+  redis: RedisClient;
   /** a connection for pub/sub; default: a duplicate of `redis` (closed by close()) */
-  subscriber?: Redis;
+  subscriber?: RedisClient;
   keyPrefix?: string;
   /** how this process names itself in heartbeats (default host-pid-random) */
   instanceId?: string;
@@ -45,7 +51,7 @@ export class SharedBreakers {
   readonly instanceId: string;
   readonly redisTimeoutMs: number;
   private readonly breakers = new Map<string, CircuitBreaker>();
-  private readonly subscriber: Redis;
+  private readonly subscriber: RedisClient;
   private readonly ownsSubscriber: boolean;
   private timer: NodeJS.Timeout | undefined;
   private beatQueued = false;
@@ -76,17 +82,32 @@ export class SharedBreakers {
     return this.started;
   }
 
-  /** The named breaker; created in Redis with these thresholds on first use. */
+  /**
+   * The named breaker. A breaker not yet in Redis is created with these thresholds; one that exists
+   * keeps its stored thresholds (one owner), and asking for others is reported through onError.
+   */
   async breaker(name: string, options: BreakerOptions = {}): Promise<CircuitBreaker> {
-    if (!isBreakerName(name)) throw new RangeError(`"${name}" is not a breaker name (letters, digits, . _ -; up to 64)`);
+    if (!isBreakerName(name)) {
+      throw invalidInput(`"${name}" is not a breaker name (letters, digits, . _ -; up to 64).`, { code: 'breaker-bad-name', facts: { name } });
+    }
     // Without Redis at boot the breaker still works from its local copy; the heartbeat re-reads later.
     await this.start().catch((error: unknown) => this.reportError(error));
     let breaker = this.breakers.get(name);
     if (!breaker) {
-      breaker = new CircuitBreaker(this, name, { ...DEFAULT_THRESHOLDS, ...definedOnly(options) }, options.isFailure);
+      const asked = definedOnly(options);
+      breaker = new CircuitBreaker(this, name, { ...DEFAULT_THRESHOLDS, ...asked }, options.isFailure);
       this.breakers.set(name, breaker);
       await breaker.refresh();
       this.queueBeat();
+      const differing = (Object.keys(asked) as (keyof BreakerThresholds)[]).filter((k) => breaker!.view.version > 0 && breaker!.view.thresholds[k] !== asked[k]);
+      if (differing.length) {
+        this.reportError(
+          conflict(
+            `Breaker "${name}" keeps its stored thresholds (${differing.map((k) => `${k} ${breaker!.view.thresholds[k]}`).join(', ')}); this process asked for ${differing.map((k) => `${k} ${asked[k]}`).join(', ')}.`,
+            { code: 'breaker-thresholds-differ', facts: { name, stored: breaker.view.thresholds, asked }, remedy: 'Change the stored thresholds on purpose, or ask for the stored ones.' },
+          ),
+        );
+      }
     }
     return breaker;
   }
@@ -157,7 +178,12 @@ function definedOnly(options: BreakerOptions): Partial<BreakerThresholds> {
   if (options.failureThreshold !== undefined) out.failureThreshold = options.failureThreshold;
   if (options.successThreshold !== undefined) out.successThreshold = options.successThreshold;
   if (options.resetTimeoutMs !== undefined) out.resetTimeoutMs = options.resetTimeoutMs;
+  if (options.halfOpenMaxCalls !== undefined) out.halfOpenMaxCalls = options.halfOpenMaxCalls;
   return out;
+}
+
+function isTimeout(error: unknown): boolean {
+  return /did not answer within|timed out/i.test(String((error as Error)?.message ?? error));
 }
 
 /** Refusals by our own guards (a budget, another breaker) say nothing about the dependency's health. */
@@ -167,11 +193,14 @@ function countsAgainstDependency(error: unknown): boolean {
 
 export class CircuitBreaker {
   private current: BreakerView;
+  /** trial calls this process runs while Redis cannot hand out leases (degraded mode) */
+  private localTrials = 0;
 
   constructor(
     private readonly owner: SharedBreakers,
     readonly name: string,
-    readonly thresholds: BreakerThresholds,
+    /** what this process asked for: used only if it is the one that creates the breaker */
+    readonly requested: BreakerThresholds,
     private readonly isFailure: (error: unknown) => boolean = countsAgainstDependency,
   ) {
     this.current = viewFromHash(name, {});
@@ -180,6 +209,11 @@ export class CircuitBreaker {
   /** The local copy of the shared state. */
   get view(): BreakerView {
     return this.current;
+  }
+
+  /** The thresholds in force: the stored ones, whoever created the breaker. */
+  get thresholds(): BreakerThresholds {
+    return this.current.version > 0 ? this.current.thresholds : this.requested;
   }
 
   /** @internal keeps the newest state seen, whichever arrives first: the script's reply or the message */
@@ -196,42 +230,71 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  /** Runs `call` unless the breaker is open, and records its outcome in the shared state. */
+  /**
+   * Runs `call` unless the breaker is open, and records its outcome in the shared state. Closed
+   * costs no round trip; open and half-open ask Redis for a trial lease, so only
+   * `halfOpenMaxCalls` calls reach the dependency at once across every process.
+   */
   async execute<T>(call: () => Promise<T>): Promise<T> {
-    let view = this.current;
-    if (view.state === 'open') {
-      if (Date.now() < Date.parse(view.halfOpenAt!)) throw new BreakerOpenError(view);
-      // The local copy says the wait is over: let the script decide, once, for every process.
-      await this.apply('attempt');
-      view = this.current;
-      if (view.state === 'open') throw new BreakerOpenError(view);
+    const view = this.current;
+    let localTrial = false;
+    if (view.state === 'open' && Date.now() < Date.parse(view.halfOpenAt!)) throw new BreakerOpenError(view);
+    if (view.state !== 'closed') {
+      const claim = await this.claim();
+      if (claim === 'refused') throw new BreakerOpenError(this.current);
+      localTrial = claim === 'local';
     }
     let result: T;
     try {
       result = await call();
     } catch (error) {
+      if (localTrial) this.localTrials -= 1;
       if (this.isFailure(error)) await this.apply('failure', summarizeError(error));
       throw error;
     }
+    if (localTrial) this.localTrials -= 1;
     const now = this.current;
     if (now.state !== 'closed' || now.failures > 0) await this.apply('success');
     return result;
   }
 
-  private async apply(op: 'read' | 'attempt' | 'failure' | 'success', detail?: string, authoritative = false): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
+  /** A trial lease from Redis; without Redis, at most halfOpenMaxCalls local trials in this process. */
+  private async claim(): Promise<'shared' | 'local' | 'refused'> {
     try {
-      // A slow or retrying Redis must not hold up the guarded call for long either.
-      const deadline = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`breaker ${this.name}: Redis did not answer within ${this.owner.redisTimeoutMs} ms`)), this.owner.redisTimeoutMs);
-      });
-      const view = await Promise.race([this.owner.store.apply(this.name, op, { detail, thresholds: this.thresholds }), deadline]);
+      const { view, admitted } = await this.withDeadline(this.owner.store.applyWithClaim(this.name, 'attempt', { thresholds: this.requested }));
+      if (view) this.accept(view);
+      return admitted ? 'shared' : 'refused';
+    } catch (error) {
+      this.owner.reportError(error);
+      // A slow Redis may still grant the lease to someone else: refuse. Only a Redis that cannot be
+      // reached at all leaves the probing to each process (at most halfOpenMaxCalls at a time).
+      if (isTimeout(error) || this.localTrials >= this.thresholds.halfOpenMaxCalls) return 'refused';
+      this.localTrials += 1;
+      return 'local';
+    }
+  }
+
+  private async withDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const ms = this.owner.redisTimeoutMs;
+    // A slow or retrying Redis must not hold up the guarded call for long either.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`breaker ${this.name}: Redis did not answer within ${ms} ms`)), ms);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async apply(op: 'read' | 'failure' | 'success', detail?: string, authoritative = false): Promise<void> {
+    try {
+      const view = await this.withDeadline(this.owner.store.apply(this.name, op, { detail, thresholds: this.requested }));
       if (view) this.accept(view, authoritative);
     } catch (error) {
       // Redis being down must not take the guarded dependency down with it: keep the last known state.
       this.owner.reportError(error);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { breakerKeys, DEFAULT_KEY_PREFIX, type BreakerKeys } from './keys.js';
+import { invalidInput, notFound } from '../errors.js';
 import { runBreakerScript, type BreakerOp } from './script.js';
 import { DEFAULT_THRESHOLDS, viewFromHash, type BreakerState, type BreakerThresholds, type BreakerView } from './view.js';
 
@@ -25,6 +26,24 @@ export interface BreakerListEntry extends BreakerView {
   instances: BreakerAgreement;
 }
 
+interface ApplyParams {
+  detail?: string;
+  reason?: string;
+  actor?: string;
+  thresholds?: BreakerThresholds;
+}
+
+/** Whole numbers a breaker can work with; a zero threshold would open or close on nothing. */
+export function checkThresholds(t: BreakerThresholds): void {
+  const bad = (Object.entries(t) as [keyof BreakerThresholds, number][]).filter(([, v]) => !Number.isInteger(v) || v < 1);
+  if (bad.length) {
+    throw invalidInput(`Breaker thresholds must be whole numbers of at least 1: ${bad.map(([k, v]) => `${k}=${v}`).join(', ')}.`, {
+      code: 'breaker-bad-threshold',
+      facts: Object.fromEntries(bad),
+    });
+  }
+}
+
 export interface TransitionRecord {
   at: string;
   from: string;
@@ -41,30 +60,47 @@ export class BreakerStore {
   readonly keys: BreakerKeys;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     options: { keyPrefix?: string } = {},
   ) {
     this.keys = breakerKeys(options.keyPrefix ?? DEFAULT_KEY_PREFIX);
   }
 
-  /** Runs one operation; thresholds are passed only by the process that owns the breaker's settings. */
-  async apply(name: string, op: BreakerOp, params: { detail?: string; reason?: string; actor?: string; thresholds?: BreakerThresholds } = {}): Promise<BreakerView | undefined> {
+  /**
+   * Runs one operation. `thresholds` are used only when the breaker does not exist yet (it is
+   * created with them) or by op `set`; a stored breaker keeps its own otherwise.
+   */
+  async apply(name: string, op: BreakerOp, params: ApplyParams = {}): Promise<BreakerView | undefined> {
+    return (await this.applyWithClaim(name, op, params)).view;
+  }
+
+  /** apply, also saying whether op `attempt` admitted the call (closed, or a half-open trial lease). */
+  async applyWithClaim(name: string, op: BreakerOp, params: ApplyParams = {}): Promise<{ view: BreakerView | undefined; admitted: boolean }> {
     const t = params.thresholds;
-    const hash = await runBreakerScript(this.redis, [this.keys.state(name), this.keys.names, this.keys.log(name)], [
+    const d = DEFAULT_THRESHOLDS;
+    const reply = await runBreakerScript(this.redis, [this.keys.state(name), this.keys.names, this.keys.log(name)], [
       op,
       name,
       this.keys.channel,
       t ? String(t.failureThreshold) : '',
       t ? String(t.successThreshold) : '',
       t ? String(t.resetTimeoutMs) : '',
+      t ? String(t.halfOpenMaxCalls) : '',
       params.detail ?? '',
       params.reason ?? '',
       params.actor ?? '',
-      String(DEFAULT_THRESHOLDS.failureThreshold),
-      String(DEFAULT_THRESHOLDS.successThreshold),
-      String(DEFAULT_THRESHOLDS.resetTimeoutMs),
+      String(d.failureThreshold),
+      String(d.successThreshold),
+      String(d.resetTimeoutMs),
+      String(d.halfOpenMaxCalls),
     ]);
-    return hash ? viewFromHash(name, hash) : undefined;
+    return { view: reply.hash ? viewFromHash(name, reply.hash) : undefined, admitted: reply.admitted };
+  }
+
+  /** Changes a breaker's thresholds on purpose (the one way besides creation); creates it if missing. */
+  async setThresholds(name: string, thresholds: BreakerThresholds, opts: { actor: string }): Promise<BreakerView> {
+    checkThresholds(thresholds);
+    return (await this.apply(name, 'set', { thresholds, actor: opts.actor }))!;
   }
 
   async names(): Promise<string[]> {
@@ -75,6 +111,18 @@ export class BreakerStore {
     return this.apply(name, 'read');
   }
 
+  /** The breaker, or a not-found error naming the ones that exist. */
+  async require(name: string): Promise<BreakerView> {
+    const view = await this.get(name);
+    if (view) return view;
+    const known = await this.names();
+    throw notFound(`No breaker named "${name}" (Redis key prefix ${this.keys.base.replace(/\{.*$/, '')}).`, {
+      code: 'breaker-unknown',
+      facts: { name, known },
+      remedy: known.length ? `Known breakers: ${known.join(', ')}.` : 'No service has used a shared breaker with this key prefix yet.',
+    });
+  }
+
   /** Every known breaker, with how many live instances agree with the shared state. */
   async list(): Promise<BreakerListEntry[]> {
     const [names, heartbeats] = await Promise.all([this.names(), this.heartbeats()]);
@@ -83,7 +131,7 @@ export class BreakerStore {
   }
 
   async forceOpen(name: string, opts: { forMs: number; reason: string; actor: string }): Promise<BreakerView> {
-    if (!(opts.forMs > 0)) throw new RangeError('forMs must be a positive number of milliseconds');
+    if (!(opts.forMs > 0)) throw invalidInput('A forced open needs a positive duration.', { code: 'breaker-bad-duration' });
     return (await this.apply(name, 'force_open', { detail: String(Math.round(opts.forMs)), reason: opts.reason, actor: opts.actor }))!;
   }
 

@@ -10,9 +10,11 @@ export interface BreakerThresholds {
   successThreshold: number;
   /** how long an open breaker stays open before trial calls are let through */
   resetTimeoutMs: number;
+  /** trial calls let through at once, fleet-wide, while half-open */
+  halfOpenMaxCalls: number;
 }
 
-export const DEFAULT_THRESHOLDS: BreakerThresholds = { failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000 };
+export const DEFAULT_THRESHOLDS: BreakerThresholds = { failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 };
 
 export interface ForcedOpen {
   until: string;
@@ -28,6 +30,8 @@ export interface BreakerView {
   failures: number;
   /** successful trial calls so far (half-open) */
   successes: number;
+  /** half-open trial calls running now (holding a lease) */
+  trialsInFlight: number;
   openedAt: string | null;
   /** when an open breaker lets trial calls through (null unless open) */
   halfOpenAt: string | null;
@@ -51,6 +55,7 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
     failureThreshold: Number(hash.failure_threshold ?? DEFAULT_THRESHOLDS.failureThreshold),
     successThreshold: Number(hash.success_threshold ?? DEFAULT_THRESHOLDS.successThreshold),
     resetTimeoutMs: Number(hash.reset_timeout_ms ?? DEFAULT_THRESHOLDS.resetTimeoutMs),
+    halfOpenMaxCalls: Number(hash.half_open_max_calls ?? DEFAULT_THRESHOLDS.halfOpenMaxCalls),
   };
   const forcedUntil = Number(hash.forced_until || 0);
   const openedAt = Number(hash.opened_at || 0);
@@ -61,6 +66,7 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
     state,
     failures: Number(hash.failures ?? 0),
     successes: Number(hash.successes ?? 0),
+    trialsInFlight: leaseCount(hash.trial_leases),
     openedAt: state === 'closed' ? null : iso(hash.opened_at),
     halfOpenAt,
     lastError: text(hash.last_error),
@@ -78,4 +84,14 @@ export function summarizeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const line = maskPiiText(redactSecrets(message.split('\n')[0] ?? ''));
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
+}
+
+function leaseCount(json: string | undefined): number {
+  if (!json) return 0;
+  try {
+    const leases: unknown = JSON.parse(json);
+    return Array.isArray(leases) ? leases.length : 0;
+  } catch {
+    return 0;
+  }
 }

@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { budgetKeys } from './keys.js';
+import { scanKeys } from '../redis/client.js';
 
 export interface FreezeRecord {
   tenant: string | null;
@@ -9,7 +10,7 @@ export interface FreezeRecord {
 }
 
 export interface FreezeDeps {
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix?: string;
   now?: Date;
   /** accepted so the deps of getBudgetStatus can be passed as they are; not used */
@@ -51,13 +52,7 @@ export async function readFreezes(deps: FreezeDeps, tenant?: string): Promise<Fr
 export async function listTenantFreezes(deps: FreezeDeps): Promise<FreezeRecord[]> {
   const keys = budgetKeys(deps.keyPrefix);
   const pattern = `${keys.frozenTenantPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
-  const found: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await deps.redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-    cursor = next;
-    found.push(...batch);
-  } while (cursor !== '0');
+  const found = await scanKeys(deps.redis, pattern);
   if (found.length === 0) return [];
   const values = await deps.redis.mget(found);
   return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as FreezeRecord);

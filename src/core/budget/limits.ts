@@ -1,5 +1,6 @@
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
+import { invalidInput, rethrowSchemaMissing } from '../errors.js';
 import { budgetKeys, limitField } from './keys.js';
 import type { Period } from './periods.js';
 
@@ -16,7 +17,7 @@ export interface BudgetLimit {
 
 export interface LimitDeps {
   pool: pg.Pool;
-  redis: Redis;
+  redis: RedisClient;
   keyPrefix?: string;
 }
 
@@ -28,7 +29,7 @@ export async function loadLimits(pool: pg.Pool, tenant?: string): Promise<Budget
       where $1::text is null or scope = 'global' or tenant_id = $1
       order by scope, tenant_id nulls first, period`,
     [tenant ?? null],
-  );
+  ).catch(rethrowSchemaMissing);
   return rows.map((r) => ({
     scope: r.scope,
     tenant: r.tenant_id,
@@ -45,7 +46,12 @@ export async function setLimit(
   deps: LimitDeps,
   limit: { tenant?: string; period: Period; limitUsd: number; hardStop: boolean; actor: string },
 ): Promise<BudgetLimit> {
-  if (!(limit.limitUsd > 0) || !Number.isFinite(limit.limitUsd)) throw new RangeError('a budget must be a positive amount of USD');
+  if (!Number.isFinite(limit.limitUsd) || limit.limitUsd < 0.01 || limit.limitUsd >= 1e10) {
+    throw invalidInput(`A budget must be at least $0.01 (and under $10,000,000,000); got ${limit.limitUsd}.`, {
+      code: 'budget-bad-amount',
+      facts: { limitUsd: limit.limitUsd, period: limit.period },
+    });
+  }
   const scope = limit.tenant ? 'tenant' : 'global';
   await deps.pool.query(
     `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by)
@@ -54,9 +60,10 @@ export async function setLimit(
      do update set limit_usd = excluded.limit_usd, hard_stop = excluded.hard_stop, updated_by = excluded.updated_by`,
     [scope, limit.tenant ?? null, limit.period, limit.limitUsd, limit.hardStop, limit.actor],
   );
-  const saved = (await loadLimits(deps.pool, limit.tenant)).find((l) => l.period === limit.period && l.tenant === (limit.tenant ?? null))!;
-  await mirrorLimits(deps, [saved]);
-  return saved;
+  // the whole table, not just this budget: a copy marked complete must be complete (Redis may have lost it)
+  const all = await loadLimits(deps.pool);
+  await mirrorLimits(deps, all, true);
+  return all.find((l) => l.period === limit.period && l.tenant === (limit.tenant ?? null))!;
 }
 
 /** Copies budgets into the Redis hash the controller reads; `replaceAll` also drops fields no longer in the table. */
@@ -64,6 +71,8 @@ export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: Budget
   const key = budgetKeys(deps.keyPrefix).limits;
   const multi = deps.redis.multi();
   if (replaceAll) multi.del(key);
+  // present even with no budgets: the reservation script tells "no budgets" from "copy lost"
+  multi.hset(key, MIRRORED_MARK, new Date().toISOString());
   for (const l of limits) {
     const mirrored: MirroredLimit = { limitUsd: l.limitUsd, hardStop: l.hardStop };
     multi.hset(key, limitField(l.period, l.tenant ?? undefined), JSON.stringify(mirrored));
@@ -71,17 +80,27 @@ export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: Budget
   await multi.exec();
 }
 
+/** The field that says the hash is a complete copy of budget_limits. */
+export const MIRRORED_MARK = '_mirrored_at';
+
 /** A budget as the controller reads it from the Redis copy, one hash field per budget. */
 export interface MirroredLimit {
   limitUsd: number;
   hardStop: boolean;
 }
 
-export function parseMirroredLimit(json: string): MirroredLimit {
-  return JSON.parse(json) as MirroredLimit;
+/** A budget field as mirrored; limitUsd undefined when the field is not readable (the script then fails closed). */
+export function parseMirroredLimit(json: string): MirroredLimit | { limitUsd: undefined; hardStop: true } {
+  try {
+    const parsed = JSON.parse(json) as Partial<MirroredLimit>;
+    if (typeof parsed.limitUsd === 'number') return { limitUsd: parsed.limitUsd, hardStop: parsed.hardStop === true };
+  } catch {
+    // fall through: unreadable
+  }
+  return { limitUsd: undefined, hardStop: true };
 }
 
-export async function readMirroredLimits(redis: Redis, keyPrefix?: string): Promise<Record<string, MirroredLimit>> {
+export async function readMirroredLimits(redis: RedisClient, keyPrefix?: string): Promise<Record<string, ReturnType<typeof parseMirroredLimit>>> {
   const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
-  return Object.fromEntries(Object.entries(raw).map(([field, json]) => [field, parseMirroredLimit(json)]));
+  return Object.fromEntries(Object.entries(raw).filter(([field]) => field !== MIRRORED_MARK).map(([field, json]) => [field, parseMirroredLimit(json)]));
 }

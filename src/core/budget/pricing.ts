@@ -1,3 +1,5 @@
+import { invalidInput } from '../errors.js';
+
 /**
  * List prices in USD per million tokens, as published by each provider on the date below. Prices
  * change: when they do, update the table and the date together (the CLI shows the date next to
@@ -59,26 +61,29 @@ export interface Cost {
   /** whole micro-dollars: what the Redis counters add and the ledger's numeric(12,6) holds exactly */
   microUsd: number;
   usd: number;
-  /** false when the model is not in the table and the provider's most expensive price was charged */
+  /** false when the model is not in the table and an explicit fallback price was charged */
   listed: boolean;
   price: ModelPrice;
 }
 
 /**
- * The cost of one call. An unknown model is charged at its provider's (or the table's) highest
- * price: a budget must never be under-counted because the table lags a new model.
+ * The cost of one call. A model missing from the table has no price: it is refused, unless the
+ * caller names a listed model to price it as (`fallbackModel`), and then `listed` is false so the
+ * caller can warn. Never a silent guess: a budget must not be under-counted because the table
+ * lags a new model.
  */
-export function costOf(provider: string, model: string, usage: TokenUsage): Cost {
+export function costOf(provider: string, model: string, usage: TokenUsage, fallbackModel?: string): Cost {
   const listed = priceOf(model);
-  const price = listed ?? mostExpensive(provider);
+  const price = listed ?? (fallbackModel ? priceOf(fallbackModel) : undefined);
+  if (!price) {
+    throw invalidInput(`Model "${model}" (${provider}) is not in the price table of ${PRICE_TABLE_DATE}${fallbackModel ? `, nor is the fallback "${fallbackModel}"` : ''}.`, {
+      code: 'budget-unknown-model',
+      facts: { provider, model, fallbackModel: fallbackModel ?? null },
+      remedy: 'Add the model to the price table, or name a listed model to price unknown models as.',
+    });
+  }
   const cached = Math.min(Math.max(usage.cachedTokens ?? 0, 0), usage.inputTokens);
   const micro = (usage.inputTokens - cached) * price.inputPerMillion + cached * price.cachedInputPerMillion + usage.outputTokens * price.outputPerMillion;
   const microUsd = Math.round(micro);
   return { microUsd, usd: microUsd / 1e6, listed: listed !== undefined, price };
-}
-
-function mostExpensive(provider: string): ModelPrice {
-  const candidates = PRICE_TABLE.filter((p) => p.provider === provider);
-  const pool = candidates.length ? candidates : PRICE_TABLE;
-  return pool.reduce((a, b) => (b.outputPerMillion > a.outputPerMillion ? b : a));
 }

@@ -1,5 +1,6 @@
+import { rethrowSchemaMissing } from '../errors.js';
 import type pg from 'pg';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { listTenantFreezes, readFreezes, type FreezeRecord } from './freeze.js';
 import { budgetKeys } from './keys.js';
 import { loadLimits, type BudgetLimit } from './limits.js';
@@ -51,8 +52,10 @@ export interface BudgetStatus {
   asOf: string;
   tenant: string | null;
   priceTableDate: string;
-  frozen: boolean;
-  freezes: FreezeRecord[];
+  /** null when Redis could not be read: whether spend is frozen is unknown */
+  frozen: boolean | null;
+  /** null when Redis could not be read */
+  freezes: FreezeRecord[] | null;
   /** a budget (hard or soft) is used up */
   exceeded: boolean;
   today: SpendSummary;
@@ -69,7 +72,7 @@ export interface BudgetStatus {
 export interface BudgetStatusDeps {
   pool: pg.Pool;
   /** undefined when Redis cannot be reached: spend and budgets still come from the ledger */
-  redis: Redis | undefined;
+  redis: RedisClient | undefined;
   keyPrefix?: string;
   now?: Date;
   tenant?: string;
@@ -87,17 +90,21 @@ interface SpendRow {
   month_tokens: string;
 }
 
-function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[]> {
-  if (!deps.redis) return Promise.resolve([]);
+function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[] | null> {
+  if (!deps.redis) return Promise.resolve(null);
   const redisDeps = { ...deps, redis: deps.redis };
   return deps.tenant ? readFreezes(redisDeps, deps.tenant) : Promise.all([readFreezes(redisDeps), listTenantFreezes(redisDeps)]).then(([a, b]) => [...a, ...b]);
 }
 
 /**
- * Spend today and this month against every budget, from the ledger's daily roll-up (one query),
+ * Spend today and this month against every budget, from the ledger's month and day roll-up (one query),
  * plus freezes and API call counts from Redis.
  */
 export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
+  return readStatus(deps).catch(rethrowSchemaMissing);
+}
+
+async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
   const now = deps.now ?? new Date();
   const keys = budgetKeys(deps.keyPrefix);
   const day = dayWindow(now);
@@ -107,17 +114,23 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
 
   const [limits, spend, freezes, callCounts] = await Promise.all([
     loadLimits(deps.pool, deps.tenant),
+    // a few rows per tenant, model and operation from the month and day roll-up, whatever the day of the month
     deps.pool.query<SpendRow>(
-      `select case when grouping(tenant_key) = 0 then 'tenant' when grouping(model) = 0 then 'model' else 'operation' end as kind,
-              coalesce(tenant_key, provider || '/' || model, operation) as name,
-              coalesce(sum(cost_usd) filter (where day = $2), 0) as today_cost,
-              coalesce(sum(calls) filter (where day = $2), 0) as today_calls,
-              sum(cost_usd) as month_cost,
-              sum(calls) as month_calls,
-              sum(input_tokens + output_tokens) as month_tokens
-         from llm_usage_daily
-        where day >= $1 and day <= $2 and ($3::text is null or tenant_key = $3)
-        group by grouping sets ((tenant_key), (provider, model), (operation))`,
+      `with m as (
+         select dim, key1, key2, calls, input_tokens + output_tokens as tokens, cost_usd
+           from llm_usage_rollup
+          where period = 'month' and period_start = $1::date and calls <> 0
+            and (($3::text is null and dim in ('tenant', 'model', 'operation'))
+                 or ($3::text is not null and key1 = $3 and dim in ('tenant', 'tenant_model', 'tenant_operation')))
+       ), d as (
+         select key1, calls, cost_usd from llm_usage_rollup
+          where period = 'day' and period_start = $2::date and dim = 'tenant' and ($3::text is null or key1 = $3)
+       )
+       select case when m.dim = 'tenant' then 'tenant' when m.dim in ('model', 'tenant_model') then 'model' else 'operation' end as kind,
+              case when m.dim in ('tenant_model', 'tenant_operation') then m.key2 else m.key1 end as name,
+              coalesce(d.cost_usd, 0) as today_cost, coalesce(d.calls, 0) as today_calls,
+              m.cost_usd as month_cost, m.calls as month_calls, m.tokens as month_tokens
+         from m left join d on m.dim = 'tenant' and d.key1 = m.key1`,
       [month.id + '-01', day.id, tenant],
     ),
     readAllFreezes(deps),
@@ -174,7 +187,7 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
     asOf: now.toISOString(),
     tenant,
     priceTableDate: PRICE_TABLE_DATE,
-    frozen: freezes.length > 0,
+    frozen: freezes === null ? null : freezes.length > 0,
     unavailable: deps.redis ? [] : ['redis'],
     freezes,
     exceeded: budgets.some((b) => b.utilization >= 1),
@@ -188,8 +201,9 @@ export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetSta
 
 async function overallSpend(pool: pg.Pool, month: PeriodWindow, day: PeriodWindow): Promise<{ today: number; month: number }> {
   const { rows } = await pool.query<{ today: string; month: string }>(
-    `select coalesce(sum(cost_usd) filter (where day = $2), 0) as today, coalesce(sum(cost_usd), 0) as month
-       from llm_usage_daily where day >= $1 and day <= $2`,
+    `select coalesce(sum(cost_usd) filter (where period = 'day'), 0) as today, coalesce(sum(cost_usd) filter (where period = 'month'), 0) as month
+       from llm_usage_rollup
+      where dim = 'tenant' and ((period = 'month' and period_start = $1::date) or (period = 'day' and period_start = $2::date))`,
     [month.id + '-01', day.id],
   );
   return { today: Number(rows[0]!.today), month: Number(rows[0]!.month) };

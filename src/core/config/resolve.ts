@@ -63,7 +63,16 @@ export interface ResolvedConfig {
   prometheusUrl?: string;
   apiBaseUrl?: string;
   trigger?: { url: string; secretKey?: string };
-  kubernetes?: { context?: string; namespace: string; apiService: string; apiPort: number };
+  kubernetes?: {
+    context?: string;
+    namespace: string;
+    apiService: string;
+    apiPort: number;
+    podAccess: 'proxy' | 'direct';
+    /** the resolved admin token (a secret: never printed) */
+    adminToken?: string;
+    adminTokenHeader: string;
+  };
   corsOrigins?: string[];
   migrationsDir: string;
   /** 'shipped': the MedicalCor schema inside the package, which is never a write target */
@@ -144,6 +153,13 @@ export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd
 }
 
 /** flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file exists. */
+function adminToken(ref: SecretRef | undefined, env: NodeJS.ProcessEnv, where: string, secrets: string[]): string | undefined {
+  if (!ref) return undefined;
+  const value = secretFrom(ref, env, where);
+  secrets.push(value);
+  return value;
+}
+
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
   const configFile = flags.config ? resolve(cwd, flags.config) : findConfigFile(cwd, env);
   const file: ConfigFile = configFile ? readConfigFile(configFile) : { environments: {} };
@@ -197,7 +213,12 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
     prometheusUrl: env.MEDICALCOR_PROMETHEUS_URL ?? fileEnvironment?.prometheusUrl,
     apiBaseUrl: env.MEDICALCOR_API_URL ?? fileEnvironment?.apiBaseUrl,
     trigger: triggerUrl || triggerKey ? { url: triggerUrl ?? 'https://api.trigger.dev', secretKey: triggerKey } : undefined,
-    kubernetes: fileEnvironment?.kubernetes,
+    kubernetes: fileEnvironment?.kubernetes
+      ? {
+          ...fileEnvironment.kubernetes,
+          adminToken: adminToken(fileEnvironment.kubernetes.adminToken, env, where('kubernetes.adminToken'), secrets),
+        }
+      : undefined,
     corsOrigins: fileEnvironment?.corsOrigins,
     ...chooseMigrationsDir(flags, env, cwd, file.migrationsDir ? fromProject(file.migrationsDir) : undefined),
     runbooksDir: file.runbooksDir ? fromProject(file.runbooksDir) : undefined,

@@ -31,6 +31,12 @@ export const environmentSchema = z
         /** the Service whose pods serve the API (for per-pod admin endpoints) */
         apiService: z.string().default('medicalcor-api'),
         apiPort: z.number().int().positive().default(3000),
+        /** how `breaker --pods` reaches each pod: through the API server's pods proxy (from outside the cluster) or by pod IP */
+        podAccess: z.enum(['proxy', 'direct']).default('proxy'),
+        /** the API's admin credential for /health/circuit-breakers, by environment-variable reference */
+        adminToken: secretRef.optional(),
+        /** the header it is sent in (the API server's proxy strips Authorization, so not that one) */
+        adminTokenHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('x-admin-token'),
       })
       .strict()
       .optional(),
