@@ -27,6 +27,28 @@ export const DRIFT_CASES: [kind: string, sql: string, expected: string][] = [
   ['policy', `drop policy consent_records_tenant_isolation on consent_records`, 'policy consent_records.consent_records_tenant_isolation: in migrations, missing from live database'],
   ['comment', `comment on table leads is 'patients and prospects'`, 'table leads: comment none → patients and prospects'],
   ['grant', `grant select on leads to public`, 'table leads: grants () → (PUBLIC:SELECT)'],
+  ['domain', `create domain phone_e164 as text constraint phone_e164_check check (value ~ '^[+][0-9]+$')`, 'domain phone_e164: in live database'],
+  ['composite type', `create type lead_ref as (id uuid, full_name text)`, 'composite type lead_ref: in live database'],
+  ['collation', `create collation lead_names from "C"`, 'collation lead_names: in live database'],
+  ['cast', `create cast (lead_status as text) with inout as implicit`, 'cast (lead_status AS text): in live database'],
+  ['operator', `create operator ### (leftarg = text, rightarg = text, function = textcat)`, 'operator ###(text, text): in live database'],
+  ['publication', `create publication leads_changes for table leads`, 'publication leads_changes: in live database'],
+  ['replica identity', `alter table practitioners replica identity full`, 'table practitioners: replica_identity none → full'],
+  ['column storage', `alter table leads alter column full_name set storage external`, 'column leads.full_name: storage none → external'],
+  ['column compression', `alter table leads alter column source set compression pglz`, 'column leads.source: compression none → pglz'],
+  ['column statistics', `alter table leads alter column phone set statistics 1000`, 'column leads.phone: statistics none → 1000'],
+  ['rule', `create rule practitioners_no_delete as on delete to practitioners do instead nothing`,
+    'rule practitioners.practitioners_no_delete: in live database'],
+  ['extended statistics', `create statistics leads_status_practitioner (dependencies) on status, practitioner_id from leads`,
+    'statistics leads_status_practitioner: in live database'],
+  ['event trigger', `create function log_ddl() returns event_trigger language plpgsql as $$ begin end $$;
+     create event trigger log_ddl on ddl_command_end execute function log_ddl()`, 'event trigger log_ddl: in live database'],
+  ['foreign table', `create foreign data wrapper archive_fdw; create server archive foreign data wrapper archive_fdw;
+     create foreign table archived_leads (id uuid, phone text) server archive options (table_name 'leads')`,
+    'foreign table archived_leads: in live database'],
+  // what a failed CREATE INDEX CONCURRENTLY leaves behind
+  ['index validity', `update pg_index set indisvalid = false where indexrelid = 'leads_correlation_idx'::regclass`,
+    'index leads_correlation_idx: valid none → false'],
 ];
 
 /**
