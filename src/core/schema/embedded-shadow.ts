@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { acquireFileLock } from '../db/file-lock.js';
 import { unavailable } from '../errors.js';
 
@@ -8,8 +8,21 @@ const require = createRequire(import.meta.url);
 
 /** The PGlite build the shadow runs on: part of the model cache's key (another build may read differently). */
 export function embeddedEngineVersion(): string {
-  const { version } = require('@electric-sql/pglite/package.json') as { version: string };
-  return `pglite ${version} (PostgreSQL 18)`;
+  engineVersion ??= `pglite ${pgliteVersion()} (PostgreSQL 18)`;
+  return engineVersion;
+}
+let engineVersion: string | undefined;
+
+/** Its package.json is not exported: found from the entry point upwards. */
+function pgliteVersion(): string {
+  let dir = dirname(require.resolve('@electric-sql/pglite'));
+  for (let i = 0; i < 5; i++, dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === '@electric-sql/pglite' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
 }
 
 /** The initdb'ed data directory as PGlite's own tarball, one file per PGlite build. */

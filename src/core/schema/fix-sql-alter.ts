@@ -61,6 +61,8 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       if (changed.has('options')) push(...relOptionSteps(target.kind === 'view' ? 'ALTER VIEW' : 'ALTER MATERIALIZED VIEW', qualified(target.name), t.options, c.options, step));
       return common();
     case 'index': {
+      // an INVALID index is what a failed build leaves behind: there is nothing to make on purpose
+      if (only('valid') && t.valid === false) return common();
       if (only('valid', 'options') && changed.has('valid') && t.valid === undefined) {
         push(step(`REINDEX INDEX ${qualified(target.name)}`));
         if (changed.has('options')) push(...relOptionSteps('ALTER INDEX', qualified(target.name), t.options, c.options, step));
