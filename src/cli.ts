@@ -1,11 +1,13 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
 import { commandManifest, type CommandModule } from './commands/index.js';
-import { isCliError } from './cli-kit/errors.js';
+import { isCliError, usageError } from './cli-kit/errors.js';
 import { ExitCode } from './cli-kit/exit-codes.js';
 import { isDomainError } from './core/errors.js';
 import { redactSecrets } from './core/redact.js';
 import { exitCodeOfError, hintFor } from './commands/errors.js';
+import { teachHelp } from './commands/help.js';
+import { completeWords, completionScript, COMPLETION_SHELLS, type CompletionNode, type CompletionShell } from './cli-kit/completion.js';
 
 /** package.json's version, put in at build time (tsup `define`) */
 declare const CLI_VERSION: string;
@@ -16,9 +18,16 @@ type ContextModule = typeof import('./commands/context.js');
  * The shell (this file, commander) is CommonJS so a start pays no ESM loader set-up; commands
  * are ES modules in dist/commands/, imported by a computed path that the bundler leaves alone.
  */
-function loadModule<T>(name: string): Promise<T> {
+async function loadModule<T>(name: string): Promise<T> {
   const specifier = `./commands/${name}.js`;
-  return import(specifier) as Promise<T>;
+  try {
+    return (await import(specifier)) as T;
+  } catch (error) {
+    // from source (in-process tests), a noun with several verbs is a folder: commands/<noun>/index.ts
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find module/.test(String(error))) throw error;
+    const folder = `./commands/${name}/index.js`;
+    return (await import(folder)) as T;
+  }
 }
 
 /** The command named in argv: the first word that is neither an option nor a global option's value. */
@@ -36,15 +45,66 @@ function buildProgram(): Command {
   return new Command('medicalcor')
     .description('Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.')
     .version(CLI_VERSION, '-V, --version')
-    .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV)')
+    .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV; --yes on production needs --env itself)')
     .option('--config <file>', 'configuration file (default: ./medicalcor.config.yaml, then ~/.config/medicalcor/)')
-    .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL)')
+    .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL, then DATABASE_URL)')
+    .option('--incident <id>', 'record every action of this run on the incident (or MEDICALCOR_INCIDENT)')
     .option('--migrations-dir <dir>', 'migrations directory (default: the MedicalCor schema shipped with the CLI)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'github']))
     .option('--no-color', 'no colour (also NO_COLOR=1, or when output is not a terminal)')
+    .option('--progress', 'one line per phase on stderr when it is not a terminal (a terminal gets a spinner)')
     .option('--debug', 'show stack traces of errors')
+    .configureHelp({ showGlobalOptions: true })
     .showSuggestionAfterError()
     .exitOverride();
+}
+
+/** Commands the shell itself implements (no module of their own). */
+const BUILTINS = [{ name: 'completion', summary: 'Print the shell completion script for bash, zsh or fish' }];
+
+function registerCompletion(program: Command, streams: Streams): void {
+  program
+    .command('completion')
+    .description('print the completion script for bash, zsh or fish (it asks medicalcor for candidates as you type)')
+    .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
+    .action((shell: CompletionShell) => {
+      const output = program.opts<GlobalOptions>().output;
+      if (output && output !== 'table') throw usageError(`--output ${output} is not supported here.`, 'The completion script is shell code: omit -o.');
+      streams.stdout.write(completionScript(shell));
+    });
+}
+
+function completionTree(command: Command): CompletionNode {
+  return {
+    name: command.name(),
+    subcommands: command.commands.filter((c) => c.name() !== 'help').map(completionTree),
+    options: command.options.map((o) => ({
+      flags: [o.short, o.long].filter((f): f is string => Boolean(f)),
+      takesValue: o.required || o.optional,
+      choices: o.argChoices,
+    })),
+  };
+}
+
+/** Edit distance, for "did you mean": the nearest command name to a typo. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}
+
+export function nearestCommand(typo: string, names: readonly string[]): string | undefined {
+  const ranked = names.map((name) => ({ name, d: name.startsWith(typo) ? 0 : distance(typo, name) })).sort((x, y) => x.d - y.d);
+  const best = ranked[0];
+  return best && best.d <= Math.max(2, Math.floor(typo.length / 3)) ? best.name : undefined;
 }
 
 /**
@@ -71,7 +131,9 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   let contextModule: ContextModule | undefined;
   const ctx = () => (context ??= contextModule!.makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
 
-  const name = invokedCommand(program, argv.slice(2));
+  const completing = argv[2] === '__complete';
+  const args = completing ? argv.slice(3) : argv.slice(2);
+  const name = invokedCommand(program, completing ? args.slice(0, -1) : args);
   for (const entry of commandManifest) {
     if (entry.name === name) {
       const [command, context] = await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
@@ -81,16 +143,35 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
       program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
     }
   }
+  for (const builtin of BUILTINS) {
+    if (builtin.name === name || completing) registerCompletion(program, streams);
+    else program.command(builtin.name).description(builtin.summary).allowUnknownOption().allowExcessArguments();
+  }
+  // every help screen, whoever registered the command: global options, examples, exit codes, docs
+  teachHelp(program);
+
+  if (completing) {
+    for (const candidate of completeWords(completionTree(program), args.length ? args : [''])) streams.stdout.write(`${candidate}\n`);
+    return ExitCode.Ok;
+  }
+  // `medicalcor` alone asks what there is: the help, on stdout, and that is not an error
+  if (name === undefined && !args.some((a) => ['-h', '--help', '-V', '--version'].includes(a))) {
+    program.outputHelp();
+    return ExitCode.Ok;
+  }
 
   program.hook('preAction', async () => {
     await contextModule?.prepareConfig(streams, program.opts<GlobalOptions>());
+    if (contextModule && name !== 'incident') await contextModule.verifyActiveIncident(ctx());
   });
 
   try {
     await program.parseAsync(argv as string[]);
+    // a command that printed for people under -o json never asked for the format: refused, exit 2
+    context?.settleOutput();
     return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
   } catch (error) {
-    return reportError(error, streams, context, argv.includes('--debug'), name);
+    return reportError(error, streams, context, argv.includes('--debug'), name, program);
   } finally {
     await context?.systems.close();
     process.off('SIGINT', onSigint);
@@ -98,13 +179,16 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   }
 }
 
-function reportError(error: unknown, streams: Streams, context: CommandContext | undefined, debug: boolean, command?: string): number {
+function reportError(error: unknown, streams: Streams, context: CommandContext | undefined, debug: boolean, command?: string, program?: Command): number {
   const secrets = context?.io.secrets ?? [];
   const say = (text: string) => streams.stderr.write(`${redactSecrets(text, secrets)}\n`);
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
     // commander has already printed the message; usage errors are exit 2, not commander's 1
-    say(`hint: run "medicalcor${command ? ` ${command}` : ''} --help" for usage.`);
+    const known = program?.commands.map((c) => c.name()) ?? [];
+    // an unknown top-level command: point at the command meant, not at the typo
+    const meant = command && !known.includes(command) ? nearestCommand(command, known) : command;
+    say(`hint: run "medicalcor${meant ? ` ${meant}` : ''} --help" for usage.`);
     return ExitCode.Usage;
   }
   if (isCliError(error)) {

@@ -7,6 +7,7 @@ import { TriggerApiError, TriggerClient } from '../src/core/trigger/index.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { startTriggerFake, type FakeRun, type TriggerFake } from './fakes/trigger-dev.js';
 import { PATIENT, writeFailedJourney } from './trace-fixture.js';
+import { describeTrace } from '../src/commands/render/trace-summary.js';
 
 const item = (ms: number, overrides: Partial<TimelineItem> = {}): TimelineItem => ({
   at: new Date(Date.UTC(2025, 0, 1) + ms), source: 'domain_events', name: `e${ms}`, status: 'ok', summary: '', ref: '', detail: {}, ...overrides,
@@ -118,15 +119,17 @@ describe('with PostgreSQL and the Trigger.dev fake', () => {
 
   it('traceJourney and listFailedJourneys work as a library (no CLI)', async () => {
     const journey = await writeFailedJourney(db.pool, 'library-journey', new Date(Date.now() - 5 * 60_000));
-    const trace = await traceJourney({ pool: db.pool as never, trigger: { skipped: 'not configured' } }, { correlationId: journey.correlationId, since: new Date(0), timeoutMs: 5_000, limit: 100 });
+    const trace = await traceJourney({ database: { pool: db.pool }, trigger: { skipped: 'not configured' } }, { correlationId: journey.correlationId, since: new Date(0), timeoutMs: 5_000, limit: 100 });
     expect(trace.items.map((i) => i.name)).toEqual(journey.expectedOrder.filter((n) => !n.startsWith('task ')));
     expect(trace.firstFailure?.name).toBe('hubspot outbound createContact');
     expect(JSON.stringify(trace.items)).not.toContain(PATIENT.phone);
-    const limited = await traceJourney({ pool: db.pool as never, trigger: { skipped: 'x' } }, { correlationId: journey.correlationId, since: new Date(0), timeoutMs: 5_000, limit: 1 });
+    const limited = await traceJourney({ database: { pool: db.pool }, trigger: { skipped: 'x' } }, { correlationId: journey.correlationId, since: new Date(0), timeoutMs: 5_000, limit: 1 });
     expect(limited.sources.find((s) => s.source === 'domain_events')).toMatchObject({ items: 1, truncated: true });
-    expect(limited.summary).toContain('raise --limit');
+    expect(describeTrace(limited)).toContain('raise --limit');
+    // the view is cut, the verdict is not: the journey's failures beyond the first item still count
+    expect(limited.verdict).toMatchObject({ failed: true, failureBeyondView: true });
 
-    const failed = await listFailedJourneys({ pool: db.pool as never, trigger: { skipped: 'x' } }, { since: new Date(Date.now() - 3_600_000), timeoutMs: 5_000, limit: 100 });
+    const failed = await listFailedJourneys({ database: { pool: db.pool }, trigger: { skipped: 'x' } }, { since: new Date(Date.now() - 3_600_000), timeoutMs: 5_000, limit: 100 });
     expect(failed.journeys.find((j) => j.correlationId === journey.correlationId)).toMatchObject({ source: 'integration_logs', step: 'hubspot outbound createContact', failures: 4 });
   });
 });

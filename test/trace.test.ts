@@ -125,11 +125,11 @@ describe('medicalcor trace CORRELATION_ID', () => {
     }
   });
 
-  it('a source slower than --timeout is named and the rest is shown (exit 4)', async () => {
+  it('a source slower than --timeout is named and the rest is shown (partial; exit 3: a failure was read, 3 wins over 4)', async () => {
     fake.delayMs = 3_000;
     try {
       const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '400ms'], { env });
-      expect(result.exitCode).toBe(4);
+      expect(result.exitCode).toBe(3);
       expect(result.stderr).toContain('trigger_runs timed out');
       const trace = JSON.parse(result.stdout);
       expect(trace.partial).toBe(true);
@@ -144,14 +144,15 @@ describe('medicalcor trace CORRELATION_ID', () => {
     }
   });
 
-  it('a table locked by another session times out on its own; the other sources are shown (exit 4)', async () => {
+  it('a table locked by another session times out on its own; the other sources are shown (partial, exit 3)', async () => {
     const blocker = await db.pool.connect();
     try {
       await blocker.query('BEGIN');
       await blocker.query('LOCK TABLE integration_logs IN ACCESS EXCLUSIVE MODE');
       const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '1s'], { env });
-      expect(result.exitCode).toBe(4);
+      expect(result.exitCode).toBe(3);
       const trace = JSON.parse(result.stdout);
+      expect(trace.partial).toBe(true);
       const states = Object.fromEntries(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]));
       expect(states).toEqual({ domain_events: 'ok', sagas: 'ok', dead_letters: 'ok', integration_logs: 'timeout', llm_usage: 'ok', trigger_runs: 'ok' });
       expect(trace.items.some((i: { source: string }) => i.source === 'integration_logs')).toBe(false);
@@ -163,10 +164,11 @@ describe('medicalcor trace CORRELATION_ID', () => {
     }
   });
 
-  it('a rejected Trigger.dev key is a failed source, named without printing the key (exit 4)', async () => {
+  it('a rejected Trigger.dev key is a failed source, named without printing the key (partial, exit 3)', async () => {
     const wrongKey = 'tr_prod_wrongKeyWrongKeyWrong1234';
     const result = await runCli(['trace', journey.correlationId], { env: { ...env, TRIGGER_SECRET_KEY: wrongKey } });
-    expect(result.exitCode).toBe(4);
+    expect(result.exitCode).toBe(3);
+    expect(result.stderr).toContain('trigger_runs failed');
     expect(result.stdout + result.stderr).toContain('HTTP 401');
     expect(result.stdout + result.stderr).not.toContain(wrongKey);
     expect(result.stdout).toContain('LeadCreated');
@@ -240,11 +242,24 @@ describe('medicalcor trace --failed', () => {
 
   it('--failed --show-pii shows unmasked errors and records the access without a correlation ID', async () => {
     const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log WHERE correlation_id IS NULL');
-    const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii'], { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } });
+    const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii', '--reason', 'INC-4712'], { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } });
     expect(result.exitCode).toBe(3);
-    const { rows } = await db.pool.query("SELECT actor, reason FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id");
+    const { rows } = await db.pool.query("SELECT actor, reason, command FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id");
     expect(rows.length).toBe(before.rows[0].n + 1);
-    expect(rows.at(-1)).toEqual({ actor: 'lister@example', reason: 'not given' });
+    expect(rows.at(-1)).toMatchObject({ actor: 'lister@example', reason: 'INC-4712' });
+    expect(rows.at(-1).command).toContain('--failed --show-pii');
+  });
+
+  it('--show-pii without --reason is refused before anything is read or recorded (exit 2)', async () => {
+    const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log');
+    for (const args of [['trace', '--failed', '--show-pii'], ['trace', journey.correlationId, '--show-pii'], ['trace', journey.correlationId, '--show-pii', '--reason', ' ']]) {
+      const result = await runCli(args, { env });
+      expect(result.exitCode).toBe(2);
+      expect(result.stderr).toContain('--show-pii needs --reason');
+      expect(result.stdout).toBe('');
+    }
+    const after = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log');
+    expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
   it('exits 0 with an empty window', async () => {

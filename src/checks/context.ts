@@ -1,35 +1,34 @@
-import { Writable } from 'node:stream';
-import { Readable } from 'node:stream';
-import { DEFAULT_REDIS_URL, type ResolvedConfig } from '../core/config/index.js';
+import type { ResolvedConfig } from '../core/config/index.js';
 import { openDatabase, type Database } from '../core/db/index.js';
 import { migrationStatus, type StatusReport } from '../core/migrations/index.js';
-import type { Io } from '../cli-kit/index.js';
 import { openRedis, type Redis } from '../core/redis/index.js';
 import { firstLine } from './support.js';
 import { DependencyUnavailable, type CheckContext } from './types.js';
 
-/** The Redis URL was set for this environment rather than defaulted (resolveConfig falls back to localhost). */
-export function redisConfigured(config: ResolvedConfig): boolean {
-  return Boolean(config.fileEnvironment?.redisUrl) || config.redisUrl !== DEFAULT_REDIS_URL;
+/** MEDICALCOR_REDIS_URL or the environment's redisUrl names a Redis; otherwise none is read. */
+export function redisConfigured(config: Pick<ResolvedConfig, 'redisConfigured'>): boolean {
+  return config.redisConfigured;
 }
 
-/** An Io that drops everything: checks report through their results, not on the terminal. */
-function silentIo(config: ResolvedConfig): Io {
-  return {
-    stdout: new Writable({ write: (_c, _e, done) => done() }),
-    stderr: new Writable({ write: (_c, _e, done) => done() }),
-    stdin: Readable.from([]),
-    color: false,
-    interactive: false,
-    secrets: [...config.secrets],
-  };
-}
+/** Thrown by ctx.redis() when no Redis is configured: checks that read Redis are skipped, not failed. */
+export const REDIS_NOT_CONFIGURED = 'no Redis is configured (MEDICALCOR_REDIS_URL or redisUrl)';
 
 export interface OpenedCheckContext extends CheckContext {
   close(): Promise<void>;
 }
 
-export function openCheckContext(deps: { config: ResolvedConfig; cacheDir: string; signal?: AbortSignal; io?: Io; now?: Date }): OpenedCheckContext {
+export interface CheckContextDeps {
+  config: ResolvedConfig;
+  cacheDir: string;
+  signal?: AbortSignal;
+  /** the note saying which database is used and why; checks are silent without it */
+  notify?: (line: string) => void;
+  /** a slow phase starts (starting the embedded database) or ends (undefined) */
+  onProgress?: (phase: string | undefined) => void;
+  now?: Date;
+}
+
+export function openCheckContext(deps: CheckContextDeps): OpenedCheckContext {
   const { config } = deps;
   let database: Promise<Database> | undefined;
   let redis: Promise<Redis> | undefined;
@@ -40,12 +39,17 @@ export function openCheckContext(deps: { config: ResolvedConfig; cacheDir: strin
     now: deps.now ?? new Date(),
     cacheDir: deps.cacheDir,
     database() {
-      database ??= openDatabase(config, deps.io ?? silentIo(config), { command: 'medicalcor check', applicationName: `medicalcor check (pid ${process.pid})` }).catch((error) => {
+      database ??= openDatabase(config, deps.notify, {
+        command: 'medicalcor check',
+        applicationName: `medicalcor check (pid ${process.pid})`,
+        onProgress: deps.onProgress,
+      }).catch((error) => {
         throw new DependencyUnavailable('database', firstLine(error));
       });
       return database;
     },
     redis() {
+      if (!config.redisConfigured) return Promise.reject(new DependencyUnavailable('redis', REDIS_NOT_CONFIGURED));
       redis ??= openRedis(config.redisUrl, { connectTimeoutMs: 3_000 }).catch((error) => {
         throw new DependencyUnavailable('redis', firstLine(error));
       });

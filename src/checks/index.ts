@@ -1,17 +1,18 @@
 import type { ResolvedConfig } from '../core/config/index.js';
-import { usageError, type Io } from '../cli-kit/index.js';
+import { usageError } from '../cli-kit/index.js';
 import { apiCheck } from './api.js';
 import { budgetCheck } from './budget.js';
 import { configCorsCheck } from './config-cors.js';
 import { configSecretsCheck } from './config-secrets.js';
 import { configTlsCheck } from './config-tls.js';
-import { openCheckContext } from './context.js';
+import { openCheckContext, REDIS_NOT_CONFIGURED } from './context.js';
 import { databaseCheck } from './database.js';
 import { dlqBacklogCheck } from './dlq-backlog.js';
 import { kubernetesCheck } from './kubernetes.js';
 import { migrationsEditedCheck } from './migrations-edited.js';
 import { migrationsPendingCheck } from './migrations-pending.js';
 import { openBreakersCheck } from './open-breakers.js';
+import { openIncidentsCheck } from './open-incidents.js';
 import { projectionLagCheck } from './projection-lag.js';
 import { prometheusCheck } from './prometheus.js';
 import { redisCheck } from './redis.js';
@@ -31,7 +32,7 @@ export const CHECKS: readonly Check[] = [
   databaseCheck, redisCheck, prometheusCheck, triggerCheck, apiCheck, kubernetesCheck,
   migrationsPendingCheck, migrationsEditedCheck, schemaDriftCheck,
   projectionLagCheck, dlqBacklogCheck, stuckSagasCheck,
-  openBreakersCheck, budgetCheck, slaCheck,
+  openBreakersCheck, budgetCheck, slaCheck, openIncidentsCheck,
   configCorsCheck, configSecretsCheck, configTlsCheck,
 ];
 
@@ -44,8 +45,10 @@ export interface RunChecksDeps {
   /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */
   cacheDir: string;
   signal?: AbortSignal;
-  /** where the embedded database's notice would go; checks are silent without it */
-  io?: Io;
+  /** the note saying which database is used and why (the command's noteOnce); checks are silent without it */
+  notify?: (line: string) => void;
+  /** a slow phase starts (starting the embedded database) or ends (undefined): the command's progress */
+  onProgress?: (phase: string | undefined) => void;
   now?: Date;
 }
 
@@ -61,10 +64,22 @@ function select(selection: CheckSelection | undefined): Check[] {
   return CHECKS.filter((c) => (!selection?.only?.length || selection.only.includes(c.id)) && !selection?.skip?.includes(c.id));
 }
 
+/**
+ * A system that is not configured is not probed at a guessed address: its check says so and is
+ * skipped (the checks of Prometheus, Trigger.dev, the API and Kubernetes say it themselves).
+ */
+const notConfigured: Record<string, (config: CheckContext['config']) => string | undefined> = {
+  redis: (config) => (config.redisConfigured ? undefined : 'not configured: no Redis is read'),
+};
+
 async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
   const required = typeof check.required === 'function' ? check.required(ctx.config) : check.required;
   const started = performance.now();
   const base = { id: check.id, title: check.title, required };
+  const unconfigured = notConfigured[check.id]?.(ctx.config);
+  if (unconfigured) {
+    return { ...base, status: 'skip', summary: unconfigured, remedy: 'Set MEDICALCOR_REDIS_URL, or redisUrl in medicalcor.config.yaml.', durationMs: 0 };
+  }
   const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -75,6 +90,9 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
     return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
     const durationMs = Math.round(performance.now() - started);
+    if (error instanceof DependencyUnavailable && error.message === REDIS_NOT_CONFIGURED) {
+      return { ...base, status: 'skip', summary: `not run: ${REDIS_NOT_CONFIGURED}`, durationMs };
+    }
     if (error instanceof DependencyUnavailable) return { ...base, status: 'skip', summary: `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached (see the ${error.dependency} check)`, remedy: `Fix the ${error.dependency} check first.`, durationMs };
     if (ctx.signal?.aborted) return { ...base, status: 'skip', summary: 'not run: interrupted', durationMs };
     // undefined_table: the schema is not there yet, which migrations-pending reports

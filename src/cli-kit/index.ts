@@ -5,3 +5,5 @@ export * from './annotations.js';
 export * from './render.js';
 export * from './io.js';
 export * from './confirm.js';
+export * from './progress.js';
+export * from './width.js';

@@ -4,6 +4,7 @@ import type { Readable, Writable } from 'node:stream';
 import { CliError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { makeChalk, type Palette } from './color.js';
+import { clearProgressLine, startProgress, type ProgressMode } from './progress.js';
 import { redactSecrets } from '../core/redact.js';
 
 /**
@@ -20,6 +21,10 @@ export interface Io {
   interactive: boolean;
   /** secret values resolved from configuration, removed from every message */
   secrets: string[];
+  /** screen columns tables must fit (see width.ts); undefined when piped: print everything */
+  width?: number;
+  /** how long work shows itself on stderr (see progress.ts); 'off' when not set */
+  progress?: ProgressMode;
 }
 
 export function chalkFor(io: Io): Palette {
@@ -27,11 +32,13 @@ export function chalkFor(io: Io): Palette {
 }
 
 export function writeOut(io: Io, text: string): void {
+  clearProgressLine(io.stderr);
   io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** Notes, warnings and progress go to stderr so stdout stays parseable. Secrets are removed. */
 export function note(io: Io, text: string): void {
+  clearProgressLine(io.stderr);
   io.stderr.write(`${redactSecrets(text, io.secrets)}\n`);
 }
 
@@ -40,12 +47,24 @@ export interface Spinner {
   stop(): void;
 }
 
-/** A spinner on stderr when interactive; otherwise nothing (CI logs stay clean). */
+/**
+ * Progress of a long phase on stderr, named by `text`: a spinner on a terminal (without colour
+ * under NO_COLOR), a line per phase with --progress when not a terminal, else nothing. Async for
+ * the callers written when it loaded ora; see progress.ts for the synchronous startProgress.
+ */
 export async function startSpinner(io: Io, text: string): Promise<Spinner> {
-  if (!io.interactive || !io.color) return { update() {}, stop() {} };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: io.stderr as NodeJS.WriteStream }).start();
-  return { update: (t) => void (spinner.text = t), stop: () => void spinner.stop() };
+  return startProgress({ stderr: io.stderr, progress: io.progress ?? 'off', color: io.color }, text);
+}
+
+const said = new WeakMap<Io, Set<string>>();
+
+/** note(), but each distinct text at most once per command (one database note, however many opens). */
+export function noteOnce(io: Io, text: string): void {
+  const seen = said.get(io) ?? new Set<string>();
+  said.set(io, seen);
+  if (seen.has(text)) return;
+  seen.add(text);
+  note(io, text);
 }
 
 /** A path as an operator reads it: relative to the working directory when inside it, else absolute. */

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { makeChalk } from './color.js';
+import { displayWidth, fitColumns, truncateText } from './width.js';
 
 const require = createRequire(import.meta.url);
 
@@ -12,28 +13,53 @@ export interface Column<Row> {
   style?: (text: string, row: Row) => string;
 }
 
-/** A human table; borders and colours only when colour is on, so piped output stays plain text. */
-export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], color: boolean): string {
+/**
+ * The width tables fit when a caller passes none: set once per command by makeContext from the
+ * terminal (Io.width), so every renderTable call fits without each caller passing it.
+ */
+let defaultWidth: number | undefined;
+
+export function setTableWidth(width: number | undefined): void {
+  defaultWidth = width;
+}
+
+const cellText = (raw: string | number | boolean | null | undefined) => (raw === null || raw === undefined ? '' : String(raw));
+
+/**
+ * A human table; borders and colours only when colour is on, so piped output stays plain text.
+ * `width` (default: the command's terminal width, see setTableWidth): long cells are cut with an
+ * ellipsis so each line fits, as in gh; undefined (piped) prints every cell in full.
+ */
+export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], color: boolean, width: number | undefined = defaultWidth): string {
   const chalk = makeChalk(color);
+  const cells = rows.map((row) => columns.map((c) => cellText(c.value(row))));
+  const headers = columns.map((c) => c.header);
+  let limits: number[] | undefined;
+  if (width !== undefined && columns.length) {
+    const natural = columns.map((_, i) => Math.max(...[headers[i]!, ...cells.map((r) => r[i]!)].flatMap((t) => t.split('\n')).map(displayWidth)));
+    // per column: 2 of padding; with colour, box borders (one per column and one more); without, one space between
+    const overhead = color ? columns.length * 3 + 1 : columns.length * 3 - 3;
+    limits = fitColumns(natural, Math.max(width - overhead, columns.length));
+  }
+  const fit = (text: string, i: number) => (limits ? text.split('\n').map((l) => truncateText(l, limits![i]!)).join('\n') : text);
   // cli-table3 is loaded when a table is drawn, not on every start
   const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
-    head: columns.map((c) => (color ? chalk.bold(c.header) : c.header)),
+    head: headers.map((h, i) => (color ? chalk.bold(fit(h, i)) : fit(h, i))),
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
     chars: color
       ? undefined
       : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
           'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
   });
-  for (const row of rows) {
+  rows.forEach((row, r) => {
     table.push(
-      columns.map((c) => {
-        const raw = c.value(row);
-        const text = raw === null || raw === undefined ? '' : String(raw);
+      columns.map((c, i) => {
+        const text = fit(cells[r]![i]!, i);
         return color && c.style ? c.style(text, row) : text;
       }),
     );
-  }
+  });
   return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
 }
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { buildCheckReport, CHECKS, runChecks } from '../checks/index.js';
-import { ExitCode, renderJson, renderTable, startSpinner, writeOut } from '../cli-kit/index.js';
+import { ExitCode, noteOnce, renderJson, renderTable, startProgress, writeOut } from '../cli-kit/index.js';
 import { defaultCacheDir } from '../core/schema/index.js';
 import type { CommandContext } from './context.js';
 import { collectList } from './options.js';
@@ -22,9 +22,17 @@ export function register(program: Command, context: () => CommandContext): void 
       }
       const format = ctx.format(['table', 'json', 'github']);
       const config = ctx.config();
-      const spinner = await startSpinner(ctx.io, `running checks on ${config.envName}`);
-      const results = await runChecks({ config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, io: ctx.io }, { only: options.only, skip: options.skip })
-        .finally(() => spinner.stop());
+      const phase = `running checks on ${config.envName}`;
+      const target = { stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color } as const;
+      const spinner = startProgress(target, phase);
+      // the embedded database's start is named while it runs, then the checks again
+      const results = await runChecks(
+        {
+          config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, notify: (line) => noteOnce(ctx.io, line),
+          onProgress: (p) => (p ? spinner.update(p) : spinner.update(phase)),
+        },
+        { only: options.only, skip: options.skip },
+      ).finally(() => spinner.stop());
       const report = buildCheckReport(config.envName, results);
       renderCheckReport(ctx.io, format, report);
       ctx.exitCode = report.ready ? ExitCode.Ok : ExitCode.Problem;

@@ -1,12 +1,12 @@
 import type { BreakerStore } from '../core/breakers/index.js';
 import type { ResolvedConfig } from '../core/config/index.js';
-import type { Database } from '../core/db/index.js';
-import { invalidInput } from '../core/errors.js';
+import type { Database, ReadRoute } from '../core/db/index.js';
+import { invalidInput, unavailable } from '../core/errors.js';
 import type { KubernetesClient } from '../core/kubernetes/index.js';
 import type { PrometheusClient } from '../core/prometheus/index.js';
 import type { Redis } from '../core/redis/index.js';
 import type { TriggerClient } from '../core/trigger/client.js';
-import type { Io } from '../cli-kit/index.js';
+import { noteOnce, progressCallback, type Io } from '../cli-kit/index.js';
 
 /**
  * Every external system a command may touch, each opened on first use and closed once by
@@ -16,8 +16,12 @@ import type { Io } from '../cli-kit/index.js';
 export interface Systems {
   /** the primary: every write (audits, PII access log, migrations) goes here */
   database(): Promise<Database>;
-  /** for read-only work: the environment's read replica when configured, else the primary */
-  readDatabase(): Promise<Database>;
+  /**
+   * for read-only work: the environment's read replica while its lag is within maxReplicaLagMs,
+   * else the primary (route says which, and why). Read-only at the session level. The first
+   * caller's options size the pool (one connection per parallel reader) and its statement timeout.
+   */
+  readDatabase(options?: ReadDatabaseRequest): Promise<Database & { route: ReadRoute }>;
   redis(): Promise<Redis>;
   breakers(): Promise<BreakerStore>;
   kubernetes(): Promise<KubernetesClient>;
@@ -27,6 +31,11 @@ export interface Systems {
   /** the database opened so far, if any (a child medicalcor reuses its URL) */
   openedDatabase(): Database | undefined;
   close(): Promise<void>;
+}
+
+export interface ReadDatabaseRequest {
+  connections?: number;
+  statementTimeoutMs?: number;
 }
 
 export interface SystemsDeps {
@@ -40,26 +49,51 @@ export interface SystemsDeps {
 
 export function openSystems(deps: SystemsDeps): Systems {
   let database: Promise<Database> | undefined;
+  let readDatabase: Promise<Database & { route: ReadRoute }> | undefined;
   let opened: Database | undefined;
   let redis: Promise<Redis> | undefined;
   let kubernetes: Promise<KubernetesClient> | undefined;
   const systems: Systems = {
     database() {
-      database ??= import('../core/db/index.js').then(({ openDatabase }) =>
-        openDatabase(deps.config(), deps.io, {
+      database ??= import('../core/db/index.js').then(({ openDatabase }) => {
+        // starting the embedded database takes seconds: it shows as a spinner on a terminal
+        const progress = progressCallback({ stderr: deps.io.stderr, progress: deps.io.progress ?? 'off', color: deps.io.color });
+        return openDatabase(deps.config(), (line) => noteOnce(deps.io, line), {
           command: deps.label(),
           applicationName: `${deps.label()} (pid ${process.pid})`,
           cwd: deps.cwd,
-        }).then((db) => (opened = db)),
-      );
+          onProgress: progress.onProgress,
+        })
+          .then((db) => (opened = db))
+          .finally(progress.stop);
+      });
       return database;
     },
-    readDatabase() {
-      return systems.database();
+    readDatabase(request = {}) {
+      readDatabase ??= (async () => {
+        const config = deps.config();
+        // the embedded database has no replica and one server: reads share the primary's pool
+        if (!config.databaseUrl) {
+          const primary = await systems.database();
+          return { ...primary, close: async () => {}, route: { target: 'primary' as const, reason: 'embedded database' } };
+        }
+        const { openReadDatabase, withLoopbackSslDisabled } = await import('../core/db/index.js');
+        const read = await openReadDatabase({
+          primaryUrl: config.databaseUrl, replicaUrl: config.readDatabaseUrl, maxLagMs: config.maxReplicaLagMs,
+          connections: request.connections ?? 4, statementTimeoutMs: request.statementTimeoutMs,
+          applicationName: `${deps.label()} (read, pid ${process.pid})`,
+        });
+        const url = read.route.target === 'replica' && config.readDatabaseUrl ? config.readDatabaseUrl : config.databaseUrl;
+        return { url: withLoopbackSslDisabled(url), pool: read.pool, embedded: false, route: read.route, close: read.close };
+      })();
+      return readDatabase;
     },
     redis() {
       // ioredis is loaded only here: database-only commands must not pay for it
-      redis ??= import('../core/redis/index.js').then(({ openRedis }) => openRedis(deps.config().redisUrl));
+      // nothing configured means no Redis is read: never the machine's own Redis at DB 0 by accident
+      const config = deps.config();
+      if (!config.redisConfigured) return Promise.reject(redisNotConfigured(config.envName));
+      redis ??= import('../core/redis/index.js').then(({ openRedis }) => openRedis(config.redisUrl));
       return redis;
     },
     async breakers() {
@@ -92,6 +126,7 @@ export function openSystems(deps: SystemsDeps): Systems {
     async close() {
       await Promise.all([
         database?.then((db) => db.close()).catch(() => {}),
+        readDatabase?.then((db) => db.close()).catch(() => {}),
         redis?.then((r) => void r.disconnect()).catch(() => {}),
       ]);
     },
@@ -99,3 +134,11 @@ export function openSystems(deps: SystemsDeps): Systems {
   return systems;
 }
 
+
+export function redisNotConfigured(envName: string) {
+  return unavailable(`No Redis is configured for environment "${envName}".`, {
+    code: 'redis-not-configured',
+    facts: { envName },
+    remedy: 'Set MEDICALCOR_REDIS_URL, or redisUrl of the environment in medicalcor.config.yaml.',
+  });
+}

@@ -20,5 +20,6 @@ export const commandManifest: { name: string; summary: string }[] = [
   { name: 'budget', summary: 'AI spend against budgets; freeze, unfreeze, reconcile' },
   { name: 'sla', summary: 'SLA status with error budgets and burn rates; period reports' },
   { name: 'check', summary: 'Readiness: every health and hygiene check with a score' },
+  { name: 'incident', summary: 'Incidents: alerts, status, timeline of every action taken, postmortem drafts' },
   { name: 'demo', summary: 'Set up the embedded database with the MedicalCor schema and show what the tool does' },
 ];

@@ -16,3 +16,4 @@ export * from './schema/index.js';
 export * from './sla/index.js';
 export * from './prometheus/index.js';
 export * from './runbook/index.js';
+export * from './incidents/index.js';

@@ -2,6 +2,7 @@
  * Masking of secrets and patient data in anything printed or stored. Every message that can
  * contain a URL, token or payload goes through here before it leaves the process.
  */
+import { maskText, maskValue, type MaskOptions } from './mask/value.js';
 
 /** A URL query parameter whose value is a credential (?password=, ?api_key=, ?auth=…). */
 export const SECRET_QUERY_PARAM = /pass|secret|token|key|auth/i;
@@ -45,37 +46,21 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
     .replace(ASSIGNMENT, '$1****');
 }
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
-// International or national phone numbers: 8+ digits with optional separators.
-const PHONE = /(?<![\w.])\+?\d(?:[\s().-]?\d){7,14}(?![\w.])/g;
+/**
+ * Patient data: the one policy lives in core/mask (phones, e-mails also percent-encoded, CNP and
+ * other national IDs, IBANs, cards, names from fields and cues; linear time). These names stay
+ * so every existing sink masks through it.
+ */
+export { isPiiKey } from './mask/keys.js';
 
-/** Masks phone numbers and e-mail addresses in free text, keeping the last two digits to tell them apart. */
-export function maskPiiText(text: string): string {
-  return text
-    .replace(EMAIL, (email) => `${email[0]}***@${email.split('@')[1]?.replace(/^[^.]+/, '***')}`)
-    .replace(PHONE, (phone) => `+***${phone.replace(/\D/g, '').slice(-2)}`);
-}
-
-const PII_KEY = /^(?:phone|phone_?number|mobile|email|e_?mail|name|full_?name|first_?name|last_?name|patient_?name|contact_?name|address|date_?of_?birth|dob|ssn|cnp)$/i;
-
-/** A field name that holds patient data (name, phone, email, address, date of birth, …). */
-export function isPiiKey(key: string): boolean {
-  return PII_KEY.test(key);
+/** Masks patient data in free text (phones keep their last two digits to tell them apart). */
+export function maskPiiText(text: string, options?: MaskOptions): string {
+  return maskText(text, options);
 }
 
 /** Deep copy of a JSON value with PII-named fields masked and PII patterns masked in every string. */
-export function maskPii(value: unknown): unknown {
-  if (typeof value === 'string') return maskPiiText(value);
-  if (Array.isArray(value)) return value.map(maskPii);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([key, inner]) => [
-        key,
-        PII_KEY.test(key) && inner != null && typeof inner !== 'object' ? '[masked]' : maskPii(inner),
-      ]),
-    );
-  }
-  return value;
+export function maskPii(value: unknown, options?: MaskOptions): unknown {
+  return maskValue(value, options);
 }
 
 /** Redacts secrets and PII, then cuts to `limit` characters; for output stored in audit tables. */

@@ -18,6 +18,11 @@ export interface FakeRun {
   error?: { message: string; name?: string; stackTrace?: string };
   attemptCount?: number;
   payload?: unknown;
+  /**
+   * a status a newer API version may send (outside @trigger.dev/core's enum): the body is checked
+   * with `status` and then sent with this one instead
+   */
+  futureStatus?: string;
 }
 
 export interface FakeRequest {
@@ -121,10 +126,13 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
       const page = matching.slice(start, start + size);
       const next = start + size < matching.length ? page[page.length - 1]?.id : undefined;
       const previous = start > 0 ? page[0]?.id : undefined;
-      return sendValidated(res, ListRunResponse, {
+      const body = {
         data: page.map((run) => ({ ...common(run), env: { id: 'env_fake', name: 'prod', user: undefined } })),
         pagination: { ...(next ? { next } : {}), ...(previous ? { previous } : {}) },
-      });
+      };
+      if (!ListRunResponse.safeParse(body).success) return sendValidated(res, ListRunResponse, body);
+      body.data = body.data.map((run, i) => (page[i]!.futureStatus ? { ...run, status: page[i]!.futureStatus as FakeRun['status'] } : run));
+      return send(res, 200, body);
     }
     const retrieve = /^\/api\/v3\/runs\/([^/]+)$/.exec(url.pathname);
     if (req.method === 'GET' && retrieve) {

@@ -1,6 +1,7 @@
 import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
 import { escapeHtml } from '../../cli-kit/index.js';
 import { formatMs } from '../../core/time/index.js';
+import { describeTrace } from './trace-summary.js';
 import { clock, sourceLine } from './trace-text.js';
 
 const STYLE = `
@@ -65,7 +66,7 @@ export function renderTraceHtml(trace: Trace): string {
 <div class="meta">Generated ${escapeHtml(trace.generatedAt.toISOString())} by medicalcor trace. Times in UTC. ${
     trace.piiShown ? '<span class="pii">Patient data shown; this access was recorded.</span>' : 'Patient data masked.'
   }</div>
-<p class="summary${trace.firstFailure ? ' failed' : ''}" id="summary">${escapeHtml(trace.summary)}</p>
+<p class="summary${trace.verdict.failed ? ' failed' : ''}" id="summary">${escapeHtml(describeTrace(trace))}</p>
 <table id="timeline">
 <thead><tr><th>Time</th><th>Offset</th><th>Gap</th><th>Source</th><th>Step</th><th>Status</th><th>Duration</th><th>Waterfall</th><th>Detail</th></tr></thead>
 <tbody>

@@ -1,5 +1,6 @@
 import { chalkFor, renderTable, writeOut, type Io } from '../../cli-kit/index.js';
 import { SOURCE_LABELS, type FailedJourneysReport, type PlacedItem, type Trace } from '../../core/journey/index.js';
+import { describeTrace } from './trace-summary.js';
 import { clock, duration, gap, offset, sourceLine, statusText, wrap } from './trace-text.js';
 
 function header(io: Io, trace: Trace): void {
@@ -36,7 +37,7 @@ export function renderTraceTable(io: Io, trace: Trace): void {
   }
   writeOut(io, '\nSources:');
   renderSources(io, trace);
-  writeOut(io, `\n${wrap(trace.summary)}`);
+  writeOut(io, `\n${wrap(describeTrace(trace))}`);
 }
 
 export function renderFailedTable(io: Io, report: FailedJourneysReport): void {

@@ -2,6 +2,7 @@ import { chalkFor, writeOut, type Io } from '../../cli-kit/index.js';
 import { SOURCE_LABELS, type Trace } from '../../core/journey/index.js';
 import { formatMs } from '../../core/time/index.js';
 import { renderSources } from './trace-table.js';
+import { describeTrace } from './trace-summary.js';
 import { clock, offset, statusText, wrap } from './trace-text.js';
 
 const BAR_WIDTH = 48;
@@ -29,5 +30,5 @@ export function renderTraceWaterfall(io: Io, trace: Trace): void {
   }
   writeOut(io, '\nSources:');
   renderSources(io, trace);
-  writeOut(io, `\n${wrap(trace.summary)}`);
+  writeOut(io, `\n${wrap(describeTrace(trace))}`);
 }

@@ -4,3 +4,6 @@ export type { ConfigFile, EnvironmentFile, SecretRef } from './schema.js';
 export * from './load.js';
 export * from './resolve.js';
 export * from './actor.js';
+export * from './project-root.js';
+export * from './database-choice.js';
+export * from './write-targets.js';

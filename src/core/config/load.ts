@@ -2,8 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { CliError } from '../../cli-kit/errors.js';
-import { ExitCode } from '../../cli-kit/exit-codes.js';
+import { invalidInput } from '../errors.js';
 import type { ConfigFile } from './schema.js';
 
 export const CONFIG_FILE_NAME = 'medicalcor.config.yaml';
@@ -46,16 +45,16 @@ export function readConfigFile(file: string): ConfigFile {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new CliError(`${file}: not valid YAML: ${reason}`, ExitCode.Usage, 'Fix the syntax and run the command again.');
+    throw invalidInput(`${file}: not valid YAML: ${reason}`, { code: 'config.bad-yaml', facts: { file }, remedy: 'Fix the syntax and run the command again.' });
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {
     const [first, ...rest] = parsed.error.issues;
-    throw new CliError(
-      describeIssue(file, first!) + (rest.length ? ` (and ${rest.length} more)` : ''),
-      ExitCode.Usage,
-      'See "Configuration" in the README for the keys an environment takes.',
-    );
+    throw invalidInput(describeIssue(file, first!) + (rest.length ? ` (and ${rest.length} more)` : ''), {
+      code: 'config.invalid',
+      facts: { file, issues: parsed.error.issues.length },
+      remedy: 'See "Configuration" in the README for the keys an environment takes.',
+    });
   }
   return parsed.data;
 }

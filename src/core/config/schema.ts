@@ -11,6 +11,10 @@ export const environmentSchema = z
   .object({
     production: z.boolean().default(false),
     databaseUrl: urlOrRef.optional(),
+    /** a streaming replica for read-only work (trace, status commands, read-only checks) */
+    readDatabaseUrl: urlOrRef.optional(),
+    /** past this replay lag, reads go to the primary */
+    maxReplicaLagMs: z.number().int().nonnegative().optional(),
     redisUrl: urlOrRef.optional(),
     prometheusUrl: z.string().url().optional(),
     apiBaseUrl: z.string().url().optional(),

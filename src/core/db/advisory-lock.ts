@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { conflict } from '../errors.js';
 
 export interface LockHolder {
   pid: number;
@@ -55,7 +55,11 @@ export async function acquireAdvisoryLock(
       if (rows[0]?.ok) break;
       const holder = describeHolder(await findHolder(client, name));
       if (Date.now() >= deadline) {
-        throw new CliError(`Timed out waiting for the ${name} lock, held by ${holder}.`, ExitCode.Operational, 'Wait for that run to finish, or raise --lock-timeout.');
+        throw conflict(`Timed out waiting for the ${name} lock, held by ${holder}.`, {
+          code: 'db.lock-timeout',
+          facts: { lock: name, holder, timeoutMs: options.timeoutMs },
+          remedy: 'Wait for that run to finish, or allow a longer wait for the lock.',
+        });
       }
       if (!announced) {
         announced = true;

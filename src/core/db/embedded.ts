@@ -1,6 +1,6 @@
 import { cpSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { isDomainError, unavailable } from '../errors.js';
 import { acquireFileLock } from './file-lock.js';
 
 export interface EmbeddedServer {
@@ -55,8 +55,13 @@ export async function startEmbedded({ dataDir, command = 'medicalcor', lockTimeo
     };
   } catch (error) {
     release();
-    if (error instanceof CliError) throw error;
-    throw new CliError(`Cannot start the embedded database in ${dataDir}: ${(error as Error).message}`, ExitCode.Operational, 'Remove the directory to start afresh if it is damaged.', { cause: error });
+    if (isDomainError(error)) throw error;
+    throw unavailable(`Cannot start the embedded database in ${dataDir}: ${(error as Error).message}`, {
+      code: 'db.embedded-start',
+      facts: { dataDir },
+      remedy: 'Remove the directory to start afresh if it is damaged.',
+      cause: error,
+    });
   }
 }
 

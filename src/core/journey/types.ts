@@ -1,3 +1,5 @@
+import type { SourceVerdict } from './query.js';
+
 /** The sources a journey is read from, in the order they are listed in summaries. */
 export const SOURCES = ['domain_events', 'sagas', 'dead_letters', 'integration_logs', 'llm_usage', 'trigger_runs'] as const;
 export type SourceName = (typeof SOURCES)[number];
@@ -11,8 +13,11 @@ export const SOURCE_LABELS: Record<SourceName, string> = {
   trigger_runs: 'Trigger.dev runs',
 };
 
-/** failed: the step did not do its job; warning: it did, with a retry or a cancellation. */
-export type ItemStatus = 'ok' | 'failed' | 'warning' | 'pending';
+/**
+ * failed: the step did not do its job; warning: it did, with a retry, a cancellation or a
+ * compensation; unknown: the source reported a status this version does not know.
+ */
+export type ItemStatus = 'ok' | 'failed' | 'warning' | 'pending' | 'unknown';
 
 /** One thing that happened in a journey, from any source. */
 export interface TimelineItem {
@@ -46,10 +51,15 @@ export interface SourceReport {
   truncated?: boolean;
   /** how it was read, e.g. "3 pages" */
   note?: string;
+  /** failures and warnings over the whole journey in this source (a trace; not --failed) */
+  failures?: number;
+  warnings?: number;
 }
 
 export interface SourceResult {
   items: TimelineItem[];
+  /** failures and warnings over the whole journey in this source, not only the items read */
+  verdict?: SourceVerdict;
   truncated?: boolean;
   /** extra facts for the report (pages read, …) */
   note?: string;

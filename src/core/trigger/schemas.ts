@@ -13,7 +13,9 @@ export type RunStatus = z.infer<typeof runStatus>;
 
 const runFields = {
   id: z.string(),
-  status: runStatus,
+  // a status outside the known set (a newer API) is kept as text and shown as unknown for that run
+  // only: an enum here would reject the whole page and drop every run of the journey
+  status: z.string(),
   taskIdentifier: z.string(),
   version: z.string().optional(),
   isFailed: z.boolean(),

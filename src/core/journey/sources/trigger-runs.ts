@@ -1,7 +1,7 @@
 import type { TriggerClient } from '../../trigger/client.js';
 import { FAILED_RUN_STATUSES, type ListedRun, type RetrievedRun } from '../../trigger/schemas.js';
-import type { SourceTask } from '../run-sources.js';
-import type { ItemStatus, SourceResult, TimelineItem } from '../types.js';
+import type { ItemStatus, TimelineItem } from '../types.js';
+import type { FailureRow, TriggerSource } from './source.js';
 
 const CORRELATION_TAG_PREFIX = 'corr_';
 
@@ -15,42 +15,72 @@ export function correlationIdFromTags(tags: readonly string[]): string | undefin
 
 export type TriggerRuns = Pick<TriggerClient, 'listRuns' | 'retrieveRun'>;
 
-/** The Trigger.dev source task: read through the client, or skipped with the reason there is none. */
-export function triggerRunsTask<T>(trigger: TriggerRuns | { skipped: string }, read: (client: TriggerRuns, signal: AbortSignal) => Promise<T>): SourceTask<T> {
-  return 'skipped' in trigger ? { source: 'trigger_runs', skip: trigger.skipped } : { source: 'trigger_runs', read: (signal) => read(trigger, signal) };
+const PENDING = new Set(['PENDING_VERSION', 'QUEUED', 'DEQUEUED', 'EXECUTING', 'WAITING', 'DELAYED']);
+
+/** The one rule for a run's status; a status this version does not know is unknown, for that run only. */
+export function runStatus(status: string): ItemStatus {
+  if ((FAILED_RUN_STATUSES as readonly string[]).includes(status)) return 'failed';
+  if (status === 'CANCELED') return 'warning';
+  if (status === 'COMPLETED') return 'ok';
+  return PENDING.has(status) ? 'pending' : 'unknown';
 }
 
-function runStatus(run: ListedRun): ItemStatus {
-  if (FAILED_RUN_STATUSES.includes(run.status)) return 'failed';
-  if (run.status === 'CANCELED') return 'warning';
-  if (run.status === 'COMPLETED') return 'ok';
-  return 'pending';
+function runItem(run: ListedRun, detail: RetrievedRun | undefined): TimelineItem {
+  const endAt = run.finishedAt;
+  const status = runStatus(run.status);
+  const attempts = detail && detail.attemptCount > 1 ? `, ${detail.attemptCount} attempts` : '';
+  return {
+    at: run.createdAt,
+    endAt,
+    durationMs: endAt ? endAt.getTime() - run.createdAt.getTime() : undefined,
+    source: 'trigger_runs',
+    name: `task ${run.taskIdentifier}`,
+    status,
+    summary: `${run.status}${status === 'unknown' ? ' (a status this version does not know)' : ''}${run.startedAt ? `, queued ${run.startedAt.getTime() - run.createdAt.getTime()} ms` : ''}, ran ${run.durationMs} ms${attempts}`,
+    error: status === 'failed' ? (detail?.error ? `${detail.error.name ? `${detail.error.name}: ` : ''}${detail.error.message}` : run.status) : undefined,
+    ref: `run ${run.id}`,
+    detail: {
+      id: run.id, status: run.status, taskIdentifier: run.taskIdentifier, version: run.version, tags: run.tags, startedAt: run.startedAt,
+      finishedAt: run.finishedAt, durationMs: run.durationMs, costInCents: run.costInCents, attemptCount: detail?.attemptCount,
+      // the error's `name` would read as a person's name to the PII masking
+      error: detail?.error ? { errorName: detail.error.name, message: detail.error.message, stackTrace: detail.error.stackTrace } : undefined,
+    },
+  };
 }
 
-export async function readTriggerRuns(client: TriggerRuns, correlationId: string, since: Date, limit: number, signal?: AbortSignal): Promise<SourceResult> {
-  const listed = await client.listRuns({ tag: correlationTag(correlationId), createdFrom: since, limit }, signal);
-  // errors are only on the retrieve endpoint: fetch them for failed runs, in parallel
-  const failed = listed.runs.filter((run) => runStatus(run) === 'failed');
-  const details = new Map<string, RetrievedRun>();
-  await Promise.all(failed.map(async (run) => details.set(run.id, await client.retrieveRun(run.id, signal))));
-  const items = listed.runs.map((run): TimelineItem => {
-    const detail = details.get(run.id);
-    const endAt = run.finishedAt;
-    const status = runStatus(run);
+export const triggerRuns: TriggerSource = {
+  name: 'trigger_runs',
+  system: 'trigger',
+  async readJourney({ client, signal }, { correlationId, since, limit }) {
+    const listed = await client.listRuns({ tag: correlationTag(correlationId), createdFrom: since, limit }, signal);
+    // errors are only on the retrieve endpoint: fetch them for failed runs, in parallel
+    const failed = listed.runs.filter((run) => runStatus(run.status) === 'failed');
+    const details = new Map<string, RetrievedRun>();
+    await Promise.all(failed.map(async (run) => details.set(run.id, await client.retrieveRun(run.id, signal))));
+    const items = listed.runs.map((run) => runItem(run, details.get(run.id)));
+    let failures = failed.length;
+    let firstFailureAt = failed[0]?.createdAt;
+    if (listed.truncated && failures === 0) {
+      // the journey goes on past the view: ask for its failed runs alone, so the verdict covers them
+      const more = await client.listRuns({ tag: correlationTag(correlationId), status: FAILED_RUN_STATUSES, createdFrom: since, limit: 1 }, signal);
+      failures = more.runs.length;
+      firstFailureAt = more.runs[0]?.createdAt;
+    }
+    const warnings = items.filter((item) => item.status === 'warning').length;
     return {
-      at: run.createdAt,
-      endAt,
-      durationMs: endAt ? endAt.getTime() - run.createdAt.getTime() : undefined,
-      source: 'trigger_runs',
-      name: `task ${run.taskIdentifier}`,
-      status,
-      summary: `${run.status}${run.startedAt ? `, queued ${run.startedAt.getTime() - run.createdAt.getTime()} ms` : ''}, ran ${run.durationMs} ms${detail && detail.attemptCount > 1 ? `, ${detail.attemptCount} attempts` : ''}`,
-      error: status === 'failed' ? (detail?.error ? `${detail.error.name ? `${detail.error.name}: ` : ''}${detail.error.message}` : run.status) : undefined,
-      ref: `run ${run.id}`,
-      detail: { id: run.id, status: run.status, taskIdentifier: run.taskIdentifier, version: run.version, tags: run.tags, startedAt: run.startedAt, finishedAt: run.finishedAt, durationMs: run.durationMs, costInCents: run.costInCents, attemptCount: detail?.attemptCount,
-        // the error's `name` would read as a person's name to the PII masking
-        error: detail?.error ? { errorName: detail.error.name, message: detail.error.message, stackTrace: detail.error.stackTrace } : undefined },
+      items, truncated: listed.truncated, note: `${listed.pages} page${listed.pages === 1 ? '' : 's'}`,
+      verdict: { failures, warnings, firstFailureAt },
     };
-  });
-  return { items, truncated: listed.truncated, note: `${listed.pages} page${listed.pages === 1 ? '' : 's'}` };
-}
+  },
+  async readFailures({ client, signal }, { since, limit }) {
+    const listed = await client.listRuns({ status: FAILED_RUN_STATUSES, createdFrom: since, limit }, signal);
+    const items: FailureRow[] = [];
+    for (const run of listed.runs) {
+      const correlationId = correlationIdFromTags(run.tags);
+      if (correlationId !== undefined) {
+        items.push({ correlationId, at: run.createdAt, source: 'trigger_runs', step: `task ${run.taskIdentifier}`, error: run.status });
+      }
+    }
+    return { items, truncated: listed.truncated };
+  },
+};

@@ -1,0 +1,54 @@
+// Reruns the bench set and prints every figure against the one recorded in bench/figures.json:
+// a regression is a figure worse than recorded by more than the tolerance, or past its goal.
+//   node bench/compare.mjs [--tolerance 0.25] [--record] [script-name-filter ...]
+// --record writes this run's figures into bench/figures.json (after a reviewed improvement).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const dir = fileURLToPath(new URL('.', import.meta.url));
+const args = process.argv.slice(2);
+const toleranceAt = args.indexOf('--tolerance');
+const tolerance = toleranceAt >= 0 ? Number(args[toleranceAt + 1]) : 0.25;
+const record = args.includes('--record');
+const filters = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--tolerance');
+
+const recordedFile = join(dir, 'figures.json');
+const recorded = existsSync(recordedFile) ? JSON.parse(readFileSync(recordedFile, 'utf8')) : { figures: {} };
+const out = join(mkdtempSync(join(tmpdir(), 'mc-bench-')), 'figures.jsonl');
+writeFileSync(out, '');
+const run = spawnSync(process.execPath, [join(dir, 'run-all.mjs'), ...filters], {
+  stdio: 'inherit',
+  env: { ...process.env, BENCH_FIGURES: out },
+});
+
+const measured = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+let regressions = 0;
+const rows = measured.map((m) => {
+  const before = recorded.figures[m.name];
+  const worse = (a, b) => (m.better === 'higher' ? a < b : a > b);
+  const pastGoal = m.goal !== null && worse(m.value, m.goal);
+  const drift = before ? (m.value - before.value) / Math.abs(before.value || 1) : 0;
+  const regressed = pastGoal || (before && worse(m.value, before.value) && Math.abs(drift) > tolerance);
+  if (regressed) regressions++;
+  return {
+    figure: m.name,
+    now: `${+m.value.toFixed(3)} ${m.unit}`.trim(),
+    recorded: before ? `${+before.value.toFixed(3)} ${m.unit}`.trim() : '(none)',
+    change: before ? `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)} %` : '',
+    goal: m.goal === null ? '' : `${m.better === 'higher' ? '≥' : '≤'} ${m.goal}`,
+    verdict: regressed ? (pastGoal ? 'REGRESSION (past goal)' : 'REGRESSION') : 'ok',
+  };
+});
+console.log('\n## compare against bench/figures.json');
+console.table(rows);
+if (record) {
+  const figures = { ...recorded.figures };
+  for (const m of measured) figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, shape: m.shape };
+  writeFileSync(recordedFile, `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`);
+  console.log(`recorded ${measured.length} figures in bench/figures.json`);
+}
+console.log(`${regressions} regression(s) in ${measured.length} figures (tolerance ${tolerance * 100} %)`);
+process.exitCode = regressions || run.status ? 1 : 0;
