@@ -68,7 +68,7 @@ describe('schema check: behavioural policy gates, exit codes, the model cache', 
     const result = await run(migrations, ['--database-url', db.url, 'schema', 'check', '-o', 'json']);
     const json = JSON.parse(result.stdout) as CheckJson;
     expect(json.policyViolations).toEqual([]);
-    expect(json.behavioursProved).toBe(3);
+    expect(json.behavioursProved).toBe(4);
     expect(result.exitCode, result.stderr).toBe(0);
   }, 90_000);
 
@@ -112,7 +112,7 @@ SELECT 1;
     for (const t of template) rmSync(join(cacheHome, 'medicalcor', t));
     const warm = await run(migrations, ['schema', 'check', '-o', 'json']);
     const json = JSON.parse(warm.stdout) as CheckJson;
-    expect(json).toMatchObject({ ok: true, cached: true, behavioursProved: 3 });
+    expect(json).toMatchObject({ ok: true, cached: true, behavioursProved: 4 });
     expect(warm.exitCode, warm.stderr).toBe(0);
     expect(readdirSync(join(cacheHome, 'medicalcor')).filter((n) => n.endsWith('-template.tar'))).toEqual([]);
   }, 120_000);
