@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { diffModels, fixSql, introspectUrl, type SchemaModel } from '../src/core/schema/index.js';
 import { DRIFT_CASES, EVERY_KIND_MIGRATION } from './schema-drift-cases.js';
 import { applySchema, SERVER_URL, urlFor } from './helpers/postgres.js';
@@ -27,13 +27,27 @@ describe('schema diff --sql: the generated SQL turns the drifted database back i
   afterAll(async () => {
     for (const name of [...created, base]) await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end();
-  });
+  }, 300_000);
+
+  // each case's copies go when it is done: a hundred databases at the end would be slow to drop
+  afterEach(async () => {
+    for (const name of created.splice(0)) await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+  }, 120_000);
 
   async function drifted(index: number, sql: string): Promise<string> {
     const name = `mc_fix_case_${process.pid}_${index}`;
     created.push(name);
     await admin.query(`drop database if exists ${name} with (force)`);
-    await admin.query(`create database ${name} template ${base}`);
+    // autovacuum may hold the template for a moment ("being accessed by other users")
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await admin.query(`create database ${name} template ${base}`);
+        break;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+    }
     const client = new pg.Client({ connectionString: urlFor(name) });
     await client.connect();
     try {
