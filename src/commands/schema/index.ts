@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
 import { usageError } from '../../cli-kit/index.js';
-import { SNAPSHOT_FILENAME } from '../../core/schema/index.js';
+// only the constant: the verbs (and the core they load) are imported when one runs, so --help stays quick
+import { SNAPSHOT_FILENAME } from '../../core/schema/snapshot.js';
 import type { CommandContext } from '../context.js';
-import { noCacheOption, shadowOption } from './shared.js';
+
+const shadowOption = (program: Command) =>
+  program.createOption('--shadow <where>', 'where the migrations are applied: a temporary database on the configured server, or the embedded PGlite')
+    .choices(['auto', 'server', 'embedded'])
+    .default('auto');
+
+const noCacheOption = (program: Command) =>
+  program.createOption('--no-cache', 'apply the migrations to a shadow even when the model of the same files is cached');
 
 export function register(program: Command, context: () => CommandContext): void {
   const schema = program.command('schema').description('Snapshot, diff and check the schema against the migrations and live databases (exit 3 on drift)');

@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import { startSpinner, note, type Spinner } from '../../cli-kit/index.js';
 import { defaultCacheDir, detectSource, loadModel, SNAPSHOT_FILENAME, type LoadDeps, type SchemaModel, type SchemaSource, type ShadowMode } from '../../core/schema/index.js';
 import type { CommandContext } from '../context.js';
@@ -8,14 +7,6 @@ export interface ShadowOptions {
   shadow: ShadowMode;
   cache?: boolean;
 }
-
-export const shadowOption = (program: Command) =>
-  program.createOption('--shadow <where>', 'where the migrations are applied: a temporary database on the configured server, or the embedded PGlite')
-    .choices(['auto', 'server', 'embedded'])
-    .default('auto');
-
-export const noCacheOption = (program: Command) =>
-  program.createOption('--no-cache', "apply the migrations to a shadow even when the model of the same files is cached");
 
 /**
  * Long phases reported by core, shown as a spinner on stderr when interactive (CI logs stay
