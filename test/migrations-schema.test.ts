@@ -285,6 +285,17 @@ describe('database migrations (src/migrations)', () => {
     expect(policies.rows.map((r) => r.policyname)).toContain('consent_records_tenant_isolation');
   });
 
+  it('encrypt_pii/decrypt_pii round-trip a patient identifier; a wrong key does not decrypt', async () => {
+    const { rows } = await client().query<{ plain: string; differs: boolean }>(
+      `SELECT decrypt_pii(encrypt_pii($1, 'k1'), 'k1') AS plain, encrypt_pii($1, 'k1') <> encrypt_pii($1, 'k1') AS differs`,
+      ['+40 700 000 000'],
+    );
+    expect(rows[0]).toEqual({ plain: '+40 700 000 000', differs: true });
+    await inRolledBackTx(client(), async () => {
+      await expectSqlError(client(), `SELECT decrypt_pii(encrypt_pii('x', 'k1'), 'k2')`, [], { message: /wrong key|corrupt/i });
+    });
+  });
+
   it('stores vector(1536) embeddings, orders by cosine distance, and has the HNSW index', async () => {
     const { rows: idx } = await client().query<{ indexdef: string }>(
       `SELECT indexdef FROM pg_indexes

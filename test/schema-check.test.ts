@@ -76,7 +76,8 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
     try {
       const url = new URL(db.url);
       url.username = role;
-      const result = await cli(['--database-url', url.toString(), 'schema', 'check', '--snapshot', join(migrations, 'schema.snapshot.json')]);
+      // --no-cache: the model cached by an earlier test would spare the shadow altogether
+      const result = await cli(['--database-url', url.toString(), 'schema', 'check', '--no-cache', '--snapshot', join(migrations, 'schema.snapshot.json')]);
       expect(result.stderr).toContain('using an embedded shadow database instead');
       expect(result.stdout).toContain('No drift');
       expect(result.exitCode, result.stderr).toBe(0);
@@ -108,11 +109,13 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
     const human = await live(['schema', 'check', '--live']);
     expect(human.exitCode).toBe(3);
     expect(human.stdout).toContain('column leads.ai_score: default none → 0');
-    expect(human.stdout).toContain('last touched by migrations/20250101000006_crm_core.sql');
+    expect(human.stdout).toContain('created by migrations/20250101000006_crm_core.sql:45');
     const github = await live(['schema', 'check', '--live', '-o', 'github']);
     expect(github.exitCode, github.stderr).toBe(3);
     expect(github.stderr).not.toContain('error:');
-    expect(github.stdout).toMatch(/^::error file=migrations\/20250101000006_crm_core\.sql,title=schema drift .*::column leads\.ai_score: default none → 0$/m);
+    expect(github.stdout).toMatch(/^::error file=migrations\/20250101000006_crm_core\.sql,line=45,title=schema drift .*::column leads\.ai_score: default none → 0$/m);
+    // a table setting points at the CREATE TABLE
+    expect(github.stdout).toMatch(/^::error file=migrations\/20250101000006_crm_core\.sql,line=21,title=schema drift .*::table practitioners: replica_identity none → full$/m);
   }, 90_000);
 
   it('a migration that breaks the patient-data policy exits 3 even with a matching snapshot', async () => {

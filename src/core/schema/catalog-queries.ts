@@ -49,9 +49,17 @@ export const QUERIES = {
            case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid, true) end as partition_bound,
            (select pn.nspname || '.' || pc.relname from pg_inherits inh join pg_class pc on pc.oid = inh.inhparent
-              join pg_namespace pn on pn.oid = pc.relnamespace where inh.inhrelid = c.oid limit 1) as parent
+              join pg_namespace pn on pn.oid = pc.relnamespace where inh.inhrelid = c.oid limit 1) as parent,
+           c.relreplident as replica_identity,
+           (select ri.relname from pg_index ii join pg_class ri on ri.oid = ii.indexrelid
+              where ii.indrelid = c.oid and ii.indisreplident) as replica_index,
+           (select fs.srvname from pg_foreign_table ft join pg_foreign_server fs on fs.oid = ft.ftserver
+              where ft.ftrelid = c.oid) as foreign_server,
+           (select ft.ftoptions from pg_foreign_table ft where ft.ftrelid = c.oid) as foreign_options,
+           array(select a.attname::text from pg_attribute a where a.attrelid = c.oid and a.attnum > 0
+                   and not a.attisdropped order by a.attnum) as column_order
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where c.relkind in ('r', 'p', 'v', 'm') and ${USER_RELATION}`,
+    where c.relkind in ('r', 'p', 'v', 'm', 'f') and ${USER_RELATION}`,
 
   columns: `
     select a.attrelid::int8 as table_oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
@@ -61,14 +69,19 @@ export const QUERIES = {
            case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid, true) end as generation_expression,
            case when a.attcollation <> t.typcollation then co.collname end as collation,
            col_description(a.attrelid, a.attnum) as comment,
-           case when a.attacl is not null then ${grants('a.attacl', 'c.relowner', 'r')} end as grants
+           case when a.attacl is not null then ${grants('a.attacl', 'c.relowner', 'r')} end as grants,
+           case when a.attstorage <> t.typstorage then a.attstorage end as storage,
+           nullif(a.attcompression::text, '') as compression,
+           -- PostgreSQL 17+ keeps "default" as null, 15 as -1
+           nullif(coalesce(a.attstattarget::int, -1), -1) as statistics,
+           a.attfdwoptions as fdw_options
     from pg_attribute a
     join pg_class c on c.oid = a.attrelid
     join pg_namespace n on n.oid = c.relnamespace
     join pg_type t on t.oid = a.atttypid
     left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
     left join pg_collation co on co.oid = a.attcollation
-    where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p') and ${USER_RELATION}`,
+    where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'p', 'f') and ${USER_RELATION}`,
 
   constraints: `
     select con.conrelid::int8 as table_oid, con.conname as name, con.contype as type,
@@ -99,7 +112,7 @@ export const QUERIES = {
                  left join pg_opclass oc on oc.oid = i.indclass[k - 1]
                  order by k) as keys,
            pg_get_expr(i.indpred, i.indrelid, true) as predicate,
-           ic.reloptions as options,
+           ic.reloptions as options, i.indisvalid as valid,
            obj_description(ic.oid, 'pg_class') as comment
     from pg_index i
     join pg_class ic on ic.oid = i.indexrelid
@@ -157,6 +170,101 @@ export const QUERIES = {
            obj_description(t.oid, 'pg_type') as comment, ${grants('t.typacl', 't.typowner', 'T')} as grants
     from pg_type t join pg_namespace n on n.oid = t.typnamespace
     where t.typtype = 'e' and ${USER_SCHEMA} and ${notExtensionMember('pg_type', 't.oid')}`,
+
+  domains: `
+    select n.nspname as schema, t.typname as name, format_type(t.typbasetype, t.typtypmod) as base_type,
+           t.typnotnull as not_null, t.typdefault as default,
+           case when t.typcollation <> bt.typcollation then co.collname end as collation,
+           -- PostgreSQL 17+ also lists a domain's NOT NULL here (contype 'n'): it is the not_null attribute
+           array(select con.conname || ': ' || pg_get_constraintdef(con.oid, true)
+                        || case when con.convalidated then '' else ' NOT VALID' end
+                 from pg_constraint con where con.contypid = t.oid and con.contype = 'c' order by 1) as constraints,
+           obj_description(t.oid, 'pg_type') as comment, ${grants('t.typacl', 't.typowner', 'T')} as grants
+    from pg_type t join pg_namespace n on n.oid = t.typnamespace
+    join pg_type bt on bt.oid = t.typbasetype
+    left join pg_collation co on co.oid = t.typcollation
+    where t.typtype = 'd' and ${USER_SCHEMA} and ${notExtensionMember('pg_type', 't.oid')}`,
+
+  compositeTypes: `
+    select n.nspname as schema, t.typname as name,
+           array(select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
+                        || case when a.attcollation <> at.typcollation then ' COLLATE ' || quote_ident(ac.collname) else '' end
+                 from pg_attribute a join pg_type at on at.oid = a.atttypid
+                 left join pg_collation ac on ac.oid = a.attcollation
+                 where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped order by a.attnum) as attributes,
+           obj_description(t.oid, 'pg_type') as comment, ${grants('t.typacl', 't.typowner', 'T')} as grants
+    from pg_type t join pg_namespace n on n.oid = t.typnamespace
+    join pg_class c on c.oid = t.typrelid
+    where t.typtype = 'c' and c.relkind = 'c' and ${USER_SCHEMA} and ${notExtensionMember('pg_type', 't.oid')}`,
+
+  collations: `
+    select n.nspname as schema, co.collname as name, co.collprovider as provider, co.collisdeterministic as deterministic,
+           co.collcollate as lc_collate, co.collctype as lc_ctype, obj_description(co.oid, 'pg_collation') as comment
+    from pg_collation co join pg_namespace n on n.oid = co.collnamespace
+    where ${USER_SCHEMA} and ${notExtensionMember('pg_collation', 'co.oid')}`,
+
+  casts: `
+    select format_type(ca.castsource, null) as source, format_type(ca.casttarget, null) as target,
+           case when ca.castfunc <> 0 then ca.castfunc::regprocedure::text end as function,
+           ca.castcontext as context, ca.castmethod as method, obj_description(ca.oid, 'pg_cast') as comment
+    from pg_cast ca
+    where ca.oid >= 16384 and ${notExtensionMember('pg_cast', 'ca.oid')}`,
+
+  operators: `
+    select n.nspname as schema, o.oprname as name,
+           case when o.oprleft <> 0 then format_type(o.oprleft, null) end as left_type,
+           case when o.oprright <> 0 then format_type(o.oprright, null) end as right_type,
+           format_type(o.oprresult, null) as result, o.oprcode::regprocedure::text as function,
+           case when o.oprcom <> 0 then o.oprcom::regoperator::text end as commutator,
+           case when o.oprnegate <> 0 then o.oprnegate::regoperator::text end as negator,
+           case when o.oprrest <> 0 then o.oprrest::regproc::text end as restrict,
+           case when o.oprjoin <> 0 then o.oprjoin::regproc::text end as join,
+           o.oprcanhash as hashes, o.oprcanmerge as merges, obj_description(o.oid, 'pg_operator') as comment
+    from pg_operator o join pg_namespace n on n.oid = o.oprnamespace
+    where ${USER_SCHEMA} and ${notExtensionMember('pg_operator', 'o.oid')}`,
+
+  publications: `
+    select p.pubname as name, p.puballtables as all_tables, p.pubinsert as insert, p.pubupdate as update,
+           p.pubdelete as delete, p.pubtruncate as truncate, p.pubviaroot as via_root,
+           array(select pn.nspname || '.' || pc.relname from pg_publication_rel pr join pg_class pc on pc.oid = pr.prrelid
+                   join pg_namespace pn on pn.oid = pc.relnamespace where pr.prpubid = p.oid order by 1) as tables,
+           obj_description(p.oid, 'pg_publication') as comment
+    from pg_publication p`,
+
+  rules: `
+    select rw.ev_class::int8 as table_oid, rw.rulename as name, pg_get_ruledef(rw.oid, true) as definition,
+           rw.ev_enabled as enabled, obj_description(rw.oid, 'pg_rewrite') as comment
+    from pg_rewrite rw
+    join pg_class c on c.oid = rw.ev_class
+    join pg_namespace n on n.oid = c.relnamespace
+    where rw.rulename <> '_RETURN' and ${USER_RELATION}`,
+
+  statistics: `
+    select n.nspname as schema, s.stxname as name, s.stxrelid::int8 as table_oid,
+           pg_get_statisticsobjdef(s.oid) as definition,
+           nullif(coalesce(s.stxstattarget::int, -1), -1) as statistics,
+           obj_description(s.oid, 'pg_statistic_ext') as comment
+    from pg_statistic_ext s join pg_namespace n on n.oid = s.stxnamespace
+    where ${USER_SCHEMA}`,
+
+  eventTriggers: `
+    select e.evtname as name, e.evtevent as event, fn.nspname || '.' || f.proname as function,
+           e.evtenabled as enabled, e.evttags as tags, obj_description(e.oid, 'pg_event_trigger') as comment
+    from pg_event_trigger e join pg_proc f on f.oid = e.evtfoid join pg_namespace fn on fn.oid = f.pronamespace
+    where ${notExtensionMember('pg_event_trigger', 'e.oid')}`,
+
+  foreignDataWrappers: `
+    select w.fdwname as name,
+           case when w.fdwhandler <> 0 then w.fdwhandler::regproc::text end as handler,
+           case when w.fdwvalidator <> 0 then w.fdwvalidator::regproc::text end as validator,
+           w.fdwoptions as options, obj_description(w.oid, 'pg_foreign_data_wrapper') as comment
+    from pg_foreign_data_wrapper w
+    where ${notExtensionMember('pg_foreign_data_wrapper', 'w.oid')}`,
+
+  foreignServers: `
+    select s.srvname as name, w.fdwname as wrapper, s.srvtype as type, s.srvversion as version, s.srvoptions as options,
+           obj_description(s.oid, 'pg_foreign_server') as comment
+    from pg_foreign_server s join pg_foreign_data_wrapper w on w.oid = s.srvfdw`,
 
   policies: `
     select pol.polrelid::int8 as table_oid, pol.polname as name, pol.polcmd as command, pol.polpermissive as permissive,

@@ -22,8 +22,23 @@ export interface SchemaDifference {
   table?: string;
   /** what was compared, e.g. "snapshot → migrations" */
   comparison?: string;
-  /** the migration file that last touched the object, where it can be known */
+  /** the migration file that created the object, where it can be known */
   migration?: string;
+  /** its line in that file (1-based) */
+  line?: number;
+  /** a note, not drift: column order, unless the policy makes it drift */
+  note?: boolean;
+}
+
+/** Attributes reported as notes, not drift, and compared over what both sides have. */
+export const NOTE_ATTRIBUTES = new Set(['column_order']);
+
+/** The order of the columns both sides have, so an added or dropped column is not also an order change. */
+function sameOrder(a: AttrValue | undefined, b: AttrValue | undefined): boolean {
+  const left = Array.isArray(a) ? a : [];
+  const right = Array.isArray(b) ? b : [];
+  const shared = new Set(left.filter((x) => right.includes(x)));
+  return JSON.stringify(left.filter((x) => shared.has(x))) === JSON.stringify(right.filter((x) => shared.has(x)));
 }
 
 const equal = (a: AttrValue | undefined, b: AttrValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
@@ -71,13 +86,20 @@ export function diffModels(a: SchemaModel, b: SchemaModel, labels: DiffLabels = 
     if (left && right) {
       const attributes = [...new Set([...Object.keys(left.attrs), ...Object.keys(right.attrs)])].sort();
       const changes = attributes
-        .filter((attr) => !equal(left.attrs[attr], right.attrs[attr]))
+        .filter((attr) => !NOTE_ATTRIBUTES.has(attr) && !equal(left.attrs[attr], right.attrs[attr]))
         .map((attribute) => ({ attribute, from: left.attrs[attribute] ?? null, to: right.attrs[attribute] ?? null }));
+      const notes = attributes
+        .filter((attr) => NOTE_ATTRIBUTES.has(attr) && !sameOrder(left.attrs[attr], right.attrs[attr]))
+        .map((attribute) => ({ attribute, from: left.attrs[attribute] ?? null, to: right.attrs[attribute] ?? null }));
+      if (notes.length) {
+        differences.push({ kind: left.kind, name: left.name, change: 'changed', changes: notes, note: true,
+          summary: summarize(left.kind, left.name, 'changed', notes, labels), table: parentTable(left) });
+      }
       if (changes.length) differences.push({ kind: left.kind, name: left.name, change: 'changed', changes, summary: summarize(left.kind, left.name, 'changed', changes, labels), table: parentTable(left) });
     } else {
       const object = (left ?? right)!;
       const change = left ? 'removed' : 'added';
-      if (object.kind === 'table') whole.add(`${change} ${object.name}`);
+      if (object.kind === 'table' || object.kind === 'foreign table') whole.add(`${change} ${object.name}`);
       pending.push({ key, object, change });
     }
   }

@@ -9,3 +9,7 @@ export * from './provenance.js';
 export * from './check.js';
 export * from './roundtrip.js';
 export * from './cache-dir.js';
+export * from './behaviours.js';
+export * from './model-cache.js';
+export * from './embedded-shadow.js';
+export * from './fix-sql.js';

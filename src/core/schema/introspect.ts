@@ -97,8 +97,14 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     const definition = r.definition === null ? undefined : normalizeViewDefinition(r.definition, Number(r.relations_read));
     if (r.kind === 'v') addObject(model, 'view', name, { definition, ...common });
     else if (r.kind === 'm') addObject(model, 'materialized view', name, { definition, ...common });
-    else {
+    else if (r.kind === 'f') {
+      addObject(model, 'foreign table', name, {
+        server: r.foreign_server, foreign_options: sortedList(r.foreign_options), column_order: list(r.column_order), ...common,
+      });
+    } else {
       addObject(model, 'table', name, {
+        replica_identity: replicaIdentity(r.replica_identity, r.replica_index),
+        column_order: list(r.column_order),
         rls_enabled: r.rls_enabled,
         rls_forced: r.rls_forced,
         persistence: PERSISTENCE[r.persistence] ?? r.persistence,
@@ -123,6 +129,10 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
       collation: orNull(r.collation),
       comment: r.comment,
       grants: r.grants ? list(r.grants) : null,
+      storage: r.storage ? STORAGE[r.storage] ?? r.storage : undefined,
+      compression: r.compression ? COMPRESSION[r.compression] ?? r.compression : undefined,
+      statistics: r.statistics === null || r.statistics === undefined ? undefined : Number(r.statistics),
+      fdw_options: sortedList(r.fdw_options) ?? undefined,
     });
   }
 
@@ -151,6 +161,8 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
       include: keys.length > r.key_count ? keys.slice(r.key_count) : undefined,
       predicate: orNull(r.predicate),
       options: sortedList(r.options),
+      // an index a failed CREATE INDEX CONCURRENTLY left behind is not used by queries: drift
+      valid: r.valid === false ? false : undefined,
       comment: r.comment,
     });
   }
@@ -215,5 +227,92 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
       comment: r.comment,
     });
   }
+  addNewerKinds(model, rows, tableOf);
   return model;
+}
+
+const STORAGE: Record<string, string> = { p: 'plain', e: 'external', m: 'main', x: 'extended' };
+const COMPRESSION: Record<string, string> = { p: 'pglz', l: 'lz4' };
+const CAST_CONTEXT: Record<string, string> = { e: 'explicit', a: 'assignment', i: 'implicit' };
+const CAST_METHOD: Record<string, string> = { f: 'function', i: 'inout', b: 'binary' };
+const COLLATION_PROVIDER: Record<string, string> = { c: 'libc', i: 'icu', b: 'builtin', d: 'default' };
+const EVENT_TRIGGER_ENABLED: Record<string, string> = { O: 'enabled', D: 'disabled', R: 'replica', A: 'always' };
+const RULE_ENABLED = EVENT_TRIGGER_ENABLED;
+
+/** Replica identity, only when it is not the default (the primary key). */
+function replicaIdentity(code: string, index: string | null): string | undefined {
+  if (code === 'f') return 'full';
+  if (code === 'n') return 'nothing';
+  if (code === 'i') return `index ${index ?? '?'}`;
+  return undefined;
+}
+
+/**
+ * Domains, composite types, collations, casts, operators, publications, rules, extended
+ * statistics, event triggers and foreign-data wrappers and servers.
+ */
+function addNewerKinds(model: SchemaModel, rows: Record<keyof typeof QUERIES, Row[]>, tableOf: (oid: unknown) => string | undefined): void {
+  for (const r of rows.domains) {
+    addObject(model, 'domain', `${r.schema}.${r.name}`, {
+      base_type: r.base_type, not_null: r.not_null, default: orNull(r.default), collation: orNull(r.collation),
+      constraints: list(r.constraints), comment: r.comment, grants: list(r.grants),
+    });
+  }
+  for (const r of rows.compositeTypes) {
+    addObject(model, 'composite type', `${r.schema}.${r.name}`, { attributes: list(r.attributes), comment: r.comment, grants: list(r.grants) });
+  }
+  for (const r of rows.collations) {
+    addObject(model, 'collation', `${r.schema}.${r.name}`, {
+      provider: COLLATION_PROVIDER[r.provider] ?? r.provider, deterministic: r.deterministic,
+      lc_collate: orNull(r.lc_collate), lc_ctype: orNull(r.lc_ctype), comment: r.comment,
+    });
+  }
+  for (const r of rows.casts) {
+    addObject(model, 'cast', `(${r.source} AS ${r.target})`, {
+      source: r.source, target: r.target, function: orNull(r.function),
+      context: CAST_CONTEXT[r.context] ?? r.context, method: CAST_METHOD[r.method] ?? r.method, comment: r.comment,
+    });
+  }
+  for (const r of rows.operators) {
+    addObject(model, 'operator', `${r.schema}.${r.name}(${r.left_type ?? 'NONE'}, ${r.right_type ?? 'NONE'})`, {
+      left_type: orNull(r.left_type), right_type: orNull(r.right_type), result: r.result, function: r.function,
+      commutator: orNull(r.commutator), negator: orNull(r.negator), restrict: orNull(r.restrict), join: orNull(r.join),
+      hashes: r.hashes, merges: r.merges, comment: r.comment,
+    });
+  }
+  for (const r of rows.publications) {
+    addObject(model, 'publication', r.name, {
+      all_tables: r.all_tables, tables: list(r.tables), via_root: r.via_root,
+      publish: [r.insert && 'insert', r.update && 'update', r.delete && 'delete', r.truncate && 'truncate'].filter(Boolean).join(', '),
+      comment: r.comment,
+    });
+  }
+  for (const r of rows.rules) {
+    const table = tableOf(r.table_oid);
+    if (!table) continue;
+    addObject(model, 'rule', `${table}.${r.name}`, { definition: r.definition, enabled: RULE_ENABLED[r.enabled] ?? r.enabled, comment: r.comment });
+  }
+  for (const r of rows.statistics) {
+    const table = tableOf(r.table_oid);
+    if (!table) continue;
+    addObject(model, 'statistics', `${r.schema}.${r.name}`, {
+      table, definition: r.definition, statistics: r.statistics === null ? null : Number(r.statistics), comment: r.comment,
+    });
+  }
+  for (const r of rows.eventTriggers) {
+    addObject(model, 'event trigger', r.name, {
+      event: r.event, function: r.function, enabled: EVENT_TRIGGER_ENABLED[r.enabled] ?? r.enabled,
+      tags: sortedList(r.tags), comment: r.comment,
+    });
+  }
+  for (const r of rows.foreignDataWrappers) {
+    addObject(model, 'foreign data wrapper', r.name, {
+      handler: orNull(r.handler), validator: orNull(r.validator), options: sortedList(r.options), comment: r.comment,
+    });
+  }
+  for (const r of rows.foreignServers) {
+    addObject(model, 'foreign server', r.name, {
+      wrapper: r.wrapper, type: orNull(r.type), version: orNull(r.version), options: sortedList(r.options), comment: r.comment,
+    });
+  }
 }

@@ -8,6 +8,8 @@ export type AttrValue = string | number | boolean | null | string[];
 export const OBJECT_KINDS = [
   'extension', 'schema', 'enum', 'sequence', 'table', 'column', 'constraint', 'index',
   'view', 'materialized view', 'function', 'trigger', 'policy',
+  'domain', 'composite type', 'collation', 'cast', 'operator', 'publication', 'rule', 'statistics',
+  'event trigger', 'foreign data wrapper', 'foreign server', 'foreign table',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -26,8 +28,11 @@ export const objectKey = (kind: ObjectKind, name: string) => `${kind} ${name}`;
 
 const KIND_SET = new Set<string>(OBJECT_KINDS);
 
+/** Kinds named by two words, so a key's kind is not just its first word. */
+const TWO_WORD_KINDS = OBJECT_KINDS.filter((k) => k.includes(' '));
+
 export function parseKey(key: string): { kind: ObjectKind; name: string } {
-  const kind = key.startsWith('materialized view ') ? 'materialized view' : key.slice(0, key.indexOf(' '));
+  const kind = TWO_WORD_KINDS.find((k) => key.startsWith(`${k} `)) ?? key.slice(0, key.indexOf(' '));
   if (!KIND_SET.has(kind) || key.length <= kind.length + 1) throw new Error(`unknown object kind in "${key}"`);
   return { kind: kind as ObjectKind, name: key.slice(kind.length + 1) };
 }
@@ -52,8 +57,8 @@ export function displayName(name: string): string {
  * index), so a dropped table is reported once, not once per column.
  */
 export function parentTable(object: SchemaObject): string | undefined {
-  if (object.kind === 'index') return typeof object.attrs.table === 'string' ? object.attrs.table : undefined;
-  if (object.kind === 'column' || object.kind === 'constraint' || object.kind === 'trigger' || object.kind === 'policy') {
+  if (object.kind === 'index' || object.kind === 'statistics') return typeof object.attrs.table === 'string' ? object.attrs.table : undefined;
+  if (object.kind === 'column' || object.kind === 'rule' || object.kind === 'constraint' || object.kind === 'trigger' || object.kind === 'policy') {
     return object.name.slice(0, object.name.lastIndexOf('.'));
   }
   return undefined;

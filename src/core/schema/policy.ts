@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import { displayName, objectKey, type SchemaModel } from './model.js';
 
 /** The policy's name beside the migrations. */
@@ -8,9 +8,32 @@ export const POLICY_FILENAME = 'patient-data-policy.yaml';
 
 const qualified = (name: string) => (name.includes('.') ? name : `public.${name}`);
 
+/** One expectation of a behaviour: the SQL fails, or its last statement's first value is `returns`. */
+export interface BehaviourExpectation {
+  sql: string;
+  fails?: boolean;
+  returns?: string | null;
+}
+
+/**
+ * A behaviour proved in the shadow database inside a transaction that is always rolled back:
+ * setup statements, then each expectation (in a savepoint), as the superuser or as a fresh role
+ * without privileges beyond `grants`.
+ */
+export interface PolicyBehaviour {
+  name: string;
+  table?: string;
+  setup: string[];
+  role?: { grants: string[] };
+  expect: BehaviourExpectation[];
+}
+
 export interface PatientDataPolicy {
   rowLevelSecurity: { table: string; reason?: string }[];
   appendOnly: { table: string; trigger: string; events: ('UPDATE' | 'DELETE' | 'TRUNCATE' | 'INSERT')[]; reason?: string }[];
+  behaviours: PolicyBehaviour[];
+  /** column order differences are drift, not notes */
+  columnOrder: 'note' | 'drift';
 }
 
 /** zod and yaml are imported only when a policy is read. */
@@ -24,11 +47,23 @@ async function policySchema() {
       events: z.array(z.enum(['UPDATE', 'DELETE', 'TRUNCATE', 'INSERT'])).min(1),
       reason: z.string().optional(),
     }).strict()).default([]),
+    behaviours: z.array(z.object({
+      name: z.string().min(1),
+      table: z.string().min(1).optional(),
+      setup: z.array(z.string().min(1)).default([]),
+      role: z.object({ grants: z.array(z.string().regex(/^[A-Za-z, ]+ ON [\w."]+$/, 'a grant such as "SELECT ON consent_records"')).default([]) }).strict().optional(),
+      expect: z.array(z.object({
+        sql: z.string().min(1),
+        fails: z.boolean().optional(),
+        returns: z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v))).optional(),
+      }).strict().refine((e) => e.fails !== undefined || e.returns !== undefined, 'an expectation says "fails: true" or "returns: VALUE"')).min(1),
+    }).strict()).default([]),
+    columnOrder: z.enum(['note', 'drift']).default('note'),
   }).strict();
 }
 
 export interface PolicyViolation {
-  rule: 'rls-enabled' | 'rls-forced' | 'append-only-trigger' | 'table-missing';
+  rule: 'rls-enabled' | 'rls-forced' | 'append-only-trigger' | 'table-missing' | 'behaviour';
   table: string;
   message: string;
   /** which schema broke it: "migrations" or "live database" */
@@ -42,12 +77,14 @@ export async function readPolicy(file: string): Promise<PatientDataPolicy> {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new CliError(`Cannot read the patient-data policy ${file}: ${(error as Error).message}`, ExitCode.Usage);
+    throw invalidInput(`Cannot read the patient-data policy ${file}: ${(error as Error).message}`, { code: 'schema.policy-unreadable', facts: { file } });
   }
   const parsed = (await policySchema()).safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CliError(`${file}: ${issue.path.join('.') || 'file'}: ${issue.message}`, ExitCode.Usage, 'See docs/schema.md for the policy format.');
+    throw invalidInput(`${file}: ${issue.path.join('.') || 'file'}: ${issue.message}`, {
+      code: 'schema.policy-invalid', facts: { file }, remedy: 'See docs/schema.md for the policy format.',
+    });
   }
   return parsed.data satisfies PatientDataPolicy;
 }

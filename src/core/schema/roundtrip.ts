@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { dbmateError, readMigrationsDir, runDbmate, type Finding } from '../migrations/index.js';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { interrupted } from '../errors.js';
 import { diffModels, type SchemaDifference } from './diff.js';
 import { displayName } from './model.js';
 import { openShadow } from './shadow.js';
@@ -54,7 +54,7 @@ export async function verifyRoundtrip(options: RoundtripOptions): Promise<Roundt
   try {
     const dbmate = async (command: 'migrate' | 'rollback') => {
       const result = await runDbmate(command, { url: shadow.url, migrationsDir: scratch, signal: options.signal, secrets: options.secrets });
-      if (result.interrupted || options.signal?.aborted) throw new CliError('Interrupted; the shadow database was removed.', ExitCode.Interrupted);
+      if (result.interrupted || options.signal?.aborted) throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
       return result.ok ? undefined : dbmateError(result);
     };
     let before = await introspectUrl(shadow.url);

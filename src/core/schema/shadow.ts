@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import pg from 'pg';
-import { connectionError, startScratchEmbedded, withLoopbackSslDisabled } from '../db/index.js';
+import { connectionError, withLoopbackSslDisabled } from '../db/index.js';
+import { interrupted, invalidInput, problemFound, unavailable } from '../errors.js';
 import { dbmateError, runDbmate } from '../migrations/index.js';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
 import { maskUrl } from '../redact.js';
+import { embeddedEngineVersion, startEmbeddedShadow } from './embedded-shadow.js';
 
 export type ShadowMode = 'auto' | 'server' | 'embedded';
 
@@ -15,11 +15,15 @@ export interface ShadowOptions {
   cacheDir: string;
   mode?: ShadowMode;
   onNote?: (line: string) => void;
+  /** long phases, for a spinner: "starting the embedded shadow" */
+  onProgress?: (text: string) => void;
 }
 
 export interface ShadowDatabase {
   url: string;
   kind: 'server' | 'embedded';
+  /** the engine and its version, e.g. "PostgreSQL 150004" or "pglite 0.5.14 (PostgreSQL 18)" */
+  engine: string;
   /** shown to the operator: the temporary database's name on the server, or "embedded" */
   description: string;
   /** drops the temporary database (or stops and deletes the embedded one); safe to call twice */
@@ -46,11 +50,28 @@ export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase
     }
     options.onNote?.('note: no temporary database can be created on the configured server; using an embedded shadow database instead');
   } else if (mode === 'server') {
-    throw new CliError('--shadow server needs a database server, and none is configured.', ExitCode.Usage, 'Pass --database-url or --env, or use --shadow embedded.');
+    throw invalidInput('A server shadow needs a database server, and none is configured.', {
+      code: 'schema.shadow-server-missing',
+      remedy: 'Configure a database, or apply the migrations to the embedded shadow.',
+    });
   }
-  const scratch = join(options.cacheDir, `shadow-${process.pid}-${randomBytes(3).toString('hex')}`);
-  const server = await startScratchEmbedded(options.cacheDir, scratch);
-  return { url: server.url, kind: 'embedded', description: 'embedded PGlite', close: () => server.stop() };
+  const server = await startEmbeddedShadow(options.cacheDir, options.onProgress);
+  return { url: server.url, kind: 'embedded', engine: embeddedEngineVersion(), description: 'embedded PGlite', close: () => server.stop() };
+}
+
+/** The engine a server shadow runs on, e.g. "PostgreSQL 150004": part of the model cache's key. */
+export async function serverEngineVersion(serverUrl: string): Promise<string> {
+  const client = new pg.Client({ connectionString: serverUrl, application_name: 'medicalcor schema', connectionTimeoutMillis: 10_000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query('show server_version_num');
+    return `PostgreSQL ${rows[0]?.server_version_num}`;
+  } catch (error) {
+    throw connectionError(error, serverUrl);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 async function createServerShadow(serverUrl: string, required: boolean): Promise<ShadowDatabase | undefined> {
@@ -79,13 +100,19 @@ async function createServerShadow(serverUrl: string, required: boolean): Promise
   if (!(await servesDatabase(url.toString(), name))) {
     await drop().catch(() => {});
     await admin.end().catch(() => {});
-    if (required) throw new CliError(`The server at ${maskUrl(serverUrl)} cannot host a separate shadow database.`, ExitCode.Usage, 'Use --shadow embedded.');
+    if (required) {
+      throw invalidInput(`The server at ${maskUrl(serverUrl)} cannot host a separate shadow database.`, {
+        code: 'schema.shadow-server-unfit', remedy: 'Apply the migrations to the embedded shadow instead.',
+      });
+    }
     return undefined;
   }
+  const version = await admin.query('show server_version_num').then((r) => String(r.rows[0]?.server_version_num), () => 'unknown');
   let closed = false;
   return {
     url: url.toString(),
     kind: 'server',
+    engine: `PostgreSQL ${version}`,
     description: `${name} on ${url.hostname}:${url.port || 5432}`,
     async close() {
       if (closed) return;
@@ -112,12 +139,22 @@ async function servesDatabase(url: string, name: string): Promise<boolean> {
   }
 }
 
+/** dbmate's words for "the database could not be reached", as opposed to a migration that fails. */
+const CONNECTION_FAILURE = /dial tcp|connection refused|no such host|i\/o timeout|could not connect|unable to connect|broken pipe|connection reset|unexpected EOF/i;
+
 /** Applies the migrations in `migrationsDir` to the shadow with dbmate, as a release would. */
 export async function applyMigrations(shadow: ShadowDatabase, migrationsDir: string, options: { signal?: AbortSignal; secrets?: readonly string[] } = {}): Promise<void> {
   const result = await runDbmate('migrate', { url: shadow.url, migrationsDir, signal: options.signal, secrets: options.secrets });
-  if (result.interrupted || options.signal?.aborted) throw new CliError('Interrupted; the shadow database was removed.', ExitCode.Interrupted);
+  if (result.interrupted || options.signal?.aborted) throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
   if (!result.ok) {
-    throw new CliError(`The migrations in ${migrationsDir} do not apply to a fresh database: ${dbmateError(result)}`, ExitCode.Problem,
-      'Fix the failing migration; "medicalcor migrate lint" may point at it.');
+    const error = dbmateError(result);
+    if (CONNECTION_FAILURE.test(error)) {
+      throw unavailable(`The shadow database (${shadow.description}) could not be reached: ${error}`, { code: 'schema.shadow-unreachable', facts: { shadow: shadow.description } });
+    }
+    throw problemFound(`The migrations in ${migrationsDir} do not apply to a fresh database: ${error}`, {
+      code: 'schema.migrations-do-not-apply',
+      facts: { migrationsDir },
+      remedy: 'Fix the failing migration; the migration lint may point at it.',
+    });
   }
 }

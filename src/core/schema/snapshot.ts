@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { CliError, ExitCode } from '../../cli-kit/index.js';
+import { invalidInput } from '../errors.js';
 import { OBJECT_KINDS, objectKey, parseKey, type AttrValue, type SchemaModel, type SchemaObject } from './model.js';
 
 export const SNAPSHOT_FORMAT = 1;
@@ -38,12 +38,14 @@ export async function parseSnapshot(text: string, file: string): Promise<SchemaM
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CliError(`${file} is not a schema snapshot: ${(error as Error).message}`, ExitCode.Usage, 'Regenerate it with "medicalcor schema dump --out FILE".');
+    throw invalidInput(`${file} is not a schema snapshot: ${(error as Error).message}`, { code: 'schema.snapshot-invalid', facts: { file } });
   }
   const parsed = (await snapshotSchema()).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CliError(`${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ${issue.message}`, ExitCode.Usage, 'Regenerate it with "medicalcor schema dump --out FILE".');
+    throw invalidInput(`${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ${issue.message}`, {
+      code: 'schema.snapshot-invalid', facts: { file },
+    });
   }
   const model: SchemaModel = { objects: new Map() };
   for (const [key, attrs] of Object.entries(parsed.data.objects)) {
@@ -51,7 +53,9 @@ export async function parseSnapshot(text: string, file: string): Promise<SchemaM
     try {
       kind = parseKey(key);
     } catch {
-      throw new CliError(`${file}: unknown object "${key}".`, ExitCode.Usage, `Object keys start with one of: ${OBJECT_KINDS.join(', ')}.`);
+      throw invalidInput(`${file}: unknown object "${key}".`, {
+        code: 'schema.snapshot-invalid', facts: { file }, remedy: `Object keys start with one of: ${OBJECT_KINDS.join(', ')}.`,
+      });
     }
     model.objects.set(key, { ...kind, attrs });
   }
@@ -64,8 +68,10 @@ export async function readSnapshot(file: string): Promise<SchemaModel> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new CliError(missing ? `Schema snapshot not found: ${file}` : `Cannot read ${file}: ${(error as Error).message}`, ExitCode.Usage,
-      missing ? 'Create it with "medicalcor schema dump --out FILE" and commit it next to the migrations.' : undefined);
+    throw invalidInput(missing ? `Schema snapshot not found: ${file}` : `Cannot read ${file}: ${(error as Error).message}`, {
+      code: missing ? 'schema.snapshot-missing' : 'schema.snapshot-unreadable', facts: { file },
+      remedy: missing ? 'Create it with the schema dump and commit it next to the migrations.' : undefined,
+    });
   }
   return parseSnapshot(text, file);
 }
