@@ -87,7 +87,10 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
       schema.introspectUrl(deps.db.url),
     ]);
     deps.onProgress?.('comparing the shadow with the live database');
-    differences = schema.sortDifferences(schema.diffModels(expected, live, { a: `migrations up to ${to}`, b: 'live database' }));
+    // column order is a note, not drift: it does not stop a baseline
+    differences = schema
+      .sortDifferences(schema.diffModels(expected, live, { a: `migrations up to ${to}`, b: 'live database' }))
+      .filter((d) => !d.note);
   } finally {
     scoped.remove();
   }
