@@ -6,7 +6,9 @@
 // Before writing, every help screen and completion the manifest would answer is rendered both ways
 // (module loaded, and manifest) and compared byte for byte; a noun that differs anywhere is left
 // out, so it keeps the slow path, and the build says so.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +56,24 @@ function requestsFor(spec, path) {
 }
 
 const { nouns, skipped } = await cli.describeNouns();
+
+// A help text computed from where the build runs (cwd, user, home, time zone) would be baked in:
+// describe every noun again somewhere else and leave out those that change.
+const saved = { cwd: process.cwd(), env: { ...process.env } };
+const elsewhere = mkdtempSync(join(tmpdir(), 'mc-build-help-'));
+process.chdir(elsewhere);
+Object.assign(process.env, { HOME: elsewhere, USER: 'build-help', LOGNAME: 'build-help', TZ: 'Pacific/Chatham', MEDICALCOR_ENV: 'build-help' });
+const again = await cli.describeNouns();
+process.chdir(saved.cwd);
+for (const key of Object.keys(process.env)) if (!(key in saved.env)) delete process.env[key];
+Object.assign(process.env, saved.env);
+rmSync(elsewhere, { recursive: true, force: true });
+for (const noun of Object.keys(nouns)) {
+  if (JSON.stringify(again.nouns[noun]) !== JSON.stringify(nouns[noun])) {
+    skipped.push(`${noun}: its help depends on the directory, user or time zone it is shown in`);
+    delete nouns[noun];
+  }
+}
 const verified = {};
 for (const [noun, commands] of Object.entries(nouns)) {
   const fromManifest = (name) => (name === noun ? commands : undefined);
