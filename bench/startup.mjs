@@ -22,7 +22,10 @@ const bin = join(root, 'bin', 'medicalcor');
 const preload = join(root, 'bench', 'lib', 'cpu-at-exit.cjs');
 const runs = Number(process.env.RUNS ?? 11);
 if (!existsSync(join(root, 'dist', 'help.json'))) throw new Error('dist/help.json is missing: run npm run build first');
-const complete = (...words) => execFileSync(process.execPath, [bin, '__complete', ...words], { encoding: 'utf8' }).split('\n').filter(Boolean);
+const complete = (...words) =>
+  execFileSync(process.execPath, [bin, '__complete', ...words], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 
 // the same package without its help manifest: every noun's help imports the noun's module
 const copy = mkdtempSync(join(tmpdir(), 'mc-bench-startup-'));
@@ -69,12 +72,15 @@ for (let i = 0; i < runs; i++) {
 const loadAfter = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 rmSync(copy, { recursive: true, force: true });
 
-const result = Object.fromEntries(Object.entries(samples).map(([name, s]) => [name, { wall: median(s.wall), cpu: median(s.cpu) }]));
+const result = Object.fromEntries(
+  Object.entries(samples).map(([name, s]) => [name, { wall: median(s.wall), cpu: median(s.cpu) }]),
+);
 const base = result['node -e 0 (baseline)'];
 const width = Math.max(...Object.keys(all).map((name) => name.length)) + 2;
 const row = (name, label = name) => {
   const { wall, cpu } = result[name];
-  return `${`${label}:`.padEnd(width)}${wall.toFixed(1).padStart(7)} ms ×${(wall / base.wall).toFixed(2)}   ${cpu.toFixed(1).padStart(6)} ms ×${(cpu / base.cpu).toFixed(2)}`;
+  const figure = (ms, baseline, pad) => `${ms.toFixed(1).padStart(pad)} ms ×${(ms / baseline).toFixed(2)}`;
+  return `${`${label}:`.padEnd(width)}${figure(wall, base.wall, 7)}   ${figure(cpu, base.cpu, 6)}`;
 };
 console.log(`${''.padEnd(width)}${'wall'.padStart(10)}  ratio   ${'CPU'.padStart(9)}  ratio`);
 for (const name of Object.keys(commands)) console.log(row(name));
@@ -83,6 +89,9 @@ for (const name of Object.keys(slow)) console.log(row(`slow: ${name}`, `  ${name
 const helps = Object.keys(commands).filter((name) => name.endsWith('--help'));
 for (const metric of ['wall', 'cpu']) {
   const worst = helps.reduce((a, b) => (result[a][metric] >= result[b][metric] ? a : b));
-  console.log(`worst --help by ${metric}: ${worst} ×${(result[worst][metric] / base[metric]).toFixed(2)} (goal: every --help ≤ ×1.3)`);
+  const ratio = (result[worst][metric] / base[metric]).toFixed(2);
+  console.log(`worst --help by ${metric}: ${worst} ×${ratio} (goal: every --help ≤ ×1.3)`);
 }
-console.log(`(medians of ${runs} interleaved runs each, fresh processes; load average ${loadBefore} before, ${loadAfter} after)`);
+console.log(
+  `(medians of ${runs} interleaved runs each, fresh processes; load average ${loadBefore} before, ${loadAfter} after)`,
+);

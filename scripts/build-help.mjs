@@ -32,7 +32,15 @@ function collector() {
 async function run(args, helpManifest) {
   const stdout = collector();
   const stderr = collector();
-  const streams = { stdout, stderr, get stdin() { return process.stdin; }, env: { ...process.env, NO_COLOR: '1' }, cwd: process.cwd() };
+  const streams = {
+    stdout,
+    stderr,
+    get stdin() {
+      return process.stdin;
+    },
+    env: { ...process.env, NO_COLOR: '1' },
+    cwd: process.cwd(),
+  };
   const exitCode = await cli.runCli(['node', 'medicalcor', ...args], streams, { helpManifest });
   return JSON.stringify({ exitCode, stdout: stdout.text(), stderr: stderr.text() });
 }
@@ -47,7 +55,8 @@ function requestsFor(spec, path) {
     ['__complete', ...words, ''],
     ['__complete', ...words, '--'],
   ];
-  if (spec.commands.length) requests.push(words, [...words, 'help'], ['__complete', ...words.slice(0, -1), words.at(-1).slice(0, 1)]);
+  if (spec.commands.length)
+    requests.push(words, [...words, 'help'], ['__complete', ...words.slice(0, -1), words.at(-1).slice(0, 1)]);
   for (const option of spec.options) {
     const long = option.flags.split(/[ ,|]+/).find((f) => f.startsWith('--'));
     if (option.choices && long) requests.push(['__complete', ...words, long, '']);
@@ -62,7 +71,13 @@ const { nouns, skipped } = await cli.describeNouns();
 const saved = { cwd: process.cwd(), env: { ...process.env } };
 const elsewhere = mkdtempSync(join(tmpdir(), 'mc-build-help-'));
 process.chdir(elsewhere);
-Object.assign(process.env, { HOME: elsewhere, USER: 'build-help', LOGNAME: 'build-help', TZ: 'Pacific/Chatham', MEDICALCOR_ENV: 'build-help' });
+Object.assign(process.env, {
+  HOME: elsewhere,
+  USER: 'build-help',
+  LOGNAME: 'build-help',
+  TZ: 'Pacific/Chatham',
+  MEDICALCOR_ENV: 'build-help',
+});
 const again = await cli.describeNouns();
 process.chdir(saved.cwd);
 for (const key of Object.keys(process.env)) if (!(key in saved.env)) delete process.env[key];
@@ -90,4 +105,6 @@ for (const [noun, commands] of Object.entries(nouns)) {
 
 writeFileSync(`${dist}help.json`, JSON.stringify({ ...cli.helpManifestHeader, nouns: verified }));
 for (const reason of skipped) process.stderr.write(`build-help: left out (its help loads the module): ${reason}\n`);
-process.stdout.write(`build-help: dist/help.json describes ${Object.keys(verified).length} nouns, ${skipped.length} left out\n`);
+process.stdout.write(
+  `build-help: dist/help.json describes ${Object.keys(verified).length} nouns, ${skipped.length} left out\n`,
+);

@@ -7,7 +7,9 @@ import { isDomainError } from './core/errors.js';
 import { redactSecrets } from './core/redact.js';
 import { exitCodeOfError, hintFor } from './commands/errors.js';
 import { teachHelp } from './commands/help.js';
-import { describeCommand, HELP_MANIFEST_FORMAT, manifestIn, rebuildCommand, stampOf, UnsupportedHelp, type CommandSpec } from './commands/help-manifest.js';
+import {
+  describeCommand, HELP_MANIFEST_FORMAT, manifestIn, rebuildCommand, stampOf, UnsupportedHelp, type CommandSpec,
+} from './commands/help-manifest.js';
 import { asksForHelp } from './commands/help-request.js';
 import { completeWords, completionScript, COMPLETION_SHELLS, type CompletionNode, type CompletionShell } from './cli-kit/completion.js';
 

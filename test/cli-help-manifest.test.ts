@@ -54,12 +54,21 @@ async function atWidth<T>(columns: number | undefined, work: () => Promise<T>): 
 
 /** Every command path of a noun's specs: ['migrate'], ['migrate', 'up'], ... */
 function pathsOf(specs: readonly CommandSpec[], prefix: string[] = []): { path: string[]; spec: CommandSpec }[] {
-  return specs.flatMap((spec) => [{ path: [...prefix, spec.name], spec }, ...pathsOf(spec.commands, [...prefix, spec.name])]);
+  return specs.flatMap((spec) => [
+    { path: [...prefix, spec.name], spec },
+    ...pathsOf(spec.commands, [...prefix, spec.name]),
+  ]);
 }
 
 /** The runs a user makes to read a command's help or complete after it. */
 function requestsFor(path: string[], spec: CommandSpec): string[][] {
-  const requests = [[...path, '--help'], [...path, '-h'], ['help', ...path], ['__complete', ...path, ''], ['__complete', ...path, '--']];
+  const requests = [
+    [...path, '--help'],
+    [...path, '-h'],
+    ['help', ...path],
+    ['__complete', ...path, ''],
+    ['__complete', ...path, '--'],
+  ];
   if (spec.commands.length) requests.push(path);
   if (spec.helpCommand) requests.push([...path, 'help'], [...path, 'help', spec.commands[0]!.name]);
   for (const option of spec.options.filter((o) => o.choices)) {
@@ -67,7 +76,11 @@ function requestsFor(path: string[], spec: CommandSpec): string[][] {
     if (long) requests.push(['__complete', ...path, long, '']);
   }
   // with global options around: the program parses them before the noun sees the help flag
-  requests.push(['--env', 'staging', ...path, '--help'], ['-o', 'json', ...path, '-h'], [...path, '--no-color', '--help']);
+  requests.push(
+    ['--env', 'staging', ...path, '--help'],
+    ['-o', 'json', ...path, '-h'],
+    [...path, '--no-color', '--help'],
+  );
   if (spec.commands.length) requests.push(['--output=yaml', ...path]);
   return requests;
 }
@@ -80,7 +93,10 @@ function marked(specs: readonly CommandSpec[]): CommandSpec[] {
       ...spec.options.map((o) => (o.choices ? { ...o, choices: [...o.choices, 'from-manifest'] } : o)),
       { flags: '--from-manifest', description: 'only in the manifest', hidden: false, mandatory: false },
     ],
-    commands: [...marked(spec.commands), { ...spec, name: 'from-manifest', commands: [], options: [], arguments: [], helpCommand: null }],
+    commands: [
+      ...marked(spec.commands),
+      { ...spec, name: 'from-manifest', commands: [], options: [], arguments: [], helpCommand: null },
+    ],
   }));
 }
 
@@ -114,7 +130,9 @@ describe('the help manifest describes every command of the registry', () => {
     const built = JSON.parse(readFileSync(join(repoRoot, 'dist', 'help.json'), 'utf8')) as HelpManifest;
     const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
     expect(built.version).toBe(version);
-    expect(Object.fromEntries(Object.entries(built.nouns).map(([noun, entry]) => [noun, entry.commands]))).toEqual(nouns);
+    expect(Object.fromEntries(Object.entries(built.nouns).map(([noun, entry]) => [noun, entry.commands]))).toEqual(
+      nouns,
+    );
     for (const [noun, entry] of Object.entries(built.nouns)) {
       expect(entry.stamp, noun).toBe(stampOf(readFileSync(join(repoRoot, 'dist', 'commands', `${noun}.js`))));
     }
@@ -125,7 +143,8 @@ describe('help and completion from the manifest are byte for byte those of the l
   const fromManifest: Manifest = (noun) => nouns[noun];
 
   for (const columns of [undefined, 40, 132]) {
-    it(`every path, every way of asking, ${columns ? `on a ${columns}-column terminal` : 'piped (80 columns)'}`, async () => {
+    const where = columns ? `on a ${columns}-column terminal` : 'piped (80 columns)';
+    it(`every path, every way of asking, ${where}`, async () => {
       const differences: string[] = [];
       let compared = 0;
       await atWidth(columns, async () => {
@@ -135,9 +154,11 @@ describe('help and completion from the manifest are byte for byte those of the l
             const slow = await run(args);
             const fast = await run(args, fromManifest);
             compared++;
-            if (fast !== slow) differences.push(`medicalcor ${args.join(' ')}\n${fast}\n=== loading the module:\n${slow}`);
+            if (fast !== slow)
+              differences.push(`medicalcor ${args.join(' ')}\n${fast}\n=== loading the module:\n${slow}`);
             // the fast path really answered: the marked manifest shows through
-            if ((await run(args, (n) => (n === noun ? marked(nouns[n]!) : undefined))) === slow) differences.push(`not from the manifest: ${args.join(' ')}`);
+            if ((await run(args, (n) => (n === noun ? marked(nouns[n]!) : undefined))) === slow)
+              differences.push(`not from the manifest: ${args.join(' ')}`);
           }
         }
       });
@@ -207,8 +228,13 @@ describe('what the manifest does not answer goes to the loaded module', () => {
 describe('a stale or foreign manifest is never read', () => {
   let dir: string;
   const module = 'export function register() {}\n';
-  const write = (manifest: unknown) => writeFileSync(join(dir, 'help.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
-  const manifestFor = (version: string, stamp: string) => ({ format: 1, version, nouns: { migrate: { stamp, commands: nouns.migrate } } });
+  const write = (manifest: unknown) =>
+    writeFileSync(join(dir, 'help.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  const manifestFor = (version: string, stamp: string) => ({
+    format: 1,
+    version,
+    nouns: { migrate: { stamp, commands: nouns.migrate } },
+  });
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'mc-help-manifest-'));
@@ -243,11 +269,22 @@ describe('a stale or foreign manifest is never read', () => {
 describe('the built CLI (child processes)', () => {
   const env = cleanEnv();
 
-  it('medicalcor migrate up --help and a TAB on a verb import no command module, and print what the module prints', async () => {
-    for (const args of [['migrate', 'up', '--help'], ['__complete', 'migrate', '']]) {
-      const result = await execa('node', ['--import', `${repoRoot}test/helpers/record-imports.mjs`, binPath, ...args], { env, extendEnv: false, reject: false, cwd: repoRoot });
+  it('migrate up --help and a TAB on a verb import no command module, and print what the module prints', async () => {
+    for (const args of [
+      ['migrate', 'up', '--help'],
+      ['__complete', 'migrate', ''],
+    ]) {
+      const result = await execa('node', ['--import', `${repoRoot}test/helpers/record-imports.mjs`, binPath, ...args], {
+        env,
+        extendEnv: false,
+        reject: false,
+        cwd: repoRoot,
+      });
       expect(result.exitCode, String(result.stderr)).toBe(0);
-      const files = String(result.stderr).split('\n').filter((l) => l.startsWith('imported-file:')).map((l) => l.slice('imported-file:'.length));
+      const files = String(result.stderr)
+        .split('\n')
+        .filter((l) => l.startsWith('imported-file:'))
+        .map((l) => l.slice('imported-file:'.length));
       expect(files).toEqual(['bin/medicalcor']);
       expect(`exit 0\n--- stdout\n${result.stdout}\n--- stderr\n`).toBe(await atWidth(undefined, () => run(args)));
     }
@@ -256,9 +293,17 @@ describe('the built CLI (child processes)', () => {
   it('a copy of the package answers from its manifest only while the module is the one it describes', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'mc-help-package-'));
     try {
-      for (const part of ['bin', 'dist', 'package.json']) cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
+      for (const part of ['bin', 'dist', 'package.json'])
+        cpSync(join(repoRoot, part), join(copy, part), { recursive: true });
       symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
-      const help = async () => (await execa('node', [join(copy, 'bin', 'medicalcor'), 'migrate', 'up', '--help'], { env, extendEnv: false, cwd: copy })).stdout;
+      const help = async () =>
+        (
+          await execa('node', [join(copy, 'bin', 'medicalcor'), 'migrate', 'up', '--help'], {
+            env,
+            extendEnv: false,
+            cwd: copy,
+          })
+        ).stdout;
       const real = await help();
       // a manifest that says something else is used as long as its stamp matches the module...
       const manifest = JSON.parse(readFileSync(join(copy, 'dist', 'help.json'), 'utf8')) as HelpManifest;
@@ -267,7 +312,10 @@ describe('the built CLI (child processes)', () => {
       writeFileSync(join(copy, 'dist', 'help.json'), JSON.stringify(manifest));
       expect(await help()).toContain('FROM THE MANIFEST');
       // ...and ignored once the module was rebuilt (tsup without build-help)
-      writeFileSync(join(copy, 'dist', 'commands', 'migrate.js'), `${readFileSync(join(copy, 'dist', 'commands', 'migrate.js'), 'utf8')}\n`);
+      writeFileSync(
+        join(copy, 'dist', 'commands', 'migrate.js'),
+        `${readFileSync(join(copy, 'dist', 'commands', 'migrate.js'), 'utf8')}\n`,
+      );
       expect(await help()).toBe(real);
     } finally {
       rmSync(copy, { recursive: true, force: true });

@@ -162,7 +162,9 @@ export function describeCommand(command: Command, hidden = false, path = command
     hidden,
     helpConfig,
     helpOption: helpOption ? { flags: helpOption.flags, description: helpOption.description } : null,
-    helpCommand: helpCommand ? { term: help.subcommandTerm(helpCommand), description: helpCommand.description() } : null,
+    helpCommand: helpCommand
+      ? { term: help.subcommandTerm(helpCommand), description: helpCommand.description() }
+      : null,
     before: helpText(command, 'beforeHelp'),
     after: helpText(command, 'afterHelp'),
     arguments: command.registeredArguments.map((a) => describeArgument(a, path)),

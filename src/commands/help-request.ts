@@ -4,7 +4,12 @@ import type { CommandSpec } from './help-manifest.js';
 const flagsOf = (flags: string) => flags.split(/[ ,|]+/).filter((f) => f.startsWith('-'));
 
 /** How a global option consumes the words after it; 'no' for what commander would not just parse. */
-function globalOption(program: Command, option: Option, inline: string | undefined, next: string | undefined): 'flag' | 'value' | 'no' {
+function globalOption(
+  program: Command,
+  option: Option,
+  inline: string | undefined,
+  next: string | undefined,
+): 'flag' | 'value' | 'no' {
   if (option.attributeName() === Reflect.get(program, '_versionOptionName')) return 'no';
   if (!option.required && !option.optional) return inline === undefined ? 'flag' : 'no';
   const takesNext = inline === undefined && (option.required || (next !== undefined && !next.startsWith('-')));
@@ -29,7 +34,10 @@ export function asksForHelp(program: Command, specs: readonly CommandSpec[], arg
     const node = path.at(-1);
     if (arg === '--') return false;
     if (arg.length > 1 && arg.startsWith('-')) {
-      const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+      const [flag, inline] =
+        arg.startsWith('--') && arg.includes('=')
+          ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+          : [arg, undefined];
       const option = program.options.find((o) => o.long === flag || o.short === flag);
       if (option) {
         const consumed = globalOption(program, option, inline, args[i + 1]);
