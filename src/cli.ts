@@ -7,6 +7,10 @@ import { isDomainError } from './core/errors.js';
 import { redactSecrets } from './core/redact.js';
 import { exitCodeOfError, hintFor } from './commands/errors.js';
 import { teachHelp } from './commands/help.js';
+import {
+  describeCommand, HELP_MANIFEST_FORMAT, manifestIn, rebuildCommand, stampOf, UnsupportedHelp, type CommandSpec,
+} from './commands/help-manifest.js';
+import { asksForHelp } from './commands/help-request.js';
 import { completeWords, completionScript, COMPLETION_SHELLS, type CompletionNode, type CompletionShell } from './cli-kit/completion.js';
 
 /** package.json's version, put in at build time (tsup `define`) */
@@ -130,11 +134,27 @@ export function nearestCommand(typo: string, names: readonly string[]): string |
   return best && best.d <= Math.max(2, Math.floor(typo.length / 3)) ? best.name : undefined;
 }
 
+export interface RunOptions {
+  /**
+   * The help manifest (dist/help.json): a noun's commands as data, when fresh. With it, a help or
+   * completion request rebuilds the noun's tree instead of importing its module.
+   */
+  helpManifest?: (noun: string) => CommandSpec[] | undefined;
+}
+
+/** `help migrate up` asks for what `migrate up --help` prints (commander alone would show `migrate`'s help). */
+function helpAsFlag(args: readonly string[]): readonly string[] {
+  const [first, ...rest] = args;
+  const known = (name: string) => commandManifest.some((c) => c.name === name) || BUILTINS.some((b) => b.name === name);
+  if (first !== 'help' || !rest.length || !known(rest[0]!) || rest.some((a) => a.startsWith('-'))) return args;
+  return [...rest, '--help'];
+}
+
 /**
  * Runs the CLI and returns its exit code. Streams, environment and working directory are passed
  * in so tests can run commands in-process; bin/medicalcor passes the real ones.
  */
-export async function runCli(argv: readonly string[], streams: Streams): Promise<number> {
+export async function runCli(argv: readonly string[], streams: Streams, options: RunOptions = {}): Promise<number> {
   const program = buildProgram();
   program.configureOutput({
     writeOut: (s) => void streams.stdout.write(s),
@@ -149,16 +169,25 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  const detach = () => {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  };
 
   let context: CommandContext | undefined;
   let contextModule: ContextModule | undefined;
   const ctx = () => (context ??= contextModule!.makeContext(streams, program.opts<GlobalOptions>(), abort.signal));
 
   const completing = argv[2] === '__complete';
-  const args = completing ? argv.slice(3) : argv.slice(2);
+  const args = completing ? argv.slice(3) : helpAsFlag(argv.slice(2));
+  if (!completing) argv = [...argv.slice(0, 2), ...args];
   const name = invokedCommand(program, completing ? args.slice(0, -1) : args);
   for (const entry of commandManifest) {
-    if (entry.name === name) {
+    const specs = entry.name === name ? options.helpManifest?.(entry.name) : undefined;
+    if (specs && (completing || asksForHelp(program, specs, args))) {
+      // the fast path: help and completion from the manifest, the module stays unloaded
+      for (const spec of specs) rebuildCommand(program, spec);
+    } else if (entry.name === name) {
       const [command, context] = await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
       contextModule = context;
       command.register(program, ctx);
@@ -175,12 +204,14 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
 
   if (completing) {
     for (const candidate of completeWords(completionTree(program), args.length ? args : [''])) streams.stdout.write(`${candidate}\n`);
+    detach();
     return ExitCode.Ok;
   }
   // `medicalcor` (or `medicalcor migrate`) alone asks what there is: the help, on stdout, not an error
   const asked = onlyAGroup(program, args);
   if (asked) {
     asked.outputHelp();
+    detach();
     return ExitCode.Ok;
   }
 
@@ -199,8 +230,7 @@ export async function runCli(argv: readonly string[], streams: Streams): Promise
     return reportError(error, streams, context, argv.includes('--debug'), name, program);
   } finally {
     await context?.systems.close();
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    detach();
   }
 }
 
@@ -240,6 +270,39 @@ function reportError(error: unknown, streams: Streams, context: CommandContext |
   return ExitCode.Operational;
 }
 
+/**
+ * For scripts/build-help.mjs: every noun's commands as data, taken from its module registered on
+ * the program as runCli registers it; a noun the data cannot describe is left out (slow path).
+ */
+export async function describeNouns(): Promise<{ nouns: Record<string, CommandSpec[]>; skipped: string[] }> {
+  const nouns: Record<string, CommandSpec[]> = {};
+  const skipped: string[] = [];
+  for (const entry of commandManifest) {
+    const program = buildProgram();
+    const before = new Set(program.commands);
+    const globals = program.options.length;
+    const module = await loadModule<CommandModule>(entry.name);
+    module.register(program, () => {
+      throw new Error('describing the help of a command runs none');
+    });
+    teachHelp(program);
+    const added = program.commands.filter((c) => !before.has(c));
+    const visible = program.createHelp().visibleCommands(program);
+    try {
+      if (program.options.length !== globals) throw new UnsupportedHelp(`${entry.name} adds global options`);
+      nouns[entry.name] = added.map((command) => describeCommand(command, !visible.includes(command)));
+    } catch (error) {
+      if (!(error instanceof UnsupportedHelp)) throw error;
+      skipped.push(`${entry.name}: ${error.message}`);
+    }
+  }
+  return { nouns, skipped };
+}
+
+export { stampOf };
+/** What dist/help.json must say to be read by this build of the shell. */
+export const helpManifestHeader = { format: HELP_MANIFEST_FORMAT, version: CLI_VERSION };
+
 /** Entry point of bin/medicalcor. */
 export async function main(argv: readonly string[]): Promise<void> {
   // `medicalcor … | head` closes the pipe early: that is the reader's choice, not a crash
@@ -256,6 +319,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     },
     env: process.env,
     cwd: process.cwd(),
-  });
+  }, { helpManifest: manifestIn(__dirname, CLI_VERSION) });
   process.exitCode = code;
 }

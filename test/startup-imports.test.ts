@@ -24,6 +24,12 @@ describe('what a command loads at start-up', () => {
     expect([...(await packagesLoadedBy(['--help']))]).toEqual([]);
   });
 
+  it('a verb\'s help and a TAB on a verb load no package either (answered from dist/help.json)', async () => {
+    expect([...(await packagesLoadedBy(['migrate', 'up', '--help']))]).toEqual([]);
+    expect([...(await packagesLoadedBy(['help', 'runbook', 'run']))]).toEqual([]);
+    expect([...(await packagesLoadedBy(['__complete', 'migrate', '']))]).toEqual([]);
+  });
+
   it('migrate status loads pg, but none of the packages other commands need', async () => {
     const loaded = await packagesLoadedBy(['--database-url', db.url, 'migrate', 'status']);
     expect(loaded.has('pg')).toBe(true);

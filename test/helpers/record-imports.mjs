@@ -1,5 +1,6 @@
 // Loaded with `node --import` by test/startup-imports.test.ts: reports on stderr every package the
-// CLI resolves (ES modules through the resolve hook, CommonJS through Module._load), one per line.
+// CLI resolves (ES modules through the resolve hook, CommonJS through Module._load), one per line,
+// and every ES module file of the project it imports (imported-file:<path from the repository>).
 import { register } from 'node:module';
 import Module from 'node:module';
 
@@ -8,6 +9,9 @@ export async function resolve(specifier, context, next) {
   const result = await next(specifier, context);
   const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url);
   if (match) process.stderr.write('imported-package:' + match[1] + '\\n');
+  else if (result.url.startsWith(${JSON.stringify(new URL('../../', import.meta.url).href)})) {
+    process.stderr.write('imported-file:' + result.url.slice(${new URL('../../', import.meta.url).href.length}) + '\\n');
+  }
   return result;
 }`;
 register(`data:text/javascript,${encodeURIComponent(hook)}`);
