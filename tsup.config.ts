@@ -16,7 +16,7 @@ const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { versio
 export default defineConfig([
   {
     // the library and the commands: ES modules, shared code split into chunks
-    entry: { 'core/index': 'src/core/index.ts', ...commandEntries },
+    entry: { 'core/index': 'src/core/index.ts', 'core/internal': 'src/core/internal.ts', ...commandEntries },
     format: ['esm'],
     target: 'node20',
     platform: 'node',

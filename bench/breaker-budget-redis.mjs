@@ -1,5 +1,5 @@
 // The guarantees of issue #10 have a price; this measures it, imported from the built package entry
-// (dist/core/index.js) as the services use it, against a real Redis on loopback.
+// (dist/core/internal.js) as the services use it, against a real Redis on loopback.
 //
 //   npm run build && node bench/breaker-budget-redis.mjs
 //
@@ -20,7 +20,7 @@ const self = fileURLToPath(import.meta.url);
 
 if (process.argv[2] === 'child') {
   const { performance } = await import('node:perf_hooks');
-  const core = await import('../dist/core/index.js');
+  const core = await import('../dist/core/internal.js');
   const { percentile } = await import('./lib/measure.mjs');
   const pg = (await import('pg')).default;
   const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -1,5 +1,5 @@
 // Benchmark of the shared circuit breaker's guarded call, imported from the built package entry
-// (dist/core/index.js) as the services use it, against a real Redis.
+// (dist/core/internal.js) as the services use it, against a real Redis.
 //
 //   npm run build && node bench/breaker-overhead.mjs
 //
@@ -12,7 +12,7 @@
 import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { SharedBreakers } from '../dist/core/index.js';
+import { SharedBreakers } from '../dist/core/internal.js';
 import { median, percentile } from './lib/measure.mjs';
 
 const runs = Number(process.env.BREAKER_BENCH_RUNS ?? 7);

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { getBudgetStatus } from '../dist/core/index.js';
+import { getBudgetStatus } from '../dist/core/internal.js';
 import { median } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { checkStoredEvents, platformEvents } from '../dist/core/index.js';
+import { checkStoredEvents, platformEvents } from '../dist/core/internal.js';
 import { median } from './lib/measure.mjs';
 import { dbUrl, prepare, rows } from './lib/event-store-data.mjs';
 

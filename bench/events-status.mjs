@@ -9,7 +9,7 @@
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
-import { ProjectionHealthMonitor, snapshotStatus } from '../dist/core/index.js';
+import { ProjectionHealthMonitor, snapshotStatus } from '../dist/core/internal.js';
 import { median, medianOfInterleaved, timeProcess } from './lib/measure.mjs';
 import { dbUrl, prepare, rows } from './lib/event-store-data.mjs';
 

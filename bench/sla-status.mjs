@@ -103,7 +103,7 @@ try {
   console.log(`sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ${status.roundTrips})`);
 
   // generation alone, in this process: the catalogue parsed, the rules and the promtool tests built
-  const core = await import(join(repo, 'dist/core/index.js'));
+  const core = await import(join(repo, 'dist/core/internal.js'));
   const catalogue = core.loadCatalogue(join(repo, 'src/sla/platform.yaml'));
   const gen = (what) => () => {
     const t0 = performance.now();

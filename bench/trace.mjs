@@ -181,7 +181,7 @@ const prepared = await prepare();
 await prepared.end();
 // sized like the CLI's read pool: one connection per database source, read-only sessions
 const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 5, options: '-c default_transaction_read_only=on' });
-const { traceJourney } = await import(`${repo}dist/core/index.js`);
+const { traceJourney } = await import(`${repo}dist/core/internal.js`);
 const pick = () => corr(Math.floor(Math.random() * journeys));
 
 // 1. the database part, in process, on a warm pool (as a service or a long-lived CLI would)
@@ -197,7 +197,7 @@ for (let i = 0; i < samples; i++) {
   if (trace.partial) throw new Error(`a source failed: ${JSON.stringify(trace.sources)}`);
 }
 // `trace --failed` over the last hour of the generated traffic
-const { listFailedJourneys } = await import(`${repo}dist/core/index.js`);
+const { listFailedJourneys } = await import(`${repo}dist/core/internal.js`);
 const dataEnd = T0 + sizes.events * 30;
 const failedTimes = [];
 let failedJourneys = 0;

@@ -6,7 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BreakerStore, createRedisClient, SharedBreakers, type RedisClient } from '../src/core/index.js';
+import { BreakerStore, createRedisClient, SharedBreakers, type RedisClient } from '../src/core/internal.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
 

@@ -6,7 +6,7 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, setLimit, SharedBreakers, type RedisClient } from '../src/core/index.js';
+import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, setLimit, SharedBreakers, type RedisClient } from '../src/core/internal.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { uniquePrefix, PATIENT_MS } from './helpers/redis.js';

@@ -4,7 +4,7 @@
  * were really there are repaired, each exactly once; afterwards every counter equals the ledger.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, budgetKeys, createRedisClient, reconcileBudget, type ReconcileChange, type RedisClient } from '../src/core/index.js';
+import { BudgetController, budgetKeys, createRedisClient, reconcileBudget, type ReconcileChange, type RedisClient } from '../src/core/internal.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BreakerStore, BudgetController, createRedisClient, mirrorLimits, parseRedisTarget, type RedisClient } from '../src/core/index.js';
+import { BreakerStore, BudgetController, createRedisClient, mirrorLimits, parseRedisTarget, type RedisClient } from '../src/core/internal.js';
 import { deleteKeys, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 describe('Redis URLs', () => {

@@ -4,7 +4,7 @@
  * against a 3-master Redis Cluster (.ci/start-redis-cluster.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, reconcileBudget, setLimit, type RedisClient } from '../src/core/index.js';
+import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, reconcileBudget, setLimit, type RedisClient } from '../src/core/internal.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
