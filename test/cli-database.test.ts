@@ -111,7 +111,7 @@ describe('nothing configured: no Redis is read, and the embedded database lives 
     mkdirSync(join(root, 'docs'));
     const run = await runInProcess(['migrate', 'status', '-o', 'json'], { cwd: join(root, 'docs'), env: { XDG_CACHE_HOME: join(root, '.cache') } });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`note: database: embedded in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, found by its repository root), because nothing is configured`);
+    expect(run.stderr).toContain(`note: database: using the embedded database in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, found by its repository root), because nothing is configured`);
     expect(existsSync(join(root, '.medicalcor', 'pgdata'))).toBe(true);
     expect(existsSync(join(root, 'docs', '.medicalcor'))).toBe(false);
   }, 180_000);

@@ -83,7 +83,7 @@ describe('configuration: flags > environment variables > config file > defaults'
     const empty = bare();
     const config = resolveConfig({}, { HOME: empty }, empty);
     expect(config).toMatchObject({ envName: 'local', production: false, databaseUrl: undefined, databaseSource: 'embedded', redisConfigured: false, migrationsDirSource: 'shipped' });
-    expect(describeDatabaseChoice(config)).toMatch(/^database: embedded in .*\.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/);
+    expect(describeDatabaseChoice(config)).toMatch(/^database: using the embedded database in .*\.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/);
     // libpq variables are not read: the note says so instead of ignoring them silently
     const withPg = resolveConfig({}, { HOME: empty, PGHOST: 'db.example' }, empty);
     expect(describeDatabaseChoice(withPg, { ignored: withPg.ignoredDatabaseVariables })).toContain('PGHOST is set but not read');

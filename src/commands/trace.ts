@@ -191,7 +191,7 @@ Examples:
   medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11 --show-pii --reason INC-4711
   medicalcor trace --failed --since 1h -o json
 
-Exit codes: 0 no failure in the journey, 3 the journey failed anywhere (--failed: some journey failed),
+In short: 0 no failure in the journey, 3 the journey failed anywhere (--failed: some journey failed),
 4 a source failed or timed out (the rest is shown), 1 nothing matched, 2 bad arguments.`)
     .action(async (correlationId: string | undefined, flags: TraceFlags) => {
       const ctx = context();

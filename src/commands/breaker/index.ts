@@ -12,9 +12,9 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('Show and steer the circuit breakers shared through Redis (and the API pods\' in-memory ones)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker list
-  $ medicalcor breaker open hubspot --for 30m --reason "maintenance"
-  $ medicalcor breaker reset hubspot --pods`);
+  medicalcor breaker list
+  medicalcor breaker open hubspot --for 30m --reason "maintenance"
+  medicalcor breaker reset hubspot --pods`);
   registerList(breaker, context);
   registerReset(breaker, context);
   registerOpen(breaker, context);

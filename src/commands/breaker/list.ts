@@ -28,8 +28,8 @@ export function registerList(breaker: Command, context: () => CommandContext): v
     .option('--pods', 'also read each API pod\'s in-memory breakers (through the Kubernetes API proxy, with the admin token)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker list
-  $ medicalcor breaker list --pods --env production
-  $ medicalcor breaker list -o json | jq '.breakers[] | select(.state != "closed")'`)
+  medicalcor breaker list
+  medicalcor breaker list --pods --env production
+  medicalcor breaker list -o json | jq '.breakers[] | select(.state != "closed")'`)
     .action((options: ListOptions) => runList(context(), options));
 }

@@ -42,7 +42,7 @@ export function registerOpen(breaker: Command, context: () => CommandContext): v
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker open hubspot --for 30m --reason "HubSpot maintenance window"
-  $ medicalcor breaker open openai --for 2h --reason "incident 42" --env production --yes`)
+  medicalcor breaker open hubspot --for 30m --reason "HubSpot maintenance window"
+  medicalcor breaker open openai --for 2h --reason "incident 42" --env production --yes`)
     .action((name: string, options: OpenOptions) => runOpen(context(), name, options));
 }

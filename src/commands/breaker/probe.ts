@@ -33,6 +33,6 @@ export function registerProbe(breaker: Command, context: () => CommandContext): 
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker probe hubspot`)
+  medicalcor breaker probe hubspot`)
     .action((name: string, options: ProbeOptions) => runProbe(context(), name, options));
 }

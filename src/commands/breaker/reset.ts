@@ -40,7 +40,7 @@ export function registerReset(breaker: Command, context: () => CommandContext): 
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker reset hubspot
-  $ medicalcor breaker reset hubspot --pods --env production --yes`)
+  medicalcor breaker reset hubspot
+  medicalcor breaker reset hubspot --pods --env production --yes`)
     .action((name: string, options: ResetOptions) => runReset(context(), name, options));
 }

@@ -54,7 +54,7 @@ export function registerSet(breaker: Command, context: () => CommandContext): vo
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor breaker set hubspot --failure-threshold 10 --reset-timeout 1m
-  $ medicalcor breaker set openai --half-open-max-calls 2 --env production --yes`)
+  medicalcor breaker set hubspot --failure-threshold 10 --reset-timeout 1m
+  medicalcor breaker set openai --half-open-max-calls 2 --env production --yes`)
     .action((name: string, options: SetOptions) => runSet(context(), name, options));
 }

@@ -33,7 +33,7 @@ export function registerFreeze(budget: Command, context: () => CommandContext): 
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget freeze --reason "suspected prompt loop"
-  $ medicalcor budget freeze --tenant clinic-42 --reason "invoice dispute" --env production --yes`)
+  medicalcor budget freeze --reason "suspected prompt loop"
+  medicalcor budget freeze --tenant clinic-42 --reason "invoice dispute" --env production --yes`)
     .action((options: FreezeOptions) => runFreeze(context(), options));
 }

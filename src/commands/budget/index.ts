@@ -12,9 +12,9 @@ export function register(program: Command, context: () => CommandContext): void 
     .description('AI spend against budgets; set budgets, freeze or unfreeze spend, reconcile counters with the ledger')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget status
-  $ medicalcor budget set --daily 50 --monthly 1000
-  $ medicalcor budget reconcile --repair`);
+  medicalcor budget status
+  medicalcor budget set --daily 50 --monthly 1000
+  medicalcor budget reconcile --repair`);
   registerStatus(budget, context);
   registerSet(budget, context);
   registerFreeze(budget, context);

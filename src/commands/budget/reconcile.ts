@@ -32,7 +32,7 @@ export function registerReconcile(budget: Command, context: () => CommandContext
     .option('-y, --yes', 'confirm --repair on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget reconcile
-  $ medicalcor budget reconcile --repair -o json`)
+  medicalcor budget reconcile
+  medicalcor budget reconcile --repair -o json`)
     .action((options: ReconcileOptions) => runReconcile(context(), options));
 }

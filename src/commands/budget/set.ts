@@ -45,7 +45,7 @@ export function registerSet(budget: Command, context: () => CommandContext): voi
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget set --daily 50 --monthly 1000
-  $ medicalcor budget set --tenant clinic-42 --daily 5 --soft`)
+  medicalcor budget set --daily 50 --monthly 1000
+  medicalcor budget set --tenant clinic-42 --daily 5 --soft`)
     .action((options: SetOptions) => runSet(context(), options));
 }

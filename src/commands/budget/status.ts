@@ -26,7 +26,7 @@ export function registerStatus(budget: Command, context: () => CommandContext): 
     .option('--tenant <id>', 'one tenant (its budgets and the global ones)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget status
-  $ medicalcor budget status --tenant clinic-42 -o json`)
+  medicalcor budget status
+  medicalcor budget status --tenant clinic-42 -o json`)
     .action((options: StatusOptions) => runStatus(context(), options));
 }

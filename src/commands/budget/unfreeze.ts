@@ -32,7 +32,7 @@ export function registerUnfreeze(budget: Command, context: () => CommandContext)
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addHelpText('after', `
 Examples:
-  $ medicalcor budget unfreeze
-  $ medicalcor budget unfreeze --tenant clinic-42`)
+  medicalcor budget unfreeze
+  medicalcor budget unfreeze --tenant clinic-42`)
     .action((options: UnfreezeOptions) => runUnfreeze(context(), options));
 }

@@ -21,7 +21,7 @@ export function registerDiscard(dlq: Command, context: () => CommandContext): vo
       'after',
       `
 Examples:
-  $ medicalcor dlq discard 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --reason "duplicate of a processed webhook, INC-42"`,
+  medicalcor dlq discard 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --reason "duplicate of a processed webhook, INC-42"`,
     )
     .action(async (ids: string[], options: Options) => {
       const ctx = context();

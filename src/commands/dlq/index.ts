@@ -13,8 +13,8 @@ export function register(program: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor dlq list --status failed
-  $ medicalcor dlq replay --type whatsapp --execute`,
+  medicalcor dlq list --status failed
+  medicalcor dlq replay --type whatsapp --execute`,
     );
   registerList(dlq, context);
   registerShow(dlq, context);

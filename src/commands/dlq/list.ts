@@ -26,8 +26,8 @@ export function registerList(dlq: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor dlq list --status failed
-  $ medicalcor dlq list --type whatsapp,stripe -o json | jq '.[].id'`,
+  medicalcor dlq list --status failed
+  medicalcor dlq list --type whatsapp,stripe -o json | jq '.[].id'`,
     )
     .action(async (options: Options) => {
       const ctx = context();

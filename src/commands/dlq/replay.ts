@@ -46,9 +46,9 @@ export function registerReplay(dlq: Command, context: () => CommandContext): voi
       'after',
       `
 Examples:
-  $ medicalcor dlq replay --type whatsapp                        # dry run: what would be posted
-  $ medicalcor dlq replay --type whatsapp --limit 50 --rate 5/s --execute
-  $ medicalcor --env production dlq replay --id 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --execute --yes
+  medicalcor dlq replay --type whatsapp                        # dry run: what would be posted
+  medicalcor dlq replay --type whatsapp --limit 50 --rate 5/s --execute
+  medicalcor --env production dlq replay --id 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --execute --yes
 
 Each post goes to the environment's dlqReplayUrl (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type.
 A type whose breaker is open is skipped; the other types go on. Exit 3 if a post failed or a type was stopped.`,

@@ -15,8 +15,8 @@ export function registerShow(dlq: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor dlq show 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11
-  $ medicalcor dlq show 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 -o json`,
+  medicalcor dlq show 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11
+  medicalcor dlq show 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 -o json`,
     )
     .action(async (id: string) => {
       const ctx = context();

@@ -47,10 +47,10 @@ export function registerCheck(events: Command, context: () => CommandContext): v
       'after',
       `
 Examples:
-  $ medicalcor events check                                 # the newest ${DEFAULT_SAMPLE} events
-  $ medicalcor events check --since 30d --type LeadScored --all
-  $ medicalcor --env staging events check --all --against-registry proposed-registry.json -o json
-  $ medicalcor events check --all --after 1200000            # resume an interrupted check
+  medicalcor events check                                 # the newest ${DEFAULT_SAMPLE} events
+  medicalcor events check --since 30d --type LeadScored --all
+  medicalcor --env staging events check --all --against-registry proposed-registry.json -o json
+  medicalcor events check --all --after 1200000            # resume an interrupted check
 
 Invalid payloads are shown with the event id, the first failing path and the stored value masked.
 Ctrl-C stops after the batch in flight (exit 130) and prints the --after cursor to resume.`,

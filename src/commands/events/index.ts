@@ -11,8 +11,8 @@ export function register(program: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor events schemas
-  $ medicalcor events check --since 30d --all`,
+  medicalcor events schemas
+  medicalcor events check --since 30d --all`,
     );
   registerSchemas(events, context);
   registerCheck(events, context);

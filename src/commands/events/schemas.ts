@@ -29,9 +29,9 @@ export function registerSchemas(events: Command, context: () => CommandContext):
       'after',
       `
 Examples:
-  $ medicalcor events schemas
-  $ medicalcor events schemas -o json | jq '.types[] | select(.uncovered != [])'
-  $ medicalcor events schemas --export proposed-registry.json`,
+  medicalcor events schemas
+  medicalcor events schemas -o json | jq '.types[] | select(.uncovered != [])'
+  medicalcor events schemas --export proposed-registry.json`,
     )
     .action(async (options: Options) => {
       const ctx = context();

@@ -14,8 +14,8 @@ export function register(program: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor projections status
-  $ medicalcor projections rebuild lead_dashboard --wait`,
+  medicalcor projections status
+  medicalcor projections rebuild lead_dashboard --wait`,
     );
   registerStatus(projections, context);
   registerPause(projections, context);

@@ -28,8 +28,8 @@ function registerToggle(
       'after',
       `
 Examples:
-  $ medicalcor projections ${verb} lead_dashboard
-  $ medicalcor --env production projections ${verb} lead_dashboard --yes`,
+  medicalcor projections ${verb} lead_dashboard
+  medicalcor --env production projections ${verb} lead_dashboard --yes`,
     )
     .action(async (name: string, options: Options) => {
       const ctx = context();

@@ -28,8 +28,8 @@ export function registerRebuild(projections: Command, context: () => CommandCont
       'after',
       `
 Examples:
-  $ medicalcor projections rebuild lead_dashboard
-  $ medicalcor --env production projections rebuild lead_dashboard --wait --timeout 1h --yes
+  medicalcor projections rebuild lead_dashboard
+  medicalcor --env production projections rebuild lead_dashboard --wait --timeout 1h --yes
 
 Ctrl-C during --wait stops waiting (exit 130); the rebuild itself goes on.`,
     )

@@ -38,8 +38,8 @@ export function registerRewind(projections: Command, context: () => CommandConte
       'after',
       `
 Examples:
-  $ medicalcor projections rewind lead_dashboard --to 120000
-  $ medicalcor --env production projections rewind lead_dashboard --to 2026-11-30T08:00:00Z --yes`,
+  medicalcor projections rewind lead_dashboard --to 120000
+  medicalcor --env production projections rewind lead_dashboard --to 2026-11-30T08:00:00Z --yes`,
     )
     .action(async (name: string, options: Options) => {
       const ctx = context();

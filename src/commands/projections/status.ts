@@ -20,8 +20,8 @@ export function registerStatus(projections: Command, context: () => CommandConte
       'after',
       `
 Examples:
-  $ medicalcor projections status
-  $ medicalcor --env production projections status lead_dashboard -o json`,
+  medicalcor projections status
+  medicalcor --env production projections status lead_dashboard -o json`,
     )
     .action(async (names: string[]) => {
       const ctx = context();

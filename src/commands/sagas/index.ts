@@ -11,8 +11,8 @@ export function register(program: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor sagas list --stuck
-  $ medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`,
+  medicalcor sagas list --stuck
+  medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`,
     );
   registerList(sagas, context);
   registerShow(sagas, context);

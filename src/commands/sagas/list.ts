@@ -25,8 +25,8 @@ export function registerList(sagas: Command, context: () => CommandContext): voi
       'after',
       `
 Examples:
-  $ medicalcor sagas list --stuck
-  $ medicalcor sagas list --status failed,compensating --type LeadOnboarding -o json`,
+  medicalcor sagas list --stuck
+  medicalcor sagas list --status failed,compensating --type LeadOnboarding -o json`,
     )
     .action(async (options: Options) => {
       const ctx = context();

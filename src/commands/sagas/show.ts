@@ -15,7 +15,7 @@ export function registerShow(sagas: Command, context: () => CommandContext): voi
       'after',
       `
 Examples:
-  $ medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`,
+  medicalcor sagas show 5b1d0e1c-2f6a-4c1e-9a51-6f1f0d3b9e20`,
     )
     .action(async (id: string) => {
       const ctx = context();

@@ -34,7 +34,7 @@ Examples:
   medicalcor sla report --from 2026-11-01 --to 2026-12-01 --format html --out sla-november.html
   medicalcor sla report --from now-1d --step 5m --record
 
-Exit codes: 0 every SLA compliant, 3 an SLA was not met over the period, 4 Prometheus could not be
+In short: 0 every SLA compliant, 3 an SLA was not met over the period, 4 Prometheus could not be
 read for some SLA (3 wins when both apply), 2 bad arguments.`)
     .action(async (options: Options) => {
       const ctx = context();

@@ -23,7 +23,7 @@ Examples:
   medicalcor sla rules --sla api-availability | promtool check rules /dev/stdin
 
 Each alert carries the labels sla, severity (page/ticket) and runbook (the catalogue's runbook), which
-"medicalcor runbook for-alert" uses to pick the runbook. Exit codes: 0 written, 2 bad catalogue or arguments.`)
+"medicalcor runbook for-alert" uses to pick the runbook. It exits 0 when written, 2 on a bad catalogue or arguments.`)
     .action((options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor sla rules';

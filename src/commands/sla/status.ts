@@ -22,7 +22,7 @@ Examples:
   medicalcor sla status --sla api-availability,api-error-rate --at now-1h
   medicalcor sla status -o json | jq '.slas[] | select(.status != "met")'
 
-Exit codes: 0 all met or warning, 3 an SLA is breached, 4 an SLA is stale (no sample for its staleAfter)
+In short: 0 all met or warning, 3 an SLA is breached, 4 an SLA is stale (no sample for its staleAfter)
 or Prometheus could not be read (3 wins when both apply), 2 bad catalogue or arguments.`)
     .action(async (options: Options) => {
       const ctx = context();

@@ -11,8 +11,8 @@ export function register(program: Command, context: () => CommandContext): void 
       'after',
       `
 Examples:
-  $ medicalcor snapshots status
-  $ medicalcor snapshots prune --keep 2`,
+  medicalcor snapshots status
+  medicalcor snapshots prune --keep 2`,
     );
   registerStatus(snapshots, context);
   registerPrune(snapshots, context);

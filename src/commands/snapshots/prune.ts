@@ -24,8 +24,8 @@ export function registerPrune(snapshots: Command, context: () => CommandContext)
       'after',
       `
 Examples:
-  $ medicalcor snapshots prune --keep 2 --dry-run
-  $ medicalcor --env production snapshots prune --keep 2 --yes`,
+  medicalcor snapshots prune --keep 2 --dry-run
+  medicalcor --env production snapshots prune --keep 2 --yes`,
     )
     .action(async (options: Options) => {
       const ctx = context();

@@ -25,8 +25,8 @@ export function registerStatus(snapshots: Command, context: () => CommandContext
       'after',
       `
 Examples:
-  $ medicalcor snapshots status
-  $ medicalcor snapshots status --interval 50 --type Lead -o json`,
+  medicalcor snapshots status
+  medicalcor snapshots status --interval 50 --type Lead -o json`,
     )
     .action(async (options: Options) => {
       const ctx = context();

@@ -32,7 +32,7 @@ export function describeDatabaseChoice(config: Choice, options: { shownDir?: str
     const where = options.shownDir ?? config.embeddedDataDir;
     const root = `project root ${config.projectRoot.dir}, found by its ${config.projectRoot.marker}`;
     const ignored = options.ignored?.length ? `; ${options.ignored.join(', ')} ${options.ignored.length === 1 ? 'is' : 'are'} set but not read` : '';
-    return `database: embedded in ${where} (${root}), because nothing is configured${ignored}`;
+    return `database: using the embedded database in ${where} (${root}), because nothing is configured${ignored}`;
   }
   const shown = describeDatabaseUrl(config.databaseUrl ?? '');
   switch (config.databaseSource === 'embedded' ? 'flag' : config.databaseSource) {
