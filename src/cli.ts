@@ -22,16 +22,10 @@ type ContextModule = typeof import('./commands/context.js');
  * The shell (this file, commander) is CommonJS so a start pays no ESM loader set-up; commands
  * are ES modules in dist/commands/, imported by a computed path that the bundler leaves alone.
  */
-async function loadModule<T>(name: string): Promise<T> {
+function loadModule<T>(name: string): Promise<T> {
+  // in-process tests load from source, where vitest.config.ts maps a noun folder to this path too
   const specifier = `./commands/${name}.js`;
-  try {
-    return (await import(specifier)) as T;
-  } catch (error) {
-    // from source (in-process tests), a noun with several verbs is a folder: commands/<noun>/index.ts
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND' && !/Cannot find module/.test(String(error))) throw error;
-    const folder = `./commands/${name}/index.js`;
-    return (await import(folder)) as T;
-  }
+  return import(specifier) as Promise<T>;
 }
 
 /** The command named in argv: the first word that is neither an option nor a global option's value. */
@@ -167,11 +161,11 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
     if (abort.signal.aborted) process.exit(ExitCode.Interrupted);
     abort.abort();
   };
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  // Ctrl-C, a CI job's SIGTERM and a closed terminal's SIGHUP all stop the work the same way
+  const stopSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of stopSignals) process.on(signal, onSigint);
   const detach = () => {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    for (const signal of stopSignals) process.off(signal, onSigint);
   };
 
   let context: CommandContext | undefined;
@@ -227,16 +221,25 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
     context?.settleOutput?.();
     return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
   } catch (error) {
-    return reportError(error, streams, context, argv.includes('--debug'), name, program);
+    return reportError(error, streams, context, argv.includes('--debug'), name, program, contextModule?.redactLine);
   } finally {
     await context?.systems.close();
     detach();
   }
 }
 
-function reportError(error: unknown, streams: Streams, context: CommandContext | undefined, debug: boolean, command?: string, program?: Command): number {
+function reportError(
+  error: unknown,
+  streams: Streams,
+  context: CommandContext | undefined,
+  debug: boolean,
+  command?: string,
+  program?: Command,
+  // secrets and patient data, once a command module is loaded; the shell alone has only secrets to hide
+  redact: (text: string, secrets: readonly string[]) => string = redactSecrets,
+): number {
   const secrets = context?.io.secrets ?? [];
-  const say = (text: string) => streams.stderr.write(`${redactSecrets(text, secrets)}\n`);
+  const say = (text: string) => streams.stderr.write(`${redact(text, secrets)}\n`);
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
     // commander has already printed the message; usage errors are exit 2, not commander's 1

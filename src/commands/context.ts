@@ -2,6 +2,9 @@ import { Writable, type Readable } from 'node:stream';
 import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
 import { defaultActor } from '../core/config/index.js';
 import { redactSecrets } from '../core/redact.js';
+
+/** The shell's error lines go through the one masking policy once a command is loaded. */
+export { redactLine } from '../core/redact.js';
 import { openSystems, type Systems } from './factory.js';
 import {
   CliError, confirmProduction, decideColor, decideProgress, decideWidth, ExitCode, note, setTableWidth, usageError, type Io,
