@@ -55,12 +55,21 @@ if (process.argv[2] === 'child') {
 
   // half-open with one lease held: every further call is a claim refused by the script
   const store = shared.store;
-  await store.setThresholds('trial', { failureThreshold: 1, successThreshold: 1e6, resetTimeoutMs: 600_000, halfOpenMaxCalls: 1 }, { actor: 'bench' });
+  await store.setThresholds(
+    'trial',
+    { failureThreshold: 1, successThreshold: 1e6, resetTimeoutMs: 600_000, halfOpenMaxCalls: 1 },
+    { actor: 'bench' },
+  );
   const trial = await shared.breaker('trial');
   await store.forceOpen('trial', { forMs: 1, reason: 'bench', actor: 'bench' });
   await new Promise((r) => setTimeout(r, 20));
   let release;
-  const holder = trial.execute(() => new Promise((r) => { release = r; }));
+  const holder = trial.execute(
+    () =>
+      new Promise((r) => {
+        release = r;
+      }),
+  );
   await new Promise((r) => setTimeout(r, 20));
   const refusedClaim = await us(2_000, () => trial.execute(noop).catch(() => {}));
   release();
@@ -69,10 +78,24 @@ if (process.argv[2] === 'child') {
   const grantedClaim = await us(2_000, () => trial.execute(noop));
 
   // budget reservations need the ledger only for settle: reserve + release touch Redis alone
-  const pool = new pg.Pool({ connectionString: process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' });
+  const pool = new pg.Pool({
+    connectionString: process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  });
   const budget = new core.BudgetController({ redis, pool, keyPrefix: prefix });
-  await core.mirrorLimits({ redis, keyPrefix: prefix }, [{ scope: 'tenant', tenant: 'clinic', period: 'daily', limitUsd: 1e6, hardStop: true }], true);
-  const request = { provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic', user: 'u1', tier: 'enterprise', estimatedInputTokens: 100 };
+  await core.mirrorLimits(
+    { redis, keyPrefix: prefix },
+    [{ scope: 'tenant', tenant: 'clinic', period: 'daily', limitUsd: 1e6, hardStop: true }],
+    true,
+  );
+  const request = {
+    provider: 'openai',
+    model: 'gpt-4o',
+    operation: 'x',
+    tenant: 'clinic',
+    user: 'u1',
+    tier: 'enterprise',
+    estimatedInputTokens: 100,
+  };
   await us(200, async () => budget.release(await budget.reserve(request)));
   const reserveOnly = await us(2_000, () => budget.reserve(request));
   const reserveRelease = await us(2_000, async () => budget.release(await budget.reserve(request)));
@@ -81,12 +104,14 @@ if (process.argv[2] === 'child') {
   const callers = clients.map((r) => new core.BudgetController({ redis: r, pool, keyPrefix: prefix }));
   const until = performance.now() + 2_000;
   let done = 0;
-  await Promise.all(callers.map(async (c) => {
-    while (performance.now() < until) {
-      await c.release(await c.reserve(request));
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    callers.map(async (c) => {
+      while (performance.now() < until) {
+        await c.release(await c.reserve(request));
+        done += 1;
+      }
+    }),
+  );
   const throughput = done / 2;
 
   // staleness: another process's (here another connection's) copy after a transition made elsewhere
@@ -111,7 +136,19 @@ if (process.argv[2] === 'child') {
   await core.scanKeys(redis, `${prefix}*`).then((keys) => Promise.all(keys.map((k) => redis.del(k))));
   redis.disconnect();
   await pool.end();
-  process.stdout.write(JSON.stringify({ base, guarded, failure, refusedClaim, grantedClaim, reserveOnly, reserveRelease, throughput, staleness }));
+  process.stdout.write(
+    JSON.stringify({
+      base,
+      guarded,
+      failure,
+      refusedClaim,
+      grantedClaim,
+      reserveOnly,
+      reserveRelease,
+      throughput,
+      staleness,
+    }),
+  );
   process.exit(0);
 }
 
@@ -122,20 +159,36 @@ for (let i = 0; i < runs; i++) {
   results.push(JSON.parse(run.stdout));
 }
 const m = (pick) => median(results.map(pick));
-const node0 = median(Array.from({ length: 5 }, () => {
-  const start = performance.now();
-  spawnSync(process.execPath, ['-e', '0']);
-  return performance.now() - start;
-}));
+const node0 = median(
+  Array.from({ length: 5 }, () => {
+    const start = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return performance.now() - start;
+  }),
+);
 const overhead = m((r) => r.guarded - r.base);
 const ms = (v) => `${(v / 1000).toFixed(3)} ms`;
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
-console.log(`breaker + budget Redis paths, medians of ${runs} fresh processes (machine load: node -e 0 = ${node0.toFixed(1)} ms)`);
-console.log(`  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs, overhead p50 ${overhead.toFixed(2)} µs (goal <= 1 µs: ${verdict(overhead <= 1)})`);
-console.log(`  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} (goal <= 0.5 ms: ${verdict(m((r) => r.failure) <= 500)})`);
-console.log(`  half-open claim, granted + success    p50 ${ms(m((r) => r.grantedClaim))} (two scripts: claim, outcome)`);
-console.log(`  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} (goal <= 0.5 ms: ${verdict(m((r) => r.refusedClaim) <= 500)})`);
-console.log(`  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} (goal <= 0.5 ms: ${verdict(m((r) => r.reserveOnly) <= 500)})`);
+console.log(
+  `breaker + budget Redis paths, medians of ${runs} fresh processes (machine load: node -e 0 = ${node0.toFixed(1)} ms)`,
+);
+console.log(
+  `  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs, overhead p50 ${overhead.toFixed(2)} µs (goal <= 1 µs: ${verdict(overhead <= 1)})`,
+);
+console.log(
+  `  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} (goal <= 0.5 ms: ${verdict(m((r) => r.failure) <= 500)})`,
+);
+console.log(
+  `  half-open claim, granted + success    p50 ${ms(m((r) => r.grantedClaim))} (two scripts: claim, outcome)`,
+);
+console.log(
+  `  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} (goal <= 0.5 ms: ${verdict(m((r) => r.refusedClaim) <= 500)})`,
+);
+console.log(
+  `  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} (goal <= 0.5 ms: ${verdict(m((r) => r.reserveOnly) <= 500)})`,
+);
 console.log(`  budget reserve + release              p50 ${ms(m((r) => r.reserveRelease))}`);
 console.log(`  reservation throughput, 50 callers    ${Math.round(m((r) => r.throughput))} reserve+release/s`);
-console.log(`  staleness of another process's copy   p50 ${m((r) => r.staleness.p50).toFixed(2)} ms, max ${m((r) => r.staleness.max).toFixed(2)} ms (goal max <= 100 ms: ${verdict(m((r) => r.staleness.max) <= 100)})`);
+console.log(
+  `  staleness of another process's copy   p50 ${m((r) => r.staleness.p50).toFixed(2)} ms, max ${m((r) => r.staleness.max).toFixed(2)} ms (goal max <= 100 ms: ${verdict(m((r) => r.staleness.max) <= 100)})`,
+);

@@ -25,7 +25,9 @@ const shared = new SharedBreakers({ redis, keyPrefix: prefix, instanceId: 'bench
 const breaker = await shared.breaker('bench', { failureThreshold: 1_000_000_000 });
 const failing = await shared.breaker('bench-failures', { failureThreshold: 1_000_000_000 });
 const noop = async () => 1;
-const boom = async () => { throw new Error('boom'); };
+const boom = async () => {
+  throw new Error('boom');
+};
 
 async function sample(n, call) {
   const times = new Array(n);
@@ -66,7 +68,9 @@ const guarded = med(results.guarded, 'p50');
 console.log(`breaker guarded call (closed, shared state in Redis), median of ${runs} runs x ${calls} calls`);
 console.log(`  baseline (unguarded async call)   p50 ${us(baseline)}   p99 ${us(med(results.baseline, 'p99'))}`);
 console.log(`  breaker.execute                   p50 ${us(guarded)}   p99 ${us(med(results.guarded, 'p99'))}`);
-console.log(`  overhead p50                      ${us(guarded - baseline)}   (goal <= 50 µs: ${guarded - baseline <= 50 ? 'met' : 'NOT met'})`);
+console.log(
+  `  overhead p50                      ${us(guarded - baseline)}   (goal <= 50 µs: ${guarded - baseline <= 50 ? 'met' : 'NOT met'})`,
+);
 console.log(`  for scale: failure recorded (EVALSHA)   p50 ${us(med(results.failure, 'p50'))}`);
 console.log(`  for scale: naive Redis read per call    p50 ${us(med(results.naive, 'p50'))}`);
 

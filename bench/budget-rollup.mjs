@@ -24,7 +24,10 @@ const admin = new pg.Client({ connectionString: server.toString() });
 await admin.connect();
 await admin.query(`create database ${name}`);
 const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: url.toString() }, encoding: 'utf8' });
+const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+  env: { DATABASE_URL: url.toString() },
+  encoding: 'utf8',
+});
 if (applied.status !== 0) throw new Error(applied.stderr);
 const client = new pg.Client({ connectionString: url.toString() });
 await client.connect();
@@ -46,8 +49,12 @@ async function batch() {
 
 // off: no trigger; previous: only the daily roll-up's trigger (the design before); on: both roll-ups
 const mode = async (which) => {
-  await client.query(`alter table llm_usage_logs ${which === 'on' ? 'enable' : 'disable'} trigger llm_usage_logs_rollup_insert`);
-  await client.query(`alter table llm_usage_logs ${which === 'off' ? 'disable' : 'enable'} trigger llm_usage_logs_daily_insert`);
+  await client.query(
+    `alter table llm_usage_logs ${which === 'on' ? 'enable' : 'disable'} trigger llm_usage_logs_rollup_insert`,
+  );
+  await client.query(
+    `alter table llm_usage_logs ${which === 'off' ? 'disable' : 'enable'} trigger llm_usage_logs_daily_insert`,
+  );
 };
 const on = [];
 const off = [];
@@ -68,8 +75,12 @@ await admin.end();
 
 const cost = median(on) - median(off);
 const added = median(on) - median(previous);
-console.log(`ledger insert with the roll-up trigger: ${median(on).toFixed(3)} ms, without: ${median(off).toFixed(3)} ms (medians of ${batches} x ${perBatch} single-row inserts, synchronous_commit off)`);
-console.log(`roll-up cost per insert (both roll-ups): ${cost.toFixed(3)} ms (goal <= 0.2 ms: ${cost <= 0.2 ? 'met' : 'NOT met'}); the daily roll-up alone (previous design): ${(median(previous) - median(off)).toFixed(3)} ms; added by the month roll-up: ${added.toFixed(3)} ms`);
+console.log(
+  `ledger insert with the roll-up trigger: ${median(on).toFixed(3)} ms, without: ${median(off).toFixed(3)} ms (medians of ${batches} x ${perBatch} single-row inserts, synchronous_commit off)`,
+);
+console.log(
+  `roll-up cost per insert (both roll-ups): ${cost.toFixed(3)} ms (goal <= 0.2 ms: ${cost <= 0.2 ? 'met' : 'NOT met'}); the daily roll-up alone (previous design): ${(median(previous) - median(off)).toFixed(3)} ms; added by the month roll-up: ${added.toFixed(3)} ms`,
+);
 const started = performance.now();
 spawnSync(process.execPath, ['-e', '0']);
 console.log(`machine load: node -e 0 = ${(performance.now() - started).toFixed(1)} ms`);

@@ -37,7 +37,9 @@ async function prepare() {
   if (exists && !fresh) {
     const probe = new pg.Client({ connectionString: dbUrl.toString() });
     await probe.connect();
-    const count = await probe.query('select count(*)::int as n from llm_usage_logs').catch(() => ({ rows: [{ n: -1 }] }));
+    const count = await probe
+      .query('select count(*)::int as n from llm_usage_logs')
+      .catch(() => ({ rows: [{ n: -1 }] }));
     await probe.end();
     if (count.rows[0].n === rows) {
       await admin.end();
@@ -48,20 +50,26 @@ async function prepare() {
   await admin.query(`create database ${dbName}`);
   await admin.end();
   const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: dbUrl.toString() }, encoding: 'utf8' });
+  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: dbUrl.toString() },
+    encoding: 'utf8',
+  });
   if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
   const client = new pg.Client({ connectionString: dbUrl.toString() });
   await client.connect();
   const start = performance.now();
   await client.query('alter table llm_usage_logs disable trigger user');
   // i walks tenant x model x operation (100,000 combinations) so each appears; times spread over 1st..30th 18:00
-  await client.query(`
+  await client.query(
+    `
     insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at)
     select 'openai', 'model-' || (i / 500) % 20, 'op-' || (i / 10000) % 10, 'tenant-' || i % 500,
            500 + i % 3000, 50 + i % 700, round(((500 + i % 3000) * 2.5 + (50 + i % 700) * 10) / 1e6, 6),
            timestamptz '2026-11-01 00:00:00+00' + (timestamptz '2026-11-30 18:00:00+00' - timestamptz '2026-11-01 00:00:00+00')
              * ((i::float8 * 0.6180339887) - floor(i::float8 * 0.6180339887))
-      from generate_series(0, $1::int - 1) as i`, [rows]);
+      from generate_series(0, $1::int - 1) as i`,
+    [rows],
+  );
   await client.query(`
     insert into llm_usage_daily (day, tenant_key, provider, model, operation, calls, input_tokens, output_tokens, cached_tokens, cost_usd)
     select (occurred_at at time zone 'UTC')::date, coalesce(tenant_id, ''), provider, model, operation,
@@ -82,20 +90,30 @@ async function prepare() {
     union all select 'tenant', 'tenant-' || t, 'monthly', 300 from generate_series(0, 499) t`);
   await client.query('vacuum analyze llm_usage_logs, llm_usage_daily, llm_usage_rollup, budget_limits');
   await client.end();
-  console.log(`generated ${rows.toLocaleString('en-US')} ledger rows for 2026-11-01..30 in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${rows.toLocaleString('en-US')} ledger rows for 2026-11-01..30 in ${((performance.now() - start) / 1000).toFixed(1)} s`,
+  );
 }
 
 await prepare();
 const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
-const counts = (await pool.query(`select (select count(*) from llm_usage_daily)::int as daily, (select count(*) from llm_usage_rollup)::int as rollup`)).rows[0];
+const counts = (
+  await pool.query(
+    `select (select count(*) from llm_usage_daily)::int as daily, (select count(*) from llm_usage_rollup)::int as rollup`,
+  )
+).rows[0];
 
 // the previous design: the same grouping sets over the daily roll-up, month to date
-const previous = () => pool.query(`
+const previous = () =>
+  pool.query(
+    `
   select case when grouping(tenant_key) = 0 then 'tenant' when grouping(model) = 0 then 'model' else 'operation' end as kind,
          coalesce(tenant_key, provider || '/' || model, operation) as name,
          coalesce(sum(cost_usd) filter (where day = $2), 0) as today_cost, sum(cost_usd) as month_cost, sum(calls) as month_calls
     from llm_usage_daily where day >= $1 and day <= $2
-   group by grouping sets ((tenant_key), (provider, model), (operation))`, ['2026-11-01', '2026-11-30']);
+   group by grouping sets ((tenant_key), (provider, model), (operation))`,
+    ['2026-11-01', '2026-11-30'],
+  );
 
 async function time(fn) {
   const start = performance.now();
@@ -116,17 +134,27 @@ for (let i = 0; i < runs; i++) {
   one.push(await time(tenant));
   if (i < 7) old.push(await time(previous));
 }
-const node0 = median(Array.from({ length: 5 }, () => {
-  const start = performance.now();
-  spawnSync(process.execPath, ['-e', '0']);
-  return performance.now() - start;
-}));
+const node0 = median(
+  Array.from({ length: 5 }, () => {
+    const start = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    return performance.now() - start;
+  }),
+);
 const check = await status();
 const ms = (v) => `${v.toFixed(1)} ms`;
-console.log(`budget status on 2026-11-30 18:00 UTC (data generated for the 30th): ${rows.toLocaleString('en-US')} ledger rows,`);
-console.log(`  500 tenants x 20 models x 10 operations; ${counts.daily.toLocaleString('en-US')} daily roll-up rows, ${counts.rollup.toLocaleString('en-US')} month/day roll-up rows; ${check.budgets.length} budgets`);
-console.log(`  getBudgetStatus(), all tenants      ${ms(median(all))}   (${runs} runs; goal <= 100 ms: ${median(all) <= 100 ? 'met' : 'NOT met'})`);
+console.log(
+  `budget status on 2026-11-30 18:00 UTC (data generated for the 30th): ${rows.toLocaleString('en-US')} ledger rows,`,
+);
+console.log(
+  `  500 tenants x 20 models x 10 operations; ${counts.daily.toLocaleString('en-US')} daily roll-up rows, ${counts.rollup.toLocaleString('en-US')} month/day roll-up rows; ${check.budgets.length} budgets`,
+);
+console.log(
+  `  getBudgetStatus(), all tenants      ${ms(median(all))}   (${runs} runs; goal <= 100 ms: ${median(all) <= 100 ? 'met' : 'NOT met'})`,
+);
 console.log(`  getBudgetStatus(--tenant)           ${ms(median(one))}`);
-console.log(`  previous design (daily roll-up)     ${ms(median(old))}   (${old.length} runs; ratio ${(median(old) / median(all)).toFixed(1)}x)`);
+console.log(
+  `  previous design (daily roll-up)     ${ms(median(old))}   (${old.length} runs; ratio ${(median(old) / median(all)).toFixed(1)}x)`,
+);
 console.log(`  machine load: node -e 0 = ${ms(node0)}`);
 await pool.end();

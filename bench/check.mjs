@@ -22,19 +22,30 @@ dbUrl.searchParams.set('sslmode', 'disable');
 const admin = new pg.Client({ connectionString: server.toString() });
 await admin.connect();
 await admin.query(`create database ${dbName}`);
-const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_DATABASE_URL: dbUrl.toString(), MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', MEDICALCOR_REDIS_PREFIX: `bench-check-${process.pid}:` };
+const env = {
+  ...process.env,
+  NO_COLOR: '1',
+  MEDICALCOR_DATABASE_URL: dbUrl.toString(),
+  MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+  MEDICALCOR_REDIS_PREFIX: `bench-check-${process.pid}:`,
+};
 try {
   const up = spawnSync(process.execPath, [bin, 'migrate', 'up'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   if (up.status !== 0) throw new Error(`migrate up failed: ${up.stderr}`);
   const time = (args) => () => timeProcess(process.execPath, [bin, 'check', ...args, '-o', 'json'], { env });
-  const medians = medianOfInterleaved({
-    'check --only database (baseline)': time(['--only', 'database']),
-    'check --skip schema-drift (17 checks)': time(['--skip', 'schema-drift']),
-    'check (all 18 checks)': time([]),
-  }, runs);
+  const medians = medianOfInterleaved(
+    {
+      'check --only database (baseline)': time(['--only', 'database']),
+      'check --skip schema-drift (17 checks)': time(['--skip', 'schema-drift']),
+      'check (all 18 checks)': time([]),
+    },
+    runs,
+  );
   const base = medians['check --only database (baseline)'];
   for (const [name, ms] of Object.entries(medians)) {
-    console.log(`${name.padEnd(40)} median ${ms.toFixed(1)} ms${name.includes('baseline') ? '' : `  ${vsBaseline(ms, base)}`}`);
+    console.log(
+      `${name.padEnd(40)} median ${ms.toFixed(1)} ms${name.includes('baseline') ? '' : `  ${vsBaseline(ms, base)}`}`,
+    );
   }
 } finally {
   await admin.query(`drop database if exists ${dbName} with (force)`);

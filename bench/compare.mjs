@@ -24,7 +24,10 @@ const run = spawnSync(process.execPath, [join(dir, 'run-all.mjs'), ...filters], 
   env: { ...process.env, BENCH_FIGURES: out },
 });
 
-const measured = readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+const measured = readFileSync(out, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line));
 let regressions = 0;
 const rows = measured.map((m) => {
   const before = recorded.figures[m.name];

@@ -13,16 +13,18 @@ const runs = Number(process.env.MASK_BENCH_RUNS ?? 7);
 
 // a fixed pseudo-random sequence, so every run masks the same text
 let seed = 42;
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const pick = (list) => list[Math.floor(random() * list.length)];
 
 const lines = [
-  () => `LeadCreated lead-${Math.floor(random() * 1e6)} v1 by api; phone +40 721 ${100 + Math.floor(random() * 900)} 567`,
+  () =>
+    `LeadCreated lead-${Math.floor(random() * 1e6)} v1 by api; phone +40 721 ${100 + Math.floor(random() * 900)} 567`,
   () => `hubspot outbound upsertContact failure HTTP 502 after ${Math.floor(random() * 9000)} ms for Ion Popescu`,
   () => `contact sync failed: ion.popescu%40gmail.com already exists (corr 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11)`,
   () => `task score-lead COMPLETED version 20251120.1 ran ${Math.floor(random() * 900)} ms, $0.0046, on 2025-11-20`,
   () => `saga lead-onboarding step sync failed pentru Maria Ionescu CNP 1850203123450 (0721) 234 567`,
-  () => `{"channel":"whatsapp","treatment":"implant","score":${Math.floor(random() * 100)},"note":"call back at 10:00"}`,
+  () =>
+    `{"channel":"whatsapp","treatment":"implant","score":${Math.floor(random() * 100)},"note":"call back at 10:00"}`,
   () => `IBAN RO49 AAAA 1B31 0075 9384 0000 charged 1234.56 RON, card 4111 1111 1111 1111 declined`,
 ];
 function realistic(bytes) {
@@ -67,8 +69,12 @@ const text = realistic(megabytes * 1e6);
 const base = throughput((t) => t.replace(/\d/g, '#'), text);
 const masked = throughput((t) => maskPiiText(t), text);
 console.log(`realistic journey text, ${megabytes} MB (7 line shapes, PII on most lines), median of ${runs}:`);
-console.log(`  baseline /\\d/g replace : ${base.mbPerS.toFixed(1)} MB/s (${base.ms.toFixed(1)} ms); ${base.cpuMbPerS.toFixed(1)} MB per CPU second`);
-console.log(`  maskPiiText           : ${masked.mbPerS.toFixed(1)} MB/s (${masked.ms.toFixed(1)} ms, ${(masked.ms / megabytes).toFixed(1)} ms per MB, ×${(masked.ms / base.ms).toFixed(2)} the baseline); ${masked.cpuMbPerS.toFixed(1)} MB per CPU second (goal >= 50)`);
+console.log(
+  `  baseline /\\d/g replace : ${base.mbPerS.toFixed(1)} MB/s (${base.ms.toFixed(1)} ms); ${base.cpuMbPerS.toFixed(1)} MB per CPU second`,
+);
+console.log(
+  `  maskPiiText           : ${masked.mbPerS.toFixed(1)} MB/s (${masked.ms.toFixed(1)} ms, ${(masked.ms / megabytes).toFixed(1)} ms per MB, ×${(masked.ms / base.ms).toFixed(2)} the baseline); ${masked.cpuMbPerS.toFixed(1)} MB per CPU second (goal >= 50)`,
+);
 console.log('adversarial strings of about 100,000 characters (the old policy took 56 s on one):');
 for (const [name, sample] of Object.entries(adversarial)) {
   const result = throughput((t) => maskPiiText(t), sample);
@@ -87,8 +93,14 @@ const fastest = (fn, input) => {
   return { ms: best };
 };
 console.log('linearity (same adversarial pattern at 100,000 and 1,000,000 characters, fastest run):');
-for (const [name, unit] of [['digits and spaces', '1 2 3 4 5 6 7 8 9 0 '], ["'@' soup", 'a@'], ['capitalised words after cues', 'for Ion Popescu Ionescu ']]) {
+for (const [name, unit] of [
+  ['digits and spaces', '1 2 3 4 5 6 7 8 9 0 '],
+  ["'@' soup", 'a@'],
+  ['capitalised words after cues', 'for Ion Popescu Ionescu '],
+]) {
   const small = fastest((t) => maskPiiText(t), unit.repeat(Math.round(100_000 / unit.length)));
   const large = fastest((t) => maskPiiText(t), unit.repeat(Math.round(1_000_000 / unit.length)));
-  console.log(`  ${name.padEnd(30)}: ${small.ms.toFixed(1)} ms -> ${large.ms.toFixed(1)} ms (×${(large.ms / small.ms).toFixed(1)} for ×10 input)`);
+  console.log(
+    `  ${name.padEnd(30)}: ${small.ms.toFixed(1)} ms -> ${large.ms.toFixed(1)} ms (×${(large.ms / small.ms).toFixed(1)} for ×10 input)`,
+  );
 }

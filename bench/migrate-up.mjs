@@ -26,8 +26,10 @@ function migrations(n) {
   const dir = mkdtempSync(join(tmpdir(), `mc-bench-${n}-`));
   for (let i = 0; i <= n; i++) {
     const version = `2024010100${String(i).padStart(4, '0')}`;
-    writeFileSync(join(dir, `${version}_table_${i}.sql`),
-      `-- migrate:up\ncreate table bench_${i} (id bigint primary key, note text);\n\n-- migrate:down\ndrop table bench_${i};\n`);
+    writeFileSync(
+      join(dir, `${version}_table_${i}.sql`),
+      `-- migrate:up\ncreate table bench_${i} (id bigint primary key, note text);\n\n-- migrate:down\ndrop table bench_${i};\n`,
+    );
   }
   return dir;
 }
@@ -44,8 +46,14 @@ const fresh = async () => {
 };
 
 const env = { ...process.env, NO_COLOR: '1' };
-const dbmateUp = (dir) => () => timeProcess(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: url.toString() } });
-const medicalcorUp = (dir) => () => timeProcess(process.execPath, [bin, '--database-url', url.toString(), '--migrations-dir', dir, 'migrate', 'up'], { env });
+const dbmateUp = (dir) => () =>
+  timeProcess(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: url.toString() },
+  });
+const medicalcorUp = (dir) => () =>
+  timeProcess(process.execPath, [bin, '--database-url', url.toString(), '--migrations-dir', dir, 'migrate', 'up'], {
+    env,
+  });
 const nodeBaseline = () => {
   const start = performance.now();
   spawnSync(process.execPath, ['-e', '0']);
@@ -77,12 +85,22 @@ try {
   await admin.query(`create database ${template}`);
   const templateUrl = new URL(url);
   templateUrl.pathname = `/${template}`;
-  timeProcess(process.execPath, [bin, '--database-url', templateUrl.toString(), '--migrations-dir', base, 'migrate', 'up'], { env });
+  timeProcess(
+    process.execPath,
+    [bin, '--database-url', templateUrl.toString(), '--migrations-dir', base, 'migrate', 'up'],
+    { env },
+  );
   await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [template]);
   const load = median(Array.from({ length: 5 }, nodeBaseline));
-  const pending = await measure({
-    dbmate1: dbmateUp(one), medicalcor1: medicalcorUp(one), dbmate50: dbmateUp(fifty), medicalcor50: medicalcorUp(fifty),
-  }, true);
+  const pending = await measure(
+    {
+      dbmate1: dbmateUp(one),
+      medicalcor1: medicalcorUp(one),
+      dbmate50: dbmateUp(fifty),
+      medicalcor50: medicalcorUp(fifty),
+    },
+    true,
+  );
   // nothing pending: the 50 are applied once, then every run finds nothing to do
   await fresh();
   medicalcorUp(fifty)();
@@ -91,12 +109,20 @@ try {
   const over1 = pending.medicalcor1 - pending.dbmate1;
   const over50 = pending.medicalcor50 - pending.dbmate50;
   const perExtra = (over50 - over1) / 49;
-  console.log('data: a database with 1 migration applied by medicalcor; 1 or 50 new migrations of one small table each');
+  console.log(
+    'data: a database with 1 migration applied by medicalcor; 1 or 50 new migrations of one small table each',
+  );
   console.log(`machine load: node -e 0 ${fmt(load)} (median of 5)`);
-  console.log(`1 pending:   dbmate ${fmt(pending.dbmate1)}   medicalcor ${fmt(pending.medicalcor1)}   over dbmate ${fmt(over1)} (goal ≤ 200 ms)`);
-  console.log(`50 pending:  dbmate ${fmt(pending.dbmate50)}   medicalcor ${fmt(pending.medicalcor50)}   over dbmate ${fmt(over50)}`);
+  console.log(
+    `1 pending:   dbmate ${fmt(pending.dbmate1)}   medicalcor ${fmt(pending.medicalcor1)}   over dbmate ${fmt(over1)} (goal ≤ 200 ms)`,
+  );
+  console.log(
+    `50 pending:  dbmate ${fmt(pending.dbmate50)}   medicalcor ${fmt(pending.medicalcor50)}   over dbmate ${fmt(over50)}`,
+  );
   console.log(`per extra migration over dbmate: ${perExtra.toFixed(2)} ms (goal ≤ 0.1 ms)`);
-  console.log(`nothing pending (50 applied): dbmate ${fmt(idle.dbmate)}   medicalcor ${fmt(idle.medicalcor)}   over dbmate ${fmt(idle.medicalcor - idle.dbmate)} (goal ≤ 150 ms)`);
+  console.log(
+    `nothing pending (50 applied): dbmate ${fmt(idle.dbmate)}   medicalcor ${fmt(idle.medicalcor)}   over dbmate ${fmt(idle.medicalcor - idle.dbmate)} (goal ≤ 150 ms)`,
+  );
   console.log(`medians of ${runs} interleaved runs, fresh processes, a fresh database before each pending run`);
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);

@@ -5,7 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const only = process.argv.slice(2);
-const scripts = readdirSync(dir).filter((f) => f.endsWith('.mjs') && f !== 'run-all.mjs' && f !== 'compare.mjs' && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const scripts = readdirSync(dir)
+  .filter(
+    (f) =>
+      f.endsWith('.mjs') &&
+      f !== 'run-all.mjs' &&
+      f !== 'compare.mjs' &&
+      (only.length === 0 || only.some((o) => f.includes(o))),
+  )
+  .sort();
 let failed = 0;
 for (const script of scripts) {
   console.log(`\n## ${script}`);

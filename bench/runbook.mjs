@@ -16,9 +16,15 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(repo, 'bin', 'medicalcor');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const STEPS = 20;
-const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDICALCOR_'))), NO_COLOR: '1' };
+const env = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MEDICALCOR_'))),
+  NO_COLOR: '1',
+};
 
-const cli = (args, extraEnv = {}, cwd = repo) => () => timeProcess(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv } });
+const cli =
+  (args, extraEnv = {}, cwd = repo) =>
+  () =>
+    timeProcess(process.execPath, [bin, ...args], { cwd, env: { ...env, ...extraEnv } });
 
 function spawnStepsDirectly() {
   const start = performance.now();
@@ -29,43 +35,61 @@ function spawnStepsDirectly() {
 // what each shell step's supervisor (an sh leading the step's process group) costs on its own
 function spawnSupervisedDirectly() {
   const start = performance.now();
-  for (let i = 0; i < STEPS; i++) spawnSync('/bin/sh', ['-c', '"$@" </dev/null & wait $!', 'step', 'true'], { detached: true });
+  for (let i = 0; i < STEPS; i++)
+    spawnSync('/bin/sh', ['-c', '"$@" </dev/null & wait $!', 'step', 'true'], { detached: true });
   return performance.now() - start;
 }
 
 const project = mkdtempSync(join(tmpdir(), 'mc-bench-runbook-'));
 const dbName = `mc_bench_runbook_${process.pid}`;
-const psql = (sql) => execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', sql], { env });
+const psql = (sql) =>
+  execFileSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-qAtc', sql], { env });
 try {
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(join(project, 'medicalcor.config.yaml'), 'runbooksDir: runbooks\n');
-  const steps = Array.from({ length: STEPS }, (_, i) => `  - { id: s${i}, kind: shell, mutates: ${i % 2 === 1}, command: [true] }`).join('\n');
+  const steps = Array.from(
+    { length: STEPS },
+    (_, i) => `  - { id: s${i}, kind: shell, mutates: ${i % 2 === 1}, command: [true] }`,
+  ).join('\n');
   writeFileSync(join(project, 'runbooks', 'bench.yaml'), `id: bench\ntitle: Bench\nsteps:\n${steps}\n`);
 
   psql(`drop database if exists ${dbName}`);
   psql(`create database ${dbName}`);
   const url = `postgres://postgres@127.0.0.1:5432/${dbName}?sslmode=disable`;
-  execFileSync(join(repo, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate'), ['--migrations-dir', join(repo, 'src', 'migrations'), '--no-dump-schema', 'migrate'], { env: { ...env, DATABASE_URL: url } });
+  execFileSync(
+    join(repo, 'node_modules', '@dbmate', `${process.platform}-${process.arch}`, 'bin', 'dbmate'),
+    ['--migrations-dir', join(repo, 'src', 'migrations'), '--no-dump-schema', 'migrate'],
+    { env: { ...env, DATABASE_URL: url } },
+  );
   const dbEnv = { MEDICALCOR_DATABASE_URL: url };
 
-  const { version, list, direct, supervised, dry, real } = medianOfInterleaved({
-    version: cli(['--version']),
-    list: cli(['runbook', 'list'], {}, project),
-    direct: spawnStepsDirectly,
-    supervised: spawnSupervisedDirectly,
-    dry: cli(['runbook', 'run', 'bench'], dbEnv, project),
-    real: cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project),
-  }, RUNS);
+  const { version, list, direct, supervised, dry, real } = medianOfInterleaved(
+    {
+      version: cli(['--version']),
+      list: cli(['runbook', 'list'], {}, project),
+      direct: spawnStepsDirectly,
+      supervised: spawnSupervisedDirectly,
+      dry: cli(['runbook', 'run', 'bench'], dbEnv, project),
+      real: cli(['runbook', 'run', 'bench', '--execute'], dbEnv, project),
+    },
+    RUNS,
+  );
 
   const ms = (x) => `${x.toFixed(0)} ms`;
   console.log(`runs per figure (median of): ${RUNS}`);
   console.log(`medicalcor --version (baseline):            ${ms(version)}`);
   console.log(`medicalcor runbook list (9 runbooks):       ${ms(list)}  (${(list / version).toFixed(2)}x baseline)`);
   console.log(`${STEPS} programs spawned directly (baseline):  ${ms(direct)}`);
-  console.log(`${STEPS} programs under an sh supervisor, directly: ${ms(supervised)}  (what the process-group supervisors add)`);
+  console.log(
+    `${STEPS} programs under an sh supervisor, directly: ${ms(supervised)}  (what the process-group supervisors add)`,
+  );
   console.log(`runbook run, dry (${STEPS / 2} of ${STEPS} steps run):    ${ms(dry)}`);
-  console.log(`runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lease, audit, supervisor)`);
+  console.log(
+    `runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lease, audit, supervisor)`,
+  );
 } finally {
   rmSync(project, { recursive: true, force: true });
-  try { psql(`drop database if exists ${dbName} with (force)`); } catch {}
+  try {
+    psql(`drop database if exists ${dbName} with (force)`);
+  } catch {}
 }

@@ -24,30 +24,42 @@ const cli = join(root, 'bin/medicalcor');
 
 /** One fresh process under /usr/bin/time -v: wall ms, CPU ms, max RSS MiB. */
 function measured(args, env) {
-  const r = spawnSync('/usr/bin/time', ['-v', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const r = spawnSync('/usr/bin/time', ['-v', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+  });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
   const field = (name) => {
     const line = r.stderr.split('\n').find((l) => l.trim().startsWith(name));
     return line ? line.slice(line.lastIndexOf(': ') + 2).trim() : '';
   };
-  const [h, m, s] = field('Elapsed (wall clock) time').split(':').length === 3 ? field('Elapsed (wall clock) time').split(':') : ['0', ...field('Elapsed (wall clock) time').split(':')];
+  const [h, m, s] =
+    field('Elapsed (wall clock) time').split(':').length === 3
+      ? field('Elapsed (wall clock) time').split(':')
+      : ['0', ...field('Elapsed (wall clock) time').split(':')];
   const wall = ((Number(h) * 60 + Number(m)) * 60 + Number(s)) * 1000;
   const cpu = (Number(field('User time (seconds)')) + Number(field('System time (seconds)'))) * 1000;
   return { wall, cpu, rss: Number(field('Maximum resident set size (kbytes)')) / 1024 };
 }
 
 const summary = (samples) => ({
-  wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)), rss: median(samples.map((s) => s.rss)),
+  wall: median(samples.map((s) => s.wall)),
+  cpu: median(samples.map((s) => s.cpu)),
+  rss: median(samples.map((s) => s.rss)),
 });
 const show = (label, f, base) =>
-  console.log(`${label.padEnd(34)} wall ${(f.wall / 1000).toFixed(2)} s (x${(f.wall / base.wall).toFixed(1)} node -e 0), CPU ${(f.cpu / 1000).toFixed(2)} s, max RSS ${f.rss.toFixed(0)} MiB`);
+  console.log(
+    `${label.padEnd(34)} wall ${(f.wall / 1000).toFixed(2)} s (x${(f.wall / base.wall).toFixed(1)} node -e 0), CPU ${(f.cpu / 1000).toFixed(2)} s, max RSS ${f.rss.toFixed(0)} MiB`,
+  );
 
 const cache = mkdtempSync(join(tmpdir(), 'medicalcor-bench-schema-check-'));
 const env = { XDG_CACHE_HOME: cache, CI: '1' };
 const check = ['node', cli, 'schema', 'check'];
 try {
   const first = measured(check, env);
-  const baseline = [], warm = [], cold = [];
+  const baseline = [],
+    warm = [],
+    cold = [];
   for (let i = 0; i < RUNS; i++) {
     baseline.push(measured(['node', '-e', '0'], env));
     warm.push(measured(check, env));

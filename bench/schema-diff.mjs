@@ -25,31 +25,52 @@ const require = createRequire(import.meta.url);
 const RUNS = Number(process.env.RUNS ?? 5);
 const SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const suffix = `${process.pid}`;
-const urlFor = (db) => { const u = new URL(SERVER); u.pathname = `/${db}`; u.searchParams.set('sslmode', 'disable'); return u.toString(); };
+const urlFor = (db) => {
+  const u = new URL(SERVER);
+  u.pathname = `/${db}`;
+  u.searchParams.set('sslmode', 'disable');
+  return u.toString();
+};
 const say = console.log.bind(console);
 const ms = (x) => `${x.toFixed(0)} ms`;
 
 async function admin(sql) {
   const c = new pg.Client({ connectionString: SERVER });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 async function run(url, sql) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { await c.query(sql); } finally { await c.end(); }
+  try {
+    await c.query(sql);
+  } finally {
+    await c.end();
+  }
 }
 
 /** Our core, bundled from source with esbuild (tsup's own), for the in-process figures. */
 async function loadCore() {
   const { build } = await import('esbuild');
   const out = join(root, 'node_modules', '.cache', 'medicalcor-bench', 'schema.mjs');
-  await build({ entryPoints: [join(root, 'src/core/schema/index.ts')], bundle: true, platform: 'node', format: 'esm', outfile: out, packages: 'external', logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'src/core/schema/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    packages: 'external',
+    logLevel: 'error',
+  });
   return import(out);
 }
 
 function generated500(variant) {
-  const lines = ['CREATE TYPE gen_state AS ENUM (\'a\', \'b\', \'c\');'];
+  const lines = ["CREATE TYPE gen_state AS ENUM ('a', 'b', 'c');"];
   for (let i = 0; i < 500; i++) {
     const t = `gen_${String(i).padStart(3, '0')}`;
     const extra = variant === 'b' && i % 50 === 7 ? ', extra_note text' : '';
@@ -61,7 +82,9 @@ function generated500(variant) {
       amount numeric(12,2) NOT NULL DEFAULT ${variant === 'b' && i % 100 === 3 ? 1 : 0} CHECK (amount >= 0),
       payload jsonb NOT NULL DEFAULT '{}'::jsonb,
       created_at timestamptz NOT NULL DEFAULT now()${extra});`);
-    lines.push(`CREATE INDEX ${t}_created_idx ON ${t} (created_at)${variant === 'b' && i % 125 === 11 ? ' WHERE amount > 0' : ''};`);
+    lines.push(
+      `CREATE INDEX ${t}_created_idx ON ${t} (created_at)${variant === 'b' && i % 125 === 11 ? ' WHERE amount > 0' : ''};`,
+    );
     if (i % 10 === 0) lines.push(`COMMENT ON TABLE ${t} IS 'generated table ${i}';`);
   }
   return lines.join('\n');
@@ -74,8 +97,16 @@ const OUR_CHANGES = `
   CREATE INDEX saga_store_started_idx ON saga_store (started_at);
   COMMENT ON TABLE practitioners IS 'clinic staff';`;
 
-function time(fn) { const t0 = performance.now(); fn(); return performance.now() - t0; }
-async function timeAsync(fn) { const t0 = performance.now(); await fn(); return performance.now() - t0; }
+function time(fn) {
+  const t0 = performance.now();
+  fn();
+  return performance.now() - t0;
+}
+async function timeAsync(fn) {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
 
 async function main() {
   // pg-promise (under @pgkit/client) warns with console.log on every in-process migra run about
@@ -86,54 +117,85 @@ async function main() {
   const migraCli = join(root, 'node_modules/@pgkit/migra/dist/command.js');
   const cli = join(root, 'bin/medicalcor');
   const dbmate = join(root, `node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`);
-  const names = { oursA: `bench_schema_ours_a_${suffix}`, oursB: `bench_schema_ours_b_${suffix}`, genA: `bench_schema_gen_a_${suffix}`, genB: `bench_schema_gen_b_${suffix}` };
+  const names = {
+    oursA: `bench_schema_ours_a_${suffix}`,
+    oursB: `bench_schema_ours_b_${suffix}`,
+    genA: `bench_schema_gen_a_${suffix}`,
+    genB: `bench_schema_gen_b_${suffix}`,
+  };
   try {
     for (const n of Object.values(names)) await admin(`CREATE DATABASE ${n}`);
     for (const n of [names.oursA, names.oursB]) {
-      execFileSync(dbmate, ['--migrations-dir', join(root, 'src/migrations'), '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: urlFor(n) }, stdio: 'ignore' });
+      execFileSync(dbmate, ['--migrations-dir', join(root, 'src/migrations'), '--no-dump-schema', 'migrate'], {
+        env: { DATABASE_URL: urlFor(n) },
+        stdio: 'ignore',
+      });
     }
     await run(urlFor(names.oursB), OUR_CHANGES);
     await run(urlFor(names.genA), generated500('a'));
     await run(urlFor(names.genB), generated500('b'));
 
-    const pairs = [['MedicalCor schema', names.oursA, names.oursB], ['generated 500-table schema', names.genA, names.genB]];
+    const pairs = [
+      ['MedicalCor schema', names.oursA, names.oursB],
+      ['generated 500-table schema', names.genA, names.genB],
+    ];
     say(`schema diff benchmark: median of ${RUNS} runs, PostgreSQL at ${new URL(SERVER).host}\n`);
     for (const [label, a, b] of pairs) {
       const [urlA, urlB] = [urlFor(a), urlFor(b)];
       // warm-up (page cache, catalog cache), not counted
       spawnSync('node', [cli, 'schema', 'diff', urlA, urlB, '-o', 'json']);
       spawnSync('node', [migraCli, urlA, urlB, '--unsafe']);
-      const ours = [], migra = [], oursIn = [], migraIn = [], inspectOurs = [], inspectPgkit = [];
+      const ours = [],
+        migra = [],
+        oursIn = [],
+        migraIn = [],
+        inspectOurs = [],
+        inspectPgkit = [];
       let found = 0;
       for (let i = 0; i < RUNS; i++) {
-        ours.push(time(() => {
-          const r = spawnSync('node', [cli, 'schema', 'diff', urlA, urlB, '-o', 'json'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-          if (r.status !== 3) throw new Error(`medicalcor schema diff exited ${r.status}: ${r.stderr}`);
-          found = JSON.parse(r.stdout).differences.length;
-        }));
-        migra.push(time(() => {
-          const r = spawnSync('node', [migraCli, urlA, urlB, '--unsafe'], { encoding: 'utf8', maxBuffer: 1 << 26 });
-          if (r.status !== 0) throw new Error(`migra exited ${r.status}: ${r.stderr}`);
-        }));
-        oursIn.push(await timeAsync(async () => {
-          const [ma, mb] = await Promise.all([core.introspectUrl(urlA), core.introspectUrl(urlB)]);
-          core.diffModels(ma, mb);
-        }));
-        migraIn.push(await timeAsync(async () => {
-          const [ia, ib] = await Promise.all([PostgreSQL.create(urlA), PostgreSQL.create(urlB)]);
-          const m = await Migration.create(ia, ib, {});
-          m.set_safety(false);
-          m.add_all_changes();
-          void m.sql;
-        }));
+        ours.push(
+          time(() => {
+            const r = spawnSync('node', [cli, 'schema', 'diff', urlA, urlB, '-o', 'json'], {
+              encoding: 'utf8',
+              maxBuffer: 1 << 26,
+            });
+            if (r.status !== 3) throw new Error(`medicalcor schema diff exited ${r.status}: ${r.stderr}`);
+            found = JSON.parse(r.stdout).differences.length;
+          }),
+        );
+        migra.push(
+          time(() => {
+            const r = spawnSync('node', [migraCli, urlA, urlB, '--unsafe'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+            if (r.status !== 0) throw new Error(`migra exited ${r.status}: ${r.stderr}`);
+          }),
+        );
+        oursIn.push(
+          await timeAsync(async () => {
+            const [ma, mb] = await Promise.all([core.introspectUrl(urlA), core.introspectUrl(urlB)]);
+            core.diffModels(ma, mb);
+          }),
+        );
+        migraIn.push(
+          await timeAsync(async () => {
+            const [ia, ib] = await Promise.all([PostgreSQL.create(urlA), PostgreSQL.create(urlB)]);
+            const m = await Migration.create(ia, ib, {});
+            m.set_safety(false);
+            m.add_all_changes();
+            void m.sql;
+          }),
+        );
         inspectOurs.push(await timeAsync(() => core.introspectUrl(urlA)));
         inspectPgkit.push(await timeAsync(() => PostgreSQL.create(urlA)));
       }
       const [o, m, oi, mi, io, ip] = [ours, migra, oursIn, migraIn, inspectOurs, inspectPgkit].map(median);
       say(`${label} (${found} differences found):`);
-      say(`  CLI wall time:   medicalcor schema diff ${ms(o)}, migra ${ms(m)}  ->  ratio ${(o / m).toFixed(3)} (goal <= 0.3)`);
+      say(
+        `  CLI wall time:   medicalcor schema diff ${ms(o)}, migra ${ms(m)}  ->  ratio ${(o / m).toFixed(3)} (goal <= 0.3)`,
+      );
       say(`  in-process:      introspect+diff ${ms(oi)}, migra Migration ${ms(mi)}  ->  ratio ${(oi / mi).toFixed(3)}`);
-      say(`  introspection:   own catalog queries ${ms(io)}, @pgkit/schemainspect ${ms(ip)}  ->  ratio ${(io / ip).toFixed(3)}`);
+      say(
+        `  introspection:   own catalog queries ${ms(io)}, @pgkit/schemainspect ${ms(ip)}  ->  ratio ${(io / ip).toFixed(3)}`,
+      );
     }
 
     // embedded shadow: start from the prepared data directory (prepared once first, not counted)
@@ -144,7 +206,11 @@ async function main() {
       const starts = [];
       for (let i = 0; i < RUNS; i++) {
         let shadow;
-        starts.push(await timeAsync(async () => { shadow = await core.openShadow({ cacheDir, mode: 'embedded' }); }));
+        starts.push(
+          await timeAsync(async () => {
+            shadow = await core.openShadow({ cacheDir, mode: 'embedded' });
+          }),
+        );
         await shadow.close();
       }
       say(`\nembedded shadow start (prepared data directory): ${ms(median(starts))} (goal <= 1500 ms)`);
@@ -156,4 +222,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

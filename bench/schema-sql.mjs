@@ -22,13 +22,22 @@ const require = createRequire(import.meta.url);
 const RUNS = Number(process.env.RUNS ?? 3);
 const SIZES = (process.env.SIZES ?? '50,500,2000').split(',').map(Number);
 const SERVER = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const urlFor = (db) => { const u = new URL(SERVER); u.pathname = `/${db}`; u.searchParams.set('sslmode', 'disable'); return u.toString(); };
+const urlFor = (db) => {
+  const u = new URL(SERVER);
+  u.pathname = `/${db}`;
+  u.searchParams.set('sslmode', 'disable');
+  return u.toString();
+};
 const say = console.log.bind(console);
 
 async function sql(url, text) {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  try { await c.query(text); } finally { await c.end(); }
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
 }
 const admin = (text) => sql(SERVER, text);
 
@@ -38,7 +47,13 @@ async function loadSources() {
   const out = join(root, 'node_modules', '.cache', 'medicalcor-bench');
   await build({
     entryPoints: { schema: join(root, 'src/core/schema/index.ts'), cases: join(root, 'test/schema-drift-cases.ts') },
-    bundle: true, platform: 'node', format: 'esm', outdir: out, outExtension: { '.js': '.mjs' }, packages: 'external', logLevel: 'error',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outdir: out,
+    outExtension: { '.js': '.mjs' },
+    packages: 'external',
+    logLevel: 'error',
   });
   return [await import(join(out, 'schema.mjs')), await import(join(out, 'cases.mjs'))];
 }
@@ -57,8 +72,11 @@ function generated(n, variant) {
       amount numeric(12,2) NOT NULL DEFAULT ${b && i % 20 === 3 ? 1 : 0} CHECK (amount >= 0),
       payload jsonb NOT NULL DEFAULT '{}'::jsonb,
       created_at timestamptz NOT NULL DEFAULT now()${b && i % 10 === 7 ? ', extra_note text' : ''});`);
-    lines.push(`CREATE INDEX ${name(i)}_created_idx ON ${name(i)} (created_at)${b && i % 25 === 11 ? ' WHERE amount > 0' : ''};`);
-    if (i % 10 === 0) lines.push(`COMMENT ON TABLE ${name(i)} IS 'generated table ${i}${b && i % 30 === 0 ? ' (b)' : ''}';`);
+    lines.push(
+      `CREATE INDEX ${name(i)}_created_idx ON ${name(i)} (created_at)${b && i % 25 === 11 ? ' WHERE amount > 0' : ''};`,
+    );
+    if (i % 10 === 0)
+      lines.push(`COMMENT ON TABLE ${name(i)} IS 'generated table ${i}${b && i % 30 === 0 ? ' (b)' : ''}';`);
   }
   return lines.join('\n');
 }
@@ -78,24 +96,33 @@ async function speed(created) {
   say(`schema diff --sql vs migra, fresh processes, median of ${RUNS} (node -e 0: ${base.toFixed(0)} ms in this run)`);
   for (const n of SIZES) {
     const [a, b] = [`bench_sql_a_${n}_${process.pid}`, `bench_sql_b_${n}_${process.pid}`];
-    for (const [db, variant] of [[a, 'a'], [b, 'b']]) {
+    for (const [db, variant] of [
+      [a, 'a'],
+      [b, 'b'],
+    ]) {
       created.push(db);
       await admin(`CREATE DATABASE ${db}`);
       // in batches: one transaction holding locks on 2,000 tables runs out of lock slots
       const statements = generated(n, variant).split(';\n');
       for (let i = 0; i < statements.length; i += 400) await sql(urlFor(db), statements.slice(i, i + 400).join(';\n'));
     }
-    const ours = [], migra = [];
+    const ours = [],
+      migra = [];
     let statements = 0;
     for (let i = 0; i <= RUNS; i++) {
       const o = timed([cli, 'schema', 'diff', urlFor(a), urlFor(b), '--sql', '-o', 'json'], [3]);
       const m = timed([migraCli, urlFor(b), urlFor(a), '--unsafe'], [0, 2, 3]);
       statements = JSON.parse(o.stdout).sql.length;
       // the first round warms the server's caches, not counted
-      if (i) { ours.push(o.ms); migra.push(m.ms); }
+      if (i) {
+        ours.push(o.ms);
+        migra.push(m.ms);
+      }
     }
     const [o, m] = [median(ours), median(migra)];
-    say(`  ${String(n).padStart(5)} tables: ours ${o.toFixed(0)} ms (${statements} statements), migra ${m.toFixed(0)} ms -> ratio ${(o / m).toFixed(3)} (goal <= 0.3)`);
+    say(
+      `  ${String(n).padStart(5)} tables: ours ${o.toFixed(0)} ms (${statements} statements), migra ${m.toFixed(0)} ms -> ratio ${(o / m).toFixed(3)} (goal <= 0.3)`,
+    );
   }
 }
 
@@ -106,7 +133,10 @@ async function roundTrip(core, cases, created) {
   const base = `bench_sql_rt_${process.pid}`;
   created.push(base);
   await admin(`CREATE DATABASE ${base}`);
-  spawnSync(dbmate, ['--migrations-dir', join(root, 'src/migrations'), '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: urlFor(base) }, stdio: 'ignore' });
+  spawnSync(dbmate, ['--migrations-dir', join(root, 'src/migrations'), '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: urlFor(base) },
+    stdio: 'ignore',
+  });
   // migra keeps its connections open: it reads a copy, so the template stays free to copy from
   const reference = `${base}_ref`;
   created.push(reference);
@@ -123,7 +153,10 @@ async function roundTrip(core, cases, created) {
       try {
         let fix;
         if (tool === 'ours') {
-          fix = core.fixSql(target, await core.introspectUrl(urlFor(db))).map((s) => `${s.sql};`).join('\n');
+          fix = core
+            .fixSql(target, await core.introspectUrl(urlFor(db)))
+            .map((s) => `${s.sql};`)
+            .join('\n');
         } else {
           const [from, to] = await Promise.all([PostgreSQL.create(urlFor(db)), PostgreSQL.create(urlFor(reference))]);
           const m = await Migration.create(from, to, {});
@@ -142,7 +175,9 @@ async function roundTrip(core, cases, created) {
   }
   say(`\nround trip over the drift corpus (${cases.DRIFT_CASES.length} cases): apply the fix SQL, diff is empty`);
   say(`  medicalcor schema diff --sql: ${tally.ours}/${cases.DRIFT_CASES.length}`);
-  say(`  @pgkit/migra:                 ${tally.migra}/${cases.DRIFT_CASES.length} (not restored: ${failedMigra.join(', ') || 'none'})`);
+  say(
+    `  @pgkit/migra:                 ${tally.migra}/${cases.DRIFT_CASES.length} (not restored: ${failedMigra.join(', ') || 'none'})`,
+  );
 }
 
 async function main() {
@@ -156,4 +191,10 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (error) => { console.error(error); process.exit(1); });
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -29,9 +29,23 @@ const series = [
   ['probe_success', 'gauge', '{job="blackbox",target="api",prober="us"}', (i) => (i % 5000 === 7 ? 0 : 1), false],
   ['http_requests', 'counter', '{job="api",code="200"}', () => 1990, true],
   ['http_requests', 'counter', '{job="api",code="500"}', (i) => (i % 97 === 0 ? 40 : 10), true],
-  ...[0.1, 0.25, 0.5, 1, 2.5, '+Inf'].map((le, b) => ['http_request_duration_seconds', 'histogram', `{job="api",le="${le}"}`, () => [1000, 1600, 1900, 1960, 2000, 2000][b], true, '_bucket']),
+  ...[0.1, 0.25, 0.5, 1, 2.5, '+Inf'].map((le, b) => [
+    'http_request_duration_seconds',
+    'histogram',
+    `{job="api",le="${le}"}`,
+    () => [1000, 1600, 1900, 1960, 2000, 2000][b],
+    true,
+    '_bucket',
+  ]),
   ['http_request_duration_seconds', 'histogram', '{job="api"}', () => 2000, true, '_count'],
-  ...[1, 2.5, 5, 10, 20, '+Inf'].map((le, b) => ['ai_scoring_duration_seconds', 'histogram', `{le="${le}"}`, () => [20, 60, 85, 97, 100, 100][b], true, '_bucket']),
+  ...[1, 2.5, 5, 10, 20, '+Inf'].map((le, b) => [
+    'ai_scoring_duration_seconds',
+    'histogram',
+    `{le="${le}"}`,
+    () => [20, 60, 85, 97, 100, 100][b],
+    true,
+    '_bucket',
+  ]),
   ['ai_scoring_duration_seconds', 'histogram', '', () => 100, true, '_count'],
   ['ai_scoring_requests', 'counter', '', () => 100, true],
   ['ai_scoring_fallback', 'counter', '', () => 7, true],
@@ -55,9 +69,14 @@ async function writeOpenMetrics(file) {
     let value = 1e9;
     let chunk = '';
     for (let i = 0; i <= steps; i++) {
-      if (counter) { if (i > 0) value += inc(i); } else value = inc(i);
+      if (counter) {
+        if (i > 0) value += inc(i);
+      } else value = inc(i);
       chunk += `${name}${labels} ${value} ${end - (steps - i) * step}\n`;
-      if (chunk.length > 1 << 20) { await write(chunk); chunk = ''; }
+      if (chunk.length > 1 << 20) {
+        await write(chunk);
+        chunk = '';
+      }
     }
     await write(chunk);
   }
@@ -65,26 +84,48 @@ async function writeOpenMetrics(file) {
   await new Promise((r) => out.end(r));
 }
 
-const freePort = () => new Promise((resolve) => {
-  const s = createServer();
-  s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-});
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
 
 const dir = mkdtempSync(join(tmpdir(), 'mc-bench-sla-'));
 let prometheus;
 try {
   let t = performance.now();
   await writeOpenMetrics(join(dir, 'series.om'));
-  spawnSync('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'series.om'), join(dir, 'data')], { stdio: 'inherit' });
+  spawnSync(
+    'promtool',
+    ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', join(dir, 'series.om'), join(dir, 'data')],
+    { stdio: 'inherit' },
+  );
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  prometheus = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--storage.tsdb.retention.time=100y', '--log.level=error'], { stdio: 'ignore' });
+  prometheus = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=100y',
+      '--log.level=error',
+    ],
+    { stdio: 'ignore' },
+  );
   for (;;) {
-    try { if ((await fetch(`${url}/-/ready`)).ok) break; } catch {}
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) break;
+    } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  console.log(`${days} days × ${series.length} series at a ${step}s step backfilled and served in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  console.log(
+    `${days} days × ${series.length} series at a ${step}s step backfilled and served in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+  );
 
   const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_PROMETHEUS_URL: url };
   const at = new Date(end * 1000).toISOString();
@@ -93,14 +134,18 @@ try {
   // Prometheus' own request counter, read from /metrics (it scrapes nothing, itself included)
   const queried = async () => {
     const text = await (await fetch(`${url}/metrics`)).text();
-    return text.split('\n').filter((l) => l.startsWith('prometheus_http_requests_total{') && l.includes('handler="/api/v1/query"'))
+    return text
+      .split('\n')
+      .filter((l) => l.startsWith('prometheus_http_requests_total{') && l.includes('handler="/api/v1/query"'))
       .reduce((sum, l) => sum + Number(l.split(' ').at(-1)), 0);
   };
   const before = await queried();
   const once = spawnSync(process.execPath, [bin, 'sla', 'status', '--at', at, '-o', 'json'], { env, encoding: 'utf8' });
   const status = JSON.parse(once.stdout);
   const trips = (await queried()) - before;
-  console.log(`sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ${status.roundTrips})`);
+  console.log(
+    `sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ${status.roundTrips})`,
+  );
 
   // generation alone, in this process: the catalogue parsed, the rules and the promtool tests built
   const core = await import(join(repo, 'dist/core/internal.js'));
@@ -110,20 +155,46 @@ try {
     for (let i = 0; i < 20; i++) what();
     return (performance.now() - t0) / 20;
   };
-  const generation = medianOfInterleaved({
-    rules: gen(() => core.serializeRuleFile(core.rulesFor(catalogue.slas), 'platform.yaml')),
-    tests: gen(() => core.serializeRuleTests(core.ruleTestsFor(catalogue.slas, 'r.yml').file, 'platform.yaml')),
-  }, runs);
-  console.log(`in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ${generation.tests.toFixed(2)} ms`);
+  const generation = medianOfInterleaved(
+    {
+      rules: gen(() => core.serializeRuleFile(core.rulesFor(catalogue.slas), 'platform.yaml')),
+      tests: gen(() => core.serializeRuleTests(core.ruleTestsFor(catalogue.slas, 'r.yml').file, 'platform.yaml')),
+    },
+    runs,
+  );
+  console.log(
+    `in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ${generation.tests.toFixed(2)} ms`,
+  );
 
   const out = join(dir, 'out');
-  const medians = medianOfInterleaved({
-    'sla list -o json (baseline: start + catalogue)': time(['sla', 'list', '-o', 'json']),
-    [`sla status -o json (8 SLAs, ${trips} round trips)`]: time(['sla', 'status', '--at', at, '-o', 'json']),
-    'sla rules --out FILE (120 rules)': time(['sla', 'rules', '--out', `${out}.rules.yml`]),
-    'sla rules --out FILE --tests FILE': time(['sla', 'rules', '--out', `${out}.rules.yml`, '--tests', `${out}.test.yml`]),
-    'sla report --from now-7d --step 5m -o json': time(['sla', 'report', '--from', new Date((end - 7 * 86_400) * 1000).toISOString(), '--to', at, '--step', '5m', '-o', 'json']),
-  }, runs);
+  const medians = medianOfInterleaved(
+    {
+      'sla list -o json (baseline: start + catalogue)': time(['sla', 'list', '-o', 'json']),
+      [`sla status -o json (8 SLAs, ${trips} round trips)`]: time(['sla', 'status', '--at', at, '-o', 'json']),
+      'sla rules --out FILE (120 rules)': time(['sla', 'rules', '--out', `${out}.rules.yml`]),
+      'sla rules --out FILE --tests FILE': time([
+        'sla',
+        'rules',
+        '--out',
+        `${out}.rules.yml`,
+        '--tests',
+        `${out}.test.yml`,
+      ]),
+      'sla report --from now-7d --step 5m -o json': time([
+        'sla',
+        'report',
+        '--from',
+        new Date((end - 7 * 86_400) * 1000).toISOString(),
+        '--to',
+        at,
+        '--step',
+        '5m',
+        '-o',
+        'json',
+      ]),
+    },
+    runs,
+  );
   const base = medians['sla list -o json (baseline: start + catalogue)'];
   for (const [name, ms] of Object.entries(medians)) {
     console.log(`${name.padEnd(50)} median ${ms.toFixed(1)} ms${ms === base ? '' : `  ${vsBaseline(ms, base)}`}`);

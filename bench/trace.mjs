@@ -40,7 +40,18 @@ const corr = (n) => `bench-${n.toString(36).padStart(5, '0')}`;
 const STRIDE = 7919;
 const journeyOf = (row) => (row * STRIDE) % journeys;
 const T0 = Date.parse('2025-01-01T00:00:00Z');
-const EVENT_TYPES = ['LeadCreated', 'LeadScored', 'MessageReceived', 'MessageSent', 'ConsentGiven', 'AppointmentRequested', 'AppointmentBooked', 'LeadSyncFailed', 'ReminderSent', 'LeadQualified'];
+const EVENT_TYPES = [
+  'LeadCreated',
+  'LeadScored',
+  'MessageReceived',
+  'MessageSent',
+  'ConsentGiven',
+  'AppointmentRequested',
+  'AppointmentBooked',
+  'LeadSyncFailed',
+  'ReminderSent',
+  'LeadQualified',
+];
 
 const log = (text) => process.stderr.write(`${text}\n`);
 
@@ -57,7 +68,11 @@ async function admin(sql) {
 /** Streams generated rows into `COPY table (columns) FROM STDIN` through psql (text format). */
 function copyRows(table, columns, count, line) {
   return new Promise((resolve, reject) => {
-    const psql = spawn('psql', [dbUrl.toString(), '-v', 'ON_ERROR_STOP=1', '-q', '-c', `COPY ${table} (${columns.join(', ')}) FROM STDIN`], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const psql = spawn(
+      'psql',
+      [dbUrl.toString(), '-v', 'ON_ERROR_STOP=1', '-q', '-c', `COPY ${table} (${columns.join(', ')}) FROM STDIN`],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    );
     let stderr = '';
     psql.stderr.on('data', (d) => (stderr += d));
     psql.on('error', reject);
@@ -76,7 +91,9 @@ function copyRows(table, columns, count, line) {
 }
 
 async function generate(pool) {
-  log(`generating ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows in ${dbName} ...`);
+  log(
+    `generating ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows in ${dbName} ...`,
+  );
   const started = performance.now();
   // secondary indexes are built once after the load instead of row by row
   const tables = ['domain_events', 'integration_logs', 'llm_usage_logs'];
@@ -90,21 +107,47 @@ async function generate(pool) {
   await Promise.all([
     // the type varies with the journey and the event's version: (row + j) was constant whenever
     // the journey count is a multiple of 10 (row * 7920 mod 10), so no failure event existed
-    copyRows('domain_events', ['aggregate_id', 'aggregate_type', 'version', 'event_type', 'payload', 'correlation_id', 'occurred_at'], sizes.events, (row) => {
-      const j = journeyOf(row);
-      const version = ++eventsPerJourney[j];
-      const at = new Date(T0 + row * 30).toISOString();
-      return `lead-${j}\tLead\t${version}\t${EVENT_TYPES[(version * 3 + j) % EVENT_TYPES.length]}\t{"score": ${row % 100}, "channel": "whatsapp", "phone": "+4071${String(j % 10_000_000).padStart(7, '0')}"}\t${corr(j)}\t${at}\n`;
-    }),
-    copyRows('integration_logs', ['service', 'direction', 'operation', 'correlation_id', 'status', 'http_status', 'duration_ms', 'occurred_at'], sizes.integration, (row) => {
-      const j = journeyOf(row) % journeys;
-      const ok = row % 50 !== 0;
-      return `hubspot\toutbound\tupsertContact\t${corr(j)}\t${ok ? 'success' : 'failure'}\t${ok ? 200 : 502}\t${100 + (row % 900)}\t${new Date(T0 + row * 150).toISOString()}\n`;
-    }),
-    copyRows('llm_usage_logs', ['provider', 'model', 'operation', 'tenant_id', 'input_tokens', 'output_tokens', 'cost_usd', 'correlation_id', 'latency_ms', 'occurred_at'], sizes.llm, (row) => {
-      const j = journeyOf(row) % journeys;
-      return `openai\tgpt-4o\tscore_lead\tclinic-${row % 40}\t1200\t90\t0.0041\t${corr(j)}\t${400 + (row % 800)}\t${new Date(T0 + row * 300).toISOString()}\n`;
-    }),
+    copyRows(
+      'domain_events',
+      ['aggregate_id', 'aggregate_type', 'version', 'event_type', 'payload', 'correlation_id', 'occurred_at'],
+      sizes.events,
+      (row) => {
+        const j = journeyOf(row);
+        const version = ++eventsPerJourney[j];
+        const at = new Date(T0 + row * 30).toISOString();
+        return `lead-${j}\tLead\t${version}\t${EVENT_TYPES[(version * 3 + j) % EVENT_TYPES.length]}\t{"score": ${row % 100}, "channel": "whatsapp", "phone": "+4071${String(j % 10_000_000).padStart(7, '0')}"}\t${corr(j)}\t${at}\n`;
+      },
+    ),
+    copyRows(
+      'integration_logs',
+      ['service', 'direction', 'operation', 'correlation_id', 'status', 'http_status', 'duration_ms', 'occurred_at'],
+      sizes.integration,
+      (row) => {
+        const j = journeyOf(row) % journeys;
+        const ok = row % 50 !== 0;
+        return `hubspot\toutbound\tupsertContact\t${corr(j)}\t${ok ? 'success' : 'failure'}\t${ok ? 200 : 502}\t${100 + (row % 900)}\t${new Date(T0 + row * 150).toISOString()}\n`;
+      },
+    ),
+    copyRows(
+      'llm_usage_logs',
+      [
+        'provider',
+        'model',
+        'operation',
+        'tenant_id',
+        'input_tokens',
+        'output_tokens',
+        'cost_usd',
+        'correlation_id',
+        'latency_ms',
+        'occurred_at',
+      ],
+      sizes.llm,
+      (row) => {
+        const j = journeyOf(row) % journeys;
+        return `openai\tgpt-4o\tscore_lead\tclinic-${row % 40}\t1200\t90\t0.0041\t${corr(j)}\t${400 + (row % 800)}\t${new Date(T0 + row * 300).toISOString()}\n`;
+      },
+    ),
   ]);
   log(`  copied in ${((performance.now() - started) / 1000).toFixed(0)} s; building ${indexes.length} indexes ...`);
   await Promise.all(indexes.map((index) => pool.query(index.def)));
@@ -121,9 +164,16 @@ async function prepare() {
   const exists = (await admin(`SELECT 1 FROM pg_database WHERE datname = '${dbName}'`)).rowCount > 0;
   if (exists && !fresh) {
     const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
-    const found = await pool.query('SELECT events, integration, llm FROM bench_trace_sizes').catch(() => ({ rows: [] }));
+    const found = await pool
+      .query('SELECT events, integration, llm FROM bench_trace_sizes')
+      .catch(() => ({ rows: [] }));
     const row = found.rows[0];
-    if (row && Number(row.events) === sizes.events && Number(row.integration) === sizes.integration && Number(row.llm) === sizes.llm) {
+    if (
+      row &&
+      Number(row.events) === sizes.events &&
+      Number(row.integration) === sizes.integration &&
+      Number(row.llm) === sizes.llm
+    ) {
       log(`reusing ${dbName} (same sizes; --fresh to regenerate)`);
       return pool;
     }
@@ -132,7 +182,10 @@ async function prepare() {
   if (exists) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${dbName}`);
   const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: dbUrl.toString() }, encoding: 'utf8' });
+  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: dbUrl.toString() },
+    encoding: 'utf8',
+  });
   if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
   const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
   await generate(pool);
@@ -142,9 +195,25 @@ async function prepare() {
 /** A Trigger.dev stand-in that answers every request after 50 ms with a valid, small page. */
 async function startSlowTrigger(delayMs) {
   const run = (id, tag) => ({
-    id, status: 'COMPLETED', taskIdentifier: 'sync-hubspot', isQueued: false, isExecuting: false, isWaiting: false, isCompleted: true, isSuccess: true,
-    isFailed: false, isCancelled: false, isTest: false, createdAt: '2025-01-01T00:00:01.000Z', updatedAt: '2025-01-01T00:00:02.000Z',
-    startedAt: '2025-01-01T00:00:01.100Z', finishedAt: '2025-01-01T00:00:02.000Z', tags: [tag], costInCents: 0.003, baseCostInCents: 0.0025, durationMs: 900,
+    id,
+    status: 'COMPLETED',
+    taskIdentifier: 'sync-hubspot',
+    isQueued: false,
+    isExecuting: false,
+    isWaiting: false,
+    isCompleted: true,
+    isSuccess: true,
+    isFailed: false,
+    isCancelled: false,
+    isTest: false,
+    createdAt: '2025-01-01T00:00:01.000Z',
+    updatedAt: '2025-01-01T00:00:02.000Z',
+    startedAt: '2025-01-01T00:00:01.100Z',
+    finishedAt: '2025-01-01T00:00:02.000Z',
+    tags: [tag],
+    costInCents: 0.003,
+    baseCostInCents: 0.0025,
+    durationMs: 900,
     env: { id: 'env_bench', name: 'prod' },
   });
   const http = createServer((req, res) => {
@@ -156,7 +225,14 @@ async function startSlowTrigger(delayMs) {
     }, delayMs);
   });
   await new Promise((resolve) => http.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${http.address().port}`, close: () => new Promise((resolve) => { http.closeAllConnections(); http.close(resolve); }) };
+  return {
+    url: `http://127.0.0.1:${http.address().port}`,
+    close: () =>
+      new Promise((resolve) => {
+        http.closeAllConnections();
+        http.close(resolve);
+      }),
+  };
 }
 
 /** Wall time of one process; asynchronous, so the in-process Trigger.dev fake keeps answering meanwhile. */
@@ -180,18 +256,29 @@ function wall(command, argv, env) {
 const prepared = await prepare();
 await prepared.end();
 // sized like the CLI's read pool: one connection per database source, read-only sessions
-const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 5, options: '-c default_transaction_read_only=on' });
+const pool = new pg.Pool({
+  connectionString: dbUrl.toString(),
+  max: 5,
+  options: '-c default_transaction_read_only=on',
+});
 const { traceJourney } = await import(`${repo}dist/core/internal.js`);
 const pick = () => corr(Math.floor(Math.random() * journeys));
 
 // 1. the database part, in process, on a warm pool (as a service or a long-lived CLI would)
 const skipTrigger = { skipped: 'bench: database part only' };
-for (let i = 0; i < 20; i++) await traceJourney({ database: { pool }, trigger: skipTrigger }, { correlationId: pick(), since: new Date(0), timeoutMs: 10_000, limit: 1000 });
+for (let i = 0; i < 20; i++)
+  await traceJourney(
+    { database: { pool }, trigger: skipTrigger },
+    { correlationId: pick(), since: new Date(0), timeoutMs: 10_000, limit: 1000 },
+  );
 const dbTimes = [];
 let items = 0;
 for (let i = 0; i < samples; i++) {
   const started = performance.now();
-  const trace = await traceJourney({ database: { pool }, trigger: skipTrigger }, { correlationId: pick(), since: new Date(0), timeoutMs: 10_000, limit: 1000 });
+  const trace = await traceJourney(
+    { database: { pool }, trigger: skipTrigger },
+    { correlationId: pick(), since: new Date(0), timeoutMs: 10_000, limit: 1000 },
+  );
   dbTimes.push(performance.now() - started);
   items += trace.items.length;
   if (trace.partial) throw new Error(`a source failed: ${JSON.stringify(trace.sources)}`);
@@ -203,7 +290,10 @@ const failedTimes = [];
 let failedJourneys = 0;
 for (let i = 0; i < 11; i++) {
   const started = performance.now();
-  const report = await listFailedJourneys({ database: { pool }, trigger: skipTrigger }, { since: new Date(dataEnd - 3_600_000), timeoutMs: 30_000, limit: 1000 });
+  const report = await listFailedJourneys(
+    { database: { pool }, trigger: skipTrigger },
+    { since: new Date(dataEnd - 3_600_000), timeoutMs: 30_000, limit: 1000 },
+  );
   failedTimes.push(performance.now() - started);
   failedJourneys = report.journeys.length;
 }
@@ -212,19 +302,32 @@ for (let i = 0; i < 11; i++) {
 // (or the window), not with the table, which is how the figures extrapolate to 100M events
 const explain = (sql, params) => pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${sql}`, params);
 const FAILURE = "event_type ~* '(fail(ed|ure)?|error|rejected|timed_?out|dead_?lettered)$'";
-const plan = await explain(`WITH page AS (SELECT *, 1 AS __one FROM domain_events WHERE correlation_id = $1 ORDER BY occurred_at, global_position LIMIT 1001),
+const plan = await explain(
+  `WITH page AS (SELECT *, 1 AS __one FROM domain_events WHERE correlation_id = $1 ORDER BY occurred_at, global_position LIMIT 1001),
   verdict AS (SELECT count(*) AS failures, min(occurred_at) AS first_failure_at FROM domain_events WHERE correlation_id = $1 AND ${FAILURE})
-  SELECT page.*, verdict.* FROM verdict LEFT JOIN page ON true ORDER BY page.occurred_at, page.global_position`, [pick()]);
-const failedPlan = await explain(`SELECT correlation_id, occurred_at, event_type, payload FROM domain_events
-  WHERE ${FAILURE} AND occurred_at >= $1 AND correlation_id IS NOT NULL ORDER BY occurred_at DESC LIMIT 1001`, [new Date(dataEnd - 3_600_000)]);
+  SELECT page.*, verdict.* FROM verdict LEFT JOIN page ON true ORDER BY page.occurred_at, page.global_position`,
+  [pick()],
+);
+const failedPlan = await explain(
+  `SELECT correlation_id, occurred_at, event_type, payload FROM domain_events
+  WHERE ${FAILURE} AND occurred_at >= $1 AND correlation_id IS NOT NULL ORDER BY occurred_at DESC LIMIT 1001`,
+  [new Date(dataEnd - 3_600_000)],
+);
 await pool.end();
 
 // 2. the whole process: `trace ID -o json` against `node -e 0`, Trigger.dev answering in 50 ms
 const trigger = await startSlowTrigger(50);
-const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_DATABASE_URL: dbUrl.toString(), MEDICALCOR_TRIGGER_URL: trigger.url, TRIGGER_SECRET_KEY: 'tr_bench_0123456789abcdef' };
+const env = {
+  ...process.env,
+  NO_COLOR: '1',
+  MEDICALCOR_DATABASE_URL: dbUrl.toString(),
+  MEDICALCOR_TRIGGER_URL: trigger.url,
+  TRIGGER_SECRET_KEY: 'tr_bench_0123456789abcdef',
+};
 const bin = `${repo}bin/medicalcor`;
 const probe = JSON.parse((await wall('node', [bin, 'trace', pick(), '-o', 'json'], env)).stdout);
-if (probe.sources.some((s) => s.state !== 'ok')) throw new Error(`trace did not read every source: ${JSON.stringify(probe.sources)}`);
+if (probe.sources.some((s) => s.state !== 'ok'))
+  throw new Error(`trace did not read every source: ${JSON.stringify(probe.sources)}`);
 await wall('node', ['-e', '0'], env);
 const traceWall = [];
 const nodeWall = [];
@@ -235,10 +338,18 @@ for (let i = 0; i < processRuns; i++) {
 await trigger.close();
 
 const ms = (v) => `${v.toFixed(1)} ms`;
-console.log(`trace bench: ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows (${journeys} journeys)`);
-console.log(`database part (5 tables in parallel, warm pool, ${samples} random correlation IDs, ${(items / samples).toFixed(1)} items each): p50 ${ms(median(dbTimes))}, p95 ${ms(percentile(dbTimes, 95))} (goal p50 <= 5 ms at 100M events)`);
-console.log(`whole process, median of ${processRuns}: trace -o json ${ms(median(traceWall))}, node -e 0 ${ms(median(nodeWall))}, ratio ${(median(traceWall) / median(nodeWall)).toFixed(2)}x (Trigger.dev fake answering in 50 ms; goal <= 3x)`);
-console.log(`trace --failed over the last hour of traffic (${failedJourneys} journeys, --limit 1000 per source), median of ${failedTimes.length - 1}: ${ms(median(failedTimes.slice(1)))}`);
+console.log(
+  `trace bench: ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows (${journeys} journeys)`,
+);
+console.log(
+  `database part (5 tables in parallel, warm pool, ${samples} random correlation IDs, ${(items / samples).toFixed(1)} items each): p50 ${ms(median(dbTimes))}, p95 ${ms(percentile(dbTimes, 95))} (goal p50 <= 5 ms at 100M events)`,
+);
+console.log(
+  `whole process, median of ${processRuns}: trace -o json ${ms(median(traceWall))}, node -e 0 ${ms(median(nodeWall))}, ratio ${(median(traceWall) / median(nodeWall)).toFixed(2)}x (Trigger.dev fake answering in 50 ms; goal <= 3x)`,
+);
+console.log(
+  `trace --failed over the last hour of traffic (${failedJourneys} journeys, --limit 1000 per source), median of ${failedTimes.length - 1}: ${ms(median(failedTimes.slice(1)))}`,
+);
 if (args.includes('--plan')) {
   console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
   console.log(failedPlan.rows.map((r) => r['QUERY PLAN']).join('\n'));

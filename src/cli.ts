@@ -8,10 +8,22 @@ import { redactSecrets } from './core/redact.js';
 import { exitCodeOfError, hintFor } from './commands/errors.js';
 import { teachHelp } from './commands/help.js';
 import {
-  describeCommand, HELP_MANIFEST_FORMAT, manifestIn, rebuildCommand, stampOf, UnsupportedHelp, type CommandSpec,
+  describeCommand,
+  HELP_MANIFEST_FORMAT,
+  manifestIn,
+  rebuildCommand,
+  stampOf,
+  UnsupportedHelp,
+  type CommandSpec,
 } from './commands/help-manifest.js';
 import { asksForHelp } from './commands/help-request.js';
-import { completeWords, completionScript, COMPLETION_SHELLS, type CompletionNode, type CompletionShell } from './cli-kit/completion.js';
+import {
+  completeWords,
+  completionScript,
+  COMPLETION_SHELLS,
+  type CompletionNode,
+  type CompletionShell,
+} from './cli-kit/completion.js';
 
 /** package.json's version, put in at build time (tsup `define`) */
 declare const CLI_VERSION: string;
@@ -30,7 +42,12 @@ function loadModule<T>(name: string): Promise<T> {
 
 /** The command named in argv: the first word that is neither an option nor a global option's value. */
 function invokedCommand(program: Command, args: readonly string[]): string | undefined {
-  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]).filter(Boolean));
+  const takesValue = new Set(
+    program.options
+      .filter((o) => o.required || o.optional)
+      .flatMap((o) => [o.short, o.long])
+      .filter(Boolean),
+  );
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (takesValue.has(arg)) i++;
@@ -41,11 +58,19 @@ function invokedCommand(program: Command, args: readonly string[]): string | und
 
 function buildProgram(): Command {
   return new Command('medicalcor')
-    .description('Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.')
+    .description(
+      'Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.',
+    )
     .version(CLI_VERSION, '-V, --version')
-    .option('--env <name>', 'environment from medicalcor.config.yaml (or MEDICALCOR_ENV; --yes on production needs --env itself)')
+    .option(
+      '--env <name>',
+      'environment from medicalcor.config.yaml (or MEDICALCOR_ENV; --yes on production needs --env itself)',
+    )
     .option('--config <file>', 'configuration file (default: ./medicalcor.config.yaml, then ~/.config/medicalcor/)')
-    .option('--database-url <url>', 'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL, then DATABASE_URL)')
+    .option(
+      '--database-url <url>',
+      'database URL, overriding the environment (or MEDICALCOR_DATABASE_URL, then DATABASE_URL)',
+    )
     .option('--incident <id>', 'record every action of this run on the incident (or MEDICALCOR_INCIDENT)')
     .option('--migrations-dir <dir>', 'migrations directory (default: the MedicalCor schema shipped with the CLI)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml', 'github']))
@@ -67,7 +92,8 @@ function registerCompletion(program: Command, streams: Streams): void {
     .addArgument(new Argument('<shell>', 'the shell').choices(COMPLETION_SHELLS))
     .action((shell: CompletionShell) => {
       const output = program.opts<GlobalOptions>().output;
-      if (output && output !== 'table') throw usageError(`--output ${output} is not supported here.`, 'The completion script is shell code: omit -o.');
+      if (output && output !== 'table')
+        throw usageError(`--output ${output} is not supported here.`, 'The completion script is shell code: omit -o.');
       streams.stdout.write(completionScript(shell));
     });
 }
@@ -89,13 +115,23 @@ function completionTree(command: Command): CompletionNode {
  * verbs named without one (`medicalcor migrate`), when nothing else is on the line but global options.
  */
 function onlyAGroup(program: Command, args: readonly string[]): Command | undefined {
-  const takesValue = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long]).filter(Boolean));
+  const takesValue = new Set(
+    program.options
+      .filter((o) => o.required || o.optional)
+      .flatMap((o) => [o.short, o.long])
+      .filter(Boolean),
+  );
   const words: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (takesValue.has(arg)) i++;
     else if (arg.startsWith('-')) {
-      if (!program.options.some((o) => o.long === arg.split('=')[0] || o.short === arg) || arg === '-V' || arg === '--version') return undefined;
+      if (
+        !program.options.some((o) => o.long === arg.split('=')[0] || o.short === arg) ||
+        arg === '-V' ||
+        arg === '--version'
+      )
+        return undefined;
     } else words.push(arg);
   }
   let command = program;
@@ -123,7 +159,9 @@ function distance(a: string, b: string): number {
 }
 
 export function nearestCommand(typo: string, names: readonly string[]): string | undefined {
-  const ranked = names.map((name) => ({ name, d: name.startsWith(typo) ? 0 : distance(typo, name) })).sort((x, y) => x.d - y.d);
+  const ranked = names
+    .map((name) => ({ name, d: name.startsWith(typo) ? 0 : distance(typo, name) }))
+    .sort((x, y) => x.d - y.d);
   const best = ranked[0];
   return best && best.d <= Math.max(2, Math.floor(typo.length / 3)) ? best.name : undefined;
 }
@@ -182,7 +220,10 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
       // the fast path: help and completion from the manifest, the module stays unloaded
       for (const spec of specs) rebuildCommand(program, spec);
     } else if (entry.name === name) {
-      const [command, context] = await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
+      const [command, context] = await Promise.all([
+        loadModule<CommandModule>(entry.name),
+        loadModule<ContextModule>('context'),
+      ]);
       contextModule = context;
       command.register(program, ctx);
     } else {
@@ -197,7 +238,8 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
   teachHelp(program);
 
   if (completing) {
-    for (const candidate of completeWords(completionTree(program), args.length ? args : [''])) streams.stdout.write(`${candidate}\n`);
+    for (const candidate of completeWords(completionTree(program), args.length ? args : ['']))
+      streams.stdout.write(`${candidate}\n`);
     detach();
     return ExitCode.Ok;
   }
@@ -241,7 +283,12 @@ function reportError(
   const secrets = context?.io.secrets ?? [];
   const say = (text: string) => streams.stderr.write(`${redact(text, secrets)}\n`);
   if (error instanceof CommanderError) {
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') return ExitCode.Ok;
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    )
+      return ExitCode.Ok;
     // commander has already printed the message; usage errors are exit 2, not commander's 1
     const known = program?.commands.map((c) => c.name()) ?? [];
     // an unknown top-level command: point at the command meant, not at the typo
@@ -313,15 +360,19 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.Ok);
     throw error;
   });
-  const code = await runCli(argv, {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    // process.stdin builds a stream handle on first use: only prompts need it, so not on every start
-    get stdin() {
-      return process.stdin;
+  const code = await runCli(
+    argv,
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      // process.stdin builds a stream handle on first use: only prompts need it, so not on every start
+      get stdin() {
+        return process.stdin;
+      },
+      env: process.env,
+      cwd: process.cwd(),
     },
-    env: process.env,
-    cwd: process.cwd(),
-  }, { helpManifest: manifestIn(__dirname, CLI_VERSION) });
+    { helpManifest: manifestIn(__dirname, CLI_VERSION) },
+  );
   process.exitCode = code;
 }

@@ -29,13 +29,17 @@ const code = (file: string) =>
     .filter((line) => !/^\s*(\*|\/\*|\/\/)/.test(line))
     .map((line) => line.replace(/\s\/\/ .*$/, ''))
     .join('\n');
-const imports = (file: string) => [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]!);
+const imports = (file: string) =>
+  [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'|import\('([^']+)'\)/g)].map((m) => m[1] ?? m[2]!);
 
 describe('the library is the library', () => {
   it('no file in src/core imports the command layer or the terminal helpers', () => {
     const offenders = core.flatMap((file) =>
       imports(file)
-        .filter((spec) => /(^|\/)(cli-kit|commands)(\/|$)/.test(spec) || spec === 'commander' || spec.startsWith('@inquirer/'))
+        .filter(
+          (spec) =>
+            /(^|\/)(cli-kit|commands)(\/|$)/.test(spec) || spec === 'commander' || spec.startsWith('@inquirer/'),
+        )
         .map((spec) => `${relative(repoRoot, file)} imports ${spec}`),
     );
     expect(offenders).toEqual([]);
@@ -50,7 +54,8 @@ describe('the library is the library', () => {
       if (/process\.exit\(|process\.exitCode\s*=/.test(text)) found.push('sets an exit code');
       // a flag inside a string literal shown to people: "pass --yes", `use --lock-timeout`
       for (const m of text.matchAll(/(['"`])[^'"`\n]*\s--[a-z][a-z-]+[^'"`\n]*\1/g)) {
-        if (!/dbmate|squawk|psql|pg_|promtool|git |npm |sslmode/.test(m[0])) found.push(`names a flag: ${m[0].slice(0, 80)}`);
+        if (!/dbmate|squawk|psql|pg_|promtool|git |npm |sslmode/.test(m[0]))
+          found.push(`names a flag: ${m[0].slice(0, 80)}`);
       }
       return found.map((f) => `${relative(repoRoot, file)} ${f}`);
     });

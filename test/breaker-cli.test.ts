@@ -15,13 +15,23 @@ let service: SharedBreakers;
 let store: BreakerStore;
 let dir: string;
 
-
-const baseEnv = () => ({ MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, MEDICALCOR_ACTOR: 'alice@oncall' });
-const cli = (args: string[], env: Record<string, string> = {}) => runInProcess(args, { cwd: dir, env: { ...baseEnv(), ...env } });
+const baseEnv = () => ({
+  MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+  MEDICALCOR_REDIS_PREFIX: prefix,
+  MEDICALCOR_ACTOR: 'alice@oncall',
+});
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runInProcess(args, { cwd: dir, env: { ...baseEnv(), ...env } });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mc-breaker-cli-'));
-  service = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, instanceId: 'worker-1', heartbeatMs: 1_000 });
+  service = new SharedBreakers({
+    redis: connect(),
+    keyPrefix: prefix,
+    redisTimeoutMs: PATIENT_MS,
+    instanceId: 'worker-1',
+    heartbeatMs: 1_000,
+  });
   store = new BreakerStore(connect(), { keyPrefix: prefix });
 });
 
@@ -43,10 +53,24 @@ describe('breaker list / open / probe / reset', () => {
   });
 
   it('open --for --reason forces it open, records who and why, and the service refuses calls at once', async () => {
-    const result = await cli(['breaker', 'open', 'whatsapp', '--for', '45m', '--reason', 'Meta outage INC-7', '-o', 'json']);
+    const result = await cli([
+      'breaker',
+      'open',
+      'whatsapp',
+      '--for',
+      '45m',
+      '--reason',
+      'Meta outage INC-7',
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode, result.stderr).toBe(0);
     const body = JSON.parse(result.stdout);
-    expect(body.breaker).toMatchObject({ name: 'whatsapp', state: 'open', forced: { actor: 'alice@oncall', reason: 'Meta outage INC-7' } });
+    expect(body.breaker).toMatchObject({
+      name: 'whatsapp',
+      state: 'open',
+      forced: { actor: 'alice@oncall', reason: 'Meta outage INC-7' },
+    });
     expect(Date.parse(body.breaker.forced.until) - Date.parse(body.breaker.openedAt)).toBe(45 * 60_000);
     expect((await store.get('whatsapp'))?.forced?.reason).toBe('Meta outage INC-7');
     const list = await cli(['breaker', 'list']);
@@ -63,7 +87,12 @@ describe('breaker list / open / probe / reset', () => {
     expect((await store.get('whatsapp'))?.state).toBe('half_open');
     const reset = await cli(['breaker', 'reset', 'whatsapp', '-o', 'json']);
     expect(reset.exitCode, reset.stderr).toBe(0);
-    expect(JSON.parse(reset.stdout).breaker).toMatchObject({ state: 'closed', failures: 0, forced: null, lastAction: { action: 'reset', actor: 'alice@oncall' } });
+    expect(JSON.parse(reset.stdout).breaker).toMatchObject({
+      state: 'closed',
+      failures: 0,
+      forced: null,
+      lastAction: { action: 'reset', actor: 'alice@oncall' },
+    });
     const deadline = Date.now() + 5_000;
     while (whatsapp.view.state !== 'closed' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(whatsapp.view.state).toBe('closed');
@@ -101,7 +130,10 @@ describe('breaker list / open / probe / reset', () => {
   });
 
   it('refuses to change a production environment from a script without --yes and --env', async () => {
-    writeFileSync(join(dir, 'medicalcor.config.yaml'), `defaultEnv: prod\nenvironments:\n  prod:\n    production: true\n    redisUrl: ${TEST_REDIS_URL}\n`);
+    writeFileSync(
+      join(dir, 'medicalcor.config.yaml'),
+      `defaultEnv: prod\nenvironments:\n  prod:\n    production: true\n    redisUrl: ${TEST_REDIS_URL}\n`,
+    );
     try {
       const before = await store.get('whatsapp');
       const noYes = await cli(['breaker', 'open', 'whatsapp', '--for', '5m', '--reason', 'x']);
@@ -120,20 +152,43 @@ describe('breaker list / open / probe / reset', () => {
 
   it('set changes the stored thresholds on purpose; list shows them; a service asking for others is warned, not obeyed', async () => {
     await service.breaker('ses-mail', { failureThreshold: 5 });
-    const set = await cli(['breaker', 'set', 'ses-mail', '--failure-threshold', '9', '--half-open-max-calls', '2', '-o', 'json']);
+    const set = await cli([
+      'breaker',
+      'set',
+      'ses-mail',
+      '--failure-threshold',
+      '9',
+      '--half-open-max-calls',
+      '2',
+      '-o',
+      'json',
+    ]);
     expect(set.exitCode, set.stderr).toBe(0);
     const body = JSON.parse(set.stdout);
-    expect(body.breaker.thresholds).toEqual({ failureThreshold: 9, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 2 });
+    expect(body.breaker.thresholds).toEqual({
+      failureThreshold: 9,
+      successThreshold: 3,
+      resetTimeoutMs: 30_000,
+      halfOpenMaxCalls: 2,
+    });
     expect(body.previous.failureThreshold).toBe(5);
     expect(body.breaker.lastAction).toMatchObject({ action: 'set', actor: 'alice@oncall' });
     const list = await cli(['breaker', 'list']);
     expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
     const warnings: unknown[] = [];
-    const other = new SharedBreakers({ redis: connect(), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => warnings.push(e) });
+    const other = new SharedBreakers({
+      redis: connect(),
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => warnings.push(e),
+    });
     expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
     expect(String(warnings[0])).toContain('keeps its stored thresholds');
     await other.close();
-    for (const bad of [['breaker', 'set', 'ses-mail'], ['breaker', 'set', 'ses-mail', '--failure-threshold', '0']]) {
+    for (const bad of [
+      ['breaker', 'set', 'ses-mail'],
+      ['breaker', 'set', 'ses-mail', '--failure-threshold', '0'],
+    ]) {
       const refused = await cli(bad);
       expect(refused.exitCode, bad.join(' ')).toBe(2);
     }
@@ -165,18 +220,39 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
       }
       if (req.method === 'GET' && req.url === '/health/circuit-breakers') {
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({
-          timestamp: new Date().toISOString(),
-          openCircuits: state === 'OPEN' ? ['hubspot'] : [],
-          services: [{ name: 'hubspot', state, failures: state === 'OPEN' ? 5 : 0, successes: 10, totalRequests: 20, totalFailures: 5, totalSuccesses: 15, successRate: 75, lastFailure: '2026-01-01T00:00:00.000Z', lastSuccess: null }],
-        }));
+        res.end(
+          JSON.stringify({
+            timestamp: new Date().toISOString(),
+            openCircuits: state === 'OPEN' ? ['hubspot'] : [],
+            services: [
+              {
+                name: 'hubspot',
+                state,
+                failures: state === 'OPEN' ? 5 : 0,
+                successes: 10,
+                totalRequests: 20,
+                totalFailures: 5,
+                totalSuccesses: 15,
+                successRate: 75,
+                lastFailure: '2026-01-01T00:00:00.000Z',
+                lastSuccess: null,
+              },
+            ],
+          }),
+        );
         return;
       }
       const m = req.url?.match(/^\/health\/circuit-breakers\/([^/]+)\/reset$/);
       if (req.method === 'POST' && m) {
         resets.push(`${ip}:${m[1]}`);
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify({ success: true, message: `Circuit breaker for ${m[1]} has been reset`, timestamp: new Date().toISOString() }));
+        res.end(
+          JSON.stringify({
+            success: true,
+            message: `Circuit breaker for ${m[1]} has been reset`,
+            timestamp: new Date().toISOString(),
+          }),
+        );
         return;
       }
       res.statusCode = 404;
@@ -199,20 +275,52 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
       { name: 'api-7d9f-b', labels: { app: 'medicalcor-api' }, ip: '127.0.0.3', ready: true, namespace: 'clinic' },
       { name: 'worker-1', labels: { app: 'worker' }, ip: '127.0.0.9', ready: true, namespace: 'clinic' },
     ]);
-    writeFileSync(join(dir, 'kubeconfig'), [
-      'apiVersion: v1', 'kind: Config', 'current-context: test',
-      'clusters:', `- name: fake`, `  cluster:`, `    server: ${k8s.url}`, '    insecure-skip-tls-verify: true',
-      'contexts:', '- name: test', '  context:', '    cluster: fake', '    user: tester', '    namespace: clinic',
-      'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'kubeconfig'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: test',
+        'clusters:',
+        `- name: fake`,
+        `  cluster:`,
+        `    server: ${k8s.url}`,
+        '    insecure-skip-tls-verify: true',
+        'contexts:',
+        '- name: test',
+        '  context:',
+        '    cluster: fake',
+        '    user: tester',
+        '    namespace: clinic',
+        'users:',
+        '- name: tester',
+        '  user:',
+        '    token: not-a-real-token',
+        '',
+      ].join('\n'),
+    );
     const k8sConfig = (access: string) => [
-      '    kubernetes:', '      context: test', '      namespace: clinic', '      apiService: medicalcor-api', `      apiPort: ${port}`,
-      `      podAccess: ${access}`, '      adminToken: { env: MC_API_ADMIN_TOKEN }',
+      '    kubernetes:',
+      '      context: test',
+      '      namespace: clinic',
+      '      apiService: medicalcor-api',
+      `      apiPort: ${port}`,
+      `      podAccess: ${access}`,
+      '      adminToken: { env: MC_API_ADMIN_TOKEN }',
     ];
-    writeFileSync(join(dir, 'medicalcor.config.yaml'), [
-      'environments:', '  staging:', `    redisUrl: ${TEST_REDIS_URL}`, ...k8sConfig('proxy'),
-      '  inside:', `    redisUrl: ${TEST_REDIS_URL}`, ...k8sConfig('direct'), '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'medicalcor.config.yaml'),
+      [
+        'environments:',
+        '  staging:',
+        `    redisUrl: ${TEST_REDIS_URL}`,
+        ...k8sConfig('proxy'),
+        '  inside:',
+        `    redisUrl: ${TEST_REDIS_URL}`,
+        ...k8sConfig('direct'),
+        '',
+      ].join('\n'),
+    );
   });
 
   afterAll(async () => {
@@ -221,9 +329,10 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
     rmSync(join(dir, 'medicalcor.config.yaml'), { force: true });
   });
 
-  const podCli = (args: string[], env = 'staging') => cli([...args, '--env', env], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: ADMIN_TOKEN });
+  const podCli = (args: string[], env = 'staging') =>
+    cli([...args, '--env', env], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: ADMIN_TOKEN });
 
-  it('shows each pod\'s breakers through the Kubernetes API pods proxy, with the admin token (exit 3: one pod holds it open)', async () => {
+  it("shows each pod's breakers through the Kubernetes API pods proxy, with the admin token (exit 3: one pod holds it open)", async () => {
     k8s.proxied.length = 0;
     const result = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
     expect(result.stderr).toBe('');
@@ -234,8 +343,15 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
     expect(a.breakers[0]).toMatchObject({ name: 'hubspot', state: 'open', failures: 5 });
     expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-b').breakers[0].state).toBe('closed');
     // from outside the cluster: every pod was reached through the API server, which got the kubeconfig's credentials
-    expect(k8s.proxied.map((r) => `${r.pod} ${r.path}`).sort()).toEqual(['api-7d9f-a /health/circuit-breakers', 'api-7d9f-b /health/circuit-breakers']);
-    expect(k8s.proxied.every((r) => r.authorization === 'Bearer not-a-real-token' && r.headers['x-admin-token'] === ADMIN_TOKEN)).toBe(true);
+    expect(k8s.proxied.map((r) => `${r.pod} ${r.path}`).sort()).toEqual([
+      'api-7d9f-a /health/circuit-breakers',
+      'api-7d9f-b /health/circuit-breakers',
+    ]);
+    expect(
+      k8s.proxied.every(
+        (r) => r.authorization === 'Bearer not-a-real-token' && r.headers['x-admin-token'] === ADMIN_TOKEN,
+      ),
+    ).toBe(true);
     expect(result.stdout).not.toContain(ADMIN_TOKEN);
   });
 
@@ -246,7 +362,10 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
   });
 
   it('without the admin token the pods refuse, and the command says so per pod (exit 4)', async () => {
-    const result = await cli(['breaker', 'list', '--pods', '--env', 'staging'], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: 'wrong' });
+    const result = await cli(['breaker', 'list', '--pods', '--env', 'staging'], {
+      KUBECONFIG: join(dir, 'kubeconfig'),
+      MC_API_ADMIN_TOKEN: 'wrong',
+    });
     expect(result.exitCode, result.stderr).toBe(4);
     expect(result.stderr).toMatch(/pod api-7d9f-a: .*HTTP 401/);
   });

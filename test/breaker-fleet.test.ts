@@ -65,13 +65,21 @@ describe.each([
     it(`6 processes x 10 concurrent calls after the reset timeout: ${max} trial call(s) reach a still failing dependency`, async () => {
       const name = `dep-${max}`;
       // a failed trial reopens it for a minute: a process that starts late finds it open, not half-open
-      await store.setThresholds(name, { failureThreshold: 1, successThreshold: 2, resetTimeoutMs: 60_000, halfOpenMaxCalls: max }, { actor: 'test' });
+      await store.setThresholds(
+        name,
+        { failureThreshold: 1, successThreshold: 2, resetTimeoutMs: 60_000, halfOpenMaxCalls: max },
+        { actor: 'test' },
+      );
       await store.forceOpen(name, { forMs: 2_000, reason: 'test', actor: 'test' });
       healthy = false;
       hits = 0;
       maxInFlight = 0;
       // the workers start together once the forced open has expired (the breaker is due half-open)
-      const results = await runWorkers(6, () => ({ mode: 'half-open', redisUrl: url, prefix, breaker: name, calls: 10, dependencyUrl }), 3_000);
+      const results = await runWorkers(
+        6,
+        () => ({ mode: 'half-open', redisUrl: url, prefix, breaker: name, calls: 10, dependencyUrl }),
+        3_000,
+      );
       // a process that starts after the first trial failed finds it open again: at most `max` get through
       expect(hits).toBeGreaterThanOrEqual(1);
       expect(hits).toBeLessThanOrEqual(max);
@@ -83,19 +91,31 @@ describe.each([
 
   it('a healthy dependency: never more than halfOpenMaxCalls trials at the dependency at once, then closed by the success threshold', async () => {
     const name = 'dep-healthy';
-    await store.setThresholds(name, { failureThreshold: 1, successThreshold: 1_000, resetTimeoutMs: 60_000, halfOpenMaxCalls: 1 }, { actor: 'test' });
+    await store.setThresholds(
+      name,
+      { failureThreshold: 1, successThreshold: 1_000, resetTimeoutMs: 60_000, halfOpenMaxCalls: 1 },
+      { actor: 'test' },
+    );
     await store.forceOpen(name, { forMs: 2_000, reason: 'test', actor: 'test' });
     healthy = true;
     hits = 0;
     maxInFlight = 0;
-    const results = await runWorkers(6, () => ({ mode: 'half-open', redisUrl: url, prefix, breaker: name, calls: 10, dependencyUrl }), 3_000);
+    const results = await runWorkers(
+      6,
+      () => ({ mode: 'half-open', redisUrl: url, prefix, breaker: name, calls: 10, dependencyUrl }),
+      3_000,
+    );
     expect(maxInFlight).toBe(1);
     expect(hits).toBeGreaterThanOrEqual(1);
     expect(sum(results, 'made')).toBe(hits);
     expect(sum(results, 'refused')).toBe(60 - hits);
     expect(await store.get(name)).toMatchObject({ state: 'half_open', successes: hits, trialsInFlight: 0 });
     // the success threshold closes it
-    await store.setThresholds(name, { failureThreshold: 1, successThreshold: hits + 1, resetTimeoutMs: 60_000, halfOpenMaxCalls: 1 }, { actor: 'test' });
+    await store.setThresholds(
+      name,
+      { failureThreshold: 1, successThreshold: hits + 1, resetTimeoutMs: 60_000, halfOpenMaxCalls: 1 },
+      { actor: 'test' },
+    );
     const shared = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
     const breaker = await shared.breaker(name);
     await breaker.execute(async () => 'one more trial');
@@ -106,15 +126,26 @@ describe.each([
   it('thresholds have one owner: a second service asking for others is warned, nothing is overwritten', async () => {
     const warnings: unknown[] = [];
     const a = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
-    const b = new SharedBreakers({ redis: await open(url), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => warnings.push(e) });
+    const b = new SharedBreakers({
+      redis: await open(url),
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => warnings.push(e),
+    });
     const first = await a.breaker('owned', { failureThreshold: 5 });
     const second = await b.breaker('owned', { failureThreshold: 20 });
-    expect(String((warnings[0] as Error)?.message)).toMatch(/keeps its stored thresholds \(failureThreshold 5\); this process asked for failureThreshold 20/);
+    expect(String((warnings[0] as Error)?.message)).toMatch(
+      /keeps its stored thresholds \(failureThreshold 5\); this process asked for failureThreshold 20/,
+    );
     expect(second.thresholds.failureThreshold).toBe(5);
     for (let i = 0; i < 5; i++) await second.execute(() => Promise.reject(new Error('down'))).catch(() => {});
     expect((await store.get('owned'))?.state).toBe('open');
     expect((await store.get('owned'))?.thresholds.failureThreshold).toBe(5);
-    const changed = await store.setThresholds('owned', { failureThreshold: 20, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 }, { actor: 'oncall' });
+    const changed = await store.setThresholds(
+      'owned',
+      { failureThreshold: 20, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 },
+      { actor: 'oncall' },
+    );
     expect(changed.thresholds.failureThreshold).toBe(20);
     expect(changed.lastAction).toMatchObject({ action: 'set', actor: 'oncall' });
     expect(first.view.state).toBeDefined();

@@ -6,7 +6,15 @@
  */
 import { execa, type ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, setLimit, SharedBreakers, type RedisClient } from '../src/core/internal.js';
+import {
+  BudgetController,
+  BudgetRefusedError,
+  budgetKeys,
+  createRedisClient,
+  setLimit,
+  SharedBreakers,
+  type RedisClient,
+} from '../src/core/internal.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { uniquePrefix, PATIENT_MS } from './helpers/redis.js';
@@ -21,7 +29,9 @@ const clients: RedisClient[] = [];
 const NO_RETRY_LOOP_MS = 5_000;
 
 async function startRedis(): Promise<void> {
-  server = execa('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { reject: false });
+  server = execa('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    reject: false,
+  });
   const probe = createRedisClient(`redis://127.0.0.1:${PORT}`);
   for (let i = 0; i < 100; i++) {
     try {
@@ -61,23 +71,45 @@ describe('Redis unreachable (closed port)', () => {
     clients.push(redis);
     await redis.connect().catch(() => {});
     const errors: unknown[] = [];
-    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
+    const breakers = new SharedBreakers({
+      redis,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => errors.push(e),
+    });
+    const budget = new BudgetController({
+      redis,
+      pool: db.pool,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => errors.push(e),
+    });
     const openai = await breakers.breaker('openai');
-    const call = () => openai.execute(() => budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'soft-clinic', correlationId: 'corr-down' },
-      async () => ({ value: 'scored', usage: { inputTokens: 100, outputTokens: 10 } })));
+    const call = () =>
+      openai.execute(() =>
+        budget.guard(
+          { provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'soft-clinic', correlationId: 'corr-down' },
+          async () => ({ value: 'scored', usage: { inputTokens: 100, outputTokens: 10 } }),
+        ),
+      );
     const soft = await timed(call);
     expect(soft.value).toBe('scored');
     expect(soft.ms).toBeLessThan(NO_RETRY_LOOP_MS);
-    const { rows } = await db.pool.query(`select tenant_id, budget_seq from llm_usage_logs where correlation_id = 'corr-down'`);
+    const { rows } = await db.pool.query(
+      `select tenant_id, budget_seq from llm_usage_logs where correlation_id = 'corr-down'`,
+    );
     expect(rows).toEqual([{ tenant_id: 'soft-clinic', budget_seq: null }]);
 
-    await db.pool.query(`insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by) values ('tenant', 'hard-clinic', 'daily', 5, true, 'test')`);
+    await db.pool.query(
+      `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by) values ('tenant', 'hard-clinic', 'daily', 5, true, 'test')`,
+    );
     let called = false;
-    const hard = await timed(() => budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'hard-clinic' }, async () => {
-      called = true;
-      return { value: 1, usage: { inputTokens: 1, outputTokens: 1 } };
-    }));
+    const hard = await timed(() =>
+      budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'hard-clinic' }, async () => {
+        called = true;
+        return { value: 1, usage: { inputTokens: 1, outputTokens: 1 } };
+      }),
+    );
     expect(hard.error).toBeInstanceOf(BudgetRefusedError);
     expect((hard.error as BudgetRefusedError).reason).toBe('budget_unavailable');
     expect((hard.error as Error).message).toMatch(/hard budgets apply \(tenant hard-clinic daily\)/);
@@ -88,7 +120,13 @@ describe('Redis unreachable (closed port)', () => {
   });
 
   it('budget status says freezes are unknown (null) and exits 4', async () => {
-    const result = await runInProcess(['budget', 'status', '-o', 'json'], { env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1', MEDICALCOR_REDIS_PREFIX: prefix } });
+    const result = await runInProcess(['budget', 'status', '-o', 'json'], {
+      env: {
+        MEDICALCOR_DATABASE_URL: db.url,
+        MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1',
+        MEDICALCOR_REDIS_PREFIX: prefix,
+      },
+    });
     expect(result.exitCode, result.stderr).toBe(4);
     const status = JSON.parse(result.stdout);
     expect(status.frozen).toBeNull();
@@ -104,11 +142,29 @@ describe('a redis-server killed while services use it', () => {
     clients.push(redis);
     await redis.connect();
     const errors: unknown[] = [];
-    const breakers = new SharedBreakers({ redis, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
-    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant: 'kill-clinic', period: 'monthly', limitUsd: 50, hardStop: true, actor: 'test' });
+    const breakers = new SharedBreakers({
+      redis,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => errors.push(e),
+    });
+    const budget = new BudgetController({
+      redis,
+      pool: db.pool,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => errors.push(e),
+    });
+    await setLimit(
+      { pool: db.pool, redis, keyPrefix: prefix },
+      { tenant: 'kill-clinic', period: 'monthly', limitUsd: 50, hardStop: true, actor: 'test' },
+    );
     const dep = await breakers.breaker('hubspot', { failureThreshold: 3 });
-    const guarded = () => budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'kill-clinic' }, async () => ({ value: 1, usage: { inputTokens: 10, outputTokens: 1 } }));
+    const guarded = () =>
+      budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'kill-clinic' }, async () => ({
+        value: 1,
+        usage: { inputTokens: 10, outputTokens: 1 },
+      }));
     expect(await guarded()).toBe(1);
     expect(await dep.execute(async () => 'sent')).toBe('sent');
 
@@ -130,7 +186,10 @@ describe('a redis-server killed while services use it', () => {
     }
     expect(back).toBe(true);
     expect(await guarded()).toBe(1);
-    expect(JSON.parse((await redis.hget(budgetKeys(prefix).limits, 'tenant:kill-clinic:monthly'))!)).toEqual({ limitUsd: 50, hardStop: true });
+    expect(JSON.parse((await redis.hget(budgetKeys(prefix).limits, 'tenant:kill-clinic:monthly'))!)).toEqual({
+      limitUsd: 50,
+      hardStop: true,
+    });
     await breakers.close();
   }, 60_000);
 });

@@ -4,7 +4,14 @@
  * were really there are repaired, each exactly once; afterwards every counter equals the ledger.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, budgetKeys, createRedisClient, reconcileBudget, type ReconcileChange, type RedisClient } from '../src/core/internal.js';
+import {
+  BudgetController,
+  budgetKeys,
+  createRedisClient,
+  reconcileBudget,
+  type ReconcileChange,
+  type RedisClient,
+} from '../src/core/internal.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
@@ -43,16 +50,39 @@ describe.each([
     const keys = budgetKeys(prefix);
     const day = new Date().toISOString().slice(0, 10);
     const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
-    await budget.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-a', inputTokens: 4_000, outputTokens: 0 });
+    await budget.record({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant: 'clinic-a',
+      inputTokens: 4_000,
+      outputTokens: 0,
+    });
     // real drift: clinic-a's daily counter short by $0.005, and a counter of a tenant the ledger never saw
-    await redis.incrby(keys.spend({ period: 'daily', id: day, start: new Date(), end: new Date() }, 'clinic-a'), -5_000);
+    await redis.incrby(
+      keys.spend({ period: 'daily', id: day, start: new Date(), end: new Date() }, 'clinic-a'),
+      -5_000,
+    );
     const ghost = `${keys.base}spend:day:${day}:tenant:ghost`;
     await redis.set(ghost, '1000');
 
     const stopAt = Date.now() + 9_000;
     let finished = false;
-    const recording = runWorkers(4, () => ({ mode: 'record-loop', redisUrl: url, databaseUrl: db.url, prefix, tenants: ['clinic-a', 'clinic-b', 'clinic-c'], stopAt, minCalls: 15 }), 1_500)
-      .finally(() => { finished = true; });
+    const recording = runWorkers(
+      4,
+      () => ({
+        mode: 'record-loop',
+        redisUrl: url,
+        databaseUrl: db.url,
+        prefix,
+        tenants: ['clinic-a', 'clinic-b', 'clinic-c'],
+        stopAt,
+        minCalls: 15,
+      }),
+      1_500,
+    ).finally(() => {
+      finished = true;
+    });
     const changes: ReconcileChange[] = [];
     let repairs = 0;
     // repairs run for as long as the recorders do
@@ -69,12 +99,17 @@ describe.each([
 
     const byKey = new Map<string, number>();
     for (const c of changes) byKey.set(c.key, (byKey.get(c.key) ?? 0) + (c.by === 'set' ? Number.NaN : c.by));
-    expect(Object.fromEntries(byKey)).toEqual({ [keys.spend({ period: 'daily', id: day, start: new Date(), end: new Date() }, 'clinic-a')]: 5_000, [ghost]: -1_000 });
+    expect(Object.fromEntries(byKey)).toEqual({
+      [keys.spend({ period: 'daily', id: day, start: new Date(), end: new Date() }, 'clinic-a')]: 5_000,
+      [ghost]: -1_000,
+    });
 
     const after = await reconcileBudget({ pool: db.pool, redis, keyPrefix: prefix });
     expect(after.rows.filter((r) => r.status !== 'ok')).toEqual([]);
     expect(after.drift).toBe(false);
-    const { rows } = await db.pool.query<{ micro: string }>(`select (sum(cost_usd) * 1000000)::bigint::text as micro from llm_usage_logs`);
+    const { rows } = await db.pool.query<{ micro: string }>(
+      `select (sum(cost_usd) * 1000000)::bigint::text as micro from llm_usage_logs`,
+    );
     expect(await redis.get(`${keys.base}spend:day:${day}`)).toBe(rows[0]!.micro);
   }, 120_000);
 
@@ -85,7 +120,9 @@ describe.each([
     const env = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: url, MEDICALCOR_REDIS_PREFIX: prefix };
     const found = await runInProcess(['budget', 'reconcile', '-o', 'json'], { env });
     expect(found.exitCode, found.stderr).toBe(3);
-    expect(JSON.parse(found.stdout).rows).toContainEqual(expect.objectContaining({ tenant: 'clinic-b', period: 'daily', status: 'corrupt', redisRaw: 'not-a-number' }));
+    expect(JSON.parse(found.stdout).rows).toContainEqual(
+      expect.objectContaining({ tenant: 'clinic-b', period: 'daily', status: 'corrupt', redisRaw: 'not-a-number' }),
+    );
     const repaired = await runInProcess(['budget', 'reconcile', '--repair', '-o', 'json'], { env });
     expect(repaired.exitCode, repaired.stderr).toBe(0);
     expect(JSON.parse(repaired.stdout).changes).toEqual([expect.objectContaining({ from: 'not-a-number', by: 'set' })]);

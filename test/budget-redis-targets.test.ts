@@ -9,18 +9,50 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BreakerStore, BudgetController, createRedisClient, mirrorLimits, parseRedisTarget, type RedisClient } from '../src/core/internal.js';
+import {
+  BreakerStore,
+  BudgetController,
+  createRedisClient,
+  mirrorLimits,
+  parseRedisTarget,
+  type RedisClient,
+} from '../src/core/internal.js';
 import { deleteKeys, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 describe('Redis URLs', () => {
   it('reads single nodes, Clusters (scheme or list) and Sentinel sets, with credentials', () => {
-    expect(parseRedisTarget('redis://:pw@10.0.0.1:6380/2')).toEqual({ kind: 'single', url: 'redis://:pw@10.0.0.1:6380/2' });
-    expect(parseRedisTarget('redis+cluster://u:p%40ss@h1:7001,h2:7002,[::1]:7003')).toEqual({
-      kind: 'cluster', nodes: [{ host: 'h1', port: 7001 }, { host: 'h2', port: 7002 }, { host: '::1', port: 7003 }], username: 'u', password: 'p@ss', tls: false,
+    expect(parseRedisTarget('redis://:pw@10.0.0.1:6380/2')).toEqual({
+      kind: 'single',
+      url: 'redis://:pw@10.0.0.1:6380/2',
     });
-    expect(parseRedisTarget('redis://h1:7001, redis://h2:7002')).toMatchObject({ kind: 'cluster', nodes: [{ host: 'h1', port: 7001 }, { host: 'h2', port: 7002 }] });
+    expect(parseRedisTarget('redis+cluster://u:p%40ss@h1:7001,h2:7002,[::1]:7003')).toEqual({
+      kind: 'cluster',
+      nodes: [
+        { host: 'h1', port: 7001 },
+        { host: 'h2', port: 7002 },
+        { host: '::1', port: 7003 },
+      ],
+      username: 'u',
+      password: 'p@ss',
+      tls: false,
+    });
+    expect(parseRedisTarget('redis://h1:7001, redis://h2:7002')).toMatchObject({
+      kind: 'cluster',
+      nodes: [
+        { host: 'h1', port: 7001 },
+        { host: 'h2', port: 7002 },
+      ],
+    });
     expect(parseRedisTarget('redis+sentinel://:secret@s1:26379,s2/mymaster/3')).toEqual({
-      kind: 'sentinel', sentinels: [{ host: 's1', port: 26379 }, { host: 's2', port: 6379 }], masterName: 'mymaster', password: 'secret', username: undefined, db: 3,
+      kind: 'sentinel',
+      sentinels: [
+        { host: 's1', port: 26379 },
+        { host: 's2', port: 6379 },
+      ],
+      masterName: 'mymaster',
+      password: 'secret',
+      username: undefined,
+      db: 3,
     });
   });
 
@@ -62,27 +94,67 @@ describe('through a real Sentinel', () => {
   }
 
   it('reserves a budget and moves a breaker through the master Sentinel names', async () => {
-    servers.push(execa('redis-server', ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { reject: false }));
+    servers.push(
+      execa('redis-server', ['--port', String(masterPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+        reject: false,
+      }),
+    );
     await ready(masterPort);
     const conf = join(dir, 'sentinel.conf');
-    writeFileSync(conf, [`port ${sentinelPort}`, 'bind 127.0.0.1', `sentinel monitor mc-master 127.0.0.1 ${masterPort} 1`, ''].join('\n'));
+    writeFileSync(
+      conf,
+      [`port ${sentinelPort}`, 'bind 127.0.0.1', `sentinel monitor mc-master 127.0.0.1 ${masterPort} 1`, ''].join('\n'),
+    );
     servers.push(execa('redis-server', [conf, '--sentinel'], { reject: false }));
     await ready(sentinelPort);
 
-    const redis = createRedisClient(`redis+sentinel://127.0.0.1:${sentinelPort}/mc-master`, { commandTimeoutMs: 5_000 });
+    const redis = createRedisClient(`redis+sentinel://127.0.0.1:${sentinelPort}/mc-master`, {
+      commandTimeoutMs: 5_000,
+    });
     clients.push(redis);
     await redis.connect();
     const prefix = uniquePrefix('budget-sentinel');
-    await mirrorLimits({ redis, keyPrefix: prefix }, [{ scope: 'tenant', tenant: 'clinic-s', period: 'daily', limitUsd: 0.02, hardStop: true }], true);
+    await mirrorLimits(
+      { redis, keyPrefix: prefix },
+      [{ scope: 'tenant', tenant: 'clinic-s', period: 'daily', limitUsd: 0.02, hardStop: true }],
+      true,
+    );
     // reservations touch only Redis: a pool that is never used (it would connect on its first query)
-    const budget = new BudgetController({ redis, pool: new pg.Pool({ connectionString: 'postgres://127.0.0.1:1/unused' }), keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
-    const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-s', estimatedInputTokens: 4_000 });
+    const budget = new BudgetController({
+      redis,
+      pool: new pg.Pool({ connectionString: 'postgres://127.0.0.1:1/unused' }),
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+    });
+    const held = await budget.reserve({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant: 'clinic-s',
+      estimatedInputTokens: 4_000,
+    });
     expect(held.id).toMatch(/^\d+$/);
-    await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-s', estimatedInputTokens: 4_000 });
-    await expect(budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-s', estimatedInputTokens: 4_000 })).rejects.toMatchObject({ reason: 'budget_exceeded' });
+    await budget.reserve({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant: 'clinic-s',
+      estimatedInputTokens: 4_000,
+    });
+    await expect(
+      budget.reserve({
+        provider: 'openai',
+        model: 'gpt-4o',
+        operation: 'x',
+        tenant: 'clinic-s',
+        estimatedInputTokens: 4_000,
+      }),
+    ).rejects.toMatchObject({ reason: 'budget_exceeded' });
 
     const store = new BreakerStore(redis, { keyPrefix: prefix });
-    expect((await store.forceOpen('places', { forMs: 60_000, reason: 'sentinel test', actor: 'test' })).state).toBe('open');
+    expect((await store.forceOpen('places', { forMs: 60_000, reason: 'sentinel test', actor: 'test' })).state).toBe(
+      'open',
+    );
     // the same key on the master itself: Sentinel led the client to it
     const direct = createRedisClient(`redis://127.0.0.1:${masterPort}`);
     clients.push(direct);

@@ -4,7 +4,15 @@
  * against a 3-master Redis Cluster (.ci/start-redis-cluster.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetController, BudgetRefusedError, budgetKeys, createRedisClient, reconcileBudget, setLimit, type RedisClient } from '../src/core/internal.js';
+import {
+  BudgetController,
+  BudgetRefusedError,
+  budgetKeys,
+  createRedisClient,
+  reconcileBudget,
+  setLimit,
+  type RedisClient,
+} from '../src/core/internal.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
@@ -48,14 +56,28 @@ describe.each([
 
   it('60 concurrent callers in 5 processes against a $0.10 hard tenant budget: spend stays within budget + one estimate', async () => {
     const tenant = `clinic-${Math.random().toString(36).slice(2, 8)}`;
-    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant, period: 'daily', limitUsd: 0.1, hardStop: true, actor: 'test' });
-    const results = await runWorkers(5, () => ({ mode: 'spend', redisUrl: url, databaseUrl: db.url, prefix, tenant, calls: 12, inputTokens: ONE_CENT, callMs: 30 }));
+    await setLimit(
+      { pool: db.pool, redis, keyPrefix: prefix },
+      { tenant, period: 'daily', limitUsd: 0.1, hardStop: true, actor: 'test' },
+    );
+    const results = await runWorkers(5, () => ({
+      mode: 'spend',
+      redisUrl: url,
+      databaseUrl: db.url,
+      prefix,
+      tenant,
+      calls: 12,
+      inputTokens: ONE_CENT,
+      callMs: 30,
+    }));
     expect(sum(results, 'failed'), JSON.stringify(results.map((r) => r.errors))).toBe(0);
     expect(sum(results, 'made') + sum(results, 'refused')).toBe(60);
     expect(sum(results, 'made')).toBeLessThanOrEqual(11);
     expect(sum(results, 'made')).toBeGreaterThan(0);
     const { rows } = await db.pool.query<{ spent: string; n: string }>(
-      `select coalesce(sum(cost_usd), 0)::text as spent, count(*)::text as n from llm_usage_logs where tenant_id = $1 and success`, [tenant]);
+      `select coalesce(sum(cost_usd), 0)::text as spent, count(*)::text as n from llm_usage_logs where tenant_id = $1 and success`,
+      [tenant],
+    );
     expect(Number(rows[0]!.spent)).toBeLessThanOrEqual(0.11);
     expect(Number(rows[0]!.n)).toBe(sum(results, 'made'));
     const day = new Date().toISOString().slice(0, 10);
@@ -67,7 +89,13 @@ describe.each([
   }, 120_000);
 
   it('the Places call cap holds under 60 concurrent callers in 5 processes', async () => {
-    const results = await runWorkers(5, () => ({ mode: 'places', redisUrl: url, prefix, calls: 12, caps: { daily: 25, monthly: 4_500 } }));
+    const results = await runWorkers(5, () => ({
+      mode: 'places',
+      redisUrl: url,
+      prefix,
+      calls: 12,
+      caps: { daily: 25, monthly: 4_500 },
+    }));
     expect(sum(results, 'failed')).toBe(0);
     expect(sum(results, 'made')).toBe(25);
     expect(sum(results, 'refused')).toBe(35);
@@ -75,9 +103,22 @@ describe.each([
 
   it('a free-tier user (10,000 tokens a month) gets at most 10,000 tokens + one estimate under 60 concurrent callers', async () => {
     const user = `user-${Math.random().toString(36).slice(2, 8)}`;
-    const results = await runWorkers(5, () => ({ mode: 'tokens', redisUrl: url, databaseUrl: db.url, prefix, user, tier: 'free', calls: 12, inputTokens: 1_000, callMs: 30 }));
+    const results = await runWorkers(5, () => ({
+      mode: 'tokens',
+      redisUrl: url,
+      databaseUrl: db.url,
+      prefix,
+      user,
+      tier: 'free',
+      calls: 12,
+      inputTokens: 1_000,
+      callMs: 30,
+    }));
     expect(sum(results, 'failed')).toBe(0);
-    const { rows } = await db.pool.query<{ tokens: string }>(`select coalesce(sum(input_tokens + output_tokens), 0)::text as tokens from llm_usage_logs where user_id = $1`, [user]);
+    const { rows } = await db.pool.query<{ tokens: string }>(
+      `select coalesce(sum(input_tokens + output_tokens), 0)::text as tokens from llm_usage_logs where user_id = $1`,
+      [user],
+    );
     expect(Number(rows[0]!.tokens)).toBeLessThanOrEqual(11_000);
     expect(sum(results, 'made')).toBeGreaterThan(0);
     expect(results.flatMap((r) => Object.keys(r.reasons))).toEqual(expect.arrayContaining(['token_quota_exceeded']));
@@ -86,27 +127,57 @@ describe.each([
   it('settles to the real cost, releases a failed call, and reaps a reservation nobody settled', async () => {
     const tenant = 'clinic-settle';
     const errors: unknown[] = [];
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, reservationTtlMs: 300, onError: (e) => errors.push(e) });
+    const budget = new BudgetController({
+      redis,
+      pool: db.pool,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      reservationTtlMs: 300,
+      onError: (e) => errors.push(e),
+    });
     const key = `${budgetKeys(prefix).base}spend:day:${new Date().toISOString().slice(0, 10)}:tenant:${tenant}`;
-    const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 }); // $0.02
+    const held = await budget.reserve({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant,
+      estimatedInputTokens: 8_000,
+    }); // $0.02
     expect(await redis.get(key)).toBe('20000');
     await budget.settle(held, { inputTokens: 2_000, outputTokens: 0 }); // $0.005
     expect(await redis.get(key)).toBe('5000');
 
-    await expect(budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 }, async () => {
-      throw new Error('provider 500');
-    })).rejects.toThrow('provider 500');
+    await expect(
+      budget.guard(
+        { provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 },
+        async () => {
+          throw new Error('provider 500');
+        },
+      ),
+    ).rejects.toThrow('provider 500');
     expect(await redis.get(key)).toBe('5000');
 
     await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 }); // never settled
     expect(await redis.get(key)).toBe('25000');
     await new Promise((r) => setTimeout(r, 400));
-    const next = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 4_000 });
+    const next = await budget.reserve({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant,
+      estimatedInputTokens: 4_000,
+    });
     expect(await redis.get(key)).toBe('15000'); // the expired $0.02 was given back, the new $0.01 is held
     await budget.release(next);
     expect(await redis.get(key)).toBe('5000');
-    const { rows } = await db.pool.query(`select success, cost_usd::text from llm_usage_logs where tenant_id = $1 order by id`, [tenant]);
-    expect(rows).toEqual([{ success: true, cost_usd: '0.005000' }, { success: false, cost_usd: '0.000000' }]);
+    const { rows } = await db.pool.query(
+      `select success, cost_usd::text from llm_usage_logs where tenant_id = $1 order by id`,
+      [tenant],
+    );
+    expect(rows).toEqual([
+      { success: true, cost_usd: '0.005000' },
+      { success: false, cost_usd: '0.000000' },
+    ]);
     expect(errors).toEqual([]);
   });
 
@@ -116,17 +187,31 @@ describe.each([
     await db.pool.query('truncate llm_usage_logs, llm_usage_daily, llm_usage_rollup');
     prefix = uniquePrefix('budget-corrupt');
     prefixes.push({ client: redis, prefix });
-    await setLimit({ pool: db.pool, redis, keyPrefix: prefix }, { tenant, period: 'daily', limitUsd: 5, hardStop: true, actor: 'test' });
+    await setLimit(
+      { pool: db.pool, redis, keyPrefix: prefix },
+      { tenant, period: 'daily', limitUsd: 5, hardStop: true, actor: 'test' },
+    );
     const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
-    await budget.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, inputTokens: 4_000, outputTokens: 0 });
+    await budget.record({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant,
+      inputTokens: 4_000,
+      outputTokens: 0,
+    });
     const key = `${budgetKeys(prefix).base}spend:day:${new Date().toISOString().slice(0, 10)}:tenant:${tenant}`;
     await redis.set(key, '12.5x');
-    const refusal = await budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 10 }, async () => {
-      throw new Error('must not be called');
-    }).catch((e: unknown) => e);
+    const refusal = await budget
+      .guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 10 }, async () => {
+        throw new Error('must not be called');
+      })
+      .catch((e: unknown) => e);
     expect(refusal).toBeInstanceOf(BudgetRefusedError);
     expect((refusal as BudgetRefusedError).reason).toBe('counter_unreadable');
-    expect((refusal as Error).message).toMatch(/tenant clinic-corrupt daily budget cannot be checked: counter holds 12\.5x/);
+    expect((refusal as Error).message).toMatch(
+      /tenant clinic-corrupt daily budget cannot be checked: counter holds 12\.5x/,
+    );
 
     const report = await reconcileBudget({ pool: db.pool, redis, keyPrefix: prefix }, { repair: true });
     expect(report.changes).toContainEqual({ key, from: '12.5x', to: '10000', by: 'set' });
@@ -141,13 +226,27 @@ describe('ledger rows and prices', () => {
     const prefix = uniquePrefix('budget-ledger');
     prefixes.push({ client: redis, prefix });
     const errors: unknown[] = [];
-    const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError: (e) => errors.push(e) });
-    const held = await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'clinic-lost', estimatedInputTokens: 100 });
+    const budget = new BudgetController({
+      redis,
+      pool: db.pool,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      onError: (e) => errors.push(e),
+    });
+    const held = await budget.reserve({
+      provider: 'openai',
+      model: 'gpt-4o',
+      operation: 'x',
+      tenant: 'clinic-lost',
+      estimatedInputTokens: 100,
+    });
     redis.disconnect(); // Redis gone between the call and its settlement
     const result = await budget.settle(held, { inputTokens: 4_000, outputTokens: 0, correlationId: 'corr-lost' });
     expect(result.counted).toBe(false);
     expect(errors.length).toBeGreaterThan(0);
-    const { rows } = await db.pool.query(`select cost_usd::text, budget_seq::text from llm_usage_logs where correlation_id = 'corr-lost'`);
+    const { rows } = await db.pool.query(
+      `select cost_usd::text, budget_seq::text from llm_usage_logs where correlation_id = 'corr-lost'`,
+    );
     expect(rows).toEqual([{ cost_usd: '0.010000', budget_seq: held.id }]);
   });
 
@@ -156,10 +255,25 @@ describe('ledger rows and prices', () => {
     const prefix = uniquePrefix('budget-model');
     prefixes.push({ client: redis, prefix });
     const refuse = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });
-    await expect(refuse.reserve({ provider: 'openai', model: 'gpt-9-turbo', operation: 'x' })).rejects.toMatchObject({ reason: 'unknown_model' });
+    await expect(refuse.reserve({ provider: 'openai', model: 'gpt-9-turbo', operation: 'x' })).rejects.toMatchObject({
+      reason: 'unknown_model',
+    });
     const warnings: unknown[] = [];
-    const fallback = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, unknownModelFallback: 'claude-opus-4', onError: (e) => warnings.push(e) });
-    const result = await fallback.record({ provider: 'openai', model: 'gpt-9-turbo', operation: 'x', inputTokens: 1_000_000, outputTokens: 0 });
+    const fallback = new BudgetController({
+      redis,
+      pool: db.pool,
+      keyPrefix: prefix,
+      redisTimeoutMs: PATIENT_MS,
+      unknownModelFallback: 'claude-opus-4',
+      onError: (e) => warnings.push(e),
+    });
+    const result = await fallback.record({
+      provider: 'openai',
+      model: 'gpt-9-turbo',
+      operation: 'x',
+      inputTokens: 1_000_000,
+      outputTokens: 0,
+    });
     expect(result.cost).toMatchObject({ usd: 15, listed: false });
     expect(String(warnings[0])).toMatch(/gpt-9-turbo.*priced as claude-opus-4/);
   });

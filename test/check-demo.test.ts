@@ -32,7 +32,11 @@ describe('medicalcor demo: readiness', () => {
 
   it('says once which database it uses and why', () => {
     const notes = demo.stderr.split('\n').filter((l) => l.startsWith('note: database:'));
-    expect(notes).toEqual([expect.stringMatching(/^note: database: using the embedded database in \.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/)]);
+    expect(notes).toEqual([
+      expect.stringMatching(
+        /^note: database: using the embedded database in \.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/,
+      ),
+    ]);
   });
 
   it('-o json prints one JSON document: migrations, the sample trace and the readiness report', async () => {

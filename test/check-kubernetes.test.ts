@@ -11,15 +11,42 @@ const dir = mkdtempSync(join(tmpdir(), 'mc-check-k8s-'));
 beforeAll(async () => {
   k8s = await startFakeKubernetes('clinic');
   k8s.setService('medicalcor-api', { app: 'medicalcor-api' }, 'clinic');
-  writeFileSync(join(dir, 'kubeconfig'), [
-    'apiVersion: v1', 'kind: Config', 'current-context: test',
-    'clusters:', '- name: fake', '  cluster:', `    server: ${k8s.url}`, '    insecure-skip-tls-verify: true',
-    'contexts:', '- name: test', '  context:', '    cluster: fake', '    user: tester', '    namespace: clinic',
-    'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
-  ].join('\n'));
-  writeFileSync(join(dir, 'medicalcor.config.yaml'), [
-    'environments:', '  staging:', '    kubernetes:', '      context: test', '      namespace: clinic', '      apiService: medicalcor-api', '',
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'kubeconfig'),
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'current-context: test',
+      'clusters:',
+      '- name: fake',
+      '  cluster:',
+      `    server: ${k8s.url}`,
+      '    insecure-skip-tls-verify: true',
+      'contexts:',
+      '- name: test',
+      '  context:',
+      '    cluster: fake',
+      '    user: tester',
+      '    namespace: clinic',
+      'users:',
+      '- name: tester',
+      '  user:',
+      '    token: not-a-real-token',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'medicalcor.config.yaml'),
+    [
+      'environments:',
+      '  staging:',
+      '    kubernetes:',
+      '      context: test',
+      '      namespace: clinic',
+      '      apiService: medicalcor-api',
+      '',
+    ].join('\n'),
+  );
 });
 afterAll(async () => {
   await k8s?.close();
@@ -27,7 +54,10 @@ afterAll(async () => {
 });
 
 const kubernetesResult = async () => {
-  const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig') } });
+  const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], {
+    cwd: dir,
+    env: { KUBECONFIG: join(dir, 'kubeconfig') },
+  });
   const report = JSON.parse(run.stdout) as { checks: { id: string; status: string; summary: string }[] };
   return report.checks.find((c) => c.id === 'kubernetes')!;
 };
@@ -43,20 +73,42 @@ describe('check: the Kubernetes API and the API pods', () => {
     expect(ok.status).toBe('pass');
     expect(ok.summary).toContain('1 of 2 pods');
 
-    k8s.setPods([{ name: 'api-a', labels: { app: 'medicalcor-api' }, ip: '10.0.0.2', ready: false, namespace: 'clinic' }]);
+    k8s.setPods([
+      { name: 'api-a', labels: { app: 'medicalcor-api' }, ip: '10.0.0.2', ready: false, namespace: 'clinic' },
+    ]);
     const down = await kubernetesResult();
     expect(down.status).toBe('fail');
     expect(down.summary).toContain('no ready pod behind service clinic/medicalcor-api');
   });
 
   it('fails, without a stack trace, when the API server cannot be reached', async () => {
-    writeFileSync(join(dir, 'kubeconfig.down'), [
-      'apiVersion: v1', 'kind: Config', 'current-context: test',
-      'clusters:', '- name: gone', '  cluster:', '    server: http://127.0.0.1:1', '    insecure-skip-tls-verify: true',
-      'contexts:', '- name: test', '  context:', '    cluster: gone', '    user: tester',
-      'users:', '- name: tester', '  user:', '    token: not-a-real-token', '',
-    ].join('\n'));
-    const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], { cwd: dir, env: { KUBECONFIG: join(dir, 'kubeconfig.down') } });
+    writeFileSync(
+      join(dir, 'kubeconfig.down'),
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'current-context: test',
+        'clusters:',
+        '- name: gone',
+        '  cluster:',
+        '    server: http://127.0.0.1:1',
+        '    insecure-skip-tls-verify: true',
+        'contexts:',
+        '- name: test',
+        '  context:',
+        '    cluster: gone',
+        '    user: tester',
+        'users:',
+        '- name: tester',
+        '  user:',
+        '    token: not-a-real-token',
+        '',
+      ].join('\n'),
+    );
+    const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], {
+      cwd: dir,
+      env: { KUBECONFIG: join(dir, 'kubeconfig.down') },
+    });
     const check = (JSON.parse(run.stdout) as { checks: { id: string; status: string }[] }).checks[0]!;
     expect(check.status).toBe('fail');
     expect(run.stderr).not.toMatch(/\n\s+at /);

@@ -9,7 +9,13 @@ import { resolveConfig } from '../src/core/config/index.js';
 import { repoRoot } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import { platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type TestPrometheus } from './helpers/prometheus.js';
+import {
+  platformScenario,
+  scenarioFamilies,
+  startPrometheus,
+  toOpenMetrics,
+  type TestPrometheus,
+} from './helpers/prometheus.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startTriggerFake } from './fakes/trigger-dev.js';
 import { createServer } from 'node:http';
@@ -27,7 +33,15 @@ interface CheckJson {
   score: number | null;
   counts: Record<string, number>;
   requiredFailed: string[];
-  checks: { id: string; title: string; required: boolean; status: string; summary: string; remedy?: string; durationMs?: number }[];
+  checks: {
+    id: string;
+    title: string;
+    required: boolean;
+    status: string;
+    summary: string;
+    remedy?: string;
+    durationMs?: number;
+  }[];
 }
 
 let db: TestDatabase;
@@ -38,9 +52,18 @@ const prefix = uniquePrefix('check');
 /** schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one directory at once would race */
 const cacheHome = join(tmpdir(), 'medicalcor-test-cache-check');
 
-const env = (extra: Record<string, string> = {}) => ({ MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, XDG_CACHE_HOME: cacheHome, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  MEDICALCOR_DATABASE_URL: db.url,
+  MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+  MEDICALCOR_REDIS_PREFIX: prefix,
+  XDG_CACHE_HOME: cacheHome,
+  ...extra,
+});
 async function check(args: string[], extra: Record<string, string> = {}) {
-  const result = await runInProcess(['check', '--migrations-dir', migrationsDir, ...args, '-o', 'json'], { cwd: workDir, env: env(extra) });
+  const result = await runInProcess(['check', '--migrations-dir', migrationsDir, ...args, '-o', 'json'], {
+    cwd: workDir,
+    env: env(extra),
+  });
   let report: CheckJson | undefined;
   try {
     report = JSON.parse(result.stdout);
@@ -75,7 +98,15 @@ describe('a healthy environment', () => {
     expect(exitCode, stderr).toBe(0);
     expect(report.ready).toBe(true);
     expect(report.requiredFailed).toEqual([]);
-    for (const id of ['database', 'migrations-pending', 'migrations-edited', 'schema-drift', 'projection-lag', 'dlq-backlog', 'stuck-sagas']) {
+    for (const id of [
+      'database',
+      'migrations-pending',
+      'migrations-edited',
+      'schema-drift',
+      'projection-lag',
+      'dlq-backlog',
+      'stuck-sagas',
+    ]) {
       expect(byId[id], id).toMatchObject({ status: 'pass', required: true });
     }
     // not configured: skipped, not failed
@@ -103,13 +134,24 @@ describe('connectivity of each configured system', () => {
     const trigger = await startTriggerFake();
     const api = createServer((req, res) => {
       res.setHeader('content-type', 'application/json');
-      if (req.url === '/health/circuit-breakers') res.end(JSON.stringify({ timestamp: new Date().toISOString(), openCircuits: [], services: [{ name: 'hubspot', state: 'CLOSED', failures: 0 }] }));
+      if (req.url === '/health/circuit-breakers')
+        res.end(
+          JSON.stringify({
+            timestamp: new Date().toISOString(),
+            openCircuits: [],
+            services: [{ name: 'hubspot', state: 'CLOSED', failures: 0 }],
+          }),
+        );
       else res.writeHead(404).end('{}');
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
     const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
     try {
-      const ok = await check(['--only', 'trigger,api'], { MEDICALCOR_TRIGGER_URL: trigger.url, TRIGGER_SECRET_KEY: trigger.secretKey, MEDICALCOR_API_URL: apiUrl });
+      const ok = await check(['--only', 'trigger,api'], {
+        MEDICALCOR_TRIGGER_URL: trigger.url,
+        TRIGGER_SECRET_KEY: trigger.secretKey,
+        MEDICALCOR_API_URL: apiUrl,
+      });
       expect(ok.byId['trigger']!.status, ok.byId['trigger']!.summary).toBe('pass');
       expect(ok.byId['api']!.status, ok.byId['api']!.summary).toBe('pass');
       expect(ok.byId['api']!.summary).toContain('1 breakers');
@@ -117,7 +159,11 @@ describe('connectivity of each configured system', () => {
 
       const wrongKey = 'tr_dev_wrongKeyWrongKey9876';
       const down = await closedPort();
-      const bad = await check(['--only', 'trigger,api'], { MEDICALCOR_TRIGGER_URL: trigger.url, TRIGGER_SECRET_KEY: wrongKey, MEDICALCOR_API_URL: `http://127.0.0.1:${down}` });
+      const bad = await check(['--only', 'trigger,api'], {
+        MEDICALCOR_TRIGGER_URL: trigger.url,
+        TRIGGER_SECRET_KEY: wrongKey,
+        MEDICALCOR_API_URL: `http://127.0.0.1:${down}`,
+      });
       expect(bad.byId['trigger']!.status).toBe('fail');
       expect(bad.byId['trigger']!.summary).toContain('rejected the secret key tr_…9876');
       expect(bad.byId['api']!.status).toBe('fail');
@@ -133,7 +179,9 @@ describe('connectivity of each configured system', () => {
 
   it('fails a configured Redis that is down, and skips the checks that read it', async () => {
     const port = await closedPort();
-    const { exitCode, stderr, byId, report } = await check(['--only', 'redis,open-breakers,database'], { MEDICALCOR_REDIS_URL: `redis://127.0.0.1:${port}` });
+    const { exitCode, stderr, byId, report } = await check(['--only', 'redis,open-breakers,database'], {
+      MEDICALCOR_REDIS_URL: `redis://127.0.0.1:${port}`,
+    });
     expect(exitCode, stderr).toBe(3);
     expect(byId['redis']).toMatchObject({ status: 'fail', required: true });
     expect(byId['open-breakers']!.status).toBe('skip');
@@ -144,7 +192,9 @@ describe('connectivity of each configured system', () => {
 
   it('fails the database check (exit 3) when the database is down, and skips what reads it', async () => {
     const port = await closedPort();
-    const { exitCode, stderr, byId } = await check(['--only', 'database,dlq-backlog'], { MEDICALCOR_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nope?sslmode=disable` });
+    const { exitCode, stderr, byId } = await check(['--only', 'database,dlq-backlog'], {
+      MEDICALCOR_DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/nope?sslmode=disable`,
+    });
     expect(exitCode, stderr).toBe(3);
     expect(byId['database']!.status).toBe('fail');
     expect(byId['dlq-backlog']!.status).toBe('skip');
@@ -154,7 +204,10 @@ describe('connectivity of each configured system', () => {
 describe('migrations', () => {
   it('fails migrations-pending (exit 3) for a migration not yet applied, and does not compare the schema', async () => {
     const file = join(migrationsDir, '20991231000000_add_leads_source.sql');
-    writeFileSync(file, '-- migrate:up\nALTER TABLE leads ADD COLUMN source text;\n\n-- migrate:down\nALTER TABLE leads DROP COLUMN source;\n');
+    writeFileSync(
+      file,
+      '-- migrate:up\nALTER TABLE leads ADD COLUMN source text;\n\n-- migrate:down\nALTER TABLE leads DROP COLUMN source;\n',
+    );
     try {
       const { exitCode, stderr, byId, report } = await check(['--only', 'migrations-pending,schema-drift']);
       expect(exitCode, stderr).toBe(3);
@@ -197,11 +250,16 @@ describe('migrations', () => {
 
 describe('event store, DLQ and sagas', () => {
   const event = (position: number, age: string) =>
-    db.pool.query(`insert into domain_events (global_position, aggregate_id, aggregate_type, version, event_type, payload, correlation_id, occurred_at)
-                   values ($1::bigint, 'lead-1', 'Lead', $1::int, 'LeadScored', '{}', 'corr-1', now() - $2::interval)`, [position, age]);
+    db.pool.query(
+      `insert into domain_events (global_position, aggregate_id, aggregate_type, version, event_type, payload, correlation_id, occurred_at)
+                   values ($1::bigint, 'lead-1', 'Lead', $1::int, 'LeadScored', '{}', 'corr-1', now() - $2::interval)`,
+      [position, age],
+    );
 
   it('fails projection-lag when a projection has not processed an event older than 5 minutes', async () => {
-    await db.pool.query(`insert into projection_checkpoints (projection_name, last_position) values ('lead_dashboard', 0)`);
+    await db.pool.query(
+      `insert into projection_checkpoints (projection_name, last_position) values ('lead_dashboard', 0)`,
+    );
     await event(1, '10 minutes');
     await event(2, '1 minute');
     try {
@@ -222,13 +280,17 @@ describe('event store, DLQ and sagas', () => {
   });
 
   it('warns on retries in flight and fails on a DLQ backlog', async () => {
-    await db.pool.query(`insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('whatsapp', '{"phone":"+40712345678"}', 'pending', now() - interval '2 minutes')`);
+    await db.pool.query(
+      `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('whatsapp', '{"phone":"+40712345678"}', 'pending', now() - interval '2 minutes')`,
+    );
     try {
       let result = await check(['--only', 'dlq-backlog']);
       expect(result.exitCode, result.stderr).toBe(0);
       expect(result.byId['dlq-backlog']!.status).toBe('warn');
 
-      await db.pool.query(`insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('hubspot', '{}', 'retrying', now() - interval '3 hours'), ('stripe', '{}', 'failed', now() - interval '1 day')`);
+      await db.pool.query(
+        `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('hubspot', '{}', 'retrying', now() - interval '3 hours'), ('stripe', '{}', 'failed', now() - interval '1 day')`,
+      );
       result = await check(['--only', 'dlq-backlog']);
       expect(result.exitCode, result.stderr).toBe(3);
       expect(result.byId['dlq-backlog']!.status).toBe('fail');
@@ -241,8 +303,12 @@ describe('event store, DLQ and sagas', () => {
   });
 
   it('fails stuck-sagas for a running saga idle for an hour or past its timeout', async () => {
-    await db.pool.query(`insert into saga_store (saga_type, correlation_id, status, updated_at) values ('LeadOnboarding', 'c1', 'running', now() - interval '1 hour'), ('LeadOnboarding', 'c2', 'completed', now() - interval '2 days')`);
-    await db.pool.query(`insert into saga_store (saga_type, correlation_id, status, updated_at, timeout_at) values ('Booking', 'c3', 'pending', now(), now() - interval '1 minute')`);
+    await db.pool.query(
+      `insert into saga_store (saga_type, correlation_id, status, updated_at) values ('LeadOnboarding', 'c1', 'running', now() - interval '1 hour'), ('LeadOnboarding', 'c2', 'completed', now() - interval '2 days')`,
+    );
+    await db.pool.query(
+      `insert into saga_store (saga_type, correlation_id, status, updated_at, timeout_at) values ('Booking', 'c3', 'pending', now(), now() - interval '1 minute')`,
+    );
     try {
       const { exitCode, stderr, byId } = await check(['--only', 'stuck-sagas']);
       expect(exitCode, stderr).toBe(3);
@@ -272,8 +338,12 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
   });
 
   it('fails budget when spend passes a limit', async () => {
-    await db.pool.query(`insert into budget_limits (scope, period, limit_usd, hard_stop) values ('global', 'daily', 1.00, true)`);
-    await db.pool.query(`insert into llm_usage_logs (provider, model, operation, input_tokens, output_tokens, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'lead_scoring', 1000, 500, 2.50, now())`);
+    await db.pool.query(
+      `insert into budget_limits (scope, period, limit_usd, hard_stop) values ('global', 'daily', 1.00, true)`,
+    );
+    await db.pool.query(
+      `insert into llm_usage_logs (provider, model, operation, input_tokens, output_tokens, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'lead_scoring', 1000, 500, 2.50, now())`,
+    );
     try {
       const { byId } = await check(['--only', 'budget']);
       expect(byId['budget']!.status).toBe('fail');
@@ -284,12 +354,16 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
   });
 
   it('without Prometheus, fails sla on a breach left open in sla_breaches', async () => {
-    await db.pool.query(`insert into sla_breaches (sla_id, started_at, worst_value, objective, severity) values ('webhook-success', now() - interval '20 minutes', 98.2, 99.5, 'breach'), ('api-latency-p95', now() - interval '2 days', 0.9, 0.5, 'breach')`);
+    await db.pool.query(
+      `insert into sla_breaches (sla_id, started_at, worst_value, objective, severity) values ('webhook-success', now() - interval '20 minutes', 98.2, 99.5, 'breach'), ('api-latency-p95', now() - interval '2 days', 0.9, 0.5, 'breach')`,
+    );
     await db.pool.query(`update sla_breaches set ended_at = now() - interval '1 day' where sla_id = 'api-latency-p95'`);
     try {
       const { byId } = await check(['--only', 'sla']);
       expect(byId['sla']!.status).toBe('fail');
-      expect(byId['sla']!.summary).toMatch(/^no Prometheus configured; open breaches recorded in sla_breaches: webhook-success since \S+$/);
+      expect(byId['sla']!.summary).toMatch(
+        /^no Prometheus configured; open breaches recorded in sla_breaches: webhook-success since \S+$/,
+      );
     } finally {
       await db.pool.query('delete from sla_breaches');
     }
@@ -298,7 +372,9 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
   describe('with a Prometheus', () => {
     let prometheus: TestPrometheus;
     beforeAll(async () => {
-      prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300))));
+      prometheus = await startPrometheus(
+        toOpenMetrics(scenarioFamilies(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300))),
+      );
     });
     afterAll(async () => prometheus?.stop());
 
@@ -315,26 +391,29 @@ describe('configuration hygiene', () => {
   let configDir: string;
   beforeAll(() => {
     configDir = mkdtempSync(join(tmpdir(), 'mc-check-config-'));
-    writeFileSync(join(configDir, 'medicalcor.config.yaml'), [
-      'environments:',
-      '  production:',
-      '    production: true',
-      '    databaseUrl: { env: PROD_DATABASE_URL }',
-      '    redisUrl: { env: PROD_REDIS_URL }',
-      '    prometheusUrl: http://prometheus.internal:9090',
-      '    corsOrigins: ["https://app.medicalcor.ro", "*"]',
-      '  staging:',
-      '    databaseUrl: postgres://app:hunter2-staging@db.staging.internal/medicalcor',
-      '    corsOrigins: ["*"]',
-      '  tidy:',
-      '    production: true',
-      '    databaseUrl: { env: PROD_DATABASE_URL }',
-      '    redisUrl: { env: TIDY_REDIS_URL }',
-      '    corsOrigins: ["https://app.medicalcor.ro"]',
-      '  dev:',
-      '    corsOrigins: ["*"]',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(configDir, 'medicalcor.config.yaml'),
+      [
+        'environments:',
+        '  production:',
+        '    production: true',
+        '    databaseUrl: { env: PROD_DATABASE_URL }',
+        '    redisUrl: { env: PROD_REDIS_URL }',
+        '    prometheusUrl: http://prometheus.internal:9090',
+        '    corsOrigins: ["https://app.medicalcor.ro", "*"]',
+        '  staging:',
+        '    databaseUrl: postgres://app:hunter2-staging@db.staging.internal/medicalcor',
+        '    corsOrigins: ["*"]',
+        '  tidy:',
+        '    production: true',
+        '    databaseUrl: { env: PROD_DATABASE_URL }',
+        '    redisUrl: { env: TIDY_REDIS_URL }',
+        '    corsOrigins: ["https://app.medicalcor.ro"]',
+        '  dev:',
+        '    corsOrigins: ["*"]',
+        '',
+      ].join('\n'),
+    );
   });
   afterAll(() => rmSync(configDir, { recursive: true, force: true }));
 
@@ -356,11 +435,18 @@ describe('configuration hygiene', () => {
     expect(byId['config-secrets']!.status).toBe('fail');
     expect(byId['config-secrets']!.summary).toContain('environments.staging.databaseUrl (a password in the URL)');
     expect(byId['config-tls']!.status).toBe('fail');
-    expect(byId['config-tls']!.summary).toContain('database postgres://app:****@db.prod.internal:5432/medicalcor (no sslmode=require (or verify-full))');
-    expect(byId['config-tls']!.summary).toContain('redis redis://:****@cache.prod.internal:6379 (redis:// instead of rediss://)');
-    expect(byId['config-tls']!.summary).toContain('prometheus http://prometheus.internal:9090/ (http:// instead of https://)');
+    expect(byId['config-tls']!.summary).toContain(
+      'database postgres://app:****@db.prod.internal:5432/medicalcor (no sslmode=require (or verify-full))',
+    );
+    expect(byId['config-tls']!.summary).toContain(
+      'redis redis://:****@cache.prod.internal:6379 (redis:// instead of rediss://)',
+    );
+    expect(byId['config-tls']!.summary).toContain(
+      'prometheus http://prometheus.internal:9090/ (http:// instead of https://)',
+    );
     // no secret reaches the output
-    for (const secret of ['hunter2-staging', 's3cr3t-prod', 'r3d1s-prod']) expect(result.stdout + result.stderr).not.toContain(secret);
+    for (const secret of ['hunter2-staging', 's3cr3t-prod', 'r3d1s-prod'])
+      expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
   it('only warns about a wildcard off production, and passes TLS on a tidy production environment', async () => {
@@ -381,10 +467,15 @@ describe('output for CI and the runbook engine', () => {
     const file = join(migrationsDir, '20991231000001_pending.sql');
     writeFileSync(file, '-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n');
     try {
-      const result = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'database,migrations-pending', '-o', 'github'], { cwd: workDir, env: env() });
+      const result = await runInProcess(
+        ['check', '--migrations-dir', migrationsDir, '--only', 'database,migrations-pending', '-o', 'github'],
+        { cwd: workDir, env: env() },
+      );
       expect(result.exitCode, result.stderr).toBe(3);
       const lines = result.stdout.trim().split('\n');
-      expect(lines[0]).toMatch(/^::error title=check migrations-pending::No pending migrations: 1 migration pending \(20991231000001_pending\.sql\)/);
+      expect(lines[0]).toMatch(
+        /^::error title=check migrations-pending::No pending migrations: 1 migration pending \(20991231000001_pending\.sql\)/,
+      );
       expect(lines.at(-1)).toMatch(/^::error title=readiness::Readiness 50 %25 on local/);
     } finally {
       rmSync(file);
@@ -392,7 +483,10 @@ describe('output for CI and the runbook engine', () => {
   });
 
   it('prints a table with what to do, and the score', async () => {
-    const result = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'database,config-tls'], { cwd: workDir, env: env() });
+    const result = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'database,config-tls'], {
+      cwd: workDir,
+      env: env(),
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/pass\s+database\s+yes\s+PostgreSQL 15/);
     expect(result.stdout).toMatch(/skip\s+config-tls\s+yes\s+"local" is not a production environment/);
@@ -400,9 +494,20 @@ describe('output for CI and the runbook engine', () => {
   });
 
   it('runChecks returns the documented result shape for the runbook engine', async () => {
-    const config = resolveConfig({ databaseUrl: db.url, migrationsDir }, { MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix }, workDir);
-    const results = await runChecks({ config, cacheDir: join(cacheHome, 'medicalcor') }, { only: ['database', 'dlq-backlog', 'prometheus'] });
-    expect(results.map((r) => [r.id, r.status, r.required])).toEqual([['database', 'pass', true], ['prometheus', 'skip', false], ['dlq-backlog', 'pass', true]]);
+    const config = resolveConfig(
+      { databaseUrl: db.url, migrationsDir },
+      { MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix },
+      workDir,
+    );
+    const results = await runChecks(
+      { config, cacheDir: join(cacheHome, 'medicalcor') },
+      { only: ['database', 'dlq-backlog', 'prometheus'] },
+    );
+    expect(results.map((r) => [r.id, r.status, r.required])).toEqual([
+      ['database', 'pass', true],
+      ['prometheus', 'skip', false],
+      ['dlq-backlog', 'pass', true],
+    ]);
     for (const r of results) {
       expect(typeof r.title).toBe('string');
       expect(typeof r.summary).toBe('string');

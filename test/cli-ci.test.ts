@@ -11,8 +11,20 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** The action's script as the composite step runs it: no database variable, no server, only inputs. */
 function runAction(inputs: Record<string, string>) {
-  const env = cleanEnv({ DATABASE_URL: undefined, XDG_CACHE_HOME: join(work, '.cache'), GITHUB_ACTIONS: 'true', CI: 'true', ...inputs });
-  return execa(join(repoRoot, 'bin', 'github-action'), [], { cwd: work, env, extendEnv: false, reject: false, timeout: 300_000 });
+  const env = cleanEnv({
+    DATABASE_URL: undefined,
+    XDG_CACHE_HOME: join(work, '.cache'),
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    ...inputs,
+  });
+  return execa(join(repoRoot, 'bin', 'github-action'), [], {
+    cwd: work,
+    env,
+    extendEnv: false,
+    reject: false,
+    timeout: 300_000,
+  });
 }
 
 describe('the GitHub Action: migrate lint and schema check on a runner without a database server', () => {
@@ -21,7 +33,8 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
     expect(action.runs.using).toBe('composite');
     const last = action.runs.steps.at(-1);
     expect(last.run).toContain('bin/github-action');
-    for (const input of ['migrations-dir', 'snapshot', 'config', 'run']) expect(Object.keys(action.inputs)).toContain(input);
+    for (const input of ['migrations-dir', 'snapshot', 'config', 'run'])
+      expect(Object.keys(action.inputs)).toContain(input);
     expect(Object.values(last.env).join(' ')).toContain('inputs.migrations-dir');
   });
 
@@ -36,7 +49,10 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
   it('a migration added without regenerating the snapshot fails the job with an error annotation (exit 3)', async () => {
     const dir = join(work, 'migrations');
     cpSync(join(repoRoot, 'src', 'migrations'), dir, { recursive: true });
-    writeFileSync(join(dir, '20991231000000_add_referrals.sql'), '-- migrate:up\ncreate table referrals (id bigint primary key);\n\n-- migrate:down\ndrop table referrals;\n');
+    writeFileSync(
+      join(dir, '20991231000000_add_referrals.sql'),
+      '-- migrate:up\ncreate table referrals (id bigint primary key);\n\n-- migrate:down\ndrop table referrals;\n',
+    );
     const run = await runAction({ MEDICALCOR_ACTION_MIGRATIONS_DIR: dir });
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toContain('medicalcor schema check: exit 3');
@@ -52,7 +68,10 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
   });
 
   it('the pre-commit hooks call the same commands', () => {
-    const hooks = parse(readFileSync(join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string }[];
+    const hooks = parse(readFileSync(join(repoRoot, '.pre-commit-hooks.yaml'), 'utf8')) as {
+      id: string;
+      entry: string;
+    }[];
     expect(hooks.map((h) => h.entry)).toEqual(['medicalcor migrate lint', 'medicalcor schema check --shadow embedded']);
   });
 });

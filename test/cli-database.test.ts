@@ -18,7 +18,9 @@ afterAll(() => {
 });
 
 async function appliedVersions(db: TestDatabase): Promise<number> {
-  const { rows } = await db.pool.query(`select count(*)::int as n from schema_migrations`).catch(() => ({ rows: [{ n: 0 }] }));
+  const { rows } = await db.pool
+    .query(`select count(*)::int as n from schema_migrations`)
+    .catch(() => ({ rows: [{ n: 0 }] }));
   return rows[0].n;
 }
 
@@ -42,7 +44,10 @@ describe('DATABASE_URL is honoured as dbmate honours it', () => {
 
   it('MEDICALCOR_DATABASE_URL wins over DATABASE_URL, and needs no note', async () => {
     const cwd = project('ours-wins');
-    const run = await runInProcess(['migrate', 'status', '-o', 'json'], { cwd, env: { MEDICALCOR_DATABASE_URL: db.url, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' } });
+    const run = await runInProcess(['migrate', 'status', '-o', 'json'], {
+      cwd,
+      env: { MEDICALCOR_DATABASE_URL: db.url, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/nothing' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toBeTruthy();
@@ -63,14 +68,20 @@ describe('the production guard needs --env on the command line for --yes', () =>
   beforeAll(async () => {
     db = await createTestDatabase('mc_prod_guard');
     cwd = project('prod-guard');
-    writeFileSync(join(cwd, 'medicalcor.config.yaml'), ['environments:', '  prod:', '    production: true', '    databaseUrl: { env: PROD_DB }'].join('\n'));
+    writeFileSync(
+      join(cwd, 'medicalcor.config.yaml'),
+      ['environments:', '  prod:', '    production: true', '    databaseUrl: { env: PROD_DB }'].join('\n'),
+    );
   });
   afterAll(async () => {
     await db?.drop();
   });
 
   it('MEDICALCOR_ENV=prod migrate up --yes is refused with exit 2 and applies nothing', async () => {
-    const run = await runInProcess(['migrate', 'up', '--yes'], { cwd, env: { PROD_DB: db.url, MEDICALCOR_ENV: 'prod' } });
+    const run = await runInProcess(['migrate', 'up', '--yes'], {
+      cwd,
+      env: { PROD_DB: db.url, MEDICALCOR_ENV: 'prod' },
+    });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('--yes on production environment "prod" also needs --env prod.');
     expect(await appliedVersions(db)).toBe(0);
@@ -78,14 +89,26 @@ describe('the production guard needs --env on the command line for --yes', () =>
 
   it('defaultEnv: prod with --yes is refused the same way', async () => {
     const dir = project('prod-default');
-    writeFileSync(join(dir, 'medicalcor.config.yaml'), ['defaultEnv: prod', 'environments:', '  prod:', '    production: true', '    databaseUrl: { env: PROD_DB }'].join('\n'));
+    writeFileSync(
+      join(dir, 'medicalcor.config.yaml'),
+      [
+        'defaultEnv: prod',
+        'environments:',
+        '  prod:',
+        '    production: true',
+        '    databaseUrl: { env: PROD_DB }',
+      ].join('\n'),
+    );
     const run = await runInProcess(['migrate', 'up', '--yes'], { cwd: dir, env: { PROD_DB: db.url } });
     expect(run.exitCode).toBe(2);
     expect(await appliedVersions(db)).toBe(0);
   });
 
   it('--env prod --yes on the command line goes ahead', async () => {
-    const run = await runInProcess(['--env', 'prod', 'migrate', 'up', '--yes'], { cwd, env: { PROD_DB: db.url, MEDICALCOR_ENV: 'prod' } });
+    const run = await runInProcess(['--env', 'prod', 'migrate', 'up', '--yes'], {
+      cwd,
+      env: { PROD_DB: db.url, MEDICALCOR_ENV: 'prod' },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(await appliedVersions(db)).toBeGreaterThanOrEqual(10);
   });
@@ -98,7 +121,10 @@ describe('nothing configured: no Redis is read, and the embedded database lives 
     expect(run.exitCode, run.stderr).toBe(0);
     const byId = Object.fromEntries(JSON.parse(run.stdout).checks.map((c: { id: string }) => [c.id, c]));
     expect(byId.redis).toMatchObject({ status: 'skip', summary: 'not configured: no Redis is read' });
-    expect(byId['open-breakers']).toMatchObject({ status: 'skip', summary: expect.stringContaining('no Redis is configured') });
+    expect(byId['open-breakers']).toMatchObject({
+      status: 'skip',
+      summary: expect.stringContaining('no Redis is configured'),
+    });
     const breakers = await runInProcess(['breaker', 'list'], { cwd });
     expect(breakers.exitCode).toBe(1);
     expect(breakers.stderr).toContain('error: No Redis is configured for environment "local".');
@@ -109,9 +135,14 @@ describe('nothing configured: no Redis is read, and the embedded database lives 
     const root = project('repo-root');
     mkdirSync(join(root, '.git'));
     mkdirSync(join(root, 'docs'));
-    const run = await runInProcess(['migrate', 'status', '-o', 'json'], { cwd: join(root, 'docs'), env: { XDG_CACHE_HOME: join(root, '.cache') } });
+    const run = await runInProcess(['migrate', 'status', '-o', 'json'], {
+      cwd: join(root, 'docs'),
+      env: { XDG_CACHE_HOME: join(root, '.cache') },
+    });
     expect(run.exitCode, run.stderr).toBe(0);
-    expect(run.stderr).toContain(`note: database: using the embedded database in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, found by its repository root), because nothing is configured`);
+    expect(run.stderr).toContain(
+      `note: database: using the embedded database in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, found by its repository root), because nothing is configured`,
+    );
     expect(existsSync(join(root, '.medicalcor', 'pgdata'))).toBe(true);
     expect(existsSync(join(root, 'docs', '.medicalcor'))).toBe(false);
   }, 180_000);

@@ -34,7 +34,18 @@ beforeAll(async () => {
 describe('help that teaches, on every screen of every command', () => {
   it('finds every command of the manifest and their verbs', () => {
     const paths = screens.map((s) => s.path.join(' '));
-    for (const expected of ['migrate up', 'schema check', 'trace', 'runbook run', 'breaker list', 'budget status', 'sla report', 'check', 'demo', 'completion']) {
+    for (const expected of [
+      'migrate up',
+      'schema check',
+      'trace',
+      'runbook run',
+      'breaker list',
+      'budget status',
+      'sla report',
+      'check',
+      'demo',
+      'completion',
+    ]) {
       expect(paths).toContain(expected);
     }
     expect(screens.length).toBeGreaterThan(30);
@@ -49,7 +60,8 @@ describe('help that teaches, on every screen of every command', () => {
       if (!/^Learn more: \S+\.md/m.test(help)) missing.push(`${name}: Learn more`);
       // the program's own help lists them as its options; every command below it as Global Options
       const globals = help.split(/^Global Options:$/m)[1] ?? '';
-      if (path.length && !(globals.includes('-o, --output <format>') && globals.includes('--env <name>'))) missing.push(`${name}: Global Options`);
+      if (path.length && !(globals.includes('-o, --output <format>') && globals.includes('--env <name>')))
+        missing.push(`${name}: Global Options`);
     }
     expect(missing).toEqual([]);
   });
@@ -57,7 +69,11 @@ describe('help that teaches, on every screen of every command', () => {
   it('the docs page named by each noun’s help ships in the package', () => {
     const { files } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { files: string[] };
     expect(files).toContain('docs');
-    const pages = new Set(screens.map(({ help }) => /^Learn more: (\S+\.md)/m.exec(help)?.[1]).filter((p): p is string => Boolean(p) && !p!.includes('<')));
+    const pages = new Set(
+      screens
+        .map(({ help }) => /^Learn more: (\S+\.md)/m.exec(help)?.[1])
+        .filter((p): p is string => Boolean(p) && !p!.includes('<')),
+    );
     expect([...pages].filter((page) => !existsSync(join(repoRoot, page)))).toEqual([]);
   });
 
@@ -119,7 +135,10 @@ describe('medicalcor completion', () => {
       'printf "%s\\n" "${COMPREPLY[@]}"',
     ].join('\n');
     try {
-      return execFileSync('bash', ['--norc', '--noprofile', '-c', program], { encoding: 'utf8', env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } })
+      return execFileSync('bash', ['--norc', '--noprofile', '-c', program], {
+        encoding: 'utf8',
+        env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      })
         .split('\n')
         .filter(Boolean);
     } finally {
@@ -131,7 +150,9 @@ describe('medicalcor completion', () => {
     const { stdout, exitCode } = await runCli(['completion', 'bash']);
     expect(exitCode).toBe(0);
     expect(bashComplete(stdout, ['medicalcor', 'mi'])).toEqual(['migrate']);
-    expect(bashComplete(stdout, ['medicalcor', 'migrate', ''])).toEqual(expect.arrayContaining(['up', 'down', 'status', 'lint', 'new']));
+    expect(bashComplete(stdout, ['medicalcor', 'migrate', ''])).toEqual(
+      expect.arrayContaining(['up', 'down', 'status', 'lint', 'new']),
+    );
     expect(bashComplete(stdout, ['medicalcor', 'migrate', 'st'])).toEqual(['status']);
     expect(bashComplete(stdout, ['medicalcor', '--env', 'x', 'schema', 'c'])).toEqual(['check']);
     expect(bashComplete(stdout, ['medicalcor', 'migrate', 'up', '--dr'])).toEqual(['--dry-run']);
@@ -144,6 +165,8 @@ describe('medicalcor completion', () => {
       expect(exitCode).toBe(0);
       expect(stdout).toContain('medicalcor __complete');
     }
-    expect((await runInProcess(['__complete', 'breaker', ''])).stdout.split('\n')).toEqual(expect.arrayContaining(['list', 'reset', 'open', 'probe']));
+    expect((await runInProcess(['__complete', 'breaker', ''])).stdout.split('\n')).toEqual(
+      expect.arrayContaining(['list', 'reset', 'open', 'probe']),
+    );
   });
 });

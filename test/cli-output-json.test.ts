@@ -39,14 +39,17 @@ function parsesAsJson(text: string): boolean {
     JSON.parse(text);
     return true;
   } catch {
-    return text.trim().split('\n').every((line) => {
-      try {
-        JSON.parse(line);
-        return true;
-      } catch {
-        return false;
-      }
-    });
+    return text
+      .trim()
+      .split('\n')
+      .every((line) => {
+        try {
+          JSON.parse(line);
+          return true;
+        } catch {
+          return false;
+        }
+      });
   }
 }
 
@@ -69,8 +72,12 @@ afterAll(async () => {
 describe('every command honours -o json or refuses it with exit 2', () => {
   it('run with its first example and -o json: stdout is JSON, or empty with an error', async () => {
     const env = {
-      MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix,
-      MEDICALCOR_MIGRATIONS_DIR: join(cwd, 'migrations'), XDG_CACHE_HOME: join(cwd, '.cache'), MEDICALCOR_ACTOR: 'ci@test',
+      MEDICALCOR_DATABASE_URL: db.url,
+      MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+      MEDICALCOR_REDIS_PREFIX: prefix,
+      MEDICALCOR_MIGRATIONS_DIR: join(cwd, 'migrations'),
+      XDG_CACHE_HOME: join(cwd, '.cache'),
+      MEDICALCOR_ACTOR: 'ci@test',
     };
     const leaves = await leafExamples();
     expect(leaves.length).toBeGreaterThan(30);
@@ -81,8 +88,10 @@ describe('every command honours -o json or refuses it with exit 2', () => {
       const run = await runInProcess(['-o', 'json', ...args], { cwd, env });
       outcome[path] = run.exitCode;
       const printed = run.stdout.trim() !== '';
-      if ([0, 3, 4].includes(run.exitCode) && !(printed && parsesAsJson(run.stdout))) wrong.push(`${path}: exit ${run.exitCode} without JSON on stdout`);
-      if (printed && !parsesAsJson(run.stdout)) wrong.push(`${path}: exit ${run.exitCode} with text that is not JSON: ${run.stdout.slice(0, 80)}`);
+      if ([0, 3, 4].includes(run.exitCode) && !(printed && parsesAsJson(run.stdout)))
+        wrong.push(`${path}: exit ${run.exitCode} without JSON on stdout`);
+      if (printed && !parsesAsJson(run.stdout))
+        wrong.push(`${path}: exit ${run.exitCode} with text that is not JSON: ${run.stdout.slice(0, 80)}`);
       // exit 2 with JSON is an invalid input reported in the asked format (runbook validate)
       if (run.exitCode === 2 && !run.stderr.includes('error')) wrong.push(`${path}: exit 2 without saying why`);
     }

@@ -17,13 +17,23 @@ function onTerminal(cols: number, args: string[], env: Record<string, string> = 
   const out = execFileSync('script', ['-q', '-e', '-c', command, '/dev/null'], {
     cwd: repoRoot,
     encoding: 'utf8',
-    env: cleanEnv({ TERM: 'xterm-256color', NO_COLOR: undefined, COLUMNS: undefined, LINES: undefined, CI: undefined, ...env }),
+    env: cleanEnv({
+      TERM: 'xterm-256color',
+      NO_COLOR: undefined,
+      COLUMNS: undefined,
+      LINES: undefined,
+      CI: undefined,
+      ...env,
+    }),
     timeout: 120_000,
   });
   return out.replace(/\r\n/g, '\n');
 }
 
-const lines = (text: string) => stripVTControlCharacters(text).split('\n').filter((l) => l.trim());
+const lines = (text: string) =>
+  stripVTControlCharacters(text)
+    .split('\n')
+    .filter((l) => l.trim());
 const widest = (text: string) => Math.max(...lines(text).map((l) => [...l].length));
 
 describe('tables fit the terminal, like gh: truncated with an ellipsis on a TTY, full when piped', () => {

@@ -9,7 +9,8 @@ describe('the CLI shell', () => {
   it('--help lists every command and exits 0; --version prints the version', async () => {
     const help = await runInProcess(['--help']);
     expect(help.exitCode).toBe(0);
-    for (const command of ['migrate', 'schema', 'trace', 'runbook', 'breaker', 'budget', 'sla', 'check', 'demo']) expect(help.stdout).toContain(command);
+    for (const command of ['migrate', 'schema', 'trace', 'runbook', 'breaker', 'budget', 'sla', 'check', 'demo'])
+      expect(help.stdout).toContain(command);
     const version = await runInProcess(['--version']);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')).version);
   });
@@ -24,10 +25,18 @@ describe('the CLI shell', () => {
   // a child process: only a real pipe can be closed by its reader
   it('a reader that closes the pipe early (| head) is not a crash', async () => {
     // far more than a pipe buffer, written in many writes, so some land after the reader is gone
-    const files = Object.fromEntries(Array.from({ length: 300 }, (_, i) => [
-      `2024010100${String(i).padStart(4, '0')}_t${i}.sql`,
-      migration(`create table t${i} (id bigint primary key${', c text'.repeat(60)});`.replace(/c text/g, (_m, o) => `c${o} text`), `drop table t${i};`),
-    ]));
+    const files = Object.fromEntries(
+      Array.from({ length: 300 }, (_, i) => [
+        `2024010100${String(i).padStart(4, '0')}_t${i}.sql`,
+        migration(
+          `create table t${i} (id bigint primary key${', c text'.repeat(60)});`.replace(
+            /c text/g,
+            (_m, o) => `c${o} text`,
+          ),
+          `drop table t${i};`,
+        ),
+      ]),
+    );
     const dir = makeMigrationsDir(files);
     const db = await createTestDatabase('mc_pipe');
     try {

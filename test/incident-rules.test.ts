@@ -9,14 +9,33 @@ import {
 } from '../src/core/incidents/index.js';
 
 const base: Incident = {
-  id: 7, ref: 'INC-7', title: 't', severity: 'P2', status: 'resolved', commander: null, services: [], environment: 'prod',
-  fingerprint: null, summary: 's', impactStartedAt: '2026-12-01T09:00:00.000Z', createdAt: '2026-12-01T09:04:00.000Z',
-  acknowledgedAt: null, identifiedAt: null, resolvedAt: '2026-12-01T10:00:00.000Z', createdBy: 'a',
+  id: 7,
+  ref: 'INC-7',
+  title: 't',
+  severity: 'P2',
+  status: 'resolved',
+  commander: null,
+  services: [],
+  environment: 'prod',
+  fingerprint: null,
+  summary: 's',
+  impactStartedAt: '2026-12-01T09:00:00.000Z',
+  createdAt: '2026-12-01T09:04:00.000Z',
+  acknowledgedAt: null,
+  identifiedAt: null,
+  resolvedAt: '2026-12-01T10:00:00.000Z',
+  createdBy: 'a',
 };
 
 let n = 0;
 const entry = (kind: TimelineEntry['kind'], at: string, facts: Record<string, unknown> = {}): TimelineEntry => ({
-  id: ++n, occurredAt: `2026-12-01T${at}:00.000Z`, kind, actor: 'a', text: '', ref: null, facts,
+  id: ++n,
+  occurredAt: `2026-12-01T${at}:00.000Z`,
+  kind,
+  actor: 'a',
+  text: '',
+  ref: null,
+  facts,
 });
 
 describe('response times from the timeline', () => {
@@ -28,7 +47,12 @@ describe('response times from the timeline', () => {
       entry('status', '09:34', { to: 'identified' }),
       entry('resolved', '10:00', { to: 'resolved' }),
     ]);
-    expect(times).toEqual({ detectMs: 4 * 60_000, acknowledgeMs: 6 * 60_000, identifyMs: 30 * 60_000, resolveMs: 60 * 60_000 });
+    expect(times).toEqual({
+      detectMs: 4 * 60_000,
+      acknowledgeMs: 6 * 60_000,
+      identifyMs: 30 * 60_000,
+      resolveMs: 60 * 60_000,
+    });
   });
 
   it('counts the first arrival at a phase, skips phases not reached, and a reopen un-resolves', () => {

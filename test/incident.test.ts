@@ -27,7 +27,18 @@ const run = (args: string[], extra: Record<string, string> = {}, input?: string)
   runInProcess(args, { env: { ...env, ...extra }, input });
 
 async function openOne(title: string, severity = 'P2'): Promise<string> {
-  const opened = await run(['incident', 'open', '--title', title, '--severity', severity, '--service', 'api', '-o', 'json']);
+  const opened = await run([
+    'incident',
+    'open',
+    '--title',
+    title,
+    '--severity',
+    severity,
+    '--service',
+    'api',
+    '-o',
+    'json',
+  ]);
   expect(opened.exitCode, opened.stderr).toBe(0);
   return JSON.parse(opened.stdout).ref as string;
 }
@@ -45,7 +56,12 @@ function alertPayload(status: 'firing' | 'resolved', groupKey: string, startsAt 
     alerts: [
       {
         status,
-        labels: { alertname: 'SlaBurnRatePage', severity: 'page', sla: 'lead-scoring-latency', runbook: 'ai-latency-high' },
+        labels: {
+          alertname: 'SlaBurnRatePage',
+          severity: 'page',
+          sla: 'lead-scoring-latency',
+          runbook: 'ai-latency-high',
+        },
         annotations: { summary: 'Lead scoring burns its error budget 14x' },
         startsAt,
         endsAt: status === 'resolved' ? '2026-12-01T10:00:00Z' : '0001-01-01T00:00:00Z',
@@ -69,8 +85,19 @@ describe('incident record', () => {
     const shown = await run(['incident', 'show', ref, '-o', 'json']);
     expect(shown.exitCode).toBe(0);
     const record = JSON.parse(shown.stdout);
-    expect(record.incident).toMatchObject({ ref, severity: 'P2', status: 'identified', commander: 'ana@medicalcor.ro' });
-    expect(record.timeline.map((e: { kind: string }) => e.kind)).toEqual(['opened', 'status', 'status', 'assign', 'note']);
+    expect(record.incident).toMatchObject({
+      ref,
+      severity: 'P2',
+      status: 'identified',
+      commander: 'ana@medicalcor.ro',
+    });
+    expect(record.timeline.map((e: { kind: string }) => e.kind)).toEqual([
+      'opened',
+      'status',
+      'status',
+      'assign',
+      'note',
+    ]);
     expect(record.times.acknowledgeMs).not.toBeNull();
     expect(record.times.identifyMs).not.toBeNull();
     expect(record.times.resolveMs).toBeNull();
@@ -93,8 +120,22 @@ describe('incident record', () => {
     expect(mine).toMatchObject({ status: 'triggered', severity: 'P3', services: ['api'], environment: 'local' });
     expect(Object.keys(mine).sort()).toEqual(
       [
-        'acknowledgedAt', 'commander', 'createdAt', 'createdBy', 'environment', 'fingerprint', 'id', 'identifiedAt',
-        'impactStartedAt', 'ref', 'resolvedAt', 'services', 'severity', 'status', 'summary', 'title',
+        'acknowledgedAt',
+        'commander',
+        'createdAt',
+        'createdBy',
+        'environment',
+        'fingerprint',
+        'id',
+        'identifiedAt',
+        'impactStartedAt',
+        'ref',
+        'resolvedAt',
+        'services',
+        'severity',
+        'status',
+        'summary',
+        'title',
       ].sort(),
     );
   });
@@ -132,19 +173,27 @@ describe('incident record', () => {
   it('the timeline cannot be edited, deleted or emptied: the trigger refuses', async () => {
     const ref = await openOne('Tamper attempt');
     const id = Number(ref.slice(4));
-    await expect(db.pool.query("UPDATE incident_timeline SET text = 'nothing happened' WHERE incident_id = $1", [id])).rejects.toThrow(
+    await expect(
+      db.pool.query("UPDATE incident_timeline SET text = 'nothing happened' WHERE incident_id = $1", [id]),
+    ).rejects.toThrow(/append-only/);
+    await expect(db.pool.query('DELETE FROM incident_timeline WHERE incident_id = $1', [id])).rejects.toThrow(
       /append-only/,
     );
-    await expect(db.pool.query('DELETE FROM incident_timeline WHERE incident_id = $1', [id])).rejects.toThrow(/append-only/);
     await expect(db.pool.query('TRUNCATE incident_timeline CASCADE')).rejects.toThrow(/append-only/);
-    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1', [id]);
+    const { rows } = await db.pool.query('SELECT count(*)::int AS n FROM incident_timeline WHERE incident_id = $1', [
+      id,
+    ]);
     expect(rows[0].n).toBe(1);
   });
 });
 
 describe('incident from-alert', () => {
   it('opens one incident per alert group, appends a re-fired alert, notes the resolved one', async () => {
-    const first = await run(['incident', 'from-alert', '-', '-o', 'json'], {}, alertPayload('firing', '{}:{alertname="SlaBurnRatePage"}'));
+    const first = await run(
+      ['incident', 'from-alert', '-', '-o', 'json'],
+      {},
+      alertPayload('firing', '{}:{alertname="SlaBurnRatePage"}'),
+    );
     expect(first.exitCode, first.stderr).toBe(0);
     const opened = JSON.parse(first.stdout);
     expect(opened.action).toBe('opened');
@@ -158,15 +207,20 @@ describe('incident from-alert', () => {
     expect(refired).toMatchObject({ action: 'appended', incident: { ref: opened.incident.ref } });
 
     const resolved = JSON.parse(
-      (await run(['incident', 'from-alert', '-', '-o', 'json'], {}, alertPayload('resolved', '{}:{alertname="SlaBurnRatePage"}'))).stdout,
+      (
+        await run(
+          ['incident', 'from-alert', '-', '-o', 'json'],
+          {},
+          alertPayload('resolved', '{}:{alertname="SlaBurnRatePage"}'),
+        )
+      ).stdout,
     );
     expect(resolved).toMatchObject({ action: 'appended', incident: { ref: opened.incident.ref, status: 'triggered' } });
-    const { rows } = await db.pool.query(
-      "SELECT kind FROM incident_timeline WHERE incident_id = $1 ORDER BY id",
-      [opened.incident.id],
-    );
+    const { rows } = await db.pool.query('SELECT kind FROM incident_timeline WHERE incident_id = $1 ORDER BY id', [
+      opened.incident.id,
+    ]);
     expect(rows.map((r) => r.kind)).toEqual(['opened', 'alert', 'alert', 'alert_resolved']);
-    const { rows: open } = await db.pool.query("SELECT count(*)::int AS n FROM incidents WHERE fingerprint = $1", [
+    const { rows: open } = await db.pool.query('SELECT count(*)::int AS n FROM incidents WHERE fingerprint = $1', [
       '{}:{alertname="SlaBurnRatePage"}',
     ]);
     expect(open[0].n).toBe(1);
@@ -192,13 +246,23 @@ describe('actions recorded on the active incident', () => {
     const { makeContext } = await import('../src/commands/context.js');
     const { Writable, Readable } = await import('node:stream');
     const sink = new Writable({ write: (_c, _e, done) => done() });
-    const streams = { stdout: sink, stderr: sink, stdin: Readable.from([]), env: { ...env, MEDICALCOR_INCIDENT: ref }, cwd: dir };
+    const streams = {
+      stdout: sink,
+      stderr: sink,
+      stdin: Readable.from([]),
+      env: { ...env, MEDICALCOR_INCIDENT: ref },
+      cwd: dir,
+    };
     const ctx = makeContext(streams, {}, new AbortController().signal);
     await ctx.recordAction({ kind: 'breaker.open', summary: 'forced hubspot open for 10m', outcome: 'succeeded' });
     await ctx.systems.close();
     const shown = JSON.parse((await run(['incident', 'show', ref, '-o', 'json'])).stdout);
     expect(shown.actions).toHaveLength(1);
-    expect(shown.actions[0]).toMatchObject({ kind: 'action', text: 'forced hubspot open for 10m', actor: 'oncall@medicalcor' });
+    expect(shown.actions[0]).toMatchObject({
+      kind: 'action',
+      text: 'forced hubspot open for 10m',
+      actor: 'oncall@medicalcor',
+    });
     expect(shown.actions[0].facts).toMatchObject({ action: 'breaker.open', outcome: 'succeeded' });
   });
 });
@@ -208,10 +272,16 @@ describe('actions of other commands land on the incident', () => {
     const { uniquePrefix, redisConnections } = await import('./helpers/redis.js');
     const prefix = uniquePrefix('incident');
     const redis = redisConnections(prefix);
-    const withRedis = { MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', MEDICALCOR_REDIS_PREFIX: prefix };
+    const withRedis = {
+      MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      MEDICALCOR_REDIS_PREFIX: prefix,
+    };
     try {
       const ref = await openOne('HubSpot 5xx');
-      const opened = await run(['--incident', ref, 'breaker', 'open', 'hubspot', '--for', '10m', '--reason', 'HubSpot 5xx'], withRedis);
+      const opened = await run(
+        ['--incident', ref, 'breaker', 'open', 'hubspot', '--for', '10m', '--reason', 'HubSpot 5xx'],
+        withRedis,
+      );
       expect(opened.exitCode, opened.stderr).toBe(0);
       const shown = JSON.parse((await run(['incident', 'show', ref, '-o', 'json'])).stdout);
       expect(shown.actions.map((a: { facts: { action: string } }) => a.facts.action)).toEqual(['breaker.open']);
@@ -245,7 +315,15 @@ describe('incident export', () => {
     await run(['incident', 'resolve', ref, '--summary', 'OpenAI latency; fell back to the smaller model']);
     const md = await run(['incident', 'export', ref]);
     expect(md.exitCode).toBe(0);
-    for (const section of ['## Summary', '## Impact', '## Response times', '## Timeline', '## Actions taken', '## Root cause', '## Follow-ups']) {
+    for (const section of [
+      '## Summary',
+      '## Impact',
+      '## Response times',
+      '## Timeline',
+      '## Actions taken',
+      '## Root cause',
+      '## Follow-ups',
+    ]) {
       expect(md.stdout).toContain(section);
     }
     expect(md.stdout).toContain('OpenAI latency; fell back to the smaller model');

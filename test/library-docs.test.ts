@@ -37,8 +37,24 @@ describe('docs/library.md', () => {
     const tsc = join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     const compiled = await execa(
       'node',
-      [tsc, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck',
-        '--types', 'node', '--rootDir', dir, '--outDir', dir, join(dir, 'example.ts')],
+      [
+        tsc,
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--strict',
+        '--skipLibCheck',
+        '--types',
+        'node',
+        '--rootDir',
+        dir,
+        '--outDir',
+        dir,
+        join(dir, 'example.ts'),
+      ],
       { cwd: repoRoot, reject: false },
     );
     expect(compiled.exitCode, String(compiled.stdout)).toBe(0);
@@ -55,17 +71,20 @@ describe('docs/library.md', () => {
     expect(summary.score).toBe(87);
     expect(summary.masked).not.toContain('721 234 567');
 
-    const { rows: events } = await db.pool.query('SELECT event_type, schema_version FROM domain_events WHERE correlation_id = $1', [
-      summary.correlationId,
-    ]);
+    const { rows: events } = await db.pool.query(
+      'SELECT event_type, schema_version FROM domain_events WHERE correlation_id = $1',
+      [summary.correlationId],
+    );
     expect(events).toEqual([{ event_type: 'LeadScored', schema_version: 2 }]);
-    const { rows: usage } = await db.pool.query('SELECT tenant_id, model FROM llm_usage_logs WHERE correlation_id = $1', [
-      summary.correlationId,
-    ]);
+    const { rows: usage } = await db.pool.query(
+      'SELECT tenant_id, model FROM llm_usage_logs WHERE correlation_id = $1',
+      [summary.correlationId],
+    );
     expect(usage).toHaveLength(1);
-    const { rows: calls } = await db.pool.query('SELECT error_message FROM integration_logs WHERE correlation_id = $1', [
-      summary.correlationId,
-    ]);
+    const { rows: calls } = await db.pool.query(
+      'SELECT error_message FROM integration_logs WHERE correlation_id = $1',
+      [summary.correlationId],
+    );
     expect(calls).toHaveLength(1);
     expect(calls[0].error_message).not.toContain('Popescu');
     expect(calls[0].error_message).not.toContain('721 234 567');

@@ -8,7 +8,11 @@ let db: TestDatabase;
 let dir: string;
 const cli = (...args: string[]) => runInProcess(['--database-url', db.url, '--migrations-dir', dir, ...args]);
 const versions = async () =>
-  (await db.pool.query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`).catch(() => ({ rows: [{ v: null }] }))).rows[0].v as string[] | null;
+  (
+    await db.pool
+      .query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`)
+      .catch(() => ({ rows: [{ v: null }] }))
+  ).rows[0].v as string[] | null;
 
 /** A database that has the schema of the first `n` migrations but no record of them (built before dbmate). */
 async function existingDatabase(n: number) {
@@ -71,14 +75,18 @@ describe('migrate baseline --to (PostgreSQL 15, server shadow)', () => {
     expect(await versions()).toBeNull();
     const json = JSON.parse((await cli('migrate', 'baseline', '--to', '20240101000002', '-o', 'json')).stdout);
     expect(json.recorded).toBe(false);
-    expect(json.differences.map((d: { name: string }) => d.name)).toEqual(expect.arrayContaining([expect.stringContaining('legacy_flag')]));
+    expect(json.differences.map((d: { name: string }) => d.name)).toEqual(
+      expect.arrayContaining([expect.stringContaining('legacy_flag')]),
+    );
   });
 
   it('a baseline to a version the live schema has not reached differs too (exit 3)', async () => {
     await existingDatabase(2);
     const run = await cli('migrate', 'baseline', '--to', '20240101000003', '-o', 'json');
     expect(run.exitCode).toBe(3);
-    expect(JSON.parse(run.stdout).differences).toContainEqual(expect.objectContaining({ name: expect.stringContaining('visits.note'), change: 'removed' }));
+    expect(JSON.parse(run.stdout).differences).toContainEqual(
+      expect.objectContaining({ name: expect.stringContaining('visits.note'), change: 'removed' }),
+    );
   });
 
   it('--force records anyway and the ledger says it was forced past the differences', async () => {

@@ -23,7 +23,9 @@ describe('one runner at a time', () => {
   it('ten concurrent migrate up processes apply each migration exactly once and all exit 0', async () => {
     const runs = await Promise.all(Array.from({ length: 10 }, () => runCli(args('migrate', 'up', '--progress'))));
     for (const run of runs) expect(run.exitCode, run.stderr).toBe(0);
-    const applying = runs.flatMap((r) => [...r.stderr.matchAll(/^applying migration \d+ of \d+: (.+)$/gm)].map((m) => m[1]));
+    const applying = runs.flatMap((r) =>
+      [...r.stderr.matchAll(/^applying migration \d+ of \d+: (.+)$/gm)].map((m) => m[1]),
+    );
     expect(applying.sort()).toEqual(Object.keys(SMALL_SCHEMA).sort());
     const applied = runs.flatMap((r) => [...r.stdout.matchAll(/^applied: (.+)$/gm)].map((m) => m[1]));
     expect(applied.sort()).toEqual(Object.keys(SMALL_SCHEMA).sort());
@@ -50,7 +52,10 @@ describe('one runner at a time', () => {
   it('a process killed during up leaves no half-applied migration, and the next up completes', async () => {
     writeFileSync(
       join(dir, '20240101000004_slow.sql'),
-      migration('create table slow_one (id bigint);\nselect pg_sleep(4);\ncreate table slow_two (id bigint);', 'drop table slow_two;\ndrop table slow_one;'),
+      migration(
+        'create table slow_one (id bigint);\nselect pg_sleep(4);\ncreate table slow_two (id bigint);',
+        'drop table slow_two;\ndrop table slow_one;',
+      ),
     );
     const child = spawnCli(args('migrate', 'up', '--progress'));
     await new Promise<void>((resolve, reject) => {
@@ -65,7 +70,9 @@ describe('one runner at a time', () => {
     await new Promise((r) => setTimeout(r, 800));
     child.kill('SIGKILL');
     await child.catch(() => {});
-    const mid = await db.pool.query(`select to_regclass('slow_one') is null as no_one, to_regclass('slow_two') is null as no_two`);
+    const mid = await db.pool.query(
+      `select to_regclass('slow_one') is null as no_one, to_regclass('slow_two') is null as no_two`,
+    );
     expect(mid.rows[0]).toEqual({ no_one: true, no_two: true });
 
     const next = await runCli(args('migrate', 'up'));
@@ -79,7 +86,10 @@ describe('one runner at a time', () => {
   });
 
   it('Ctrl-C during up rolls back the migration in flight and exits 130', async () => {
-    writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table interrupted_one (id bigint);\nselect pg_sleep(5);', 'drop table interrupted_one;'));
+    writeFileSync(
+      join(dir, '20240101000004_slow.sql'),
+      migration('create table interrupted_one (id bigint);\nselect pg_sleep(5);', 'drop table interrupted_one;'),
+    );
     const child = spawnCli(args('migrate', 'up', '--progress'));
     await new Promise<void>((resolve) => {
       let seen = '';
@@ -101,7 +111,10 @@ describe('one runner at a time', () => {
   });
 
   it('a runner on another database leaves this database’s migration in flight alone', async () => {
-    writeFileSync(join(dir, '20240101000004_slow.sql'), migration('create table slow_here (id bigint);\nselect pg_sleep(3);', 'drop table slow_here;'));
+    writeFileSync(
+      join(dir, '20240101000004_slow.sql'),
+      migration('create table slow_here (id bigint);\nselect pg_sleep(3);', 'drop table slow_here;'),
+    );
     const other = await createTestDatabase('mc_conc_other');
     try {
       const slow = spawnCli(args('migrate', 'up', '--progress'));

@@ -9,7 +9,13 @@ let db: TestDatabase;
 let dir: string;
 beforeEach(async () => {
   db = await createTestDatabase('mc_dbmate');
-  dir = makeMigrationsDir({ ...SMALL_SCHEMA, '20240101000004_slow.sql': migration('create table slow_one (id bigint);\nselect pg_sleep(20);', 'drop table slow_one;') });
+  dir = makeMigrationsDir({
+    ...SMALL_SCHEMA,
+    '20240101000004_slow.sql': migration(
+      'create table slow_one (id bigint);\nselect pg_sleep(20);',
+      'drop table slow_one;',
+    ),
+  });
 });
 afterEach(async () => {
   await db.drop();
@@ -17,10 +23,16 @@ afterEach(async () => {
 });
 
 describe.each([true, false])('runDbmate (watch: %s)', (watch) => {
-  it('passes dbmate\'s lines on; aborted, stops dbmate and its session before it resolves, nothing committed', async () => {
+  it("passes dbmate's lines on; aborted, stops dbmate and its session before it resolves, nothing committed", async () => {
     const abort = new AbortController();
     const lines: string[] = [];
-    const running = runDbmate('migrate', { url: db.url, migrationsDir: dir, signal: abort.signal, watch, onLine: (l) => lines.push(l) });
+    const running = runDbmate('migrate', {
+      url: db.url,
+      migrationsDir: dir,
+      signal: abort.signal,
+      watch,
+      onLine: (l) => lines.push(l),
+    });
     await until(() => dbmateRunning(db, 'pg_sleep(20)'), 'dbmate is in the slow migration');
     abort.abort();
     const result = await running;
@@ -28,7 +40,9 @@ describe.each([true, false])('runDbmate (watch: %s)', (watch) => {
     expect(await dbmateSessions(db)).toBe(0);
     expect(processesNaming(dir)).toEqual([]);
     expect(lines).toContain('Applying: 20240101000004_slow.sql');
-    const { rows } = await db.pool.query(`select array_agg(version::text order by version) as v from schema_migrations`);
+    const { rows } = await db.pool.query(
+      `select array_agg(version::text order by version) as v from schema_migrations`,
+    );
     expect(rows[0].v).toEqual(['20240101000001', '20240101000002', '20240101000003']);
   }, 60_000);
 });

@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const cli = (...args: string[]) => runCli(args, { cwd: project, env: { PROD_DATABASE_URL: db.url } });
-const applied = async () => (await db.pool.query(`select to_regclass('schema_migrations') is not null as present`)).rows[0].present as boolean;
+const applied = async () =>
+  (await db.pool.query(`select to_regclass('schema_migrations') is not null as present`)).rows[0].present as boolean;
 
 describe('production confirmation', () => {
   it('without a terminal, up on production is refused (exit 2) and nothing is applied', async () => {
@@ -72,7 +73,13 @@ describe('production confirmation', () => {
 async function onTerminal(args: string[], answer: string) {
   const command = ['node', binPath, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
   const env = cleanEnv({ PROD_DATABASE_URL: db.url, CI: undefined });
-  const child = execa('script', ['-qec', command, '/dev/null'], { cwd: project, env, extendEnv: false, reject: false, stdin: 'pipe' });
+  const child = execa('script', ['-qec', command, '/dev/null'], {
+    cwd: project,
+    env,
+    extendEnv: false,
+    reject: false,
+    stdin: 'pipe',
+  });
   let seen = '';
   await new Promise<void>((resolve) => {
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -88,7 +95,9 @@ async function onTerminal(args: string[], answer: string) {
 
 describe('production confirmation on a terminal', () => {
   it('a wrong name changes nothing; the environment’s name applies', async () => {
-    const applied = (await db.pool.query(`select count(*)::int as n from schema_migrations`).catch(() => ({ rows: [{ n: 0 }] }))).rows[0].n as number;
+    const applied = (
+      await db.pool.query(`select count(*)::int as n from schema_migrations`).catch(() => ({ rows: [{ n: 0 }] }))
+    ).rows[0].n as number;
     if (applied > 0) expect((await cli('migrate', 'down', String(applied), '--yes', '--env', 'prod')).exitCode).toBe(0);
     const wrong = await onTerminal(['--env', 'prod', 'migrate', 'up'], 'staging');
     expect(wrong.output).toContain('PRODUCTION "prod"');
@@ -105,7 +114,12 @@ describe('bad input gets one clear message, a documented exit code and no stack 
   const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at /);
 
   it('unreachable database: exit 1, URL shown with the password masked', async () => {
-    const run = await runCli(['--database-url', 'postgres://postgres:hunter2secret@127.0.0.1:1/x', 'migrate', 'status']);
+    const run = await runCli([
+      '--database-url',
+      'postgres://postgres:hunter2secret@127.0.0.1:1/x',
+      'migrate',
+      'status',
+    ]);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('connection refused');
     expect(run.stderr).not.toContain('hunter2secret');
@@ -133,7 +147,14 @@ describe('bad input gets one clear message, a documented exit code and no stack 
   });
 
   it('missing migrations directory: exit 2 naming it', async () => {
-    const run = await runCli(['--database-url', db.url, '--migrations-dir', '/nonexistent/migrations', 'migrate', 'status']);
+    const run = await runCli([
+      '--database-url',
+      db.url,
+      '--migrations-dir',
+      '/nonexistent/migrations',
+      'migrate',
+      'status',
+    ]);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain('Migrations directory not found: /nonexistent/migrations');
     noStack(run.stderr);
@@ -145,7 +166,10 @@ describe('bad input gets one clear message, a documented exit code and no stack 
     const run = await runCli(['migrate', 'status'], { cwd: bad });
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(`${join(bad, 'medicalcor.config.yaml')}: environments.prod.production`);
-    writeFileSync(join(bad, 'medicalcor.config.yaml'), 'environments:\n  prod:\n    databaseUrl: postgres://u:plaintextpw@db/x\n');
+    writeFileSync(
+      join(bad, 'medicalcor.config.yaml'),
+      'environments:\n  prod:\n    databaseUrl: postgres://u:plaintextpw@db/x\n',
+    );
     const plain = await runCli(['migrate', 'status', '--env', 'prod'], { cwd: bad });
     expect(plain.exitCode).toBe(2);
     expect(plain.stderr).toContain('contains a password in plain text');

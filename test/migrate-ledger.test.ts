@@ -25,7 +25,9 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     const up = await cli('migrate', 'up');
     expect(up.exitCode, up.stderr).toBe(0);
     expect(up.stdout).toContain('applied: 20240101000003_add_visits_note.sql');
-    const { rows } = await db.pool.query('select version, state, length(checksum) as len from medicalcor_migration_ledger order by version');
+    const { rows } = await db.pool.query(
+      'select version, state, length(checksum) as len from medicalcor_migration_ledger order by version',
+    );
     expect(rows).toEqual([
       { version: '20240101000001', state: 'applied', len: 64 },
       { version: '20240101000002', state: 'applied', len: 64 },
@@ -41,7 +43,10 @@ describe('migrate up / status / verify with the checksum ledger', () => {
   it('catches an applied file edited afterwards: verify exits 3 and up refuses to run anything', async () => {
     await cli('migrate', 'up');
     appendFileSync(join(dir, '20240101000002_create_visits.sql'), '\n-- sneaky edit\n');
-    writeFileSync(join(dir, '20240101000004_more.sql'), migration('create table more_things (id bigint primary key);', 'drop table more_things;'));
+    writeFileSync(
+      join(dir, '20240101000004_more.sql'),
+      migration('create table more_things (id bigint primary key);', 'drop table more_things;'),
+    );
     const verify = await cli('migrate', 'verify', '-o', 'json');
     expect(verify.exitCode).toBe(3);
     const report = JSON.parse(verify.stdout);
@@ -58,15 +63,25 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     rmSync(join(dir, '20240101000003_add_visits_note.sql'));
     const verify = await cli('migrate', 'verify', '-o', 'json');
     expect(verify.exitCode).toBe(3);
-    expect(JSON.parse(verify.stdout).findings).toEqual([expect.objectContaining({ code: 'missing-file', version: '20240101000003' })]);
+    expect(JSON.parse(verify.stdout).findings).toEqual([
+      expect.objectContaining({ code: 'missing-file', version: '20240101000003' }),
+    ]);
   });
 
   it.each([
     ['duplicate-version', '20240101000003_other_with_same_version.sql', migration('select 1;', 'select 1;')],
     ['multiple-up', '20240101000009_two_ups.sql', `${migration('select 1;', 'select 1;')}\n-- migrate:up\nselect 2;\n`],
-    ['multiple-down', '20240101000009_two_downs.sql', `${migration('select 1;', 'select 1;')}\n-- migrate:down\nselect 2;\n`],
+    [
+      'multiple-down',
+      '20240101000009_two_downs.sql',
+      `${migration('select 1;', 'select 1;')}\n-- migrate:down\nselect 2;\n`,
+    ],
     ['missing-down', '20240101000009_no_down.sql', '-- migrate:up\ncreate table t1 (id bigint);\n'],
-    ['empty-down', '20240101000009_empty_down.sql', '-- migrate:up\ncreate table t1 (id bigint);\n-- migrate:down\n-- nothing here\n'],
+    [
+      'empty-down',
+      '20240101000009_empty_down.sql',
+      '-- migrate:up\ncreate table t1 (id bigint);\n-- migrate:down\n-- nothing here\n',
+    ],
   ])('reports %s with its own message, exit 3', async (code, name, content) => {
     writeFileSync(join(dir, name), content);
     const verify = await cli('migrate', 'verify', '-o', 'json');
@@ -78,14 +93,22 @@ describe('migrate up / status / verify with the checksum ledger', () => {
 
   it('reports a pending migration older than the newest applied one as out of order', async () => {
     await cli('migrate', 'up');
-    writeFileSync(join(dir, '20230101000000_late_arrival.sql'), migration('create table late (id bigint);', 'drop table late;'));
+    writeFileSync(
+      join(dir, '20230101000000_late_arrival.sql'),
+      migration('create table late (id bigint);', 'drop table late;'),
+    );
     const verify = await cli('migrate', 'verify', '-o', 'json');
     expect(verify.exitCode).toBe(3);
-    expect(JSON.parse(verify.stdout).findings).toEqual([expect.objectContaining({ code: 'out-of-order', version: '20230101000000' })]);
+    expect(JSON.parse(verify.stdout).findings).toEqual([
+      expect.objectContaining({ code: 'out-of-order', version: '20230101000000' }),
+    ]);
   });
 
   it('a failing migration leaves the database at the version before it, and status says so', async () => {
-    writeFileSync(join(dir, '20240101000004_broken.sql'), migration('create table half_done (id bigint);\nselect * from no_such_table;', 'drop table half_done;'));
+    writeFileSync(
+      join(dir, '20240101000004_broken.sql'),
+      migration('create table half_done (id bigint);\nselect * from no_such_table;', 'drop table half_done;'),
+    );
     const up = await cli('migrate', 'up');
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('20240101000004_broken.sql failed');
@@ -93,12 +116,16 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     // never announced as applied (dbmate itself prints "Applied:" for a migration that failed)
     expect(`${up.stdout}\n${up.stderr}`).not.toMatch(/applied:? .*20240101000004_broken/i);
     expect(up.stdout).toContain('applied: 20240101000003_add_visits_note.sql');
-    const { rows } = await db.pool.query(`select to_regclass('half_done') is null as absent, (select max(version) from schema_migrations) as version`);
+    const { rows } = await db.pool.query(
+      `select to_regclass('half_done') is null as absent, (select max(version) from schema_migrations) as version`,
+    );
     expect(rows[0]).toEqual({ absent: true, version: '20240101000003' });
     const status = await cli('migrate', 'status', '-o', 'json');
     const report = JSON.parse(status.stdout);
     expect(report.currentVersion).toBe('20240101000003');
-    expect(report.lastFailure).toEqual(expect.objectContaining({ version: '20240101000004', error: expect.stringContaining('no_such_table') }));
+    expect(report.lastFailure).toEqual(
+      expect.objectContaining({ version: '20240101000004', error: expect.stringContaining('no_such_table') }),
+    );
     const text = await cli('migrate', 'status');
     expect(text.stdout).toContain('Last attempt failed at 20240101000004_broken.sql');
   });
@@ -111,16 +138,25 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(first).toBeGreaterThanOrEqual(0);
     expect(third).toBeGreaterThan(first);
     const dry = await cli('migrate', 'up', '--dry-run', '-o', 'json');
-    expect(JSON.parse(dry.stdout).steps.map((s: { version: string }) => s.version)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+    expect(JSON.parse(dry.stdout).steps.map((s: { version: string }) => s.version)).toEqual([
+      '20240101000001',
+      '20240101000002',
+      '20240101000003',
+    ]);
     const { rows } = await db.pool.query(`select to_regclass('patients') is null as absent`);
     expect(rows[0].absent).toBe(true);
 
     await cli('migrate', 'up');
     const downPlan = await cli('migrate', 'plan', '--down', '2', '-o', 'json');
-    expect(JSON.parse(downPlan.stdout).steps.map((s: { version: string }) => s.version)).toEqual(['20240101000003', '20240101000002']);
+    expect(JSON.parse(downPlan.stdout).steps.map((s: { version: string }) => s.version)).toEqual([
+      '20240101000003',
+      '20240101000002',
+    ]);
     const down = await cli('migrate', 'down', '2');
     expect(down.exitCode, down.stderr).toBe(0);
-    expect(down.stderr).toContain('will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql');
+    expect(down.stderr).toContain(
+      'will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql',
+    );
     const after = await db.pool.query(`select array_agg(version order by version) as versions from schema_migrations`);
     expect(after.rows[0].versions).toEqual(['20240101000001']);
     const ledger = await db.pool.query(`select array_agg(version) as versions from medicalcor_migration_ledger`);
@@ -134,14 +170,19 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     await applySchema(db.url, dir);
     const up = await cli('migrate', 'up');
     expect(up.exitCode).toBe(0);
-    const { rows } = await db.pool.query(`select count(*)::int as n from medicalcor_migration_ledger where state = 'applied'`);
+    const { rows } = await db.pool.query(
+      `select count(*)::int as n from medicalcor_migration_ledger where state = 'applied'`,
+    );
     expect(rows[0].n).toBe(3);
   });
 
   it('a row left "applying" by a dead runner, and an applied row bare dbmate rolled back, are settled by status and reported', async () => {
     await cli('migrate', 'up');
     const dbmate = `${repoRoot}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-    await execa(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'rollback'], { env: { DATABASE_URL: db.url }, extendEnv: false });
+    await execa(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'rollback'], {
+      env: { DATABASE_URL: db.url },
+      extendEnv: false,
+    });
     await db.pool.query(`update medicalcor_migration_ledger set state = 'applying' where version = '20240101000002'`);
     const status = await cli('migrate', 'status', '-o', 'json');
     expect(status.exitCode, status.stderr).toBe(0);
@@ -152,7 +193,10 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     ]);
     expect(report.pending).toBe(1);
     const ledger = await db.pool.query(`select version, state from medicalcor_migration_ledger order by version`);
-    expect(ledger.rows).toEqual([{ version: '20240101000001', state: 'applied' }, { version: '20240101000002', state: 'applied' }]);
+    expect(ledger.rows).toEqual([
+      { version: '20240101000001', state: 'applied' },
+      { version: '20240101000002', state: 'applied' },
+    ]);
     const text = await cli('migrate', 'status');
     expect(text.stderr).not.toContain('ledger:');
     expect((await cli('migrate', 'up')).exitCode).toBe(0);
@@ -172,7 +216,9 @@ describe('migrate up / status / verify with the checksum ledger', () => {
   it('a renamed (misnamed) file is reported as ignored by dbmate', async () => {
     renameSync(join(dir, '20240101000003_add_visits_note.sql'), join(dir, 'add_visits_note.sql'));
     const verify = await cli('migrate', 'verify', '-o', 'json');
-    expect(JSON.parse(verify.stdout).findings).toEqual([expect.objectContaining({ code: 'bad-filename', severity: 'warning' })]);
+    expect(JSON.parse(verify.stdout).findings).toEqual([
+      expect.objectContaining({ code: 'bad-filename', severity: 'warning' }),
+    ]);
     expect(verify.exitCode).toBe(0);
   });
 });

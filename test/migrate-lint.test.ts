@@ -20,7 +20,10 @@ const risky = [
 ].join('\n');
 
 const dir = makeMigrationsDir({
-  '20240101000001_create_leads.sql': migration('create table leads (id bigint primary key, name text);', 'drop table leads;'),
+  '20240101000001_create_leads.sql': migration(
+    'create table leads (id bigint primary key, name text);',
+    'drop table leads;',
+  ),
   '20240101000002_risky.sql': risky,
   '20240101000003_no_down.sql': '-- migrate:up\ncreate table notes (id bigint primary key);\n',
 });
@@ -32,23 +35,32 @@ describe('migrate lint', () => {
   it('runs squawk on up sections with line numbers mapped back to the file, plus the dbmate rules; exit 3', async () => {
     const run = await lint('-o', 'json');
     expect(run.exitCode).toBe(3);
-    const { findings, errors } = JSON.parse(run.stdout) as { errors: number; findings: { code: string; file: string; line: number; severity: string }[] };
+    const { findings, errors } = JSON.parse(run.stdout) as {
+      errors: number;
+      findings: { code: string; file: string; line: number; severity: string }[];
+    };
     expect(errors).toBeGreaterThanOrEqual(2);
     const lines = readFileSync(join(dir, '20240101000002_risky.sql'), 'utf8').split('\n');
-    const notNull = findings.find((f) => f.file.endsWith('20240101000002_risky.sql') && lines[f.line - 1]!.includes('set not null'));
+    const notNull = findings.find(
+      (f) => f.file.endsWith('20240101000002_risky.sql') && lines[f.line - 1]!.includes('set not null'),
+    );
     expect(notNull, JSON.stringify(findings)).toBeDefined();
     const index = findings.find((f) => f.code === 'require-concurrent-index-creation');
     expect(index?.severity).toBe('error');
     expect(lines[index!.line - 1]).toContain('create index leads_region_idx');
     // the down section (drop column) is not linted as if it ran on the way up
     expect(findings.some((f) => f.code === 'ban-drop-column')).toBe(false);
-    expect(findings).toContainEqual(expect.objectContaining({ code: 'missing-down', file: expect.stringContaining('20240101000003_no_down.sql') }));
+    expect(findings).toContainEqual(
+      expect.objectContaining({ code: 'missing-down', file: expect.stringContaining('20240101000003_no_down.sql') }),
+    );
   });
 
   it('prints GitHub annotations with -o github', async () => {
     const run = await lint('-o', 'github');
     expect(run.exitCode).toBe(3);
-    expect(run.stdout).toMatch(/^::error file=[^,]*20240101000002_risky\.sql,line=6,title=require-concurrent-index-creation::/m);
+    expect(run.stdout).toMatch(
+      /^::error file=[^,]*20240101000002_risky\.sql,line=6,title=require-concurrent-index-creation::/m,
+    );
     expect(run.stdout).toMatch(/^::error file=[^,]*20240101000003_no_down\.sql,line=1,title=missing-down::/m);
   });
 
@@ -62,20 +74,30 @@ describe('migrate lint', () => {
 describe('migrate lint --changed-since and --pg-version', () => {
   it('lints only the files changed since a git ref (edited or new), and exits 0 when those are clean', async () => {
     const repo = makeMigrationsDir({
-      '20240101000001_create_leads.sql': migration('create table leads (id bigint primary key, name text);', 'drop table leads;'),
+      '20240101000001_create_leads.sql': migration(
+        'create table leads (id bigint primary key, name text);',
+        'drop table leads;',
+      ),
       '20240101000002_risky.sql': risky,
     });
-    const git = (...args: string[]) => execa('git', ['-C', repo, ...args], { env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' } });
+    const git = (...args: string[]) =>
+      execa('git', ['-C', repo, ...args], {
+        env: { GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@x', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@x' },
+      });
     try {
       await git('init', '-q');
       await git('add', '.');
       await git('commit', '-qm', 'base');
-      const lintSince = (...extra: string[]) => runCli(['--migrations-dir', repo, 'migrate', 'lint', '--changed-since', 'HEAD', '-o', 'json', ...extra]);
+      const lintSince = (...extra: string[]) =>
+        runCli(['--migrations-dir', repo, 'migrate', 'lint', '--changed-since', 'HEAD', '-o', 'json', ...extra]);
       const nothing = await lintSince();
       expect(nothing.exitCode, nothing.stderr).toBe(0);
       expect(JSON.parse(nothing.stdout)).toMatchObject({ files: [], findings: [] });
 
-      writeFileSync(join(repo, '20240101000003_notes.sql'), migration('create table notes (id bigint primary key);', 'drop table notes;'));
+      writeFileSync(
+        join(repo, '20240101000003_notes.sql'),
+        migration('create table notes (id bigint primary key);', 'drop table notes;'),
+      );
       const clean = await lintSince();
       expect(clean.exitCode, clean.stdout).toBe(0);
       expect(JSON.parse(clean.stdout).files).toEqual(['20240101000003_notes.sql']);
@@ -104,10 +126,14 @@ describe('migrate lint --changed-since and --pg-version', () => {
   it('--pg-version is passed to squawk: a column with a constant default is a rewrite before PostgreSQL 11 only', async () => {
     const defaults = makeMigrationsDir({
       '20240101000001_t.sql': migration('create table t (id bigint primary key);', 'drop table t;'),
-      '20240101000002_default.sql': migration('alter table t add column flag integer default 0;', 'alter table t drop column flag;'),
+      '20240101000002_default.sql': migration(
+        'alter table t add column flag integer default 0;',
+        'alter table t drop column flag;',
+      ),
     });
     try {
-      const run = (v: string) => runCli(['--migrations-dir', defaults, 'migrate', 'lint', '--pg-version', v, '-o', 'json']);
+      const run = (v: string) =>
+        runCli(['--migrations-dir', defaults, 'migrate', 'lint', '--pg-version', v, '-o', 'json']);
       const old = JSON.parse((await run('10')).stdout) as { findings: { code: string }[] };
       const current = JSON.parse((await run('15')).stdout) as { findings: { code: string }[] };
       expect(old.findings.map((f) => f.code)).toContain('adding-field-with-default');

@@ -18,8 +18,9 @@ beforeEach(async () => {
       'drop table contacts;',
     ),
     // as an operator writes it: concurrently (no write lock), IF NOT EXISTS (so a rerun "just works")
-    [UNIQUE_INDEX]: '-- migrate:up transaction:false\ncreate unique index concurrently if not exists contacts_email_uq on contacts (email);\n\n'
-      + '-- migrate:down transaction:false\ndrop index concurrently if exists contacts_email_uq;\n',
+    [UNIQUE_INDEX]:
+      '-- migrate:up transaction:false\ncreate unique index concurrently if not exists contacts_email_uq on contacts (email);\n\n' +
+      '-- migrate:down transaction:false\ndrop index concurrently if exists contacts_email_uq;\n',
   });
 });
 afterEach(async () => {
@@ -28,7 +29,8 @@ afterEach(async () => {
 });
 
 const isValid = async () =>
-  (await db.pool.query(`select indisvalid from pg_index where indexrelid = to_regclass('contacts_email_uq')`)).rows[0]?.indisvalid as boolean | undefined;
+  (await db.pool.query(`select indisvalid from pg_index where indexrelid = to_regclass('contacts_email_uq')`)).rows[0]
+    ?.indisvalid as boolean | undefined;
 
 describe('a failed transaction:false migration', () => {
   it('names the INVALID index it left, with the statement to drop it, and never calls it rolled back or applied', async () => {
@@ -72,7 +74,9 @@ describe('a failed transaction:false migration', () => {
     rmSync(join(dir, UNIQUE_INDEX));
     const up = await cli('migrate', 'up', '-o', 'json');
     expect(up.exitCode).toBe(3);
-    expect(JSON.parse(up.stdout).blockedBy).toContainEqual(expect.objectContaining({ code: 'invalid-index', message: expect.stringContaining('public.other_v_uq') }));
+    expect(JSON.parse(up.stdout).blockedBy).toContainEqual(
+      expect.objectContaining({ code: 'invalid-index', message: expect.stringContaining('public.other_v_uq') }),
+    );
     expect((await db.pool.query(`select to_regclass('schema_migrations') is null as none`)).rows[0].none).toBe(true);
   });
 });

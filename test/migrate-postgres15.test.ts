@@ -3,8 +3,12 @@ import { runInProcess as runCli } from './helpers/in-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase('mc_pg15'); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase('mc_pg15');
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 describe('the MedicalCor schema on PostgreSQL 15', () => {
   it('applies, rolls back every migration one at a time to an empty database, and applies again', async () => {

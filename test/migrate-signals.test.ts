@@ -5,7 +5,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawnCli } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import {
-  advisoryLocks, appliedVersions, dbmateRunning, dbmateSessions, expectLedgerAgrees, medicalcorSessions, processesNaming, stderrShows, until,
+  advisoryLocks,
+  appliedVersions,
+  dbmateRunning,
+  dbmateSessions,
+  expectLedgerAgrees,
+  medicalcorSessions,
+  processesNaming,
+  stderrShows,
+  until,
 } from './helpers/migrate-signals.js';
 import { makeMigrationsDir, migration, SMALL_SCHEMA } from './helpers/migrations-dir.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -59,7 +67,13 @@ async function readerGetsThrough(): Promise<boolean> {
  * Runs `verb` and delivers `signal` at `phase`. Returns what the runner printed and how it ended,
  * after every state check that must hold the moment it is gone.
  */
-async function interrupt(verb: string[], signal: Signal, phase: Phase, progressLine: string, sleepFragment = 'pg_sleep') {
+async function interrupt(
+  verb: string[],
+  signal: Signal,
+  phase: Phase,
+  progressLine: string,
+  sleepFragment = 'pg_sleep',
+) {
   let holder: pg.Client | undefined;
   if (phase === 'waiting on the lock') {
     holder = new pg.Client({ connectionString: db.url, application_name: 'test-lock-holder' });
@@ -90,7 +104,11 @@ async function interrupt(verb: string[], signal: Signal, phase: Phase, progressL
 async function expectNothingLeft() {
   // after kill -9 the watcher notices its pipe closed, kills dbmate and ends its sessions; after a
   // clean exit the server may take a moment to retire the runner's own closed connections
-  await until(async () => (await medicalcorSessions(db)) === 0 && processesNaming(dir).length === 0 && (await advisoryLocks(db)) === 0, 'the runner leaves nothing');
+  await until(
+    async () =>
+      (await medicalcorSessions(db)) === 0 && processesNaming(dir).length === 0 && (await advisoryLocks(db)) === 0,
+    'the runner leaves nothing',
+  );
   expect(await medicalcorSessions(db)).toBe(0);
   expect(processesNaming(dir)).toEqual([]);
   expect(await advisoryLocks(db)).toBe(0);
@@ -112,72 +130,88 @@ const PHASES: Phase[] = ['before the lock', 'waiting on the lock', 'during a mig
 const cases = SIGNALS.flatMap((signal) => PHASES.map((phase) => [signal, phase] as const));
 
 describe('migrate up, interrupted', () => {
-  it.each(cases)('%s %s: nothing left running, nothing committed afterwards, the truth told', async (signal, phase) => {
-    await setup(phase === 'during a migration' ? 'up' : 'none');
-    const { result, stderr, stdout, busySince } = await interrupt(['migrate', 'up'], signal, phase, 'applying migration 2 of 4');
-    if (signal === 'SIGKILL') expect(result.signal).toBe('SIGKILL');
-    else if (phase !== 'before the lock') expect(result.exitCode, stderr).toBe(130);
+  it.each(cases)(
+    '%s %s: nothing left running, nothing committed afterwards, the truth told',
+    async (signal, phase) => {
+      await setup(phase === 'during a migration' ? 'up' : 'none');
+      const { result, stderr, stdout, busySince } = await interrupt(
+        ['migrate', 'up'],
+        signal,
+        phase,
+        'applying migration 2 of 4',
+      );
+      if (signal === 'SIGKILL') expect(result.signal).toBe('SIGKILL');
+      else if (phase !== 'before the lock') expect(result.exitCode, stderr).toBe(130);
 
-    if (signal !== 'SIGKILL' && phase === 'during a migration') {
-      // said only once the session and its ACCESS EXCLUSIVE lock are gone
-      expect(await dbmateSessions(db)).toBe(0);
-      expect(await readerGetsThrough()).toBe(true);
-      expect(stderr).toContain(`${SLOW} was in flight and was not applied`);
-      expect(stderr).toContain('The database is at version 20240101000003');
-    }
-    await expectNothingLeft();
-    if (phase === 'during a migration') {
-      // past the moment the interrupted migration's sleep would have ended, it has not committed
-      await new Promise((r) => setTimeout(r, Math.max(0, busySince + SLEEP_S * 1000 + 1000 - Date.now())));
-      expect(await appliedVersions(db)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
-      expect((await db.pool.query(`select to_regclass('slow_one') is null as absent`)).rows[0].absent).toBe(true);
-    }
-    if (phase === 'waiting on the lock') expect(await appliedVersions(db)).toEqual([]);
-    if (signal !== 'SIGKILL' && phase !== 'before the lock') {
-      // nothing named applied that the database does not hold, and the version said is the real one
-      const applied = await appliedVersions(db);
-      for (const [, file] of `${stdout}\n${stderr}`.matchAll(/applied: (\S+\.sql)/gi)) expect(applied).toContain(file!.slice(0, 14));
-      expect(stderr).toContain(`The database is at version ${applied.at(-1) ?? 'none'}`);
-    }
-    await expectStatusTrue();
-    const again = await runInProcess(args('migrate', 'up'));
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(await appliedVersions(db)).toHaveLength(4);
-    await expectLedgerAgrees(db);
-  }, 120_000);
+      if (signal !== 'SIGKILL' && phase === 'during a migration') {
+        // said only once the session and its ACCESS EXCLUSIVE lock are gone
+        expect(await dbmateSessions(db)).toBe(0);
+        expect(await readerGetsThrough()).toBe(true);
+        expect(stderr).toContain(`${SLOW} was in flight and was not applied`);
+        expect(stderr).toContain('The database is at version 20240101000003');
+      }
+      await expectNothingLeft();
+      if (phase === 'during a migration') {
+        // past the moment the interrupted migration's sleep would have ended, it has not committed
+        await new Promise((r) => setTimeout(r, Math.max(0, busySince + SLEEP_S * 1000 + 1000 - Date.now())));
+        expect(await appliedVersions(db)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+        expect((await db.pool.query(`select to_regclass('slow_one') is null as absent`)).rows[0].absent).toBe(true);
+      }
+      if (phase === 'waiting on the lock') expect(await appliedVersions(db)).toEqual([]);
+      if (signal !== 'SIGKILL' && phase !== 'before the lock') {
+        // nothing named applied that the database does not hold, and the version said is the real one
+        const applied = await appliedVersions(db);
+        for (const [, file] of `${stdout}\n${stderr}`.matchAll(/applied: (\S+\.sql)/gi))
+          expect(applied).toContain(file!.slice(0, 14));
+        expect(stderr).toContain(`The database is at version ${applied.at(-1) ?? 'none'}`);
+      }
+      await expectStatusTrue();
+      const again = await runInProcess(args('migrate', 'up'));
+      expect(again.exitCode, again.stderr).toBe(0);
+      expect(await appliedVersions(db)).toHaveLength(4);
+      await expectLedgerAgrees(db);
+    },
+    120_000,
+  );
 });
 
 describe('migrate down, interrupted', () => {
-  it.each(cases)('%s %s: nothing left running, nothing rolled back afterwards, the truth told', async (signal, phase) => {
-    await setup(phase === 'during a migration' ? 'down' : 'none');
-    expect((await runInProcess(args('migrate', 'up'))).exitCode).toBe(0);
-    const verb = phase === 'during a migration' ? ['migrate', 'down'] : ['migrate', 'down', '3'];
-    const { result, stderr, busySince } = await interrupt(verb, signal, phase, 'rolling back migration 2 of 3');
-    if (signal === 'SIGKILL') expect(result.signal).toBe('SIGKILL');
-    else if (phase !== 'before the lock') expect(result.exitCode, stderr).toBe(130);
+  it.each(cases)(
+    '%s %s: nothing left running, nothing rolled back afterwards, the truth told',
+    async (signal, phase) => {
+      await setup(phase === 'during a migration' ? 'down' : 'none');
+      expect((await runInProcess(args('migrate', 'up'))).exitCode).toBe(0);
+      const verb = phase === 'during a migration' ? ['migrate', 'down'] : ['migrate', 'down', '3'];
+      const { result, stderr, busySince } = await interrupt(verb, signal, phase, 'rolling back migration 2 of 3');
+      if (signal === 'SIGKILL') expect(result.signal).toBe('SIGKILL');
+      else if (phase !== 'before the lock') expect(result.exitCode, stderr).toBe(130);
 
-    if (signal !== 'SIGKILL' && phase === 'during a migration') {
-      expect(await dbmateSessions(db)).toBe(0);
-      expect(await readerGetsThrough()).toBe(true);
-      expect(stderr).toContain(`${SLOW} was in flight and was not rolled back`);
-    }
-    await expectNothingLeft();
-    if (phase === 'during a migration') {
-      await new Promise((r) => setTimeout(r, Math.max(0, busySince + SLEEP_S * 1000 + 1000 - Date.now())));
+      if (signal !== 'SIGKILL' && phase === 'during a migration') {
+        expect(await dbmateSessions(db)).toBe(0);
+        expect(await readerGetsThrough()).toBe(true);
+        expect(stderr).toContain(`${SLOW} was in flight and was not rolled back`);
+      }
+      await expectNothingLeft();
+      if (phase === 'during a migration') {
+        await new Promise((r) => setTimeout(r, Math.max(0, busySince + SLEEP_S * 1000 + 1000 - Date.now())));
+        expect(await appliedVersions(db)).toHaveLength(4);
+        expect((await db.pool.query(`select to_regclass('slow_one') is not null as present`)).rows[0].present).toBe(
+          true,
+        );
+      }
+      if (phase === 'waiting on the lock') expect(await appliedVersions(db)).toHaveLength(4);
+      if (signal !== 'SIGKILL' && phase !== 'before the lock') {
+        const applied = await appliedVersions(db);
+        expect(stderr).toContain(`The database is at version ${applied.at(-1) ?? 'none'}`);
+      }
+      await expectStatusTrue();
+      const again = await runInProcess(args('migrate', 'up'));
+      expect(again.exitCode, again.stderr).toBe(0);
       expect(await appliedVersions(db)).toHaveLength(4);
-      expect((await db.pool.query(`select to_regclass('slow_one') is not null as present`)).rows[0].present).toBe(true);
-    }
-    if (phase === 'waiting on the lock') expect(await appliedVersions(db)).toHaveLength(4);
-    if (signal !== 'SIGKILL' && phase !== 'before the lock') {
-      const applied = await appliedVersions(db);
-      expect(stderr).toContain(`The database is at version ${applied.at(-1) ?? 'none'}`);
-    }
-    await expectStatusTrue();
-    const again = await runInProcess(args('migrate', 'up'));
-    expect(again.exitCode, again.stderr).toBe(0);
-    expect(await appliedVersions(db)).toHaveLength(4);
-    await expectLedgerAgrees(db);
-  }, 120_000);
+      await expectLedgerAgrees(db);
+    },
+    120_000,
+  );
 });
 
 describe('the terminal goes away (SIGHUP)', () => {
@@ -206,7 +240,9 @@ describe('a runner killed with kill -9 before its watcher could act', () => {
     orphan.on('error', () => {});
     await db.pool.query(`create table medicalcor_migration_ledger (version text primary key, filename text not null, checksum text not null,
       state text not null default 'applying', applied_at timestamptz not null default now(), applied_by text not null)`);
-    await db.pool.query(`insert into medicalcor_migration_ledger (version, filename, checksum, applied_by) values ('20240101000001', '20240101000001_create_patients.sql', 'x', 'gone@host')`);
+    await db.pool.query(
+      `insert into medicalcor_migration_ledger (version, filename, checksum, applied_by) values ('20240101000001', '20240101000001_create_patients.sql', 'x', 'gone@host')`,
+    );
     const sleeping = orphan.query(`select pg_sleep(60)`).catch(() => 'terminated');
     await until(() => dbmateRunning(db, 'pg_sleep(60)'), 'the orphan runs');
     const status = await runInProcess(args('migrate', 'status', '-o', 'json'));

@@ -9,7 +9,9 @@ import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 let db: TestDatabase;
 let dir: string;
 const cli = (...args: string[]) => runInProcess(['--database-url', db.url, '--migrations-dir', dir, ...args]);
-const versions = async () => (await db.pool.query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`)).rows[0].v as string[];
+const versions = async () =>
+  (await db.pool.query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`))
+    .rows[0].v as string[];
 
 beforeEach(async () => {
   db = await createTestDatabase('mc_to');
@@ -24,14 +26,22 @@ describe('migrate up --to / down --to / status --to', () => {
   it('up --to applies up to and including the version and no further; the ledger records just those', async () => {
     const dry = await cli('migrate', 'up', '--to', '20240101000002', '--dry-run', '-o', 'json');
     expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(JSON.parse(dry.stdout).steps.map((s: { version: string }) => s.version)).toEqual(['20240101000001', '20240101000002']);
+    expect(JSON.parse(dry.stdout).steps.map((s: { version: string }) => s.version)).toEqual([
+      '20240101000001',
+      '20240101000002',
+    ]);
     expect((await db.pool.query(`select to_regclass('schema_migrations') is null as none`)).rows[0].none).toBe(true);
 
     const up = await cli('migrate', 'up', '--to', '20240101000002', '-o', 'json');
     expect(up.exitCode, up.stderr).toBe(0);
-    expect(JSON.parse(up.stdout)).toMatchObject({ currentVersion: '20240101000002', applied: [{ version: '20240101000001' }, { version: '20240101000002' }] });
+    expect(JSON.parse(up.stdout)).toMatchObject({
+      currentVersion: '20240101000002',
+      applied: [{ version: '20240101000001' }, { version: '20240101000002' }],
+    });
     expect(await versions()).toEqual(['20240101000001', '20240101000002']);
-    const ledger = await db.pool.query(`select array_agg(version order by version) as v from medicalcor_migration_ledger where state = 'applied'`);
+    const ledger = await db.pool.query(
+      `select array_agg(version order by version) as v from medicalcor_migration_ledger where state = 'applied'`,
+    );
     expect(ledger.rows[0].v).toEqual(['20240101000001', '20240101000002']);
     const rest = await cli('migrate', 'up');
     expect(rest.exitCode).toBe(0);
@@ -42,7 +52,9 @@ describe('migrate up --to / down --to / status --to', () => {
     await cli('migrate', 'up');
     const down = await cli('migrate', 'down', '--to', '20240101000001');
     expect(down.exitCode, down.stderr).toBe(0);
-    expect(down.stderr).toContain('will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql');
+    expect(down.stderr).toContain(
+      'will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql',
+    );
     expect(await versions()).toEqual(['20240101000001']);
     const all = await cli('migrate', 'down', '--to', '0');
     expect(all.exitCode, all.stderr).toBe(0);
@@ -51,7 +63,11 @@ describe('migrate up --to / down --to / status --to', () => {
 
   it('plan --to and plan --down --to print the SQL that would run', async () => {
     const up = JSON.parse((await cli('migrate', 'plan', '--to', '20240101000001', '-o', 'json')).stdout);
-    expect(up).toMatchObject({ direction: 'up', to: '20240101000001', steps: [{ version: '20240101000001', transactional: true }] });
+    expect(up).toMatchObject({
+      direction: 'up',
+      to: '20240101000001',
+      steps: [{ version: '20240101000001', transactional: true }],
+    });
     await cli('migrate', 'up');
     const down = JSON.parse((await cli('migrate', 'plan', '--down', '--to', '20240101000001', '-o', 'json')).stdout);
     expect(down.steps.map((s: { version: string; sql: string }) => [s.version, s.sql])).toEqual([
@@ -63,11 +79,17 @@ describe('migrate up --to / down --to / status --to', () => {
   it('status --to shows where up and down would stop', async () => {
     await cli('migrate', 'up', '--to', '20240101000002');
     const json = await cli('migrate', 'status', '--to', '20240101000003', '-o', 'json');
-    expect(JSON.parse(json.stdout).target).toMatchObject({ version: '20240101000003', up: ['20240101000003'], down: [] });
+    expect(JSON.parse(json.stdout).target).toMatchObject({
+      version: '20240101000003',
+      up: ['20240101000003'],
+      down: [],
+    });
     const back = await cli('migrate', 'status', '--to', '20240101000001', '-o', 'json');
     expect(JSON.parse(back.stdout).target).toMatchObject({ up: [], down: ['20240101000002'] });
     const text = await cli('migrate', 'status', '--to', '20240101000001');
-    expect(text.stdout).toContain('With --to 20240101000001: up would apply nothing; down would roll back 1 (20240101000002');
+    expect(text.stdout).toContain(
+      'With --to 20240101000001: up would apply nothing; down would roll back 1 (20240101000002',
+    );
     expect(text.stdout).toMatch(/20240101000002_create_visits\.sql\s+applied.*would roll back/);
   });
 
@@ -89,18 +111,27 @@ describe('migrate up --to / down --to / status --to', () => {
 
   it('the production guard covers up --to and down --to', async () => {
     const project = mkdtempSync(join(tmpdir(), 'mc-to-project-'));
-    writeFileSync(join(project, 'medicalcor.config.yaml'), `migrationsDir: ${dir}\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n`);
+    writeFileSync(
+      join(project, 'medicalcor.config.yaml'),
+      `migrationsDir: ${dir}\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n`,
+    );
     const run = (...args: string[]) => runInProcess(args, { cwd: project, env: { PROD_DATABASE_URL: db.url } });
     try {
       const refused = await run('--env', 'prod', 'migrate', 'up', '--to', '20240101000002');
       expect(refused.exitCode).toBe(2);
-      expect(refused.stderr).toContain('will apply, in this order: 20240101000001_create_patients.sql, 20240101000002_create_visits.sql');
-      expect(refused.stderr).toContain('Refusing to apply 2 migration(s) up to 20240101000002 on production environment "prod"');
+      expect(refused.stderr).toContain(
+        'will apply, in this order: 20240101000001_create_patients.sql, 20240101000002_create_visits.sql',
+      );
+      expect(refused.stderr).toContain(
+        'Refusing to apply 2 migration(s) up to 20240101000002 on production environment "prod"',
+      );
       expect((await db.pool.query(`select to_regclass('schema_migrations') is null as none`)).rows[0].none).toBe(true);
       expect((await run('--env', 'prod', 'migrate', 'up', '--yes')).exitCode).toBe(0);
       const down = await run('--env', 'prod', 'migrate', 'down', '--to', '20240101000001');
       expect(down.exitCode).toBe(2);
-      expect(down.stderr).toContain('will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql');
+      expect(down.stderr).toContain(
+        'will roll back, in this order: 20240101000003_add_visits_note.sql, 20240101000002_create_visits.sql',
+      );
       expect(await versions()).toHaveLength(3);
     } finally {
       rmSync(project, { recursive: true, force: true });

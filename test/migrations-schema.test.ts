@@ -34,11 +34,10 @@ function adminClient(): pg.Client {
 }
 
 async function dbmate(...args: string[]): Promise<string> {
-  const result = await execa(
-    resolveBinary(),
-    ['--migrations-dir', MIGRATIONS_DIR, '--no-dump-schema', ...args],
-    { env: { DATABASE_URL }, reject: false },
-  );
+  const result = await execa(resolveBinary(), ['--migrations-dir', MIGRATIONS_DIR, '--no-dump-schema', ...args], {
+    env: { DATABASE_URL },
+    reject: false,
+  });
   if (result.exitCode !== 0) {
     throw new Error(`dbmate ${args.join(' ')} failed (exit ${result.exitCode}):\n${result.stdout}\n${result.stderr}`);
   }
@@ -147,7 +146,11 @@ describe('database migrations (src/migrations)', () => {
   it('has well-formed dbmate migration files', () => {
     expect(migrationFiles.length).toBeGreaterThanOrEqual(8);
     // a .sql file the name filter drops would never be applied: every one must be well named
-    expect(readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort()).toEqual(migrationFiles);
+    expect(
+      readdirSync(MIGRATIONS_DIR)
+        .filter((f) => f.endsWith('.sql'))
+        .sort(),
+    ).toEqual(migrationFiles);
   });
 
   it('applies every migration', async () => {
@@ -239,7 +242,9 @@ describe('database migrations (src/migrations)', () => {
       await client().query('DELETE FROM leads WHERE id = $1', [leadId]);
 
       expect(await count(client(), 'SELECT count(*) AS n FROM treatment_plans WHERE lead_id = $1', [leadId])).toBe(0);
-      expect(await count(client(), 'SELECT count(*) AS n FROM treatment_plan_items WHERE plan_id = $1', [planId])).toBe(0);
+      expect(await count(client(), 'SELECT count(*) AS n FROM treatment_plan_items WHERE plan_id = $1', [planId])).toBe(
+        0,
+      );
       expect(await count(client(), 'SELECT count(*) AS n FROM interactions WHERE lead_id = $1', [leadId])).toBe(0);
     });
   });
@@ -292,7 +297,9 @@ describe('database migrations (src/migrations)', () => {
     );
     expect(rows[0]).toEqual({ plain: '+40 700 000 000', differs: true });
     await inRolledBackTx(client(), async () => {
-      await expectSqlError(client(), `SELECT decrypt_pii(encrypt_pii('x', 'k1'), 'k2')`, [], { message: /wrong key|corrupt/i });
+      await expectSqlError(client(), `SELECT decrypt_pii(encrypt_pii('x', 'k1'), 'k2')`, [], {
+        message: /wrong key|corrupt/i,
+      });
     });
   });
 
@@ -307,7 +314,11 @@ describe('database migrations (src/migrations)', () => {
     expect(idx[0]!.indexdef).toMatch(/ef_construction='?64'?/);
 
     await inRolledBackTx(client(), async () => {
-      for (const [title, hot] of [['alpha', 0], ['beta', 1], ['gamma', 2]] as const) {
+      for (const [title, hot] of [
+        ['alpha', 0],
+        ['beta', 1],
+        ['gamma', 2],
+      ] as const) {
         await client().query(
           `INSERT INTO knowledge_base (title, content, tags, embedding) VALUES ($1, $2, $3, $4::vector)`,
           [title, `${title} content`, ['faq'], vec(hot)],

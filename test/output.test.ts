@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { stripVTControlCharacters } from 'node:util';
-import { decideColor, decideProgress, decideWidth, displayWidth, fitColumns, formatAnnotation, renderTable, truncateText } from '../src/cli-kit/index.js';
+import {
+  decideColor,
+  decideProgress,
+  decideWidth,
+  displayWidth,
+  fitColumns,
+  formatAnnotation,
+  renderTable,
+  truncateText,
+} from '../src/cli-kit/index.js';
 import { maskPii, maskToken, maskUrl, redactForStorage, redactSecrets } from '../src/core/redact.js';
 
 describe('colour is decided once from the terminal and the environment', () => {
@@ -17,7 +26,14 @@ describe('colour is decided once from the terminal and the environment', () => {
   });
 
   it('a table rendered without colour has no escape codes and no box drawing', () => {
-    const text = renderTable([{ a: 'x', b: 1 }], [{ header: 'A', value: (r) => r.a, style: (t) => `\u001b[31m${t}\u001b[39m` }, { header: 'B', value: (r) => r.b }], false);
+    const text = renderTable(
+      [{ a: 'x', b: 1 }],
+      [
+        { header: 'A', value: (r) => r.a, style: (t) => `\u001b[31m${t}\u001b[39m` },
+        { header: 'B', value: (r) => r.b },
+      ],
+      false,
+    );
     expect(text).not.toMatch(/\u001b\[/);
     expect(text).not.toMatch(/[┌─│]/);
     expect(text.split('\n')[1]).toMatch(/^x\s+1$/);
@@ -28,12 +44,27 @@ describe('secrets and patient data never leave unmasked', () => {
   it('masks URL passwords and tokens', () => {
     expect(maskUrl('postgres://app:s3cr3t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
     expect(maskToken('tr_prod_1234567890abcd')).toBe('tr_…abcd');
-    const text = redactSecrets('failed: postgres://u:pw123456@h/db Authorization: Bearer abcdefghijklmnop PASSWORD=hunter22 key sk_live_abcdefghijklmnopqrstu, echoed knownsecretvalue', ['knownsecretvalue']);
-    for (const secret of ['pw123456', 'abcdefghijklmnop', 'hunter22', 'sk_live_abcdefghijklmnopqrstu', 'knownsecretvalue']) expect(text).not.toContain(secret);
+    const text = redactSecrets(
+      'failed: postgres://u:pw123456@h/db Authorization: Bearer abcdefghijklmnop PASSWORD=hunter22 key sk_live_abcdefghijklmnopqrstu, echoed knownsecretvalue',
+      ['knownsecretvalue'],
+    );
+    for (const secret of [
+      'pw123456',
+      'abcdefghijklmnop',
+      'hunter22',
+      'sk_live_abcdefghijklmnopqrstu',
+      'knownsecretvalue',
+    ])
+      expect(text).not.toContain(secret);
   });
 
   it('masks phone numbers, e-mails and name fields in payloads, keeping the shape', () => {
-    const masked = maskPii({ phone: '+40 721 234 567', contact: { email: 'ana.pop@example.com', firstName: 'Ana' }, note: 'call +40721234567 or ana.pop@example.com', score: 87 }) as Record<string, unknown>;
+    const masked = maskPii({
+      phone: '+40 721 234 567',
+      contact: { email: 'ana.pop@example.com', firstName: 'Ana' },
+      note: 'call +40721234567 or ana.pop@example.com',
+      score: 87,
+    }) as Record<string, unknown>;
     const text = JSON.stringify(masked);
     for (const pii of ['721 234 567', '+40721234567', 'ana.pop@example.com', '"Ana"']) expect(text).not.toContain(pii);
     expect(masked.score).toBe(87);
@@ -47,13 +78,20 @@ describe('secrets and patient data never leave unmasked', () => {
   });
 
   it('GitHub annotations escape what would break the workflow command', () => {
-    expect(formatAnnotation({ level: 'error', file: 'a,b.sql', line: 3, message: 'bad\nthing 100%' })).toBe('::error file=a%2Cb.sql,line=3::bad%0Athing 100%25');
+    expect(formatAnnotation({ level: 'error', file: 'a,b.sql', line: 3, message: 'bad\nthing 100%' })).toBe(
+      '::error file=a%2Cb.sql,line=3::bad%0Athing 100%25',
+    );
   });
 });
 
 describe('tables fit the width decided once per command', () => {
-  const rows = [{ id: 'dlq-replay', text: 'Replay the webhook dead letters of one integration after the outage is over' }];
-  const columns = [{ header: 'ID', value: (r: (typeof rows)[number]) => r.id }, { header: 'TITLE', value: (r: (typeof rows)[number]) => r.text }];
+  const rows = [
+    { id: 'dlq-replay', text: 'Replay the webhook dead letters of one integration after the outage is over' },
+  ];
+  const columns = [
+    { header: 'ID', value: (r: (typeof rows)[number]) => r.id },
+    { header: 'TITLE', value: (r: (typeof rows)[number]) => r.text },
+  ];
   const width = (text: string) => Math.max(...stripVTControlCharacters(text).split('\n').map(displayWidth));
 
   it('the width: COLUMNS or the terminal on a TTY, nothing (print everything) when piped', () => {
@@ -63,7 +101,12 @@ describe('tables fit the width decided once per command', () => {
     expect(decideWidth({ isTTY: false, columns: 120 }, { COLUMNS: '80' })).toBeUndefined();
   });
 
-  it.each([[40, false], [40, true], [60, true], [30, false]])('at %i columns (colour %s) every line fits and the id stays whole', (cols, color) => {
+  it.each([
+    [40, false],
+    [40, true],
+    [60, true],
+    [30, false],
+  ])('at %i columns (colour %s) every line fits and the id stays whole', (cols, color) => {
     const text = renderTable(rows, columns, color, cols);
     expect(width(text)).toBeLessThanOrEqual(cols);
     expect(text).toContain('dlq-replay');

@@ -17,7 +17,10 @@ let project: string;
 const alert = (status: 'firing' | 'resolved', labels: Record<string, string>, fingerprint: string) => ({
   status,
   labels,
-  annotations: { summary: `${labels.alertname} on ${labels.instance ?? 'api'}`, runbook_url: 'https://runbooks.medicalcor.example/x' },
+  annotations: {
+    summary: `${labels.alertname} on ${labels.instance ?? 'api'}`,
+    runbook_url: 'https://runbooks.medicalcor.example/x',
+  },
   startsAt: '2025-06-01T03:12:00.000Z',
   endsAt: status === 'firing' ? '0001-01-01T00:00:00Z' : '2025-06-01T03:20:00.000Z',
   generatorURL: 'http://prometheus:9090/graph?g0.expr=up',
@@ -45,7 +48,9 @@ beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-alert-'));
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(join(project, 'medicalcor.config.yaml'), 'runbooksDir: runbooks\n');
-  writeFileSync(join(project, 'runbooks', 'queue-backlog.yaml'), `
+  writeFileSync(
+    join(project, 'runbooks', 'queue-backlog.yaml'),
+    `
 id: queue-backlog
 title: Queue backlog
 alerts: [DLQBacklogHigh]
@@ -55,14 +60,18 @@ parameters:
 steps:
   - { id: count, kind: sql, mutates: false, sql: 'select count(*) from webhook_dead_letters where webhook_type = $1', params: ['{{webhookType}}'] }
   - { id: remediate, kind: shell, mutates: true, command: [touch, '${project}/remediated-{{webhookType}}-{{severity}}'] }
-`);
-  writeFileSync(join(project, 'runbooks', 'api-down.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'api-down.yaml'),
+    `
 id: api-down
 title: API down
 alerts: [ApiDown]
 steps:
   - { id: noop, kind: shell, mutates: false, command: [node, -e, '0'] }
-`);
+`,
+  );
 });
 
 afterAll(async () => {
@@ -85,7 +94,14 @@ describe('runbook for-alert', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
     // the resolved ApiDown alert is ignored; the two firing DLQ alerts share one run
-    expect(report.alerts.map((a: { alertname: string; runbook: string; parameters: object; status: string }) => [a.alertname, a.runbook, a.parameters, a.status])).toEqual([
+    expect(
+      report.alerts.map((a: { alertname: string; runbook: string; parameters: object; status: string }) => [
+        a.alertname,
+        a.runbook,
+        a.parameters,
+        a.status,
+      ]),
+    ).toEqual([
       ['DLQBacklogHigh', 'queue-backlog', { webhookType: 'hubspot', severity: 'critical' }, 'succeeded'],
       ['DLQBacklogHigh', 'queue-backlog', { webhookType: 'hubspot', severity: 'critical' }, 'same_run'],
     ]);
@@ -102,7 +118,11 @@ describe('runbook for-alert', () => {
     expect(existsSync(join(project, 'remediated-stripe-critical'))).toBe(true);
     const { rows } = await db.pool.query(`select runbook_id, status, parameters, actor from runbook_runs`);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ runbook_id: 'queue-backlog', status: 'succeeded', parameters: { webhookType: 'stripe', severity: 'critical' } });
+    expect(rows[0]).toMatchObject({
+      runbook_id: 'queue-backlog',
+      status: 'succeeded',
+      parameters: { webhookType: 'stripe', severity: 'critical' },
+    });
     expect(rows[0].actor).toMatch(/^alertmanager:medicalcor-runbooks via /);
   });
 
@@ -113,7 +133,9 @@ describe('runbook for-alert', () => {
     ]);
     const unmatched = await forAlert(['-', '-o', 'json'], JSON.stringify({ ...body, alerts: [body.alerts[0]] }));
     expect(unmatched.exitCode).toBe(3);
-    expect(JSON.parse(unmatched.stdout).alerts).toEqual([expect.objectContaining({ alertname: 'DiskFull', runbook: null, status: 'no_runbook' })]);
+    expect(JSON.parse(unmatched.stdout).alerts).toEqual([
+      expect.objectContaining({ alertname: 'DiskFull', runbook: null, status: 'no_runbook' }),
+    ]);
 
     const invalid = await forAlert(['-', '--execute', '--yes', '-o', 'json'], JSON.stringify(body));
     expect(invalid.exitCode).toBe(1);
@@ -129,7 +151,7 @@ describe('runbook for-alert', () => {
     expect(result.stderr).toContain('is not an AlertManager webhook payload');
   });
 
-  it('the shipped runbooks answer the platform\'s alerts, parameters taken from the labels', () => {
+  it("the shipped runbooks answer the platform's alerts, parameters taken from the labels", () => {
     const { runbooks } = loadRunbooks([{ path: join(repoRoot, 'src', 'runbooks'), source: 'shipped' }]);
     const body = payload([
       alert('firing', { alertname: 'PatientJourneyFailed', correlation_id: 'corr-7f3a9c', instance: 'api-1' }, 'd1'),
@@ -137,7 +159,9 @@ describe('runbook for-alert', () => {
       alert('firing', { alertname: 'DatabasePoolExhausted', deployment: 'medicalcor-api-canary' }, 'd3'),
     ]);
     const matches = matchAlerts(parseAlertPayload(JSON.stringify(body), 'test'), runbooks);
-    expect(matches.map((m) => [m.alertname, m.runbook?.runbook.id, resolveParameters(m.runbook!.runbook, m.given)])).toEqual([
+    expect(
+      matches.map((m) => [m.alertname, m.runbook?.runbook.id, resolveParameters(m.runbook!.runbook, m.given)]),
+    ).toEqual([
       ['PatientJourneyFailed', 'patient-journey-failure', { correlationId: 'corr-7f3a9c' }],
       ['DLQBacklogHigh', 'dlq-replay', { webhookType: 'whatsapp', limit: '500' }],
       ['DatabasePoolExhausted', 'db-pool-exhausted', { deployment: 'medicalcor-api-canary', longerThan: '1 minute' }],

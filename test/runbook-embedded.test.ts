@@ -15,7 +15,9 @@ beforeAll(() => {
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-embedded-'));
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(join(project, 'medicalcor.config.yaml'), 'runbooksDir: runbooks\n');
-  writeFileSync(join(project, 'runbooks', 'embedded.yaml'), `
+  writeFileSync(
+    join(project, 'runbooks', 'embedded.yaml'),
+    `
 id: embedded
 title: Works on the embedded database
 parameters: [{ name: name, default: Dr Popescu }]
@@ -25,12 +27,15 @@ steps:
   - { id: count, kind: sql, mutates: false, sql: select count(*) from practitioners, expect: { value: { equals: 1 } } }
   - { id: status-from-child, kind: shell, mutates: false, command: [medicalcor, migrate, status, -o, json] }
   - { id: touch, kind: shell, mutates: true, command: [touch, '${project}/done'] }
-`);
+`,
+  );
 });
 afterAll(() => rmSync(project, { recursive: true, force: true }));
 
 describe('runbook on the embedded database', () => {
-  it('refuses a real run until the schema is there, then runs, records and shows it', { timeout: 240_000 }, async () => {
+  it('refuses a real run until the schema is there, then runs, records and shows it', {
+    timeout: 240_000,
+  }, async () => {
     const before = await cli(['runbook', 'run', 'embedded', '--execute']);
     expect(before.exitCode).toBe(1);
     expect(before.stderr).toContain('runbook_runs is missing');
@@ -41,7 +46,13 @@ describe('runbook on the embedded database', () => {
     const result = await cli(['runbook', 'run', 'embedded', '--execute', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded', 'succeeded', 'succeeded']);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual([
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+      'succeeded',
+    ]);
     expect(report.steps[0].output).toMatch(/^pass: /);
     expect(report.steps[1].output).toContain('changed 1 row(s)');
     // the child CLI read the same embedded database through this process's socket
@@ -50,6 +61,8 @@ describe('runbook on the embedded database', () => {
 
     const history = await cli(['runbook', 'history', '-o', 'json']);
     expect(history.exitCode).toBe(0);
-    expect(JSON.parse(history.stdout).runs).toEqual([expect.objectContaining({ id: report.runId, runbookId: 'embedded', status: 'succeeded' })]);
+    expect(JSON.parse(history.stdout).runs).toEqual([
+      expect.objectContaining({ id: report.runId, runbookId: 'embedded', status: 'succeeded' }),
+    ]);
   });
 });

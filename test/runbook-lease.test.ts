@@ -19,7 +19,12 @@ beforeAll(async () => {
 afterAll(async () => db?.drop());
 
 const newRun = (runbookId: string): NewRun => ({
-  id: randomUUID(), runbookId, environment: 'local', actor: 'lease-test', parameters: {}, rollback: true,
+  id: randomUUID(),
+  runbookId,
+  environment: 'local',
+  actor: 'lease-test',
+  parameters: {},
+  rollback: true,
 });
 
 async function status(id: string): Promise<string> {
@@ -33,15 +38,20 @@ describe('run lease', () => {
     const lease = await acquireRunLease(db.pool, first, { timeoutMs: 0, ttlMs: 2_000, holder: remoteHolder });
     await pause(5_000); // more than two TTLs: only the heartbeat can have kept it alive
     const here = { host: 'third-host', pid: 2 };
-    await expect(acquireRunLease(db.pool, newRun('lease-heartbeat'), { timeoutMs: 0, ttlMs: 2_000, holder: here }))
-      .rejects.toMatchObject({ kind: 'conflict', code: 'runbook.running' });
+    await expect(
+      acquireRunLease(db.pool, newRun('lease-heartbeat'), { timeoutMs: 0, ttlMs: 2_000, holder: here }),
+    ).rejects.toMatchObject({ kind: 'conflict', code: 'runbook.running' });
     expect(await status(first.id)).toBe('running');
 
     lease.release(); // the runner stops beating (a frozen or partitioned process)
     let takenOver: Awaited<ReturnType<typeof acquireRunLease>> | undefined;
     for (let i = 0; i < 300 && !takenOver; i++) {
       await pause(100);
-      takenOver = await acquireRunLease(db.pool, newRun('lease-heartbeat'), { timeoutMs: 0, ttlMs: 2_000, holder: here }).catch(() => undefined);
+      takenOver = await acquireRunLease(db.pool, newRun('lease-heartbeat'), {
+        timeoutMs: 0,
+        ttlMs: 2_000,
+        holder: here,
+      }).catch(() => undefined);
     }
     expect(takenOver).toBeDefined();
     expect(await status(first.id)).toBe('interrupted');

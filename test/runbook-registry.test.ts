@@ -56,7 +56,13 @@ describe('the step-kind registry', () => {
       config: {
         envName: 'local',
         redisKeyPrefix: 'mc:',
-        kubernetes: { namespace: 'prod', apiService: 'medicalcor-api', apiPort: 3000, podAccess: 'proxy' as const, adminTokenHeader: 'x-admin-token' },
+        kubernetes: {
+          namespace: 'prod',
+          apiService: 'medicalcor-api',
+          apiPort: 3000,
+          podAccess: 'proxy' as const,
+          adminTokenHeader: 'x-admin-token',
+        },
       },
       medicalcorArgv: ['node', 'bin/medicalcor'],
     };

@@ -31,12 +31,16 @@ async function leadStatuses(): Promise<string[]> {
 beforeAll(async () => {
   db = await createTestDatabase('mc_runbook');
   await applySchema(db.url);
-  await db.pool.query(`insert into leads (phone, status) values ('+40700000001', 'new'), ('+40700000002', 'new'), ('+40700000003', 'lost')`);
+  await db.pool.query(
+    `insert into leads (phone, status) values ('+40700000001', 'new'), ('+40700000002', 'new'), ('+40700000003', 'lost')`,
+  );
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-'));
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(join(project, 'medicalcor.config.yaml'), 'runbooksDir: runbooks\n');
 
-  writeRunbook('touch-and-update', `
+  writeRunbook(
+    'touch-and-update',
+    `
 id: touch-and-update
 title: Touch a file and update leads
 parameters:
@@ -63,7 +67,8 @@ steps:
     mutates: false
     command: [node, -e, 'console.log("url postgres://ops:S3cr3tPassw0rd@db.internal/prod phone +40 721 234 567")']
   - { id: phones, kind: sql, mutates: false, sql: 'select phone, status from leads order by phone' }
-`);
+`,
+  );
 });
 
 afterAll(async () => {
@@ -101,11 +106,24 @@ describe('runbook run', () => {
     const runs = await db.pool.query(`select * from runbook_runs where runbook_id = 'touch-and-update'`);
     expect(runs.rows).toHaveLength(1);
     const row = runs.rows[0];
-    expect(row).toMatchObject({ actor: 'alice@oncall', environment: 'local', mode: 'execute', status: 'succeeded', parameters: { marker: 'real', fromStatus: 'new' } });
+    expect(row).toMatchObject({
+      actor: 'alice@oncall',
+      environment: 'local',
+      mode: 'execute',
+      status: 'succeeded',
+      parameters: { marker: 'real', fromStatus: 'new' },
+    });
     expect(row.finished_at).not.toBeNull();
-    const steps = await db.pool.query(`select step_id, phase, status, exit_code, output, duration_ms from runbook_step_runs where run_id = $1 order by step_index`, [row.id]);
+    const steps = await db.pool.query(
+      `select step_id, phase, status, exit_code, output, duration_ms from runbook_step_runs where run_id = $1 order by step_index`,
+      [row.id],
+    );
     expect(steps.rows.map((s) => [s.step_id, s.phase, s.status])).toEqual([
-      ['count', 'execute', 'succeeded'], ['touch', 'execute', 'succeeded'], ['qualify', 'execute', 'succeeded'], ['say-secret', 'execute', 'succeeded'], ['phones', 'execute', 'succeeded'],
+      ['count', 'execute', 'succeeded'],
+      ['touch', 'execute', 'succeeded'],
+      ['qualify', 'execute', 'succeeded'],
+      ['say-secret', 'execute', 'succeeded'],
+      ['phones', 'execute', 'succeeded'],
     ]);
     // patient phone numbers read by a step are masked on screen and in the audit trail
     expect(steps.rows[4].output).toContain('qualified');
@@ -125,7 +143,9 @@ describe('runbook run', () => {
   });
 
   it('a parameter cannot inject a command: it stays one argv element and one SQL value', async () => {
-    writeRunbook('injection', `
+    writeRunbook(
+      'injection',
+      `
 id: injection
 title: Parameter injection attempt
 parameters: [{ name: name, required: true }]
@@ -133,8 +153,12 @@ steps:
   - { id: echo, kind: shell, mutates: false, command: [echo, 'hello {{name}}'] }
   - { id: touch, kind: shell, mutates: true, command: [touch, 'file-{{name}}'] }
   - { id: sql, kind: sql, mutates: false, sql: 'select count(*) from leads where phone = $1', params: ['{{name}}'] }
-`);
-    const result = await runCli(['runbook', 'run', 'injection', '-p', 'name=x; touch owned', '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+`,
+    );
+    const result = await runCli(['runbook', 'run', 'injection', '-p', 'name=x; touch owned', '--execute'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(existsSync(join(project, 'owned'))).toBe(false);
     // the whole value was one argument of touch
@@ -144,8 +168,11 @@ steps:
 
   it('a failure at step N rolls back the completed mutating steps N-1..1, newest first', async () => {
     const log = join(project, 'rollback.log');
-    const append = (text: string) => `[node, -e, 'require("fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")', '${log}', '${text}']`;
-    writeRunbook('rollback-order', `
+    const append = (text: string) =>
+      `[node, -e, 'require("fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")', '${log}', '${text}']`;
+    writeRunbook(
+      'rollback-order',
+      `
 id: rollback-order
 title: Rollback order
 steps:
@@ -155,16 +182,32 @@ steps:
   - { id: three, kind: shell, mutates: true, command: ${append('do-3')}, rollback: { kind: shell, command: ${append('undo-3')} } }
   - { id: boom, kind: shell, mutates: true, command: [node, -e, 'process.exit(7)'], rollback: { kind: shell, command: ${append('undo-boom')} } }
   - { id: never, kind: shell, mutates: true, command: ${append('do-never')} }
-`);
+`,
+    );
     const result = await run(['run', 'rollback-order', '--execute', '-o', 'json']);
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('step 5 "boom" failed: exited with code 7');
-    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['do-1', 'do-2', 'do-3', 'undo-3', 'undo-2', 'undo-1']);
+    expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual([
+      'do-1',
+      'do-2',
+      'do-3',
+      'undo-3',
+      'undo-2',
+      'undo-1',
+    ]);
     const report = JSON.parse(result.stdout);
     expect(report.status).toBe('rolled_back');
-    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['rolled_back', 'succeeded', 'rolled_back', 'rolled_back', 'failed', 'not_run']);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual([
+      'rolled_back',
+      'succeeded',
+      'rolled_back',
+      'rolled_back',
+      'failed',
+      'not_run',
+    ]);
     const phases = await db.pool.query(
-      `select s.step_id, s.phase, s.status, s.exit_code from runbook_step_runs s where s.run_id = $1 order by s.id`, [report.runId],
+      `select s.step_id, s.phase, s.status, s.exit_code from runbook_step_runs s where s.run_id = $1 order by s.id`,
+      [report.runId],
     );
     expect(phases.rows.filter((r) => r.phase === 'rollback').map((r) => r.step_id)).toEqual(['three', 'two', 'one']);
     expect(phases.rows.find((r) => r.step_id === 'boom')).toMatchObject({ status: 'failed', exit_code: 7 });
@@ -173,8 +216,11 @@ steps:
   it('--no-rollback leaves the steps in place and resume continues at the failed step', async () => {
     const log = join(project, 'resume.log');
     const flag = join(project, 'resume.flag');
-    const append = (text: string) => `[node, -e, 'require("fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")', '${log}', '${text}']`;
-    writeRunbook('resumable', `
+    const append = (text: string) =>
+      `[node, -e, 'require("fs").appendFileSync(process.argv[1], process.argv[2] + "\\n")', '${log}', '${text}']`;
+    writeRunbook(
+      'resumable',
+      `
 id: resumable
 title: Resumable
 parameters: [{ name: who, required: true }]
@@ -183,7 +229,8 @@ steps:
   - { id: two, kind: shell, mutates: true, command: ${append('do-2-{{who}}')} }
   - { id: needs-flag, kind: shell, mutates: true, command: [test, -f, '${flag}'] }
   - { id: four, kind: shell, mutates: true, command: ${append('do-4-{{who}}')} }
-`);
+`,
+    );
     const first = await run(['run', 'resumable', '-p', 'who=bob', '--execute', '--no-rollback', '-o', 'json']);
     expect(first.exitCode).toBe(1);
     const failed = JSON.parse(first.stdout);
@@ -198,7 +245,12 @@ steps:
     const report = JSON.parse(resumed.stdout);
     expect(report.resumedFrom).toBe(failed.runId);
     expect(report.parameters).toEqual({ who: 'bob' });
-    expect(report.steps.map((s: { status: string }) => s.status)).toEqual(['done_earlier', 'done_earlier', 'succeeded', 'succeeded']);
+    expect(report.steps.map((s: { status: string }) => s.status)).toEqual([
+      'done_earlier',
+      'done_earlier',
+      'succeeded',
+      'succeeded',
+    ]);
     // steps 1 and 2 ran once; the run went on from step 3 with the stored parameters
     expect(readFileSync(log, 'utf8').trim().split('\n')).toEqual(['do-1-bob', 'do-2-bob', 'do-4-bob']);
     const row = await db.pool.query(`select status, resumed_from from runbook_runs where id = $1`, [report.runId]);
@@ -206,9 +258,16 @@ steps:
 
     const story = await run(['history', '--run', failed.runId, '-o', 'json']);
     const chain = JSON.parse(story.stdout);
-    expect(chain.runs.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([[failed.runId, 'failed'], [report.runId, 'succeeded']]);
+    expect(chain.runs.map((r: { id: string; status: string }) => [r.id, r.status])).toEqual([
+      [failed.runId, 'failed'],
+      [report.runId, 'succeeded'],
+    ]);
     expect(chain.steps.map((s: { stepId: string; status: string }) => `${s.stepId}:${s.status}`)).toEqual([
-      'one:succeeded', 'two:succeeded', 'needs-flag:failed', 'needs-flag:succeeded', 'four:succeeded',
+      'one:succeeded',
+      'two:succeeded',
+      'needs-flag:failed',
+      'needs-flag:succeeded',
+      'four:succeeded',
     ]);
 
     const again = await run(['resume', failed.runId]);
@@ -219,19 +278,27 @@ steps:
   it('a second real run of the same runbook on the same environment is refused while the first holds the lock', async () => {
     const started = join(project, 'slow.started');
     const release = join(project, 'slow.release');
-    writeRunbook('slow', `
+    writeRunbook(
+      'slow',
+      `
 id: slow
 title: Slow
 steps:
   - { id: mark, kind: shell, mutates: true, command: [touch, '${started}'] }
   - { id: hold, kind: shell, mutates: false, command: [node, -e, 'const t = setInterval(() => require("fs").existsSync(process.argv[1]) && clearInterval(t), 50)', '${release}'] }
-`);
-    const first = spawnCli(['runbook', 'run', 'slow', '--execute', '--actor', 'first-operator'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+`,
+    );
+    const first = spawnCli(['runbook', 'run', 'slow', '--execute', '--actor', 'first-operator'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(started)).toBe(true);
     const second = await run(['run', 'slow', '--execute', '--actor', 'second-operator']);
     expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(/Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator \(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT/);
+    expect(second.stderr).toMatch(
+      /Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator \(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT/,
+    );
     writeFileSync(release, '');
     const firstResult = await first;
     expect(firstResult.exitCode).toBe(0);
@@ -241,21 +308,29 @@ steps:
 
   it('Ctrl-C stops the run, records it as interrupted and exits 130', async () => {
     const started = join(project, 'interrupt.started');
-    writeRunbook('interruptible', `
+    writeRunbook(
+      'interruptible',
+      `
 id: interruptible
 title: Interruptible
 steps:
   - { id: mark, kind: shell, mutates: true, command: [node, -e, '0'] }
   - { id: long, kind: shell, mutates: false, command: [node, -e, 'require("fs").writeFileSync(process.argv[1], ""); setTimeout(() => {}, 30000)', '${started}'] }
   - { id: after, kind: shell, mutates: true, command: [touch, '${join(project, 'interrupt.after')}'] }
-`);
-    const child = spawnCli(['runbook', 'run', 'interruptible', '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+`,
+    );
+    const child = spawnCli(['runbook', 'run', 'interruptible', '--execute'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     for (let i = 0; i < 400 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(130);
     expect(existsSync(join(project, 'interrupt.after'))).toBe(false);
-    const { rows } = await db.pool.query(`select r.status, s.step_id, s.status as step_status from runbook_runs r join runbook_step_runs s on s.run_id = r.id where r.runbook_id = 'interruptible' order by s.step_index`);
+    const { rows } = await db.pool.query(
+      `select r.status, s.step_id, s.status as step_status from runbook_runs r join runbook_step_runs s on s.run_id = r.id where r.runbook_id = 'interruptible' order by s.step_index`,
+    );
     expect(rows).toEqual([
       { status: 'interrupted', step_id: 'mark', step_status: 'succeeded' },
       { status: 'interrupted', step_id: 'long', step_status: 'interrupted' },
@@ -276,13 +351,16 @@ steps:
   });
 
   it('a manual step needs a person: without a terminal it fails, with --yes it is acknowledged and recorded so', async () => {
-    writeRunbook('with-manual', `
+    writeRunbook(
+      'with-manual',
+      `
 id: with-manual
 title: Manual
 steps:
   - { id: confirm-backup, kind: manual, mutates: false, instruction: Confirm a fresh backup exists }
   - { id: after, kind: shell, mutates: true, command: [touch, '${join(project, 'after-manual')}'] }
-`);
+`,
+    );
     const refused = await run(['run', 'with-manual', '--execute']);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toContain('a manual step needs an operator');

@@ -240,7 +240,9 @@ steps:
     const id = 'sig-rollback';
     const log = join(project, `${id}.log`);
     const started = join(project, `${id}.started`);
-    writeRunbook(id, `
+    writeRunbook(
+      id,
+      `
 id: ${id}
 title: Rollback under a signal
 steps:
@@ -250,8 +252,12 @@ steps:
     command: [sh, -c, 'echo change >> "$1"', _, '${log}']
     rollback: { kind: shell, command: [sh, -c, 'touch "$2"; sleep 2; echo undone >> "$1"', _, '${log}', '${started}'] }
   - { id: fails, kind: shell, mutates: true, command: [sh, -c, 'exit 1'] }
-`);
-    const child = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: { MEDICALCOR_DATABASE_URL: db.url } });
+`,
+    );
+    const child = spawnCli(['runbook', 'run', id, '--execute'], {
+      cwd: project,
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(await waitFor(() => existsSync(started))).toBe(true);
     child.kill('SIGTERM');
     const result = await child;
@@ -264,12 +270,18 @@ steps:
     expect(processesNaming(started)).toEqual([]);
   }, 120_000);
 
-  it('resume keeps the first run\'s automatic undo (breaker open → reset) and its --no-rollback', async () => {
+  it("resume keeps the first run's automatic undo (breaker open → reset) and its --no-rollback", async () => {
     const id = 'sig-undo';
     const started = join(project, `${id}.started`);
     const failFlag = join(project, `${id}.fail`);
-    const redisEnv = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: uniquePrefix('sig-undo') };
-    writeRunbook(id, `
+    const redisEnv = {
+      MEDICALCOR_DATABASE_URL: db.url,
+      MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+      MEDICALCOR_REDIS_PREFIX: uniquePrefix('sig-undo'),
+    };
+    writeRunbook(
+      id,
+      `
 id: ${id}
 title: Automatic undo survives a resume
 steps:
@@ -278,14 +290,18 @@ steps:
     kind: shell
     mutates: true
     command: [sh, -c, 'touch "$1"; [ -f "$2" ] && exit 1; sleep 30', _, '${started}', '${failFlag}']
-`);
+`,
+    );
     const child = spawnCli(['runbook', 'run', id, '--execute'], { cwd: project, env: redisEnv });
     expect(await waitFor(() => existsSync(started))).toBe(true);
     child.kill('SIGINT');
     expect((await child).exitCode).toBe(130);
     const [run] = await runRows(id);
     writeFileSync(failFlag, '');
-    const resumed = await runInProcess(['runbook', 'resume', run!.id, '--in-flight', 'not-done', '-o', 'json'], { cwd: project, env: redisEnv });
+    const resumed = await runInProcess(['runbook', 'resume', run!.id, '--in-flight', 'not-done', '-o', 'json'], {
+      cwd: project,
+      env: redisEnv,
+    });
     expect(resumed.exitCode).toBe(1);
     const report = JSON.parse(resumed.stdout);
     expect(report.status).toBe('rolled_back');
@@ -294,7 +310,9 @@ steps:
 
     const kept = 'sig-no-rollback';
     const log = join(project, `${kept}.log`);
-    writeRunbook(kept, `
+    writeRunbook(
+      kept,
+      `
 id: ${kept}
 title: --no-rollback survives a resume
 steps:
@@ -304,7 +322,8 @@ steps:
     command: [sh, -c, 'echo change >> "$1"', _, '${log}']
     rollback: { kind: shell, command: [sh, -c, 'echo undone >> "$1"', _, '${log}'] }
   - { id: fails, kind: shell, mutates: true, command: [sh, -c, 'exit 1'] }
-`);
+`,
+    );
     const first = await cli(['runbook', 'run', kept, '--execute', '--no-rollback', '-o', 'json']);
     expect(first.exitCode).toBe(1);
     const again = await cli(['runbook', 'resume', JSON.parse(first.stdout).runId, '-o', 'json']);

@@ -34,7 +34,13 @@ function resetCluster(): void {
   fake.setService('medicalcor-api', { app: 'medicalcor-api' }, NAMESPACE);
   fake.setPods([
     { name: 'medicalcor-api-7d9f-a', labels: { app: 'medicalcor-api' }, ip: '10.1.0.11', namespace: NAMESPACE },
-    { name: 'medicalcor-api-7d9f-b', labels: { app: 'medicalcor-api' }, ip: '10.1.0.12', ready: false, namespace: NAMESPACE },
+    {
+      name: 'medicalcor-api-7d9f-b',
+      labels: { app: 'medicalcor-api' },
+      ip: '10.1.0.12',
+      ready: false,
+      namespace: NAMESPACE,
+    },
     { name: 'worker-1', labels: { app: 'worker' }, ip: '10.1.0.20', namespace: NAMESPACE },
   ]);
   fake.setDeployment('medicalcor-api', { replicas: 3, namespace: NAMESPACE });
@@ -43,7 +49,12 @@ function resetCluster(): void {
 const run = (args: string[]) =>
   runCli(['--env', 'staging', 'runbook', ...args], {
     cwd: project,
-    env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix, KUBECONFIG: join(project, 'kubeconfig') },
+    env: {
+      MEDICALCOR_DATABASE_URL: db.url,
+      MEDICALCOR_REDIS_URL: TEST_REDIS_URL,
+      MEDICALCOR_REDIS_PREFIX: prefix,
+      KUBECONFIG: join(project, 'kubeconfig'),
+    },
   });
 
 beforeAll(async () => {
@@ -56,26 +67,38 @@ beforeAll(async () => {
     req.on('end', () => {
       apiRequests.push({ method: req.method!, url: req.url!, body });
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url === '/ready' ? { ready: apiReady } : { ok: true, replayed: req.method === 'POST' ? 3 : 0 }));
+      res.end(
+        JSON.stringify(
+          req.url === '/ready' ? { ready: apiReady } : { ok: true, replayed: req.method === 'POST' ? 3 : 0 },
+        ),
+      );
     });
   });
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-sys-'));
   mkdirSync(join(project, 'runbooks'));
-  writeFileSync(join(project, 'kubeconfig'), `apiVersion: v1
+  writeFileSync(
+    join(project, 'kubeconfig'),
+    `apiVersion: v1
 kind: Config
 clusters: [{ name: fake, cluster: { server: '${fake.url}', insecure-skip-tls-verify: true } }]
 users: [{ name: tester, user: { token: kube-token-0123456789abcdef } }]
 contexts: [{ name: fake, context: { cluster: fake, user: tester, namespace: ${NAMESPACE} } }]
 current-context: fake
-`);
-  writeFileSync(join(project, 'medicalcor.config.yaml'), `runbooksDir: runbooks
+`,
+  );
+  writeFileSync(
+    join(project, 'medicalcor.config.yaml'),
+    `runbooksDir: runbooks
 environments:
   staging:
     kubernetes: { context: fake, namespace: ${NAMESPACE}, apiService: medicalcor-api }
-`);
-  writeFileSync(join(project, 'runbooks', 'scale-and-restart.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'scale-and-restart.yaml'),
+    `
 id: scale-and-restart
 title: Scale, restart, flag and open a breaker
 parameters:
@@ -93,8 +116,11 @@ steps:
     verify: { kind: redis, command: [GET, '{{env.redisPrefix}}runbook:flag'], expect: { value: { matches: '^set-by-' } } }
   - { id: open-openai, kind: breaker, mutates: true, action: open, name: openai, for: 10m, reason: incident 42 }
   - { id: maybe-fail, kind: shell, mutates: false, command: [node, -e, 'process.exit(process.argv[1] === "true" ? 1 : 0)', '{{fail}}'] }
-`);
-  writeFileSync(join(project, 'runbooks', 'http-and-wait.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'http-and-wait.yaml'),
+    `
 id: http-and-wait
 title: HTTP and wait
 parameters: [{ name: item, required: true }]
@@ -107,15 +133,21 @@ steps:
     timeout: 15s
     interval: 200ms
     until: { kind: http, url: '${apiUrl}/ready', expect: { value: { path: ready, equals: true } } }
-`);
-  writeFileSync(join(project, 'runbooks', 'read-note.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'read-note.yaml'),
+    `
 id: read-note
 title: Read a note from Redis
 steps:
   - { id: note, kind: redis, mutates: false, command: [GET, '{{env.redisPrefix}}runbook:note'] }
   - { id: notes, kind: redis, mutates: false, command: [MGET, '{{env.redisPrefix}}runbook:note', '{{env.redisPrefix}}runbook:none'] }
-`);
-  writeFileSync(join(project, 'runbooks', 'wait-timeout.yaml'), `
+`,
+  );
+  writeFileSync(
+    join(project, 'runbooks', 'wait-timeout.yaml'),
+    `
 id: wait-timeout
 title: Wait that times out
 steps:
@@ -125,7 +157,8 @@ steps:
     timeout: 1s
     interval: 200ms
     until: { kind: sql, sql: select count(*) from leads, expect: { value: { min: 1 } } }
-`);
+`,
+  );
 });
 
 afterAll(async () => {
@@ -142,29 +175,45 @@ beforeEach(async () => {
 });
 
 describe('kubernetes client', () => {
-  it('lists a Service\'s pods by its selector, scales and restarts like kubectl', async () => {
+  it("lists a Service's pods by its selector, scales and restarts like kubectl", async () => {
     const client = createKubernetesClient({ namespace: NAMESPACE, server: fake.url });
     expect(await client.listServicePods('medicalcor-api')).toEqual([
       expect.objectContaining({ name: 'medicalcor-api-7d9f-a', ip: '10.1.0.11', ready: true }),
       expect.objectContaining({ name: 'medicalcor-api-7d9f-b', ip: '10.1.0.12', ready: false }),
     ]);
     expect((await client.listPods('app=worker')).map((p) => p.name)).toEqual(['worker-1']);
-    expect(await client.scaleDeployment('medicalcor-api', 4)).toEqual({ deployment: 'medicalcor-api', previousReplicas: 3, replicas: 4 });
+    expect(await client.scaleDeployment('medicalcor-api', 4)).toEqual({
+      deployment: 'medicalcor-api',
+      previousReplicas: 3,
+      replicas: 4,
+    });
     const restart = await client.rolloutRestart('medicalcor-api', new Date('2025-06-01T03:00:00Z'));
     expect(restart.restartedAt).toBe('2025-06-01T03:00:00.000Z');
     expect(fake.patches).toEqual([
-      { path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale`, contentType: 'application/merge-patch+json', body: { spec: { replicas: 4 } } },
+      {
+        path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale`,
+        contentType: 'application/merge-patch+json',
+        body: { spec: { replicas: 4 } },
+      },
       {
         path: `/apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api`,
         contentType: 'application/strategic-merge-patch+json',
-        body: { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-06-01T03:00:00.000Z' } } } } },
+        body: {
+          spec: {
+            template: {
+              metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-06-01T03:00:00.000Z' } },
+            },
+          },
+        },
       },
     ]);
   });
 
-  it('says what failed in one line with the API\'s reason', async () => {
+  it("says what failed in one line with the API's reason", async () => {
     const client = createKubernetesClient({ namespace: NAMESPACE, server: fake.url });
-    await expect(client.scaleDeployment('nope', 1)).rejects.toThrow(`Kubernetes: read deployment ${NAMESPACE}/nope failed (HTTP 404): deployments.apps "nope" not found.`);
+    await expect(client.scaleDeployment('nope', 1)).rejects.toThrow(
+      `Kubernetes: read deployment ${NAMESPACE}/nope failed (HTTP 404): deployments.apps "nope" not found.`,
+    );
     fake.failNext('GET', /\/services\//, 403);
     await expect(client.listServicePods('medicalcor-api')).rejects.toThrow(/HTTP 403/);
   });
@@ -175,10 +224,18 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     const result = await run(['run', 'scale-and-restart', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout);
-    expect(report.steps[0]).toMatchObject({ status: 'succeeded', data: [expect.objectContaining({ name: 'medicalcor-api-7d9f-a' }), expect.objectContaining({ name: 'medicalcor-api-7d9f-b' })] });
+    expect(report.steps[0]).toMatchObject({
+      status: 'succeeded',
+      data: [
+        expect.objectContaining({ name: 'medicalcor-api-7d9f-a' }),
+        expect.objectContaining({ name: 'medicalcor-api-7d9f-b' }),
+      ],
+    });
     expect(report.steps[0].output).toContain('(1/2 ready)');
     expect(report.steps[1]).toMatchObject({ status: 'skipped' });
-    expect(report.steps[1].action).toBe(`PATCH /apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale\ncontent-type: application/merge-patch+json\n{"spec":{"replicas":5}}`);
+    expect(report.steps[1].action).toBe(
+      `PATCH /apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale\ncontent-type: application/merge-patch+json\n{"spec":{"replicas":5}}`,
+    );
     expect(report.steps[2].action).toContain('"kubectl.kubernetes.io/restartedAt"');
     expect(report.steps[3].action).toBe(`redis: "SET" "${prefix}runbook:flag" "set-by-${report.actor}"`);
     expect(fake.patches).toEqual([]);
@@ -191,23 +248,39 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     const result = await run(['run', 'scale-and-restart', '--execute', '--actor', 'carol']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(fake.deployment('medicalcor-api', NAMESPACE)?.replicas).toBe(5);
-    expect(fake.deployment('medicalcor-api', NAMESPACE)?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(fake.deployment('medicalcor-api', NAMESPACE)?.annotations?.['kubectl.kubernetes.io/restartedAt']).toMatch(
+      /^\d{4}-\d\d-\d\dT/,
+    );
     expect(await redis.get(`${prefix}runbook:flag`)).toBe('set-by-carol');
     const [openai] = await new BreakerStore(redis, { keyPrefix: prefix }).list();
     expect(openai).toMatchObject({ name: 'openai', state: 'open' });
     expect(openai!.forced).toMatchObject({ reason: 'incident 42', actor: 'carol' });
-    const verify = await db.pool.query(`select status from runbook_step_runs where step_id = 'flag' and phase = 'verify'`);
+    const verify = await db.pool.query(
+      `select status from runbook_step_runs where step_id = 'flag' and phase = 'verify'`,
+    );
     expect(verify.rows).toEqual([{ status: 'succeeded' }]);
   });
 
   it('a failure scales back to the replicas it found, deletes the key and closes the breaker', async () => {
-    const result = await run(['run', 'scale-and-restart', '--execute', '-p', 'fail=true', '-p', 'replicas=7', '-o', 'json']);
+    const result = await run([
+      'run',
+      'scale-and-restart',
+      '--execute',
+      '-p',
+      'fail=true',
+      '-p',
+      'replicas=7',
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode).toBe(1);
     const report = JSON.parse(result.stdout);
     expect(report.status).toBe('rolled_back');
     expect(fake.patches.map((p) => p.body)).toEqual([
       { spec: { replicas: 7 } },
-      { spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': expect.any(String) } } } } },
+      {
+        spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': expect.any(String) } } } },
+      },
       { spec: { replicas: 3 } },
     ]);
     expect(fake.deployment('medicalcor-api', NAMESPACE)?.replicas).toBe(3);
@@ -215,8 +288,14 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     const [openai] = await new BreakerStore(redis, { keyPrefix: prefix }).list();
     expect(openai).toMatchObject({ name: 'openai', state: 'closed' });
     // a rollout restart cannot be undone: it says so instead of pretending
-    expect(report.steps[2].rollback).toEqual({ status: 'skipped', error: 'no rollback defined: undo by hand if needed' });
-    const rollbacks = await db.pool.query(`select step_id, status from runbook_step_runs where run_id = $1 and phase = 'rollback' order by id`, [report.runId]);
+    expect(report.steps[2].rollback).toEqual({
+      status: 'skipped',
+      error: 'no rollback defined: undo by hand if needed',
+    });
+    const rollbacks = await db.pool.query(
+      `select step_id, status from runbook_step_runs where run_id = $1 and phase = 'rollback' order by id`,
+      [report.runId],
+    );
     expect(rollbacks.rows).toEqual([
       { step_id: 'open-openai', status: 'succeeded' },
       { step_id: 'flag', status: 'succeeded' },
@@ -240,13 +319,30 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
 
   it('wait polls until the condition holds; the POST carries the value as JSON', async () => {
     apiRequests.length = 0;
-    const child = spawnCli(['--env', 'staging', 'runbook', 'run', 'http-and-wait', '-p', 'item=lead-42', '--execute', '--actor', 'dave', '-o', 'json'], {
-      cwd: project,
-      env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix },
-    });
+    const child = spawnCli(
+      [
+        '--env',
+        'staging',
+        'runbook',
+        'run',
+        'http-and-wait',
+        '-p',
+        'item=lead-42',
+        '--execute',
+        '--actor',
+        'dave',
+        '-o',
+        'json',
+      ],
+      {
+        cwd: project,
+        env: { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_REDIS_URL: TEST_REDIS_URL, MEDICALCOR_REDIS_PREFIX: prefix },
+      },
+    );
     apiReady = false;
     // ready only once the runbook has seen it not ready: the wait must have polled
-    for (let i = 0; i < 400 && !apiRequests.some((r) => r.url === '/ready'); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 400 && !apiRequests.some((r) => r.url === '/ready'); i++)
+      await new Promise((r) => setTimeout(r, 50));
     apiReady = true;
     const result = await child;
     expect(result.exitCode, String(result.stderr)).toBe(0);
@@ -271,6 +367,8 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
   it('wait fails when its timeout passes first', async () => {
     const result = await run(['run', 'wait-timeout', '--execute']);
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/step 1 "never" failed: condition still not met after 1s \(\d+ checks\): value "0", expected at least 1/);
+    expect(result.stderr).toMatch(
+      /step 1 "never" failed: condition still not met after 1s \(\d+ checks\): value "0", expected at least 1/,
+    );
   });
 });

@@ -13,7 +13,15 @@ const cacheEnv = { XDG_CACHE_HOME: join(tmpdir(), 'medicalcor-test-cache-schema-
 interface CheckJson {
   ok: boolean;
   comparisons: string[];
-  differences: { comparison: string; kind: string; name: string; change: string; summary: string; migration: string | null; changes: { attribute: string; from: unknown; to: unknown }[] }[];
+  differences: {
+    comparison: string;
+    kind: string;
+    name: string;
+    change: string;
+    summary: string;
+    migration: string | null;
+    changes: { attribute: string; from: unknown; to: unknown }[];
+  }[];
   policyViolations: { rule: string; table: string; where: string; message: string }[];
 }
 
@@ -22,7 +30,8 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
   let migrations: string;
   let committedSnapshot: string;
   let db: TestDatabase;
-  const cli = (args: string[], env: Record<string, string> = {}) => runCli(['--migrations-dir', migrations, ...args], { cwd: work, env: { ...cacheEnv, ...env } });
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(['--migrations-dir', migrations, ...args], { cwd: work, env: { ...cacheEnv, ...env } });
   const live = (args: string[]) => cli(['--database-url', db.url, ...args]);
 
   beforeAll(async () => {
@@ -34,7 +43,14 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
     cpSync(join(migrations, 'schema.snapshot.json'), committedSnapshot);
     db = await createTestDatabase('mc_schema_check');
     await applySchema(db.url, migrations);
-    const dump = await cli(['--database-url', db.url, 'schema', 'dump', '--out', join(migrations, 'schema.snapshot.json')]);
+    const dump = await cli([
+      '--database-url',
+      db.url,
+      'schema',
+      'dump',
+      '--out',
+      join(migrations, 'schema.snapshot.json'),
+    ]);
     expect(dump.exitCode, dump.stderr).toBe(0);
   }, 120_000);
 
@@ -44,7 +60,10 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
   });
 
   it('the committed snapshot is what the shipped migrations produce (CI: no database server at all)', async () => {
-    const result = await runCli(['schema', 'check', '--snapshot', committedSnapshot, '-o', 'json'], { cwd: work, env: cacheEnv });
+    const result = await runCli(['schema', 'check', '--snapshot', committedSnapshot, '-o', 'json'], {
+      cwd: work,
+      env: cacheEnv,
+    });
     const json = JSON.parse(result.stdout) as CheckJson;
     expect(json.differences.map((d) => d.summary)).toEqual([]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -63,8 +82,14 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
   it('migrations that do not apply to a fresh database exit 3 and say which', async () => {
     const dir = join(work, 'broken');
     cpSync(migrations, dir, { recursive: true });
-    writeFileSync(join(dir, '20991231000002_typo.sql'), '-- migrate:up\nALTER TABLE leadz ADD COLUMN x int;\n\n-- migrate:down\nSELECT 1;\n');
-    const result = await runCli(['--migrations-dir', dir, '--database-url', db.url, 'schema', 'check'], { cwd: work, env: cacheEnv });
+    writeFileSync(
+      join(dir, '20991231000002_typo.sql'),
+      '-- migrate:up\nALTER TABLE leadz ADD COLUMN x int;\n\n-- migrate:down\nSELECT 1;\n',
+    );
+    const result = await runCli(['--migrations-dir', dir, '--database-url', db.url, 'schema', 'check'], {
+      cwd: work,
+      env: cacheEnv,
+    });
     expect(result.exitCode, result.stderr).toBe(3);
     expect(result.stderr).toMatch(/do not apply to a fresh database: .*leadz/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -77,7 +102,15 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
       const url = new URL(db.url);
       url.username = role;
       // --no-cache: the model cached by an earlier test would spare the shadow altogether
-      const result = await cli(['--database-url', url.toString(), 'schema', 'check', '--no-cache', '--snapshot', join(migrations, 'schema.snapshot.json')]);
+      const result = await cli([
+        '--database-url',
+        url.toString(),
+        'schema',
+        'check',
+        '--no-cache',
+        '--snapshot',
+        join(migrations, 'schema.snapshot.json'),
+      ]);
       expect(result.stderr).toContain('using an embedded shadow database instead');
       expect(result.stdout).toContain('No drift');
       expect(result.exitCode, result.stderr).toBe(0);
@@ -93,18 +126,27 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
     const result = await live(['schema', 'check', '--live', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(3);
     const json = JSON.parse(result.stdout) as CheckJson;
-    const summaries = json.differences.filter((d) => d.comparison === 'migrations → live database').map((d) => d.summary);
+    const summaries = json.differences
+      .filter((d) => d.comparison === 'migrations → live database')
+      .map((d) => d.summary);
     for (const [kind, , expected] of changes) {
       // one line per object: two changes to one table share its line
       const [object, what] = [expected.slice(0, expected.indexOf(': ')), expected.slice(expected.indexOf(': ') + 2)];
-      expect(summaries.some((s) => s.startsWith(`${object}: `) && s.includes(what)), `${kind}: "${expected}" in\n${summaries.join('\n')}`).toBe(true);
+      expect(
+        summaries.some((s) => s.startsWith(`${object}: `) && s.includes(what)),
+        `${kind}: "${expected}" in\n${summaries.join('\n')}`,
+      ).toBe(true);
     }
     // the snapshot still matches the migrations: only the live database drifted
     expect(json.differences.filter((d) => d.comparison === 'snapshot → migrations')).toEqual([]);
     // the migration that last touched the object is named
-    expect(json.differences.find((d) => d.name === 'public.leads.ai_score')?.migration).toMatch(/migrations\/20250101000006_crm_core\.sql$/);
+    expect(json.differences.find((d) => d.name === 'public.leads.ai_score')?.migration).toMatch(
+      /migrations\/20250101000006_crm_core\.sql$/,
+    );
     // forced RLS off on a patient-data table is also a policy violation
-    expect(json.policyViolations).toContainEqual(expect.objectContaining({ rule: 'rls-forced', table: 'consent_records', where: 'live database' }));
+    expect(json.policyViolations).toContainEqual(
+      expect.objectContaining({ rule: 'rls-forced', table: 'consent_records', where: 'live database' }),
+    );
 
     const human = await live(['schema', 'check', '--live']);
     expect(human.exitCode).toBe(3);
@@ -113,9 +155,13 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
     const github = await live(['schema', 'check', '--live', '-o', 'github']);
     expect(github.exitCode, github.stderr).toBe(3);
     expect(github.stderr).not.toContain('error:');
-    expect(github.stdout).toMatch(/^::error file=migrations\/20250101000006_crm_core\.sql,line=45,title=schema drift .*::column leads\.ai_score: default none → 0$/m);
+    expect(github.stdout).toMatch(
+      /^::error file=migrations\/20250101000006_crm_core\.sql,line=45,title=schema drift .*::column leads\.ai_score: default none → 0$/m,
+    );
     // a table setting points at the CREATE TABLE
-    expect(github.stdout).toMatch(/^::error file=migrations\/20250101000006_crm_core\.sql,line=21,title=schema drift .*::table practitioners: replica_identity none → full$/m);
+    expect(github.stdout).toMatch(
+      /^::error file=migrations\/20250101000006_crm_core\.sql,line=21,title=schema drift .*::table practitioners: replica_identity none → full$/m,
+    );
   }, 90_000);
 
   it('a migration that breaks the patient-data policy exits 3 even with a matching snapshot', async () => {
@@ -127,13 +173,16 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
       cpSync(migrations, dir, { recursive: true });
       writeFileSync(join(dir, `20991231000000_${name}.sql`), `-- migrate:up\n${sql}\n\n-- migrate:down\nSELECT 1;\n`);
       // the shadow is a temporary database on the server (quicker than the embedded one)
-      const run = (args: string[]) => runCli(['--migrations-dir', dir, '--database-url', db.url, ...args], { cwd: work, env: cacheEnv });
+      const run = (args: string[]) =>
+        runCli(['--migrations-dir', dir, '--database-url', db.url, ...args], { cwd: work, env: cacheEnv });
       const dump = await run(['schema', 'dump', '--out', join(dir, 'schema.snapshot.json')]);
       expect(dump.exitCode, dump.stderr).toBe(0);
       const result = await run(['schema', 'check', '-o', 'json']);
       const json = JSON.parse(result.stdout) as CheckJson;
       expect(json.differences).toEqual([]);
-      expect(json.policyViolations.map((v) => `${v.rule} ${v.table} ${v.where}`)).toContain(`${rule} ${name === 'rls_off' ? 'consent_records' : 'consent_audit_log'} migrations`);
+      expect(json.policyViolations.map((v) => `${v.rule} ${v.table} ${v.where}`)).toContain(
+        `${rule} ${name === 'rls_off' ? 'consent_records' : 'consent_audit_log'} migrations`,
+      );
       expect(result.exitCode).toBe(3);
     }
   }, 90_000);
@@ -183,13 +232,29 @@ describe('medicalcor schema check against PostgreSQL 15', () => {
   it('Ctrl-C while migrations run on a server shadow drops the shadow database and exits 130', async () => {
     const dir = join(work, 'slow');
     cpSync(migrations, dir, { recursive: true });
-    writeFileSync(join(dir, '20991231000001_slow.sql'), '-- migrate:up\nSELECT pg_sleep(20);\n\n-- migrate:down\nSELECT 1;\n');
-    const child = spawnCli(['--migrations-dir', dir, '--database-url', db.url, 'schema', 'check', '--live'], { cwd: work, env: cacheEnv });
+    writeFileSync(
+      join(dir, '20991231000001_slow.sql'),
+      '-- migrate:up\nSELECT pg_sleep(20);\n\n-- migrate:down\nSELECT 1;\n',
+    );
+    const child = spawnCli(['--migrations-dir', dir, '--database-url', db.url, 'schema', 'check', '--live'], {
+      cwd: work,
+      env: cacheEnv,
+    });
     const admin = new pg.Client({ connectionString: SERVER_URL });
     await admin.connect();
-    const shadows = async () => (await admin.query(`select datname from pg_database where datname like $1`, [`medicalcor\\_shadow\\_${child.pid}\\_%`])).rows;
+    const shadows = async () =>
+      (
+        await admin.query(`select datname from pg_database where datname like $1`, [
+          `medicalcor\\_shadow\\_${child.pid}\\_%`,
+        ])
+      ).rows;
     try {
-      const sleeping = async () => (await admin.query(`select 1 from pg_stat_activity where query like '%pg_sleep(20)%' and datname like 'medicalcor\\_shadow\\_${child.pid}\\_%'`)).rowCount;
+      const sleeping = async () =>
+        (
+          await admin.query(
+            `select 1 from pg_stat_activity where query like '%pg_sleep(20)%' and datname like 'medicalcor\\_shadow\\_${child.pid}\\_%'`,
+          )
+        ).rowCount;
       for (let i = 0; i < 300 && !(await sleeping()); i++) await new Promise((r) => setTimeout(r, 50));
       expect(await shadows()).toHaveLength(1);
       child.kill('SIGINT');

@@ -47,15 +47,25 @@ describe('medicalcor schema check --live on the embedded database (no server con
   }, 60_000);
 
   it('one change of each object kind: exit 3, each object named; no shadow left in the cache', async () => {
-    await onEmbedded(join(project, '.medicalcor', 'pgdata'), DRIFT_CASES.map(([, sql]) => sql));
+    await onEmbedded(
+      join(project, '.medicalcor', 'pgdata'),
+      DRIFT_CASES.map(([, sql]) => sql),
+    );
     const result = await cli(['schema', 'check', '--live', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(3);
     const json = JSON.parse(result.stdout) as { differences: { comparison: string; summary: string }[] };
-    const summaries = json.differences.filter((d) => d.comparison === 'migrations → live database').map((d) => d.summary);
+    const summaries = json.differences
+      .filter((d) => d.comparison === 'migrations → live database')
+      .map((d) => d.summary);
     for (const [kind, , expected] of DRIFT_CASES) {
       const [object, what] = [expected.slice(0, expected.indexOf(': ')), expected.slice(expected.indexOf(': ') + 2)];
-      expect(summaries.some((s) => s.startsWith(`${object}: `) && s.includes(what)), `${kind}: "${expected}" in\n${summaries.join('\n')}`).toBe(true);
+      expect(
+        summaries.some((s) => s.startsWith(`${object}: `) && s.includes(what)),
+        `${kind}: "${expected}" in\n${summaries.join('\n')}`,
+      ).toBe(true);
     }
-    expect(existsSync(cacheDir) ? readdirSync(join(cacheDir, 'medicalcor')).filter((n) => n.startsWith('shadow-')) : []).toEqual([]);
+    expect(
+      existsSync(cacheDir) ? readdirSync(join(cacheDir, 'medicalcor')).filter((n) => n.startsWith('shadow-')) : [],
+    ).toEqual([]);
   }, 90_000);
 });

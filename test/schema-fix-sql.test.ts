@@ -25,13 +25,15 @@ describe('schema diff --sql: the generated SQL turns the drifted database back i
   }, 120_000);
 
   afterAll(async () => {
-    for (const name of [...created, base]) await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    for (const name of [...created, base])
+      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end();
   }, 300_000);
 
   // each case's copies go when it is done: a hundred databases at the end would be slow to drop
   afterEach(async () => {
-    for (const name of created.splice(0)) await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    for (const name of created.splice(0))
+      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
   }, 120_000);
 
   async function drifted(index: number, sql: string): Promise<string> {
@@ -80,25 +82,37 @@ describe('schema diff --sql: the generated SQL turns the drifted database back i
     return { remaining: diffModels(wanted, await introspectUrl(url)).map((d) => d.summary), sql };
   }
 
-  it.each(DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const))('undoes: %s', async (_kind, sql, index) => {
-    const url = await drifted(index, sql);
-    expect(diffModels(target, await introspectUrl(url)).length, 'the case must drift').toBeGreaterThan(0);
-    const { remaining, sql: fix } = await fixAndCompare(url, target);
-    expect(remaining, fix).toEqual([]);
-  }, 60_000);
+  it.each(DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const))(
+    'undoes: %s',
+    async (_kind, sql, index) => {
+      const url = await drifted(index, sql);
+      expect(diffModels(target, await introspectUrl(url)).length, 'the case must drift').toBeGreaterThan(0);
+      const { remaining, sql: fix } = await fixAndCompare(url, target);
+      expect(remaining, fix).toEqual([]);
+    },
+    60_000,
+  );
 
   // an INVALID index is what a failed build leaves: nothing to make on purpose
-  const makeable = DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const).filter(([kind]) => kind !== 'index validity');
-  it.each(makeable)('makes: %s', async (_kind, sql, index) => {
-    // the other direction: the case's schema is the target, the untouched copy is changed into it
-    const wanted = await introspectUrl(await drifted(100 + index, sql));
-    const url = await drifted(200 + index, 'select 1');
-    const { remaining, sql: fix } = await fixAndCompare(url, wanted);
-    expect(remaining, fix).toEqual([]);
-  }, 60_000);
+  const makeable = DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const).filter(
+    ([kind]) => kind !== 'index validity',
+  );
+  it.each(makeable)(
+    'makes: %s',
+    async (_kind, sql, index) => {
+      // the other direction: the case's schema is the target, the untouched copy is changed into it
+      const wanted = await introspectUrl(await drifted(100 + index, sql));
+      const url = await drifted(200 + index, 'select 1');
+      const { remaining, sql: fix } = await fixAndCompare(url, wanted);
+      expect(remaining, fix).toEqual([]);
+    },
+    60_000,
+  );
 
   it('creates one object of every kind from nothing, and drops them all again', async () => {
-    const wanted = await introspectUrl(await drifted(300, EVERY_KIND_MIGRATION.slice(0, EVERY_KIND_MIGRATION.indexOf('-- migrate:down'))));
+    const wanted = await introspectUrl(
+      await drifted(300, EVERY_KIND_MIGRATION.slice(0, EVERY_KIND_MIGRATION.indexOf('-- migrate:down'))),
+    );
     const url = await drifted(301, 'select 1');
     const made = await fixAndCompare(url, wanted);
     expect(made.remaining, made.sql).toEqual([]);
@@ -110,7 +124,10 @@ describe('schema diff --sql: the generated SQL turns the drifted database back i
     const current = structuredClone(target);
     current.objects.delete('column public.leads.email');
     const email = target.objects.get('column public.leads.email')!;
-    current.objects.set('column public.leads.email', { ...email, attrs: { ...email.attrs, type: 'character varying(20)', not_null: true } });
+    current.objects.set('column public.leads.email', {
+      ...email,
+      attrs: { ...email.attrs, type: 'character varying(20)', not_null: true },
+    });
     current.objects.set('table public.scratch', { kind: 'table', name: 'public.scratch', attrs: { column_order: [] } });
     const statements = fixSql(target, current);
     const drop = statements.findIndex((s) => s.sql === 'DROP TABLE public.scratch');

@@ -45,7 +45,14 @@ describe('schema check: behavioural policy gates, exit codes, the model cache', 
     const dir = join(work, name);
     cpSync(migrations, dir, { recursive: true });
     for (const [file, text] of Object.entries(extra)) writeFileSync(join(dir, file), text);
-    const dump = await run(dir, ['--database-url', db.url, 'schema', 'dump', '--out', join(dir, 'schema.snapshot.json')]);
+    const dump = await run(dir, [
+      '--database-url',
+      db.url,
+      'schema',
+      'dump',
+      '--out',
+      join(dir, 'schema.snapshot.json'),
+    ]);
     expect(dump.exitCode, dump.stderr).toBe(0);
     return dir;
   }
@@ -79,9 +86,14 @@ describe('schema check: behavioural policy gates, exit codes, the model cache', 
     // the catalog still has the trigger, enabled, BEFORE, FOR EACH ROW: only the behaviour tells
     expect(json.differences).toEqual([]);
     expect(json.policyViolations.map((v) => v.rule)).toEqual(['behaviour']);
-    expect(json.policyViolations[0]).toMatchObject({ table: 'consent_audit_log', where: 'migrations (proved in the shadow)' });
+    expect(json.policyViolations[0]).toMatchObject({
+      table: 'consent_audit_log',
+      where: 'migrations (proved in the shadow)',
+    });
     expect(json.policyViolations[0]!.message).toContain('UPDATE, DELETE and TRUNCATE on consent_audit_log fail');
-    expect(json.policyViolations[0]!.message).toContain('"UPDATE consent_audit_log SET actor = \'rewritten\'" succeeded; it must fail');
+    expect(json.policyViolations[0]!.message).toContain(
+      '"UPDATE consent_audit_log SET actor = \'rewritten\'" succeeded; it must fail',
+    );
     expect(result.exitCode).toBe(3);
     const human = await run(dir, ['--database-url', db.url, 'schema', 'check']);
     expect(human.exitCode).toBe(3);
@@ -130,7 +142,11 @@ SELECT 1;
 
   it('an unreachable database server exits 1 with the cause, not 3', async () => {
     const down = 'postgres://postgres@127.0.0.1:9/medicalcor?sslmode=disable';
-    for (const args of [['schema', 'check'], ['schema', 'check', '--live'], ['schema', 'diff', 'migrations', 'live']]) {
+    for (const args of [
+      ['schema', 'check'],
+      ['schema', 'check', '--live'],
+      ['schema', 'diff', 'migrations', 'live'],
+    ]) {
       const result = await run(migrations, ['--database-url', down, ...args]);
       expect(result.exitCode, `${args.join(' ')}: ${result.stderr}`).toBe(1);
       expect(result.stderr).toMatch(/connection refused/);
@@ -151,7 +167,9 @@ SELECT 1;
     try {
       await applySchema(live.url, migrations);
       // specialty moves to the end: same columns, other order
-      await live.pool.query('alter table practitioners drop column specialty; alter table practitioners add column specialty text');
+      await live.pool.query(
+        'alter table practitioners drop column specialty; alter table practitioners add column specialty text',
+      );
       const result = await run(migrations, ['--database-url', live.url, 'schema', 'check', '--live', '-o', 'json']);
       const json = JSON.parse(result.stdout) as CheckJson;
       expect(json.differences).toEqual([]);
@@ -160,9 +178,14 @@ SELECT 1;
 
       const strict = join(work, 'strict-order');
       cpSync(migrations, strict, { recursive: true });
-      writeFileSync(join(strict, 'patient-data-policy.yaml'), `${readFileSync(join(migrations, 'patient-data-policy.yaml'), 'utf8')}\ncolumnOrder: drift\n`);
+      writeFileSync(
+        join(strict, 'patient-data-policy.yaml'),
+        `${readFileSync(join(migrations, 'patient-data-policy.yaml'), 'utf8')}\ncolumnOrder: drift\n`,
+      );
       const drift = await run(strict, ['--database-url', live.url, 'schema', 'check', '--live', '-o', 'json']);
-      expect((JSON.parse(drift.stdout) as CheckJson).differences.map((d) => d.summary)).toEqual([expect.stringMatching(/^table practitioners: column_order/)]);
+      expect((JSON.parse(drift.stdout) as CheckJson).differences.map((d) => d.summary)).toEqual([
+        expect.stringMatching(/^table practitioners: column_order/),
+      ]);
       expect(drift.exitCode).toBe(3);
     } finally {
       await live.drop();
@@ -176,7 +199,9 @@ SELECT 1;
       await live.pool.query(`alter table leads alter column ai_score set default 0;
         create table scratch_notes (id int);
         create index concurrently_invalid on leads (phone)`);
-      await live.pool.query(`update pg_index set indisvalid = false where indexrelid = 'concurrently_invalid'::regclass`);
+      await live.pool.query(
+        `update pg_index set indisvalid = false where indexrelid = 'concurrently_invalid'::regclass`,
+      );
       const result = await run(migrations, ['--database-url', live.url, 'schema', 'check', '--live', '--sql']);
       expect(result.exitCode, result.stderr).toBe(3);
       expect(result.stdout).toContain('-- DESTRUCTIVE: drops table scratch_notes\nDROP TABLE public.scratch_notes;');
@@ -187,7 +212,17 @@ SELECT 1;
       const after = await run(migrations, ['--database-url', live.url, 'schema', 'check', '--live']);
       expect(after.exitCode, after.stdout).toBe(0);
 
-      const json = await run(migrations, ['--database-url', live.url, 'schema', 'diff', 'migrations', 'live', '--sql', '-o', 'json']);
+      const json = await run(migrations, [
+        '--database-url',
+        live.url,
+        'schema',
+        'diff',
+        'migrations',
+        'live',
+        '--sql',
+        '-o',
+        'json',
+      ]);
       expect(JSON.parse(json.stdout)).toMatchObject({ identical: true, sql: [] });
       const usage = await run(migrations, ['schema', 'check', '--sql']);
       expect(usage.exitCode).toBe(2);
@@ -199,7 +234,10 @@ SELECT 1;
   it('a bad policy file is a usage error naming the field', async () => {
     const dir = join(work, 'bad-policy');
     cpSync(migrations, dir, { recursive: true });
-    writeFileSync(join(dir, 'patient-data-policy.yaml'), 'behaviours:\n  - name: x\n    expect:\n      - sql: select 1\n');
+    writeFileSync(
+      join(dir, 'patient-data-policy.yaml'),
+      'behaviours:\n  - name: x\n    expect:\n      - sql: select 1\n',
+    );
     const result = await run(dir, ['schema', 'check']);
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toContain('behaviours.0.expect.0');

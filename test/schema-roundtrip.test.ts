@@ -26,12 +26,17 @@ describe('medicalcor migrate verify --roundtrip', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const verify = (dir: string) => runCli(['--migrations-dir', dir, '--database-url', db.url, 'migrate', 'verify', '--roundtrip', '-o', 'json'], { cwd: work, env: cacheEnv });
+  const verify = (dir: string) =>
+    runCli(['--migrations-dir', dir, '--database-url', db.url, 'migrate', 'verify', '--roundtrip', '-o', 'json'], {
+      cwd: work,
+      env: cacheEnv,
+    });
 
   it('every shipped migration is undone by its down section', async () => {
     const dir = join(work, 'shipped');
     mkdirSync(dir);
-    for (const f of readdirSync(`${repoRoot}src/migrations`).filter((n) => n.endsWith('.sql'))) copyFileSync(join(`${repoRoot}src/migrations`, f), join(dir, f));
+    for (const f of readdirSync(`${repoRoot}src/migrations`).filter((n) => n.endsWith('.sql')))
+      copyFileSync(join(`${repoRoot}src/migrations`, f), join(dir, f));
     const result = await verify(dir);
     const json = JSON.parse(result.stdout) as VerifyJson;
     expect(json.findings.filter((f) => f.code.startsWith('roundtrip'))).toEqual([]);
@@ -42,12 +47,29 @@ describe('medicalcor migrate verify --roundtrip', () => {
   it('names the migration whose down does not undo its up, and what it leaves behind (exit 3)', async () => {
     const dir = join(work, 'broken');
     mkdirSync(dir);
-    writeFileSync(join(dir, '20250101000001_notes.sql'), [
-      '-- migrate:up', 'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);', '',
-      '-- migrate:down', 'DROP TABLE notes;', ''].join('\n'));
-    writeFileSync(join(dir, '20250101000002_notes_index.sql'), [
-      '-- migrate:up', 'CREATE INDEX notes_body_idx ON notes (body);', "COMMENT ON TABLE notes IS 'free text';", '',
-      '-- migrate:down', "COMMENT ON TABLE notes IS NULL;", ''].join('\n'));
+    writeFileSync(
+      join(dir, '20250101000001_notes.sql'),
+      [
+        '-- migrate:up',
+        'CREATE TABLE notes (id bigint PRIMARY KEY, body text NOT NULL);',
+        '',
+        '-- migrate:down',
+        'DROP TABLE notes;',
+        '',
+      ].join('\n'),
+    );
+    writeFileSync(
+      join(dir, '20250101000002_notes_index.sql'),
+      [
+        '-- migrate:up',
+        'CREATE INDEX notes_body_idx ON notes (body);',
+        "COMMENT ON TABLE notes IS 'free text';",
+        '',
+        '-- migrate:down',
+        'COMMENT ON TABLE notes IS NULL;',
+        '',
+      ].join('\n'),
+    );
     const result = await verify(dir);
     expect(result.exitCode, result.stderr).toBe(3);
     const json = JSON.parse(result.stdout) as VerifyJson;

@@ -16,8 +16,10 @@ describe('fix SQL text', () => {
     expect(indexKey('phone')).toBe('phone');
     expect(indexKey('embedding vector_cosine_ops')).toBe('embedding vector_cosine_ops');
     expect(indexKey('lower(email) DESC')).toBe('(lower(email)) DESC');
-    expect(indexKey("tstzrange(started_at, ended_at, '[)'::text)")).toBe("(tstzrange(started_at, ended_at, '[)'::text))");
-    expect(indexKey('(payload ->> \'k\'::text)')).toBe('(payload ->> \'k\'::text)');
+    expect(indexKey("tstzrange(started_at, ended_at, '[)'::text)")).toBe(
+      "(tstzrange(started_at, ended_at, '[)'::text))",
+    );
+    expect(indexKey("(payload ->> 'k'::text)")).toBe("(payload ->> 'k'::text)");
   });
 
   it('picks a dollar quote the body does not contain', () => {
@@ -26,10 +28,17 @@ describe('fix SQL text', () => {
   });
 
   it('marks each statement safe or destructive in the script', () => {
-    const script = fixScript([
-      { sql: 'DROP TABLE public.t', destructive: true, reason: 'drops table t', object: 'table public.t' },
-      { sql: 'ALTER TABLE public.leads ALTER COLUMN a DROP DEFAULT', destructive: false, object: 'column public.leads.a' },
-    ], { target: 'migrations', current: 'live database' });
+    const script = fixScript(
+      [
+        { sql: 'DROP TABLE public.t', destructive: true, reason: 'drops table t', object: 'table public.t' },
+        {
+          sql: 'ALTER TABLE public.leads ALTER COLUMN a DROP DEFAULT',
+          destructive: false,
+          object: 'column public.leads.a',
+        },
+      ],
+      { target: 'migrations', current: 'live database' },
+    );
     expect(script).toContain('-- 2 statement(s), 1 destructive.');
     expect(script).toContain('-- DESTRUCTIVE: drops table t\nDROP TABLE public.t;\n');
     expect(script).toContain('-- safe\nALTER TABLE public.leads ALTER COLUMN a DROP DEFAULT;\n');

@@ -7,7 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
-import { platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type TestPrometheus } from './helpers/prometheus.js';
+import {
+  platformScenario,
+  scenarioFamilies,
+  startPrometheus,
+  toOpenMetrics,
+  type TestPrometheus,
+} from './helpers/prometheus.js';
 
 /*
  * The HTML period report's budget burn charts, laid out by a real Chromium: one chart per SLA,
@@ -26,7 +32,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mc-sla-html-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 }, 180_000);
 afterAll(async () => {
@@ -39,9 +53,13 @@ describe('sla report --format html: the budget burn chart', () => {
   it('draws one chart per SLA: budget left over the period, breaches shaded where they happened', async () => {
     const file = join(dir, 'report.html');
     const iso = (t: number) => new Date(t * 1000).toISOString();
-    const result = await runInProcess(['sla', 'report', '--from', iso(from), '--to', iso(end), '--step', '5m', '--format', 'html', '--out', file], {
-      cwd: dir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url },
-    });
+    const result = await runInProcess(
+      ['sla', 'report', '--from', iso(from), '--to', iso(end), '--step', '5m', '--format', 'html', '--out', file],
+      {
+        cwd: dir,
+        env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url },
+      },
+    );
     expect(result.exitCode, result.stderr).toBe(3);
     const html = readFileSync(file, 'utf8');
     expect(html).not.toMatch(/<(script|link|img)\b/i);
@@ -67,7 +85,11 @@ describe('sla report --format html: the budget burn chart', () => {
     const geometry = await lead.evaluate((svg) => {
       const plot = svg.querySelector('rect')!.getBBox();
       const zero = Number(svg.querySelector('line.zero')!.getAttribute('y1'));
-      const points = svg.querySelector('polyline.budget')!.getAttribute('points')!.split(' ').map((p) => p.split(',').map(Number));
+      const points = svg
+        .querySelector('polyline.budget')!
+        .getAttribute('points')!
+        .split(' ')
+        .map((p) => p.split(',').map(Number));
       const shades = [...svg.querySelectorAll('rect.breach')].map((r) => {
         const box = (r as SVGRectElement).getBBox();
         // elementFromPoint sees only what is in the viewport
@@ -76,7 +98,13 @@ describe('sla report --format html: the budget burn chart', () => {
         const hit = document.elementFromPoint(screen.x + screen.width / 2, screen.y + screen.height / 2);
         return { x: box.x, width: box.width, from: r.getAttribute('data-from'), visible: hit === r || r.contains(hit) };
       });
-      return { plot: { x: plot.x, width: plot.width, y: plot.y }, zero, first: points[0]!, last: points.at(-1)!, shades };
+      return {
+        plot: { x: plot.x, width: plot.width, y: plot.y },
+        zero,
+        first: points[0]!,
+        last: points.at(-1)!,
+        shades,
+      };
     });
     // one breach period: the last 30 of 360 minutes, so the shade starts 11/12 of the way across
     expect(geometry.shades).toHaveLength(1);
@@ -93,7 +121,9 @@ describe('sla report --format html: the budget burn chart', () => {
     expect(await availability.locator('rect.breach').count()).toBe(0);
     expect(await availability.locator('text.last').textContent()).toBe('100 % left');
     // api-latency-p95 is breached in every step: one shade over the whole plot
-    const latency = await page.locator('svg.burn-chart[data-sla="api-latency-p95"] rect.breach').evaluate((r) => (r as SVGRectElement).getBBox().width);
+    const latency = await page
+      .locator('svg.burn-chart[data-sla="api-latency-p95"] rect.breach')
+      .evaluate((r) => (r as SVGRectElement).getBBox().width);
     expect(latency).toBeCloseTo(580, 0);
     expect(requests.filter((url) => !url.startsWith('file:'))).toEqual([]);
     await page.close();

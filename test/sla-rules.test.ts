@@ -25,7 +25,8 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const promtool = (args: string[], cwd = dir) => execa('promtool', args, { cwd, reject: false, all: true, timeout: 540_000 });
+const promtool = (args: string[], cwd = dir) =>
+  execa('promtool', args, { cwd, reject: false, all: true, timeout: 540_000 });
 const isAlert = (r: RecordingRule | AlertingRule): r is AlertingRule => 'alert' in r;
 
 describe('the generated rule file', () => {
@@ -37,23 +38,40 @@ describe('the generated rule file', () => {
     const records = group.rules.filter((r): r is RecordingRule => !isAlert(r));
     expect(records.map((r) => r.record)).toEqual([
       ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => `sla:sli_error:ratio_rate${w}`),
-      'sla:sli_error:ratio_rate_period', 'sla:error_budget:allowed', 'sla:error_budget:remaining',
+      'sla:sli_error:ratio_rate_period',
+      'sla:error_budget:allowed',
+      'sla:error_budget:remaining',
     ]);
-    expect(records[0]!.expr).toBe('sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))');
-    expect(records[7]).toMatchObject({ expr: expect.stringContaining('[30d]'), labels: { sla: 'api-error-rate', window: '30d' } });
+    expect(records[0]!.expr).toBe(
+      'sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))',
+    );
+    expect(records[7]).toMatchObject({
+      expr: expect.stringContaining('[30d]'),
+      labels: { sla: 'api-error-rate', window: '30d' },
+    });
     expect(records[9]!.expr).toBe('1 - sla:sli_error:ratio_rate_period{sla="api-error-rate"} / 0.01');
   });
 
   it('alerts on the workbook pairs (page 14.4x 1h/5m and 6x 6h/30m; ticket 3x 1d/2h and 1x 3d/6h) with sla, severity and runbook', () => {
     const alerts = rules.groups.find((g) => g.name === 'sla-api-availability')!.rules.filter(isAlert);
-    expect(alerts.map((a) => [a.alert, a.labels.severity, a.labels.long_window, a.labels.short_window, a.labels.burn_factor])).toEqual([
+    expect(
+      alerts.map((a) => [
+        a.alert,
+        a.labels.severity,
+        a.labels.long_window,
+        a.labels.short_window,
+        a.labels.burn_factor,
+      ]),
+    ).toEqual([
       ['SLAErrorBudgetBurn', 'page', '1h', '5m', '14.4'],
       ['SLAErrorBudgetBurn', 'page', '6h', '30m', '6'],
       ['SLAErrorBudgetBurn', 'ticket', '1d', '2h', '3'],
       ['SLAErrorBudgetBurn', 'ticket', '3d', '6h', '1'],
       ['SLASLIStale', 'ticket', undefined, undefined, undefined],
     ]);
-    expect(alerts[0]!.expr).toBe('(sla:sli_error:ratio_rate1h{sla="api-availability"} > (14.4 * 0.0005)) and (sla:sli_error:ratio_rate5m{sla="api-availability"} > (14.4 * 0.0005))');
+    expect(alerts[0]!.expr).toBe(
+      '(sla:sli_error:ratio_rate1h{sla="api-availability"} > (14.4 * 0.0005)) and (sla:sli_error:ratio_rate5m{sla="api-availability"} > (14.4 * 0.0005))',
+    );
     expect(alerts[4]!.expr).toBe('max(absent_over_time(probe_success{job="blackbox",target="api"}[10m]))');
     for (const group of rules.groups) {
       const sla = catalogue.slas.find((s) => `sla-${s.id}` === group.name)!;
@@ -70,7 +88,8 @@ describe('the generated rule file', () => {
   });
 
   it('names, for every shipped SLA, a runbook that exists in src/runbooks', () => {
-    const ids = readdirSync(join(repoRoot, 'src', 'runbooks')).filter((f) => f.endsWith('.yaml'))
+    const ids = readdirSync(join(repoRoot, 'src', 'runbooks'))
+      .filter((f) => f.endsWith('.yaml'))
       .map((f) => (parseYaml(readFileSync(join(repoRoot, 'src', 'runbooks', f), 'utf8')) as { id: string }).id);
     expect(catalogue.slas).toHaveLength(8);
     for (const sla of catalogue.slas) expect(ids, sla.id).toContain(sla.runbook);
@@ -105,7 +124,9 @@ describe('the generated promtool tests', () => {
 
 describe('medicalcor sla rules', () => {
   it('writes a rule file that promtool checks, and tests that promtool runs and passes', async () => {
-    const result = await runInProcess(['sla', 'rules', '--out', 'sla.rules.yml', '--tests', 'sla.rules.test.yml'], { cwd: dir });
+    const result = await runInProcess(['sla', 'rules', '--out', 'sla.rules.yml', '--tests', 'sla.rules.test.yml'], {
+      cwd: dir,
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stderr).toContain('8 SLA group(s), 120 rules');
     expect(result.stderr).toContain('note: ai-fallback-share: the 1h/5m alert can never fire');
@@ -118,7 +139,10 @@ describe('medicalcor sla rules', () => {
   }, 600_000);
 
   it('generates tests that fail when a factor or a runbook label in the rules is wrong', async () => {
-    const result = await runInProcess(['sla', 'rules', '--sla', 'api-error-rate', '--out', 'one.rules.yml', '--tests', 'one.rules.test.yml'], { cwd: dir });
+    const result = await runInProcess(
+      ['sla', 'rules', '--sla', 'api-error-rate', '--out', 'one.rules.yml', '--tests', 'one.rules.test.yml'],
+      { cwd: dir },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     expect((await promtool(['test', 'rules', 'one.rules.test.yml'])).exitCode).toBe(0);
     const good = readFileSync(join(dir, 'one.rules.yml'), 'utf8');
@@ -158,10 +182,15 @@ describe('medicalcor sla rules', () => {
   });
 
   it('matches the copies shipped in test/sla-rules (regenerate them with the command in their header)', async () => {
-    const result = await runInProcess(['sla', 'rules', '--out', 'platform.rules.yml', '--tests', 'platform.rules.test.yml'], { cwd: dir });
+    const result = await runInProcess(
+      ['sla', 'rules', '--out', 'platform.rules.yml', '--tests', 'platform.rules.test.yml'],
+      { cwd: dir },
+    );
     expect(result.exitCode, result.stderr).toBe(0);
     for (const file of ['platform.rules.yml', 'platform.rules.test.yml']) {
-      expect(readFileSync(join(repoRoot, 'test', 'sla-rules', file), 'utf8'), file).toBe(readFileSync(join(dir, file), 'utf8'));
+      expect(readFileSync(join(repoRoot, 'test', 'sla-rules', file), 'utf8'), file).toBe(
+        readFileSync(join(dir, file), 'utf8'),
+      );
     }
   });
 });

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
-import { platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type TestPrometheus } from './helpers/prometheus.js';
+import {
+  platformScenario,
+  scenarioFamilies,
+  startPrometheus,
+  toOpenMetrics,
+  type TestPrometheus,
+} from './helpers/prometheus.js';
 
 /*
  * A dead exporter: the platform's series stop 25 minutes or more before now. The figures over
@@ -23,14 +29,20 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-const run = (args: string[]) => runInProcess(args, { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url } });
+const run = (args: string[]) =>
+  runInProcess(args, { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url } });
 
 interface StatusJson {
   roundTrips: number;
   evaluatedAt: string;
   partial: boolean;
   summary: Record<string, number>;
-  slas: { id: string; status: string; valueStatus: string; freshness: { lastSampleAt: string | null; ageSeconds: number | null; staleAfterSeconds: number; stale: boolean } }[];
+  slas: {
+    id: string;
+    status: string;
+    valueStatus: string;
+    freshness: { lastSampleAt: string | null; ageSeconds: number | null; staleAfterSeconds: number; stale: boolean };
+  }[];
 }
 
 describe('an SLI without samples for longer than staleAfter', () => {
@@ -69,14 +81,28 @@ describe('an SLI without samples for longer than staleAfter', () => {
 
   it('exits 3 when another SLA is breached: a problem found wins over partial', async () => {
     // api-latency-p95 (p95 750 ms, breached) may be quiet for a day; the others keep the default 10m
-    const catalogue = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8')
-      .replace(/(id: api-latency-p95[\s\S]*?runbook: db-pool-exhausted)/, '$1\n    staleAfter: 1d');
+    const catalogue = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8').replace(
+      /(id: api-latency-p95[\s\S]*?runbook: db-pool-exhausted)/,
+      '$1\n    staleAfter: 1d',
+    );
     const file = join(workDir, 'one-patient.yaml');
     writeFileSync(file, catalogue);
-    const result = await run(['sla', 'status', '--catalog', file, '--sla', 'api-latency-p95,ai-fallback-share', '-o', 'json']);
+    const result = await run([
+      'sla',
+      'status',
+      '--catalog',
+      file,
+      '--sla',
+      'api-latency-p95,ai-fallback-share',
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode, result.stderr).toBe(3);
     const report = JSON.parse(result.stdout) as StatusJson;
-    expect(report.slas.map((s) => `${s.id}:${s.status}`)).toEqual(['api-latency-p95:breached', 'ai-fallback-share:stale']);
+    expect(report.slas.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'api-latency-p95:breached',
+      'ai-fallback-share:stale',
+    ]);
     expect(report.partial).toBe(true);
   });
 
@@ -84,7 +110,9 @@ describe('an SLI without samples for longer than staleAfter', () => {
     // every SLA is stale here, api-latency-p95 and webhook-success too, whose old figures are breached:
     // figures of the past are neither healthy nor a breach of now
     const result = await run(['check', '--only', 'sla', '-o', 'json']);
-    const check = (JSON.parse(result.stdout).checks as { id: string; status: string; summary: string }[]).find((c) => c.id === 'sla')!;
+    const check = (JSON.parse(result.stdout).checks as { id: string; status: string; summary: string }[]).find(
+      (c) => c.id === 'sla',
+    )!;
     expect(check.status, check.summary).toBe('warn');
     expect(check.summary).toMatch(/^stale SLIs, not healthy: api-availability \(last sample \d+m( \d+s)? ago\), /);
     expect(check.summary).toContain('api-latency-p95 (last sample');

@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase } from './helpers/postgres.js';
-import { closedPort, platformScenario, scenarioFamilies, startPrometheus, toOpenMetrics, type CounterSpec, type HistogramSpec, type Scenario, type TestPrometheus } from './helpers/prometheus.js';
+import {
+  closedPort,
+  platformScenario,
+  scenarioFamilies,
+  startPrometheus,
+  toOpenMetrics,
+  type CounterSpec,
+  type HistogramSpec,
+  type Scenario,
+  type TestPrometheus,
+} from './helpers/prometheus.js';
 
 /*
  * The shipped catalogue evaluated by a real Prometheus over backfilled series. Every expected
@@ -28,18 +38,27 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-const sla = (args: string[], env: Record<string, string> = {}) => runInProcess(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
+const sla = (args: string[], env: Record<string, string> = {}) =>
+  runInProcess(['sla', ...args], { cwd: workDir, env: { MEDICALCOR_PROMETHEUS_URL: prometheus.url, ...env } });
 
 // ---- independent arithmetic over the scenario ----------------------------------------------
 const ages = (windowSeconds: number) => {
   const out: number[] = [];
-  for (let age = 0; age <= Math.min(windowSeconds, scenario.spanSeconds) - scenario.stepSeconds; age += scenario.stepSeconds) out.push(age);
+  for (
+    let age = 0;
+    age <= Math.min(windowSeconds, scenario.spanSeconds) - scenario.stepSeconds;
+    age += scenario.stepSeconds
+  )
+    out.push(age);
   return out;
 };
-const counters = (name: string, match: (labels: Record<string, string>) => boolean = () => true) => scenario.counters.filter((c) => c.name === name && match(c.labels));
-const increase = (specs: CounterSpec[], w: number) => specs.reduce((sum, c) => sum + ages(w).reduce((s, age) => s + c.increment(age), 0), 0);
+const counters = (name: string, match: (labels: Record<string, string>) => boolean = () => true) =>
+  scenario.counters.filter((c) => c.name === name && match(c.labels));
+const increase = (specs: CounterSpec[], w: number) =>
+  specs.reduce((sum, c) => sum + ages(w).reduce((s, age) => s + c.increment(age), 0), 0);
 const histogram = (name: string) => scenario.histograms.find((h) => h.name === name)!;
-const bucketIncrease = (h: HistogramSpec, w: number) => h.bounds.map((_, b) => ages(w).reduce((s, age) => s + h.increments(age)[b]!, 0));
+const bucketIncrease = (h: HistogramSpec, w: number) =>
+  h.bounds.map((_, b) => ages(w).reduce((s, age) => s + h.increments(age)[b]!, 0));
 function quantile(q: number, bounds: number[], cumulative: number[]): number {
   const rank = q * cumulative.at(-1)!;
   const b = cumulative.findIndex((c) => c >= rank);
@@ -60,40 +79,90 @@ function gaugeMean(name: string, w: number): number {
 
 /** value (in the SLA's unit) and error ratio of each shipped SLA over a window of w seconds */
 const model: Record<string, { value: (w: number) => number; errorRatio: (w: number) => number; budget: number }> = {
-  'api-availability': { value: (w) => 100 * gaugeMean('probe_success', w), errorRatio: (w) => 1 - gaugeMean('probe_success', w), budget: 0.0005 },
+  'api-availability': {
+    value: (w) => 100 * gaugeMean('probe_success', w),
+    errorRatio: (w) => 1 - gaugeMean('probe_success', w),
+    budget: 0.0005,
+  },
   'api-latency-p95': {
-    value: (w) => quantile(0.95, histogram('http_request_duration_seconds').bounds, bucketIncrease(histogram('http_request_duration_seconds'), w)),
-    errorRatio: (w) => { const c = bucketIncrease(histogram('http_request_duration_seconds'), w); return 1 - c[2]! / c.at(-1)!; },
+    value: (w) =>
+      quantile(
+        0.95,
+        histogram('http_request_duration_seconds').bounds,
+        bucketIncrease(histogram('http_request_duration_seconds'), w),
+      ),
+    errorRatio: (w) => {
+      const c = bucketIncrease(histogram('http_request_duration_seconds'), w);
+      return 1 - c[2]! / c.at(-1)!;
+    },
     budget: 0.05,
   },
   'api-error-rate': {
-    value: (w) => 100 * increase(counters('http_requests', (l) => l.code!.startsWith('5')), w) / increase(counters('http_requests'), w),
-    errorRatio: (w) => increase(counters('http_requests', (l) => l.code!.startsWith('5')), w) / increase(counters('http_requests'), w),
+    value: (w) =>
+      (100 *
+        increase(
+          counters('http_requests', (l) => l.code!.startsWith('5')),
+          w,
+        )) /
+      increase(counters('http_requests'), w),
+    errorRatio: (w) =>
+      increase(
+        counters('http_requests', (l) => l.code!.startsWith('5')),
+        w,
+      ) / increase(counters('http_requests'), w),
     budget: 0.01,
   },
   'ai-scoring-latency-p95': {
-    value: (w) => quantile(0.95, histogram('ai_scoring_duration_seconds').bounds, bucketIncrease(histogram('ai_scoring_duration_seconds'), w)),
-    errorRatio: (w) => { const c = bucketIncrease(histogram('ai_scoring_duration_seconds'), w); return 1 - c[3]! / c.at(-1)!; },
+    value: (w) =>
+      quantile(
+        0.95,
+        histogram('ai_scoring_duration_seconds').bounds,
+        bucketIncrease(histogram('ai_scoring_duration_seconds'), w),
+      ),
+    errorRatio: (w) => {
+      const c = bucketIncrease(histogram('ai_scoring_duration_seconds'), w);
+      return 1 - c[3]! / c.at(-1)!;
+    },
     budget: 0.05,
   },
   'ai-fallback-share': {
-    value: (w) => 100 * increase(counters('ai_scoring_fallback'), w) / increase(counters('ai_scoring_requests'), w),
+    value: (w) => (100 * increase(counters('ai_scoring_fallback'), w)) / increase(counters('ai_scoring_requests'), w),
     errorRatio: (w) => increase(counters('ai_scoring_fallback'), w) / increase(counters('ai_scoring_requests'), w),
     budget: 0.5,
   },
   'lead-scoring-throughput': {
-    value: (w) => 100 * increase(counters('leads_scored'), w) / increase(counters('leads_received'), w),
+    value: (w) => (100 * increase(counters('leads_scored'), w)) / increase(counters('leads_received'), w),
     errorRatio: (w) => Math.max(0, 1 - increase(counters('leads_scored'), w) / increase(counters('leads_received'), w)),
     budget: 0.01,
   },
   'webhook-success': {
-    value: (w) => 100 * increase(counters('webhooks_processed', (l) => l.outcome === 'success'), w) / increase(counters('webhooks_processed'), w),
-    errorRatio: (w) => increase(counters('webhooks_processed', (l) => l.outcome !== 'success'), w) / increase(counters('webhooks_processed'), w),
+    value: (w) =>
+      (100 *
+        increase(
+          counters('webhooks_processed', (l) => l.outcome === 'success'),
+          w,
+        )) /
+      increase(counters('webhooks_processed'), w),
+    errorRatio: (w) =>
+      increase(
+        counters('webhooks_processed', (l) => l.outcome !== 'success'),
+        w,
+      ) / increase(counters('webhooks_processed'), w),
     budget: 0.005,
   },
   'trigger-job-failure-rate': {
-    value: (w) => 100 * increase(counters('trigger_job_runs', (l) => l.status === 'failed'), w) / increase(counters('trigger_job_runs'), w),
-    errorRatio: (w) => increase(counters('trigger_job_runs', (l) => l.status === 'failed'), w) / increase(counters('trigger_job_runs'), w),
+    value: (w) =>
+      (100 *
+        increase(
+          counters('trigger_job_runs', (l) => l.status === 'failed'),
+          w,
+        )) /
+      increase(counters('trigger_job_runs'), w),
+    errorRatio: (w) =>
+      increase(
+        counters('trigger_job_runs', (l) => l.status === 'failed'),
+        w,
+      ) / increase(counters('trigger_job_runs'), w),
     budget: 0.02,
   },
 };
@@ -101,9 +170,20 @@ const model: Record<string, { value: (w: number) => number; errorRatio: (w: numb
 const evalDate = new Date(end * 1000);
 const monthStart = Date.UTC(evalDate.getUTCFullYear(), evalDate.getUTCMonth(), 1);
 const monthSeconds = (Date.UTC(evalDate.getUTCFullYear(), evalDate.getUTCMonth() + 1, 1) - monthStart) / 1000;
-const windowOf = (id: string) => (id === 'webhook-success' ? { elapsed: Math.max(60, end - monthStart / 1000), total: monthSeconds } : { elapsed: 30 * DAY, total: 30 * DAY });
-const burnWindows = { '5m': 300, '30m': 1800, '1h': 3600, '2h': 7200, '6h': 21600, '1d': DAY, '3d': 3 * DAY } as Record<string, number>;
-const pairs = [{ long: '1h', short: '5m', spent: 0.02 }, { long: '6h', short: '30m', spent: 0.05 }, { long: '1d', short: '2h', spent: 0.1 }, { long: '3d', short: '6h', spent: 0.1 }];
+const windowOf = (id: string) =>
+  id === 'webhook-success'
+    ? { elapsed: Math.max(60, end - monthStart / 1000), total: monthSeconds }
+    : { elapsed: 30 * DAY, total: 30 * DAY };
+const burnWindows = { '5m': 300, '30m': 1800, '1h': 3600, '2h': 7200, '6h': 21600, '1d': DAY, '3d': 3 * DAY } as Record<
+  string,
+  number
+>;
+const pairs = [
+  { long: '1h', short: '5m', spent: 0.02 },
+  { long: '6h', short: '30m', spent: 0.05 },
+  { long: '1d', short: '2h', spent: 0.1 },
+  { long: '3d', short: '6h', spent: 0.1 },
+];
 const close = (actual: number | null, expected: number) => {
   expect(actual).not.toBeNull();
   expect(Math.abs(actual! - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
@@ -121,10 +201,22 @@ interface StatusJson {
     value: number | null;
     window: { kind: string; totalSeconds: number };
     errorBudget: { allowed: number; errorRatio: number | null; consumed: number | null; remaining: number | null };
-    burnRates: { long: string; short: string; factor: number; longRate: number | null; shortRate: number | null; firing: boolean }[];
+    burnRates: {
+      long: string;
+      short: string;
+      factor: number;
+      longRate: number | null;
+      shortRate: number | null;
+      firing: boolean;
+    }[];
     timeToExhaustion: { seconds: number | null; exhausted: boolean };
     queries: { value: string; errorRatio: string; burn: Record<string, string> };
-    freshness: { lastSampleAt: string | null; ageSeconds: number | null; staleAfterSeconds: number; stale: boolean } | null;
+    freshness: {
+      lastSampleAt: string | null;
+      ageSeconds: number | null;
+      staleAfterSeconds: number;
+      stale: boolean;
+    } | null;
   }[];
 }
 
@@ -148,7 +240,8 @@ describe('sla status against a real Prometheus', () => {
   });
 
   it('finds every SLI fresh: its newest sample is the last of the scenario', () => {
-    for (const s of report.slas) expect(s.freshness, s.id).toEqual({ lastSampleAt: at, ageSeconds: 0, staleAfterSeconds: 600, stale: false });
+    for (const s of report.slas)
+      expect(s.freshness, s.id).toEqual({ lastSampleAt: at, ageSeconds: 0, staleAfterSeconds: 600, stale: false });
   });
 
   it('reports each value and status as computed from the series', () => {
@@ -167,11 +260,19 @@ describe('sla status against a real Prometheus', () => {
       close(s.value, expected);
       const t = thresholds[s.id]!;
       const worse = (a: number, b: number) => (t.direction === 'higher' ? a < b : a > b);
-      expect(s.status, s.id).toBe(worse(expected, t.breach) ? 'breached' : worse(expected, t.warning) ? 'warning' : 'met');
+      expect(s.status, s.id).toBe(
+        worse(expected, t.breach) ? 'breached' : worse(expected, t.warning) ? 'warning' : 'met',
+      );
     }
     // the scenario was built to put the catalogue in every state
     const statuses = Object.fromEntries(report.slas.map((s) => [s.id, s.status]));
-    expect(statuses).toMatchObject({ 'api-latency-p95': 'breached', 'webhook-success': 'breached', 'api-error-rate': 'warning', 'api-availability': 'warning', 'ai-fallback-share': 'met' });
+    expect(statuses).toMatchObject({
+      'api-latency-p95': 'breached',
+      'webhook-success': 'breached',
+      'api-error-rate': 'warning',
+      'api-availability': 'warning',
+      'ai-fallback-share': 'met',
+    });
     expect(report.summary).toEqual({ met: 2, warning: 4, breached: 2, stale: 0, no_data: 0, unknown: 0 });
   });
 
@@ -207,7 +308,7 @@ describe('sla status against a real Prometheus', () => {
     expect(thirtyDay.burnRates.map((b) => b.firing)).toEqual([true, false, false, false]);
   });
 
-  it('reports the time until the budget is exhausted at the last hour\'s burn rate', () => {
+  it("reports the time until the budget is exhausted at the last hour's burn rate", () => {
     for (const s of report.slas) {
       const m = model[s.id]!;
       const { elapsed, total } = windowOf(s.id);
@@ -226,8 +327,12 @@ describe('sla status against a real Prometheus', () => {
 
   it('shows the exact PromQL evaluated, the window filled in', () => {
     const errorRate = report.slas.find((s) => s.id === 'api-error-rate')!;
-    expect(errorRate.queries.value).toBe('100 * sum(rate(http_requests_total{job="api",code=~"5.."}[30d])) / sum(rate(http_requests_total{job="api"}[30d]))');
-    expect(errorRate.queries.burn['5m']).toBe('sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))');
+    expect(errorRate.queries.value).toBe(
+      '100 * sum(rate(http_requests_total{job="api",code=~"5.."}[30d])) / sum(rate(http_requests_total{job="api"}[30d]))',
+    );
+    expect(errorRate.queries.burn['5m']).toBe(
+      'sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))',
+    );
   });
 
   it('prints a table with statuses, firing alerts and the queries', async () => {
@@ -256,7 +361,9 @@ describe('sla status against a real Prometheus', () => {
     const url = new URL(prometheus.url);
     url.username = 'ops';
     url.password = 'pr0m-secret';
-    const result = await sla(['status', '--at', at, '--sla', 'api-error-rate', '-o', 'json'], { MEDICALCOR_PROMETHEUS_URL: url.toString() });
+    const result = await sla(['status', '--at', at, '--sla', 'api-error-rate', '-o', 'json'], {
+      MEDICALCOR_PROMETHEUS_URL: url.toString(),
+    });
     expect(result.exitCode, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout).prometheus).toBe(`http://ops:****@${url.host}/`);
     expect(result.stdout + result.stderr).not.toContain('pr0m-secret');
@@ -285,8 +392,24 @@ describe('sla status when Prometheus cannot be read', () => {
   it('exits 4 and names the SLA when Prometheus refuses its query; the other SLAs are still evaluated', async () => {
     const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
     const file = join(workDir, 'bad-query.yaml');
-    writeFileSync(file, valid.replace('value: 100 * sum(rate(ai_scoring_fallback_total[$window]))', () => 'value: 100 * sum(rate(ai_scoring_fallback_total[$window])'));
-    const result = await sla(['status', '--catalog', file, '--at', at, '--sla', 'ai-fallback-share,trigger-job-failure-rate', '-o', 'json']);
+    writeFileSync(
+      file,
+      valid.replace(
+        'value: 100 * sum(rate(ai_scoring_fallback_total[$window]))',
+        () => 'value: 100 * sum(rate(ai_scoring_fallback_total[$window])',
+      ),
+    );
+    const result = await sla([
+      'status',
+      '--catalog',
+      file,
+      '--at',
+      at,
+      '--sla',
+      'ai-fallback-share,trigger-job-failure-rate',
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
@@ -296,12 +419,30 @@ describe('sla status when Prometheus cannot be read', () => {
   it('exits 4 and names the SLA whose errorRatio gives a value outside 0..1 (a percentage, say)', async () => {
     const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
     const file = join(workDir, 'percent-ratio.yaml');
-    writeFileSync(file, valid.replace('errorRatio: sum(rate(ai_scoring_fallback_total', 'errorRatio: 100 * sum(rate(ai_scoring_fallback_total'));
-    const result = await sla(['status', '--catalog', file, '--at', at, '--sla', 'ai-fallback-share,trigger-job-failure-rate', '-o', 'json']);
+    writeFileSync(
+      file,
+      valid.replace(
+        'errorRatio: sum(rate(ai_scoring_fallback_total',
+        'errorRatio: 100 * sum(rate(ai_scoring_fallback_total',
+      ),
+    );
+    const result = await sla([
+      'status',
+      '--catalog',
+      file,
+      '--at',
+      at,
+      '--sla',
+      'ai-fallback-share,trigger-job-failure-rate',
+      '-o',
+      'json',
+    ]);
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
-    expect(report.errors[0]).toBe('ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)');
+    expect(report.errors[0]).toBe(
+      'ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)',
+    );
   });
 
   it('is a usage error (exit 2) with a hint when no Prometheus is configured', async () => {
@@ -326,8 +467,14 @@ describe('sla catalogue validation', () => {
     expect(result.exitCode, result.stderr).toBe(0);
     const list = JSON.parse(result.stdout);
     expect(list.slas.map((s: { id: string; direction: string }) => `${s.id}:${s.direction}`)).toEqual([
-      'api-availability:higher', 'api-latency-p95:lower', 'api-error-rate:lower', 'ai-scoring-latency-p95:lower',
-      'ai-fallback-share:lower', 'lead-scoring-throughput:higher', 'webhook-success:higher', 'trigger-job-failure-rate:lower',
+      'api-availability:higher',
+      'api-latency-p95:lower',
+      'api-error-rate:lower',
+      'ai-scoring-latency-p95:lower',
+      'ai-fallback-share:lower',
+      'lead-scoring-throughput:higher',
+      'webhook-success:higher',
+      'trigger-job-failure-rate:lower',
     ]);
   });
 
@@ -340,12 +487,28 @@ describe('sla catalogue validation', () => {
 
   it('checks ranges strictly, naming the file, the SLA and the key (exit 2)', async () => {
     const cases: [string, string, string][] = [
-      ['objective: 99.95', 'objective: 199.95', 'SLA api-availability: objective: 199.95 is outside 0..100, the range of a percent value'],
-      ['thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: -0.4, breach: 0.5 }', 'SLA api-latency-p95: thresholds.warning: -0.4 is outside 0..∞'],
+      [
+        'objective: 99.95',
+        'objective: 199.95',
+        'SLA api-availability: objective: 199.95 is outside 0..100, the range of a percent value',
+      ],
+      [
+        'thresholds: { warning: 0.4, breach: 0.5 }',
+        'thresholds: { warning: -0.4, breach: 0.5 }',
+        'SLA api-latency-p95: thresholds.warning: -0.4 is outside 0..∞',
+      ],
       ['errorBudget: 0.0005', 'errorBudget: 0', 'SLA api-availability: errorBudget: must be above 0'],
-      ['errorBudget: 0.05\n    runbook: db-pool-exhausted', 'errorBudget: 5\n    runbook: db-pool-exhausted', 'SLA api-latency-p95: errorBudget: must be below 1'],
+      [
+        'errorBudget: 0.05\n    runbook: db-pool-exhausted',
+        'errorBudget: 5\n    runbook: db-pool-exhausted',
+        'SLA api-latency-p95: errorBudget: must be below 1',
+      ],
       ['window: 30d', 'window: 1d', 'SLA api-availability: window: must be a rolling duration from 3d'],
-      ['    runbook: dlq-replay', '    runbook: dlq-replay\n    staleAfter: 10s', 'SLA webhook-success: staleAfter: must be a duration from 1m to 1d'],
+      [
+        '    runbook: dlq-replay',
+        '    runbook: dlq-replay\n    staleAfter: 10s',
+        'SLA webhook-success: staleAfter: must be a duration from 1m to 1d',
+      ],
       ['    runbook: dlq-replay\n', '', 'SLA webhook-success: runbook: '],
     ];
     for (const [from, to, message] of cases) {
@@ -368,17 +531,28 @@ describe('sla catalogue validation', () => {
   });
 
   it('rejects thresholds on the wrong side for the direction, a bad window and a query without $window', async () => {
-    const swapped = write('swapped.yaml', valid.replace('thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: 0.6, breach: 0.5 }'));
+    const swapped = write(
+      'swapped.yaml',
+      valid.replace('thresholds: { warning: 0.4, breach: 0.5 }', 'thresholds: { warning: 0.6, breach: 0.5 }'),
+    );
     let result = await runInProcess(['sla', 'list', '--catalog', swapped], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
-    expect(result.stderr).toContain('SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below the breach threshold (0.5)');
+    expect(result.stderr).toContain(
+      'SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below the breach threshold (0.5)',
+    );
 
     const badWindow = write('window.yaml', valid.replace('window: calendar-month', 'window: monthly'));
     result = await runInProcess(['sla', 'list', '--catalog', badWindow], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA webhook-success: window: must be a rolling duration');
 
-    const noRange = write('range.yaml', valid.replace('value: 100 * sum(rate(ai_scoring_fallback_total[$window])) / sum(rate(ai_scoring_requests_total[$window]))', () => 'value: 100 * sum(rate(ai_scoring_fallback_total[5m])) / sum(rate(ai_scoring_requests_total[5m]))'));
+    const noRange = write(
+      'range.yaml',
+      valid.replace(
+        'value: 100 * sum(rate(ai_scoring_fallback_total[$window])) / sum(rate(ai_scoring_requests_total[$window]))',
+        () => 'value: 100 * sum(rate(ai_scoring_fallback_total[5m])) / sum(rate(ai_scoring_requests_total[5m]))',
+      ),
+    );
     result = await runInProcess(['sla', 'list', '--catalog', noRange], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain('SLA ai-fallback-share: sli.value: must use $window');
@@ -398,14 +572,27 @@ describe('sla report', () => {
   it('gives compliance and breach periods over the period (JSON)', async () => {
     const result = await sla(['report', '--from', from, '--to', at, '--step', '5m', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(3);
-    const report = JSON.parse(result.stdout) as { stepSeconds: number; slas: { id: string; value: number; compliant: boolean; breaches: { from: string; to: string; seconds: number; worstValue: number }[]; breachedSeconds: number }[] };
+    const report = JSON.parse(result.stdout) as {
+      stepSeconds: number;
+      slas: {
+        id: string;
+        value: number;
+        compliant: boolean;
+        breaches: { from: string; to: string; seconds: number; worstValue: number }[];
+        breachedSeconds: number;
+      }[];
+    };
     expect(report.stepSeconds).toBe(300);
     const byId = Object.fromEntries(report.slas.map((s) => [s.id, s]));
     for (const id of Object.keys(model)) close(byId[id]!.value, model[id]!.value(6 * 3600));
     // scoring stopped for the last 30 minutes: one breach period, exactly those 30 minutes, at 0 %
-    expect(byId['lead-scoring-throughput']!.breaches).toEqual([{ from: new Date((end - 1800) * 1000).toISOString(), to: at, seconds: 1800, worstValue: 0 }]);
+    expect(byId['lead-scoring-throughput']!.breaches).toEqual([
+      { from: new Date((end - 1800) * 1000).toISOString(), to: at, seconds: 1800, worstValue: 0 },
+    ]);
     // 20 % errors for the last hour: one period of an hour
-    expect(byId['api-error-rate']!.breaches).toMatchObject([{ from: new Date((end - 3600) * 1000).toISOString(), to: at, seconds: 3600 }]);
+    expect(byId['api-error-rate']!.breaches).toMatchObject([
+      { from: new Date((end - 3600) * 1000).toISOString(), to: at, seconds: 3600 },
+    ]);
     expect(byId['api-error-rate']!.breaches[0]!.worstValue).toBeCloseTo(20, 9);
     expect(byId['api-error-rate']!.compliant).toBe(false);
     // p95 is 0.75 s in every step: the whole period is one breach
@@ -417,9 +604,15 @@ describe('sla report', () => {
   it('writes Markdown by default and HTML on request', async () => {
     const markdown = await sla(['report', '--from', from, '--to', at, '--step', '5m']);
     expect(markdown.exitCode, markdown.stderr).toBe(3);
-    expect(markdown.stdout).toContain(`# SLA report ${new Date((end - 6 * 3600) * 1000).toISOString().replace('.000Z', 'Z')}`);
-    expect(markdown.stdout).toMatch(/\| Lead scoring throughput \(`lead-scoring-throughput`\) \| ≥ 99 % \| [\d.]+ % \| BREACHED \|/);
-    expect(markdown.stdout).toContain(`| ${new Date((end - 1800) * 1000).toISOString().replace('.000Z', 'Z')} | ${at.replace('.000Z', 'Z')} | 30m | 0 % |`);
+    expect(markdown.stdout).toContain(
+      `# SLA report ${new Date((end - 6 * 3600) * 1000).toISOString().replace('.000Z', 'Z')}`,
+    );
+    expect(markdown.stdout).toMatch(
+      /\| Lead scoring throughput \(`lead-scoring-throughput`\) \| ≥ 99 % \| [\d.]+ % \| BREACHED \|/,
+    );
+    expect(markdown.stdout).toContain(
+      `| ${new Date((end - 1800) * 1000).toISOString().replace('.000Z', 'Z')} | ${at.replace('.000Z', 'Z')} | 30m | 0 % |`,
+    );
 
     const out = join(workDir, 'report.html');
     const html = await sla(['report', '--from', from, '--to', at, '--step', '5m', '--format', 'html', '--out', out]);
@@ -436,15 +629,43 @@ describe('sla report', () => {
     try {
       await applySchema(db.url);
       const iso = (t: number) => new Date(t * 1000).toISOString();
-      const run = (to: number) => sla(['report', '--from', from, '--to', iso(to), '--step', '5m', '--record', '--sla', 'lead-scoring-throughput,api-error-rate,api-availability', '-o', 'json'], { MEDICALCOR_DATABASE_URL: db.url });
-      const rows = async () => (await db.pool.query<{ sla_id: string; started_at: Date; ended_at: Date | null; worst_value: number; objective: number; severity: string }>(
-        'select sla_id, started_at, ended_at, worst_value, objective, severity from sla_breaches order by sla_id')).rows;
+      const run = (to: number) =>
+        sla(
+          [
+            'report',
+            '--from',
+            from,
+            '--to',
+            iso(to),
+            '--step',
+            '5m',
+            '--record',
+            '--sla',
+            'lead-scoring-throughput,api-error-rate,api-availability',
+            '-o',
+            'json',
+          ],
+          { MEDICALCOR_DATABASE_URL: db.url },
+        );
+      const rows = async () =>
+        (
+          await db.pool.query<{
+            sla_id: string;
+            started_at: Date;
+            ended_at: Date | null;
+            worst_value: number;
+            objective: number;
+            severity: string;
+          }>('select sla_id, started_at, ended_at, worst_value, objective, severity from sla_breaches order by sla_id')
+        ).rows;
 
       let result = await run(end - 600);
       expect(result.exitCode, result.stderr).toBe(3);
       expect(result.stderr).toContain('sla_breaches: 2 breach period(s) added, 0 merged');
       let stored = await rows();
-      expect(stored.map((r) => [r.sla_id, r.started_at.toISOString(), r.ended_at?.toISOString(), r.objective, r.severity])).toEqual([
+      expect(
+        stored.map((r) => [r.sla_id, r.started_at.toISOString(), r.ended_at?.toISOString(), r.objective, r.severity]),
+      ).toEqual([
         ['api-error-rate', iso(end - 3600), iso(end - 600), 1, 'breach'],
         ['lead-scoring-throughput', iso(end - 1800), iso(end - 600), 99, 'breach'],
       ]);

@@ -8,23 +8,50 @@ import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
  * import at a time. Tests never assert time; they assert what a command loads.
  */
 async function packagesLoadedBy(args: string[]): Promise<Set<string>> {
-  const result = await execa('node', ['--import', `${repoRoot}test/helpers/record-imports.mjs`, binPath, ...args], { env: cleanEnv(), extendEnv: false, reject: false, cwd: repoRoot });
+  const result = await execa('node', ['--import', `${repoRoot}test/helpers/record-imports.mjs`, binPath, ...args], {
+    env: cleanEnv(),
+    extendEnv: false,
+    reject: false,
+    cwd: repoRoot,
+  });
   expect(result.exitCode, String(result.stderr)).toBe(0);
-  return new Set(String(result.stderr).split('\n').filter((l) => l.startsWith('imported-package:')).map((l) => l.slice('imported-package:'.length)).filter(Boolean));
+  return new Set(
+    String(result.stderr)
+      .split('\n')
+      .filter((l) => l.startsWith('imported-package:'))
+      .map((l) => l.slice('imported-package:'.length))
+      .filter(Boolean),
+  );
 }
 
-const HEAVY = ['ioredis', 'undici', '@kubernetes/client-node', '@electric-sql/pglite', '@electric-sql/pglite-socket', 'execa', 'zod', 'yaml', '@inquirer/prompts', 'ora', 'chalk'];
+const HEAVY = [
+  'ioredis',
+  'undici',
+  '@kubernetes/client-node',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
+  'execa',
+  'zod',
+  'yaml',
+  '@inquirer/prompts',
+  'ora',
+  'chalk',
+];
 
 let db: TestDatabase;
-beforeAll(async () => { db = await createTestDatabase('mc_startup'); });
-afterAll(async () => { await db.drop(); });
+beforeAll(async () => {
+  db = await createTestDatabase('mc_startup');
+});
+afterAll(async () => {
+  await db.drop();
+});
 
 describe('what a command loads at start-up', () => {
   it('--help loads no package (commander is bundled into the shell)', async () => {
     expect([...(await packagesLoadedBy(['--help']))]).toEqual([]);
   });
 
-  it('a verb\'s help and a TAB on a verb load no package either (answered from dist/help.json)', async () => {
+  it("a verb's help and a TAB on a verb load no package either (answered from dist/help.json)", async () => {
     expect([...(await packagesLoadedBy(['migrate', 'up', '--help']))]).toEqual([]);
     expect([...(await packagesLoadedBy(['help', 'runbook', 'run']))]).toEqual([]);
     expect([...(await packagesLoadedBy(['__complete', 'migrate', '']))]).toEqual([]);

@@ -24,14 +24,26 @@ beforeAll(async () => {
   journey = await writeFailedJourney(db.pool, 'html-journey-abc', new Date(Date.now() - 20 * 60_000));
   // markup in data must arrive as text, never as markup
   await appendDomainEvent(db.pool, {
-    aggregateId: 'lead-html', aggregateType: 'Lead', eventType: 'NoteAdded<img src=x onerror=alert(1)>', correlationId: journey.correlationId,
-    payload: { note: '<script>document.title="pwned"</script>' }, occurredAt: new Date(journey.start.getTime() + 9_000),
+    aggregateId: 'lead-html',
+    aggregateType: 'Lead',
+    eventType: 'NoteAdded<img src=x onerror=alert(1)>',
+    correlationId: journey.correlationId,
+    payload: { note: '<script>document.title="pwned"</script>' },
+    occurredAt: new Date(journey.start.getTime() + 9_000),
   });
   fake = await startTriggerFake({ runs: journey.triggerRuns });
   dir = mkdtempSync(join(tmpdir(), 'mc-trace-html-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -52,7 +64,8 @@ describe('medicalcor trace --html FILE', () => {
     expect(result.stderr).toContain('wrote the HTML report');
     const trace = JSON.parse(result.stdout);
     const html = readFileSync(file, 'utf8');
-    for (const secret of [PATIENT.phone, PATIENT.phoneDigits, PATIENT.email, PATIENT.name, fake.secretKey]) expect(html).not.toContain(secret);
+    for (const secret of [PATIENT.phone, PATIENT.phoneDigits, PATIENT.email, PATIENT.name, fake.secretKey])
+      expect(html).not.toContain(secret);
     expect(html).not.toMatch(/<(script|link|img)\b/i);
     expect(html).not.toMatch(/(src|href)=["']?https?:/i);
 
@@ -70,7 +83,9 @@ describe('medicalcor trace --html FILE', () => {
     expect(await first.count()).toBe(1);
     expect(await first.locator('td:nth-child(5)').textContent()).toBe(journey.firstFailureName);
     expect(await first.locator('td:nth-child(6)').textContent()).toBe('FAILED (first)');
-    expect(await page.locator('#timeline tr.after-failure').count()).toBe(trace.items.length - 1 - trace.firstFailure.index);
+    expect(await page.locator('#timeline tr.after-failure').count()).toBe(
+      trace.items.length - 1 - trace.firstFailure.index,
+    );
     expect(await page.locator('#timeline img').count()).toBe(0);
     expect(await page.title()).toContain(journey.correlationId);
     expect(await page.locator('#summary').textContent()).toContain('First failure');
@@ -83,7 +98,9 @@ describe('medicalcor trace --html FILE', () => {
 
   it('does not leave a file behind when the directory does not exist', async () => {
     const file = join(dir, 'missing-dir', 'report.html');
-    const result = await runCli(['trace', journey.correlationId, '--html', file], { env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const result = await runCli(['trace', journey.correlationId, '--html', file], {
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('cannot write the HTML report');
     expect(result.stderr).not.toMatch(/\n\s+at /);

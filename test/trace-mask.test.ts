@@ -12,18 +12,35 @@ import { applySchema, createTestDatabase, type TestDatabase } from './helpers/po
 import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
 import { FIELD_NAMES, LOOK_ALIKES, PII } from './trace-mask-corpus.js';
 import { addDeadLetter, appendDomainEvent, logIntegrationCall, saveSagaState } from '../src/core/journey/index.js';
-import { createMasker, isCardNumber, isValidCnp, isValidIban, KnownNames, maskText, maskValue } from '../src/core/mask/index.js';
+import {
+  createMasker,
+  isCardNumber,
+  isValidCnp,
+  isValidIban,
+  KnownNames,
+  maskText,
+  maskValue,
+} from '../src/core/mask/index.js';
 import { maskPiiText } from '../src/core/redact.js';
 
 const known = new KnownNames();
 for (const name of FIELD_NAMES) known.add(name);
 /** look-alikes the policy masks anyway, decided by the policy itself (so the count is computed, not typed) */
-const falseMasks = LOOK_ALIKES.filter((value) => !maskText(`note: ${value} end`, { knownNames: known }).includes(value));
+const falseMasks = LOOK_ALIKES.filter(
+  (value) => !maskText(`note: ${value} end`, { knownNames: known }).includes(value),
+);
 const kept = LOOK_ALIKES.filter((value) => !falseMasks.includes(value));
 
 function leaksIn(output: string): string[] {
-  const text = output.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  return PII.flatMap((value) => value.leaks.filter((fragment) => text.includes(fragment)).map((fragment) => `${value.kind}: ${fragment}`));
+  const text = output
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+  return PII.flatMap((value) =>
+    value.leaks.filter((fragment) => text.includes(fragment)).map((fragment) => `${value.kind}: ${fragment}`),
+  );
 }
 
 describe('masking rules', () => {
@@ -43,8 +60,17 @@ describe('masking rules', () => {
   ])('%j -> %j', (input, output) => expect(maskText(input)).toBe(output));
 
   it.each([
-    'version 20251120.1', 'on 2025-11-20 at 10:00', '01.12.2025 10:00', 'corr 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11', 'journey 4711000123',
-    'HTTP 502 after 1500 ms', '$0.0046 for 1450 tokens', '1234.56 RON', 'req_0721234567', 'failed for HubSpot', '1764547200000',
+    'version 20251120.1',
+    'on 2025-11-20 at 10:00',
+    '01.12.2025 10:00',
+    'corr 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11',
+    'journey 4711000123',
+    'HTTP 502 after 1500 ms',
+    '$0.0046 for 1450 tokens',
+    '1234.56 RON',
+    'req_0721234567',
+    'failed for HubSpot',
+    '1764547200000',
   ])('leaves %j alone', (text) => expect(maskText(text)).toBe(text));
 
   it('checksums: a CNP, IBAN or card with one digit changed is not masked as one', () => {
@@ -65,16 +91,42 @@ describe('masking rules', () => {
   it('a masker learns names from patient-data fields and from cues, then masks them everywhere', () => {
     const masker = createMasker();
     masker.learn({ payload: { contact: { fullName: 'Ștefan Vasilescu' } }, error: 'rejected pentru Elena Stan' });
-    expect(masker.text('Vasilescu called; Stefan too; Elena Stan again; Stan alone')).toBe('[masked] called; [masked] too; [masked] again; [masked] alone');
-    expect(masker.value({ phone: 40721234567, nested: { note: 'Vasilescu' }, score: 87 })).toEqual({ phone: '[masked]', nested: { note: '[masked]' }, score: 87 });
+    expect(masker.text('Vasilescu called; Stefan too; Elena Stan again; Stan alone')).toBe(
+      '[masked] called; [masked] too; [masked] again; [masked] alone',
+    );
+    expect(masker.value({ phone: 40721234567, nested: { note: 'Vasilescu' }, score: 87 })).toEqual({
+      phone: '[masked]',
+      nested: { note: '[masked]' },
+      score: 87,
+    });
   });
 
   it('the journey writers mask error texts at write (what a careless service passes in is not stored)', async () => {
     const rows: unknown[][] = [];
-    const db = { query: async (_sql: string, params?: unknown[]) => { rows.push(params ?? []); return { rows: [{ id: 1, saga_id: 's' }] }; } };
-    await logIntegrationCall(db, { service: 'hubspot', direction: 'outbound', operation: 'x', status: 'failure', errorMessage: 'exists for Ion Popescu, +40 721 234 567' });
-    await addDeadLetter(db, { webhookType: 'hubspot', payload: { phone: '+40721234567' }, lastError: 'failed pentru Ion Popescu' });
-    await saveSagaState(db, { sagaType: 'x', correlationId: 'c', status: 'failed', error: 'ion.popescu@gmail.com rejected' });
+    const db = {
+      query: async (_sql: string, params?: unknown[]) => {
+        rows.push(params ?? []);
+        return { rows: [{ id: 1, saga_id: 's' }] };
+      },
+    };
+    await logIntegrationCall(db, {
+      service: 'hubspot',
+      direction: 'outbound',
+      operation: 'x',
+      status: 'failure',
+      errorMessage: 'exists for Ion Popescu, +40 721 234 567',
+    });
+    await addDeadLetter(db, {
+      webhookType: 'hubspot',
+      payload: { phone: '+40721234567' },
+      lastError: 'failed pentru Ion Popescu',
+    });
+    await saveSagaState(db, {
+      sagaType: 'x',
+      correlationId: 'c',
+      status: 'failed',
+      error: 'ion.popescu@gmail.com rejected',
+    });
     const stored = JSON.stringify(rows);
     expect(stored).not.toMatch(/Popescu|721 234 567|ion\.popescu@/);
     // the dead letter's payload is kept whole: the DLQ replays it
@@ -83,7 +135,10 @@ describe('masking rules', () => {
 
   it('maskValue masks scalars under PII keys and turns Dates into ISO strings', () => {
     expect(maskValue({ phone: '+40 721', patientCnp: 1850203123450, at: new Date(0), cnp2: 1850203123450 })).toEqual({
-      phone: '[masked]', patientCnp: '[masked]', at: '1970-01-01T00:00:00.000Z', cnp2: '[masked cnp]',
+      phone: '[masked]',
+      patientCnp: '[masked]',
+      at: '1970-01-01T00:00:00.000Z',
+      cnp2: '[masked cnp]',
     });
   });
 
@@ -111,24 +166,82 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
     const at = (ms: number) => new Date(start.getTime() + ms);
     const notes = PII.map((value) => `contact: ${value.text} (lead)`);
     await appendDomainEvent(db.pool, {
-      aggregateId: 'lead-corpus', aggregateType: 'Lead', eventType: 'LeadCreated', correlationId, occurredAt: at(0),
-      payload: { name: FIELD_NAMES[0], contact: { fullName: FIELD_NAMES[1], firstName: FIELD_NAMES[2], patientName: FIELD_NAMES[3] }, notes, samples: LOOK_ALIKES },
+      aggregateId: 'lead-corpus',
+      aggregateType: 'Lead',
+      eventType: 'LeadCreated',
+      correlationId,
+      occurredAt: at(0),
+      payload: {
+        name: FIELD_NAMES[0],
+        contact: { fullName: FIELD_NAMES[1], firstName: FIELD_NAMES[2], patientName: FIELD_NAMES[3] },
+        notes,
+        samples: LOOK_ALIKES,
+      },
     });
     // every value also in the one-line texts: errors of each source (the writers mask some at write)
     for (const [index, value] of PII.entries()) {
       const ms = 1_000 + index * 10;
       const reason = `HubSpot rejected ${value.text} for the booking`;
-      if (index % 4 === 0) await appendDomainEvent(db.pool, { aggregateId: 'lead-corpus', aggregateType: 'Lead', eventType: 'LeadSyncFailed', correlationId, occurredAt: at(ms), payload: { reason } });
-      else if (index % 4 === 1) await logIntegrationCall(db.pool, { service: 'hubspot', direction: 'outbound', operation: 'createContact', correlationId, status: 'failure', errorMessage: reason, occurredAt: at(ms) });
-      else if (index % 4 === 2) await addDeadLetter(db.pool, { webhookType: 'whatsapp', correlationId, payload: { text: reason }, lastError: reason, createdAt: at(ms) });
-      else await saveSagaState(db.pool, { sagaType: 'onboarding', correlationId, status: 'failed', at: at(ms), error: reason, step: { step: 'sync', status: 'failed', error: reason } });
+      if (index % 4 === 0)
+        await appendDomainEvent(db.pool, {
+          aggregateId: 'lead-corpus',
+          aggregateType: 'Lead',
+          eventType: 'LeadSyncFailed',
+          correlationId,
+          occurredAt: at(ms),
+          payload: { reason },
+        });
+      else if (index % 4 === 1)
+        await logIntegrationCall(db.pool, {
+          service: 'hubspot',
+          direction: 'outbound',
+          operation: 'createContact',
+          correlationId,
+          status: 'failure',
+          errorMessage: reason,
+          occurredAt: at(ms),
+        });
+      else if (index % 4 === 2)
+        await addDeadLetter(db.pool, {
+          webhookType: 'whatsapp',
+          correlationId,
+          payload: { text: reason },
+          lastError: reason,
+          createdAt: at(ms),
+        });
+      else
+        await saveSagaState(db.pool, {
+          sagaType: 'onboarding',
+          correlationId,
+          status: 'failed',
+          at: at(ms),
+          error: reason,
+          step: { step: 'sync', status: 'failed', error: reason },
+        });
       // --failed shows each journey's first failure: one journey per value
-      await appendDomainEvent(db.pool, { aggregateId: `lead-${index}`, aggregateType: 'Lead', eventType: 'LeadScoringFailed', correlationId: `corpus-failed-${index}`, occurredAt: new Date(Date.now() - 60_000), payload: { reason, contact: { name: FIELD_NAMES[index % 4] } } });
+      await appendDomainEvent(db.pool, {
+        aggregateId: `lead-${index}`,
+        aggregateType: 'Lead',
+        eventType: 'LeadScoringFailed',
+        correlationId: `corpus-failed-${index}`,
+        occurredAt: new Date(Date.now() - 60_000),
+        payload: { reason, contact: { name: FIELD_NAMES[index % 4] } },
+      });
     }
-    fake = await startTriggerFake({ runs: [{
-      id: 'run_corpus', taskIdentifier: 'sync-hubspot', status: 'FAILED', tags: [`corr_${correlationId}`], createdAt: at(500), startedAt: at(510), finishedAt: at(900),
-      error: { name: 'HubSpotError', message: PII.map((v) => v.text).join(' | ') },
-    }] });
+    fake = await startTriggerFake({
+      runs: [
+        {
+          id: 'run_corpus',
+          taskIdentifier: 'sync-hubspot',
+          status: 'FAILED',
+          tags: [`corr_${correlationId}`],
+          createdAt: at(500),
+          startedAt: at(510),
+          finishedAt: at(900),
+          error: { name: 'HubSpotError', message: PII.map((v) => v.text).join(' | ') },
+        },
+      ],
+    });
     env = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_TRIGGER_URL: fake.url, TRIGGER_SECRET_KEY: fake.secretKey };
     const html = join(dir, 'report.html');
     const runs: Record<string, string[]> = {
@@ -158,13 +271,20 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
   });
 
   it(`look-alikes survive in JSON, YAML and HTML (${falseMasks.length} of ${LOOK_ALIKES.length} false masks: ${falseMasks.join(', ') || 'none'})`, () => {
-    const samples = JSON.parse(outputs.json!).items.find((i: { name: string }) => i.name === 'LeadCreated').detail.payload.samples;
-    expect(samples.filter((value: string, index: number) => value !== LOOK_ALIKES[index])).toEqual(falseMasks.map(() => expect.any(String)));
+    const samples = JSON.parse(outputs.json!).items.find((i: { name: string }) => i.name === 'LeadCreated').detail
+      .payload.samples;
+    expect(samples.filter((value: string, index: number) => value !== LOOK_ALIKES[index])).toEqual(
+      falseMasks.map(() => expect.any(String)),
+    );
     for (const value of kept) {
       expect(outputs.yaml).toContain(value);
       expect(outputs.html!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')).toContain(value);
     }
     // the --failed list shows every one of the failure journeys
-    expect(JSON.parse(outputs['failed json']!).journeys.filter((j: { correlationId: string }) => j.correlationId.startsWith('corpus-failed-'))).toHaveLength(PII.length);
+    expect(
+      JSON.parse(outputs['failed json']!).journeys.filter((j: { correlationId: string }) =>
+        j.correlationId.startsWith('corpus-failed-'),
+      ),
+    ).toHaveLength(PII.length);
   });
 });

@@ -9,7 +9,10 @@ import { applySchema, createTestDatabase, type TestDatabase } from './helpers/po
 import { startTriggerFake, type FakeRun, type TriggerFake } from './fakes/trigger-dev.js';
 import { addDeadLetter, appendDomainEvent, saveSagaState } from '../src/core/journey/index.js';
 
-const letters = () => randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+const letters = () =>
+  randomBytes(6)
+    .toString('hex')
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000);
 
 let db: TestDatabase;
@@ -30,16 +33,68 @@ beforeAll(async () => {
      SELECT 'lead-long', 'Lead', n, CASE WHEN n = 15000 THEN 'LeadSyncFailed' ELSE 'LeadTouched' END,
             CASE WHEN n = 15000 THEN '{"reason":"HubSpot 502"}'::jsonb ELSE '{}'::jsonb END, '{}'::jsonb, $1,
             now() - interval '2 hours' + n * interval '100 ms'
-       FROM generate_series(1, 20000) n`, [long]);
+       FROM generate_series(1, 20000) n`,
+    [long],
+  );
   // recovered: a dead letter a retry processed and a saga that compensated cleanly (warnings, not failures)
-  await appendDomainEvent(db.pool, { aggregateId: 'a1', aggregateType: 'Lead', eventType: 'LeadCreated', correlationId: recovered, payload: {}, occurredAt: minutesAgo(20) });
-  await addDeadLetter(db.pool, { webhookType: 'hubspot', correlationId: recovered, payload: {}, lastError: 'timeout', status: 'processed', createdAt: minutesAgo(19) });
-  await saveSagaState(db.pool, { sagaType: 'booking', correlationId: recovered, status: 'compensated', at: minutesAgo(18), step: { step: 'reserve', status: 'failed' } });
-  await addDeadLetter(db.pool, { webhookType: 'stripe', correlationId: stillDead, payload: {}, lastError: 'signature mismatch', status: 'retrying', createdAt: minutesAgo(10) });
-  await appendDomainEvent(db.pool, { aggregateId: 'n1', aggregateType: 'Lead', eventType: 'LeadCreated', correlationId: numeric, payload: { note: `retry of ${numeric} queued` }, occurredAt: minutesAgo(5) });
+  await appendDomainEvent(db.pool, {
+    aggregateId: 'a1',
+    aggregateType: 'Lead',
+    eventType: 'LeadCreated',
+    correlationId: recovered,
+    payload: {},
+    occurredAt: minutesAgo(20),
+  });
+  await addDeadLetter(db.pool, {
+    webhookType: 'hubspot',
+    correlationId: recovered,
+    payload: {},
+    lastError: 'timeout',
+    status: 'processed',
+    createdAt: minutesAgo(19),
+  });
+  await saveSagaState(db.pool, {
+    sagaType: 'booking',
+    correlationId: recovered,
+    status: 'compensated',
+    at: minutesAgo(18),
+    step: { step: 'reserve', status: 'failed' },
+  });
+  await addDeadLetter(db.pool, {
+    webhookType: 'stripe',
+    correlationId: stillDead,
+    payload: {},
+    lastError: 'signature mismatch',
+    status: 'retrying',
+    createdAt: minutesAgo(10),
+  });
+  await appendDomainEvent(db.pool, {
+    aggregateId: 'n1',
+    aggregateType: 'Lead',
+    eventType: 'LeadCreated',
+    correlationId: numeric,
+    payload: { note: `retry of ${numeric} queued` },
+    occurredAt: minutesAgo(5),
+  });
   const runs: FakeRun[] = [
-    { id: 'run_ok', taskIdentifier: 'send-welcome', status: 'COMPLETED', tags: [`corr_${runsOnly}`], createdAt: minutesAgo(9), startedAt: minutesAgo(9), finishedAt: minutesAgo(8) },
-    { id: 'run_new', taskIdentifier: 'score-lead', status: 'EXECUTING', futureStatus: 'PAUSED_BY_OPERATOR', tags: [`corr_${runsOnly}`], createdAt: minutesAgo(7), startedAt: minutesAgo(7) },
+    {
+      id: 'run_ok',
+      taskIdentifier: 'send-welcome',
+      status: 'COMPLETED',
+      tags: [`corr_${runsOnly}`],
+      createdAt: minutesAgo(9),
+      startedAt: minutesAgo(9),
+      finishedAt: minutesAgo(8),
+    },
+    {
+      id: 'run_new',
+      taskIdentifier: 'score-lead',
+      status: 'EXECUTING',
+      futureStatus: 'PAUSED_BY_OPERATOR',
+      tags: [`corr_${runsOnly}`],
+      createdAt: minutesAgo(7),
+      startedAt: minutesAgo(7),
+    },
   ];
   fake = await startTriggerFake({ runs });
   env = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_TRIGGER_URL: fake.url, TRIGGER_SECRET_KEY: fake.secretKey };
@@ -58,8 +113,16 @@ describe('the verdict covers the whole journey', () => {
     expect(trace.items).toHaveLength(1000);
     expect(trace.items.some((i: { status: string }) => i.status === 'failed')).toBe(false);
     expect(trace.truncated).toBe(true);
-    expect(trace.verdict).toMatchObject({ failed: true, failures: 1, failureBeyondView: true, firstFailureSource: 'domain_events' });
-    expect(trace.sources.find((s: { source: string }) => s.source === 'domain_events')).toMatchObject({ truncated: true, failures: 1 });
+    expect(trace.verdict).toMatchObject({
+      failed: true,
+      failures: 1,
+      failureBeyondView: true,
+      firstFailureSource: 'domain_events',
+    });
+    expect(trace.sources.find((s: { source: string }) => s.source === 'domain_events')).toMatchObject({
+      truncated: true,
+      failures: 1,
+    });
     expect(trace.summary).toContain('The view is truncated');
     expect(trace.summary).toContain('some beyond the items shown');
     expect(trace.summary).not.toContain('No failure was recorded');
@@ -100,7 +163,14 @@ describe('partial means partial', () => {
     const trace = JSON.parse(result.stdout);
     expect(trace.partial).toBe(true);
     const states = Object.fromEntries(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]));
-    expect(states).toEqual({ domain_events: 'failed', sagas: 'failed', dead_letters: 'failed', integration_logs: 'failed', llm_usage: 'failed', trigger_runs: 'ok' });
+    expect(states).toEqual({
+      domain_events: 'failed',
+      sagas: 'failed',
+      dead_letters: 'failed',
+      integration_logs: 'failed',
+      llm_usage: 'failed',
+      trigger_runs: 'ok',
+    });
     expect(trace.items.map((i: { name: string }) => i.name)).toEqual(['task send-welcome', 'task score-lead']);
     expect(result.stderr).toContain('domain_events failed');
     expect(result.stderr).toContain('connection refused');
@@ -110,7 +180,9 @@ describe('partial means partial', () => {
     expect(table.stdout).toContain('task send-welcome');
     const failed = await runInProcess(['trace', '--failed', '-o', 'json'], { env: down });
     expect(failed.exitCode).toBe(4);
-    expect(JSON.parse(failed.stdout).sources.find((s: { source: string }) => s.source === 'trigger_runs').state).toBe('ok');
+    expect(JSON.parse(failed.stdout).sources.find((s: { source: string }) => s.source === 'trigger_runs').state).toBe(
+      'ok',
+    );
   });
 
   it('a run status this version does not know is unknown for that run only; the other runs are shown', async () => {
@@ -119,7 +191,9 @@ describe('partial means partial', () => {
     const trace = JSON.parse(result.stdout);
     const byName = Object.fromEntries(trace.items.map((i: { name: string; status: string }) => [i.name, i.status]));
     expect(byName).toEqual({ 'task send-welcome': 'ok', 'task score-lead': 'unknown' });
-    expect(trace.items.find((i: { name: string }) => i.name === 'task score-lead').summary).toContain('PAUSED_BY_OPERATOR');
+    expect(trace.items.find((i: { name: string }) => i.name === 'task score-lead').summary).toContain(
+      'PAUSED_BY_OPERATOR',
+    );
     expect(trace.summary).toContain('status this version does not know');
   });
 
@@ -128,7 +202,9 @@ describe('partial means partial', () => {
     try {
       const result = await runInProcess(['trace', recovered, '-o', 'json', '--timeout', '300ms'], { env });
       expect(result.exitCode).toBe(4);
-      expect(JSON.parse(result.stdout).sources.find((s: { source: string }) => s.source === 'trigger_runs').state).toBe('timeout');
+      expect(JSON.parse(result.stdout).sources.find((s: { source: string }) => s.source === 'trigger_runs').state).toBe(
+        'timeout',
+      );
     } finally {
       fake.delayMs = 0;
     }

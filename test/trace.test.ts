@@ -6,7 +6,10 @@ import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
 import { PATIENT, writeFailedJourney, type WrittenJourney } from './trace-fixture.js';
 import { appendDomainEvent, logIntegrationCall } from '../src/core/journey/index.js';
 
-const letters = () => randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+const letters = () =>
+  randomBytes(6)
+    .toString('hex')
+    .replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
 
 let db: TestDatabase;
 let fake: TriggerFake;
@@ -25,8 +28,17 @@ beforeAll(async () => {
   await applySchema(db.url);
   journey = await writeFailedJourney(db.pool, `journey-${letters()}`, new Date(Date.now() - 10 * 60_000));
   // runs of other journeys, to be filtered out by tag
-  const other = { taskIdentifier: 'other-task', status: 'FAILED' as const, tags: ['corr_someone-else'], createdAt: new Date(Date.now() - 5 * 60_000), error: { message: 'other' } };
-  fake = await startTriggerFake({ runs: [...journey.triggerRuns, { id: 'run_other_1', ...other }, { id: 'run_other_2', ...other }], maxPageSize: 2 });
+  const other = {
+    taskIdentifier: 'other-task',
+    status: 'FAILED' as const,
+    tags: ['corr_someone-else'],
+    createdAt: new Date(Date.now() - 5 * 60_000),
+    error: { message: 'other' },
+  };
+  fake = await startTriggerFake({
+    runs: [...journey.triggerRuns, { id: 'run_other_1', ...other }, { id: 'run_other_2', ...other }],
+    maxPageSize: 2,
+  });
   env = { MEDICALCOR_DATABASE_URL: db.url, MEDICALCOR_TRIGGER_URL: fake.url, TRIGGER_SECRET_KEY: fake.secretKey };
 });
 
@@ -43,7 +55,12 @@ describe('medicalcor trace CORRELATION_ID', () => {
     expect(result.exitCode).toBe(3);
     const trace = JSON.parse(result.stdout);
     expect(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state])).toEqual([
-      ['domain_events', 'ok'], ['sagas', 'ok'], ['dead_letters', 'ok'], ['integration_logs', 'ok'], ['llm_usage', 'ok'], ['trigger_runs', 'ok'],
+      ['domain_events', 'ok'],
+      ['sagas', 'ok'],
+      ['dead_letters', 'ok'],
+      ['integration_logs', 'ok'],
+      ['llm_usage', 'ok'],
+      ['trigger_runs', 'ok'],
     ]);
     expect(trace.items.map((i: { name: string }) => i.name)).toEqual(journey.expectedOrder);
     const times = trace.items.map((i: { at: string }) => Date.parse(i.at));
@@ -54,11 +71,19 @@ describe('medicalcor trace CORRELATION_ID', () => {
     expect(trace.firstFailure.error).toContain(journey.firstFailureError);
     const index = trace.firstFailure.index;
     expect(trace.items[index].firstFailure).toBe(true);
-    expect(trace.items.slice(0, index).every((i: { afterFailure: boolean; status: string }) => !i.afterFailure && i.status !== 'failed')).toBe(true);
+    expect(
+      trace.items
+        .slice(0, index)
+        .every((i: { afterFailure: boolean; status: string }) => !i.afterFailure && i.status !== 'failed'),
+    ).toBe(true);
     expect(trace.items.slice(index + 1).every((i: { afterFailure: boolean }) => i.afterFailure)).toBe(true);
     // durations and gaps
     const hubspot = trace.items.find((i: { name: string }) => i.name === 'hubspot outbound createContact');
-    expect(hubspot).toMatchObject({ status: 'failed', durationMs: 1200, error: 'HUBSPOT_502: Bad gateway from api.hubapi.com' });
+    expect(hubspot).toMatchObject({
+      status: 'failed',
+      durationMs: 1200,
+      error: 'HUBSPOT_502: Bad gateway from api.hubapi.com',
+    });
     expect(trace.items[0].gapMs).toBeNull();
     expect(trace.spanMs).toBe(8_300);
     expect(trace.summary).toContain('First failure');
@@ -67,11 +92,22 @@ describe('medicalcor trace CORRELATION_ID', () => {
     // Trigger.dev was asked the documented way, and paged (2 runs per page, 5 runs)
     const lists = fake.requests.filter((r) => r.path === '/api/v1/runs');
     expect(lists.length).toBe(3);
-    expect(lists.every((r) => r.query.get('filter[tag]') === `corr_${journey.correlationId}` && r.query.get('filter[createdAt][from]'))).toBe(true);
+    expect(
+      lists.every(
+        (r) => r.query.get('filter[tag]') === `corr_${journey.correlationId}` && r.query.get('filter[createdAt][from]'),
+      ),
+    ).toBe(true);
     expect(lists.slice(1).every((r) => r.query.get('page[after]'))).toBe(true);
-    expect(fake.requests.every((r) => r.authorization === `Bearer ${fake.secretKey}` && r.apiVersion === '2025-07-16')).toBe(true);
-    expect(fake.requests.filter((r) => r.path.startsWith('/api/v3/runs/')).map((r) => r.path)).toEqual([`/api/v3/runs/run_${journey.correlationId}_b`]);
-    expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({ items: 5, note: '3 pages' });
+    expect(
+      fake.requests.every((r) => r.authorization === `Bearer ${fake.secretKey}` && r.apiVersion === '2025-07-16'),
+    ).toBe(true);
+    expect(fake.requests.filter((r) => r.path.startsWith('/api/v3/runs/')).map((r) => r.path)).toEqual([
+      `/api/v3/runs/run_${journey.correlationId}_b`,
+    ]);
+    expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
+      items: 5,
+      note: '3 pages',
+    });
     expect(fake.schemaViolations).toEqual([]);
   });
 
@@ -79,7 +115,12 @@ describe('medicalcor trace CORRELATION_ID', () => {
     const json = await runCli(['trace', journey.correlationId, '-o', 'json'], { env });
     expectNoPii(json.stdout);
     const created = JSON.parse(json.stdout).items.find((i: { name: string }) => i.name === 'LeadCreated');
-    expect(created.detail.payload).toMatchObject({ phone: '[masked]', email: '[masked]', name: '[masked]', channel: 'whatsapp' });
+    expect(created.detail.payload).toMatchObject({
+      phone: '[masked]',
+      email: '[masked]',
+      name: '[masked]',
+      channel: 'whatsapp',
+    });
     const failed = JSON.parse(json.stdout).items.find((i: { name: string }) => i.name === 'LeadSyncFailed');
     expect(failed.error).toBe('HubSpot rejected contact [masked]');
 
@@ -98,15 +139,24 @@ describe('medicalcor trace CORRELATION_ID', () => {
   });
 
   it('--show-pii reveals patient data and records who revealed which journey', async () => {
-    const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--show-pii', '--reason', 'INC-4711'], { env: { ...env, MEDICALCOR_ACTOR: 'oncall@example' } });
+    const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--show-pii', '--reason', 'INC-4711'], {
+      env: { ...env, MEDICALCOR_ACTOR: 'oncall@example' },
+    });
     expect(result.exitCode).toBe(3);
     expect(result.stdout).toContain(PATIENT.phone);
     expect(result.stdout).toContain(PATIENT.name);
     expect(JSON.parse(result.stdout).piiShown).toBe(true);
     expect(result.stderr).toContain('recorded in pii_access_log');
-    const { rows } = await db.pool.query('SELECT actor, correlation_id, reason, command FROM pii_access_log WHERE correlation_id = $1', [journey.correlationId]);
+    const { rows } = await db.pool.query(
+      'SELECT actor, correlation_id, reason, command FROM pii_access_log WHERE correlation_id = $1',
+      [journey.correlationId],
+    );
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ actor: 'oncall@example', correlation_id: journey.correlationId, reason: 'INC-4711' });
+    expect(rows[0]).toMatchObject({
+      actor: 'oncall@example',
+      correlation_id: journey.correlationId,
+      reason: 'INC-4711',
+    });
     expect(rows[0].command).toContain('--show-pii');
   });
 
@@ -133,7 +183,10 @@ describe('medicalcor trace CORRELATION_ID', () => {
       expect(result.stderr).toContain('trigger_runs timed out');
       const trace = JSON.parse(result.stdout);
       expect(trace.partial).toBe(true);
-      expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({ state: 'timeout', items: 0 });
+      expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
+        state: 'timeout',
+        items: 0,
+      });
       expect(trace.items.length).toBe(journey.expectedOrder.length - journey.triggerRuns.length);
       expect(trace.items.some((i: { source: string }) => i.source === 'trigger_runs')).toBe(false);
       // the first failure among what could be read
@@ -153,8 +206,17 @@ describe('medicalcor trace CORRELATION_ID', () => {
       expect(result.exitCode).toBe(3);
       const trace = JSON.parse(result.stdout);
       expect(trace.partial).toBe(true);
-      const states = Object.fromEntries(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]));
-      expect(states).toEqual({ domain_events: 'ok', sagas: 'ok', dead_letters: 'ok', integration_logs: 'timeout', llm_usage: 'ok', trigger_runs: 'ok' });
+      const states = Object.fromEntries(
+        trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]),
+      );
+      expect(states).toEqual({
+        domain_events: 'ok',
+        sagas: 'ok',
+        dead_letters: 'ok',
+        integration_logs: 'timeout',
+        llm_usage: 'ok',
+        trigger_runs: 'ok',
+      });
       expect(trace.items.some((i: { source: string }) => i.source === 'integration_logs')).toBe(false);
       expect(trace.items.some((i: { source: string }) => i.source === 'domain_events')).toBe(true);
       expect(result.stderr).toContain('integration_logs timed out');
@@ -175,10 +237,14 @@ describe('medicalcor trace CORRELATION_ID', () => {
   });
 
   it('skips Trigger.dev, and says so, when it is not configured', async () => {
-    const result = await runCli(['trace', journey.correlationId, '-o', 'json'], { env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const result = await runCli(['trace', journey.correlationId, '-o', 'json'], {
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(result.exitCode).toBe(3);
     const trace = JSON.parse(result.stdout);
-    expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({ state: 'skipped' });
+    expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
+      state: 'skipped',
+    });
     expect(trace.summary).toContain('Trigger.dev runs skipped: not configured');
     expect(trace.partial).toBe(false);
   });
@@ -193,7 +259,9 @@ describe('medicalcor trace CORRELATION_ID', () => {
     expect(json.exitCode).toBe(1);
     const trace = JSON.parse(json.stdout);
     expect(trace.items).toEqual([]);
-    expect(Date.parse(trace.searched.triggerRunsTo) - Date.parse(trace.searched.triggerRunsFrom)).toBeGreaterThanOrEqual(2 * 86_400_000 - 60_000);
+    expect(
+      Date.parse(trace.searched.triggerRunsTo) - Date.parse(trace.searched.triggerRunsFrom),
+    ).toBeGreaterThanOrEqual(2 * 86_400_000 - 60_000);
   });
 
   it.each([
@@ -217,9 +285,31 @@ describe('medicalcor trace --failed', () => {
   it('lists journeys that failed in the window, newest first, with the failing source and step', async () => {
     const newer = `journey-${letters()}`;
     const old = `journey-${letters()}`;
-    await appendDomainEvent(db.pool, { aggregateId: `appt-${newer}`, aggregateType: 'Appointment', eventType: 'AppointmentCreated', correlationId: newer, payload: {}, occurredAt: new Date(Date.now() - 3 * 60_000) });
-    await logIntegrationCall(db.pool, { service: 'whatsapp', direction: 'outbound', operation: 'sendTemplate', correlationId: newer, status: 'timeout', errorMessage: `no answer for ${PATIENT.phone}`, occurredAt: new Date(Date.now() - 2 * 60_000) });
-    await appendDomainEvent(db.pool, { aggregateId: `appt-${old}`, aggregateType: 'Appointment', eventType: 'AppointmentBookingFailed', correlationId: old, payload: { reason: 'slot gone' }, occurredAt: new Date(Date.now() - 3 * 3_600_000) });
+    await appendDomainEvent(db.pool, {
+      aggregateId: `appt-${newer}`,
+      aggregateType: 'Appointment',
+      eventType: 'AppointmentCreated',
+      correlationId: newer,
+      payload: {},
+      occurredAt: new Date(Date.now() - 3 * 60_000),
+    });
+    await logIntegrationCall(db.pool, {
+      service: 'whatsapp',
+      direction: 'outbound',
+      operation: 'sendTemplate',
+      correlationId: newer,
+      status: 'timeout',
+      errorMessage: `no answer for ${PATIENT.phone}`,
+      occurredAt: new Date(Date.now() - 2 * 60_000),
+    });
+    await appendDomainEvent(db.pool, {
+      aggregateId: `appt-${old}`,
+      aggregateType: 'Appointment',
+      eventType: 'AppointmentBookingFailed',
+      correlationId: old,
+      payload: { reason: 'slot gone' },
+      occurredAt: new Date(Date.now() - 3 * 3_600_000),
+    });
 
     const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json'], { env });
     expect(result.exitCode).toBe(3);
@@ -242,9 +332,14 @@ describe('medicalcor trace --failed', () => {
 
   it('--failed --show-pii shows unmasked errors and records the access without a correlation ID', async () => {
     const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log WHERE correlation_id IS NULL');
-    const result = await runCli(['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii', '--reason', 'INC-4712'], { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } });
+    const result = await runCli(
+      ['trace', '--failed', '--since', '1h', '-o', 'json', '--show-pii', '--reason', 'INC-4712'],
+      { env: { ...env, MEDICALCOR_ACTOR: 'lister@example' } },
+    );
     expect(result.exitCode).toBe(3);
-    const { rows } = await db.pool.query("SELECT actor, reason, command FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id");
+    const { rows } = await db.pool.query(
+      'SELECT actor, reason, command FROM pii_access_log WHERE correlation_id IS NULL ORDER BY id',
+    );
     expect(rows.length).toBe(before.rows[0].n + 1);
     expect(rows.at(-1)).toMatchObject({ actor: 'lister@example', reason: 'INC-4712' });
     expect(rows.at(-1).command).toContain('--failed --show-pii');
@@ -252,7 +347,11 @@ describe('medicalcor trace --failed', () => {
 
   it('--show-pii without --reason is refused before anything is read or recorded (exit 2)', async () => {
     const before = await db.pool.query('SELECT count(*)::int AS n FROM pii_access_log');
-    for (const args of [['trace', '--failed', '--show-pii'], ['trace', journey.correlationId, '--show-pii'], ['trace', journey.correlationId, '--show-pii', '--reason', ' ']]) {
+    for (const args of [
+      ['trace', '--failed', '--show-pii'],
+      ['trace', journey.correlationId, '--show-pii'],
+      ['trace', journey.correlationId, '--show-pii', '--reason', ' '],
+    ]) {
       const result = await runCli(args, { env });
       expect(result.exitCode).toBe(2);
       expect(result.stderr).toContain('--show-pii needs --reason');
@@ -263,7 +362,9 @@ describe('medicalcor trace --failed', () => {
   });
 
   it('exits 0 with an empty window', async () => {
-    const result = await runCli(['trace', '--failed', '--since', '1ms', '-o', 'json'], { env: { MEDICALCOR_DATABASE_URL: db.url } });
+    const result = await runCli(['trace', '--failed', '--since', '1ms', '-o', 'json'], {
+      env: { MEDICALCOR_DATABASE_URL: db.url },
+    });
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout).journeys).toEqual([]);
   });

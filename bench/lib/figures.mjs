@@ -8,7 +8,14 @@ import { appendFileSync } from 'node:fs';
  * @param {{ unit?: string, goal?: number, better?: 'lower' | 'higher', shape?: string }} meta
  */
 export function figure(name, value, meta = {}) {
-  const record = { name, value, unit: meta.unit ?? '', goal: meta.goal ?? null, better: meta.better ?? 'lower', shape: meta.shape ?? '' };
+  const record = {
+    name,
+    value,
+    unit: meta.unit ?? '',
+    goal: meta.goal ?? null,
+    better: meta.better ?? 'lower',
+    shape: meta.shape ?? '',
+  };
   if (process.env.BENCH_FIGURES) appendFileSync(process.env.BENCH_FIGURES, `${JSON.stringify(record)}\n`);
   return record;
 }

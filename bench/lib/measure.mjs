@@ -21,7 +21,8 @@ export function timeProcess(command, args, { okStatus = [0], ...options } = {}) 
   const start = performance.now();
   const result = spawnSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], ...options });
   const elapsed = performance.now() - start;
-  if (!okStatus.includes(result.status)) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  if (!okStatus.includes(result.status))
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
   return elapsed;
 }
 
@@ -39,4 +40,5 @@ export function medianOfInterleaved(commands, runs) {
 export const fmt = (ms) => `${ms.toFixed(1)} ms`;
 
 /** "(+12.3 ms against the baseline, ×1.10)" */
-export const vsBaseline = (ms, base) => `(${ms >= base ? '+' : '−'}${Math.abs(ms - base).toFixed(1)} ms against the baseline, ×${(ms / base).toFixed(2)})`;
+export const vsBaseline = (ms, base) =>
+  `(${ms >= base ? '+' : '−'}${Math.abs(ms - base).toFixed(1)} ms against the baseline, ×${(ms / base).toFixed(2)})`;

@@ -15,7 +15,8 @@ export const configCorsCheck: Check = {
       const summary = `corsOrigins allows any origin ("*")${ctx.config.production ? ' on a production environment' : ''}`;
       return ctx.config.production ? fail(summary, remedy) : warn(summary, remedy);
     }
-    if (patterns.length || nullOrigin.length) return warn(`corsOrigins has ${[...patterns, ...nullOrigin].map((o) => `"${o}"`).join(', ')}`, remedy);
+    if (patterns.length || nullOrigin.length)
+      return warn(`corsOrigins has ${[...patterns, ...nullOrigin].map((o) => `"${o}"`).join(', ')}`, remedy);
     return pass(`${origins.length} explicit origin(s)`);
   },
 };

@@ -19,7 +19,8 @@ function credentialIn(value: string): string | undefined {
 function* strings(value: unknown, path: string[]): Generator<{ path: string; value: string }> {
   if (typeof value === 'string') yield { path: path.join('.'), value };
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, [...path, String(i)]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* strings(v, [...path, k]);
 }
 
 /**
@@ -40,7 +41,10 @@ export const configSecretsCheck: Check = {
       if (what) found.push(`${path} (${what})`);
     }
     if (found.length) {
-      return fail(`${file}: ${found.join(', ')}`, 'Move each secret to an environment variable and write { env: VARIABLE_NAME } in its place; rotate the secret, it has been in a file.');
+      return fail(
+        `${file}: ${found.join(', ')}`,
+        'Move each secret to an environment variable and write { env: VARIABLE_NAME } in its place; rotate the secret, it has been in a file.',
+      );
     }
     return pass(`${file} holds no secret in plain text`);
   },

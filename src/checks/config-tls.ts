@@ -42,7 +42,11 @@ export const configTlsCheck: Check = {
       const reason = url ? plaintextReason(kind, url) : undefined;
       return reason ? [`${name} ${maskUrl(url!)} (${reason})`] : [];
     });
-    if (plain.length) return fail(`without TLS: ${plain.join('; ')}`, 'Use sslmode=verify-full for PostgreSQL, rediss:// for Redis and https:// for HTTP services on production.');
+    if (plain.length)
+      return fail(
+        `without TLS: ${plain.join('; ')}`,
+        'Use sslmode=verify-full for PostgreSQL, rediss:// for Redis and https:// for HTTP services on production.',
+      );
     return pass(`${urls.filter(([, , u]) => u).length} connections use TLS`);
   },
 };

@@ -67,18 +67,30 @@ export function openCheckContext(deps: CheckContextDeps): OpenedCheckContext {
         : import('../core/kubernetes/index.js').then(({ createKubernetesClient }) => {
             const k8s = config.kubernetes;
             const kubeconfigPath = (deps.env ?? process.env).KUBECONFIG?.split(':').find(Boolean);
-            return createKubernetesClient({ context: k8s?.context, namespace: k8s?.namespace ?? 'default', kubeconfigPath });
+            return createKubernetesClient({
+              context: k8s?.context,
+              namespace: k8s?.namespace ?? 'default',
+              kubeconfigPath,
+            });
           });
       return kubernetes;
     },
     migrationStatus() {
-      status ??= ctx.database().then((db) => migrationStatus({ db, migrationsDir: config.migrationsDir, cwd: config.projectDir }));
+      status ??= ctx
+        .database()
+        .then((db) => migrationStatus({ db, migrationsDir: config.migrationsDir, cwd: config.projectDir }));
       return status;
     },
     async close() {
       await Promise.all([
-        database?.then((db) => db.close(), () => {}),
-        redis?.then((r) => void r.disconnect(), () => {}),
+        database?.then(
+          (db) => db.close(),
+          () => {},
+        ),
+        redis?.then(
+          (r) => void r.disconnect(),
+          () => {},
+        ),
       ]);
     },
   };

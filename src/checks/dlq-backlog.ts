@@ -12,7 +12,8 @@ export const dlqBacklogCheck: Check = {
     const db = await ctx.database();
     const b = await deadLetterBacklog(db.pool);
     const detail = b.byType.length ? ` (${b.byType.map((t) => `${t.webhookType} ${t.count}`).join(', ')})` : '';
-    const remedy = 'Find the cause in "medicalcor trace" of an entry\'s correlation id, fix it, then replay the entries ("medicalcor dlq replay --type TYPE --execute").';
+    const remedy =
+      'Find the cause in "medicalcor trace" of an entry\'s correlation id, fix it, then replay the entries ("medicalcor dlq replay --type TYPE --execute").';
     if (b.givenUp > 0 || b.waiting >= DLQ_BACKLOG_LIMIT || b.oldestWaitingSeconds > DLQ_MAX_AGE_SECONDS) {
       const parts = [
         b.waiting ? `${plural(b.waiting, 'entry', 'entries')} waiting, oldest ${ago(b.oldestWaitingSeconds)}` : '',
@@ -21,7 +22,10 @@ export const dlqBacklogCheck: Check = {
       return fail(`${parts.join('; ')}${detail}`, remedy);
     }
     if (b.waiting > 0) {
-      return warn(`${plural(b.waiting, 'entry', 'entries')} being retried, oldest ${ago(b.oldestWaitingSeconds)}${detail}`, 'Retries are in flight; look again if they do not drain within the hour.');
+      return warn(
+        `${plural(b.waiting, 'entry', 'entries')} being retried, oldest ${ago(b.oldestWaitingSeconds)}${detail}`,
+        'Retries are in flight; look again if they do not drain within the hour.',
+      );
     }
     return pass('no webhook waits in the dead-letter queue');
   },

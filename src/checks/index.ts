@@ -30,11 +30,25 @@ export { readinessScore } from './score.js';
 
 /** Every check, in the order they are shown: connectivity, schema, data health, guards, hygiene. */
 export const CHECKS: readonly Check[] = [
-  databaseCheck, redisCheck, prometheusCheck, triggerCheck, apiCheck, kubernetesCheck,
-  migrationsPendingCheck, migrationsEditedCheck, schemaDriftCheck,
-  projectionLagCheck, dlqBacklogCheck, stuckSagasCheck,
-  openBreakersCheck, budgetCheck, slaCheck, openIncidentsCheck,
-  configCorsCheck, configSecretsCheck, configTlsCheck,
+  databaseCheck,
+  redisCheck,
+  prometheusCheck,
+  triggerCheck,
+  apiCheck,
+  kubernetesCheck,
+  migrationsPendingCheck,
+  migrationsEditedCheck,
+  schemaDriftCheck,
+  projectionLagCheck,
+  dlqBacklogCheck,
+  stuckSagasCheck,
+  openBreakersCheck,
+  budgetCheck,
+  slaCheck,
+  openIncidentsCheck,
+  configCorsCheck,
+  configSecretsCheck,
+  configTlsCheck,
 ];
 
 export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
@@ -66,7 +80,9 @@ function select(selection: CheckSelection | undefined): Check[] {
   for (const id of [...(selection?.only ?? []), ...(selection?.skip ?? [])]) {
     if (!CHECK_IDS.includes(id)) throw usageError(`There is no check "${id}".`, `Checks: ${CHECK_IDS.join(', ')}.`);
   }
-  return CHECKS.filter((c) => (!selection?.only?.length || selection.only.includes(c.id)) && !selection?.skip?.includes(c.id));
+  return CHECKS.filter(
+    (c) => (!selection?.only?.length || selection.only.includes(c.id)) && !selection?.skip?.includes(c.id),
+  );
 }
 
 /**
@@ -83,14 +99,22 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
   const base = { id: check.id, title: check.title, required };
   const unconfigured = notConfigured[check.id]?.(ctx.config);
   if (unconfigured) {
-    return { ...base, status: 'skip', summary: unconfigured, remedy: 'Set MEDICALCOR_REDIS_URL, or redisUrl in medicalcor.config.yaml.', durationMs: 0 };
+    return {
+      ...base,
+      status: 'skip',
+      summary: unconfigured,
+      remedy: 'Set MEDICALCOR_REDIS_URL, or redisUrl in medicalcor.config.yaml.',
+      durationMs: 0,
+    };
   }
   const timeoutMs = check.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   let timer: NodeJS.Timeout | undefined;
   try {
     const outcome = await Promise.race([
       check.run(ctx),
-      new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs); }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs / 1000} s`)), timeoutMs);
+      }),
     ]);
     return { ...base, ...outcome, durationMs: Math.round(performance.now() - started) };
   } catch (error) {
@@ -98,13 +122,32 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
     if (error instanceof DependencyUnavailable && error.message === REDIS_NOT_CONFIGURED) {
       return { ...base, status: 'skip', summary: `not run: ${REDIS_NOT_CONFIGURED}`, durationMs };
     }
-    if (error instanceof DependencyUnavailable) return { ...base, status: 'skip', summary: `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached (see the ${error.dependency} check)`, remedy: `Fix the ${error.dependency} check first.`, durationMs };
+    if (error instanceof DependencyUnavailable)
+      return {
+        ...base,
+        status: 'skip',
+        summary: `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached (see the ${error.dependency} check)`,
+        remedy: `Fix the ${error.dependency} check first.`,
+        durationMs,
+      };
     if (ctx.signal?.aborted) return { ...base, status: 'skip', summary: 'not run: interrupted', durationMs };
     // undefined_table: the schema is not there yet, which migrations-pending reports
     if ((error as { code?: string })?.code === '42P01') {
-      return { ...base, status: 'skip', summary: `not run: ${(error as Error).message} (the schema is not applied)`, remedy: 'Apply the migrations first (see migrations-pending).', durationMs };
+      return {
+        ...base,
+        status: 'skip',
+        summary: `not run: ${(error as Error).message} (the schema is not applied)`,
+        remedy: 'Apply the migrations first (see migrations-pending).',
+        durationMs,
+      };
     }
-    return { ...base, status: 'fail', summary: `could not run: ${firstLine(error)}`, remedy: 'Run the related medicalcor command for details (or check with --debug).', durationMs };
+    return {
+      ...base,
+      status: 'fail',
+      summary: `could not run: ${firstLine(error)}`,
+      remedy: 'Run the related medicalcor command for details (or check with --debug).',
+      durationMs,
+    };
   } finally {
     clearTimeout(timer);
   }

@@ -12,7 +12,11 @@ export const kubernetesCheck: Check = {
     return probe('Check the kubeconfig context and your credentials (kubectl get pods).', async () => {
       const pods = await (await ctx.kubernetes()).listServicePods(k8s.apiService);
       const ready = pods.filter((p) => p.ready).length;
-      if (ready === 0) return fail(`no ready pod behind service ${k8s.namespace}/${k8s.apiService} (${pods.length} pods)`, `kubectl -n ${k8s.namespace} describe pods for service ${k8s.apiService}; see the deployment's events.`);
+      if (ready === 0)
+        return fail(
+          `no ready pod behind service ${k8s.namespace}/${k8s.apiService} (${pods.length} pods)`,
+          `kubectl -n ${k8s.namespace} describe pods for service ${k8s.apiService}; see the deployment's events.`,
+        );
       return pass(`${ready} of ${pods.length} pods behind ${k8s.namespace}/${k8s.apiService} are ready`);
     });
   },

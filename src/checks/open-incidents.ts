@@ -8,9 +8,18 @@ export const openIncidentsCheck: Check = {
   required: false,
   async run(ctx) {
     const db = await ctx.database();
-    const open = await listIncidents(db.pool, { open: true, environment: ctx.config.envName, severities: ['P1', 'P2'] });
+    const open = await listIncidents(db.pool, {
+      open: true,
+      environment: ctx.config.envName,
+      severities: ['P1', 'P2'],
+    });
     if (open.length === 0) return pass('no P1 or P2 incident is open on this environment');
-    const listed = open.map((i) => `${i.ref} ${i.severity} ${i.status} "${i.title}"${i.commander ? ` (${i.commander})` : ''}`);
-    return fail(`${open.length} open: ${listed.join('; ')}`, `See "medicalcor incident show ${open[0]!.ref}" for the timeline.`);
+    const listed = open.map(
+      (i) => `${i.ref} ${i.severity} ${i.status} "${i.title}"${i.commander ? ` (${i.commander})` : ''}`,
+    );
+    return fail(
+      `${open.length} open: ${listed.join('; ')}`,
+      `See "medicalcor incident show ${open[0]!.ref}" for the timeline.`,
+    );
   },
 };

@@ -1,4 +1,8 @@
-import { ProjectionHealthMonitor, PROJECTION_STALE_AFTER_SECONDS, type ProjectionStatus } from '../core/projections/index.js';
+import {
+  ProjectionHealthMonitor,
+  PROJECTION_STALE_AFTER_SECONDS,
+  type ProjectionStatus,
+} from '../core/projections/index.js';
 import { ago, plural } from './support.js';
 import { fail, pass, warn, type Check } from './types.js';
 
@@ -15,18 +19,27 @@ export const projectionLagCheck: Check = {
     const failed = rows.filter((r) => r.health === 'failed');
     const stale = rows.filter((r) => r.health === 'stale');
     const paused = rows.filter((r) => r.health === 'paused' || r.health === 'rebuilding');
-    const describe = (r: ProjectionStatus) => `${r.name} (${r.lagEvents} events behind, oldest waiting ${ago(r.lagSeconds)})`;
+    const describe = (r: ProjectionStatus) =>
+      `${r.name} (${r.lagEvents} events behind, oldest waiting ${ago(r.lagSeconds)})`;
     if (failed.length || stale.length) {
-      const parts = [...failed.map((r) => `${r.name} failed${r.lastError ? `: ${r.lastError.split('\n')[0]}` : ''}`), ...stale.map(describe)];
+      const parts = [
+        ...failed.map((r) => `${r.name} failed${r.lastError ? `: ${r.lastError.split('\n')[0]}` : ''}`),
+        ...stale.map(describe),
+      ];
       return fail(
         `${plural(failed.length + stale.length, 'projection')} stale (> ${ago(PROJECTION_STALE_AFTER_SECONDS)}): ${parts.join('; ')}`,
         'Check the projection worker (logs, restarts); a failed projection needs its error fixed and a rebuild ("medicalcor projections rebuild NAME").',
       );
     }
     if (paused.length) {
-      return warn(paused.map((r) => `${r.name} is ${r.state}`).join('; '), 'Resume the projection once the rebuild or maintenance is done ("medicalcor projections resume NAME").');
+      return warn(
+        paused.map((r) => `${r.name} is ${r.state}`).join('; '),
+        'Resume the projection once the rebuild or maintenance is done ("medicalcor projections resume NAME").',
+      );
     }
     const behind = rows.reduce((n, r) => n + r.lagEvents, 0);
-    return pass(`${plural(rows.length, 'projection')} up to date${behind ? ` (${behind} recent events in flight)` : ''}`);
+    return pass(
+      `${plural(rows.length, 'projection')} up to date${behind ? ` (${behind} recent events in flight)` : ''}`,
+    );
   },
 };

@@ -10,6 +10,11 @@ export const prometheusCheck: Check = {
     const url = ctx.config.prometheusUrl;
     if (!url) return skip('no Prometheus configured', 'Set MEDICALCOR_PROMETHEUS_URL or prometheusUrl to check SLAs.');
     const ready = await createPrometheusClient(url, { timeoutMs: 5_000 }).ready(ctx.signal);
-    return ready ? pass(`${maskUrl(url)} is ready`) : fail(`Prometheus at ${maskUrl(url)} does not answer /-/ready`, 'Check that Prometheus is up and the URL is right.');
+    return ready
+      ? pass(`${maskUrl(url)} is ready`)
+      : fail(
+          `Prometheus at ${maskUrl(url)} does not answer /-/ready`,
+          'Check that Prometheus is up and the URL is right.',
+        );
   },
 };

@@ -15,7 +15,9 @@ export const redisCheck: Check = {
     } catch (error) {
       const remedy = 'Check that Redis is up and MEDICALCOR_REDIS_URL (or redisUrl in the config) is right.';
       const message = (error as Error).message.replace(/\.+$/, '');
-      return redisConfigured(ctx.config) ? fail(message, remedy) : warn(`${message} (no Redis configured; this is the default URL)`, remedy);
+      return redisConfigured(ctx.config)
+        ? fail(message, remedy)
+        : warn(`${message} (no Redis configured; this is the default URL)`, remedy);
     }
   },
 };

@@ -17,5 +17,12 @@ export function buildCheckReport(environment: string, checks: CheckResult[]): Ch
   const counts = { pass: 0, warn: 0, fail: 0, skip: 0 };
   for (const c of checks) counts[c.status]++;
   const requiredFailed = checks.filter((c) => c.required && c.status === 'fail').map((c) => c.id);
-  return { environment, ready: requiredFailed.length === 0, score: readinessScore(checks), counts, requiredFailed, checks };
+  return {
+    environment,
+    ready: requiredFailed.length === 0,
+    score: readinessScore(checks),
+    counts,
+    requiredFailed,
+    checks,
+  };
 }

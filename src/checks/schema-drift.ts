@@ -10,7 +10,11 @@ export const schemaDriftCheck: Check = {
   timeoutMs: 90_000,
   async run(ctx) {
     const status = await ctx.migrationStatus();
-    if (status.pending.length) return skip(`not compared: ${plural(status.pending.length, 'migration is', 'migrations are')} pending, so the schema differs by design`, 'Apply them first (see migrations-pending).');
+    if (status.pending.length)
+      return skip(
+        `not compared: ${plural(status.pending.length, 'migration is', 'migrations are')} pending, so the schema differs by design`,
+        'Apply them first (see migrations-pending).',
+      );
     const db = await ctx.database();
     const result = await checkSchema({
       migrationsDir: ctx.config.migrationsDir,
@@ -22,11 +26,21 @@ export const schemaDriftCheck: Check = {
       secrets: ctx.config.secrets,
     });
     if (result.ok) return pass(`no drift (${result.comparisons.join('; ')})`);
-    const shown = result.differences.slice(0, 3).map((d) => `${d.summary}${d.comparison ? ` (${d.comparison})` : ''}`).join('; ');
+    const shown = result.differences
+      .slice(0, 3)
+      .map((d) => `${d.summary}${d.comparison ? ` (${d.comparison})` : ''}`)
+      .join('; ');
     const parts = [
-      result.differences.length ? `${plural(result.differences.length, 'difference')}: ${shown}${result.differences.length > 3 ? '; …' : ''}` : '',
-      result.policyViolations.length ? `${plural(result.policyViolations.length, 'patient-data policy violation')}` : '',
+      result.differences.length
+        ? `${plural(result.differences.length, 'difference')}: ${shown}${result.differences.length > 3 ? '; …' : ''}`
+        : '',
+      result.policyViolations.length
+        ? `${plural(result.policyViolations.length, 'patient-data policy violation')}`
+        : '',
     ].filter(Boolean);
-    return fail(parts.join('; '), 'Run "medicalcor schema check" for the full diff; put hand-made changes into a migration, or revert them.');
+    return fail(
+      parts.join('; '),
+      'Run "medicalcor schema check" for the full diff; put hand-made changes into a migration, or revert them.',
+    );
   },
 };

@@ -11,9 +11,15 @@ export const stuckSagasCheck: Check = {
   async run(ctx) {
     const db = await ctx.database();
     const groups = await stuckSagasByType(db.pool);
-    if (groups.length === 0) return pass(`no saga in progress has been idle for more than ${ago(SAGA_STUCK_AFTER_SECONDS)} or is past its timeout`);
+    if (groups.length === 0)
+      return pass(
+        `no saga in progress has been idle for more than ${ago(SAGA_STUCK_AFTER_SECONDS)} or is past its timeout`,
+      );
     const total = groups.reduce((n, g) => n + g.count, 0);
-    const parts = groups.map((g) => `${g.sagaType} ${g.count} (idle up to ${ago(g.oldestIdleSeconds)}${g.pastTimeout ? `, ${g.pastTimeout} past timeout` : ''})`);
+    const parts = groups.map(
+      (g) =>
+        `${g.sagaType} ${g.count} (idle up to ${ago(g.oldestIdleSeconds)}${g.pastTimeout ? `, ${g.pastTimeout} past timeout` : ''})`,
+    );
     return fail(
       `${plural(total, 'saga')} stuck: ${parts.join('; ')}`,
       'List them with "medicalcor sagas list --stuck"; trace one with "medicalcor trace <correlation id>" to see the step it waits on; then resume or compensate it.',

@@ -49,7 +49,10 @@ export interface Check {
 
 /** A check cannot run because something it reads is down; it is skipped, and that system's own check fails. */
 export class DependencyUnavailable extends Error {
-  constructor(readonly dependency: string, message: string) {
+  constructor(
+    readonly dependency: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'DependencyUnavailable';
   }

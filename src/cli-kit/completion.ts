@@ -68,7 +68,9 @@ export function completeWords(root: CompletionNode, words: readonly string[]): s
   let candidates: string[];
   if (awaiting) candidates = [...(awaiting.choices ?? [])];
   else if (current.startsWith('-')) {
-    candidates = [...node.options, ...(node === root ? [] : globalOptions)].flatMap((o) => o.flags.filter((f) => f.startsWith('--')));
+    candidates = [...node.options, ...(node === root ? [] : globalOptions)].flatMap((o) =>
+      o.flags.filter((f) => f.startsWith('--')),
+    );
   } else candidates = node.subcommands.map((s) => s.name);
   return [...new Set(candidates)].filter((c) => c.startsWith(current)).sort();
 }

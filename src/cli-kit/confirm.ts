@@ -21,16 +21,25 @@ export async function confirmProduction(io: Io, guard: ProductionGuard): Promise
   if (!guard.production) return;
   if (guard.yes) {
     if (!guard.envExplicit) {
-      throw usageError(`--yes on production environment "${guard.envName}" also needs --env ${guard.envName}.`, 'Name the environment explicitly so a default can never be hit by accident.');
+      throw usageError(
+        `--yes on production environment "${guard.envName}" also needs --env ${guard.envName}.`,
+        'Name the environment explicitly so a default can never be hit by accident.',
+      );
     }
     return;
   }
   if (!io.interactive) {
-    throw usageError(`Refusing to ${guard.action} on production environment "${guard.envName}" without a terminal to confirm.`, `From a script, pass --yes --env ${guard.envName}.`);
+    throw usageError(
+      `Refusing to ${guard.action} on production environment "${guard.envName}" without a terminal to confirm.`,
+      `From a script, pass --yes --env ${guard.envName}.`,
+    );
   }
   const { input } = await import('@inquirer/prompts');
   const typed = await input(
-    { message: `${guard.action} on PRODUCTION "${guard.envName}". Type the environment name to continue:`, default: '' },
+    {
+      message: `${guard.action} on PRODUCTION "${guard.envName}". Type the environment name to continue:`,
+      default: '',
+    },
     { input: io.stdin, output: io.stderr },
   );
   if (typed.trim() !== guard.envName) {

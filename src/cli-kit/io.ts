@@ -84,6 +84,10 @@ export function writeFileAtomically(path: string, content: string, options: { wh
     renameSync(temporary, path);
   } catch (error) {
     rmSync(temporary, { force: true });
-    throw new CliError(`cannot write ${options.what} to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, ExitCode.Operational, 'Check that the directory exists and is writable.');
+    throw new CliError(
+      `cannot write ${options.what} to ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      ExitCode.Operational,
+      'Check that the directory exists and is writable.',
+    );
   }
 }

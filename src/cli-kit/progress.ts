@@ -7,7 +7,11 @@ import type { Writable } from 'node:stream';
  */
 export type ProgressMode = 'spinner' | 'lines' | 'off';
 
-export function decideProgress(inputs: { stderrIsTTY: boolean; env: NodeJS.ProcessEnv; progressFlag?: boolean }): ProgressMode {
+export function decideProgress(inputs: {
+  stderrIsTTY: boolean;
+  env: NodeJS.ProcessEnv;
+  progressFlag?: boolean;
+}): ProgressMode {
   const terminal = inputs.stderrIsTTY && !inputs.env.CI && inputs.env.TERM !== 'dumb';
   if (terminal) return 'spinner';
   return inputs.progressFlag ? 'lines' : 'off';
@@ -89,7 +93,10 @@ export function startProgress(target: ProgressTarget, phase: string): Progress {
  * The `onProgress(phase)` callback core functions take: a phase starts the display or renames it,
  * undefined ends it. Returns the callback and a stop for the caller's finally.
  */
-export function progressCallback(target: ProgressTarget): { onProgress: (phase: string | undefined) => void; stop(): void } {
+export function progressCallback(target: ProgressTarget): {
+  onProgress: (phase: string | undefined) => void;
+  stop(): void;
+} {
   let progress: Progress | undefined;
   return {
     onProgress(phase) {

@@ -23,25 +23,39 @@ export function setTableWidth(width: number | undefined): void {
   defaultWidth = width;
 }
 
-const cellText = (raw: string | number | boolean | null | undefined) => (raw === null || raw === undefined ? '' : String(raw));
+const cellText = (raw: string | number | boolean | null | undefined) =>
+  raw === null || raw === undefined ? '' : String(raw);
 
 /**
  * A human table; borders and colours only when colour is on, so piped output stays plain text.
  * `width` (default: the command's terminal width, see setTableWidth): long cells are cut with an
  * ellipsis so each line fits, as in gh; undefined (piped) prints every cell in full.
  */
-export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[], color: boolean, width: number | undefined = defaultWidth): string {
+export function renderTable<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  color: boolean,
+  width: number | undefined = defaultWidth,
+): string {
   const chalk = makeChalk(color);
   const cells = rows.map((row) => columns.map((c) => cellText(c.value(row))));
   const headers = columns.map((c) => c.header);
   let limits: number[] | undefined;
   if (width !== undefined && columns.length) {
-    const natural = columns.map((_, i) => Math.max(...[headers[i]!, ...cells.map((r) => r[i]!)].flatMap((t) => t.split('\n')).map(displayWidth)));
+    const natural = columns.map((_, i) =>
+      Math.max(...[headers[i]!, ...cells.map((r) => r[i]!)].flatMap((t) => t.split('\n')).map(displayWidth)),
+    );
     // per column: 2 of padding; with colour, box borders (one per column and one more); without, one space between
     const overhead = color ? columns.length * 3 + 1 : columns.length * 3 - 3;
     limits = fitColumns(natural, Math.max(width - overhead, columns.length));
   }
-  const fitCell = (text: string, i: number) => (limits ? text.split('\n').map((l) => truncateText(l, limits![i]!)).join('\n') : text);
+  const fitCell = (text: string, i: number) =>
+    limits
+      ? text
+          .split('\n')
+          .map((l) => truncateText(l, limits![i]!))
+          .join('\n')
+      : text;
   // cli-table3 is loaded when a table is drawn, not on every start
   const Table = require('cli-table3') as typeof import('cli-table3');
   const table = new Table({
@@ -49,8 +63,23 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
     style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
     chars: color
       ? undefined
-      : { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-          'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: ' ' },
+      : {
+          top: '',
+          'top-mid': '',
+          'top-left': '',
+          'top-right': '',
+          bottom: '',
+          'bottom-mid': '',
+          'bottom-left': '',
+          'bottom-right': '',
+          left: '',
+          'left-mid': '',
+          mid: '',
+          'mid-mid': '',
+          right: '',
+          'right-mid': '',
+          middle: ' ',
+        },
   });
   rows.forEach((row, r) => {
     table.push(
@@ -60,7 +89,11 @@ export function renderTable<Row>(rows: readonly Row[], columns: readonly Column<
       }),
     );
   });
-  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
+  return table
+    .toString()
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .join('\n');
 }
 
 /** Stable JSON: two-space indent, trailing newline, Dates as ISO strings. */

@@ -9,7 +9,9 @@ import { renderCheckReport } from './render/checks.js';
 export function register(program: Command, context: () => CommandContext): void {
   program
     .command('check')
-    .description('readiness: connectivity, migrations, schema drift, projections, DLQ, sagas, breakers, budget, SLAs, config hygiene; a score; exit 3 if a required check fails')
+    .description(
+      'readiness: connectivity, migrations, schema drift, projections, DLQ, sagas, breakers, budget, SLAs, config hygiene; a score; exit 3 if a required check fails',
+    )
     .option('--only <ids>', 'run only these checks (comma-separated or repeated)', collectList)
     .option('--skip <ids>', 'leave these checks out', collectList)
     .option('--list', 'list the checks and exit')
@@ -18,7 +20,17 @@ export function register(program: Command, context: () => CommandContext): void 
       if (options.list) {
         const format = ctx.format(['table', 'json']);
         if (format === 'json') return writeOut(ctx.io, renderJson(CHECKS.map((c) => ({ id: c.id, title: c.title }))));
-        return writeOut(ctx.io, renderTable(CHECKS, [{ header: 'CHECK', value: (c) => c.id }, { header: 'WHAT IT LOOKS AT', value: (c) => c.title }], ctx.io.color));
+        return writeOut(
+          ctx.io,
+          renderTable(
+            CHECKS,
+            [
+              { header: 'CHECK', value: (c) => c.id },
+              { header: 'WHAT IT LOOKS AT', value: (c) => c.title },
+            ],
+            ctx.io.color,
+          ),
+        );
       }
       const format = ctx.format(['table', 'json', 'github']);
       const config = ctx.config();
@@ -28,9 +40,13 @@ export function register(program: Command, context: () => CommandContext): void 
       // the embedded database's start is named while it runs, then the checks again
       const results = await runChecks(
         {
-          config, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, notify: (line) => noteOnce(ctx.io, line),
+          config,
+          cacheDir: defaultCacheDir(ctx.streams.env),
+          signal: ctx.signal,
+          notify: (line) => noteOnce(ctx.io, line),
           onProgress: (p) => (p ? spinner.update(p) : spinner.update(phase)),
-          kubernetes: () => ctx.systems.kubernetes(), env: ctx.streams.env,
+          kubernetes: () => ctx.systems.kubernetes(),
+          env: ctx.streams.env,
         },
         { only: options.only, skip: options.skip },
       ).finally(() => spinner.stop());

@@ -1,5 +1,11 @@
 import { Writable, type Readable } from 'node:stream';
-import { findConfigFile, loadConfigParser, resolveConfig, type ConfigFlags, type ResolvedConfig } from '../core/config/index.js';
+import {
+  findConfigFile,
+  loadConfigParser,
+  resolveConfig,
+  type ConfigFlags,
+  type ResolvedConfig,
+} from '../core/config/index.js';
 import { defaultActor } from '../core/config/index.js';
 import { redactSecrets } from '../core/redact.js';
 
@@ -7,7 +13,16 @@ import { redactSecrets } from '../core/redact.js';
 export { redactLine } from '../core/redact.js';
 import { openSystems, type Systems } from './factory.js';
 import {
-  CliError, confirmProduction, decideColor, decideProgress, decideWidth, ExitCode, note, setTableWidth, usageError, type Io,
+  CliError,
+  confirmProduction,
+  decideColor,
+  decideProgress,
+  decideWidth,
+  ExitCode,
+  note,
+  setTableWidth,
+  usageError,
+  type Io,
   type OutputFormat,
 } from '../cli-kit/index.js';
 
@@ -128,7 +143,11 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
     },
     secrets: [],
     width: decideWidth(streams.stdout, streams.env),
-    progress: decideProgress({ stderrIsTTY: Boolean(streams.stderr.isTTY), env: streams.env, progressFlag: global.progress }),
+    progress: decideProgress({
+      stderrIsTTY: Boolean(streams.stderr.isTTY),
+      env: streams.env,
+      progressFlag: global.progress,
+    }),
   };
   // the one place the width is decided: every renderTable of this command fits it
   setTableWidth(io.width);
@@ -156,7 +175,13 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
       }
     },
     get systems() {
-      systems ??= openSystems({ config: () => context.config(), io, env: streams.env, cwd: streams.cwd, label: () => context.label });
+      systems ??= openSystems({
+        config: () => context.config(),
+        io,
+        env: streams.env,
+        cwd: streams.cwd,
+        label: () => context.label,
+      });
       return systems;
     },
     io,

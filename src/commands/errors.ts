@@ -30,8 +30,10 @@ const exitCodeOfKind: Record<ErrorKind, ExitCode> = {
  * wrong in domain terms (its remedy); only here are flags and commands named.
  */
 const hints: Record<string, (facts: Record<string, unknown>) => string> = {
-  'prometheus-not-configured': () => 'Set MEDICALCOR_PROMETHEUS_URL, prometheusUrl in medicalcor.config.yaml, or pass --prometheus-url.',
-  'schema-missing': () => 'Run "medicalcor migrate up" against this database (or pass the right --env / --database-url).',
+  'prometheus-not-configured': () =>
+    'Set MEDICALCOR_PROMETHEUS_URL, prometheusUrl in medicalcor.config.yaml, or pass --prometheus-url.',
+  'schema-missing': () =>
+    'Run "medicalcor migrate up" against this database (or pass the right --env / --database-url).',
   ...migrateHints,
   ...schemaHints,
   ...traceHints,

@@ -57,7 +57,11 @@ export function openSystems(deps: SystemsDeps): Systems {
     database() {
       database ??= import('../core/db/index.js').then(({ openDatabase }) => {
         // starting the embedded database takes seconds: it shows as a spinner on a terminal
-        const progress = progressCallback({ stderr: deps.io.stderr, progress: deps.io.progress ?? 'off', color: deps.io.color });
+        const progress = progressCallback({
+          stderr: deps.io.stderr,
+          progress: deps.io.progress ?? 'off',
+          color: deps.io.color,
+        });
         return openDatabase(deps.config(), (line) => noteOnce(deps.io, line), {
           command: deps.label(),
           applicationName: `${deps.label()} (pid ${process.pid})`,
@@ -75,16 +79,30 @@ export function openSystems(deps: SystemsDeps): Systems {
         // the embedded database has no replica and one server: reads share the primary's pool
         if (!config.databaseUrl) {
           const primary = await systems.database();
-          return { ...primary, close: async () => {}, route: { target: 'primary' as const, reason: 'embedded database' } };
+          return {
+            ...primary,
+            close: async () => {},
+            route: { target: 'primary' as const, reason: 'embedded database' },
+          };
         }
         const { openReadDatabase, withLoopbackSslDisabled } = await import('../core/db/index.js');
         const read = await openReadDatabase({
-          primaryUrl: config.databaseUrl, replicaUrl: config.readDatabaseUrl, maxLagMs: config.maxReplicaLagMs,
-          connections: request.connections ?? 4, statementTimeoutMs: request.statementTimeoutMs,
+          primaryUrl: config.databaseUrl,
+          replicaUrl: config.readDatabaseUrl,
+          maxLagMs: config.maxReplicaLagMs,
+          connections: request.connections ?? 4,
+          statementTimeoutMs: request.statementTimeoutMs,
           applicationName: `${deps.label()} (read, pid ${process.pid})`,
         });
-        const url = read.route.target === 'replica' && config.readDatabaseUrl ? config.readDatabaseUrl : config.databaseUrl;
-        return { url: withLoopbackSslDisabled(url), pool: read.pool, embedded: false, route: read.route, close: read.close };
+        const url =
+          read.route.target === 'replica' && config.readDatabaseUrl ? config.readDatabaseUrl : config.databaseUrl;
+        return {
+          url: withLoopbackSslDisabled(url),
+          pool: read.pool,
+          embedded: false,
+          route: read.route,
+          close: read.close,
+        };
       })();
       return readDatabase;
     },
@@ -104,21 +122,33 @@ export function openSystems(deps: SystemsDeps): Systems {
       kubernetes ??= import('../core/kubernetes/index.js').then(({ createKubernetesClient }) => {
         const k8s = deps.config().kubernetes;
         const kubeconfigPath = deps.env.KUBECONFIG?.split(':').find(Boolean);
-        return createKubernetesClient({ context: k8s?.context, namespace: k8s?.namespace ?? 'default', kubeconfigPath });
+        return createKubernetesClient({
+          context: k8s?.context,
+          namespace: k8s?.namespace ?? 'default',
+          kubeconfigPath,
+        });
       });
       return kubernetes;
     },
     async trigger() {
       const { trigger } = deps.config();
-      if (!trigger) return { skipped: 'not configured; set MEDICALCOR_TRIGGER_URL (or trigger.url) and TRIGGER_SECRET_KEY' };
+      if (!trigger)
+        return { skipped: 'not configured; set MEDICALCOR_TRIGGER_URL (or trigger.url) and TRIGGER_SECRET_KEY' };
       if (!trigger.secretKey) return { skipped: 'no secret key; set TRIGGER_SECRET_KEY (or trigger.secretKey)' };
       const { TriggerClient } = await import('../core/trigger/client.js');
       return new TriggerClient({ baseUrl: trigger.url, secretKey: trigger.secretKey });
     },
     async prometheus(urlOverride) {
       const url = urlOverride ?? deps.config().prometheusUrl;
-      if (!url) throw invalidInput(`No Prometheus is configured for environment "${deps.config().envName}".`, { code: 'prometheus-not-configured' });
-      if (!URL.canParse(url)) throw invalidInput(`Prometheus URL "${url}" is not a URL.`, { code: 'prometheus-bad-url', remedy: 'Write it as http(s)://host:port.' });
+      if (!url)
+        throw invalidInput(`No Prometheus is configured for environment "${deps.config().envName}".`, {
+          code: 'prometheus-not-configured',
+        });
+      if (!URL.canParse(url))
+        throw invalidInput(`Prometheus URL "${url}" is not a URL.`, {
+          code: 'prometheus-bad-url',
+          remedy: 'Write it as http(s)://host:port.',
+        });
       const { createPrometheusClient } = await import('../core/prometheus/index.js');
       return createPrometheusClient(url);
     },
@@ -133,7 +163,6 @@ export function openSystems(deps: SystemsDeps): Systems {
   };
   return systems;
 }
-
 
 export function redisNotConfigured(envName: string) {
   return unavailable(`No Redis is configured for environment "${envName}".`, {

@@ -74,7 +74,9 @@ export function teachHelp(program: Command): void {
     command.commands.forEach(walk);
   };
   walk(program);
-  program.on('afterAllHelp', (context: { command: Command; write: (s: string) => void }) => context.write(helpFooter(context.command)));
+  program.on('afterAllHelp', (context: { command: Command; write: (s: string) => void }) =>
+    context.write(helpFooter(context.command)),
+  );
 }
 
 /** Every command path registered under `program` (for the completion and the help tests). */

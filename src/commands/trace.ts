@@ -2,12 +2,27 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { ReadRoute } from '../core/db/index.js';
 import {
-  correlationIdProblem, listFailedJourneys, recordPiiAccess, traceJourney,
-  type JourneyDatabase, type SourceReport, type Trace, type TriggerRuns,
+  correlationIdProblem,
+  listFailedJourneys,
+  recordPiiAccess,
+  traceJourney,
+  type JourneyDatabase,
+  type SourceReport,
+  type Trace,
+  type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/config/index.js';
 import { maskUrl } from '../core/redact.js';
-import { CliError, displayPath, ExitCode, note, renderData, usageError, writeFileAtomically, writeOut } from '../cli-kit/index.js';
+import {
+  CliError,
+  displayPath,
+  ExitCode,
+  note,
+  renderData,
+  usageError,
+  writeFileAtomically,
+  writeOut,
+} from '../cli-kit/index.js';
 import { throwIfAborted, type CommandContext } from './context.js';
 import { exitCodeFor } from './errors.js';
 import { parseDurationOption, parseWholeNumber } from './options.js';
@@ -50,19 +65,34 @@ const DATABASE_SOURCES = 5;
 function parseOptions(ctx: CommandContext, correlationId: string | undefined, flags: TraceFlags): TraceOptions {
   if (flags.reason !== undefined && !flags.showPii) throw usageError('--reason goes with --show-pii.');
   if (flags.showPii && !flags.reason?.trim()) {
-    throw usageError('--show-pii needs --reason: every reveal of patient data is recorded with why.', 'For example: --show-pii --reason INC-4711');
+    throw usageError(
+      '--show-pii needs --reason: every reveal of patient data is recorded with why.',
+      'For example: --show-pii --reason INC-4711',
+    );
   }
   if (flags.failed && correlationId) throw usageError('Give either a correlation ID or --failed, not both.');
   if (!flags.failed) {
-    if (correlationId === undefined) throw usageError('Which journey? Give a correlation ID, or --failed to list failed journeys.', 'For example: medicalcor trace --failed --since 1h');
+    if (correlationId === undefined)
+      throw usageError(
+        'Which journey? Give a correlation ID, or --failed to list failed journeys.',
+        'For example: medicalcor trace --failed --since 1h',
+      );
     const problem = correlationIdProblem(correlationId);
-    if (problem) throw usageError(`"${correlationId.slice(0, 140)}" is not a correlation ID: ${problem}.`, 'Copy it from the log line or alert, e.g. medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11');
+    if (problem)
+      throw usageError(
+        `"${correlationId.slice(0, 140)}" is not a correlation ID: ${problem}.`,
+        'Copy it from the log line or alert, e.g. medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11',
+      );
   } else {
-    if (flags.html) throw usageError('--html is for one journey\'s trace, not the --failed list.');
-    if (flags.view !== 'table') throw usageError('--view is for one journey\'s trace, not the --failed list.');
+    if (flags.html) throw usageError("--html is for one journey's trace, not the --failed list.");
+    if (flags.view !== 'table') throw usageError("--view is for one journey's trace, not the --failed list.");
   }
   const format = ctx.format(['table', 'json', 'yaml']) as TraceOptions['format'];
-  if (flags.view !== 'table' && flags.view !== 'waterfall') throw usageError(`--view "${flags.view}" is not a view.`, 'Use --view table or --view waterfall (or -o json, or --html FILE).');
+  if (flags.view !== 'table' && flags.view !== 'waterfall')
+    throw usageError(
+      `--view "${flags.view}" is not a view.`,
+      'Use --view table or --view waterfall (or -o json, or --html FILE).',
+    );
   const sinceMs = parseDurationOption('--since', flags.since ?? (flags.failed ? FAILED_SINCE : TRACE_SINCE));
   return {
     correlationId,
@@ -77,10 +107,20 @@ function parseOptions(ctx: CommandContext, correlationId: string | undefined, fl
 }
 
 /** The journey tables' pool (replica or primary), or why it cannot be reached: its sources then fail, the rest is shown. */
-async function journeyDatabase(ctx: CommandContext, options: TraceOptions): Promise<{ database: JourneyDatabase; route?: ReadRoute }> {
+async function journeyDatabase(
+  ctx: CommandContext,
+  options: TraceOptions,
+): Promise<{ database: JourneyDatabase; route?: ReadRoute }> {
   try {
-    const read = await ctx.systems.readDatabase({ connections: DATABASE_SOURCES, statementTimeoutMs: options.timeoutMs });
-    if (read.route.reason !== 'no read replica configured' && read.route.target === 'primary' && read.route.reason !== 'embedded database') {
+    const read = await ctx.systems.readDatabase({
+      connections: DATABASE_SOURCES,
+      statementTimeoutMs: options.timeoutMs,
+    });
+    if (
+      read.route.reason !== 'no read replica configured' &&
+      read.route.target === 'primary' &&
+      read.route.reason !== 'embedded database'
+    ) {
       note(ctx.io, `warning: ${read.route.reason}`);
     }
     return { database: { pool: read.pool }, route: read.route };
@@ -100,15 +140,31 @@ async function recordReveal(ctx: CommandContext, options: TraceOptions): Promise
     const primary = await ctx.systems.database();
     ({ id } = await recordPiiAccess(primary.pool, { actor, correlationId: options.correlationId, reason, command }));
   } catch (error) {
-    throw new CliError(`cannot record the PII access in pii_access_log, so nothing is revealed: ${(error as Error).message}`, ExitCode.Operational, 'Run "medicalcor migrate up" if the table is missing, or run without --show-pii.');
+    throw new CliError(
+      `cannot record the PII access in pii_access_log, so nothing is revealed: ${(error as Error).message}`,
+      ExitCode.Operational,
+      'Run "medicalcor migrate up" if the table is missing, or run without --show-pii.',
+    );
   }
-  await ctx.recordAction({ kind: 'pii.reveal', summary: `patient data revealed for ${what} by ${actor}`, ref: `pii_access_log #${id}`, outcome: 'succeeded' });
-  note(ctx.io, `PII shown: recorded in pii_access_log as ${actor}${options.correlationId ? ` for ${options.correlationId}` : ''}.`);
+  await ctx.recordAction({
+    kind: 'pii.reveal',
+    summary: `patient data revealed for ${what} by ${actor}`,
+    ref: `pii_access_log #${id}`,
+    outcome: 'succeeded',
+  });
+  note(
+    ctx.io,
+    `PII shown: recorded in pii_access_log as ${actor}${options.correlationId ? ` for ${options.correlationId}` : ''}.`,
+  );
 }
 
 function warnUnreadSources(ctx: CommandContext, sources: readonly SourceReport[]): void {
   for (const source of sources) {
-    if (source.state === 'failed' || source.state === 'timeout') note(ctx.io, `warning: ${source.source} ${source.state === 'timeout' ? 'timed out' : 'failed'}: ${source.reason}`);
+    if (source.state === 'failed' || source.state === 'timeout')
+      note(
+        ctx.io,
+        `warning: ${source.source} ${source.state === 'timeout' ? 'timed out' : 'failed'}: ${source.reason}`,
+      );
   }
 }
 
@@ -124,15 +180,31 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
   if (options.revealReason) await recordReveal(ctx, options);
   const { database, route } = await journeyDatabase(ctx, options);
   const trace: Trace = await traceJourney(
-    { database, trigger: (await trigger) as TriggerRuns | { skipped: string }, signal: ctx.signal, secrets: ctx.io.secrets },
-    { correlationId, since: options.since, timeoutMs: options.timeoutMs, limit: options.limit, showPii: Boolean(options.revealReason) },
+    {
+      database,
+      trigger: (await trigger) as TriggerRuns | { skipped: string },
+      signal: ctx.signal,
+      secrets: ctx.io.secrets,
+    },
+    {
+      correlationId,
+      since: options.since,
+      timeoutMs: options.timeoutMs,
+      limit: options.limit,
+      showPii: Boolean(options.revealReason),
+    },
   );
   throwIfAborted(ctx.signal, 'Interrupted; nothing was written.');
 
   if (options.htmlPath) {
     // the report holds patient data (masked or not): only its owner may read it
     writeFileAtomically(options.htmlPath, renderTraceHtml(trace), { what: 'the HTML report', mode: 0o600 });
-    await ctx.recordAction({ kind: 'trace.report', summary: `HTML report of journey ${correlationId}`, ref: options.htmlPath, outcome: 'succeeded' });
+    await ctx.recordAction({
+      kind: 'trace.report',
+      summary: `HTML report of journey ${correlationId}`,
+      ref: options.htmlPath,
+      outcome: 'succeeded',
+    });
     note(ctx.io, `wrote the HTML report to ${displayPath(ctx.streams.cwd, options.htmlPath)}`);
   }
   if (options.format !== 'table') writeOut(ctx.io, renderData(options.format, traceToJson(trace, route)));
@@ -146,9 +218,14 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
   const nothing = trace.items.length === 0 && !trace.partial && !trace.verdict.failed;
   if (nothing) {
     const skipped = trace.sources.find((s) => s.source === 'trigger_runs')?.state === 'skipped';
-    note(ctx.io, `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`);
+    note(
+      ctx.io,
+      `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`,
+    );
   }
-  ctx.exitCode = nothing ? ExitCode.Operational : exitCodeFor({ problem: trace.verdict.failed, partial: trace.partial });
+  ctx.exitCode = nothing
+    ? ExitCode.Operational
+    : exitCodeFor({ problem: trace.verdict.failed, partial: trace.partial });
 }
 
 async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<void> {
@@ -157,8 +234,18 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
   if (options.revealReason) await recordReveal(ctx, options);
   const { database, route } = await journeyDatabase(ctx, options);
   const report = await listFailedJourneys(
-    { database, trigger: (await trigger) as TriggerRuns | { skipped: string }, signal: ctx.signal, secrets: ctx.io.secrets },
-    { since: options.since, timeoutMs: options.timeoutMs, limit: options.limit, showPii: Boolean(options.revealReason) },
+    {
+      database,
+      trigger: (await trigger) as TriggerRuns | { skipped: string },
+      signal: ctx.signal,
+      secrets: ctx.io.secrets,
+    },
+    {
+      since: options.since,
+      timeoutMs: options.timeoutMs,
+      limit: options.limit,
+      showPii: Boolean(options.revealReason),
+    },
   );
   throwIfAborted(ctx.signal);
   if (options.format !== 'table') writeOut(ctx.io, renderData(options.format, failedToJson(report, route)));
@@ -174,17 +261,28 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
 export function register(program: Command, context: () => CommandContext): void {
   program
     .command('trace')
-    .description('one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and Trigger.dev runs, PII masked')
-    .argument('[correlation-id]', 'the journey\'s correlation ID')
+    .description(
+      'one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and Trigger.dev runs, PII masked',
+    )
+    .argument('[correlation-id]', "the journey's correlation ID")
     .option('--failed', 'list the correlation IDs whose journeys failed in the --since window, newest first')
-    .option('--since <duration>', `--failed: the window (default ${FAILED_SINCE}); a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`)
+    .option(
+      '--since <duration>',
+      `--failed: the window (default ${FAILED_SINCE}); a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`,
+    )
     .addOption(program.createOption('--view <view>', 'table or waterfall').default('table'))
     .option('--html <file>', 'also write a self-contained HTML report of the trace to FILE')
     .option('--show-pii', 'show phone numbers, e-mails and names unmasked (needs --reason; recorded in pii_access_log)')
     .option('--reason <text>', 'why PII is revealed (required with --show-pii), e.g. an incident number')
     .addOption(program.createOption('--timeout <duration>', 'how long each source may take').default('5s'))
-    .addOption(program.createOption('--limit <n>', 'most items shown from each source (the verdict covers the whole journey)').default('1000'))
-    .addHelpText('after', `
+    .addOption(
+      program
+        .createOption('--limit <n>', 'most items shown from each source (the verdict covers the whole journey)')
+        .default('1000'),
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11
   medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11 --view waterfall --html incident-4711.html
@@ -192,7 +290,8 @@ Examples:
   medicalcor trace --failed --since 1h -o json
 
 In short: 0 no failure in the journey, 3 the journey failed anywhere (--failed: some journey failed),
-4 a source failed or timed out (the rest is shown), 1 nothing matched, 2 bad arguments.`)
+4 a source failed or timed out (the rest is shown), 1 nothing matched, 2 bad arguments.`,
+    )
     .action(async (correlationId: string | undefined, flags: TraceFlags) => {
       const ctx = context();
       ctx.label = flags.failed ? 'medicalcor trace --failed' : 'medicalcor trace';

@@ -43,12 +43,18 @@ export class DomainError extends Error {
   }
 }
 
-export const invalidInput = (message: string, options?: DomainErrorOptions) => new DomainError('invalid-input', message, options);
-export const notFound = (message: string, options?: DomainErrorOptions) => new DomainError('not-found', message, options);
-export const unavailable = (message: string, options?: DomainErrorOptions) => new DomainError('unavailable', message, options);
-export const conflict = (message: string, options?: DomainErrorOptions) => new DomainError('conflict', message, options);
-export const interrupted = (message: string, options?: DomainErrorOptions) => new DomainError('interrupted', message, options);
-export const problemFound = (message: string, options?: DomainErrorOptions) => new DomainError('problem', message, options);
+export const invalidInput = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('invalid-input', message, options);
+export const notFound = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('not-found', message, options);
+export const unavailable = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('unavailable', message, options);
+export const conflict = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('conflict', message, options);
+export const interrupted = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('interrupted', message, options);
+export const problemFound = (message: string, options?: DomainErrorOptions) =>
+  new DomainError('problem', message, options);
 
 /** By shape, not instanceof: the CLI shell and the library are separate bundles with a copy each. */
 export function isDomainError(error: unknown): error is DomainError {
@@ -63,12 +69,16 @@ export function isSchemaMissing(error: unknown): boolean {
 /** A table the operation needs is missing: the schema has not been migrated on that database. */
 export class SchemaMissingError extends DomainError {
   constructor(relation: string | undefined, cause?: unknown) {
-    super('not-found', `The MedicalCor schema is not applied on this database${relation ? ` (${relation} is missing)` : ''}.`, {
-      code: 'schema-missing',
-      facts: { relation },
-      remedy: 'Apply the migrations to this database first.',
-      cause,
-    });
+    super(
+      'not-found',
+      `The MedicalCor schema is not applied on this database${relation ? ` (${relation} is missing)` : ''}.`,
+      {
+        code: 'schema-missing',
+        facts: { relation },
+        remedy: 'Apply the migrations to this database first.',
+        cause,
+      },
+    );
   }
 }
 

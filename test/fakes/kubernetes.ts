@@ -54,11 +54,14 @@ export interface FakeKubernetes {
 
 function matches(labels: Record<string, string>, selector: string | null): boolean {
   if (!selector) return true;
-  return selector.split(',').filter(Boolean).every((term) => {
-    const [key, value] = term.split(/!?=+/);
-    const negate = term.includes('!=');
-    return negate ? labels[key!] !== value : labels[key!] === value;
-  });
+  return selector
+    .split(',')
+    .filter(Boolean)
+    .every((term) => {
+      const [key, value] = term.split(/!?=+/);
+      const negate = term.includes('!=');
+      return negate ? labels[key!] !== value : labels[key!] === value;
+    });
 }
 
 function status(code: number, reason: string, message: string, details?: Record<string, string>) {
@@ -76,32 +79,62 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
   const key = (namespace: string, name: string) => `${namespace}/${name}`;
 
   const podObject = (pod: FakePod, namespace: string) => ({
-    metadata: { name: pod.name, namespace, uid: `uid-${pod.name}`, labels: pod.labels, creationTimestamp: '2025-01-01T00:00:00Z' },
+    metadata: {
+      name: pod.name,
+      namespace,
+      uid: `uid-${pod.name}`,
+      labels: pod.labels,
+      creationTimestamp: '2025-01-01T00:00:00Z',
+    },
     spec: { containers: [{ name: 'app', image: 'medicalcor/api:latest' }] },
     status: {
       phase: pod.phase ?? 'Running',
-      podIP: pod.ip === null ? undefined : pod.ip ?? '10.0.0.1',
-      conditions: [{ type: 'Ready', status: pod.ready === false ? 'False' : 'True', lastTransitionTime: '2025-01-01T00:00:00Z' }],
-      containerStatuses: [{ name: 'app', ready: pod.ready !== false, restartCount: 0, image: 'medicalcor/api:latest', imageID: '' }],
+      podIP: pod.ip === null ? undefined : (pod.ip ?? '10.0.0.1'),
+      conditions: [
+        { type: 'Ready', status: pod.ready === false ? 'False' : 'True', lastTransitionTime: '2025-01-01T00:00:00Z' },
+      ],
+      containerStatuses: [
+        { name: 'app', ready: pod.ready !== false, restartCount: 0, image: 'medicalcor/api:latest', imageID: '' },
+      ],
     },
   });
   const deploymentObject = (name: string, namespace: string, d: FakeDeployment) => ({
     kind: 'Deployment',
     apiVersion: 'apps/v1',
-    metadata: { name, namespace, uid: `uid-${name}`, resourceVersion: String(resourceVersion), generation: 1, labels: d.labels ?? { app: name } },
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-${name}`,
+      resourceVersion: String(resourceVersion),
+      generation: 1,
+      labels: d.labels ?? { app: name },
+    },
     spec: {
       replicas: d.replicas,
       selector: { matchLabels: d.labels ?? { app: name } },
-      template: { metadata: { labels: d.labels ?? { app: name }, annotations: d.annotations ?? {} }, spec: { containers: [{ name: 'app', image: 'medicalcor/api:latest' }] } },
+      template: {
+        metadata: { labels: d.labels ?? { app: name }, annotations: d.annotations ?? {} },
+        spec: { containers: [{ name: 'app', image: 'medicalcor/api:latest' }] },
+      },
     },
-    status: { replicas: d.replicas, readyReplicas: d.replicas, availableReplicas: d.replicas, updatedReplicas: d.replicas },
+    status: {
+      replicas: d.replicas,
+      readyReplicas: d.replicas,
+      availableReplicas: d.replicas,
+      updatedReplicas: d.replicas,
+    },
   });
   const scaleObject = (name: string, namespace: string, d: FakeDeployment) => ({
     kind: 'Scale',
     apiVersion: 'autoscaling/v1',
     metadata: { name, namespace, uid: `uid-${name}`, resourceVersion: String(resourceVersion) },
     spec: { replicas: d.replicas },
-    status: { replicas: d.replicas, selector: Object.entries(d.labels ?? { app: name }).map(([k, v]) => `${k}=${v}`).join(',') },
+    status: {
+      replicas: d.replicas,
+      selector: Object.entries(d.labels ?? { app: name })
+        .map(([k, v]) => `${k}=${v}`)
+        .join(','),
+    },
   });
 
   const handle = (req: IncomingMessage, res: ServerResponse, raw: string) => {
@@ -114,7 +147,10 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
     const failure = failures.findIndex((f) => f.method === method && f.pattern.test(url.pathname));
     if (failure >= 0) {
       const [f] = failures.splice(failure, 1);
-      return send(f!.code, status(f!.code, f!.code === 403 ? 'Forbidden' : 'InternalError', `injected failure for ${url.pathname}`));
+      return send(
+        f!.code,
+        status(f!.code, f!.code === 403 ? 'Forbidden' : 'InternalError', `injected failure for ${url.pathname}`),
+      );
     }
     let m: RegExpMatchArray | null;
     if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/:]+):(\d+)\/proxy(\/.*)?$/))) {
@@ -125,11 +161,27 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
       const headers = { ...req.headers };
       delete headers.authorization;
       delete headers.host;
-      proxied.push({ pod: name!, method, path: `${rest ?? '/'}${url.search}`, headers, authorization: req.headers.authorization });
-      const forward = httpRequest({ host: pod.ip ?? '0.0.0.0', port: Number(port), method, path: `${rest ?? '/'}${url.search}`, headers, timeout: 3_000 }, (upstream) => {
-        res.writeHead(upstream.statusCode ?? 502, upstream.headers);
-        upstream.pipe(res);
+      proxied.push({
+        pod: name!,
+        method,
+        path: `${rest ?? '/'}${url.search}`,
+        headers,
+        authorization: req.headers.authorization,
       });
+      const forward = httpRequest(
+        {
+          host: pod.ip ?? '0.0.0.0',
+          port: Number(port),
+          method,
+          path: `${rest ?? '/'}${url.search}`,
+          headers,
+          timeout: 3_000,
+        },
+        (upstream) => {
+          res.writeHead(upstream.statusCode ?? 502, upstream.headers);
+          upstream.pipe(res);
+        },
+      );
       forward.on('timeout', () => forward.destroy(new Error('timeout')));
       forward.on('error', (error) => {
         if (res.headersSent) return res.destroy();
@@ -141,25 +193,47 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
     if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/services\/([^/]+)$/)) && method === 'GET') {
       const [, ns, name] = m.map(decodeURIComponent);
       const selector = services.get(key(ns!, name!));
-      if (!selector) return send(404, status(404, 'NotFound', `services "${name}" not found`, { name: name!, kind: 'services' }));
+      if (!selector)
+        return send(404, status(404, 'NotFound', `services "${name}" not found`, { name: name!, kind: 'services' }));
       return send(200, {
-        kind: 'Service', apiVersion: 'v1',
+        kind: 'Service',
+        apiVersion: 'v1',
         metadata: { name, namespace: ns, uid: `uid-${name}`, resourceVersion: String(resourceVersion) },
-        spec: { selector, ports: [{ protocol: 'TCP', port: 80, targetPort: 3000 }], type: 'ClusterIP', clusterIP: '10.96.0.10' },
+        spec: {
+          selector,
+          ports: [{ protocol: 'TCP', port: 80, targetPort: 3000 }],
+          type: 'ClusterIP',
+          clusterIP: '10.96.0.10',
+        },
         status: { loadBalancer: {} },
       });
     }
     if ((m = url.pathname.match(/^\/api\/v1\/namespaces\/([^/]+)\/pods$/)) && method === 'GET') {
       const ns = decodeURIComponent(m[1]!);
       const selector = url.searchParams.get('labelSelector');
-      const items = pods.filter((p) => (p.namespace ?? defaultNamespace) === ns && matches(p.labels, selector)).map((p) => podObject(p, ns));
-      return send(200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(resourceVersion) }, items });
+      const items = pods
+        .filter((p) => (p.namespace ?? defaultNamespace) === ns && matches(p.labels, selector))
+        .map((p) => podObject(p, ns));
+      return send(200, {
+        kind: 'PodList',
+        apiVersion: 'v1',
+        metadata: { resourceVersion: String(resourceVersion) },
+        items,
+      });
     }
     if ((m = url.pathname.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)(\/scale)?$/))) {
       const [, ns, name] = m.map((s) => (s ? decodeURIComponent(s) : s));
       const isScale = Boolean(m[3]);
       const d = deployments.get(key(ns!, name!));
-      if (!d) return send(404, status(404, 'NotFound', `deployments.apps "${name}" not found`, { name: name!, group: 'apps', kind: 'deployments' }));
+      if (!d)
+        return send(
+          404,
+          status(404, 'NotFound', `deployments.apps "${name}" not found`, {
+            name: name!,
+            group: 'apps',
+            kind: 'deployments',
+          }),
+        );
       if (method === 'PATCH') {
         const contentType = String(req.headers['content-type'] ?? '');
         let body: any;
@@ -169,7 +243,14 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
           return send(400, status(400, 'BadRequest', 'the body of the request was in an unknown format'));
         }
         if (!/merge-patch\+json|strategic-merge-patch\+json/.test(contentType)) {
-          return send(415, status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`));
+          return send(
+            415,
+            status(
+              415,
+              'UnsupportedMediaType',
+              `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+            ),
+          );
         }
         patches.push({ path: url.pathname, body, contentType });
         resourceVersion += 1;
@@ -211,9 +292,10 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
     failNext(method, pathPattern, code) {
       failures.push({ method, pattern: pathPattern, code });
     },
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -10,7 +10,16 @@ import { ListRunResponse, RetrieveRunResponse } from '@trigger.dev/core/v3';
 export interface FakeRun {
   id: string;
   taskIdentifier: string;
-  status: 'QUEUED' | 'EXECUTING' | 'COMPLETED' | 'FAILED' | 'CRASHED' | 'CANCELED' | 'SYSTEM_FAILURE' | 'TIMED_OUT' | 'EXPIRED';
+  status:
+    | 'QUEUED'
+    | 'EXECUTING'
+    | 'COMPLETED'
+    | 'FAILED'
+    | 'CRASHED'
+    | 'CANCELED'
+    | 'SYSTEM_FAILURE'
+    | 'TIMED_OUT'
+    | 'EXPIRED';
   tags: string[];
   createdAt: Date;
   startedAt?: Date;
@@ -76,7 +85,9 @@ function common(run: FakeRun) {
   };
 }
 
-export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: string; delayMs?: number; maxPageSize?: number } = {}): Promise<TriggerFake> {
+export async function startTriggerFake(
+  options: { runs?: FakeRun[]; secretKey?: string; delayMs?: number; maxPageSize?: number } = {},
+): Promise<TriggerFake> {
   const fake: Omit<TriggerFake, 'url' | 'close'> = {
     secretKey: options.secretKey ?? 'tr_dev_fakeSecretKey0123456789',
     requests: [],
@@ -91,7 +102,11 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   };
-  const sendValidated = (res: ServerResponse, schema: typeof ListRunResponse | typeof RetrieveRunResponse, body: unknown) => {
+  const sendValidated = (
+    res: ServerResponse,
+    schema: typeof ListRunResponse | typeof RetrieveRunResponse,
+    body: unknown,
+  ) => {
     const checked = schema.safeParse(body);
     if (!checked.success) {
       fake.schemaViolations.push(JSON.stringify(checked.error.issues).slice(0, 500));
@@ -120,7 +135,12 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
       const size = Math.min(Number(url.searchParams.get('page[size]') ?? 25), maxPageSize);
       const after = url.searchParams.get('page[after]');
       const matching = fake.runs
-        .filter((r) => (!tag || tag.split(',').some((t) => r.tags.includes(t))) && (!statuses || statuses.includes(r.status)) && r.createdAt >= from)
+        .filter(
+          (r) =>
+            (!tag || tag.split(',').some((t) => r.tags.includes(t))) &&
+            (!statuses || statuses.includes(r.status)) &&
+            r.createdAt >= from,
+        )
         .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1));
       const start = after ? matching.findIndex((r) => r.id === after) + 1 : 0;
       const page = matching.slice(start, start + size);
@@ -131,7 +151,9 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
         pagination: { ...(next ? { next } : {}), ...(previous ? { previous } : {}) },
       };
       if (!ListRunResponse.safeParse(body).success) return sendValidated(res, ListRunResponse, body);
-      body.data = body.data.map((run, i) => (page[i]!.futureStatus ? { ...run, status: page[i]!.futureStatus as FakeRun['status'] } : run));
+      body.data = body.data.map((run, i) =>
+        page[i]!.futureStatus ? { ...run, status: page[i]!.futureStatus as FakeRun['status'] } : run,
+      );
       return send(res, 200, body);
     }
     const retrieve = /^\/api\/v3\/runs\/([^/]+)$/.exec(url.pathname);
@@ -161,9 +183,10 @@ export async function startTriggerFake(options: { runs?: FakeRun[]; secretKey?: 
   const { port } = server.address() as AddressInfo;
   return Object.assign(fake, {
     url: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   }) as TriggerFake;
 }

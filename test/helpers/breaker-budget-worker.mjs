@@ -24,7 +24,11 @@ async function startTogether() {
 
 function controller() {
   return new core.BudgetController({
-    redis, pool, keyPrefix: job.prefix, redisTimeoutMs: 5_000, onError: (e) => errors.push(String(e?.message ?? e)),
+    redis,
+    pool,
+    keyPrefix: job.prefix,
+    redisTimeoutMs: 5_000,
+    onError: (e) => errors.push(String(e?.message ?? e)),
     ...(job.now ? { now: () => new Date(job.now) } : {}),
   });
 }
@@ -32,34 +36,59 @@ function controller() {
 if (job.mode === 'spend' || job.mode === 'tokens') {
   const budget = controller();
   await startTogether();
-  await Promise.all(Array.from({ length: job.calls }, async (_, i) => {
-    try {
-      await budget.guard(
-        { provider: 'openai', model: 'gpt-4o', operation: 'lead_scoring', tenant: job.tenant, user: job.user, tier: job.tier,
-          estimatedInputTokens: job.inputTokens, estimatedOutputTokens: 0, correlationId: `w${process.pid}-${i}` },
-        async () => {
-          out.made += 1;
-          await sleep(job.callMs ?? 20);
-          return { value: 1, usage: { inputTokens: job.inputTokens, outputTokens: 0 } };
-        },
-      );
-    } catch (error) {
-      if (error?.name === 'BudgetRefusedError') refused(error);
-      else { out.failed += 1; errors.push(String(error?.message ?? error)); }
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: job.calls }, async (_, i) => {
+      try {
+        await budget.guard(
+          {
+            provider: 'openai',
+            model: 'gpt-4o',
+            operation: 'lead_scoring',
+            tenant: job.tenant,
+            user: job.user,
+            tier: job.tier,
+            estimatedInputTokens: job.inputTokens,
+            estimatedOutputTokens: 0,
+            correlationId: `w${process.pid}-${i}`,
+          },
+          async () => {
+            out.made += 1;
+            await sleep(job.callMs ?? 20);
+            return { value: 1, usage: { inputTokens: job.inputTokens, outputTokens: 0 } };
+          },
+        );
+      } catch (error) {
+        if (error?.name === 'BudgetRefusedError') refused(error);
+        else {
+          out.failed += 1;
+          errors.push(String(error?.message ?? error));
+        }
+      }
+    }),
+  );
 } else if (job.mode === 'places') {
-  const budget = new core.BudgetController({ redis, pool, keyPrefix: job.prefix, redisTimeoutMs: 5_000, callCaps: { google_places: job.caps } });
+  const budget = new core.BudgetController({
+    redis,
+    pool,
+    keyPrefix: job.prefix,
+    redisTimeoutMs: 5_000,
+    callCaps: { google_places: job.caps },
+  });
   await startTogether();
-  await Promise.all(Array.from({ length: job.calls }, async () => {
-    try {
-      await budget.acquireCall('google_places');
-      out.made += 1;
-    } catch (error) {
-      if (error?.name === 'BudgetRefusedError') refused(error);
-      else { out.failed += 1; errors.push(String(error?.message ?? error)); }
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: job.calls }, async () => {
+      try {
+        await budget.acquireCall('google_places');
+        out.made += 1;
+      } catch (error) {
+        if (error?.name === 'BudgetRefusedError') refused(error);
+        else {
+          out.failed += 1;
+          errors.push(String(error?.message ?? error));
+        }
+      }
+    }),
+  );
 } else if (job.mode === 'record-loop') {
   // records spend until the stop time: half through guard (reserve + settle), half through record
   const budget = controller();
@@ -70,10 +99,19 @@ if (job.mode === 'spend' || job.mode === 'tokens') {
     const tokens = 400 + (n % 7) * 100;
     try {
       if (n % 2 === 0) {
-        await budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 1000 },
-          async () => ({ value: 1, usage: { inputTokens: tokens, outputTokens: 10 } }));
+        await budget.guard(
+          { provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 1000 },
+          async () => ({ value: 1, usage: { inputTokens: tokens, outputTokens: 10 } }),
+        );
       } else {
-        await budget.record({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, inputTokens: tokens, outputTokens: 10 });
+        await budget.record({
+          provider: 'openai',
+          model: 'gpt-4o',
+          operation: 'x',
+          tenant,
+          inputTokens: tokens,
+          outputTokens: 10,
+        });
       }
       out.made += 1;
     } catch (error) {
@@ -83,22 +121,29 @@ if (job.mode === 'spend' || job.mode === 'tokens') {
     n += 1;
   }
 } else if (job.mode === 'half-open') {
-  const shared = new core.SharedBreakers({ redis, keyPrefix: job.prefix, redisTimeoutMs: 5_000, onError: (e) => errors.push(String(e?.message ?? e)) });
+  const shared = new core.SharedBreakers({
+    redis,
+    keyPrefix: job.prefix,
+    redisTimeoutMs: 5_000,
+    onError: (e) => errors.push(String(e?.message ?? e)),
+  });
   const breaker = await shared.breaker(job.breaker, job.thresholds ?? {});
   await startTogether();
-  await Promise.all(Array.from({ length: job.calls }, async () => {
-    try {
-      await breaker.execute(async () => {
-        const response = await fetch(job.dependencyUrl);
-        await response.text();
-        if (!response.ok) throw new Error(`dependency answered ${response.status}`);
-      });
-      out.made += 1;
-    } catch (error) {
-      if (error?.name === 'BreakerOpenError') refused(error);
-      else out.failed += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: job.calls }, async () => {
+      try {
+        await breaker.execute(async () => {
+          const response = await fetch(job.dependencyUrl);
+          await response.text();
+          if (!response.ok) throw new Error(`dependency answered ${response.status}`);
+        });
+        out.made += 1;
+      } catch (error) {
+        if (error?.name === 'BreakerOpenError') refused(error);
+        else out.failed += 1;
+      }
+    }),
+  );
   out.state = breaker.view.state;
   await shared.close();
 }

@@ -29,7 +29,8 @@ const INHERITED_SETTINGS = new Set(['TRIGGER_SECRET_KEY', 'DATABASE_URL', 'PGHOS
 /** Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* or database settings. */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MEDICALCOR_') && !INHERITED_SETTINGS.has(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (v !== undefined && !k.startsWith('MEDICALCOR_') && !INHERITED_SETTINGS.has(k)) env[k] = v;
   env.NO_COLOR = '1';
   env.XDG_CONFIG_HOME = emptyConfigHome;
   for (const [k, v] of Object.entries(extra)) {

@@ -51,7 +51,9 @@ export async function medicalcorSessions(db: TestDatabase): Promise<number> {
 }
 
 export async function advisoryLocks(db: TestDatabase): Promise<number> {
-  const { rows } = await db.pool.query(`select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`);
+  const { rows } = await db.pool.query(
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+  );
   return rows[0].n;
 }
 
@@ -70,7 +72,9 @@ export function processesNaming(marker: string): number[] {
 }
 
 export async function appliedVersions(db: TestDatabase): Promise<string[]> {
-  const { rows } = await db.pool.query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`).catch(() => ({ rows: [{ v: [] }] }));
+  const { rows } = await db.pool
+    .query(`select coalesce(array_agg(version::text order by version), '{}') as v from schema_migrations`)
+    .catch(() => ({ rows: [{ v: [] }] }));
   return rows[0].v;
 }
 

@@ -13,7 +13,16 @@ export function makeMigrationsDir(files: Record<string, string>): string {
 }
 
 export const SMALL_SCHEMA = {
-  '20240101000001_create_patients.sql': migration('create table patients (id bigint primary key, name text);', 'drop table patients;'),
-  '20240101000002_create_visits.sql': migration('create table visits (id bigint primary key, patient_id bigint references patients(id));', 'drop table visits;'),
-  '20240101000003_add_visits_note.sql': migration('alter table visits add column note text;', 'alter table visits drop column note;'),
+  '20240101000001_create_patients.sql': migration(
+    'create table patients (id bigint primary key, name text);',
+    'drop table patients;',
+  ),
+  '20240101000002_create_visits.sql': migration(
+    'create table visits (id bigint primary key, patient_id bigint references patients(id));',
+    'drop table visits;',
+  ),
+  '20240101000003_add_visits_note.sql': migration(
+    'alter table visits add column note text;',
+    'alter table visits drop column note;',
+  ),
 };

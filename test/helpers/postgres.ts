@@ -47,5 +47,8 @@ export async function createTestDatabase(prefix = 'mc_test'): Promise<TestDataba
 /** Applies the shipped MedicalCor migrations with the real dbmate binary (not through the CLI). */
 export async function applySchema(url: string, migrationsDir = `${repoRoot}src/migrations`): Promise<void> {
   const dbmate = `${repoRoot}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  await execa(dbmate, ['--migrations-dir', migrationsDir, '--no-dump-schema', 'migrate'], { env: { DATABASE_URL: url }, extendEnv: false });
+  await execa(dbmate, ['--migrations-dir', migrationsDir, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: url },
+    extendEnv: false,
+  });
 }

@@ -20,7 +20,9 @@ export interface OmFamily {
 
 const labelText = (labels: Record<string, string>) => {
   const entries = Object.entries(labels);
-  return entries.length ? `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}` : '';
+  return entries.length
+    ? `{${entries.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`
+    : '';
 };
 
 /** OpenMetrics text with timestamps, as promtool reads it: families, then `# EOF`. */
@@ -75,17 +77,24 @@ export async function startPrometheus(openMetrics: string, options: PrometheusOp
   writeFileSync(input, openMetrics);
   const global = `global:\n  scrape_interval: 1h\n  evaluation_interval: ${options.evaluationInterval ?? '1h'}\n`;
   if (options.rules !== undefined) writeFileSync(join(dir, 'rules.yml'), options.rules);
-  writeFileSync(config, options.rules === undefined ? global : `${global}rule_files: [${JSON.stringify(join(dir, 'rules.yml'))}]\n`);
+  writeFileSync(
+    config,
+    options.rules === undefined ? global : `${global}rule_files: [${JSON.stringify(join(dir, 'rules.yml'))}]\n`,
+  );
   await execa('promtool', ['tsdb', 'create-blocks-from', 'openmetrics', '--quiet', input, data]);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child: ResultPromise = execa('prometheus', [
-    `--config.file=${config}`,
-    `--storage.tsdb.path=${data}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=100y',
-    '--log.level=warn',
-  ], { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', buffer: true });
+  const child: ResultPromise = execa(
+    'prometheus',
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=100y',
+      '--log.level=warn',
+    ],
+    { reject: false, stdin: 'ignore', stdout: 'ignore', stderr: 'pipe', buffer: true },
+  );
 
   const stop = async () => {
     child.kill('SIGTERM');
@@ -163,8 +172,12 @@ export function scenarioFamilies(s: Scenario): OmFamily[] {
     if (!f) byName.set(name, (f = { name, type, samples: [] })), families.push(f);
     return f;
   };
-  for (const c of s.counters) family(c.name, 'counter').samples.push(...counterSamples(`${c.name}_total`, c.labels, c.increment));
-  for (const g of s.gauges) family(g.name, 'gauge').samples.push(...ages.map((age) => ({ name: g.name, labels: g.labels, time: s.end - age, value: g.value(age) })));
+  for (const c of s.counters)
+    family(c.name, 'counter').samples.push(...counterSamples(`${c.name}_total`, c.labels, c.increment));
+  for (const g of s.gauges)
+    family(g.name, 'gauge').samples.push(
+      ...ages.map((age) => ({ name: g.name, labels: g.labels, time: s.end - age, value: g.value(age) })),
+    );
   for (const h of s.histograms) {
     const f = family(h.name, 'histogram');
     h.bounds.forEach((bound, b) => {
@@ -194,7 +207,11 @@ export function platformScenario(end: number): Scenario {
     stepSeconds: 5 * MINUTE,
     spanSeconds: 4 * DAY,
     gauges: [
-      { name: 'probe_success', labels: { job: 'blackbox', target: 'api', prober: 'eu' }, value: (age) => (age === 2 * DAY ? 0 : 1) },
+      {
+        name: 'probe_success',
+        labels: { job: 'blackbox', target: 'api', prober: 'eu' },
+        value: (age) => (age === 2 * DAY ? 0 : 1),
+      },
       { name: 'probe_success', labels: { job: 'blackbox', target: 'api', prober: 'us' }, value: () => 1 },
     ],
     counters: [
@@ -210,8 +227,18 @@ export function platformScenario(end: number): Scenario {
       { name: 'trigger_job_runs', labels: { task: 'score-lead', status: 'failed' }, increment: () => 1 },
     ],
     histograms: [
-      { name: 'http_request_duration_seconds', labels: { job: 'api' }, bounds: [0.1, 0.25, 0.5, 1, 2.5, Infinity], increments: () => [500, 800, 920, 980, 1000, 1000] },
-      { name: 'ai_scoring_duration_seconds', labels: {}, bounds: [1, 2.5, 5, 10, 20, Infinity], increments: () => [20, 60, 85, 97, 100, 100] },
+      {
+        name: 'http_request_duration_seconds',
+        labels: { job: 'api' },
+        bounds: [0.1, 0.25, 0.5, 1, 2.5, Infinity],
+        increments: () => [500, 800, 920, 980, 1000, 1000],
+      },
+      {
+        name: 'ai_scoring_duration_seconds',
+        labels: {},
+        bounds: [1, 2.5, 5, 10, 20, Infinity],
+        increments: () => [20, 60, 85, 97, 100, 100],
+      },
     ],
   };
 }

@@ -19,7 +19,9 @@ register(`data:text/javascript,${encodeURIComponent(hook)}`);
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
   if (!request.startsWith('.') && !request.startsWith('node:') && !Module.isBuiltin(request)) {
-    process.stderr.write(`imported-package:${request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0]}\n`);
+    process.stderr.write(
+      `imported-package:${request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0]}\n`,
+    );
   }
   return load.call(this, request, parent, ...rest);
 };

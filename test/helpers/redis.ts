@@ -5,7 +5,8 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
 /** a Redis step deadline for tests that are not about timeouts: a busy 2-core machine is slow, not down */
 export const PATIENT_MS = 10_000;
 /** the 3-master Cluster .ci/start-redis-cluster.sh starts (ports 7001-7003) */
-export const TEST_REDIS_CLUSTER_URL = process.env.TEST_REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
+export const TEST_REDIS_CLUSTER_URL =
+  process.env.TEST_REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
 
 /** A key prefix of its own for each test, so test files can share one Redis in parallel. */
 export function uniquePrefix(name = 'test'): string {

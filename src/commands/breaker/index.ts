@@ -9,12 +9,15 @@ import { registerSet } from './set.js';
 export function register(program: Command, context: () => CommandContext): void {
   const breaker = program
     .command('breaker')
-    .description('Show and steer the circuit breakers shared through Redis (and the API pods\' in-memory ones)')
-    .addHelpText('after', `
+    .description("Show and steer the circuit breakers shared through Redis (and the API pods' in-memory ones)")
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor breaker list
   medicalcor breaker open hubspot --for 30m --reason "maintenance"
-  medicalcor breaker reset hubspot --pods`);
+  medicalcor breaker reset hubspot --pods`,
+    );
   registerList(breaker, context);
   registerReset(breaker, context);
   registerOpen(breaker, context);

@@ -24,12 +24,20 @@ export async function runList(ctx: CommandContext, options: ListOptions): Promis
 export function registerList(breaker: Command, context: () => CommandContext): void {
   breaker
     .command('list')
-    .description('every shared breaker: state, failures, thresholds, opened at, time until half-open, last error, instances agreeing (exit 3 if one is open)')
-    .option('--pods', 'also read each API pod\'s in-memory breakers (through the Kubernetes API proxy, with the admin token)')
-    .addHelpText('after', `
+    .description(
+      'every shared breaker: state, failures, thresholds, opened at, time until half-open, last error, instances agreeing (exit 3 if one is open)',
+    )
+    .option(
+      '--pods',
+      "also read each API pod's in-memory breakers (through the Kubernetes API proxy, with the admin token)",
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor breaker list
   medicalcor breaker list --pods --env production
-  medicalcor breaker list -o json | jq '.breakers[] | select(.state != "closed")'`)
+  medicalcor breaker list -o json | jq '.breakers[] | select(.state != "closed")'`,
+    )
     .action((options: ListOptions) => runList(context(), options));
 }

@@ -21,7 +21,11 @@ export async function runProbe(ctx: CommandContext, name: string, options: Probe
   }
   await ctx.confirmProduction(options.yes, `probe breaker ${name}`);
   const view = (await store.probe(name, { actor }))!;
-  await ctx.recordAction({ kind: 'breaker.probe', summary: `breaker ${name} moved to half-open by ${actor}`, outcome: 'succeeded' });
+  await ctx.recordAction({
+    kind: 'breaker.probe',
+    summary: `breaker ${name} moved to half-open by ${actor}`,
+    outcome: 'succeeded',
+  });
   renderBreakerChange(ctx, format, `probed by ${actor}`, view, { changed: true });
 }
 
@@ -31,8 +35,11 @@ export function registerProbe(breaker: Command, context: () => CommandContext): 
     .description('move an open breaker to half-open now, so the next calls (up to its trial limit) test the dependency')
     .argument('<name>', 'the breaker to probe')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
-  medicalcor breaker probe hubspot`)
+  medicalcor breaker probe hubspot`,
+    )
     .action((name: string, options: ProbeOptions) => runProbe(context(), name, options));
 }

@@ -36,11 +36,14 @@ export function registerReset(breaker: Command, context: () => CommandContext): 
     .command('reset')
     .description('close a breaker now (clears a forced open); every process follows at once')
     .argument('<name>', 'the breaker, as shown by "breaker list"')
-    .option('--pods', 'also reset it in every API pod\'s memory (POST /health/circuit-breakers/NAME/reset)')
+    .option('--pods', "also reset it in every API pod's memory (POST /health/circuit-breakers/NAME/reset)")
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor breaker reset hubspot
-  medicalcor breaker reset hubspot --pods --env production --yes`)
+  medicalcor breaker reset hubspot --pods --env production --yes`,
+    )
     .action((name: string, options: ResetOptions) => runReset(context(), name, options));
 }

@@ -19,13 +19,26 @@ export async function runSet(ctx: CommandContext, name: string, options: SetOpti
   checkName(name);
   const format = ctx.format(FORMATS);
   const asked = {
-    failureThreshold: options.failureThreshold === undefined ? undefined : parseWholeNumber('--failure-threshold', options.failureThreshold, { max: 100_000 }),
-    successThreshold: options.successThreshold === undefined ? undefined : parseWholeNumber('--success-threshold', options.successThreshold, { max: 100_000 }),
-    resetTimeoutMs: options.resetTimeout === undefined ? undefined : parseDurationOption('--reset-timeout', options.resetTimeout),
-    halfOpenMaxCalls: options.halfOpenMaxCalls === undefined ? undefined : parseWholeNumber('--half-open-max-calls', options.halfOpenMaxCalls, { max: 1_000 }),
+    failureThreshold:
+      options.failureThreshold === undefined
+        ? undefined
+        : parseWholeNumber('--failure-threshold', options.failureThreshold, { max: 100_000 }),
+    successThreshold:
+      options.successThreshold === undefined
+        ? undefined
+        : parseWholeNumber('--success-threshold', options.successThreshold, { max: 100_000 }),
+    resetTimeoutMs:
+      options.resetTimeout === undefined ? undefined : parseDurationOption('--reset-timeout', options.resetTimeout),
+    halfOpenMaxCalls:
+      options.halfOpenMaxCalls === undefined
+        ? undefined
+        : parseWholeNumber('--half-open-max-calls', options.halfOpenMaxCalls, { max: 1_000 }),
   };
   if (Object.values(asked).every((v) => v === undefined)) {
-    throw usageError('Say which threshold to change.', 'For example: medicalcor breaker set hubspot --failure-threshold 10');
+    throw usageError(
+      'Say which threshold to change.',
+      'For example: medicalcor breaker set hubspot --failure-threshold 10',
+    );
   }
   const actor = defaultActor(ctx.streams.env);
   const store = await ctx.systems.breakers();
@@ -38,23 +51,34 @@ export async function runSet(ctx: CommandContext, name: string, options: SetOpti
   };
   await ctx.confirmProduction(options.yes, `change the thresholds of breaker ${name}`);
   const view = await store.setThresholds(name, thresholds, { actor });
-  await ctx.recordAction({ kind: 'breaker.set', summary: `breaker ${name} thresholds set to ${thresholdsText(view)} by ${actor}`, outcome: 'succeeded' });
-  renderBreakerChange(ctx, format, `thresholds set by ${actor} (${thresholdsText(view)})`, view, { previous: current.thresholds });
+  await ctx.recordAction({
+    kind: 'breaker.set',
+    summary: `breaker ${name} thresholds set to ${thresholdsText(view)} by ${actor}`,
+    outcome: 'succeeded',
+  });
+  renderBreakerChange(ctx, format, `thresholds set by ${actor} (${thresholdsText(view)})`, view, {
+    previous: current.thresholds,
+  });
 }
 
 export function registerSet(breaker: Command, context: () => CommandContext): void {
   breaker
     .command('set')
-    .description('change a breaker\'s stored thresholds on purpose (services asking for others are warned, never obeyed)')
+    .description(
+      "change a breaker's stored thresholds on purpose (services asking for others are warned, never obeyed)",
+    )
     .argument('<name>', 'the breaker')
     .option('--failure-threshold <n>', 'failures in a row that open it')
     .option('--success-threshold <n>', 'successful trial calls that close it')
     .option('--reset-timeout <duration>', 'how long it stays open before trial calls, e.g. 30s, 2m')
     .option('--half-open-max-calls <n>', 'trial calls let through at once, fleet-wide, while half-open')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor breaker set hubspot --failure-threshold 10 --reset-timeout 1m
-  medicalcor breaker set openai --half-open-max-calls 2 --env production --yes`)
+  medicalcor breaker set openai --half-open-max-calls 2 --env production --yes`,
+    )
     .action((name: string, options: SetOptions) => runSet(context(), name, options));
 }

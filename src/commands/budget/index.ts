@@ -10,11 +10,14 @@ export function register(program: Command, context: () => CommandContext): void 
   const budget = program
     .command('budget')
     .description('AI spend against budgets; set budgets, freeze or unfreeze spend, reconcile counters with the ledger')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor budget status
   medicalcor budget set --daily 50 --monthly 1000
-  medicalcor budget reconcile --repair`);
+  medicalcor budget reconcile --repair`,
+    );
   registerStatus(budget, context);
   registerSet(budget, context);
   registerFreeze(budget, context);

@@ -22,11 +22,16 @@ export async function runStatus(ctx: CommandContext, options: StatusOptions): Pr
 export function registerStatus(budget: Command, context: () => CommandContext): void {
   budget
     .command('status')
-    .description('spend today and this month against each budget, projections, top models/operations/tenants (exit 3 if a budget is exceeded)')
+    .description(
+      'spend today and this month against each budget, projections, top models/operations/tenants (exit 3 if a budget is exceeded)',
+    )
     .option('--tenant <id>', 'one tenant (its budgets and the global ones)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor budget status
-  medicalcor budget status --tenant clinic-42 -o json`)
+  medicalcor budget status --tenant clinic-42 -o json`,
+    )
     .action((options: StatusOptions) => runStatus(context(), options));
 }

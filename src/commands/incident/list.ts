@@ -17,13 +17,19 @@ export function registerList(incident: Command, context: () => CommandContext): 
     .description('incidents of this environment, newest first')
     .option('--open', 'only incidents not resolved yet')
     .option('--limit <n>', 'at most this many', '50')
-    .addHelpText('after', '\nExamples:\n  medicalcor incident list --open\n  medicalcor incident list -o json | jq ".[].ref"\n')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  medicalcor incident list --open\n  medicalcor incident list -o json | jq ".[].ref"\n',
+    )
     .action(async (options: ListOptions) => {
       const ctx = context();
       const format = ctx.format(['table', 'json', 'yaml']);
       const limit = parseWholeNumber('--limit', options.limit, { min: 1, max: 1000 });
       const { db } = await incidentDeps(ctx, 'list');
       const incidents = await listIncidents(db, { open: options.open, environment: ctx.config().envName, limit });
-      writeOut(ctx.io, format === 'table' ? renderIncidentTable(incidents, ctx.io.color) : renderData(format, incidents));
+      writeOut(
+        ctx.io,
+        format === 'table' ? renderIncidentTable(incidents, ctx.io.color) : renderData(format, incidents),
+      );
     });
 }

@@ -37,7 +37,9 @@ export function registerUpdates(incident: Command, context: () => CommandContext
 
   incident
     .command('status')
-    .description('move to a status: triggered, acknowledged, investigating, identified, monitoring (resolve: "resolve")')
+    .description(
+      'move to a status: triggered, acknowledged, investigating, identified, monitoring (resolve: "resolve")',
+    )
     .argument('<id>', 'INC-42 or 42')
     .argument('<status>', 'the new status')
     .option('--note <text>', 'why, on the timeline')
@@ -53,7 +55,12 @@ export function registerUpdates(incident: Command, context: () => CommandContext
       const incidentId = parseIncidentId(id);
       const next = checkStatus(status);
       const { db, actor } = await incidentDeps(ctx, 'status');
-      const updated = await changeStatus(db, incidentId, { status: next, actor, note: options.note, reopen: options.reopen });
+      const updated = await changeStatus(db, incidentId, {
+        status: next,
+        actor,
+        note: options.note,
+        reopen: options.reopen,
+      });
       show(ctx, format, `now ${next}`, updated);
     });
 

@@ -53,7 +53,12 @@ export async function startProgress(ctx: CommandContext, options: { progress?: b
   };
 }
 
-export function depsFor(ctx: CommandContext, db: Database, options?: Pick<WriteOptions, 'lockTimeout'>, progress?: Progress): MigrateDeps {
+export function depsFor(
+  ctx: CommandContext,
+  db: Database,
+  options?: Pick<WriteOptions, 'lockTimeout'>,
+  progress?: Progress,
+): MigrateDeps {
   return {
     db,
     migrationsDir: ctx.config().migrationsDir,
@@ -62,13 +67,20 @@ export function depsFor(ctx: CommandContext, db: Database, options?: Pick<WriteO
     secrets: ctx.io.secrets,
     lockTimeoutMs: parseSeconds('--lock-timeout', options?.lockTimeout ?? '120'),
     actor: defaultActor(ctx.streams.env),
-    onProgress: (text) => (text.startsWith('waiting for the migration lock') ? progress?.say(text) ?? note(ctx.io, text) : progress?.update(text)),
+    onProgress: (text) =>
+      text.startsWith('waiting for the migration lock')
+        ? (progress?.say(text) ?? note(ctx.io, text))
+        : progress?.update(text),
   };
 }
 
-export const lockTimeoutOption = (program: Command) => program.createOption('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
+export const lockTimeoutOption = (program: Command) =>
+  program.createOption('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
 export const progressOption = (program: Command) =>
-  program.createOption('--progress', 'print "applying migration N of M" lines on stderr even when it is not a terminal');
+  program.createOption(
+    '--progress',
+    'print "applying migration N of M" lines on stderr even when it is not a terminal',
+  );
 
 /**
  * SIGHUP (the terminal went away) stops the work like Ctrl-C: the CLI shell aborts on SIGINT and

@@ -12,12 +12,18 @@ import * as verify from './verify.js';
 export function register(program: Command, context: () => CommandContext): void {
   const migrate = program
     .command('migrate')
-    .description('Apply, roll back, baseline, verify, plan and lint database migrations (dbmate, with a lock and a checksum ledger)')
-    .addHelpText('after', `
+    .description(
+      'Apply, roll back, baseline, verify, plan and lint database migrations (dbmate, with a lock and a checksum ledger)',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor migrate status
   medicalcor migrate up --to 20251201000002
   medicalcor migrate baseline --to 20251201000005     # adopt an existing database
-  medicalcor migrate lint --changed-since origin/main -o github`);
-  for (const verb of [newFile, status, verify, lint, plan, up, down, baseline]) verb.register(migrate, program, context);
+  medicalcor migrate lint --changed-since origin/main -o github`,
+    );
+  for (const verb of [newFile, status, verify, lint, plan, up, down, baseline])
+    verb.register(migrate, program, context);
 }

@@ -6,7 +6,11 @@ import type { CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext, name: string): Promise<void> {
   const format = ctx.format(['table', 'json', 'yaml']);
-  const { version, path } = createMigrationFile(ctx.config().migrationsDir, name, `${packageDir()}/templates/migration.sql`);
+  const { version, path } = createMigrationFile(
+    ctx.config().migrationsDir,
+    name,
+    `${packageDir()}/templates/migration.sql`,
+  );
   const shown = displayPath(ctx.streams.cwd, path);
   writeOut(ctx.io, format === 'table' ? `created ${shown}` : renderData(format, { version, path: shown }));
 }
@@ -16,9 +20,12 @@ export function register(migrate: Command, _program: Command, context: () => Com
     .command('new')
     .description('create a migration file from templates/migration.sql')
     .argument('<name>', 'what the migration does, in snake_case (e.g. add_leads_source)')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor migrate new add_leads_source
-  medicalcor migrate new add_leads_source -o json | jq -r .path`)
+  medicalcor migrate new add_leads_source -o json | jq -r .path`,
+    )
     .action((name: string) => run(context(), name));
 }

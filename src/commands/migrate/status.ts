@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { isDomainError } from '../../core/errors.js';
-import { checkTargetVersion, hasErrors, migrationStatus, planDownTo, planUpFrom, type StatusReport } from '../../core/migrations/index.js';
+import {
+  checkTargetVersion,
+  hasErrors,
+  migrationStatus,
+  planDownTo,
+  planUpFrom,
+  type StatusReport,
+} from '../../core/migrations/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
 import { renderStatus, type TargetView } from '../render/migrate.js';
@@ -34,12 +41,17 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
 export function register(migrate: Command, _program: Command, context: () => CommandContext): void {
   migrate
     .command('status')
-    .description('list applied and pending migrations, the current version, the last failure, and where --to would stop')
+    .description(
+      'list applied and pending migrations, the current version, the last failure, and where --to would stop',
+    )
     .option('--to <version>', 'also show what up --to and down --to this version would do')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor migrate status
   medicalcor migrate status --to 20251201000002    # where up/down --to would stop
-  medicalcor --env prod migrate status -o json`)
+  medicalcor --env prod migrate status -o json`,
+    )
     .action((options: Options) => run(context(), options));
 }

@@ -5,7 +5,16 @@ import { ExitCode, note } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
 import { renderApply, renderPlan } from '../render/migrate.js';
-import { databaseLabel, depsFor, lockTimeoutOption, openDatabase, progressOption, startProgress, withHangupAbort, type WriteOptions } from './deps.js';
+import {
+  databaseLabel,
+  depsFor,
+  lockTimeoutOption,
+  openDatabase,
+  progressOption,
+  startProgress,
+  withHangupAbort,
+  type WriteOptions,
+} from './deps.js';
 
 export type Options = WriteOptions;
 
@@ -18,17 +27,21 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   const plan = planUpFrom(status, to);
   if (options.dryRun) return renderPlan(ctx.io, format, plan, { environment, direction: 'up', to: to ?? null });
   if (plan.length) {
-    if (to !== undefined) note(ctx.io, `will apply, in this order: ${plan.map((s) => s.filename).join(', ')} (stopping at ${to})`);
+    if (to !== undefined)
+      note(ctx.io, `will apply, in this order: ${plan.map((s) => s.filename).join(', ')} (stopping at ${to})`);
     await ctx.confirmProduction(options.yes, `apply ${plan.length} migration(s)${to ? ` up to ${to}` : ''}`);
   }
   const progress = await startProgress(ctx, options);
-  const result = await withHangupAbort(ctx, (signal) => migrateUp({ ...depsFor(ctx, db, options, progress), signal }, { to, expectWork: plan.length > 0 })).finally(() => progress.stop());
+  const result = await withHangupAbort(ctx, (signal) =>
+    migrateUp({ ...depsFor(ctx, db, options, progress), signal }, { to, expectWork: plan.length > 0 }),
+  ).finally(() => progress.stop());
   const outcome = renderApply(ctx.io, format, 'up', result, environment);
   if (result.planned.length) {
     await ctx.recordAction({
       kind: 'migrate.up',
-      summary: `migrate up on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} applied, `
-        + `now at ${result.currentVersion ?? 'none'}`,
+      summary:
+        `migrate up on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} applied, ` +
+        `now at ${result.currentVersion ?? 'none'}`,
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
   }
@@ -50,11 +63,14 @@ export function register(migrate: Command, program: Command, context: () => Comm
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addOption(lockTimeoutOption(program))
     .addOption(progressOption(program))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor migrate up                                 # apply everything pending
   medicalcor migrate up --to 20251201000002 --dry-run   # the SQL up to that version
   medicalcor --env prod migrate up --yes                # from a deploy script
-  medicalcor migrate up -o json | jq .currentVersion`)
+  medicalcor migrate up -o json | jq .currentVersion`,
+    )
     .action((options: Options) => run(context(), options));
 }

@@ -20,25 +20,41 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   if (options.roundtrip) {
     const { verifyRoundtrip, roundtripFindings, defaultCacheDir } = await import('../../core/schema/index.js');
     const result = await verifyRoundtrip({
-      migrationsDir: ctx.config().migrationsDir, cwd: ctx.streams.cwd, cacheDir: defaultCacheDir(ctx.streams.env), signal: ctx.signal, secrets: ctx.io.secrets,
-      shadowServerUrl: db.embedded ? undefined : ctx.config().databaseUrl, onNote: (line) => note(ctx.io, line),
+      migrationsDir: ctx.config().migrationsDir,
+      cwd: ctx.streams.cwd,
+      cacheDir: defaultCacheDir(ctx.streams.env),
+      signal: ctx.signal,
+      secrets: ctx.io.secrets,
+      shadowServerUrl: db.embedded ? undefined : ctx.config().databaseUrl,
+      onNote: (line) => note(ctx.io, line),
     });
     note(ctx.io, `roundtrip: ${result.checked} migration(s) applied up, down and up again on ${result.shadow}`);
     findings.push(...roundtripFindings(result));
   }
-  renderFindings(ctx.io, format, findings, { environment: ctx.config().envName, currentVersion: status.currentVersion ?? null });
+  renderFindings(ctx.io, format, findings, {
+    environment: ctx.config().envName,
+    currentVersion: status.currentVersion ?? null,
+  });
   ctx.exitCode = exitCodeFor({ problem: hasErrors(findings) });
 }
 
 export function register(migrate: Command, _program: Command, context: () => CommandContext): void {
   migrate
     .command('verify')
-    .description('check applied files against their recorded checksums, the ledger against the database, and every file for dbmate pitfalls (exit 3 on a problem)')
-    .option('--roundtrip', 'also apply each migration up, down and up again on a shadow database, and report any down that does not undo its up')
-    .addHelpText('after', `
+    .description(
+      'check applied files against their recorded checksums, the ledger against the database, and every file for dbmate pitfalls (exit 3 on a problem)',
+    )
+    .option(
+      '--roundtrip',
+      'also apply each migration up, down and up again on a shadow database, and report any down that does not undo its up',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor migrate verify
   medicalcor migrate verify --roundtrip
-  medicalcor --env prod migrate verify -o github`)
+  medicalcor --env prod migrate verify -o github`,
+    )
     .action((options: Options) => run(context(), options));
 }

@@ -131,7 +131,8 @@ export function renderPostmortemHtml(record: Postmortem): string {
     )
     .join('\n');
   const times = TIME_LABELS.map(
-    ([key, label, span]) => `<tr><td>${e(label)}</td><td class="metric">${e(duration(record.times[key]))}</td><td>${e(span)}</td></tr>`,
+    ([key, label, span]) =>
+      `<tr><td>${e(label)}</td><td class="metric">${e(duration(record.times[key]))}</td><td>${e(span)}</td></tr>`,
   ).join('\n');
   const actions = record.actions.length
     ? record.actions

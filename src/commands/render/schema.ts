@@ -1,6 +1,20 @@
-import { chalkFor, displayPath, formatAnnotation, renderJson, writeOut, type Io, type OutputFormat } from '../../cli-kit/index.js';
 import {
-  displayName, fixScript, groupOf, type FixStatement, type PolicyViolation, type SchemaCheckResult, type SchemaDifference,
+  chalkFor,
+  displayPath,
+  formatAnnotation,
+  renderJson,
+  writeOut,
+  type Io,
+  type OutputFormat,
+} from '../../cli-kit/index.js';
+import {
+  displayName,
+  fixScript,
+  groupOf,
+  type FixStatement,
+  type PolicyViolation,
+  type SchemaCheckResult,
+  type SchemaDifference,
 } from '../../core/schema/index.js';
 
 /** One difference in the documented JSON shape. */
@@ -33,7 +47,13 @@ export function renderDifferences(io: Io, differences: readonly SchemaDifference
       group = groupOf(d);
       writeOut(io, `  ${chalk.bold(displayName(group))}`);
     }
-    const colour = d.note ? chalk.dim : d.change === 'added' ? chalk.green : d.change === 'removed' ? chalk.red : chalk.yellow;
+    const colour = d.note
+      ? chalk.dim
+      : d.change === 'added'
+        ? chalk.green
+        : d.change === 'removed'
+          ? chalk.red
+          : chalk.yellow;
     writeOut(io, `    ${colour(d.summary)}`);
     if (d.migration) writeOut(io, chalk.dim(`      created by ${d.migration}${d.line ? `:${d.line}` : ''}`));
   }
@@ -42,19 +62,45 @@ export function renderDifferences(io: Io, differences: readonly SchemaDifference
 function renderViolations(io: Io, cwd: string, violations: readonly PolicyViolation[]): void {
   if (!violations.length) return;
   const chalk = chalkFor(io);
-  writeOut(io, chalk.bold(`\npatient-data policy (${displayPath(cwd, violations[0]!.policyFile)}): ${violations.length} violation(s)`));
+  writeOut(
+    io,
+    chalk.bold(
+      `\npatient-data policy (${displayPath(cwd, violations[0]!.policyFile)}): ${violations.length} violation(s)`,
+    ),
+  );
   for (const v of violations) writeOut(io, `  ${chalk.red(`${v.table}: ${v.message}`)}  [${v.rule}]`);
 }
 
-export function renderGithub(io: Io, cwd: string, differences: readonly SchemaDifference[], violations: readonly PolicyViolation[], fallbackFile?: string): void {
+export function renderGithub(
+  io: Io,
+  cwd: string,
+  differences: readonly SchemaDifference[],
+  violations: readonly PolicyViolation[],
+  fallbackFile?: string,
+): void {
   for (const d of differences) {
     const file = d.migration ?? fallbackFile;
-    writeOut(io, formatAnnotation({
-      level: d.note ? 'notice' : 'error', file, line: d.migration ? d.line : undefined, title: `schema ${d.note ? 'note' : 'drift'} (${d.comparison ?? 'diff'})`, message: d.summary,
-    }));
+    writeOut(
+      io,
+      formatAnnotation({
+        level: d.note ? 'notice' : 'error',
+        file,
+        line: d.migration ? d.line : undefined,
+        title: `schema ${d.note ? 'note' : 'drift'} (${d.comparison ?? 'diff'})`,
+        message: d.summary,
+      }),
+    );
   }
   for (const v of violations) {
-    writeOut(io, formatAnnotation({ level: 'error', file: displayPath(cwd, v.policyFile), title: `patient-data policy: ${v.rule}`, message: `${v.table}: ${v.message}` }));
+    writeOut(
+      io,
+      formatAnnotation({
+        level: 'error',
+        file: displayPath(cwd, v.policyFile),
+        title: `patient-data policy: ${v.rule}`,
+        message: `${v.table}: ${v.message}`,
+      }),
+    );
   }
 }
 
@@ -62,25 +108,38 @@ export function statementJson(s: FixStatement) {
   return { sql: s.sql, destructive: s.destructive, reason: s.reason ?? null, object: s.object };
 }
 
-export function renderFixSql(io: Io, statements: readonly FixStatement[], labels: { target: string; current: string }): void {
+export function renderFixSql(
+  io: Io,
+  statements: readonly FixStatement[],
+  labels: { target: string; current: string },
+): void {
   writeOut(io, fixScript(statements, labels).trimEnd());
 }
 
-export function renderCheck(io: Io, cwd: string, format: OutputFormat, result: SchemaCheckResult, fix?: FixStatement[]): void {
+export function renderCheck(
+  io: Io,
+  cwd: string,
+  format: OutputFormat,
+  result: SchemaCheckResult,
+  fix?: FixStatement[],
+): void {
   const snapshot = result.snapshotFile ? displayPath(cwd, result.snapshotFile) : null;
   if (format === 'json') {
-    writeOut(io, renderJson({
-      ok: result.ok,
-      comparisons: result.comparisons,
-      snapshot,
-      policy: result.policyFile ? displayPath(cwd, result.policyFile) : null,
-      cached: result.fromCache,
-      behavioursProved: result.behavioursProved,
-      differences: result.differences.map(differenceJson),
-      notes: result.notes.map(differenceJson),
-      policyViolations: result.policyViolations.map((v) => ({ ...v, policyFile: displayPath(cwd, v.policyFile) })),
-      ...(fix ? { sql: fix.map(statementJson) } : {}),
-    }));
+    writeOut(
+      io,
+      renderJson({
+        ok: result.ok,
+        comparisons: result.comparisons,
+        snapshot,
+        policy: result.policyFile ? displayPath(cwd, result.policyFile) : null,
+        cached: result.fromCache,
+        behavioursProved: result.behavioursProved,
+        differences: result.differences.map(differenceJson),
+        notes: result.notes.map(differenceJson),
+        policyViolations: result.policyViolations.map((v) => ({ ...v, policyFile: displayPath(cwd, v.policyFile) })),
+        ...(fix ? { sql: fix.map(statementJson) } : {}),
+      }),
+    );
     return;
   }
   if (format === 'github') {
@@ -96,10 +155,15 @@ export function renderCheck(io: Io, cwd: string, format: OutputFormat, result: S
   renderViolations(io, cwd, result.policyViolations);
   const chalk = chalkFor(io);
   if (result.ok) {
-    const policy = result.policyFile ? `; the patient-data policy holds${result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : ''}` : '';
+    const policy = result.policyFile
+      ? `; the patient-data policy holds${result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : ''}`
+      : '';
     writeOut(io, chalk.green(`No drift (${result.comparisons.join('; ')})${policy}.`));
   } else {
-    writeOut(io, `\n${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s).`);
+    writeOut(
+      io,
+      `\n${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s).`,
+    );
     if (result.differences.some((d) => d.comparison?.startsWith('snapshot'))) {
       writeOut(io, `If the migrations are right, regenerate the snapshot: medicalcor schema dump --out ${snapshot}`);
     }

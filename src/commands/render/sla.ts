@@ -1,61 +1,124 @@
 import { chalkFor, escapeHtml, renderTable, type Io } from '../../cli-kit/index.js';
 import {
-  BURN_WINDOW_PAIRS, describeExhaustion, describeObjective, formatRate, formatShare, formatValue, humanDuration,
-  type SlaDefinition, type SlaEvaluation, type SlaPeriodReport, type SlaPeriodResult, type SlaStatusReport,
+  BURN_WINDOW_PAIRS,
+  describeExhaustion,
+  describeObjective,
+  formatRate,
+  formatShare,
+  formatValue,
+  humanDuration,
+  type SlaDefinition,
+  type SlaEvaluation,
+  type SlaPeriodReport,
+  type SlaPeriodResult,
+  type SlaStatusReport,
 } from '../../core/sla/index.js';
 
 /** The views of `medicalcor sla`: catalogue and status tables, the period report as Markdown and HTML. */
 
 export function renderSlaList(slas: readonly SlaDefinition[], file: string, color: boolean): string {
-  const table = renderTable(slas, [
-    { header: 'SLA', value: (s) => s.id },
-    { header: 'NAME', value: (s) => s.name },
-    { header: 'OBJECTIVE', value: (s) => describeObjective(s) },
-    { header: 'WARNING', value: (s) => formatValue(s.thresholds.warning, s.unit) },
-    { header: 'BREACH', value: (s) => formatValue(s.thresholds.breach, s.unit) },
-    { header: 'WINDOW', value: (s) => s.window },
-    { header: 'BUDGET', value: (s) => formatShare(s.errorBudget) },
-    { header: 'STALE AFTER', value: (s) => s.staleAfter },
-    { header: 'RUNBOOK', value: (s) => s.runbook },
-  ], color);
+  const table = renderTable(
+    slas,
+    [
+      { header: 'SLA', value: (s) => s.id },
+      { header: 'NAME', value: (s) => s.name },
+      { header: 'OBJECTIVE', value: (s) => describeObjective(s) },
+      { header: 'WARNING', value: (s) => formatValue(s.thresholds.warning, s.unit) },
+      { header: 'BREACH', value: (s) => formatValue(s.thresholds.breach, s.unit) },
+      { header: 'WINDOW', value: (s) => s.window },
+      { header: 'BUDGET', value: (s) => formatShare(s.errorBudget) },
+      { header: 'STALE AFTER', value: (s) => s.staleAfter },
+      { header: 'RUNBOOK', value: (s) => s.runbook },
+    ],
+    color,
+  );
   return `${table}\n\n${slas.length} SLA(s) from ${file}`;
 }
 
 const statusCell = (s: SlaEvaluation) =>
-  s.status === 'no_data' ? 'no data'
-  : s.status === 'stale' ? `stale (${s.freshness?.ageSeconds == null ? 'no sample in 1d' : `${humanDuration(s.freshness.ageSeconds)} ago`})`
-  : s.status;
+  s.status === 'no_data'
+    ? 'no data'
+    : s.status === 'stale'
+      ? `stale (${s.freshness?.ageSeconds == null ? 'no sample in 1d' : `${humanDuration(s.freshness.ageSeconds)} ago`})`
+      : s.status;
 
 export function renderSlaStatus(io: Io, report: SlaStatusReport, showQueries: boolean): string {
   const chalk = chalkFor(io);
-  const paint = (t: string) => (t === 'met' ? chalk.green(t) : t === 'warning' ? chalk.yellow(t) : t === 'breached' ? chalk.red.bold(t) : t.startsWith('stale') ? chalk.yellow(t) : chalk.dim(t));
+  const paint = (t: string) =>
+    t === 'met'
+      ? chalk.green(t)
+      : t === 'warning'
+        ? chalk.yellow(t)
+        : t === 'breached'
+          ? chalk.red.bold(t)
+          : t.startsWith('stale')
+            ? chalk.yellow(t)
+            : chalk.dim(t);
   const burn = (s: SlaEvaluation, i: number) => {
     const b = s.burnRates[i]!;
     return `${formatRate(b.longRate)}/${formatRate(b.shortRate)}${b.firing ? ' !' : ''}`;
   };
-  const out: string[] = [renderTable(report.slas, [
-    { header: 'SLA', value: (s) => s.id },
-    { header: 'STATUS', value: statusCell, style: paint },
-    { header: 'VALUE', value: (s) => formatValue(s.value, s.unit) },
-    { header: 'OBJECTIVE', value: (s) => describeObjective(s) },
-    { header: 'WINDOW', value: (s) => s.window.label },
-    { header: 'BUDGET LEFT', value: (s) => formatShare(s.errorBudget.remaining), style: (t, s) => ((s.errorBudget.remaining ?? 1) <= 0 ? chalk.red(t) : t) },
-    ...BURN_WINDOW_PAIRS.map((p, i) => ({ header: `BURN ${p.long}/${p.short}`, value: (s: SlaEvaluation) => burn(s, i), style: (t: string) => (t.endsWith('!') ? chalk.red(t) : t) })),
-    { header: 'EXHAUSTED IN', value: (s) => (s.errorBudget.remaining === null ? '–' : describeExhaustion(s.timeToExhaustion.seconds ?? undefined)) },
-  ], io.color)];
+  const out: string[] = [
+    renderTable(
+      report.slas,
+      [
+        { header: 'SLA', value: (s) => s.id },
+        { header: 'STATUS', value: statusCell, style: paint },
+        { header: 'VALUE', value: (s) => formatValue(s.value, s.unit) },
+        { header: 'OBJECTIVE', value: (s) => describeObjective(s) },
+        { header: 'WINDOW', value: (s) => s.window.label },
+        {
+          header: 'BUDGET LEFT',
+          value: (s) => formatShare(s.errorBudget.remaining),
+          style: (t, s) => ((s.errorBudget.remaining ?? 1) <= 0 ? chalk.red(t) : t),
+        },
+        ...BURN_WINDOW_PAIRS.map((p, i) => ({
+          header: `BURN ${p.long}/${p.short}`,
+          value: (s: SlaEvaluation) => burn(s, i),
+          style: (t: string) => (t.endsWith('!') ? chalk.red(t) : t),
+        })),
+        {
+          header: 'EXHAUSTED IN',
+          value: (s) =>
+            s.errorBudget.remaining === null ? '–' : describeExhaustion(s.timeToExhaustion.seconds ?? undefined),
+        },
+      ],
+      io.color,
+    ),
+  ];
   const s = report.summary;
-  const extra = [s.stale ? `${s.stale} stale` : '', s.no_data ? `${s.no_data} without data` : '', s.unknown ? `${s.unknown} unknown` : ''].filter(Boolean);
-  out.push(`\n${report.slas.length} SLAs at ${report.evaluatedAt.toISOString()}: ${s.met} met, ${s.warning} warning, ${s.breached} breached${extra.map((e) => `, ${e}`).join('')}.`);
+  const extra = [
+    s.stale ? `${s.stale} stale` : '',
+    s.no_data ? `${s.no_data} without data` : '',
+    s.unknown ? `${s.unknown} unknown` : '',
+  ].filter(Boolean);
+  out.push(
+    `\n${report.slas.length} SLAs at ${report.evaluatedAt.toISOString()}: ${s.met} met, ${s.warning} warning, ${s.breached} breached${extra.map((e) => `, ${e}`).join('')}.`,
+  );
   // the factors depend on the window's length, so they are listed per window
-  const factors = new Map(report.slas.map((sla) => [sla.window.label, sla.burnRates.map((b) => formatRate(b.factor)).join(', ')]));
-  out.push(`Burn rates: long/short window; "!" = both above the pair's factor, the alert fires (factors ${[...factors].map(([w, f]) => `${w}: ${f}`).join('; ')}).`);
+  const factors = new Map(
+    report.slas.map((sla) => [sla.window.label, sla.burnRates.map((b) => formatRate(b.factor)).join(', ')]),
+  );
+  out.push(
+    `Burn rates: long/short window; "!" = both above the pair's factor, the alert fires (factors ${[...factors].map(([w, f]) => `${w}: ${f}`).join('; ')}).`,
+  );
   for (const sla of report.slas) {
     for (const b of sla.burnRates.filter((r) => r.firing)) {
-      out.push(chalk.red(`${b.severity}: ${sla.id} burns its budget ${formatRate(b.longRate)}× over ${b.long} and ${formatRate(b.shortRate)}× over ${b.short} (factor ${formatRate(b.factor)}: ${formatShare(b.budgetSpent)} of the budget per ${b.long}).`));
+      out.push(
+        chalk.red(
+          `${b.severity}: ${sla.id} burns its budget ${formatRate(b.longRate)}× over ${b.long} and ${formatRate(b.shortRate)}× over ${b.short} (factor ${formatRate(b.factor)}: ${formatShare(b.budgetSpent)} of the budget per ${b.long}).`,
+        ),
+      );
     }
     if (sla.status === 'stale' && sla.freshness) {
-      const last = sla.freshness.lastSampleAt ? `last sample ${humanDuration(sla.freshness.ageSeconds ?? 0)} ago (${sla.freshness.lastSampleAt.toISOString()})` : 'no sample in the last day';
-      out.push(chalk.yellow(`stale: ${sla.id}: ${last}, more than its ${humanDuration(sla.freshness.staleAfterSeconds)}; its figures (${sla.valueStatus}) describe the past.`));
+      const last = sla.freshness.lastSampleAt
+        ? `last sample ${humanDuration(sla.freshness.ageSeconds ?? 0)} ago (${sla.freshness.lastSampleAt.toISOString()})`
+        : 'no sample in the last day';
+      out.push(
+        chalk.yellow(
+          `stale: ${sla.id}: ${last}, more than its ${humanDuration(sla.freshness.staleAfterSeconds)}; its figures (${sla.valueStatus}) describe the past.`,
+        ),
+      );
     }
   }
   for (const error of report.errors) out.push(chalk.yellow(`could not compute: ${error}`));
@@ -72,7 +135,8 @@ export function renderSlaStatus(io: Io, report: SlaStatusReport, showQueries: bo
 }
 
 const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
-const verdict = (s: SlaPeriodResult) => (s.status === 'unknown' ? 'unknown' : s.compliant === null ? 'no data' : s.compliant ? 'compliant' : 'BREACHED');
+const verdict = (s: SlaPeriodResult) =>
+  s.status === 'unknown' ? 'unknown' : s.compliant === null ? 'no data' : s.compliant ? 'compliant' : 'BREACHED';
 const budgetLeft = (s: SlaPeriodResult) => (s.budgetConsumed === null ? null : 1 - s.budgetConsumed);
 
 /** The period report as Markdown, for a ticket or a wiki page. */
@@ -86,7 +150,10 @@ export function renderReportMarkdown(report: SlaPeriodReport): string {
     '',
     '| SLA | Objective | Value | Compliance | Budget spent | Budget left | Time in breach |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...report.slas.map((s) => `| ${s.name} (\`${s.id}\`) | ${describeObjective(s)} | ${formatValue(s.value, s.unit)} | ${verdict(s)} | ${formatShare(s.budgetConsumed)} | ${formatShare(budgetLeft(s))} | ${s.breachedSeconds ? humanDuration(s.breachedSeconds) : '–'} |`),
+    ...report.slas.map(
+      (s) =>
+        `| ${s.name} (\`${s.id}\`) | ${describeObjective(s)} | ${formatValue(s.value, s.unit)} | ${verdict(s)} | ${formatShare(s.budgetConsumed)} | ${formatShare(budgetLeft(s))} | ${s.breachedSeconds ? humanDuration(s.breachedSeconds) : '–'} |`,
+    ),
     '',
     '## Breach periods',
     '',
@@ -94,8 +161,16 @@ export function renderReportMarkdown(report: SlaPeriodReport): string {
   const breached = report.slas.filter((s) => s.breaches.length);
   if (!breached.length) lines.push('None.', '');
   for (const s of breached) {
-    lines.push(`### ${s.name} (\`${s.id}\`)`, '', '| From | To | Duration | Worst value |', '| --- | --- | --- | --- |');
-    for (const b of s.breaches) lines.push(`| ${iso(b.from)} | ${iso(b.to)} | ${humanDuration(b.seconds)} | ${formatValue(b.worstValue, s.unit)} |`);
+    lines.push(
+      `### ${s.name} (\`${s.id}\`)`,
+      '',
+      '| From | To | Duration | Worst value |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const b of s.breaches)
+      lines.push(
+        `| ${iso(b.from)} | ${iso(b.to)} | ${humanDuration(b.seconds)} | ${formatValue(b.worstValue, s.unit)} |`,
+      );
     lines.push('');
   }
   lines.push('## Queries', '');
@@ -119,12 +194,16 @@ export function renderBurnChart(sla: SlaPeriodResult, report: Pick<SlaPeriodRepo
   const y = (v: number) => top + ((1 - v) / (1 - lowest)) * (height - top - bottom);
   const f = (n: number) => n.toFixed(1);
   const title = `${sla.name}: error budget left over the period`;
-  const shades = sla.breaches.map((b) =>
-    `<rect class="breach" data-from="${iso(b.from)}" data-to="${iso(b.to)}" x="${f(x(b.from))}" y="${top}" width="${f(Math.max(1, x(b.to) - x(b.from)))}" height="${height - top - bottom}" fill="#b00020" fill-opacity="0.15"><title>breached ${escapeHtml(iso(b.from))} – ${escapeHtml(iso(b.to))}</title></rect>`);
+  const shades = sla.breaches.map(
+    (b) =>
+      `<rect class="breach" data-from="${iso(b.from)}" data-to="${iso(b.to)}" x="${f(x(b.from))}" y="${top}" width="${f(Math.max(1, x(b.to) - x(b.from)))}" height="${height - top - bottom}" fill="#b00020" fill-opacity="0.15"><title>breached ${escapeHtml(iso(b.from))} – ${escapeHtml(iso(b.to))}</title></rect>`,
+  );
   const points = sla.budgetSeries.map((p) => `${f(x(p.time))},${f(y(p.remaining))}`).join(' ');
   const last = sla.budgetSeries.at(-1);
-  const ticks = [1, ...(lowest > -1 ? [0.5] : []), 0, ...(lowest < 0 ? [lowest] : [])].map((v) =>
-    `<text x="${left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="10">${escapeHtml(formatShare(v))}</text>`);
+  const ticks = [1, ...(lowest > -1 ? [0.5] : []), 0, ...(lowest < 0 ? [lowest] : [])].map(
+    (v) =>
+      `<text x="${left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="10">${escapeHtml(formatShare(v))}</text>`,
+  );
   return `<svg class="burn-chart" data-sla="${escapeHtml(sla.id)}" data-points="${sla.budgetSeries.length}" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">
 <title>${escapeHtml(title)}</title>
 <rect x="${left}" y="${top}" width="${width - left - right}" height="${height - top - bottom}" fill="#fafafa" stroke="#ccc"/>
@@ -141,13 +220,27 @@ ${last ? `<text class="last" x="${width - right - 4}" y="${top + 12}" font-size=
 /** The period report as one self-contained HTML page (no scripts, no external assets). */
 export function renderReportHtml(report: SlaPeriodReport): string {
   const row = (cells: string[], tag = 'td') => `<tr>${cells.map((c) => `<${tag}>${c}</${tag}>`).join('')}</tr>`;
-  const summary = report.slas.map((s) => row([
-    `${escapeHtml(s.name)}<br><code>${escapeHtml(s.id)}</code>`, escapeHtml(describeObjective(s)), escapeHtml(formatValue(s.value, s.unit)),
-    `<span class="${s.compliant === false ? 'bad' : s.compliant ? 'ok' : 'unk'}">${escapeHtml(verdict(s))}</span>`,
-    escapeHtml(formatShare(s.budgetConsumed)), escapeHtml(formatShare(budgetLeft(s))), s.breachedSeconds ? escapeHtml(humanDuration(s.breachedSeconds)) : '–',
-  ]));
-  const charts = report.slas.map((s) => `<section class="sla" id="sla-${escapeHtml(s.id)}"><h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3>\n${renderBurnChart(s, report)}</section>`);
-  const periods = report.slas.filter((s) => s.breaches.length).map((s) => `<h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3><table>${row(['From', 'To', 'Duration', 'Worst value'], 'th')}${s.breaches.map((b) => row([iso(b.from), iso(b.to), escapeHtml(humanDuration(b.seconds)), escapeHtml(formatValue(b.worstValue, s.unit))])).join('')}</table>`);
+  const summary = report.slas.map((s) =>
+    row([
+      `${escapeHtml(s.name)}<br><code>${escapeHtml(s.id)}</code>`,
+      escapeHtml(describeObjective(s)),
+      escapeHtml(formatValue(s.value, s.unit)),
+      `<span class="${s.compliant === false ? 'bad' : s.compliant ? 'ok' : 'unk'}">${escapeHtml(verdict(s))}</span>`,
+      escapeHtml(formatShare(s.budgetConsumed)),
+      escapeHtml(formatShare(budgetLeft(s))),
+      s.breachedSeconds ? escapeHtml(humanDuration(s.breachedSeconds)) : '–',
+    ]),
+  );
+  const charts = report.slas.map(
+    (s) =>
+      `<section class="sla" id="sla-${escapeHtml(s.id)}"><h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3>\n${renderBurnChart(s, report)}</section>`,
+  );
+  const periods = report.slas
+    .filter((s) => s.breaches.length)
+    .map(
+      (s) =>
+        `<h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3><table>${row(['From', 'To', 'Duration', 'Worst value'], 'th')}${s.breaches.map((b) => row([iso(b.from), iso(b.to), escapeHtml(humanDuration(b.seconds)), escapeHtml(formatValue(b.worstValue, s.unit))])).join('')}</table>`,
+    );
   const compliant = report.slas.filter((s) => s.compliant === true).length;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SLA report ${iso(report.from)} – ${iso(report.to)}</title>

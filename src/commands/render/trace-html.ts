@@ -35,7 +35,14 @@ export function renderTraceHtml(trace: Trace): string {
   const rows = trace.items.map((item, index) => {
     const left = ((item.offsetMs / span) * 100).toFixed(2);
     const width = item.durationMs ? Math.max(0.3, (item.durationMs / span) * 100).toFixed(2) : '0.30';
-    const classes = ['item', item.status, item.firstFailure ? 'first-failure' : '', item.afterFailure ? 'after-failure' : ''].filter(Boolean).join(' ');
+    const classes = [
+      'item',
+      item.status,
+      item.firstFailure ? 'first-failure' : '',
+      item.afterFailure ? 'after-failure' : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return `<tr class="${classes}" data-index="${index}" data-source="${escapeHtml(item.source)}" data-status="${escapeHtml(item.status)}">
 <td class="num">${escapeHtml(clock(item.at))}</td>
 <td class="num">+${escapeHtml(formatMs(item.offsetMs))}</td>
@@ -50,7 +57,10 @@ export function renderTraceHtml(trace: Trace): string {
 </tr>`;
   });
   const sources = trace.sources
-    .map((s) => `<li class="${s.state === 'failed' || s.state === 'timeout' ? 'bad' : escapeHtml(s.state)}">${escapeHtml(sourceLine(s))}</li>`)
+    .map(
+      (s) =>
+        `<li class="${s.state === 'failed' || s.state === 'timeout' ? 'bad' : escapeHtml(s.state)}">${escapeHtml(sourceLine(s))}</li>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en">

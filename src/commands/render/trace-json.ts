@@ -9,8 +9,15 @@ export function routeToJson(route: ReadRoute | undefined) {
 
 function sourceToJson(s: SourceReport) {
   return {
-    source: s.source, state: s.state, items: s.items, elapsedMs: s.elapsedMs, reason: s.reason ?? null, truncated: Boolean(s.truncated),
-    note: s.note ?? null, failures: s.failures ?? null, warnings: s.warnings ?? null,
+    source: s.source,
+    state: s.state,
+    items: s.items,
+    elapsedMs: s.elapsedMs,
+    reason: s.reason ?? null,
+    truncated: Boolean(s.truncated),
+    note: s.note ?? null,
+    failures: s.failures ?? null,
+    warnings: s.warnings ?? null,
   };
 }
 
@@ -40,7 +47,9 @@ export function traceToJson(trace: Trace, route?: ReadRoute) {
     startAt: trace.startAt?.toISOString() ?? null,
     endAt: trace.endAt?.toISOString() ?? null,
     spanMs: trace.spanMs,
-    firstFailure: trace.firstFailure ? { index: trace.items.indexOf(trace.firstFailure), ...itemToJson(trace.firstFailure) } : null,
+    firstFailure: trace.firstFailure
+      ? { index: trace.items.indexOf(trace.firstFailure), ...itemToJson(trace.firstFailure) }
+      : null,
     items: trace.items.map(itemToJson),
     summary: describeTrace(trace),
   };
@@ -72,7 +81,14 @@ export function failedToJson(report: FailedJourneysReport, route?: ReadRoute) {
     from: report.from.toISOString(),
     to: report.to.toISOString(),
     partial: report.partial,
-    sources: report.sources.map((s) => ({ source: s.source, state: s.state, failures: s.items, elapsedMs: s.elapsedMs, reason: s.reason ?? null, truncated: Boolean(s.truncated) })),
+    sources: report.sources.map((s) => ({
+      source: s.source,
+      state: s.state,
+      failures: s.items,
+      elapsedMs: s.elapsedMs,
+      reason: s.reason ?? null,
+      truncated: Boolean(s.truncated),
+    })),
     journeys: report.journeys.map((j) => ({
       correlationId: j.correlationId,
       failedAt: j.failedAt.toISOString(),

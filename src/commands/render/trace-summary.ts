@@ -15,19 +15,31 @@ export function describeTrace(trace: Trace): string {
   const skipped = trace.sources.filter((s) => s.state === 'skipped');
   const parts: string[] = [];
   parts.push(`Read ${read.length} of ${trace.sources.length} sources (${listSources(read) || 'none'}).`);
-  for (const s of missing) parts.push(`${SOURCE_LABELS[s.source]} ${s.state === 'timeout' ? 'timed out' : 'failed'}: ${s.reason}; its items are missing.`);
+  for (const s of missing)
+    parts.push(
+      `${SOURCE_LABELS[s.source]} ${s.state === 'timeout' ? 'timed out' : 'failed'}: ${s.reason}; its items are missing.`,
+    );
   for (const s of skipped) parts.push(`${SOURCE_LABELS[s.source]} skipped: ${s.reason}.`);
   const truncated = trace.sources.filter((s) => s.truncated);
   if (truncated.length) {
-    parts.push(`The view is truncated: only the first items of ${listSources(truncated)} were read (raise --limit for more); the verdict covers the whole journey.`);
+    parts.push(
+      `The view is truncated: only the first items of ${listSources(truncated)} were read (raise --limit for more); the verdict covers the whole journey.`,
+    );
   }
   if (trace.items.length === 0 && !trace.verdict.failed) {
-    parts.push(`Nothing matched correlation ID ${trace.correlationId}: the tables were searched over all time, Trigger.dev runs created from ${trace.searched.triggerRunsFrom.toISOString()} to ${trace.searched.triggerRunsTo.toISOString()}.`);
+    parts.push(
+      `Nothing matched correlation ID ${trace.correlationId}: the tables were searched over all time, Trigger.dev runs created from ${trace.searched.triggerRunsFrom.toISOString()} to ${trace.searched.triggerRunsTo.toISOString()}.`,
+    );
     return parts.join(' ');
   }
   if (trace.items.length) {
-    const bySource = read.filter((s) => s.items > 0).map((s) => `${s.items} ${SOURCE_LABELS[s.source]}`).join(', ');
-    parts.push(`${trace.items.length} items (${bySource}) from ${trace.startAt!.toISOString()} to ${trace.endAt!.toISOString()}, spanning ${formatMs(trace.spanMs)}.`);
+    const bySource = read
+      .filter((s) => s.items > 0)
+      .map((s) => `${s.items} ${SOURCE_LABELS[s.source]}`)
+      .join(', ');
+    parts.push(
+      `${trace.items.length} items (${bySource}) from ${trace.startAt!.toISOString()} to ${trace.endAt!.toISOString()}, spanning ${formatMs(trace.spanMs)}.`,
+    );
   }
   const unknown = trace.items.filter((i) => i.status === 'unknown').length;
   if (unknown) parts.push(`${unknown} item(s) have a status this version does not know (shown as unknown).`);
@@ -40,12 +52,15 @@ export function describeTrace(trace: Trace): string {
     );
   }
   if (verdict.failureBeyondView) {
-    const where = verdict.firstFailureSource ? ` (first in ${SOURCE_LABELS[verdict.firstFailureSource]} at ${verdict.firstFailureAt?.toISOString()})` : '';
+    const where = verdict.firstFailureSource
+      ? ` (first in ${SOURCE_LABELS[verdict.firstFailureSource]} at ${verdict.firstFailureAt?.toISOString()})`
+      : '';
     parts.push(`The journey has ${verdict.failures} failure(s), some beyond the items shown${where}.`);
   }
   if (!verdict.failed) {
     parts.push(missing.length ? 'No failure was found in the sources that answered.' : 'No failure was recorded.');
   }
-  if (verdict.warnings) parts.push(`${verdict.warnings} warning(s) (retries, cancellations, compensations, processed dead letters).`);
+  if (verdict.warnings)
+    parts.push(`${verdict.warnings} warning(s) (retries, cancellations, compensations, processed dead letters).`);
   return parts.join(' ');
 }

@@ -7,7 +7,8 @@ export function clock(at: Date): string {
 }
 
 export const offset = (item: PlacedItem) => `+${formatMs(item.offsetMs)}`;
-export const gap = (item: PlacedItem) => (item.gapMs === undefined ? '' : item.gapMs === 0 ? '-' : formatMs(item.gapMs));
+export const gap = (item: PlacedItem) =>
+  item.gapMs === undefined ? '' : item.gapMs === 0 ? '-' : formatMs(item.gapMs);
 export const duration = (item: PlacedItem) => (item.durationMs === undefined ? '' : formatMs(item.durationMs));
 
 export function statusText(item: PlacedItem): string {

@@ -15,18 +15,34 @@ function pad(text: string, width: number): string {
 /** A terminal waterfall: each item a bar placed on the journey's time axis, so gaps and overlaps show. */
 export function renderTraceWaterfall(io: Io, trace: Trace): void {
   const chalk = chalkFor(io);
-  writeOut(io, chalk.bold(`Journey ${trace.correlationId}`) + ` — waterfall over ${formatMs(trace.spanMs)}, times in UTC${trace.piiShown ? ' — PII SHOWN' : ''}`);
+  writeOut(
+    io,
+    chalk.bold(`Journey ${trace.correlationId}`) +
+      ` — waterfall over ${formatMs(trace.spanMs)}, times in UTC${trace.piiShown ? ' — PII SHOWN' : ''}`,
+  );
   const span = Math.max(trace.spanMs, 1);
   for (const item of trace.items) {
     const start = Math.min(BAR_WIDTH - 1, Math.floor((item.offsetMs / span) * BAR_WIDTH));
     const length = item.durationMs ? Math.max(1, Math.round((item.durationMs / span) * BAR_WIDTH)) : 0;
     const bar = length ? '█'.repeat(Math.min(length, BAR_WIDTH - start)) : '◆';
     const lane = `${' '.repeat(start)}${bar}`.padEnd(BAR_WIDTH);
-    const paint = item.firstFailure ? chalk.bold.red : item.status === 'failed' ? chalk.red : item.status === 'warning' ? chalk.yellow : item.afterFailure ? chalk.dim : chalk.green;
+    const paint = item.firstFailure
+      ? chalk.bold.red
+      : item.status === 'failed'
+        ? chalk.red
+        : item.status === 'warning'
+          ? chalk.yellow
+          : item.afterFailure
+            ? chalk.dim
+            : chalk.green;
     const marker = item.firstFailure ? ' ✗ first failure' : item.status === 'failed' ? ' ✗' : '';
     const label = pad(`${SOURCE_LABELS[item.source]}: ${item.name}`, LABEL_WIDTH);
-    writeOut(io, `${clock(item.at)} ${pad(offset(item), 10)} ${label} |${paint(lane)}| ${item.durationMs !== undefined ? formatMs(item.durationMs) : ''}${paint(marker)}`);
-    if (item.firstFailure && item.error) writeOut(io, chalk.red(`${' '.repeat(36)}└ ${statusText(item)}: ${item.error}`));
+    writeOut(
+      io,
+      `${clock(item.at)} ${pad(offset(item), 10)} ${label} |${paint(lane)}| ${item.durationMs !== undefined ? formatMs(item.durationMs) : ''}${paint(marker)}`,
+    );
+    if (item.firstFailure && item.error)
+      writeOut(io, chalk.red(`${' '.repeat(36)}└ ${statusText(item)}: ${item.error}`));
   }
   writeOut(io, '\nSources:');
   renderSources(io, trace);

@@ -34,7 +34,10 @@ async function fileOnIncident(ctx: CommandContext, payload: Parameters<typeof an
   const outcome = await incidentFromAlert(database.pool, payload, { environment: ctx.config().envName, actor });
   if (!outcome.incident) return note(ctx.io, 'note: --incident auto: no open incident for these resolved alerts.');
   setActiveIncident(ctx, outcome.incident.ref);
-  note(ctx.io, `${outcome.action === 'opened' ? 'opened' : 'recording on'} ${outcome.incident.ref}: ${outcome.incident.title}`);
+  note(
+    ctx.io,
+    `${outcome.action === 'opened' ? 'opened' : 'recording on'} ${outcome.incident.ref}: ${outcome.incident.title}`,
+  );
 }
 
 export async function forAlert(ctx: CommandContext, file: string, options: Options): Promise<void> {

@@ -16,12 +16,22 @@ export interface Options extends ShadowOptions {
 
 export async function run(ctx: CommandContext, options: Options): Promise<void> {
   ctx.label = 'medicalcor schema check';
-  if (options.sql && !options.live) throw usageError('--sql needs --live: it prints the SQL turning the live database into the migrations.', 'Add --live.');
+  if (options.sql && !options.live)
+    throw usageError(
+      '--sql needs --live: it prints the SQL turning the live database into the migrations.',
+      'Add --live.',
+    );
   const format = ctx.format(options.sql ? ['table', 'json'] : ['table', 'json', 'github']);
   const config = ctx.config();
-  let snapshotFile: string | undefined = resolve(ctx.streams.cwd, options.snapshot ?? join(config.migrationsDir, SNAPSHOT_FILENAME));
+  let snapshotFile: string | undefined = resolve(
+    ctx.streams.cwd,
+    options.snapshot ?? join(config.migrationsDir, SNAPSHOT_FILENAME),
+  );
   if (!options.snapshot && options.live && !existsSync(snapshotFile)) {
-    note(ctx.io, `note: no ${SNAPSHOT_FILENAME} beside the migrations; comparing the migrations with the live database only`);
+    note(
+      ctx.io,
+      `note: no ${SNAPSHOT_FILENAME} beside the migrations; comparing the migrations with the live database only`,
+    );
     snapshotFile = undefined;
   }
   const db = options.live ? await ctx.systems.database() : undefined;
@@ -44,7 +54,10 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   const fix = options.sql && result.models.live ? fixSql(result.models.migrations, result.models.live) : undefined;
   renderCheck(ctx.io, ctx.streams.cwd, format, result, fix);
   if (fix && format !== 'json') {
-    note(ctx.io, `${fix.length} statement(s), ${fix.filter((s) => s.destructive).length} destructive; ${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s)`);
+    note(
+      ctx.io,
+      `${fix.length} statement(s), ${fix.filter((s) => s.destructive).length} destructive; ${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s)`,
+    );
   }
   ctx.exitCode = exitCodeFor({ problem: !result.ok });
 }

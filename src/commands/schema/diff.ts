@@ -16,10 +16,14 @@ export async function run(ctx: CommandContext, a: string, b: string, options: Op
   const [sourceA, sourceB] = [resolveSource(ctx, a), resolveSource(ctx, b)];
   const progress = progressFor(ctx);
   const deps = loadDeps(ctx, options, progress.onProgress);
-  const [modelA, modelB] = await Promise.all([loadSource(ctx, sourceA, deps), loadSource(ctx, sourceB, deps)]).finally(progress.stop);
+  const [modelA, modelB] = await Promise.all([loadSource(ctx, sourceA, deps), loadSource(ctx, sourceB, deps)]).finally(
+    progress.stop,
+  );
   const labels = { a: labelOf(sourceA), b: labelOf(sourceB) };
   const comparison = `${labels.a} → ${labels.b}`;
-  const migrationsDir = [sourceA, sourceB].find((s): s is Extract<SchemaSource, { type: 'migrations' }> => s !== 'live' && s.type === 'migrations')?.dir;
+  const migrationsDir = [sourceA, sourceB].find(
+    (s): s is Extract<SchemaSource, { type: 'migrations' }> => s !== 'live' && s.type === 'migrations',
+  )?.dir;
   const provenance = migrationsDir ? new MigrationProvenance(migrationsDir, ctx.streams.cwd) : undefined;
   const found = diffModels(modelA, modelB, labels).map((d) => {
     const origin = provenance?.createdBy(d);
@@ -30,19 +34,33 @@ export async function run(ctx: CommandContext, a: string, b: string, options: Op
   ctx.exitCode = exitCodeFor({ problem: differences.length > 0 });
   const statements = options.sql ? fixSql(modelA, modelB) : undefined;
   if (format === 'json') {
-    return writeOut(ctx.io, renderJson({
-      a: labels.a, b: labels.b, identical: differences.length === 0,
-      differences: differences.map(differenceJson), notes: notes.map(differenceJson),
-      ...(statements ? { sql: statements.map(statementJson) } : {}),
-    }));
+    return writeOut(
+      ctx.io,
+      renderJson({
+        a: labels.a,
+        b: labels.b,
+        identical: differences.length === 0,
+        differences: differences.map(differenceJson),
+        notes: notes.map(differenceJson),
+        ...(statements ? { sql: statements.map(statementJson) } : {}),
+      }),
+    );
   }
   if (statements) {
     renderFixSql(ctx.io, statements, { target: labels.a, current: labels.b });
-    note(ctx.io, `${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive, for ${differences.length} difference(s)`);
+    note(
+      ctx.io,
+      `${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive, for ${differences.length} difference(s)`,
+    );
     return;
   }
   if (format === 'github') return renderGithub(ctx.io, ctx.streams.cwd, found, []);
   renderDifferences(ctx.io, differences);
   if (notes.length) renderDifferences(ctx.io, notes, 'note(s), not drift');
-  writeOut(ctx.io, differences.length ? `\n${differences.length} difference(s).` : `No differences between ${labels.a} and ${labels.b}.`);
+  writeOut(
+    ctx.io,
+    differences.length
+      ? `\n${differences.length} difference(s).`
+      : `No differences between ${labels.a} and ${labels.b}.`,
+  );
 }

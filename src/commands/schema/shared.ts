@@ -1,6 +1,15 @@
 import { join } from 'node:path';
 import { startSpinner, note, type Spinner } from '../../cli-kit/index.js';
-import { defaultCacheDir, detectSource, loadModel, SNAPSHOT_FILENAME, type LoadDeps, type SchemaModel, type SchemaSource, type ShadowMode } from '../../core/schema/index.js';
+import {
+  defaultCacheDir,
+  detectSource,
+  loadModel,
+  SNAPSHOT_FILENAME,
+  type LoadDeps,
+  type SchemaModel,
+  type SchemaSource,
+  type ShadowMode,
+} from '../../core/schema/index.js';
 import type { CommandContext } from '../context.js';
 
 export interface ShadowOptions {
@@ -49,11 +58,18 @@ export function resolveSource(ctx: CommandContext, arg: string): SchemaSource | 
 }
 
 /** Loads a source, opening the environment's (or the embedded) database for "live". */
-export async function loadSource(ctx: CommandContext, source: SchemaSource | 'live', deps: LoadDeps): Promise<SchemaModel> {
+export async function loadSource(
+  ctx: CommandContext,
+  source: SchemaSource | 'live',
+  deps: LoadDeps,
+): Promise<SchemaModel> {
   if (source !== 'live') return loadModel(source, deps);
   const db = await ctx.systems.database();
   deps.onProgress?.('introspecting the live database');
-  return loadModel({ type: 'database', url: db.url, label: 'live database' }, db.embedded ? { ...deps, shadowServerUrl: undefined } : deps);
+  return loadModel(
+    { type: 'database', url: db.url, label: 'live database' },
+    db.embedded ? { ...deps, shadowServerUrl: undefined } : deps,
+  );
 }
 
 export const labelOf = (source: SchemaSource | 'live') => (source === 'live' ? 'live database' : source.label);

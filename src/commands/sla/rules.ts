@@ -2,7 +2,12 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { note, renderData, usageError, writeFileAtomically, writeOut } from '../../cli-kit/index.js';
 import {
-  rulesFor, ruleTestsFor, selectSlas, serializeRuleFile, serializeRuleTests, unreachablePairs,
+  rulesFor,
+  ruleTestsFor,
+  selectSlas,
+  serializeRuleFile,
+  serializeRuleTests,
+  unreachablePairs,
 } from '../../core/sla/index.js';
 import type { CommandContext } from '../context.js';
 import { catalogueFor, catalogueOptions, type CatalogueOptions } from './shared.js';
@@ -13,24 +18,35 @@ export interface Options extends CatalogueOptions {
 }
 
 export function registerRules(sla: Command, context: () => CommandContext): void {
-  catalogueOptions(sla.command('rules').description('Prometheus recording rules, burn-rate and stale alerts from the catalogue'))
+  catalogueOptions(
+    sla.command('rules').description('Prometheus recording rules, burn-rate and stale alerts from the catalogue'),
+  )
     .option('--out <file>', 'write the rule file here instead of stdout')
-    .option('--tests <file>', 'also write a "promtool test rules" file: when each alert fires and resolves (needs --out)')
-    .addHelpText('after', `
+    .option(
+      '--tests <file>',
+      'also write a "promtool test rules" file: when each alert fires and resolves (needs --out)',
+    )
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor sla rules --out prometheus/sla.rules.yml
   medicalcor sla rules --out sla.rules.yml --tests sla.rules.test.yml && promtool test rules sla.rules.test.yml
   medicalcor sla rules --sla api-availability | promtool check rules /dev/stdin
 
 Each alert carries the labels sla, severity (page/ticket) and runbook (the catalogue's runbook), which
-"medicalcor runbook for-alert" uses to pick the runbook. It exits 0 when written, 2 on a bad catalogue or arguments.`)
+"medicalcor runbook for-alert" uses to pick the runbook. It exits 0 when written, 2 on a bad catalogue or arguments.`,
+    )
     .action((options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor sla rules';
       // the rule file is YAML; -o json writes the same rules as JSON, which Prometheus reads too
       const format = ctx.format(['table', 'yaml', 'json']);
       if (options.tests && !options.out) {
-        throw usageError('--tests needs --out: the test file names the rule file it tests.', 'Pass --out FILE as well.');
+        throw usageError(
+          '--tests needs --out: the test file names the rule file it tests.',
+          'Pass --out FILE as well.',
+        );
       }
       const catalogue = catalogueFor(ctx, options);
       const slas = selectSlas(catalogue, options.sla);
@@ -40,7 +56,10 @@ Each alert carries the labels sla, severity (page/ticket) and runbook (the catal
       const count = rules.groups.reduce((n, g) => n + g.rules.length, 0);
       for (const p of unreachablePairs(slas)) {
         const why = `it needs an error ratio above ${p.threshold}`;
-        note(ctx.io, `note: ${p.sla}: the ${p.long}/${p.short} alert can never fire (${why}); it is generated all the same`);
+        note(
+          ctx.io,
+          `note: ${p.sla}: the ${p.long}/${p.short} alert can never fire (${why}); it is generated all the same`,
+        );
       }
       if (!options.out) return writeOut(ctx.io, text.trimEnd());
       const out = resolve(ctx.streams.cwd, options.out);

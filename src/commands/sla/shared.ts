@@ -24,7 +24,10 @@ export function timeOption(text: string | undefined, name: string, now: Date): D
   if (text === undefined) return undefined;
   const at = parseTimePoint(text, now);
   if (!at) {
-    throw usageError(`${name} "${text}" is not a time.`, 'Use an ISO 8601 time (2025-03-01T12:00:00Z), a date (2025-03-01), "now" or "now-7d".');
+    throw usageError(
+      `${name} "${text}" is not a time.`,
+      'Use an ISO 8601 time (2025-03-01T12:00:00Z), a date (2025-03-01), "now" or "now-7d".',
+    );
   }
   return at;
 }
@@ -35,5 +38,7 @@ export const catalogueOptions = (command: Command) =>
     .option('--sla <id>', 'only this SLA (repeat, or comma-separate)', collectList);
 
 export const prometheusOptions = (command: Command) =>
-  catalogueOptions(command)
-    .option('--prometheus-url <url>', 'Prometheus base URL (default: MEDICALCOR_PROMETHEUS_URL or prometheusUrl)');
+  catalogueOptions(command).option(
+    '--prometheus-url <url>',
+    'Prometheus base URL (default: MEDICALCOR_PROMETHEUS_URL or prometheusUrl)',
+  );

@@ -12,18 +12,23 @@ export interface Options extends PrometheusOptions {
 }
 
 export function registerStatus(sla: Command, context: () => CommandContext): void {
-  const status = sla.command('status').description('each SLA now: value, met/warning/breached/stale, budget left, burn rates, exhaustion');
+  const status = sla
+    .command('status')
+    .description('each SLA now: value, met/warning/breached/stale, budget left, burn rates, exhaustion');
   prometheusOptions(status)
     .option('--at <time>', 'evaluate as of this time instead of now (ISO 8601, date, now-1h)')
     .option('--queries', 'also print the error-ratio, burn-rate and freshness PromQL of each SLA')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   medicalcor sla status
   medicalcor sla status --sla api-availability,api-error-rate --at now-1h
   medicalcor sla status -o json | jq '.slas[] | select(.status != "met")'
 
 In short: 0 all met or warning, 3 an SLA is breached, 4 an SLA is stale (no sample for its staleAfter)
-or Prometheus could not be read (3 wins when both apply), 2 bad catalogue or arguments.`)
+or Prometheus could not be read (3 wins when both apply), 2 bad catalogue or arguments.`,
+    )
     .action(async (options: Options) => {
       const ctx = context();
       ctx.label = 'medicalcor sla status';
@@ -42,7 +47,8 @@ or Prometheus could not be read (3 wins when both apply), 2 bad catalogue or arg
       } finally {
         spinner.stop();
       }
-      const text = format === 'table' ? renderSlaStatus(ctx.io, report, Boolean(options.queries)) : renderData(format, report);
+      const text =
+        format === 'table' ? renderSlaStatus(ctx.io, report, Boolean(options.queries)) : renderData(format, report);
       writeOut(ctx.io, text);
       const stale = report.slas.filter((s) => s.status === 'stale').map((s) => s.id);
       const reasons = [...(stale.length ? [`stale: ${stale.join(', ')}`] : []), ...report.errors];

@@ -56,16 +56,31 @@ export async function kubernetesProxyAccess(options: {
     else kc.loadFromDefault();
     if (options.context) kc.setCurrentContext(options.context);
   } catch (error) {
-    throw unavailable(`Kubernetes: cannot use the kubeconfig: ${(error as Error).message.split('\n')[0]}.`, { code: 'kubernetes-config', cause: error });
+    throw unavailable(`Kubernetes: cannot use the kubeconfig: ${(error as Error).message.split('\n')[0]}.`, {
+      code: 'kubernetes-config',
+      cause: error,
+    });
   }
   const server = kc.getCurrentCluster()?.server;
-  if (!server) throw unavailable('Kubernetes: the kubeconfig names no API server for the current context.', { code: 'kubernetes-config' });
-  const https: { headers?: Record<string, unknown>; ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; rejectUnauthorized?: boolean } = {};
+  if (!server)
+    throw unavailable('Kubernetes: the kubeconfig names no API server for the current context.', {
+      code: 'kubernetes-config',
+    });
+  const https: {
+    headers?: Record<string, unknown>;
+    ca?: string | Buffer;
+    cert?: string | Buffer;
+    key?: string | Buffer;
+    rejectUnauthorized?: boolean;
+  } = {};
   await kc.applyToHTTPSOptions(https);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(https.headers ?? {})) if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(https.headers ?? {}))
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
   const dispatcher = server.startsWith('https:')
-    ? new Agent({ connect: { ca: https.ca, cert: https.cert, key: https.key, rejectUnauthorized: https.rejectUnauthorized } })
+    ? new Agent({
+        connect: { ca: https.ca, cert: https.cert, key: https.key, rejectUnauthorized: https.rejectUnauthorized },
+      })
     : undefined;
   const base = server.replace(/\/+$/, '');
   const ns = encodeURIComponent(options.namespace);

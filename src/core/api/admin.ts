@@ -45,7 +45,10 @@ export interface ApiAdminClient {
 
 /** Thrown for an unreachable pod, an HTTP error or an answer of the wrong shape; says which. */
 export class ApiAdminError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'ApiAdminError';
   }
@@ -81,7 +84,10 @@ export function createApiAdminClient(options: {
         signal: AbortSignal.timeout(timeout),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code ?? (error as Error).message;
+      const cause =
+        (error as { cause?: { code?: string } }).cause?.code ??
+        (error as { code?: string }).code ??
+        (error as Error).message;
       throw new ApiAdminError(`cannot reach ${where}: ${cause}`);
     }
     const text = await response.body.text();
@@ -89,7 +95,10 @@ export function createApiAdminClient(options: {
     try {
       body = text ? JSON.parse(text) : undefined;
     } catch {
-      throw new ApiAdminError(`${method} ${path} on ${where} answered ${response.statusCode} with a body that is not JSON`, response.statusCode);
+      throw new ApiAdminError(
+        `${method} ${path} on ${where} answered ${response.statusCode} with a body that is not JSON`,
+        response.statusCode,
+      );
     }
     return { status: response.statusCode, body };
   }
@@ -98,9 +107,13 @@ export function createApiAdminClient(options: {
     baseUrl,
     async listCircuitBreakers() {
       const { status, body } = await call('GET', '/health/circuit-breakers');
-      if (status !== 200) throw new ApiAdminError(`GET /health/circuit-breakers on ${where} answered HTTP ${status}`, status);
+      if (status !== 200)
+        throw new ApiAdminError(`GET /health/circuit-breakers on ${where} answered HTTP ${status}`, status);
       const parsed = listResponse.safeParse(body);
-      if (!parsed.success) throw new ApiAdminError(`GET /health/circuit-breakers on ${where} answered an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`);
+      if (!parsed.success)
+        throw new ApiAdminError(
+          `GET /health/circuit-breakers on ${where} answered an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+        );
       return parsed.data.services.map((s) => ({
         name: s.name,
         state: s.state,
@@ -117,7 +130,10 @@ export function createApiAdminClient(options: {
       const parsed = resetResponse.safeParse(body);
       if (status !== 200 || !parsed.success || !parsed.data.success) {
         const message = parsed.success ? parsed.data.message : undefined;
-        throw new ApiAdminError(`reset of ${service} on ${where} failed (HTTP ${status})${message ? `: ${message}` : ''}`, status);
+        throw new ApiAdminError(
+          `reset of ${service} on ${where} failed (HTTP ${status})${message ? `: ${message}` : ''}`,
+          status,
+        );
       }
       return { success: true, message: parsed.data.message ?? '' };
     },

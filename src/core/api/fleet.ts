@@ -22,8 +22,13 @@ export async function listFleetBreakers(deps: {
 }): Promise<FleetBreakers> {
   const [breakers, pods] = await Promise.all([
     deps.store.list(),
-    deps.pods ? Promise.all([deps.pods.list(), deps.pods.access()]).then(([list, access]) => readPodBreakers(list, access, { timeoutMs: deps.pods!.timeoutMs })) : undefined,
+    deps.pods
+      ? Promise.all([deps.pods.list(), deps.pods.access()]).then(([list, access]) =>
+          readPodBreakers(list, access, { timeoutMs: deps.pods!.timeoutMs }),
+        )
+      : undefined,
   ]);
-  const open = breakers.some((b) => b.state === 'open') || (pods ?? []).some((p) => p.breakers.some((b) => b.state === 'open'));
+  const open =
+    breakers.some((b) => b.state === 'open') || (pods ?? []).some((p) => p.breakers.some((b) => b.state === 'open'));
   return { breakers, ...(pods ? { pods } : {}), problem: open, partial: (pods ?? []).some((p) => p.error !== null) };
 }

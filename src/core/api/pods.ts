@@ -27,13 +27,23 @@ function clientFor(pod: ApiPod, access: PodAccess, timeoutMs?: number) {
 }
 
 /** Every pod's in-memory breakers, read in parallel; a pod that cannot be read is reported, not fatal. */
-export async function readPodBreakers(pods: ApiPod[], access: PodAccess, options: { timeoutMs?: number } = {}): Promise<PodBreakers[]> {
+export async function readPodBreakers(
+  pods: ApiPod[],
+  access: PodAccess,
+  options: { timeoutMs?: number } = {},
+): Promise<PodBreakers[]> {
   return Promise.all(
     pods.map(async (pod): Promise<PodBreakers> => {
       const client = clientFor(pod, access, options.timeoutMs);
       if (!client) return { pod: pod.name, ip: null, ready: pod.ready, breakers: [], error: 'pod has no IP yet' };
       try {
-        return { pod: pod.name, ip: pod.ip, ready: pod.ready, breakers: await client.listCircuitBreakers(), error: null };
+        return {
+          pod: pod.name,
+          ip: pod.ip,
+          ready: pod.ready,
+          breakers: await client.listCircuitBreakers(),
+          error: null,
+        };
       } catch (error) {
         return { pod: pod.name, ip: pod.ip, ready: pod.ready, breakers: [], error: (error as Error).message };
       }
@@ -42,7 +52,12 @@ export async function readPodBreakers(pods: ApiPod[], access: PodAccess, options
 }
 
 /** Resets one breaker on every pod, in parallel, reporting each pod's outcome. */
-export async function resetPodBreakers(pods: ApiPod[], service: string, access: PodAccess, options: { timeoutMs?: number } = {}): Promise<PodResetResult[]> {
+export async function resetPodBreakers(
+  pods: ApiPod[],
+  service: string,
+  access: PodAccess,
+  options: { timeoutMs?: number } = {},
+): Promise<PodResetResult[]> {
   return Promise.all(
     pods.map(async (pod): Promise<PodResetResult> => {
       const client = clientFor(pod, access, options.timeoutMs);

@@ -174,7 +174,11 @@ export interface BreakerReply {
 }
 
 /** One breaker operation. */
-export async function runBreakerScript(redis: RedisClient, keys: [string, string, string], args: string[]): Promise<BreakerReply> {
+export async function runBreakerScript(
+  redis: RedisClient,
+  keys: [string, string, string],
+  args: string[],
+): Promise<BreakerReply> {
   const [json, admitted] = (await runScript(redis, BREAKER_SCRIPT, keys, args)) as [string | null, number];
   return { hash: json ? (JSON.parse(json) as BreakerHash) : undefined, admitted: admitted === 1 };
 }

@@ -11,12 +11,18 @@ import type { BreakerHash } from './script.js';
 export class BreakerOpenError extends Error {
   constructor(readonly breaker: BreakerView) {
     if (breaker.state === 'half_open') {
-      super(`Circuit breaker "${breaker.name}" is half-open and its ${breaker.thresholds.halfOpenMaxCalls} trial call(s) are taken; calls are refused until a trial succeeds.`);
+      super(
+        `Circuit breaker "${breaker.name}" is half-open and its ${breaker.thresholds.halfOpenMaxCalls} trial call(s) are taken; calls are refused until a trial succeeds.`,
+      );
       this.name = 'BreakerOpenError';
       return;
     }
-    const why = breaker.forced ? `forced open by ${breaker.forced.actor}: ${breaker.forced.reason}` : `open after ${breaker.failures} failures`;
-    super(`Circuit breaker "${breaker.name}" is ${why}; calls are refused until ${breaker.halfOpenAt ?? 'it is reset'}.`);
+    const why = breaker.forced
+      ? `forced open by ${breaker.forced.actor}: ${breaker.forced.reason}`
+      : `open after ${breaker.failures} failures`;
+    super(
+      `Circuit breaker "${breaker.name}" is ${why}; calls are refused until ${breaker.halfOpenAt ?? 'it is reset'}.`,
+    );
     this.name = 'BreakerOpenError';
   }
 }
@@ -88,7 +94,10 @@ export class SharedBreakers {
    */
   async breaker(name: string, options: BreakerOptions = {}): Promise<CircuitBreaker> {
     if (!isBreakerName(name)) {
-      throw invalidInput(`"${name}" is not a breaker name (letters, digits, . _ -; up to 64).`, { code: 'breaker-bad-name', facts: { name } });
+      throw invalidInput(`"${name}" is not a breaker name (letters, digits, . _ -; up to 64).`, {
+        code: 'breaker-bad-name',
+        facts: { name },
+      });
     }
     // Without Redis at boot the breaker still works from its local copy; the heartbeat re-reads later.
     await this.start().catch((error: unknown) => this.reportError(error));
@@ -99,12 +108,18 @@ export class SharedBreakers {
       this.breakers.set(name, breaker);
       await breaker.refresh();
       this.queueBeat();
-      const differing = (Object.keys(asked) as (keyof BreakerThresholds)[]).filter((k) => breaker!.view.version > 0 && breaker!.view.thresholds[k] !== asked[k]);
+      const differing = (Object.keys(asked) as (keyof BreakerThresholds)[]).filter(
+        (k) => breaker!.view.version > 0 && breaker!.view.thresholds[k] !== asked[k],
+      );
       if (differing.length) {
         this.reportError(
           conflict(
             `Breaker "${name}" keeps its stored thresholds (${differing.map((k) => `${k} ${breaker!.view.thresholds[k]}`).join(', ')}); this process asked for ${differing.map((k) => `${k} ${asked[k]}`).join(', ')}.`,
-            { code: 'breaker-thresholds-differ', facts: { name, stored: breaker.view.thresholds, asked }, remedy: 'Change the stored thresholds on purpose, or ask for the stored ones.' },
+            {
+              code: 'breaker-thresholds-differ',
+              facts: { name, stored: breaker.view.thresholds, asked },
+              remedy: 'Change the stored thresholds on purpose, or ask for the stored ones.',
+            },
           ),
         );
       }
@@ -118,7 +133,12 @@ export class SharedBreakers {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     const keys = this.store.keys;
-    await this.options.redis.multi().del(keys.instance(this.instanceId)).zrem(keys.instances, this.instanceId).exec().catch(() => {});
+    await this.options.redis
+      .multi()
+      .del(keys.instance(this.instanceId))
+      .zrem(keys.instances, this.instanceId)
+      .exec()
+      .catch(() => {});
     if (this.ownsSubscriber) this.subscriber.disconnect();
     else await this.subscriber.unsubscribe(keys.channel).catch(() => {});
   }
@@ -158,7 +178,9 @@ export class SharedBreakers {
         host: hostname(),
         pid: process.pid,
         at: new Date().toISOString(),
-        breakers: Object.fromEntries([...this.breakers.values()].map((b) => [b.name, { state: b.view.state, version: b.view.version }])),
+        breakers: Object.fromEntries(
+          [...this.breakers.values()].map((b) => [b.name, { state: b.view.state, version: b.view.version }]),
+        ),
       };
       const keys = this.store.keys;
       const ttl = every * 3;
@@ -261,7 +283,9 @@ export class CircuitBreaker {
   /** A trial lease from Redis; without Redis, at most halfOpenMaxCalls local trials in this process. */
   private async claim(): Promise<'shared' | 'local' | 'refused'> {
     try {
-      const { view, admitted } = await this.withDeadline(this.owner.store.applyWithClaim(this.name, 'attempt', { thresholds: this.requested }));
+      const { view, admitted } = await this.withDeadline(
+        this.owner.store.applyWithClaim(this.name, 'attempt', { thresholds: this.requested }),
+      );
       if (view) this.accept(view);
       return admitted ? 'shared' : 'refused';
     } catch (error) {
@@ -290,7 +314,9 @@ export class CircuitBreaker {
 
   private async apply(op: 'read' | 'failure' | 'success', detail?: string, authoritative = false): Promise<void> {
     try {
-      const view = await this.withDeadline(this.owner.store.apply(this.name, op, { detail, thresholds: this.requested }));
+      const view = await this.withDeadline(
+        this.owner.store.apply(this.name, op, { detail, thresholds: this.requested }),
+      );
       if (view) this.accept(view, authoritative);
     } catch (error) {
       // Redis being down must not take the guarded dependency down with it: keep the last known state.

@@ -2,7 +2,13 @@ import type { RedisClient } from '../redis/client.js';
 import { breakerKeys, DEFAULT_KEY_PREFIX, type BreakerKeys } from './keys.js';
 import { invalidInput, notFound } from '../errors.js';
 import { runBreakerScript, type BreakerOp } from './script.js';
-import { DEFAULT_THRESHOLDS, viewFromHash, type BreakerState, type BreakerThresholds, type BreakerView } from './view.js';
+import {
+  DEFAULT_THRESHOLDS,
+  viewFromHash,
+  type BreakerState,
+  type BreakerThresholds,
+  type BreakerView,
+} from './view.js';
 
 /** What one process last published about its own copy of the breakers (see SharedBreakers). */
 export interface InstanceHeartbeat {
@@ -35,12 +41,17 @@ interface ApplyParams {
 
 /** Whole numbers a breaker can work with; a zero threshold would open or close on nothing. */
 export function checkThresholds(t: BreakerThresholds): void {
-  const bad = (Object.entries(t) as [keyof BreakerThresholds, number][]).filter(([, v]) => !Number.isInteger(v) || v < 1);
+  const bad = (Object.entries(t) as [keyof BreakerThresholds, number][]).filter(
+    ([, v]) => !Number.isInteger(v) || v < 1,
+  );
   if (bad.length) {
-    throw invalidInput(`Breaker thresholds must be whole numbers of at least 1: ${bad.map(([k, v]) => `${k}=${v}`).join(', ')}.`, {
-      code: 'breaker-bad-threshold',
-      facts: Object.fromEntries(bad),
-    });
+    throw invalidInput(
+      `Breaker thresholds must be whole numbers of at least 1: ${bad.map(([k, v]) => `${k}=${v}`).join(', ')}.`,
+      {
+        code: 'breaker-bad-threshold',
+        facts: Object.fromEntries(bad),
+      },
+    );
   }
 }
 
@@ -75,25 +86,33 @@ export class BreakerStore {
   }
 
   /** apply, also saying whether op `attempt` admitted the call (closed, or a half-open trial lease). */
-  async applyWithClaim(name: string, op: BreakerOp, params: ApplyParams = {}): Promise<{ view: BreakerView | undefined; admitted: boolean }> {
+  async applyWithClaim(
+    name: string,
+    op: BreakerOp,
+    params: ApplyParams = {},
+  ): Promise<{ view: BreakerView | undefined; admitted: boolean }> {
     const t = params.thresholds;
     const d = DEFAULT_THRESHOLDS;
-    const reply = await runBreakerScript(this.redis, [this.keys.state(name), this.keys.names, this.keys.log(name)], [
-      op,
-      name,
-      this.keys.channel,
-      t ? String(t.failureThreshold) : '',
-      t ? String(t.successThreshold) : '',
-      t ? String(t.resetTimeoutMs) : '',
-      t ? String(t.halfOpenMaxCalls) : '',
-      params.detail ?? '',
-      params.reason ?? '',
-      params.actor ?? '',
-      String(d.failureThreshold),
-      String(d.successThreshold),
-      String(d.resetTimeoutMs),
-      String(d.halfOpenMaxCalls),
-    ]);
+    const reply = await runBreakerScript(
+      this.redis,
+      [this.keys.state(name), this.keys.names, this.keys.log(name)],
+      [
+        op,
+        name,
+        this.keys.channel,
+        t ? String(t.failureThreshold) : '',
+        t ? String(t.successThreshold) : '',
+        t ? String(t.resetTimeoutMs) : '',
+        t ? String(t.halfOpenMaxCalls) : '',
+        params.detail ?? '',
+        params.reason ?? '',
+        params.actor ?? '',
+        String(d.failureThreshold),
+        String(d.successThreshold),
+        String(d.resetTimeoutMs),
+        String(d.halfOpenMaxCalls),
+      ],
+    );
     return { view: reply.hash ? viewFromHash(name, reply.hash) : undefined, admitted: reply.admitted };
   }
 
@@ -119,7 +138,9 @@ export class BreakerStore {
     throw notFound(`No breaker named "${name}" (Redis key prefix ${this.keys.base.replace(/\{.*$/, '')}).`, {
       code: 'breaker-unknown',
       facts: { name, known },
-      remedy: known.length ? `Known breakers: ${known.join(', ')}.` : 'No service has used a shared breaker with this key prefix yet.',
+      remedy: known.length
+        ? `Known breakers: ${known.join(', ')}.`
+        : 'No service has used a shared breaker with this key prefix yet.',
     });
   }
 
@@ -127,12 +148,19 @@ export class BreakerStore {
   async list(): Promise<BreakerListEntry[]> {
     const [names, heartbeats] = await Promise.all([this.names(), this.heartbeats()]);
     const views = await Promise.all(names.map((name) => this.get(name)));
-    return views.filter((v): v is BreakerView => v !== undefined).map((view) => ({ ...view, instances: agreement(view, heartbeats) }));
+    return views
+      .filter((v): v is BreakerView => v !== undefined)
+      .map((view) => ({ ...view, instances: agreement(view, heartbeats) }));
   }
 
   async forceOpen(name: string, opts: { forMs: number; reason: string; actor: string }): Promise<BreakerView> {
-    if (!(opts.forMs > 0)) throw invalidInput('A forced open needs a positive duration.', { code: 'breaker-bad-duration' });
-    return (await this.apply(name, 'force_open', { detail: String(Math.round(opts.forMs)), reason: opts.reason, actor: opts.actor }))!;
+    if (!(opts.forMs > 0))
+      throw invalidInput('A forced open needs a positive duration.', { code: 'breaker-bad-duration' });
+    return (await this.apply(name, 'force_open', {
+      detail: String(Math.round(opts.forMs)),
+      reason: opts.reason,
+      actor: opts.actor,
+    }))!;
   }
 
   async reset(name: string, opts: { actor: string; reason?: string }): Promise<BreakerView> {

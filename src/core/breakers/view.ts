@@ -14,7 +14,12 @@ export interface BreakerThresholds {
   halfOpenMaxCalls: number;
 }
 
-export const DEFAULT_THRESHOLDS: BreakerThresholds = { failureThreshold: 5, successThreshold: 3, resetTimeoutMs: 30_000, halfOpenMaxCalls: 1 };
+export const DEFAULT_THRESHOLDS: BreakerThresholds = {
+  failureThreshold: 5,
+  successThreshold: 3,
+  resetTimeoutMs: 30_000,
+  halfOpenMaxCalls: 1,
+};
 
 export interface ForcedOpen {
   until: string;
@@ -60,7 +65,8 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
   const forcedUntil = Number(hash.forced_until || 0);
   const openedAt = Number(hash.opened_at || 0);
   let halfOpenAt: string | null = null;
-  if (state === 'open') halfOpenAt = new Date(forcedUntil > 0 ? forcedUntil : openedAt + thresholds.resetTimeoutMs).toISOString();
+  if (state === 'open')
+    halfOpenAt = new Date(forcedUntil > 0 ? forcedUntil : openedAt + thresholds.resetTimeoutMs).toISOString();
   return {
     name,
     state,
@@ -71,9 +77,18 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
     halfOpenAt,
     lastError: text(hash.last_error),
     lastFailureAt: iso(hash.last_failure_at),
-    forced: forcedUntil > 0 ? { until: new Date(forcedUntil).toISOString(), reason: hash.forced_reason ?? '', actor: hash.forced_actor ?? '' } : null,
+    forced:
+      forcedUntil > 0
+        ? {
+            until: new Date(forcedUntil).toISOString(),
+            reason: hash.forced_reason ?? '',
+            actor: hash.forced_actor ?? '',
+          }
+        : null,
     thresholds,
-    lastAction: hash.last_action ? { action: hash.last_action, actor: hash.last_actor ?? '', at: iso(hash.last_action_at) ?? '' } : null,
+    lastAction: hash.last_action
+      ? { action: hash.last_action, actor: hash.last_actor ?? '', at: iso(hash.last_action_at) ?? '' }
+      : null,
     updatedAt: iso(hash.updated_at),
     version: Number(hash.version ?? 0),
   };

@@ -156,7 +156,11 @@ export class BudgetController {
       throw error;
     }
     if (!cost.listed) {
-      this.report(new Error(`budget: model "${model}" is not in the price table; priced as ${cost.price.model} (the configured fallback).`));
+      this.report(
+        new Error(
+          `budget: model "${model}" is not in the price table; priced as ${cost.price.model} (the configured fallback).`,
+        ),
+      );
     }
     return cost;
   }
@@ -168,7 +172,10 @@ export class BudgetController {
   private async redisStep<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`budget: Redis did not answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      timer = setTimeout(
+        () => reject(new Error(`budget: Redis did not answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
     });
     try {
       return await Promise.race([work, deadline]);
@@ -195,20 +202,28 @@ export class BudgetController {
       : fallback;
     const estimate = this.cost(request.provider, request.model, tokens);
     const counters = counterSpecs(this.keys, now, request);
-    const amounts = counters.map((c) => (c.what === 'tokens' ? tokens.inputTokens + tokens.outputTokens : estimate.microUsd));
-    const run = async () => (await this.redisStep(
-      runScript(this.options.redis, RESERVE_SCRIPT, [...this.fixedKeys(request.tenant), ...counters.map((c) => c.key)], [
-        this.options.reservationTtlMs ?? 10 * 60_000,
-        counters.length,
-        ...reserveArgs(counters, amounts),
-      ]),
-    )) as [string, ...unknown[]];
+    const amounts = counters.map((c) =>
+      c.what === 'tokens' ? tokens.inputTokens + tokens.outputTokens : estimate.microUsd,
+    );
+    const run = async () =>
+      (await this.redisStep(
+        runScript(
+          this.options.redis,
+          RESERVE_SCRIPT,
+          [...this.fixedKeys(request.tenant), ...counters.map((c) => c.key)],
+          [this.options.reservationTtlMs ?? 10 * 60_000, counters.length, ...reserveArgs(counters, amounts)],
+        ),
+      )) as [string, ...unknown[]];
     let reply: [string, ...unknown[]];
     try {
       reply = await run();
       if (reply[0] === 'nolimits') {
         // Redis lost its copy of the budgets (restarted or flushed): copy them again from the table
-        await this.redisStep(loadLimits(this.options.pool).then((limits) => mirrorLimits({ redis: this.options.redis, keyPrefix: this.options.keyPrefix }, limits, true)));
+        await this.redisStep(
+          loadLimits(this.options.pool).then((limits) =>
+            mirrorLimits({ redis: this.options.redis, keyPrefix: this.options.keyPrefix }, limits, true),
+          ),
+        );
         reply = await run();
       }
     } catch (error) {
@@ -221,15 +236,29 @@ export class BudgetController {
       return { id: String(a), request, estimate, counters };
     }
     if (status === 'nolimits') {
-      throw new BudgetRefusedError('counter_unreadable', 'The budget copy in Redis is missing and could not be restored; calls are refused until it is.', {});
+      throw new BudgetRefusedError(
+        'counter_unreadable',
+        'The budget copy in Redis is missing and could not be restored; calls are refused until it is.',
+        {},
+      );
     }
     throw await this.refusal(status, counters, a, b, c);
   }
 
-  private async refusal(status: string, counters: CounterSpec[], a: unknown, b: unknown, c: unknown): Promise<BudgetRefusedError> {
+  private async refusal(
+    status: string,
+    counters: CounterSpec[],
+    a: unknown,
+    b: unknown,
+    c: unknown,
+  ): Promise<BudgetRefusedError> {
     if (status === 'frozen') {
       const record = JSON.parse(String(a)) as FreezeRecord;
-      return new BudgetRefusedError('frozen', `AI spend is frozen${record.tenant ? ` for tenant ${record.tenant}` : ''} by ${record.actor}: ${record.reason}.`, { freeze: record });
+      return new BudgetRefusedError(
+        'frozen',
+        `AI spend is frozen${record.tenant ? ` for tenant ${record.tenant}` : ''} by ${record.actor}: ${record.reason}.`,
+        { freeze: record },
+      );
     }
     const counter = counters[Number(a) - 1]!;
     if (status === 'unreadable') {
@@ -243,15 +272,28 @@ export class BudgetController {
     const limit = Number(c);
     if (counter.what === 'tokens') {
       const tier = counter.limit.kind === 'fixed' ? counter.limit.value : 0;
-      return new BudgetRefusedError('token_quota_exceeded', `User ${counter.subject} has used ${current} of the ${tier} tokens of their tier this month.`, {
-        user: counter.subject, used: current, allowance: limit,
-      });
+      return new BudgetRefusedError(
+        'token_quota_exceeded',
+        `User ${counter.subject} has used ${current} of the ${tier} tokens of their tier this month.`,
+        {
+          user: counter.subject,
+          used: current,
+          allowance: limit,
+        },
+      );
     }
-    if (counter.scope === 'global') await this.tripBreakers(counter, limit / 1e6, current).catch((error: unknown) => this.report(error));
+    if (counter.scope === 'global')
+      await this.tripBreakers(counter, limit / 1e6, current).catch((error: unknown) => this.report(error));
     return new BudgetRefusedError(
       'budget_exceeded',
       `The ${describeCounter(counter)} budget of $${(limit / 1e6).toFixed(2)} is ${current >= limit ? 'used up' : 'too close for this call'} ($${(current / 1e6).toFixed(2)} spent or reserved).`,
-      { scope: counter.scope, tenant: counter.subject, period: counter.window.period, limitUsd: limit / 1e6, spentUsd: current / 1e6 },
+      {
+        scope: counter.scope,
+        tenant: counter.subject,
+        period: counter.window.period,
+        limitUsd: limit / 1e6,
+        spentUsd: current / 1e6,
+      },
     );
   }
 
@@ -260,10 +302,14 @@ export class BudgetController {
     this.report(error);
     const policy = this.options.whenRedisDown ?? 'fail-closed-hard';
     if (policy === 'fail-open') return;
-    const message = (why: string) => `Budgets cannot be checked (Redis: ${(error as Error).message}) and ${why}; the call is refused.`;
-    if (policy === 'fail-closed') throw new BudgetRefusedError('budget_unavailable', message('the policy refuses every call then'), { policy });
+    const message = (why: string) =>
+      `Budgets cannot be checked (Redis: ${(error as Error).message}) and ${why}; the call is refused.`;
+    if (policy === 'fail-closed')
+      throw new BudgetRefusedError('budget_unavailable', message('the policy refuses every call then'), { policy });
     if (request.user && Number.isFinite(USER_TIERS[request.tier ?? 'free'])) {
-      throw new BudgetRefusedError('budget_unavailable', message(`user ${request.user} has a token allowance`), { policy });
+      throw new BudgetRefusedError('budget_unavailable', message(`user ${request.user} has a token allowance`), {
+        policy,
+      });
     }
     let hard: string[];
     try {
@@ -272,16 +318,28 @@ export class BudgetController {
         .map((l) => `${l.tenant ? `tenant ${l.tenant}` : 'global'} ${l.period}`);
     } catch (dbError) {
       this.report(dbError);
-      throw new BudgetRefusedError('budget_unavailable', message('the budgets could not be read from the database either'), { policy });
+      throw new BudgetRefusedError(
+        'budget_unavailable',
+        message('the budgets could not be read from the database either'),
+        { policy },
+      );
     }
-    if (hard.length) throw new BudgetRefusedError('budget_unavailable', message(`hard budgets apply (${hard.join(', ')})`), { policy, hard });
+    if (hard.length)
+      throw new BudgetRefusedError('budget_unavailable', message(`hard budgets apply (${hard.join(', ')})`), {
+        policy,
+        hard,
+      });
   }
 
   private reportSkipped(counters: CounterSpec[], skippedJson: string): void {
     const skipped = JSON.parse(skippedJson) as number[] | Record<string, never>;
     if (!Array.isArray(skipped)) return;
     for (const i of skipped) {
-      this.report(new Error(`budget: counter ${counters[i - 1]!.key} is not a number; this call was not counted on it (reconcile repairs it).`));
+      this.report(
+        new Error(
+          `budget: counter ${counters[i - 1]!.key} is not a number; this call was not counted on it (reconcile repairs it).`,
+        ),
+      );
     }
   }
 
@@ -289,9 +347,19 @@ export class BudgetController {
    * Replaces the reservation by the real cost and writes the ledger row. The row is written even
    * when the counters cannot be updated (counted: false; reconcile restores them from the ledger).
    */
-  async settle(reservation: Reservation, usage: TokenUsage & { latencyMs?: number; success?: boolean; correlationId?: string }): Promise<RecordResult> {
+  async settle(
+    reservation: Reservation,
+    usage: TokenUsage & { latencyMs?: number; success?: boolean; correlationId?: string },
+  ): Promise<RecordResult> {
     const r = reservation.request;
-    const record: UsageRecord = { ...usage, provider: r.provider, model: r.model, operation: r.operation, tenant: r.tenant, user: r.user };
+    const record: UsageRecord = {
+      ...usage,
+      provider: r.provider,
+      model: r.model,
+      operation: r.operation,
+      tenant: r.tenant,
+      user: r.user,
+    };
     return this.count(record, reservation, 'settle');
   }
 
@@ -315,13 +383,32 @@ export class BudgetController {
     return this.count(usage, undefined, 'record');
   }
 
-  private settleScript(mode: 'settle' | 'record' | 'release' | 'ack' | 'issue', id: string, tenant: string | undefined, counters: CounterSpec[], amounts: number[]): Promise<unknown> {
-    return runScript(this.options.redis, SETTLE_SCRIPT, [...this.fixedKeys(tenant), ...counters.map((c) => c.key)], [
-      mode, id, ACK_WAIT_MS, counters.length, ...counters.flatMap((c, i) => [String(amounts[i] ?? 0), String(c.expireAt)]),
-    ]);
+  private settleScript(
+    mode: 'settle' | 'record' | 'release' | 'ack' | 'issue',
+    id: string,
+    tenant: string | undefined,
+    counters: CounterSpec[],
+    amounts: number[],
+  ): Promise<unknown> {
+    return runScript(
+      this.options.redis,
+      SETTLE_SCRIPT,
+      [...this.fixedKeys(tenant), ...counters.map((c) => c.key)],
+      [
+        mode,
+        id,
+        ACK_WAIT_MS,
+        counters.length,
+        ...counters.flatMap((c, i) => [String(amounts[i] ?? 0), String(c.expireAt)]),
+      ],
+    );
   }
 
-  private async count(usage: UsageRecord, reservation: Reservation | undefined, mode: 'settle' | 'record'): Promise<RecordResult> {
+  private async count(
+    usage: UsageRecord,
+    reservation: Reservation | undefined,
+    mode: 'settle' | 'record',
+  ): Promise<RecordResult> {
     const now = this.now();
     const cost = this.cost(usage.provider, usage.model, usage);
     const counters = reservation?.counters ?? counterSpecs(this.keys, now, usage);
@@ -332,8 +419,11 @@ export class BudgetController {
     if (!degraded) {
       try {
         // the id first: if the settle's reply is lost (timeout) after it ran, the ledger row still names it
-        if (id === null) id = ((await this.redisStep(this.settleScript('issue', '', usage.tenant, [], []))) as string[])[1]!;
-        const [, replyId, valuesJson, skipped] = (await this.redisStep(this.settleScript(mode, id ?? '', usage.tenant, counters, amounts))) as string[];
+        if (id === null)
+          id = ((await this.redisStep(this.settleScript('issue', '', usage.tenant, [], []))) as string[])[1]!;
+        const [, replyId, valuesJson, skipped] = (await this.redisStep(
+          this.settleScript(mode, id ?? '', usage.tenant, counters, amounts),
+        )) as string[];
         id = replyId!;
         values = JSON.parse(valuesJson!) as number[];
         this.reportSkipped(counters, skipped!);
@@ -346,20 +436,44 @@ export class BudgetController {
       `insert into llm_usage_logs (provider, model, operation, tenant_id, user_id, input_tokens, output_tokens, cached_tokens, cost_usd,
                                    correlation_id, latency_ms, success, occurred_at, budget_seq)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-      [usage.provider, usage.model, usage.operation, usage.tenant ?? null, usage.user ?? null, usage.inputTokens, usage.outputTokens, usage.cachedTokens ?? 0,
-        (cost.microUsd / 1e6).toFixed(6), usage.correlationId ?? null, usage.latencyMs ?? null, usage.success ?? true, now, id],
+      [
+        usage.provider,
+        usage.model,
+        usage.operation,
+        usage.tenant ?? null,
+        usage.user ?? null,
+        usage.inputTokens,
+        usage.outputTokens,
+        usage.cachedTokens ?? 0,
+        (cost.microUsd / 1e6).toFixed(6),
+        usage.correlationId ?? null,
+        usage.latencyMs ?? null,
+        usage.success ?? true,
+        now,
+        id,
+      ],
     );
     if (values && id) {
       // the ledger has the row: the settled record is no longer needed (it expires by itself otherwise)
-      await this.redisStep(this.settleScript('ack', id, usage.tenant, [], [])).catch((error: unknown) => this.report(error));
+      await this.redisStep(this.settleScript('ack', id, usage.tenant, [], [])).catch((error: unknown) =>
+        this.report(error),
+      );
     }
-    const crossed = values ? await this.checkThresholds(counters, amounts, values).catch((error: unknown) => (this.report(error), [])) : [];
+    const crossed = values
+      ? await this.checkThresholds(counters, amounts, values).catch((error: unknown) => (this.report(error), []))
+      : [];
     return { cost, crossed, counted: values !== undefined };
   }
 
   /** Reports each threshold a counter crossed (once per budget and period across all pods); trips the AI breaker at 100 %. */
-  private async checkThresholds(counters: CounterSpec[], amounts: number[], values: number[]): Promise<ThresholdEvent[]> {
-    const budgets = counters.map((c, i) => ({ c, i })).filter(({ c, i }) => c.limit.kind === 'budget' && values[i]! >= 0 && amounts[i]! > 0);
+  private async checkThresholds(
+    counters: CounterSpec[],
+    amounts: number[],
+    values: number[],
+  ): Promise<ThresholdEvent[]> {
+    const budgets = counters
+      .map((c, i) => ({ c, i }))
+      .filter(({ c, i }) => c.limit.kind === 'budget' && values[i]! >= 0 && amounts[i]! > 0);
     if (budgets.length === 0) return [];
     const fields = budgets.map(({ c }) => (c.limit.kind === 'budget' ? c.limit.field : ''));
     const raw = await this.redisStep(this.options.redis.hmget(this.keys.limits, ...fields));
@@ -376,12 +490,25 @@ export class BudgetController {
         const mark = (limitMicro * threshold) / 100;
         if (before >= mark || after < mark) continue;
         const alertKey = this.keys.alerted(c.window, fields[j]!);
-        const first = await this.options.redis.multi().hsetnx(alertKey, String(threshold), this.now().toISOString()).pexpireat(alertKey, c.expireAt).exec();
+        const first = await this.options.redis
+          .multi()
+          .hsetnx(alertKey, String(threshold), this.now().toISOString())
+          .pexpireat(alertKey, c.expireAt)
+          .exec();
         if (first?.[0]?.[1] !== 1) continue;
-        const event: ThresholdEvent = { scope: c.scope === 'tenant' ? 'tenant' : 'global', tenant: c.subject, period: c.window.period, periodId: c.window.id, threshold, spentUsd: after / 1e6, limitUsd: limit.limitUsd };
+        const event: ThresholdEvent = {
+          scope: c.scope === 'tenant' ? 'tenant' : 'global',
+          tenant: c.subject,
+          period: c.window.period,
+          periodId: c.window.id,
+          threshold,
+          spentUsd: after / 1e6,
+          limitUsd: limit.limitUsd,
+        };
         crossed.push(event);
         this.options.onThreshold?.(event);
-        if (threshold === 100 && limit.hardStop && c.scope === 'global') await this.tripBreakers(c, limit.limitUsd, after);
+        if (threshold === 100 && limit.hardStop && c.scope === 'global')
+          await this.tripBreakers(c, limit.limitUsd, after);
       }
     }
     return crossed;
@@ -393,7 +520,10 @@ export class BudgetController {
   }
 
   /** reserve → call → settle; a failed call releases its reservation and is written to the ledger (success false). */
-  async guard<T>(request: UsageRequest & { correlationId?: string }, call: () => Promise<{ value: T; usage: TokenUsage }>): Promise<T> {
+  async guard<T>(
+    request: UsageRequest & { correlationId?: string },
+    call: () => Promise<{ value: T; usage: TokenUsage }>,
+  ): Promise<T> {
     const reservation = await this.reserve(request);
     const started = Date.now();
     let outcome: { value: T; usage: TokenUsage };
@@ -403,7 +533,12 @@ export class BudgetController {
       await this.release(reservation, { latencyMs: Date.now() - started, correlationId: request.correlationId });
       throw error;
     }
-    await this.settle(reservation, { ...outcome.usage, latencyMs: Date.now() - started, success: true, correlationId: request.correlationId });
+    await this.settle(reservation, {
+      ...outcome.usage,
+      latencyMs: Date.now() - started,
+      success: true,
+      correlationId: request.correlationId,
+    });
     return outcome.value;
   }
 
@@ -414,18 +549,43 @@ export class BudgetController {
     const day = dayWindow(now);
     const month = monthWindow(now);
     const counters: CounterSpec[] = [
-      { key: this.keys.calls(api, day), what: 'calls', scope: 'api', subject: api, window: day, limit: { kind: 'fixed', value: cap.daily }, expireAt: counterExpiry(day) },
-      { key: this.keys.calls(api, month), what: 'calls', scope: 'api', subject: api, window: month, limit: { kind: 'fixed', value: cap.monthly }, expireAt: counterExpiry(month) },
+      {
+        key: this.keys.calls(api, day),
+        what: 'calls',
+        scope: 'api',
+        subject: api,
+        window: day,
+        limit: { kind: 'fixed', value: cap.daily },
+        expireAt: counterExpiry(day),
+      },
+      {
+        key: this.keys.calls(api, month),
+        what: 'calls',
+        scope: 'api',
+        subject: api,
+        window: month,
+        limit: { kind: 'fixed', value: cap.monthly },
+        expireAt: counterExpiry(month),
+      },
     ];
     let reply: unknown[];
     try {
       reply = (await this.redisStep(
-        runScript(this.options.redis, RESERVE_SCRIPT, [...this.fixedKeys(), ...counters.map((c) => c.key)], [0, 2, ...reserveArgs(counters, [1, 1])]),
+        runScript(
+          this.options.redis,
+          RESERVE_SCRIPT,
+          [...this.fixedKeys(), ...counters.map((c) => c.key)],
+          [0, 2, ...reserveArgs(counters, [1, 1])],
+        ),
       )) as unknown[];
     } catch (error) {
       this.report(error);
       if ((this.options.whenRedisDown ?? 'fail-closed-hard') === 'fail-open') return { today: -1, month: -1 };
-      throw new BudgetRefusedError('budget_unavailable', `${api} call caps cannot be checked (Redis: ${(error as Error).message}); the call is refused.`, { api });
+      throw new BudgetRefusedError(
+        'budget_unavailable',
+        `${api} call caps cannot be checked (Redis: ${(error as Error).message}); the call is refused.`,
+        { api },
+      );
     }
     if (reply[0] === 'ok') {
       const [today, thisMonth] = JSON.parse(String(reply[2])) as [number, number];
@@ -433,7 +593,11 @@ export class BudgetController {
     }
     if (reply[0] === 'refused') {
       const which = Number(reply[1]) === 1 ? `daily cap of ${cap.daily}` : `monthly cap of ${cap.monthly}`;
-      throw new BudgetRefusedError('call_cap_exceeded', `${api} has reached its ${which} calls.`, { api, used: Number(reply[2]), cap: Number(reply[3]) });
+      throw new BudgetRefusedError('call_cap_exceeded', `${api} has reached its ${which} calls.`, {
+        api,
+        used: Number(reply[2]),
+        cap: Number(reply[3]),
+      });
     }
     throw await this.refusal(String(reply[0]), counters, reply[1], reply[2], reply[3]);
   }

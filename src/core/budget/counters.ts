@@ -17,17 +17,34 @@ export interface CounterSpec {
 }
 
 /** The counters one AI call touches: overall and tenant spend per day and month, the user's tokens. */
-export function counterSpecs(keys: BudgetKeys, now: Date, who: { tenant?: string; user?: string; tier?: UserTier }): CounterSpec[] {
+export function counterSpecs(
+  keys: BudgetKeys,
+  now: Date,
+  who: { tenant?: string; user?: string; tier?: UserTier },
+): CounterSpec[] {
   const windows = [dayWindow(now), monthWindow(now)];
   const specs: CounterSpec[] = [];
   for (const w of windows) {
-    specs.push({ key: keys.spend(w), what: 'spend', scope: 'global', subject: null, window: w, limit: { kind: 'budget', field: limitField(w.period) }, expireAt: counterExpiry(w) });
+    specs.push({
+      key: keys.spend(w),
+      what: 'spend',
+      scope: 'global',
+      subject: null,
+      window: w,
+      limit: { kind: 'budget', field: limitField(w.period) },
+      expireAt: counterExpiry(w),
+    });
   }
   if (who.tenant) {
     for (const w of windows) {
       specs.push({
-        key: keys.spend(w, who.tenant), what: 'spend', scope: 'tenant', subject: who.tenant, window: w,
-        limit: { kind: 'budget', field: limitField(w.period, who.tenant) }, expireAt: counterExpiry(w),
+        key: keys.spend(w, who.tenant),
+        what: 'spend',
+        scope: 'tenant',
+        subject: who.tenant,
+        window: w,
+        limit: { kind: 'budget', field: limitField(w.period, who.tenant) },
+        expireAt: counterExpiry(w),
       });
     }
   }
@@ -35,8 +52,13 @@ export function counterSpecs(keys: BudgetKeys, now: Date, who: { tenant?: string
     const month = windows[1]!;
     const allowance = USER_TIERS[who.tier ?? 'free'];
     specs.push({
-      key: keys.userTokens(month, who.user), what: 'tokens', scope: 'user', subject: who.user, window: month,
-      limit: Number.isFinite(allowance) ? { kind: 'fixed', value: allowance } : { kind: 'none' }, expireAt: counterExpiry(month),
+      key: keys.userTokens(month, who.user),
+      what: 'tokens',
+      scope: 'user',
+      subject: who.user,
+      window: month,
+      limit: Number.isFinite(allowance) ? { kind: 'fixed', value: allowance } : { kind: 'none' },
+      expireAt: counterExpiry(month),
     });
   }
   return specs;

@@ -22,21 +22,44 @@ export interface FreezeDeps {
  * The kill switch: every controller checks it on every call (in the same round trip as the
  * counters), so a freeze is obeyed by the very next call in every pod.
  */
-export async function freezeBudget(deps: FreezeDeps, opts: { tenant?: string; actor: string; reason?: string }): Promise<FreezeRecord> {
+export async function freezeBudget(
+  deps: FreezeDeps,
+  opts: { tenant?: string; actor: string; reason?: string },
+): Promise<FreezeRecord> {
   const keys = budgetKeys(deps.keyPrefix);
-  const record: FreezeRecord = { tenant: opts.tenant ?? null, actor: opts.actor, reason: opts.reason ?? 'frozen by an operator', at: (deps.now ?? new Date()).toISOString() };
-  await deps.redis.multi().set(keys.frozen(opts.tenant), JSON.stringify(record)).publish(keys.channel, JSON.stringify({ event: 'frozen', ...record })).exec();
+  const record: FreezeRecord = {
+    tenant: opts.tenant ?? null,
+    actor: opts.actor,
+    reason: opts.reason ?? 'frozen by an operator',
+    at: (deps.now ?? new Date()).toISOString(),
+  };
+  await deps.redis
+    .multi()
+    .set(keys.frozen(opts.tenant), JSON.stringify(record))
+    .publish(keys.channel, JSON.stringify({ event: 'frozen', ...record }))
+    .exec();
   return record;
 }
 
 /** Lifts a freeze; returns the freeze that was lifted, or undefined when there was none. */
-export async function unfreezeBudget(deps: FreezeDeps, opts: { tenant?: string; actor: string; reason?: string }): Promise<FreezeRecord | undefined> {
+export async function unfreezeBudget(
+  deps: FreezeDeps,
+  opts: { tenant?: string; actor: string; reason?: string },
+): Promise<FreezeRecord | undefined> {
   const keys = budgetKeys(deps.keyPrefix);
   const [[, previous]] = (await deps.redis
     .multi()
     .get(keys.frozen(opts.tenant))
     .del(keys.frozen(opts.tenant))
-    .publish(keys.channel, JSON.stringify({ event: 'unfrozen', tenant: opts.tenant ?? null, actor: opts.actor, at: (deps.now ?? new Date()).toISOString() }))
+    .publish(
+      keys.channel,
+      JSON.stringify({
+        event: 'unfrozen',
+        tenant: opts.tenant ?? null,
+        actor: opts.actor,
+        at: (deps.now ?? new Date()).toISOString(),
+      }),
+    )
     .exec()) as [[Error | null, string | null], ...unknown[]];
   return previous ? (JSON.parse(previous) as FreezeRecord) : undefined;
 }

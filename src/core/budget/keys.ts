@@ -43,9 +43,14 @@ export function limitField(period: 'daily' | 'monthly', tenant?: string): string
 }
 
 /** A spend counter's key read back: which period and tenant it counts (undefined: not a spend counter). */
-export function parseSpendKey(keys: BudgetKeys, key: string): { kind: 'day' | 'month'; id: string; tenant: string | null } | undefined {
+export function parseSpendKey(
+  keys: BudgetKeys,
+  key: string,
+): { kind: 'day' | 'month'; id: string; tenant: string | null } | undefined {
   if (!key.startsWith(`${keys.base}spend:`)) return undefined;
-  const match = /^(day|month):(\d{4}-\d{2}(?:-\d{2})?)(?::tenant:(.+))?$/.exec(key.slice(keys.base.length + 'spend:'.length));
+  const match = /^(day|month):(\d{4}-\d{2}(?:-\d{2})?)(?::tenant:(.+))?$/.exec(
+    key.slice(keys.base.length + 'spend:'.length),
+  );
   if (!match) return undefined;
   const kind = match[1] as 'day' | 'month';
   if ((kind === 'day') !== (match[2]!.length === 10)) return undefined;

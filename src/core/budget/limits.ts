@@ -23,13 +23,23 @@ export interface LimitDeps {
 
 /** The budgets in budget_limits (the source of truth); one tenant's plus the global ones when `tenant` is given. */
 export async function loadLimits(pool: pg.Pool, tenant?: string): Promise<BudgetLimit[]> {
-  const { rows } = await pool.query<{ scope: 'global' | 'tenant'; tenant_id: string | null; period: Period; limit_usd: string; hard_stop: boolean; updated_at: Date; updated_by: string | null }>(
-    `select scope, tenant_id, period, limit_usd, hard_stop, updated_at, updated_by
+  const { rows } = await pool
+    .query<{
+      scope: 'global' | 'tenant';
+      tenant_id: string | null;
+      period: Period;
+      limit_usd: string;
+      hard_stop: boolean;
+      updated_at: Date;
+      updated_by: string | null;
+    }>(
+      `select scope, tenant_id, period, limit_usd, hard_stop, updated_at, updated_by
        from budget_limits
       where $1::text is null or scope = 'global' or tenant_id = $1
       order by scope, tenant_id nulls first, period`,
-    [tenant ?? null],
-  ).catch(rethrowSchemaMissing);
+      [tenant ?? null],
+    )
+    .catch(rethrowSchemaMissing);
   return rows.map((r) => ({
     scope: r.scope,
     tenant: r.tenant_id,
@@ -67,7 +77,11 @@ export async function setLimit(
 }
 
 /** Copies budgets into the Redis hash the controller reads; `replaceAll` also drops fields no longer in the table. */
-export async function mirrorLimits(deps: Omit<LimitDeps, 'pool'>, limits: BudgetLimit[], replaceAll = false): Promise<void> {
+export async function mirrorLimits(
+  deps: Omit<LimitDeps, 'pool'>,
+  limits: BudgetLimit[],
+  replaceAll = false,
+): Promise<void> {
   const key = budgetKeys(deps.keyPrefix).limits;
   const multi = deps.redis.multi();
   if (replaceAll) multi.del(key);
@@ -100,7 +114,14 @@ export function parseMirroredLimit(json: string): MirroredLimit | { limitUsd: un
   return { limitUsd: undefined, hardStop: true };
 }
 
-export async function readMirroredLimits(redis: RedisClient, keyPrefix?: string): Promise<Record<string, ReturnType<typeof parseMirroredLimit>>> {
+export async function readMirroredLimits(
+  redis: RedisClient,
+  keyPrefix?: string,
+): Promise<Record<string, ReturnType<typeof parseMirroredLimit>>> {
   const raw = await redis.hgetall(budgetKeys(keyPrefix).limits);
-  return Object.fromEntries(Object.entries(raw).filter(([field]) => field !== MIRRORED_MARK).map(([field, json]) => [field, parseMirroredLimit(json)]));
+  return Object.fromEntries(
+    Object.entries(raw)
+      .filter(([field]) => field !== MIRRORED_MARK)
+      .map(([field, json]) => [field, parseMirroredLimit(json)]),
+  );
 }

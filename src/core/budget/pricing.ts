@@ -22,22 +22,112 @@ export interface ModelPrice {
 
 export const PRICE_TABLE: readonly ModelPrice[] = [
   { provider: 'openai', model: 'gpt-4o', inputPerMillion: 2.5, cachedInputPerMillion: 1.25, outputPerMillion: 10 },
-  { provider: 'openai', model: 'gpt-4o-mini', inputPerMillion: 0.15, cachedInputPerMillion: 0.075, outputPerMillion: 0.6 },
+  {
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    inputPerMillion: 0.15,
+    cachedInputPerMillion: 0.075,
+    outputPerMillion: 0.6,
+  },
   { provider: 'openai', model: 'gpt-4.1', inputPerMillion: 2, cachedInputPerMillion: 0.5, outputPerMillion: 8 },
-  { provider: 'openai', model: 'gpt-4.1-mini', inputPerMillion: 0.4, cachedInputPerMillion: 0.1, outputPerMillion: 1.6 },
-  { provider: 'openai', model: 'text-embedding-3-small', inputPerMillion: 0.02, cachedInputPerMillion: 0.02, outputPerMillion: 0 },
-  { provider: 'openai', model: 'text-embedding-3-large', inputPerMillion: 0.13, cachedInputPerMillion: 0.13, outputPerMillion: 0 },
-  { provider: 'anthropic', model: 'claude-opus-4', inputPerMillion: 15, cachedInputPerMillion: 1.5, outputPerMillion: 75 },
-  { provider: 'anthropic', model: 'claude-sonnet-4', inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 },
-  { provider: 'anthropic', model: 'claude-3-7-sonnet', inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 },
-  { provider: 'anthropic', model: 'claude-3-5-sonnet', inputPerMillion: 3, cachedInputPerMillion: 0.3, outputPerMillion: 15 },
-  { provider: 'anthropic', model: 'claude-3-5-haiku', inputPerMillion: 0.8, cachedInputPerMillion: 0.08, outputPerMillion: 4 },
-  { provider: 'anthropic', model: 'claude-3-haiku', inputPerMillion: 0.25, cachedInputPerMillion: 0.03, outputPerMillion: 1.25 },
-  { provider: 'google', model: 'gemini-2.5-pro', inputPerMillion: 1.25, cachedInputPerMillion: 0.31, outputPerMillion: 10 },
-  { provider: 'google', model: 'gemini-2.5-flash', inputPerMillion: 0.3, cachedInputPerMillion: 0.075, outputPerMillion: 2.5 },
-  { provider: 'google', model: 'gemini-2.0-flash', inputPerMillion: 0.1, cachedInputPerMillion: 0.025, outputPerMillion: 0.4 },
-  { provider: 'google', model: 'gemini-1.5-pro', inputPerMillion: 1.25, cachedInputPerMillion: 0.3125, outputPerMillion: 5 },
-  { provider: 'google', model: 'gemini-1.5-flash', inputPerMillion: 0.075, cachedInputPerMillion: 0.01875, outputPerMillion: 0.3 },
+  {
+    provider: 'openai',
+    model: 'gpt-4.1-mini',
+    inputPerMillion: 0.4,
+    cachedInputPerMillion: 0.1,
+    outputPerMillion: 1.6,
+  },
+  {
+    provider: 'openai',
+    model: 'text-embedding-3-small',
+    inputPerMillion: 0.02,
+    cachedInputPerMillion: 0.02,
+    outputPerMillion: 0,
+  },
+  {
+    provider: 'openai',
+    model: 'text-embedding-3-large',
+    inputPerMillion: 0.13,
+    cachedInputPerMillion: 0.13,
+    outputPerMillion: 0,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-opus-4',
+    inputPerMillion: 15,
+    cachedInputPerMillion: 1.5,
+    outputPerMillion: 75,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-sonnet-4',
+    inputPerMillion: 3,
+    cachedInputPerMillion: 0.3,
+    outputPerMillion: 15,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-3-7-sonnet',
+    inputPerMillion: 3,
+    cachedInputPerMillion: 0.3,
+    outputPerMillion: 15,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-3-5-sonnet',
+    inputPerMillion: 3,
+    cachedInputPerMillion: 0.3,
+    outputPerMillion: 15,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-3-5-haiku',
+    inputPerMillion: 0.8,
+    cachedInputPerMillion: 0.08,
+    outputPerMillion: 4,
+  },
+  {
+    provider: 'anthropic',
+    model: 'claude-3-haiku',
+    inputPerMillion: 0.25,
+    cachedInputPerMillion: 0.03,
+    outputPerMillion: 1.25,
+  },
+  {
+    provider: 'google',
+    model: 'gemini-2.5-pro',
+    inputPerMillion: 1.25,
+    cachedInputPerMillion: 0.31,
+    outputPerMillion: 10,
+  },
+  {
+    provider: 'google',
+    model: 'gemini-2.5-flash',
+    inputPerMillion: 0.3,
+    cachedInputPerMillion: 0.075,
+    outputPerMillion: 2.5,
+  },
+  {
+    provider: 'google',
+    model: 'gemini-2.0-flash',
+    inputPerMillion: 0.1,
+    cachedInputPerMillion: 0.025,
+    outputPerMillion: 0.4,
+  },
+  {
+    provider: 'google',
+    model: 'gemini-1.5-pro',
+    inputPerMillion: 1.25,
+    cachedInputPerMillion: 0.3125,
+    outputPerMillion: 5,
+  },
+  {
+    provider: 'google',
+    model: 'gemini-1.5-flash',
+    inputPerMillion: 0.075,
+    cachedInputPerMillion: 0.01875,
+    outputPerMillion: 0.3,
+  },
 ];
 
 // Longest first, so "gpt-4o-mini-2024-07-18" matches gpt-4o-mini and not gpt-4o.
@@ -76,14 +166,20 @@ export function costOf(provider: string, model: string, usage: TokenUsage, fallb
   const listed = priceOf(model);
   const price = listed ?? (fallbackModel ? priceOf(fallbackModel) : undefined);
   if (!price) {
-    throw invalidInput(`Model "${model}" (${provider}) is not in the price table of ${PRICE_TABLE_DATE}${fallbackModel ? `, nor is the fallback "${fallbackModel}"` : ''}.`, {
-      code: 'budget-unknown-model',
-      facts: { provider, model, fallbackModel: fallbackModel ?? null },
-      remedy: 'Add the model to the price table, or name a listed model to price unknown models as.',
-    });
+    throw invalidInput(
+      `Model "${model}" (${provider}) is not in the price table of ${PRICE_TABLE_DATE}${fallbackModel ? `, nor is the fallback "${fallbackModel}"` : ''}.`,
+      {
+        code: 'budget-unknown-model',
+        facts: { provider, model, fallbackModel: fallbackModel ?? null },
+        remedy: 'Add the model to the price table, or name a listed model to price unknown models as.',
+      },
+    );
   }
   const cached = Math.min(Math.max(usage.cachedTokens ?? 0, 0), usage.inputTokens);
-  const micro = (usage.inputTokens - cached) * price.inputPerMillion + cached * price.cachedInputPerMillion + usage.outputTokens * price.outputPerMillion;
+  const micro =
+    (usage.inputTokens - cached) * price.inputPerMillion +
+    cached * price.cachedInputPerMillion +
+    usage.outputTokens * price.outputPerMillion;
   const microUsd = Math.round(micro);
   return { microUsd, usd: microUsd / 1e6, listed: listed !== undefined, price };
 }

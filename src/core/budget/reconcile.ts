@@ -88,7 +88,10 @@ function windowOf(kind: 'day' | 'month', id: string): PeriodWindow {
  * was counted meanwhile. A counter that is not a number is replaced (only if unchanged since).
  * After repairing, everything is measured again; what is still wrong is reported as drift.
  */
-export async function reconcileBudget(deps: ReconcileDeps, options: { repair?: boolean } = {}): Promise<ReconcileReport> {
+export async function reconcileBudget(
+  deps: ReconcileDeps,
+  options: { repair?: boolean } = {},
+): Promise<ReconcileReport> {
   return reconcile(deps, options).catch(rethrowSchemaMissing);
 }
 
@@ -97,12 +100,19 @@ async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Pr
   const keys = budgetKeys(deps.keyPrefix);
   let measured = await measure(deps, keys, now);
   const changes: ReconcileChange[] = [];
-  const wrong = measured.filter((m) => m.value === null ? m.raw !== null : expected(m) !== m.value);
+  const wrong = measured.filter((m) => (m.value === null ? m.raw !== null : expected(m) !== m.value));
   if (options.repair && wrong.length) {
-    const argv = wrong.flatMap((m) => (m.value === null && m.raw !== null
-      ? ['set', String(expected(m)), m.raw, String(counterExpiry(m.window))]
-      : ['by', String(expected(m) - (m.value ?? 0)), '', String(counterExpiry(m.window))]));
-    const after = (await runScript(deps.redis, REPAIR_SCRIPT, wrong.map((m) => m.key), argv)) as string[];
+    const argv = wrong.flatMap((m) =>
+      m.value === null && m.raw !== null
+        ? ['set', String(expected(m)), m.raw, String(counterExpiry(m.window))]
+        : ['by', String(expected(m) - (m.value ?? 0)), '', String(counterExpiry(m.window))],
+    );
+    const after = (await runScript(
+      deps.redis,
+      REPAIR_SCRIPT,
+      wrong.map((m) => m.key),
+      argv,
+    )) as string[];
     for (const [i, m] of wrong.entries()) {
       const result = after[i]!;
       if (result.startsWith('skipped')) continue;
@@ -119,7 +129,13 @@ async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Pr
   const rows: ReconcileRow[] = measured.map((m) => {
     const diff = expected(m) - (m.value ?? 0);
     const corrupt = m.value === null && m.raw !== null;
-    const status: ReconcileRow['status'] = corrupt ? 'corrupt' : diff !== 0 ? 'drift' : changedKeys.has(m.key) ? 'repaired' : 'ok';
+    const status: ReconcileRow['status'] = corrupt
+      ? 'corrupt'
+      : diff !== 0
+        ? 'drift'
+        : changedKeys.has(m.key)
+          ? 'repaired'
+          : 'ok';
     return {
       key: m.key,
       period: m.window.period,
@@ -141,7 +157,8 @@ async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Pr
     rows,
     limits: limits.rows,
     changes,
-    drift: rows.some((r) => r.status === 'drift' || r.status === 'corrupt') || limits.rows.some((r) => r.status === 'drift'),
+    drift:
+      rows.some((r) => r.status === 'drift' || r.status === 'corrupt') || limits.rows.some((r) => r.status === 'drift'),
     repaired: changes.length + limits.repaired,
   };
 }
@@ -169,14 +186,20 @@ async function measure(deps: ReconcileDeps, keys: BudgetKeys, now: Date): Promis
   }
   const list = [...targets.values()].sort((a, b) => a.key.localeCompare(b.key));
 
-  const [seq, values, flat] = (await runScript(deps.redis, SNAPSHOT_SCRIPT, [keys.reservations, keys.sequence, ...list.map((t) => t.key)], [])) as [string, string[], string[]];
+  const [seq, values, flat] = (await runScript(
+    deps.redis,
+    SNAPSHOT_SCRIPT,
+    [keys.reservations, keys.sequence, ...list.map((t) => t.key)],
+    [],
+  )) as [string, string[], string[]];
   const inFlight = new Map<string, number>();
   const ids: string[] = [];
   for (let i = 0; i < flat.length; i += 2) {
     ids.push(flat[i]!);
     try {
       const record = JSON.parse(flat[i + 1]!) as { keys: string[]; amounts: number[] };
-      for (const [j, key] of record.keys.entries()) inFlight.set(key, (inFlight.get(key) ?? 0) + Number(record.amounts[j] ?? 0));
+      for (const [j, key] of record.keys.entries())
+        inFlight.set(key, (inFlight.get(key) ?? 0) + Number(record.amounts[j] ?? 0));
     } catch {
       // an unreadable record holds nothing we can count
     }
@@ -199,26 +222,53 @@ async function measure(deps: ReconcileDeps, keys: BudgetKeys, now: Date): Promis
        from rolled r left join newer n using (day, tenant_key)`,
     [from.toISOString(), to.toISOString(), seq, ids],
   );
-  const ledgerOf = (t: Target) => ledger
-    .filter((r) => (t.tenant === null || r.tenant_key === t.tenant) && r.day >= t.window.start.toISOString().slice(0, 10) && r.day < t.window.end.toISOString().slice(0, 10))
-    .reduce((sum, r) => sum + Number(r.micro), 0);
+  const ledgerOf = (t: Target) =>
+    ledger
+      .filter(
+        (r) =>
+          (t.tenant === null || r.tenant_key === t.tenant) &&
+          r.day >= t.window.start.toISOString().slice(0, 10) &&
+          r.day < t.window.end.toISOString().slice(0, 10),
+      )
+      .reduce((sum, r) => sum + Number(r.micro), 0);
 
-  return list.map((t, i) => {
-    const raw = values[i] === '' ? null : values[i]!;
-    const value = raw === null ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : null;
-    return { ...t, raw, value: raw === null ? null : value, ledgerMicro: ledgerOf(t), inFlightMicro: inFlight.get(t.key) ?? 0 };
-  }).map((m) => (m.raw === null ? { ...m, value: 0, raw: null } : m));
+  return list
+    .map((t, i) => {
+      const raw = values[i] === '' ? null : values[i]!;
+      const value = raw === null ? 0 : /^-?\d+$/.test(raw) ? Number(raw) : null;
+      return {
+        ...t,
+        raw,
+        value: raw === null ? null : value,
+        ledgerMicro: ledgerOf(t),
+        inFlightMicro: inFlight.get(t.key) ?? 0,
+      };
+    })
+    .map((m) => (m.raw === null ? { ...m, value: 0, raw: null } : m));
 }
 
-async function reconcileLimits(deps: ReconcileDeps, repair: boolean): Promise<{ rows: LimitMirrorRow[]; repaired: number }> {
-  const [tableLimits, mirrored] = await Promise.all([loadLimits(deps.pool), readMirroredLimits(deps.redis, deps.keyPrefix)]);
+async function reconcileLimits(
+  deps: ReconcileDeps,
+  repair: boolean,
+): Promise<{ rows: LimitMirrorRow[]; repaired: number }> {
+  const [tableLimits, mirrored] = await Promise.all([
+    loadLimits(deps.pool),
+    readMirroredLimits(deps.redis, deps.keyPrefix),
+  ]);
   const rows: LimitMirrorRow[] = [];
-  const fields = new Set([...tableLimits.map((l) => limitField(l.period, l.tenant ?? undefined)), ...Object.keys(mirrored)]);
+  const fields = new Set([
+    ...tableLimits.map((l) => limitField(l.period, l.tenant ?? undefined)),
+    ...Object.keys(mirrored),
+  ]);
   for (const field of [...fields].sort()) {
     const inTable = tableLimits.find((l) => limitField(l.period, l.tenant ?? undefined) === field);
     const table = inTable ? `${inTable.limitUsd}${inTable.hardStop ? '' : ' (soft)'}` : null;
     const copy = mirrored[field];
-    const redis = copy ? (copy.limitUsd === undefined ? 'unreadable' : `${copy.limitUsd}${copy.hardStop ? '' : ' (soft)'}`) : null;
+    const redis = copy
+      ? copy.limitUsd === undefined
+        ? 'unreadable'
+        : `${copy.limitUsd}${copy.hardStop ? '' : ' (soft)'}`
+      : null;
     rows.push({ budget: field, table, redis, status: table === redis ? 'ok' : 'drift' });
   }
   let repaired = 0;

@@ -93,7 +93,9 @@ interface SpendRow {
 function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[] | null> {
   if (!deps.redis) return Promise.resolve(null);
   const redisDeps = { ...deps, redis: deps.redis };
-  return deps.tenant ? readFreezes(redisDeps, deps.tenant) : Promise.all([readFreezes(redisDeps), listTenantFreezes(redisDeps)]).then(([a, b]) => [...a, ...b]);
+  return deps.tenant
+    ? readFreezes(redisDeps, deps.tenant)
+    : Promise.all([readFreezes(redisDeps), listTenantFreezes(redisDeps)]).then(([a, b]) => [...a, ...b]);
 }
 
 /**
@@ -134,7 +136,9 @@ async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
       [month.id + '-01', day.id, tenant],
     ),
     readAllFreezes(deps),
-    deps.redis ? deps.redis.mget(...Object.keys(CALL_CAPS).flatMap((api) => [keys.calls(api, day), keys.calls(api, month)])) : undefined,
+    deps.redis
+      ? deps.redis.mget(...Object.keys(CALL_CAPS).flatMap((api) => [keys.calls(api, day), keys.calls(api, month)]))
+      : undefined,
   ]);
 
   const byKind = (kind: SpendRow['kind']) => spend.rows.filter((r) => r.kind === kind);
@@ -145,7 +149,9 @@ async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
     return sum(rows, w.period === 'daily' ? 'today_cost' : 'month_cost');
   };
   // With --tenant the query is already filtered: the global budgets need overall spend, read separately.
-  const overall = tenant ? await overallSpend(deps.pool, month, day) : { today: sum(tenantRows, 'today_cost'), month: sum(tenantRows, 'month_cost') };
+  const overall = tenant
+    ? await overallSpend(deps.pool, month, day)
+    : { today: sum(tenantRows, 'today_cost'), month: sum(tenantRows, 'month_cost') };
 
   const budgets: BudgetLine[] = limits.map((l) => {
     const w = l.period === 'daily' ? day : month;
@@ -169,7 +175,13 @@ async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
   const scopeMonth = sum(tenantRows, 'month_cost');
   const top = (kind: SpendRow['kind']): TopEntry[] =>
     byKind(kind)
-      .map((r) => ({ name: kind === 'tenant' && r.name === '' ? '(no tenant)' : r.name, costUsd: round(Number(r.month_cost)), calls: Number(r.month_calls), tokens: Number(r.month_tokens), share: scopeMonth > 0 ? round(Number(r.month_cost) / scopeMonth, 4) : 0 }))
+      .map((r) => ({
+        name: kind === 'tenant' && r.name === '' ? '(no tenant)' : r.name,
+        costUsd: round(Number(r.month_cost)),
+        calls: Number(r.month_calls),
+        tokens: Number(r.month_tokens),
+        share: scopeMonth > 0 ? round(Number(r.month_cost) / scopeMonth, 4) : 0,
+      }))
       .sort((a, b) => b.costUsd - a.costUsd || a.name.localeCompare(b.name))
       .slice(0, limit);
 
@@ -191,15 +203,31 @@ async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
     unavailable: deps.redis ? [] : ['redis'],
     freezes,
     exceeded: budgets.some((b) => b.utilization >= 1),
-    today: { periodId: day.id, spentUsd: round(scopeToday), calls: sum(tenantRows, 'today_calls'), projectedUsd: round(project(scopeToday, day, now)), resetsAt: day.end.toISOString() },
-    month: { periodId: month.id, spentUsd: round(scopeMonth), calls: sum(tenantRows, 'month_calls'), projectedUsd: round(project(scopeMonth, month, now)), resetsAt: month.end.toISOString() },
+    today: {
+      periodId: day.id,
+      spentUsd: round(scopeToday),
+      calls: sum(tenantRows, 'today_calls'),
+      projectedUsd: round(project(scopeToday, day, now)),
+      resetsAt: day.end.toISOString(),
+    },
+    month: {
+      periodId: month.id,
+      spentUsd: round(scopeMonth),
+      calls: sum(tenantRows, 'month_calls'),
+      projectedUsd: round(project(scopeMonth, month, now)),
+      resetsAt: month.end.toISOString(),
+    },
     budgets,
     top: { models: top('model'), operations: top('operation'), tenants: tenant ? [] : top('tenant') },
     calls,
   };
 }
 
-async function overallSpend(pool: pg.Pool, month: PeriodWindow, day: PeriodWindow): Promise<{ today: number; month: number }> {
+async function overallSpend(
+  pool: pg.Pool,
+  month: PeriodWindow,
+  day: PeriodWindow,
+): Promise<{ today: number; month: number }> {
   const { rows } = await pool.query<{ today: string; month: string }>(
     `select coalesce(sum(cost_usd) filter (where period = 'day'), 0) as today, coalesce(sum(cost_usd) filter (where period = 'month'), 0) as month
        from llm_usage_rollup

@@ -21,17 +21,25 @@ export function describeDatabaseUrl(url: string): string {
   }
 }
 
-type Choice = Pick<ResolvedConfig, 'databaseUrl' | 'databaseSource' | 'envName' | 'configFile' | 'embeddedDataDir' | 'projectRoot'>;
+type Choice = Pick<
+  ResolvedConfig,
+  'databaseUrl' | 'databaseSource' | 'envName' | 'configFile' | 'embeddedDataDir' | 'projectRoot'
+>;
 
 /**
  * One line saying which database is used and why: "from DATABASE_URL", "embedded, because nothing is
  * configured". `shownDir` is the embedded directory as the caller prints paths (relative to the cwd).
  */
-export function describeDatabaseChoice(config: Choice, options: { shownDir?: string; ignored?: readonly string[] } = {}): string {
+export function describeDatabaseChoice(
+  config: Choice,
+  options: { shownDir?: string; ignored?: readonly string[] } = {},
+): string {
   if (!config.databaseUrl) {
     const where = options.shownDir ?? config.embeddedDataDir;
     const root = `project root ${config.projectRoot.dir}, found by its ${config.projectRoot.marker}`;
-    const ignored = options.ignored?.length ? `; ${options.ignored.join(', ')} ${options.ignored.length === 1 ? 'is' : 'are'} set but not read` : '';
+    const ignored = options.ignored?.length
+      ? `; ${options.ignored.join(', ')} ${options.ignored.length === 1 ? 'is' : 'are'} set but not read`
+      : '';
     return `database: using the embedded database in ${where} (${root}), because nothing is configured${ignored}`;
   }
   const shown = describeDatabaseUrl(config.databaseUrl ?? '');

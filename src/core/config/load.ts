@@ -29,7 +29,9 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): string {
  * zod and yaml cost tens of milliseconds to import; commands run without a config file should
  * not pay for them, so the parser is loaded (once, before any command runs) only when a file exists.
  */
-let parser: { schema: typeof import('./schema.js')['configFileSchema']; parseYaml: typeof import('yaml')['parse'] } | undefined;
+let parser:
+  | { schema: typeof import('./schema.js')['configFileSchema']; parseYaml: typeof import('yaml')['parse'] }
+  | undefined;
 
 export async function loadConfigParser(): Promise<void> {
   if (parser) return;
@@ -45,7 +47,11 @@ export function readConfigFile(file: string): ConfigFile {
     raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw invalidInput(`${file}: not valid YAML: ${reason}`, { code: 'config.bad-yaml', facts: { file }, remedy: 'Fix the syntax and run the command again.' });
+    throw invalidInput(`${file}: not valid YAML: ${reason}`, {
+      code: 'config.bad-yaml',
+      facts: { file },
+      remedy: 'Fix the syntax and run the command again.',
+    });
   }
   const parsed = configFileSchema.safeParse(raw);
   if (!parsed.success) {

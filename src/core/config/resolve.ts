@@ -129,12 +129,18 @@ function urlFrom(value: string | SecretRef | undefined, env: NodeJS.ProcessEnv, 
  * latter only when the primary also comes from the file (a replica of another database is wrong).
  */
 function readReplica(
-  flags: ConfigFlags, env: NodeJS.ProcessEnv, file: EnvironmentFile | undefined, where: (key: string) => string, secrets: string[],
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  file: EnvironmentFile | undefined,
+  where: (key: string) => string,
+  secrets: string[],
 ): { readDatabaseUrl?: string; maxReplicaLagMs: number } {
   const primaryFromFile = !flags.databaseUrl && !env.MEDICALCOR_DATABASE_URL && !env.DATABASE_URL;
-  const readDatabaseUrl = env.MEDICALCOR_READ_DATABASE_URL
-    ?? (primaryFromFile ? urlFrom(file?.readDatabaseUrl, env, where('readDatabaseUrl'), secrets) : undefined);
-  if (env.MEDICALCOR_READ_DATABASE_URL && urlPassword(env.MEDICALCOR_READ_DATABASE_URL)) secrets.push(urlPassword(env.MEDICALCOR_READ_DATABASE_URL));
+  const readDatabaseUrl =
+    env.MEDICALCOR_READ_DATABASE_URL ??
+    (primaryFromFile ? urlFrom(file?.readDatabaseUrl, env, where('readDatabaseUrl'), secrets) : undefined);
+  if (env.MEDICALCOR_READ_DATABASE_URL && urlPassword(env.MEDICALCOR_READ_DATABASE_URL))
+    secrets.push(urlPassword(env.MEDICALCOR_READ_DATABASE_URL));
   const lagText = env.MEDICALCOR_MAX_REPLICA_LAG_MS;
   if (lagText !== undefined && !/^\d+$/.test(lagText)) {
     throw invalidInput(`MEDICALCOR_MAX_REPLICA_LAG_MS is "${lagText}", not a whole number of milliseconds.`, {
@@ -142,7 +148,8 @@ function readReplica(
       remedy: 'For example MEDICALCOR_MAX_REPLICA_LAG_MS=5000.',
     });
   }
-  const maxReplicaLagMs = lagText !== undefined ? Number(lagText) : (file?.maxReplicaLagMs ?? DEFAULT_MAX_REPLICA_LAG_MS);
+  const maxReplicaLagMs =
+    lagText !== undefined ? Number(lagText) : (file?.maxReplicaLagMs ?? DEFAULT_MAX_REPLICA_LAG_MS);
   return { readDatabaseUrl, maxReplicaLagMs };
 }
 
@@ -153,7 +160,12 @@ export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd
 }
 
 /** flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file exists. */
-function adminToken(ref: SecretRef | undefined, env: NodeJS.ProcessEnv, where: string, secrets: string[]): string | undefined {
+function adminToken(
+  ref: SecretRef | undefined,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  secrets: string[],
+): string | undefined {
   if (!ref) return undefined;
   const value = secretFrom(ref, env, where);
   secrets.push(value);
@@ -169,28 +181,47 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
 
   const explicitName = flags.env ?? env.MEDICALCOR_ENV;
   const envName = explicitName ?? file.defaultEnv ?? 'local';
-  const envSource = flags.env !== undefined ? 'flag' : env.MEDICALCOR_ENV !== undefined ? 'MEDICALCOR_ENV' : file.defaultEnv ? 'defaultEnv' : 'default';
+  const envSource =
+    flags.env !== undefined
+      ? 'flag'
+      : env.MEDICALCOR_ENV !== undefined
+        ? 'MEDICALCOR_ENV'
+        : file.defaultEnv
+          ? 'defaultEnv'
+          : 'default';
   const fileEnvironment = file.environments[envName];
   if (!fileEnvironment && (explicitName || file.defaultEnv)) {
     const known = Object.keys(file.environments);
-    throw invalidInput(`Environment "${envName}" is not defined${configFile ? ` in ${configFile}` : ' (no medicalcor.config.yaml found)'}.`, {
-      code: 'config.unknown-environment',
-      facts: { envName, known, configFile },
-      remedy: known.length ? `Known environments: ${known.join(', ')}.` : 'Create medicalcor.config.yaml with an "environments" map.',
-    });
+    throw invalidInput(
+      `Environment "${envName}" is not defined${configFile ? ` in ${configFile}` : ' (no medicalcor.config.yaml found)'}.`,
+      {
+        code: 'config.unknown-environment',
+        facts: { envName, known, configFile },
+        remedy: known.length
+          ? `Known environments: ${known.join(', ')}.`
+          : 'Create medicalcor.config.yaml with an "environments" map.',
+      },
+    );
   }
   const where = (key: string) => `${configFile ?? 'config'}: environments.${envName}.${key}`;
   const secrets: string[] = [];
 
-  const { databaseUrl, databaseSource } = chooseDatabase(flags, env, () => urlFrom(fileEnvironment?.databaseUrl, env, where('databaseUrl'), secrets));
+  const { databaseUrl, databaseSource } = chooseDatabase(flags, env, () =>
+    urlFrom(fileEnvironment?.databaseUrl, env, where('databaseUrl'), secrets),
+  );
   // URLs given outside the file carry their passwords too: every one is removed from output
   for (const url of [flags.databaseUrl, env.MEDICALCOR_DATABASE_URL, env.DATABASE_URL, env.MEDICALCOR_REDIS_URL]) {
     if (url && urlPassword(url)) secrets.push(urlPassword(url));
   }
-  const configuredRedis = nonEmpty(env, 'MEDICALCOR_REDIS_URL') ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets);
+  const configuredRedis =
+    nonEmpty(env, 'MEDICALCOR_REDIS_URL') ?? urlFrom(fileEnvironment?.redisUrl, env, where('redisUrl'), secrets);
   const redisUrl = configuredRedis ?? DEFAULT_REDIS_URL;
   const { readDatabaseUrl, maxReplicaLagMs } = readReplica(flags, env, fileEnvironment, where, secrets);
-  const triggerKey = env.TRIGGER_SECRET_KEY ?? (fileEnvironment?.trigger?.secretKey ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey')) : undefined);
+  const triggerKey =
+    env.TRIGGER_SECRET_KEY ??
+    (fileEnvironment?.trigger?.secretKey
+      ? secretFrom(fileEnvironment.trigger.secretKey, env, where('trigger.secretKey'))
+      : undefined);
   if (triggerKey) secrets.push(triggerKey);
   const triggerUrl = env.MEDICALCOR_TRIGGER_URL ?? fileEnvironment?.trigger?.url;
 
@@ -212,7 +243,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
     redisKeyPrefix: env.MEDICALCOR_REDIS_PREFIX ?? 'medicalcor:',
     prometheusUrl: env.MEDICALCOR_PROMETHEUS_URL ?? fileEnvironment?.prometheusUrl,
     apiBaseUrl: env.MEDICALCOR_API_URL ?? fileEnvironment?.apiBaseUrl,
-    trigger: triggerUrl || triggerKey ? { url: triggerUrl ?? 'https://api.trigger.dev', secretKey: triggerKey } : undefined,
+    trigger:
+      triggerUrl || triggerKey ? { url: triggerUrl ?? 'https://api.trigger.dev', secretKey: triggerKey } : undefined,
     kubernetes: fileEnvironment?.kubernetes
       ? {
           ...fileEnvironment.kubernetes,
@@ -244,7 +276,11 @@ function nonEmpty(env: NodeJS.ProcessEnv, name: string): string | undefined {
 }
 
 /** Ours first, then dbmate's DATABASE_URL (so a dbmate setup works unchanged), then the config file. */
-function chooseDatabase(flags: ConfigFlags, env: NodeJS.ProcessEnv, fromFile: () => string | undefined): { databaseUrl?: string; databaseSource: DatabaseSource } {
+function chooseDatabase(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  fromFile: () => string | undefined,
+): { databaseUrl?: string; databaseSource: DatabaseSource } {
   if (flags.databaseUrl) return { databaseUrl: flags.databaseUrl, databaseSource: 'flag' };
   for (const name of ['MEDICALCOR_DATABASE_URL', 'DATABASE_URL'] as const) {
     const value = nonEmpty(env, name);
@@ -254,9 +290,18 @@ function chooseDatabase(flags: ConfigFlags, env: NodeJS.ProcessEnv, fromFile: ()
   return file ? { databaseUrl: file, databaseSource: 'config' } : { databaseSource: 'embedded' };
 }
 
-function chooseMigrationsDir(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string, fromFile: string | undefined): Pick<ResolvedConfig, 'migrationsDir' | 'migrationsDirSource'> {
+function chooseMigrationsDir(
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  fromFile: string | undefined,
+): Pick<ResolvedConfig, 'migrationsDir' | 'migrationsDirSource'> {
   if (flags.migrationsDir) return { migrationsDir: resolve(cwd, flags.migrationsDir), migrationsDirSource: 'flag' };
-  if (env.MEDICALCOR_MIGRATIONS_DIR) return { migrationsDir: resolve(cwd, env.MEDICALCOR_MIGRATIONS_DIR), migrationsDirSource: 'MEDICALCOR_MIGRATIONS_DIR' };
+  if (env.MEDICALCOR_MIGRATIONS_DIR)
+    return {
+      migrationsDir: resolve(cwd, env.MEDICALCOR_MIGRATIONS_DIR),
+      migrationsDirSource: 'MEDICALCOR_MIGRATIONS_DIR',
+    };
   if (fromFile) return { migrationsDir: fromFile, migrationsDirSource: 'config' };
   return { migrationsDir: join(packageDir(), 'src', 'migrations'), migrationsDirSource: 'shipped' };
 }

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 
 /** A secret is never written in the file: it names the environment variable that holds it. */
-export const secretRef = z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict();
+export const secretRef = z
+  .object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') })
+  .strict();
 export type SecretRef = z.infer<typeof secretRef>;
 
 /** A URL may be written inline only when it carries no password; otherwise it is a secretRef. */
@@ -36,7 +38,10 @@ export const environmentSchema = z
         /** the API's admin credential for /health/circuit-breakers, by environment-variable reference */
         adminToken: secretRef.optional(),
         /** the header it is sent in (the API server's proxy strips Authorization, so not that one) */
-        adminTokenHeader: z.string().regex(/^[A-Za-z0-9-]+$/).default('x-admin-token'),
+        adminTokenHeader: z
+          .string()
+          .regex(/^[A-Za-z0-9-]+$/)
+          .default('x-admin-token'),
       })
       .strict()
       .optional(),
@@ -52,7 +57,12 @@ export const configFileSchema = z
     migrationsDir: z.string().optional(),
     runbooksDir: z.string().optional(),
     slaCatalog: z.string().optional(),
-    environments: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'environment names are letters, digits, - and _'), environmentSchema).default({}),
+    environments: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9_-]*$/i, 'environment names are letters, digits, - and _'),
+        environmentSchema,
+      )
+      .default({}),
   })
   .strict();
 export type ConfigFile = z.infer<typeof configFileSchema>;

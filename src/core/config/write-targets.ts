@@ -30,20 +30,28 @@ export function refuseInsidePackage(path: string, what: string): void {
  * Where `migrate new` may write: the configured migrations directory, never the shipped MedicalCor
  * schema that is the default when none is configured.
  */
-export function writableMigrationsDir(config: Pick<ResolvedConfig, 'migrationsDir' | 'migrationsDirSource' | 'projectRoot'>): string {
+export function writableMigrationsDir(
+  config: Pick<ResolvedConfig, 'migrationsDir' | 'migrationsDirSource' | 'projectRoot'>,
+): string {
   if (config.migrationsDirSource === 'shipped') {
-    throw invalidInput('No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, which is read-only.', {
-      code: 'config.shipped-migrations-read-only',
-      facts: { migrationsDir: config.migrationsDir, projectRoot: config.projectRoot.dir },
-      remedy: `Set migrationsDir in ${config.projectRoot.dir}/medicalcor.config.yaml (or MEDICALCOR_MIGRATIONS_DIR) to your project's directory.`,
-    });
+    throw invalidInput(
+      'No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, which is read-only.',
+      {
+        code: 'config.shipped-migrations-read-only',
+        facts: { migrationsDir: config.migrationsDir, projectRoot: config.projectRoot.dir },
+        remedy: `Set migrationsDir in ${config.projectRoot.dir}/medicalcor.config.yaml (or MEDICALCOR_MIGRATIONS_DIR) to your project's directory.`,
+      },
+    );
   }
   refuseInsidePackage(config.migrationsDir, 'a migration');
   return config.migrationsDir;
 }
 
 /** Where `runbook new` writes by default: the config's runbooksDir, else runbooks/ at the project root. */
-export function writableRunbooksDir(config: Pick<ResolvedConfig, 'runbooksDir' | 'projectRoot'>, explicitDir?: string): string {
+export function writableRunbooksDir(
+  config: Pick<ResolvedConfig, 'runbooksDir' | 'projectRoot'>,
+  explicitDir?: string,
+): string {
   const dir = explicitDir ?? config.runbooksDir ?? `${config.projectRoot.dir}${sep}runbooks`;
   refuseInsidePackage(dir, 'a runbook');
   return dir;

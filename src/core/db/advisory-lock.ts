@@ -26,7 +26,9 @@ async function findHolder(client: pg.ClientBase, name: string): Promise<LockHold
     [name],
   );
   const row = rows[0];
-  return row ? { pid: row.pid, applicationName: row.application_name, clientAddr: row.client_addr, since: row.backend_start } : undefined;
+  return row
+    ? { pid: row.pid, applicationName: row.application_name, clientAddr: row.client_addr, since: row.backend_start }
+    : undefined;
 }
 
 export function describeHolder(holder: LockHolder | undefined): string {

@@ -38,15 +38,25 @@ const shownFrom = (cwd: string | undefined, path: string) => {
  * The caller closes it; closing also stops the embedded server.
  */
 export async function openDatabase(
-  config: Pick<ResolvedConfig, 'databaseUrl' | 'databaseSource' | 'envName' | 'configFile' | 'embeddedDataDir' | 'projectRoot'> &
+  config: Pick<
+    ResolvedConfig,
+    'databaseUrl' | 'databaseSource' | 'envName' | 'configFile' | 'embeddedDataDir' | 'projectRoot'
+  > &
     Partial<Pick<ResolvedConfig, 'ignoredDatabaseVariables'>>,
   notify?: ((line: string) => void) | LegacyIo,
   options: OpenDatabaseOptions = {},
 ): Promise<Database> {
-  const say = typeof notify === 'function' ? notify : notify ? (line: string) => void notify.stderr.write(`${line}\n`) : undefined;
+  const say =
+    typeof notify === 'function'
+      ? notify
+      : notify
+        ? (line: string) => void notify.stderr.write(`${line}\n`)
+        : undefined;
   // said on every open: the caller's notify says it once per command (the CLI's noteOnce)
   if (say && databaseChoiceNeedsNote(config)) {
-    say(`note: ${describeDatabaseChoice(config, { shownDir: shownFrom(options.cwd, config.embeddedDataDir), ignored: config.ignoredDatabaseVariables })}`);
+    say(
+      `note: ${describeDatabaseChoice(config, { shownDir: shownFrom(options.cwd, config.embeddedDataDir), ignored: config.ignoredDatabaseVariables })}`,
+    );
   }
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;

@@ -22,7 +22,11 @@ export interface EmbeddedOptions {
  * serves it on a loopback socket. PGlite and its socket server are imported here only, so
  * commands that never touch the embedded database do not load them.
  */
-export async function startEmbedded({ dataDir, command = 'medicalcor', lockTimeoutMs = 60_000 }: EmbeddedOptions): Promise<EmbeddedServer> {
+export async function startEmbedded({
+  dataDir,
+  command = 'medicalcor',
+  lockTimeoutMs = 60_000,
+}: EmbeddedOptions): Promise<EmbeddedServer> {
   const release = await acquireFileLock(`${dataDir}.lock`, command, lockTimeoutMs);
   try {
     const [{ PGlite }, { vector }, { pgcrypto }, { uuid_ossp }, { PGLiteSocketServer }] = await Promise.all([

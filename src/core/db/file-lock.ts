@@ -49,11 +49,14 @@ export async function acquireFileLock(path: string, command: string, timeoutMs: 
       continue;
     }
     if (Date.now() >= deadline) {
-      throw conflict(`The embedded database is in use by process ${owner.pid} (${owner.command}) since ${owner.since}.`, {
-        code: 'db.embedded-in-use',
-        facts: { pid: owner.pid, command: owner.command, since: owner.since, lockFile: path },
-        remedy: 'Wait for it to finish, or configure a PostgreSQL server for concurrent use.',
-      });
+      throw conflict(
+        `The embedded database is in use by process ${owner.pid} (${owner.command}) since ${owner.since}.`,
+        {
+          code: 'db.embedded-in-use',
+          facts: { pid: owner.pid, command: owner.command, since: owner.since, lockFile: path },
+          remedy: 'Wait for it to finish, or configure a PostgreSQL server for concurrent use.',
+        },
+      );
     }
     await new Promise((r) => setTimeout(r, 100));
   }

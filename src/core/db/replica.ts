@@ -43,7 +43,8 @@ function readPool(url: string, options: ReadDatabaseOptions): Pool {
     application_name: options.applicationName ?? 'medicalcor (read)',
     max: Math.max(1, options.connections),
     connectionTimeoutMillis: 10_000,
-    statement_timeout: options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.ceil(options.statementTimeoutMs)),
+    statement_timeout:
+      options.statementTimeoutMs === undefined ? undefined : Math.max(1, Math.ceil(options.statementTimeoutMs)),
     // a read pool cannot write even by mistake, on the primary too
     options: '-c default_transaction_read_only=on',
   });
@@ -64,7 +65,10 @@ const LAG_SQL = `SELECT pg_is_in_recovery() AS standby,
 export async function replicaLagMs(pool: Pool): Promise<{ standby: boolean; lagMs?: number }> {
   const { rows } = await pool.query<{ standby: boolean; lag_ms: string | number | null }>(LAG_SQL);
   const row = rows[0];
-  return { standby: Boolean(row?.standby), lagMs: row?.lag_ms === null || row?.lag_ms === undefined ? undefined : Math.round(Number(row.lag_ms)) };
+  return {
+    standby: Boolean(row?.standby),
+    lagMs: row?.lag_ms === null || row?.lag_ms === undefined ? undefined : Math.round(Number(row.lag_ms)),
+  };
 }
 
 async function openPrimary(options: ReadDatabaseOptions, route: ReadRoute): Promise<ReadDatabase> {
@@ -90,15 +94,25 @@ export async function openReadDatabase(options: ReadDatabaseOptions): Promise<Re
   } catch (error) {
     await pool.end().catch(() => {});
     const why = (error as Error).message?.split('\n')[0] ?? String(error);
-    return openPrimary(options, { target: 'primary', reason: `read replica ${maskUrl(options.replicaUrl)} unreachable (${why}): reading the primary` });
+    return openPrimary(options, {
+      target: 'primary',
+      reason: `read replica ${maskUrl(options.replicaUrl)} unreachable (${why}): reading the primary`,
+    });
   }
   if (lag.lagMs !== undefined && lag.lagMs <= options.maxLagMs) {
-    const what = lag.standby ? `replica lag ${formatMs(lag.lagMs)} (limit ${limit})` : 'the read URL is not a standby (no lag)';
-    return { pool, route: { target: 'replica', lagMs: lag.lagMs, reason: what }, close: () => pool.end().catch(() => {}) };
+    const what = lag.standby
+      ? `replica lag ${formatMs(lag.lagMs)} (limit ${limit})`
+      : 'the read URL is not a standby (no lag)';
+    return {
+      pool,
+      route: { target: 'replica', lagMs: lag.lagMs, reason: what },
+      close: () => pool.end().catch(() => {}),
+    };
   }
   await pool.end().catch(() => {});
-  const reason = lag.lagMs === undefined
-    ? 'replica lag unknown (nothing replayed yet): reading the primary'
-    : `replica lag ${formatMs(lag.lagMs)} exceeds the limit of ${limit}: reading the primary`;
+  const reason =
+    lag.lagMs === undefined
+      ? 'replica lag unknown (nothing replayed yet): reading the primary'
+      : `replica lag ${formatMs(lag.lagMs)} exceeds the limit of ${limit}: reading the primary`;
   return openPrimary(options, { target: 'primary', lagMs: lag.lagMs, reason });
 }

@@ -275,9 +275,9 @@ function bucketFor(type: string, version: number, registry: EventRegistry): Buck
   const status: VersionStatus = !definition ? 'unknown-type' : entry ? 'registered' : 'unknown-version';
   const liftable = Boolean(
     entry &&
-    latestVersion &&
-    version < latestVersion &&
-    definition!.versions.slice(version - 1, -1).every((v) => v.upcast),
+      latestVersion &&
+      version < latestVersion &&
+      definition!.versions.slice(version - 1, -1).every((v) => v.upcast),
   );
   return {
     report: {

@@ -48,8 +48,8 @@ export async function loadRegistryFile(path: string, cwd: string): Promise<Event
 function isRegistryLike(value: unknown): boolean {
   return Boolean(
     value &&
-    typeof value === 'object' &&
-    typeof (value as EventRegistry).types === 'function' &&
-    typeof (value as EventRegistry).coverage === 'function',
+      typeof value === 'object' &&
+      typeof (value as EventRegistry).types === 'function' &&
+      typeof (value as EventRegistry).coverage === 'function',
   );
 }

@@ -19,7 +19,11 @@ export interface ActionRecord {
  * Puts one action medicalcor took on the incident's timeline. A resolved incident takes no more
  * actions (the caller is told, and nothing reopens it behind the commander's back).
  */
-export async function recordIncidentAction(db: Queryable, incidentId: number, action: ActionRecord): Promise<TimelineEntry> {
+export async function recordIncidentAction(
+  db: Queryable,
+  incidentId: number,
+  action: ActionRecord,
+): Promise<TimelineEntry> {
   const incident = await getIncident(db, incidentId);
   if (incident.status === 'resolved') {
     throw conflict(`${incident.ref} is resolved; the action "${action.kind}" was not recorded on it.`, {

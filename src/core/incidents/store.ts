@@ -185,7 +185,15 @@ export async function appendEntry(db: Queryable, id: number, entry: NewEntry): P
     `INSERT INTO incident_timeline (incident_id, kind, actor, text, ref, facts, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
      RETURNING id, occurred_at, kind, actor, text, ref, facts`,
-    [id, entry.kind, entry.actor, maskPiiText(entry.text), entry.ref ?? null, entry.facts ?? {}, entry.occurredAt ?? null],
+    [
+      id,
+      entry.kind,
+      entry.actor,
+      maskPiiText(entry.text),
+      entry.ref ?? null,
+      entry.facts ?? {},
+      entry.occurredAt ?? null,
+    ],
   );
   return toEntry(rows[0]);
 }
@@ -217,7 +225,10 @@ export async function changeStatus(db: Queryable, id: number, change: StatusChan
   const reopening = incident.status === 'resolved' && change.status !== 'resolved';
   if (reopening && !change.reopen) refuseResolved(incident, `moving it to ${change.status}`);
   if (incident.status === 'resolved' && change.status === 'resolved') {
-    throw conflict(`${incident.ref} is already resolved.`, { code: 'incident.already-resolved', facts: { ref: incident.ref } });
+    throw conflict(`${incident.ref} is already resolved.`, {
+      code: 'incident.already-resolved',
+      facts: { ref: incident.ref },
+    });
   }
   if (change.status === 'resolved' && !change.summary?.trim()) {
     throw invalidInput(`Resolving ${incident.ref} needs a summary of what happened.`, { code: 'incident.no-summary' });

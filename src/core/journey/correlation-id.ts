@@ -8,6 +8,7 @@ const CORRELATION_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,122}$/;
 export function correlationIdProblem(value: string): string | undefined {
   if (value.length === 0) return 'it is empty';
   if (value.length > 123) return `it is ${value.length} characters long; the longest is 123`;
-  if (!CORRELATION_ID.test(value)) return 'it may contain only letters, digits and . _ : - (starting with a letter or digit)';
+  if (!CORRELATION_ID.test(value))
+    return 'it may contain only letters, digits and . _ : - (starting with a letter or digit)';
   return undefined;
 }

@@ -45,23 +45,37 @@ export interface FailedJourneysOptions {
  * with its failures only (the same rule its journey verdict uses), through partial indexes that
  * reach them without scanning the journey tables.
  */
-export async function listFailedJourneys(deps: FailedJourneysDeps, options: FailedJourneysOptions): Promise<FailedJourneysReport> {
+export async function listFailedJourneys(
+  deps: FailedJourneysDeps,
+  options: FailedJourneysOptions,
+): Promise<FailedJourneysReport> {
   const query = journeyQuery(deps.database);
   const request = { since: options.since, limit: options.limit };
-  const tasks: SourceTask<LimitedRows<FailureRow>>[] = DATABASE_SOURCES.map((source) => typeof query === 'function'
-    ? { source: source.name, read: () => source.readFailures({ kind: 'database', query }, request) }
-    : { source: source.name, read: () => Promise.reject(new Error(query.unavailable)) });
+  const tasks: SourceTask<LimitedRows<FailureRow>>[] = DATABASE_SOURCES.map((source) =>
+    typeof query === 'function'
+      ? { source: source.name, read: () => source.readFailures({ kind: 'database', query }, request) }
+      : { source: source.name, read: () => Promise.reject(new Error(query.unavailable)) },
+  );
   const trigger = deps.trigger;
-  tasks.push('skipped' in trigger
-    ? { source: TRIGGER_SOURCE.name, skip: trigger.skipped }
-    : { source: TRIGGER_SOURCE.name, read: (signal) => TRIGGER_SOURCE.readFailures({ kind: 'trigger', client: trigger, signal }, request) });
+  tasks.push(
+    'skipped' in trigger
+      ? { source: TRIGGER_SOURCE.name, skip: trigger.skipped }
+      : {
+          source: TRIGGER_SOURCE.name,
+          read: (signal) => TRIGGER_SOURCE.readFailures({ kind: 'trigger', client: trigger, signal }, request),
+        },
+  );
   const outcomes = await runSources(tasks, options.timeoutMs, { signal: deps.signal, secrets: deps.secrets });
   const sources = outcomes.map(({ report }) => report);
   const byJourney = new Map<string, FailedJourney>();
-  const failures = outcomes.flatMap(({ result }) => result?.items ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+  const failures = outcomes
+    .flatMap(({ result }) => result?.items ?? [])
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
   // one masker for the list: a name in any listed row's payload is masked in every error shown,
   // and the listed correlation IDs are kept even when they look like phone numbers
-  const masker = options.showPii ? undefined : createMasker({ keep: [...new Set(failures.map((f) => f.correlationId))] });
+  const masker = options.showPii
+    ? undefined
+    : createMasker({ keep: [...new Set(failures.map((f) => f.correlationId))] });
   for (const failure of failures) masker?.learn([failure.context ?? {}, failure.error ?? '']);
   for (const failure of failures) {
     const seen = byJourney.get(failure.correlationId);
@@ -71,8 +85,13 @@ export async function listFailedJourneys(deps: FailedJourneysDeps, options: Fail
       continue;
     }
     byJourney.set(failure.correlationId, {
-      correlationId: failure.correlationId, failedAt: failure.at, source: failure.source, step: masker ? masker.text(failure.step) : failure.step,
-      error: failure.error && masker ? masker.text(failure.error) : failure.error, lastFailureAt: failure.at, failures: 1,
+      correlationId: failure.correlationId,
+      failedAt: failure.at,
+      source: failure.source,
+      step: masker ? masker.text(failure.step) : failure.step,
+      error: failure.error && masker ? masker.text(failure.error) : failure.error,
+      lastFailureAt: failure.at,
+      failures: 1,
     });
   }
   if (masker) for (const report of sources) if (report.reason) report.reason = masker.text(report.reason);

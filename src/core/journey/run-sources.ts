@@ -40,7 +40,8 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
 ): Promise<SourceOutcome<T>[]> {
   return Promise.all(
     tasks.map(async (task): Promise<SourceOutcome<T>> => {
-      if (task.skip || !task.read) return { report: { source: task.source, state: 'skipped', items: 0, elapsedMs: 0, reason: task.skip } };
+      if (task.skip || !task.read)
+        return { report: { source: task.source, state: 'skipped', items: 0, elapsedMs: 0, reason: task.skip } };
       const started = performance.now();
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
@@ -57,7 +58,14 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
         const result = await Promise.race([task.read(controller.signal), deadline]);
         return {
           result,
-          report: { source: task.source, state: 'ok', items: result.items.length, elapsedMs: Math.round(performance.now() - started), truncated: result.truncated || undefined, note: result.note },
+          report: {
+            source: task.source,
+            state: 'ok',
+            items: result.items.length,
+            elapsedMs: Math.round(performance.now() - started),
+            truncated: result.truncated || undefined,
+            note: result.note,
+          },
         };
       } catch (error) {
         const timedOut = error instanceof SourceTimeout || /statement timeout/i.test((error as Error)?.message ?? '');
@@ -67,7 +75,9 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
             state: timedOut ? 'timeout' : 'failed',
             items: 0,
             elapsedMs: Math.round(performance.now() - started),
-            reason: timedOut ? `no answer within ${formatMs(timeoutMs)}` : redactSecrets(oneLine((error as Error)?.message ?? String(error)), secrets),
+            reason: timedOut
+              ? `no answer within ${formatMs(timeoutMs)}`
+              : redactSecrets(oneLine((error as Error)?.message ?? String(error)), secrets),
           },
         };
       } finally {

@@ -24,7 +24,12 @@ const SOURCE_ORDER = new Map(SOURCES.map((s, i) => [s, i]));
 export function buildTimeline(items: readonly TimelineItem[]): Timeline {
   const sorted = items
     .map((item, index) => ({ item, index }))
-    .sort((a, b) => a.item.at.getTime() - b.item.at.getTime() || SOURCE_ORDER.get(a.item.source)! - SOURCE_ORDER.get(b.item.source)! || a.index - b.index)
+    .sort(
+      (a, b) =>
+        a.item.at.getTime() - b.item.at.getTime() ||
+        SOURCE_ORDER.get(a.item.source)! - SOURCE_ORDER.get(b.item.source)! ||
+        a.index - b.index,
+    )
     .map(({ item }) => item);
   if (sorted.length === 0) return { items: [], firstFailureIndex: null, spanMs: 0 };
   const start = sorted[0]!.at.getTime();
@@ -39,7 +44,19 @@ export function buildTimeline(items: readonly TimelineItem[]): Timeline {
     latestEnd = Math.max(latestEnd, previousEnd);
     const isFirstFailure = firstFailureIndex === null && item.status === 'failed';
     if (isFirstFailure) firstFailureIndex = index;
-    return { ...item, offsetMs: at - start, gapMs, firstFailure: isFirstFailure, afterFailure: firstFailureIndex !== null && !isFirstFailure };
+    return {
+      ...item,
+      offsetMs: at - start,
+      gapMs,
+      firstFailure: isFirstFailure,
+      afterFailure: firstFailureIndex !== null && !isFirstFailure,
+    };
   });
-  return { items: placed, firstFailureIndex, startAt: new Date(start), endAt: new Date(latestEnd), spanMs: latestEnd - start };
+  return {
+    items: placed,
+    firstFailureIndex,
+    startAt: new Date(start),
+    endAt: new Date(latestEnd),
+    spanMs: latestEnd - start,
+  };
 }

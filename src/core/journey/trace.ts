@@ -77,9 +77,14 @@ function journeyTasks(deps: TraceDeps, options: TraceOptions): SourceTask<Source
     return { source: source.name, read: () => source.readJourney({ kind: 'database', query }, request) };
   });
   const trigger = deps.trigger;
-  tasks.push('skipped' in trigger
-    ? { source: TRIGGER_SOURCE.name, skip: trigger.skipped }
-    : { source: TRIGGER_SOURCE.name, read: (signal) => TRIGGER_SOURCE.readJourney({ kind: 'trigger', client: trigger, signal }, request) });
+  tasks.push(
+    'skipped' in trigger
+      ? { source: TRIGGER_SOURCE.name, skip: trigger.skipped }
+      : {
+          source: TRIGGER_SOURCE.name,
+          read: (signal) => TRIGGER_SOURCE.readJourney({ kind: 'trigger', client: trigger, signal }, request),
+        },
+  );
   return tasks;
 }
 
@@ -123,10 +128,14 @@ function combineVerdict(outcomes: { report: SourceReport; result?: SourceResult 
  * timeline; the verdict comes from each source's whole-journey failure query.
  */
 export async function traceJourney(deps: TraceDeps, options: TraceOptions): Promise<Trace> {
-  const outcomes = await runSources(journeyTasks(deps, options), options.timeoutMs, { signal: deps.signal, secrets: deps.secrets });
+  const outcomes = await runSources(journeyTasks(deps, options), options.timeoutMs, {
+    signal: deps.signal,
+    secrets: deps.secrets,
+  });
   const masker = options.showPii ? undefined : createMasker({ keep: [options.correlationId] });
   for (const { report, result } of outcomes) {
-    if (result?.verdict) Object.assign(report, { failures: result.verdict.failures, warnings: result.verdict.warnings });
+    if (result?.verdict)
+      Object.assign(report, { failures: result.verdict.failures, warnings: result.verdict.warnings });
     if (report.reason && masker) report.reason = masker.text(report.reason);
   }
   let items: TimelineItem[] = outcomes.flatMap(({ result }) => result?.items ?? []);

@@ -1,7 +1,14 @@
 import type { SourceVerdict } from './query.js';
 
 /** The sources a journey is read from, in the order they are listed in summaries. */
-export const SOURCES = ['domain_events', 'sagas', 'dead_letters', 'integration_logs', 'llm_usage', 'trigger_runs'] as const;
+export const SOURCES = [
+  'domain_events',
+  'sagas',
+  'dead_letters',
+  'integration_logs',
+  'llm_usage',
+  'trigger_runs',
+] as const;
 export type SourceName = (typeof SOURCES)[number];
 
 export const SOURCE_LABELS: Record<SourceName, string> = {

@@ -40,9 +40,17 @@ export async function appendDomainEvent(db: Queryable, event: DomainEventInput):
             $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now())
      RETURNING id, global_position, version`,
     [
-      event.aggregateId, event.aggregateType, event.expectedVersion ?? null, event.eventType, event.schemaVersion ?? 1,
-      JSON.stringify(event.payload ?? {}), JSON.stringify(event.metadata ?? {}), event.correlationId, event.causationId ?? null,
-      event.actor ?? null, event.occurredAt ?? null,
+      event.aggregateId,
+      event.aggregateType,
+      event.expectedVersion ?? null,
+      event.eventType,
+      event.schemaVersion ?? 1,
+      JSON.stringify(event.payload ?? {}),
+      JSON.stringify(event.metadata ?? {}),
+      event.correlationId,
+      event.causationId ?? null,
+      event.actor ?? null,
+      event.occurredAt ?? null,
     ],
   );
   return { id: rows[0].id, globalPosition: Number(rows[0].global_position), version: rows[0].version };
@@ -85,7 +93,15 @@ const FINISHED: readonly SagaStatus[] = ['completed', 'failed', 'compensated', '
 export async function saveSagaState(db: Queryable, input: SagaStateInput): Promise<{ sagaId: string }> {
   const at = input.at ?? new Date();
   const history = input.step
-    ? [{ step: input.step.step, status: input.step.status, at: (input.step.at ?? at).toISOString(), durationMs: input.step.durationMs, error: maskOptional(input.step.error) }]
+    ? [
+        {
+          step: input.step.step,
+          status: input.step.status,
+          at: (input.step.at ?? at).toISOString(),
+          durationMs: input.step.durationMs,
+          error: maskOptional(input.step.error),
+        },
+      ]
     : [];
   const completedAt = FINISHED.includes(input.status) ? at : null;
   const { rows } = await db.query(
@@ -102,8 +118,17 @@ export async function saveSagaState(db: Queryable, input: SagaStateInput): Promi
        error = COALESCE(EXCLUDED.error, saga_store.error)
      RETURNING saga_id`,
     [
-      input.sagaId ?? null, input.sagaType, input.correlationId, input.status, input.currentStep ?? null,
-      input.state ? JSON.stringify(input.state) : null, JSON.stringify(history), at, completedAt, input.timeoutAt ?? null, maskOptional(input.error) ?? null,
+      input.sagaId ?? null,
+      input.sagaType,
+      input.correlationId,
+      input.status,
+      input.currentStep ?? null,
+      input.state ? JSON.stringify(input.state) : null,
+      JSON.stringify(history),
+      at,
+      completedAt,
+      input.timeoutAt ?? null,
+      maskOptional(input.error) ?? null,
     ],
   );
   return { sagaId: rows[0].saga_id };
@@ -131,8 +156,15 @@ export async function addDeadLetter(db: Queryable, input: DeadLetterInput): Prom
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()), COALESCE($9::timestamptz, now()))
      RETURNING id`,
     [
-      input.webhookType, input.correlationId ?? null, JSON.stringify(input.payload ?? {}), input.retryCount ?? 0, input.maxRetries ?? 5,
-      maskPiiText(input.lastError), input.status ?? 'pending', input.nextRetryAt ?? null, input.createdAt ?? null,
+      input.webhookType,
+      input.correlationId ?? null,
+      JSON.stringify(input.payload ?? {}),
+      input.retryCount ?? 0,
+      input.maxRetries ?? 5,
+      maskPiiText(input.lastError),
+      input.status ?? 'pending',
+      input.nextRetryAt ?? null,
+      input.createdAt ?? null,
     ],
   );
   return { id: rows[0].id };
@@ -160,10 +192,17 @@ export async function logIntegrationCall(db: Queryable, input: IntegrationCallIn
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
      RETURNING id`,
     [
-      input.service, input.direction, input.operation, input.correlationId ?? null, input.status, input.httpStatus ?? null,
-      input.durationMs === undefined ? null : Math.round(input.durationMs), input.errorCode ?? null,
+      input.service,
+      input.direction,
+      input.operation,
+      input.correlationId ?? null,
+      input.status,
+      input.httpStatus ?? null,
+      input.durationMs === undefined ? null : Math.round(input.durationMs),
+      input.errorCode ?? null,
       input.errorMessage === undefined ? null : maskPiiText(input.errorMessage),
-      input.requestSummary === undefined ? null : JSON.stringify(maskPii(input.requestSummary)), input.occurredAt ?? null,
+      input.requestSummary === undefined ? null : JSON.stringify(maskPii(input.requestSummary)),
+      input.occurredAt ?? null,
     ],
   );
   return { id: Number(rows[0].id) };
@@ -192,8 +231,19 @@ export async function logLlmUsage(db: Queryable, input: LlmUsageInput): Promise<
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13::timestamptz, now()))
      RETURNING id`,
     [
-      input.provider, input.model, input.operation, input.tenantId ?? null, input.userId ?? null, input.inputTokens, input.outputTokens,
-      input.cachedTokens ?? 0, input.costUsd, input.correlationId ?? null, input.latencyMs ?? null, input.success ?? true, input.occurredAt ?? null,
+      input.provider,
+      input.model,
+      input.operation,
+      input.tenantId ?? null,
+      input.userId ?? null,
+      input.inputTokens,
+      input.outputTokens,
+      input.cachedTokens ?? 0,
+      input.costUsd,
+      input.correlationId ?? null,
+      input.latencyMs ?? null,
+      input.success ?? true,
+      input.occurredAt ?? null,
     ],
   );
   return { id: Number(rows[0].id) };

@@ -45,7 +45,12 @@ type K8sModule = typeof import('@kubernetes/client-node');
 
 interface PodLike {
   metadata?: { name?: string; labels?: Record<string, string> };
-  status?: { podIP?: string; phase?: string; conditions?: { type: string; status: string }[]; containerStatuses?: { restartCount?: number }[] };
+  status?: {
+    podIP?: string;
+    phase?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { restartCount?: number }[];
+  };
 }
 
 function summarize(pod: PodLike): PodSummary {
@@ -70,20 +75,29 @@ function kubernetesError(what: string, error: unknown, server: string | undefine
     } catch {
       reason = String(e.body ?? '').slice(0, 200);
     }
-    const hint = e.code === 401 || e.code === 403
-      ? 'Check the kubeconfig context and that your user may do this in the namespace.'
-      : e.code === 404 ? 'Check the name and the namespace configured for the environment (kubernetes.namespace).' : undefined;
+    const hint =
+      e.code === 401 || e.code === 403
+        ? 'Check the kubeconfig context and that your user may do this in the namespace.'
+        : e.code === 404
+          ? 'Check the name and the namespace configured for the environment (kubernetes.namespace).'
+          : undefined;
     return unavailable(`Kubernetes: ${what} failed (HTTP ${e.code})${reason ? `: ${reason}` : ''}.`, {
-      code: 'kubernetes.api-error', facts: { status: e.code }, remedy: hint, cause: error,
+      code: 'kubernetes.api-error',
+      facts: { status: e.code },
+      remedy: hint,
+      cause: error,
     });
   }
   const detail = e?.cause?.code ?? e?.message ?? String(error);
-  return unavailable(`Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} (${String(detail).split('\n')[0]}).`, {
-    code: 'kubernetes.unreachable',
-    facts: { server },
-    remedy: 'Check the kubeconfig context (kubernetes.context in medicalcor.config.yaml) and your network/VPN.',
-    cause: error,
-  });
+  return unavailable(
+    `Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} (${String(detail).split('\n')[0]}).`,
+    {
+      code: 'kubernetes.unreachable',
+      facts: { server },
+      remedy: 'Check the kubeconfig context (kubernetes.context in medicalcor.config.yaml) and your network/VPN.',
+      cause: error,
+    },
+  );
 }
 
 async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
@@ -109,10 +123,14 @@ async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
   const fallback = kc.getCurrentCluster();
   if (!options.kubeconfigPath && fallback?.name === 'cluster' && fallback.server === 'http://localhost:8080') {
     // loadFromDefault falls back to http://localhost:8080 when it finds nothing; say so instead.
-    throw unavailable('Kubernetes: no kubeconfig found (KUBECONFIG, ~/.kube/config) and not running inside a cluster.', {
-      code: 'kubernetes.no-kubeconfig',
-      remedy: 'Point KUBECONFIG at the cluster\'s kubeconfig, or set kubernetes.context for the environment in medicalcor.config.yaml.',
-    });
+    throw unavailable(
+      'Kubernetes: no kubeconfig found (KUBECONFIG, ~/.kube/config) and not running inside a cluster.',
+      {
+        code: 'kubernetes.no-kubeconfig',
+        remedy:
+          "Point KUBECONFIG at the cluster's kubeconfig, or set kubernetes.context for the environment in medicalcor.config.yaml.",
+      },
+    );
   }
   if (options.context) {
     if (!kc.getContextObject(options.context)) {
@@ -134,12 +152,24 @@ async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
  */
 export function createKubernetesClient(options: KubernetesClientOptions): KubernetesClient {
   const namespace = options.namespace;
-  let apis: Promise<{ k8s: K8sModule; core: InstanceType<K8sModule['CoreV1Api']>; apps: InstanceType<K8sModule['AppsV1Api']>; server?: string }> | undefined;
+  let apis:
+    | Promise<{
+        k8s: K8sModule;
+        core: InstanceType<K8sModule['CoreV1Api']>;
+        apps: InstanceType<K8sModule['AppsV1Api']>;
+        server?: string;
+      }>
+    | undefined;
   const connect = () => {
     apis ??= (async () => {
       const k8s = await import('@kubernetes/client-node');
       const kc = await loadConfig(k8s, options);
-      return { k8s, core: kc.makeApiClient(k8s.CoreV1Api), apps: kc.makeApiClient(k8s.AppsV1Api), server: kc.getCurrentCluster()?.server };
+      return {
+        k8s,
+        core: kc.makeApiClient(k8s.CoreV1Api),
+        apps: kc.makeApiClient(k8s.AppsV1Api),
+        server: kc.getCurrentCluster()?.server,
+      };
     })();
     return apis;
   };

@@ -35,7 +35,12 @@ export function isWordAt(text: string, index: number): boolean {
 
 /** `%XX` ends just before `index` (a percent-encoded separator such as `%3D` or `%20`). */
 export function percentEscapeBefore(text: string, index: number): boolean {
-  return index >= 3 && text.charCodeAt(index - 3) === 37 && isHex(text.charCodeAt(index - 2)) && isHex(text.charCodeAt(index - 1));
+  return (
+    index >= 3 &&
+    text.charCodeAt(index - 3) === 37 &&
+    isHex(text.charCodeAt(index - 2)) &&
+    isHex(text.charCodeAt(index - 1))
+  );
 }
 
 /** Case-insensitive `text.startsWith(prefix, at)` for an ASCII prefix written in upper case. */

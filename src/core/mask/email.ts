@@ -10,7 +10,9 @@ const MAX_DOMAIN = 253;
 
 /** A character of an address's local part (percent escapes included). */
 export function isLocalChar(code: number): boolean {
-  return isAsciiLetter(code) || isDigit(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45;
+  return (
+    isAsciiLetter(code) || isDigit(code) || code === 46 || code === 95 || code === 37 || code === 43 || code === 45
+  );
 }
 
 /** The length of the `@` at `at`: 1 for `@`, 3 for `%40`, 5 for `%2540`; 0 when there is none. */
@@ -46,7 +48,12 @@ export function scanEmail(text: string, at: number): { match?: EmailMatch; runEn
   return { runEnd: pos };
 }
 
-function domainAfter(text: string, start: number, atPos: number, signLength: number): { match?: EmailMatch; runEnd: number } {
+function domainAfter(
+  text: string,
+  start: number,
+  atPos: number,
+  signLength: number,
+): { match?: EmailMatch; runEnd: number } {
   let pos = atPos + signLength;
   const domainStart = pos;
   const limit = Math.min(text.length, domainStart + MAX_DOMAIN);

@@ -12,7 +12,8 @@ const MAX_WORD = 40;
 const MAX_SEQUENCE = 6;
 
 /** Capitalised words that are not names (services, days, months, words of the platform's messages). */
-const NOT_NAMES = new Set(`
+const NOT_NAMES = new Set(
+  `
 the this that these those he she it we they you his her their our your a an in on at to from with by and or not no
 yes null none unknown anonymous undefined error failed failure timeout timed rejected retry retries ok
 lead leads patient patients pacient pacientul pacienta contact contacts appointment appointments booking bookings
@@ -24,11 +25,39 @@ september october november december luni marti miercuri joi vineri sambata dumin
 aprilie mai iunie iulie septembrie octombrie noiembrie decembrie
 si sau de la cu pe din nu da programare programarea consultatie tratament implant clinica clinic doctor dr
 romania bucuresti cluj iasi timisoara constanta brasov europe utc gmt eet eest cet
-`.split(/\s+/).filter(Boolean));
+`
+    .split(/\s+/)
+    .filter(Boolean),
+);
 
 /** Cues after which capitalised words are a person's name. */
-const TITLE_CUES = new Set(['patient', 'patientul', 'pacient', 'pacientul', 'pacienta', 'pacientei', 'pacientului',
-  'pentru', 'for', 'dl', 'dna', 'd-na', 'd-l', 'd-nei', 'd-lui', 'dnei', 'dlui', 'domnul', 'doamna', 'doamnei', 'domnului', 'mr', 'mrs', 'ms', 'miss']);
+const TITLE_CUES = new Set([
+  'patient',
+  'patientul',
+  'pacient',
+  'pacientul',
+  'pacienta',
+  'pacientei',
+  'pacientului',
+  'pentru',
+  'for',
+  'dl',
+  'dna',
+  'd-na',
+  'd-l',
+  'd-nei',
+  'd-lui',
+  'dnei',
+  'dlui',
+  'domnul',
+  'doamna',
+  'doamnei',
+  'domnului',
+  'mr',
+  'mrs',
+  'ms',
+  'miss',
+]);
 
 export function isNotAName(folded: string): boolean {
   return NOT_NAMES.has(folded);

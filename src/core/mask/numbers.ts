@@ -27,7 +27,11 @@ const digitCount = (g: Group) => g.end - g.start;
 
 /** Both groups are followed by the same one-character separator (01.12.2025, 2025-12-01). */
 function sameOneCharSeparator(text: string, a: Group, b: Group): boolean {
-  return a.sepEnd - a.sepStart === 1 && b.sepEnd - b.sepStart === 1 && text.charCodeAt(a.sepStart) === text.charCodeAt(b.sepStart);
+  return (
+    a.sepEnd - a.sepStart === 1 &&
+    b.sepEnd - b.sepStart === 1 &&
+    text.charCodeAt(a.sepStart) === text.charCodeAt(b.sepStart)
+  );
 }
 
 export interface NumberMatch {
@@ -44,7 +48,8 @@ export function numberMayStartAt(text: string, at: number): boolean {
   const before = text.charCodeAt(at - 1);
   if (isWordAt(text, at - 1)) return false;
   // ".", "-", ":", "/", "," right after a digit continue a version, date, time or amount
-  if (before === 46 || before === 45 || before === 58 || before === 47 || before === 44) return !isDigit(text.charCodeAt(at - 2));
+  if (before === 46 || before === 45 || before === 58 || before === 47 || before === 44)
+    return !isDigit(text.charCodeAt(at - 2));
   return true;
 }
 
@@ -155,7 +160,12 @@ export function scanNumberRun(text: string, at: number): { matches: NumberMatch[
         const digits = all.slice(offsets[a], offsets[b + 1]);
         const kind = classifyDigits(digits, a === 0 && run.plus, digitCount(groups[a]!));
         if (!kind) continue;
-        const start = a === 0 ? run.prefixStart : text.charCodeAt(groups[a]!.start - 1) === 40 ? groups[a]!.start - 1 : groups[a]!.start;
+        const start =
+          a === 0
+            ? run.prefixStart
+            : text.charCodeAt(groups[a]!.start - 1) === 40
+              ? groups[a]!.start - 1
+              : groups[a]!.start;
         const g = groups[b]!;
         const end = text.charCodeAt(g.end) === 41 && text.charCodeAt(start) === 40 ? g.end + 1 : g.end;
         found = { start, end, kind, digits };

@@ -1,11 +1,28 @@
 import {
-  CLASS, classAt, DIGIT, foldWord, isDigit, isLetterAt, isUpperAscii, isWordAt, LETTER, LOCAL, startsWithUpper, WORD,
+  CLASS,
+  classAt,
+  DIGIT,
+  foldWord,
+  isDigit,
+  isLetterAt,
+  isUpperAscii,
+  isWordAt,
+  LETTER,
+  LOCAL,
+  startsWithUpper,
+  WORD,
 } from './chars.js';
 import { isValidIban } from './checksums.js';
 import { scanEmail } from './email.js';
 import { isNameKey } from './keys.js';
 import {
-  CUE_SHAPES, isCapitalisedName, isCueWord, KnownNames, MAX_NAME_WORDS, nameSeparatorLength, wordEnd,
+  CUE_SHAPES,
+  isCapitalisedName,
+  isCueWord,
+  KnownNames,
+  MAX_NAME_WORDS,
+  nameSeparatorLength,
+  wordEnd,
 } from './names.js';
 import { numberMayStartAt, scanNumberRun, type NumberKind } from './numbers.js';
 
@@ -239,7 +256,12 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       held |= (k & (LETTER | DIGIT)) === 0 ? UNDERSCORE : k;
       identEnd++;
     }
-    if (isUpperAscii(code) && isUpperAscii(next) && isDigit(text.charCodeAt(i + 2)) && isDigit(text.charCodeAt(i + 3))) {
+    if (
+      isUpperAscii(code) &&
+      isUpperAscii(next) &&
+      isDigit(text.charCodeAt(i + 2)) &&
+      isDigit(text.charCodeAt(i + 3))
+    ) {
       const end = ibanAt(text, i);
       if (end > 0) {
         replace(i, end, '[masked iban]');

@@ -32,7 +32,8 @@ function maskDeep(value: unknown, options: ScanOptions, underPiiKey: boolean): u
     for (const [key, inner] of Object.entries(value)) {
       const pii = isPiiKey(key);
       // a patient-data field holding a scalar is masked whole; holding an object, field by field
-      out[key] = pii && inner !== null && typeof inner !== 'object' ? NAME_MASK : maskDeep(inner, options, underPiiKey && pii);
+      out[key] =
+        pii && inner !== null && typeof inner !== 'object' ? NAME_MASK : maskDeep(inner, options, underPiiKey && pii);
     }
     return out;
   }

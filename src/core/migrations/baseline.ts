@@ -42,10 +42,16 @@ export async function baselineTo(deps: MigrateDeps, options: BaselineOptions): P
   const to = checkTargetVersion(options.to);
   const files = readMigrationsDir(deps.migrationsDir).files;
   if (!files.some((f) => f.version === to)) {
-    throw invalidInput(`No migration has version ${to}.`, { code: 'migrate.unknown-target', facts: { to }, remedy: 'Use a version listed by migrate status.' });
+    throw invalidInput(`No migration has version ${to}.`, {
+      code: 'migrate.unknown-target',
+      facts: { to },
+      remedy: 'Use a version listed by migrate status.',
+    });
   }
   const lock = await acquireMigrateLock(deps.db.pool, {
-    timeoutMs: deps.lockTimeoutMs ?? 120_000, signal: deps.signal, onWait: (h) => deps.onProgress?.(`waiting for the migration lock, held by ${h}`),
+    timeoutMs: deps.lockTimeoutMs ?? 120_000,
+    signal: deps.signal,
+    onWait: (h) => deps.onProgress?.(`waiting for the migration lock, held by ${h}`),
   });
   try {
     return await underLock(deps, options, to, files, lock.client);
@@ -55,19 +61,30 @@ export async function baselineTo(deps: MigrateDeps, options: BaselineOptions): P
 }
 
 /** Everything below runs under the migration lock: no runner changes the database between compare and record. */
-async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string, files: MigrationFile[], lockClient: pg.ClientBase): Promise<BaselineResult> {
+async function underLock(
+  deps: MigrateDeps,
+  options: BaselineOptions,
+  to: string,
+  files: MigrationFile[],
+  lockClient: pg.ClientBase,
+): Promise<BaselineResult> {
   const state = await readDatabaseState(lockClient);
   const applied = new Set(state.applied);
   const newer = state.applied.filter((v) => v > to);
   if (newer.length) {
-    throw invalidInput(`The database already has versions newer than ${to} (${newer.join(', ')}); `
-      + 'a baseline only records versions up to the first applied one.', {
-      code: 'migrate.baseline-behind', facts: { to, newer },
-    });
+    throw invalidInput(
+      `The database already has versions newer than ${to} (${newer.join(', ')}); ` +
+        'a baseline only records versions up to the first applied one.',
+      {
+        code: 'migrate.baseline-behind',
+        facts: { to, newer },
+      },
+    );
   }
   const upTo = files.filter((f) => f.version <= to);
   const versions = upTo.filter((f) => !applied.has(f.version)).map((f) => stepOf(f, 'up'));
-  if (versions.length === 0) return { to, versions, differences: [], recorded: false, forced: false, currentVersion: state.applied.at(-1) };
+  if (versions.length === 0)
+    return { to, versions, differences: [], recorded: false, forced: false, currentVersion: state.applied.at(-1) };
 
   const schema = await import('../schema/index.js');
   const scoped = directoryUpTo(files, to);
@@ -81,7 +98,9 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
         signal: deps.signal,
         secrets: deps.secrets,
         onNote: (line) => {
-          shadowName = /temporary database, ([^ ]+ on [^ ]+)/.exec(line)?.[1] ?? (line.includes('embedded') ? 'embedded PGlite' : shadowName);
+          shadowName =
+            /temporary database, ([^ ]+ on [^ ]+)/.exec(line)?.[1] ??
+            (line.includes('embedded') ? 'embedded PGlite' : shadowName);
         },
       }),
       schema.introspectUrl(deps.db.url),
@@ -95,26 +114,47 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
     scoped.remove();
   }
   if (deps.signal?.aborted) {
-    throw interrupted('Interrupted before anything was recorded; the shadow database was removed.', { code: 'migrate.interrupted-before' });
+    throw interrupted('Interrupted before anything was recorded; the shadow database was removed.', {
+      code: 'migrate.interrupted-before',
+    });
   }
   const forced = differences.length > 0 && Boolean(options.force);
-  if (differences.length > 0 && !forced) return { to, versions, differences, recorded: false, forced: false, shadow: shadowName, currentVersion: state.applied.at(-1) };
+  if (differences.length > 0 && !forced)
+    return {
+      to,
+      versions,
+      differences,
+      recorded: false,
+      forced: false,
+      shadow: shadowName,
+      currentVersion: state.applied.at(-1),
+    };
 
   const client = await deps.db.pool.connect();
   try {
     await ensureLedger(client);
-    const note = forced ? `baseline forced past ${differences.length} difference(s) from the live schema` : 'baseline: live schema verified equal';
+    const note = forced
+      ? `baseline forced past ${differences.length} difference(s) from the live schema`
+      : 'baseline: live schema verified equal';
     await client.query('begin');
     try {
       // dbmate's own table, as dbmate creates it
       await client.query(`create table if not exists schema_migrations (version varchar primary key)`);
-      await client.query(`insert into schema_migrations (version) select unnest($1::text[]) on conflict do nothing`, [versions.map((v) => v.version)]);
+      await client.query(`insert into schema_migrations (version) select unnest($1::text[]) on conflict do nothing`, [
+        versions.map((v) => v.version),
+      ]);
       await client.query(
         `insert into medicalcor_migration_ledger (version, filename, checksum, state, applied_by, note)
          select v, f, c, 'applied', $4, $5 from unnest($1::text[], $2::text[], $3::text[]) as t(v, f, c)
          on conflict (version) do update set filename = excluded.filename, checksum = excluded.checksum, state = 'applied',
            applied_at = now(), applied_by = excluded.applied_by, note = excluded.note`,
-        [versions.map((v) => v.version), versions.map((v) => v.filename), versions.map((v) => upTo.find((f) => f.version === v.version)!.checksum), deps.actor, note],
+        [
+          versions.map((v) => v.version),
+          versions.map((v) => v.filename),
+          versions.map((v) => upTo.find((f) => f.version === v.version)!.checksum),
+          deps.actor,
+          note,
+        ],
       );
       await client.query('commit');
     } catch (error) {
@@ -124,5 +164,13 @@ async function underLock(deps: MigrateDeps, options: BaselineOptions, to: string
   } finally {
     client.release();
   }
-  return { to, versions, differences, recorded: true, forced, shadow: shadowName, currentVersion: (await readDatabaseState(deps.db.pool)).applied.at(-1) };
+  return {
+    to,
+    versions,
+    differences,
+    recorded: true,
+    forced,
+    shadow: shadowName,
+    currentVersion: (await readDatabaseState(deps.db.pool)).applied.at(-1),
+  };
 }

@@ -88,11 +88,15 @@ export function startSupervised(
   options: { env: Record<string, string>; applicationName: string; watch?: boolean },
 ): SupervisedChild {
   if (options.watch === false) return startUnwatched(binary, args, options.env);
-  const child = spawn(process.execPath, ['-e', WATCHER_SOURCE, '--', require.resolve('pg'), options.applicationName, binary, ...args], {
-    env: options.env,
-    detached: true,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', WATCHER_SOURCE, '--', require.resolve('pg'), options.applicationName, binary, ...args],
+    {
+      env: options.env,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   const exited = new Promise<number>((resolve) => {
     child.on('error', () => resolve(127));
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGKILL' ? 9 : 15)));

@@ -29,7 +29,10 @@ export const dbmateBinary = () => platformBinary('@dbmate', 'dbmate');
 
 /** What went wrong, in one line: dbmate's last error line (it prints context lines before it). */
 export function dbmateError(result: Pick<DbmateResult, 'stdout' | 'stderr'>): string {
-  const lines = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${result.stderr}\n${result.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.filter((l) => /error/i.test(l)).at(-1) ?? lines.at(-1) ?? 'dbmate failed without a message';
 }
 
@@ -86,11 +89,15 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
   const applicationName = dbmateApplicationName();
   url.searchParams.set('application_name', applicationName);
   const clean = (s: string) => redactSecrets(s, [...(options.secrets ?? []), url.password].filter(Boolean));
-  const child = startSupervised(dbmateBinary(), ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command], {
-    env: { DATABASE_URL: url.toString() },
-    applicationName,
-    watch: options.watch,
-  });
+  const child = startSupervised(
+    dbmateBinary(),
+    ['--migrations-dir', options.migrationsDir, '--no-dump-schema', command],
+    {
+      env: { DATABASE_URL: url.toString() },
+      applicationName,
+      watch: options.watch,
+    },
+  );
   const stdout: string[] = [];
   const stderr: string[] = [];
   let partial = '';
@@ -122,9 +129,17 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
       child.closeInput();
       let sessions: SessionsEnded | undefined;
       if (interrupted && options.controlSessions !== false) {
-        sessions = await endSessions(options.url, applicationName, { graceMs: options.cancelGraceMs }).catch(() => undefined);
+        sessions = await endSessions(options.url, applicationName, { graceMs: options.cancelGraceMs }).catch(
+          () => undefined,
+        );
       }
-      return { ok: code === 0 && !interrupted, stdout: clean(stdout.join('')).trim(), stderr: clean(stderr.join('')).trim(), interrupted, sessions };
+      return {
+        ok: code === 0 && !interrupted,
+        stdout: clean(stdout.join('')).trim(),
+        stderr: clean(stderr.join('')).trim(),
+        interrupted,
+        sessions,
+      };
     },
   };
 }

@@ -46,7 +46,11 @@ export function parseMigration(path: string, filename: string, content: string):
   lines.forEach((line, index) => {
     const marker = MARKER.exec(line.trim());
     if (marker) {
-      sections.push({ kind: marker[1] as 'up' | 'down', section: { sql: '', startLine: index + 2, options: marker[2]!.trim() }, body: [] });
+      sections.push({
+        kind: marker[1] as 'up' | 'down',
+        section: { sql: '', startLine: index + 2, options: marker[2]!.trim() },
+        body: [],
+      });
     } else {
       sections.at(-1)?.body.push(line);
     }
@@ -70,9 +74,15 @@ export function parseMigration(path: string, filename: string, content: string):
 /** Reads the migration files in version order (dbmate's order: by version as text). */
 export function readMigrationsDir(dir: string): MigrationsDir {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw invalidInput(`Migrations directory not found: ${dir}`, { code: 'migrate.dir-missing', facts: { dir }, remedy: 'Point the configuration at the migrations directory.' });
+    throw invalidInput(`Migrations directory not found: ${dir}`, {
+      code: 'migrate.dir-missing',
+      facts: { dir },
+      remedy: 'Point the configuration at the migrations directory.',
+    });
   }
-  const names = readdirSync(dir).filter((n) => n.endsWith('.sql')).sort();
+  const names = readdirSync(dir)
+    .filter((n) => n.endsWith('.sql'))
+    .sort();
   const files: MigrationFile[] = [];
   const misnamed: string[] = [];
   for (const filename of names) {

@@ -22,4 +22,5 @@ const quoteIdent = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : 
 export const dropStatement = (index: Pick<InvalidIndex, 'schema' | 'name'>) =>
   `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdent(index.schema)}.${quoteIdent(index.name)};`;
 
-export const indexLabel = (index: Pick<InvalidIndex, 'schema' | 'name' | 'table'>) => `${index.schema}.${index.name} on ${index.table}`;
+export const indexLabel = (index: Pick<InvalidIndex, 'schema' | 'name' | 'table'>) =>
+  `${index.schema}.${index.name} on ${index.table}`;

@@ -89,9 +89,13 @@ export async function readDatabaseState(db: pg.Pool | pg.ClientBase): Promise<Da
   );
   const head = first.rows[0] as Row;
   const parts: string[] = [];
-  if (head.has_migrations) parts.push(`(select coalesce(json_agg(version::text order by version), '[]') from schema_migrations) as applied`);
+  if (head.has_migrations)
+    parts.push(`(select coalesce(json_agg(version::text order by version), '[]') from schema_migrations) as applied`);
   if (head.has_ledger) parts.push(`(select coalesce(json_agg(l), '[]') from medicalcor_migration_ledger l) as ledger`);
-  if (head.has_failures) parts.push(`(select coalesce(json_agg(f order by failed_at desc), '[]') from medicalcor_migration_failures f) as failures`);
+  if (head.has_failures)
+    parts.push(
+      `(select coalesce(json_agg(f order by failed_at desc), '[]') from medicalcor_migration_failures f) as failures`,
+    );
   const body: Row = parts.length ? ((await db.query(`select ${parts.join(', ')}`)).rows[0] as Row) : {};
   const ledger = new Map<string, LedgerEntry>();
   for (const r of (body.ledger ?? []) as Row[]) {
@@ -120,7 +124,12 @@ export async function readDatabaseState(db: pg.Pool | pg.ClientBase): Promise<Da
     hasLedger: Boolean(head.has_ledger && head.has_failures),
     invalidIndexes: head.invalid_indexes as InvalidIndex[],
     lockHolder: holder
-      ? describeHolder({ pid: Number(holder.pid), applicationName: String(holder.application_name ?? ''), clientAddr: (holder.client_addr as string) ?? null, since: holder.backend_start ? asDate(holder.backend_start) : null })
+      ? describeHolder({
+          pid: Number(holder.pid),
+          applicationName: String(holder.application_name ?? ''),
+          clientAddr: (holder.client_addr as string) ?? null,
+          since: holder.backend_start ? asDate(holder.backend_start) : null,
+        })
       : undefined,
     dbmateSessions: ((head.sessions ?? []) as Row[]).map((s) => ({
       pid: Number(s.pid),
@@ -141,10 +150,18 @@ export interface FileRef {
   checksum: string;
 }
 
-const columns = (files: readonly FileRef[]) => [files.map((f) => f.version), files.map((f) => f.filename), files.map((f) => f.checksum)];
+const columns = (files: readonly FileRef[]) => [
+  files.map((f) => f.version),
+  files.map((f) => f.filename),
+  files.map((f) => f.checksum),
+];
 
 /** One round trip for all the intents of a run: the checksums of the files about to be applied. */
-export async function writeIntents(db: pg.Pool | pg.ClientBase, files: readonly FileRef[], actor: string): Promise<void> {
+export async function writeIntents(
+  db: pg.Pool | pg.ClientBase,
+  files: readonly FileRef[],
+  actor: string,
+): Promise<void> {
   if (files.length === 0) return;
   await db.query(
     `insert into medicalcor_migration_ledger (version, filename, checksum, state, applied_by)
@@ -162,7 +179,10 @@ export async function writeIntents(db: pg.Pool | pg.ClientBase, files: readonly 
  * schema_migrations afterwards and the INVALID indexes present (what a failed transaction:false migration left).
  */
 export async function settleRun(
-  db: pg.Pool | pg.ClientBase, intents: readonly string[], unrecorded: readonly FileRef[], actor: string,
+  db: pg.Pool | pg.ClientBase,
+  intents: readonly string[],
+  unrecorded: readonly FileRef[],
+  actor: string,
 ): Promise<{ applied: string[]; invalidIndexes: InvalidIndex[] }> {
   const { rows } = await db.query(
     `with applied as (select version::text as version from schema_migrations),
@@ -188,7 +208,11 @@ export async function settleRun(
   return { applied: rows[0].applied as string[], invalidIndexes: rows[0].invalid_indexes as InvalidIndex[] };
 }
 
-export async function recordFailure(db: pg.Pool | pg.ClientBase, failure: { version: string; filename: string; error: string }, actor: string): Promise<void> {
+export async function recordFailure(
+  db: pg.Pool | pg.ClientBase,
+  failure: { version: string; filename: string; error: string },
+  actor: string,
+): Promise<void> {
   await db.query(
     `insert into medicalcor_migration_failures (version, filename, error, failed_by) values ($1, $2, $3, $4)
      on conflict (version) do update set filename = excluded.filename, error = excluded.error, failed_at = now(), failed_by = excluded.failed_by`,
@@ -229,12 +253,17 @@ export async function resolveStaleIntents(db: pg.Pool | pg.ClientBase, stale: re
  * database's lock, so none is a live runner's; other databases' runners are not ours to touch),
  * and waits until they are gone: PostgreSQL rolls back what they had in flight.
  */
-export async function terminateOrphanedDbmate(db: pg.Pool | pg.ClientBase, sessions: readonly DbmateSession[]): Promise<number> {
+export async function terminateOrphanedDbmate(
+  db: pg.Pool | pg.ClientBase,
+  sessions: readonly DbmateSession[],
+): Promise<number> {
   if (sessions.length === 0) return 0;
   const pids = sessions.map((s) => s.pid);
   await db.query(`select pg_terminate_backend(pid) from unnest($1::int[]) as pid`, [pids]);
   for (let i = 0; i < 600; i++) {
-    const { rows } = await db.query(`select count(*)::int as n from pg_stat_activity where pid = any($1::int[])`, [pids]);
+    const { rows } = await db.query(`select count(*)::int as n from pg_stat_activity where pid = any($1::int[])`, [
+      pids,
+    ]);
     if (rows[0].n === 0) break;
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -7,7 +7,6 @@ import { checkFiles } from './file-rules.js';
 import type { MigrationsDir } from './files.js';
 import type { Finding } from './findings.js';
 
-
 /**
  * squawk rules that mean an up-migration can lock or break a live table: errors. squawk's other
  * rules (style, timeouts, robustness) stay warnings.
@@ -39,7 +38,15 @@ const DANGEROUS_RULES = new Set([
 async function squawkReportSchema() {
   const { z } = await import('zod');
   return z.array(
-    z.object({ file: z.string(), line: z.number(), column: z.number(), level: z.string(), message: z.string(), help: z.string().nullable().optional(), rule_name: z.string() }),
+    z.object({
+      file: z.string(),
+      line: z.number(),
+      column: z.number(),
+      level: z.string(),
+      message: z.string(),
+      help: z.string().nullable().optional(),
+      rule_name: z.string(),
+    }),
   );
 }
 
@@ -59,10 +66,15 @@ async function squawkFindings(dir: MigrationsDir, cwd: string, pgVersion: string
     for (const [path, f] of byScratch) writeFileSync(path, f.up!.sql);
     const configArgs = ['--assume-in-transaction', '--pg-version', pgVersion, '--reporter', 'json'];
     const [{ execa }, squawkReport] = await Promise.all([import('execa'), squawkReportSchema()]);
-    const result = await execa(squawkBinary(), [...configArgs, ...byScratch.keys()], { reject: false, stdin: 'ignore' });
+    const result = await execa(squawkBinary(), [...configArgs, ...byScratch.keys()], {
+      reject: false,
+      stdin: 'ignore',
+    });
     const parsed = squawkReport.safeParse(JSON.parse(result.stdout || '[]'));
     if (!parsed.success) {
-      throw unavailable(`squawk returned an unexpected report: ${result.stderr || result.stdout.slice(0, 200)}`, { code: 'migrate.squawk-report' });
+      throw unavailable(`squawk returned an unexpected report: ${result.stderr || result.stdout.slice(0, 200)}`, {
+        code: 'migrate.squawk-report',
+      });
     }
     return parsed.data.map((v) => {
       const file = byScratch.get(v.file) ?? byScratch.get(join(scratch, v.file.split('/').at(-1)!))!;
@@ -92,13 +104,23 @@ export interface LintOptions {
 export async function lintMigrations(dir: MigrationsDir, cwd: string, options: LintOptions = {}): Promise<Finding[]> {
   const pgVersion = options.pgVersion ?? 15;
   if (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 30) {
-    throw invalidInput(`PostgreSQL version "${options.pgVersion}" is not a major version such as 15.`, { code: 'migrate.bad-pg-version' });
+    throw invalidInput(`PostgreSQL version "${options.pgVersion}" is not a major version such as 15.`, {
+      code: 'migrate.bad-pg-version',
+    });
   }
   const only = options.only;
-  const scoped: MigrationsDir = only ? { ...dir, files: dir.files.filter((f) => only.has(f.filename)), misnamed: dir.misnamed.filter((n) => only.has(n)) } : dir;
+  const scoped: MigrationsDir = only
+    ? {
+        ...dir,
+        files: dir.files.filter((f) => only.has(f.filename)),
+        misnamed: dir.misnamed.filter((n) => only.has(n)),
+      }
+    : dir;
   const versions = new Set(scoped.files.map((f) => f.version));
   // the file rules see every file (a duplicate version needs both), but report only on the scoped ones
-  const fileFindings = checkFiles(dir, cwd).filter((f) => !only || (f.version ? versions.has(f.version) : scoped.misnamed.some((n) => f.file?.endsWith(n))));
+  const fileFindings = checkFiles(dir, cwd).filter(
+    (f) => !only || (f.version ? versions.has(f.version) : scoped.misnamed.some((n) => f.file?.endsWith(n))),
+  );
   const findings = [...fileFindings, ...(await squawkFindings(scoped, cwd, String(pgVersion)))];
   return findings.sort((a, b) => (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
 }
@@ -116,12 +138,20 @@ export async function changedMigrationFiles(dir: string, ref: string): Promise<S
   const git = (args: string[]) => execa('git', ['-C', dir, ...args], { reject: false, stdin: 'ignore' });
   const diff = await git(['diff', '--name-only', '--relative', '--no-renames', '--diff-filter=d', ref, '--', '.']);
   if (diff.exitCode !== 0) {
-    const reason = String(diff.stderr || diff.stdout).split('\n').find((l) => l.trim()) ?? 'git failed';
+    const reason =
+      String(diff.stderr || diff.stdout)
+        .split('\n')
+        .find((l) => l.trim()) ?? 'git failed';
     throw invalidInput(`Cannot list the migrations changed since "${ref}": ${reason.replace(/^fatal: /, '')}`, {
-      code: 'migrate.bad-ref', facts: { ref }, remedy: 'Give a ref that exists in this repository (fetch it first in a shallow CI checkout).',
+      code: 'migrate.bad-ref',
+      facts: { ref },
+      remedy: 'Give a ref that exists in this repository (fetch it first in a shallow CI checkout).',
     });
   }
   const untracked = await git(['ls-files', '--others', '--exclude-standard', '--', '.']);
-  const names = `${diff.stdout}\n${untracked.exitCode === 0 ? untracked.stdout : ''}`.split('\n').map((l) => l.trim()).filter((l) => l.endsWith('.sql') && !l.includes('/'));
+  const names = `${diff.stdout}\n${untracked.exitCode === 0 ? untracked.stdout : ''}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.endsWith('.sql') && !l.includes('/'));
   return new Set(names);
 }

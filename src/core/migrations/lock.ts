@@ -17,7 +17,9 @@ export const LOCK_HOLDER_SQL = `select a.pid, a.application_name, a.client_addr:
 
 async function findHolder(client: pg.ClientBase): Promise<LockHolder | undefined> {
   const row = (await client.query(LOCK_HOLDER_SQL, [MIGRATE_LOCK])).rows[0];
-  return row ? { pid: row.pid, applicationName: row.application_name, clientAddr: row.client_addr, since: row.backend_start } : undefined;
+  return row
+    ? { pid: row.pid, applicationName: row.application_name, clientAddr: row.client_addr, since: row.backend_start }
+    : undefined;
 }
 
 export interface MigrateLock {
@@ -40,7 +42,10 @@ export async function acquireMigrateLock(
   let announced = false;
   try {
     for (;;) {
-      if (options.signal?.aborted) throw interrupted('Interrupted while waiting for the migration lock; nothing was applied.', { code: 'migrate.interrupted-waiting' });
+      if (options.signal?.aborted)
+        throw interrupted('Interrupted while waiting for the migration lock; nothing was applied.', {
+          code: 'migrate.interrupted-waiting',
+        });
       const { rows } = await client.query(`select pg_try_advisory_lock(${LOCK_KEY_SQL}) as ok`, [MIGRATE_LOCK]);
       if (rows[0]?.ok) break;
       const holder = describeHolder(await findHolder(client));

@@ -7,10 +7,17 @@ import { newVersion, readMigrationsDir } from './files.js';
  * Writes `VERSION_name.sql` from the template, with a version newer than every existing file (so
  * it never lands out of order), and never over an existing file.
  */
-export function createMigrationFile(dir: string, name: string, templatePath: string, now = new Date()): { version: string; path: string } {
+export function createMigrationFile(
+  dir: string,
+  name: string,
+  templatePath: string,
+  now = new Date(),
+): { version: string; path: string } {
   if (!/^[a-z0-9][a-z0-9_]*$/.test(name)) {
     throw invalidInput(`Migration name "${name}" must be lower-case letters, digits and underscores.`, {
-      code: 'migrate.bad-name', facts: { name }, remedy: 'For example: add_leads_source',
+      code: 'migrate.bad-name',
+      facts: { name },
+      remedy: 'For example: add_leads_source',
     });
   }
   const existing = readMigrationsDir(dir);

@@ -25,7 +25,10 @@ export const stepOf = (f: MigrationFile, direction: 'up' | 'down'): PlanStep => 
 /** A version as the operator typed it: digits only (a dbmate version), or "0" for "before the first". */
 export function checkTargetVersion(to: string): string {
   if (!/^\d+$/.test(to)) {
-    throw invalidInput(`Target version "${to}" is not a migration version (digits, e.g. 20240101000002).`, { code: 'migrate.bad-target', facts: { to } });
+    throw invalidInput(`Target version "${to}" is not a migration version (digits, e.g. 20240101000002).`, {
+      code: 'migrate.bad-target',
+      facts: { to },
+    });
   }
   return to;
 }
@@ -36,24 +39,34 @@ export function planUpFrom(status: StatusReport, to?: string): PlanStep[] {
     checkTargetVersion(to);
     const known = status.migrations.some((m) => m.version === to);
     if (!known) {
-      throw invalidInput(`No migration has version ${to}.`, { code: 'migrate.unknown-target', facts: { to }, remedy: 'Use a version listed by migrate status.' });
+      throw invalidInput(`No migration has version ${to}.`, {
+        code: 'migrate.unknown-target',
+        facts: { to },
+        remedy: 'Use a version listed by migrate status.',
+      });
     }
   }
   return status.pending.filter((f) => to === undefined || f.version <= to).map((f) => stepOf(f, 'up'));
 }
 
 /** Applied migrations, oldest first (files missing from the directory included). */
-const appliedOf = (status: StatusReport) => status.migrations.filter((m) => m.state === 'applied' || m.state === 'missing-file');
+const appliedOf = (status: StatusReport) =>
+  status.migrations.filter((m) => m.state === 'applied' || m.state === 'missing-file');
 
 function downSteps(undo: StatusReport['migrations']): PlanStep[] {
   return undo.reverse().map((m) => {
     if (!m.file) {
       throw problemFound(`Cannot roll back ${m.version}: its file is missing, so its down section is unknown.`, {
-        code: 'migrate.missing-file', facts: { version: m.version }, remedy: 'Restore the file from version control first.',
+        code: 'migrate.missing-file',
+        facts: { version: m.version },
+        remedy: 'Restore the file from version control first.',
       });
     }
     if (!m.file.down || m.file.down.sql.trim() === '') {
-      throw problemFound(`Cannot roll back ${m.file.filename}: it has no down section.`, { code: 'migrate.no-down', facts: { filename: m.file.filename } });
+      throw problemFound(`Cannot roll back ${m.file.filename}: it has no down section.`, {
+        code: 'migrate.no-down',
+        facts: { filename: m.file.filename },
+      });
     }
     return stepOf(m.file, 'down');
   });
@@ -63,7 +76,10 @@ function downSteps(undo: StatusReport['migrations']): PlanStep[] {
 export function planDownFrom(status: StatusReport, count: number): PlanStep[] {
   const applied = appliedOf(status);
   if (count > applied.length) {
-    throw invalidInput(`Cannot roll back ${count} migration(s): only ${applied.length} applied.`, { code: 'migrate.too-many', facts: { count, applied: applied.length } });
+    throw invalidInput(`Cannot roll back ${count} migration(s): only ${applied.length} applied.`, {
+      code: 'migrate.too-many',
+      facts: { count, applied: applied.length },
+    });
   }
   return downSteps(applied.slice(applied.length - count));
 }
@@ -74,7 +90,9 @@ export function planDownTo(status: StatusReport, to: string): PlanStep[] {
   const applied = appliedOf(status);
   if (to !== '0' && !applied.some((m) => m.version === to)) {
     throw invalidInput(`Version ${to} is not applied, so the database cannot be rolled back to it.`, {
-      code: 'migrate.target-not-applied', facts: { to }, remedy: 'Use an applied version listed by migrate status, or 0 to roll back every migration.',
+      code: 'migrate.target-not-applied',
+      facts: { to },
+      remedy: 'Use an applied version listed by migrate status, or 0 to roll back every migration.',
     });
   }
   return downSteps(applied.filter((m) => m.version > to));

@@ -7,15 +7,21 @@ import { readMigrationsDir } from './files.js';
 import { hasErrors, type Finding } from './findings.js';
 import { invalidIndexesSql, type InvalidIndex } from './indexes.js';
 import {
-  ensureLedger, forgetVersion, readDatabaseState, recordFailure, resolveStaleIntents, settleRun, terminateOrphanedDbmate, writeIntents,
-  type FailureEntry, type StaleIntent,
+  ensureLedger,
+  forgetVersion,
+  readDatabaseState,
+  recordFailure,
+  resolveStaleIntents,
+  settleRun,
+  terminateOrphanedDbmate,
+  writeIntents,
+  type FailureEntry,
+  type StaleIntent,
 } from './ledger.js';
 import { acquireMigrateLock, LOCK_KEY_SQL, MIGRATE_LOCK } from './lock.js';
 import { planDownFrom, planDownTo, planUpFrom, type PlanStep } from './plan.js';
 import type { SessionsEnded } from './sessions.js';
 import { compare, type Comparison } from './state.js';
-
-
 
 export interface MigrateDeps {
   db: Database;
@@ -49,7 +55,12 @@ function statusOf(deps: StatusDeps, state: Awaited<ReturnType<typeof readDatabas
   const comparison = compare(dir, state, deps.cwd);
   comparison.findings.unshift(...checkFiles(dir, deps.cwd));
   const pendingVersions = new Set(comparison.pending.map((f) => f.version));
-  return { ...comparison, lastFailure: state.failures.find((f) => pendingVersions.has(f.version)), resolved: [], hasLedger: state.hasLedger };
+  return {
+    ...comparison,
+    lastFailure: state.failures.find((f) => pendingVersions.has(f.version)),
+    resolved: [],
+    hasLedger: state.hasLedger,
+  };
 }
 
 /**
@@ -57,7 +68,10 @@ function statusOf(deps: StatusDeps, state: Awaited<ReturnType<typeof readDatabas
  * left 'applying' by a dead runner are settled against schema_migrations, under the migration
  * lock taken without waiting (a live runner's rows are never touched).
  */
-export async function migrationStatus(deps: StatusDeps, options: { resolveStale?: boolean } = {}): Promise<StatusReport> {
+export async function migrationStatus(
+  deps: StatusDeps,
+  options: { resolveStale?: boolean } = {},
+): Promise<StatusReport> {
   const status = statusOf(deps, await readDatabaseState(deps.db.pool));
   if (!options.resolveStale || status.stale.length === 0) return status;
   const client = await deps.db.pool.connect();
@@ -97,17 +111,28 @@ export interface ApplyResult {
 }
 
 const emptyResult = (status: StatusReport, extra: Partial<ApplyResult> = {}): ApplyResult => ({
-  applied: [], planned: [], interrupted: false, blockedBy: [], invalidIndexes: [], resolved: [], orphansTerminated: 0,
-  currentVersion: status.currentVersion, ...extra,
+  applied: [],
+  planned: [],
+  interrupted: false,
+  blockedBy: [],
+  invalidIndexes: [],
+  resolved: [],
+  orphansTerminated: 0,
+  currentVersion: status.currentVersion,
+  ...extra,
 });
 
-const notStarted = (what: string) => interrupted(`Interrupted before ${what}; nothing was changed.`, { code: 'migrate.interrupted-before' });
+const notStarted = (what: string) =>
+  interrupted(`Interrupted before ${what}; nothing was changed.`, { code: 'migrate.interrupted-before' });
 
 /**
  * The lock, then the database's truth: dbmate sessions of a dead runner are terminated (what they
  * had in flight is rolled back) and rows it left 'applying' are settled, before anything is planned.
  */
-async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>) => Promise<T>): Promise<T> {
+async function underLock<T>(
+  deps: MigrateDeps,
+  work: (status: StatusReport, prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>) => Promise<T>,
+): Promise<T> {
   let holder = '';
   const lock = await acquireMigrateLock(deps.db.pool, {
     timeoutMs: deps.lockTimeoutMs ?? 120_000,
@@ -117,10 +142,14 @@ async function underLock<T>(deps: MigrateDeps, work: (status: StatusReport, prel
     if (!isDomainError(error) || error.kind !== 'interrupted') throw error;
     const version = (await readDatabaseState(deps.db.pool)).applied.at(-1);
     const by = holder ? ` (held by ${holder})` : '';
-    throw interrupted(`Interrupted while waiting for the migration lock${by}; nothing was changed. `
-      + `The database is at version ${version ?? 'none'}.`, {
-      code: 'migrate.interrupted-waiting', facts: { currentVersion: version ?? null },
-    });
+    throw interrupted(
+      `Interrupted while waiting for the migration lock${by}; nothing was changed. ` +
+        `The database is at version ${version ?? 'none'}.`,
+      {
+        code: 'migrate.interrupted-waiting',
+        facts: { currentVersion: version ?? null },
+      },
+    );
   });
   try {
     // read on the lock's own session, so the lock we hold does not look like another live runner
@@ -164,7 +193,10 @@ function progressLines(deps: MigrateDeps, steps: readonly PlanStep[], verb: stri
  * one round trip with what schema_migrations really holds. Interrupted, dbmate is stopped before
  * its server session is cancelled and waited for, so the result says the database's real state.
  */
-export async function migrateUp(deps: MigrateDeps, options: { to?: string; expectWork?: boolean } = {}): Promise<ApplyResult> {
+export async function migrateUp(
+  deps: MigrateDeps,
+  options: { to?: string; expectWork?: boolean } = {},
+): Promise<ApplyResult> {
   if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
   const files = readMigrationsDir(deps.migrationsDir).files;
   const scoped = options.to !== undefined ? directoryUpTo(files, options.to) : undefined;
@@ -194,20 +226,35 @@ export async function migrateUp(deps: MigrateDeps, options: { to?: string; expec
       let result: DbmateResult | undefined;
       if (plan.length) {
         if (deps.signal?.aborted) {
-          await settleRun(deps.db.pool, plan.map((s) => s.version), [], deps.actor);
+          await settleRun(
+            deps.db.pool,
+            plan.map((s) => s.version),
+            [],
+            deps.actor,
+          );
           throw notStarted('any migration ran');
         }
         deps.onProgress?.(`applying ${plan.length} migration(s)`);
         result = await prepare().run(progressLines(deps, plan, 'applying'));
       }
-      const settled = await settleRun(deps.db.pool, plan.map((s) => s.version), unrecorded, deps.actor);
+      const settled = await settleRun(
+        deps.db.pool,
+        plan.map((s) => s.version),
+        unrecorded,
+        deps.actor,
+      );
       const after = new Set(settled.applied);
       const applied = plan.filter((s) => after.has(s.version));
       const notApplied = plan.find((s) => !after.has(s.version));
       let failed: ApplyResult['failed'];
       if (result && !result.ok && notApplied) {
         const error = result.interrupted ? 'interrupted' : dbmateError(result);
-        failed = { version: notApplied.version, filename: notApplied.filename, error, transactional: notApplied.transactional };
+        failed = {
+          version: notApplied.version,
+          filename: notApplied.filename,
+          error,
+          transactional: notApplied.transactional,
+        };
         if (!result.interrupted) await recordFailure(deps.db.pool, failed, deps.actor);
       } else if (result && !result.ok && !result.interrupted) {
         throw unavailable(`dbmate failed: ${dbmateError(result)}`, { code: 'migrate.dbmate-failed' });
@@ -242,19 +289,36 @@ export async function migrateDown(deps: MigrateDeps, target: { count: number } |
     const done: PlanStep[] = [];
     const finish = async (extra: Partial<ApplyResult>): Promise<ApplyResult> => {
       const applied = (await readDatabaseState(deps.db.pool)).applied;
-      return { ...prelude, applied: done, planned: plan, interrupted: false, blockedBy: [], invalidIndexes: await invalidIndexesNow(deps), currentVersion: applied.at(-1), ...extra };
+      return {
+        ...prelude,
+        applied: done,
+        planned: plan,
+        interrupted: false,
+        blockedBy: [],
+        invalidIndexes: await invalidIndexesNow(deps),
+        currentVersion: applied.at(-1),
+        ...extra,
+      };
     };
     for (const [i, step] of plan.entries()) {
       if (deps.signal?.aborted) return finish({ interrupted: true });
       deps.onProgress?.(`rolling back migration ${i + 1} of ${plan.length}: ${step.filename}`);
       const result = await prepareDbmate('rollback', {
-        url: deps.db.url, migrationsDir: deps.migrationsDir, signal: deps.signal, secrets: deps.secrets,
-        controlSessions: !deps.db.embedded, cancelGraceMs: deps.cancelGraceMs,
+        url: deps.db.url,
+        migrationsDir: deps.migrationsDir,
+        signal: deps.signal,
+        secrets: deps.secrets,
+        controlSessions: !deps.db.embedded,
+        cancelGraceMs: deps.cancelGraceMs,
       }).run();
       const after = (await readDatabaseState(deps.db.pool)).applied;
       if (after.includes(step.version)) {
         const error = result.interrupted ? 'interrupted' : dbmateError(result);
-        return finish({ failed: { version: step.version, filename: step.filename, error, transactional: step.transactional }, interrupted: result.interrupted, sessions: result.sessions });
+        return finish({
+          failed: { version: step.version, filename: step.filename, error, transactional: step.transactional },
+          interrupted: result.interrupted,
+          sessions: result.sessions,
+        });
       }
       await forgetVersion(deps.db.pool, step.version);
       done.push(step);
@@ -263,5 +327,3 @@ export async function migrateDown(deps: MigrateDeps, target: { count: number } |
     return finish({});
   });
 }
-
-

@@ -24,17 +24,27 @@ function controlUrl(url: string): string {
  * PostgreSQL rolls the transaction back), pg_terminate_backend after `graceMs`, then waits until
  * neither the sessions nor any lock they held remain (bounded by `maxWaitMs`).
  */
-export async function endSessions(url: string, applicationName: string, options: { graceMs?: number; maxWaitMs?: number } = {}): Promise<SessionsEnded> {
+export async function endSessions(
+  url: string,
+  applicationName: string,
+  options: { graceMs?: number; maxWaitMs?: number } = {},
+): Promise<SessionsEnded> {
   const graceMs = options.graceMs ?? 3_000;
   const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
-  const client = new pg.Client({ connectionString: controlUrl(url), application_name: 'medicalcor-stop', connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    connectionString: controlUrl(url),
+    application_name: 'medicalcor-stop',
+    connectionTimeoutMillis: 10_000,
+  });
   client.on('error', () => {});
   await client.connect();
   try {
     const pidsOf = async () =>
-      (await client.query(`select pid from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()`, [applicationName])).rows.map(
-        (r) => r.pid as number,
-      );
+      (
+        await client.query(`select pid from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()`, [
+          applicationName,
+        ])
+      ).rows.map((r) => r.pid as number);
     const pids = await pidsOf();
     if (pids.length === 0) return { found: 0, terminated: 0, gone: true };
     await client.query(`select pg_cancel_backend(pid) from unnest($1::int[]) as pid`, [pids]);
@@ -49,7 +59,9 @@ export async function endSessions(url: string, applicationName: string, options:
       if (rows[0].sessions === 0 && rows[0].locks === 0) return { found: pids.length, terminated, gone: true };
       if (Date.now() >= deadline) return { found: pids.length, terminated, gone: false };
       if (Date.now() >= graceEnds && terminated === 0) {
-        const ended = await client.query(`select pg_terminate_backend(pid) as ok from unnest($1::int[]) as pid`, [pids]);
+        const ended = await client.query(`select pg_terminate_backend(pid) as ok from unnest($1::int[]) as pid`, [
+          pids,
+        ]);
         terminated = ended.rows.filter((r) => r.ok).length || pids.length;
       }
       await sleep(50);

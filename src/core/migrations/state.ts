@@ -50,7 +50,8 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
   // while a dead runner's dbmate session is still on the server, its migration is in doubt
   if (!runnerLive && db.dbmateSessions.length === 0) {
     for (const entry of db.ledger.values()) {
-      if (entry.state === 'applying') stale.push({ entry, outcome: applied.has(entry.version) ? 'applied' : 'not-applied' });
+      if (entry.state === 'applying')
+        stale.push({ entry, outcome: applied.has(entry.version) ? 'applied' : 'not-applied' });
       else if (!applied.has(entry.version)) stale.push({ entry, outcome: 'not-applied' });
     }
   }
@@ -64,13 +65,31 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
     const entry = raw && staleByVersion.has(version) ? { ...raw, state: 'applied' as const } : raw;
     if (!file) {
       const name = entry?.filename ?? `${version}_?.sql`;
-      migrations.push({ version, filename: name, state: 'missing-file', appliedAt: entry?.appliedAt, appliedBy: entry?.appliedBy });
-      findings.push({ code: 'missing-file', severity: 'error', version, message: `version ${version} (${name}) is applied but has no file in ${show(dir.dir)}.`, hint: 'Restore the file from version control, or roll the database back with the release that has it.' });
+      migrations.push({
+        version,
+        filename: name,
+        state: 'missing-file',
+        appliedAt: entry?.appliedAt,
+        appliedBy: entry?.appliedBy,
+      });
+      findings.push({
+        code: 'missing-file',
+        severity: 'error',
+        version,
+        message: `version ${version} (${name}) is applied but has no file in ${show(dir.dir)}.`,
+        hint: 'Restore the file from version control, or roll the database back with the release that has it.',
+      });
       continue;
     }
     appliedFiles.push(file);
     migrations.push({
-      version, filename: file.filename, state: 'applied', appliedAt: entry?.appliedAt, appliedBy: entry?.appliedBy, note: entry?.note, file,
+      version,
+      filename: file.filename,
+      state: 'applied',
+      appliedAt: entry?.appliedAt,
+      appliedBy: entry?.appliedBy,
+      note: entry?.note,
+      file,
     });
     if (!entry || entry.state !== 'applied') {
       unrecorded.push(file);
@@ -92,7 +111,15 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
     const inFlight = runnerLive && db.ledger.get(f.version)?.state === 'applying';
     migrations.push({ version: f.version, filename: f.filename, state: inFlight ? 'applying' : 'pending', file: f });
     if (newest && f.version < newest) {
-      findings.push({ code: 'out-of-order', severity: 'error', version: f.version, file: show(f.path), line: 1, message: `${f.filename} is pending but older than the newest applied version ${newest}.`, hint: 'Give it a version newer than the applied ones (rename the file) so every database applies migrations in one order.' });
+      findings.push({
+        code: 'out-of-order',
+        severity: 'error',
+        version: f.version,
+        file: show(f.path),
+        line: 1,
+        message: `${f.filename} is pending but older than the newest applied version ${newest}.`,
+        hint: 'Give it a version newer than the applied ones (rename the file) so every database applies migrations in one order.',
+      });
     }
   }
   for (const s of stale) {
@@ -103,8 +130,9 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
         code: 'stale-ledger-row',
         severity: 'warning',
         version: entry.version,
-        message: `${entry.filename} is recorded as applied in the ledger, but schema_migrations does not hold it `
-          + '(rolled back by a runner that died before recording it, or by bare dbmate).',
+        message:
+          `${entry.filename} is recorded as applied in the ledger, but schema_migrations does not hold it ` +
+          '(rolled back by a runner that died before recording it, or by bare dbmate).',
         hint: 'The ledger row is removed; the migration is pending again.',
       });
       continue;
@@ -113,11 +141,14 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       code: 'stale-intent',
       severity: 'warning',
       version: entry.version,
-      message: `${entry.filename} was left "applying" in the ledger by a runner that is gone `
-        + `(${entry.appliedBy}, ${entry.appliedAt.toISOString()}); `
-        + (applied ? 'schema_migrations holds it: it was applied.'
+      message:
+        `${entry.filename} was left "applying" in the ledger by a runner that is gone ` +
+        `(${entry.appliedBy}, ${entry.appliedAt.toISOString()}); ` +
+        (applied
+          ? 'schema_migrations holds it: it was applied.'
           : 'schema_migrations does not hold it: it was not applied (PostgreSQL rolled it back).'),
-      hint: applied ? 'The ledger records it as applied, with the checksum of the text that ran.'
+      hint: applied
+        ? 'The ledger records it as applied, with the checksum of the text that ran.'
         : 'The ledger row is removed; the migration is pending again.',
     });
   }
@@ -126,9 +157,10 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
     findings.push({
       code: 'orphan-session',
       severity: 'error',
-      message: `a dbmate session of a runner that is gone is still on the server `
-        + `(backend pid ${session.pid}, ${session.state || 'unknown state'}`
-        + `${session.since ? ` since ${session.since.toISOString()}` : ''}); what it has in flight could still commit.`,
+      message:
+        `a dbmate session of a runner that is gone is still on the server ` +
+        `(backend pid ${session.pid}, ${session.state || 'unknown state'}` +
+        `${session.since ? ` since ${session.since.toISOString()}` : ''}); what it has in flight could still commit.`,
       hint: `The next migrate up terminates it; or end it now: SELECT pg_terminate_backend(${session.pid});`,
     });
   }
@@ -136,9 +168,10 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
     findings.push({
       code: 'invalid-index',
       severity: 'error',
-      message: `index ${indexLabel(index)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted; queries do not use it, `
-        + `writes still maintain it${index.unique ? ' (and it still rejects duplicates)' : ''}, `
-        + 'and CREATE INDEX IF NOT EXISTS would keep it.',
+      message:
+        `index ${indexLabel(index)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted; queries do not use it, ` +
+        `writes still maintain it${index.unique ? ' (and it still rejects duplicates)' : ''}, ` +
+        'and CREATE INDEX IF NOT EXISTS would keep it.',
       hint: `Drop it with ${dropStatement(index)} then apply the migration that creates it again.`,
     });
   }

@@ -9,10 +9,17 @@ import { maskUrl } from '../redact.js';
  */
 
 const sampleValue = z.tuple([z.number(), z.string()]);
-const vectorResult = z.object({ resultType: z.literal('vector'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleValue })) });
+const vectorResult = z.object({
+  resultType: z.literal('vector'),
+  result: z.array(z.object({ metric: z.record(z.string(), z.string()), value: sampleValue })),
+});
 const scalarResult = z.object({ resultType: z.literal('scalar'), result: sampleValue });
-const matrixResult = z.object({ resultType: z.literal('matrix'), result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleValue) })) });
-const success = <T extends z.ZodType>(data: T) => z.object({ status: z.literal('success'), data, warnings: z.array(z.string()).optional() });
+const matrixResult = z.object({
+  resultType: z.literal('matrix'),
+  result: z.array(z.object({ metric: z.record(z.string(), z.string()), values: z.array(sampleValue) })),
+});
+const success = <T extends z.ZodType>(data: T) =>
+  z.object({ status: z.literal('success'), data, warnings: z.array(z.string()).optional() });
 const failure = z.object({ status: z.literal('error'), errorType: z.string(), error: z.string() });
 
 export interface Sample {
@@ -38,7 +45,11 @@ export class PrometheusUnavailableError extends Error {
 
 /** Prometheus answered but refused the query (bad PromQL, execution error). */
 export class PrometheusQueryError extends Error {
-  constructor(message: string, readonly errorType: string, readonly query: string) {
+  constructor(
+    message: string,
+    readonly errorType: string,
+    readonly query: string,
+  ) {
     super(message);
     this.name = 'PrometheusQueryError';
   }
@@ -55,7 +66,11 @@ export interface PrometheusClient {
   readonly url: string;
   /** an instant query evaluated at `time` */
   query(expr: string, time: Date, signal?: AbortSignal): Promise<Sample[]>;
-  queryRange(expr: string, range: { start: Date; end: Date; stepSeconds: number }, signal?: AbortSignal): Promise<Series[]>;
+  queryRange(
+    expr: string,
+    range: { start: Date; end: Date; stepSeconds: number },
+    signal?: AbortSignal,
+  ): Promise<Series[]>;
   /** GET /-/ready: true when the server answers and is ready */
   ready(signal?: AbortSignal): Promise<boolean>;
 }
@@ -83,7 +98,12 @@ export function createPrometheusClient(baseUrl: string, options: PrometheusClien
   const shown = maskUrl(baseUrl.replace(/\/+$/, ''));
   const headers = { ...(authorization ? { authorization } : {}), ...options.headers };
 
-  async function call(path: string, form: Record<string, string>, query: string, signal?: AbortSignal): Promise<unknown> {
+  async function call(
+    path: string,
+    form: Record<string, string>,
+    query: string,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response;
     try {
@@ -95,7 +115,9 @@ export function createPrometheusClient(baseUrl: string, options: PrometheusClien
       });
     } catch (error) {
       if (signal?.aborted) throw error;
-      const reason = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : ((error as Error).message || (error as { code?: string }).code || String(error));
+      const reason = timeout.aborted
+        ? `no answer within ${timeoutMs / 1000} s`
+        : (error as Error).message || (error as { code?: string }).code || String(error);
       throw new PrometheusUnavailableError(`Cannot reach Prometheus at ${shown}: ${reason}`, { cause: error });
     }
     const text = await response.body.text();
@@ -103,15 +125,19 @@ export function createPrometheusClient(baseUrl: string, options: PrometheusClien
     try {
       body = JSON.parse(text);
     } catch {
-      throw new PrometheusUnavailableError(`Prometheus at ${shown} answered HTTP ${response.statusCode} with something that is not its API's JSON (is the URL right?).`);
+      throw new PrometheusUnavailableError(
+        `Prometheus at ${shown} answered HTTP ${response.statusCode} with something that is not its API's JSON (is the URL right?).`,
+      );
     }
     const failed = failure.safeParse(body);
     if (failed.success) {
       // 503 (timeout, overloaded) is the server's state, not the query's fault
-      if (response.statusCode >= 500 && failed.data.errorType !== 'execution') throw new PrometheusUnavailableError(`Prometheus at ${shown}: ${failed.data.errorType}: ${failed.data.error}`);
+      if (response.statusCode >= 500 && failed.data.errorType !== 'execution')
+        throw new PrometheusUnavailableError(`Prometheus at ${shown}: ${failed.data.errorType}: ${failed.data.error}`);
       throw new PrometheusQueryError(`${failed.data.errorType}: ${failed.data.error}`, failed.data.errorType, query);
     }
-    if (response.statusCode !== 200) throw new PrometheusUnavailableError(`Prometheus at ${shown} answered HTTP ${response.statusCode}.`);
+    if (response.statusCode !== 200)
+      throw new PrometheusUnavailableError(`Prometheus at ${shown} answered HTTP ${response.statusCode}.`);
     return body;
   }
 
@@ -120,21 +146,38 @@ export function createPrometheusClient(baseUrl: string, options: PrometheusClien
     async query(expr, time, signal) {
       const body = await call('/api/v1/query', { query: expr, time: seconds(time) }, expr, signal);
       const parsed = success(z.union([vectorResult, scalarResult])).safeParse(body);
-      if (!parsed.success) throw new PrometheusUnavailableError(`Prometheus at ${shown} sent an answer of an unexpected shape for an instant query.`);
+      if (!parsed.success)
+        throw new PrometheusUnavailableError(
+          `Prometheus at ${shown} sent an answer of an unexpected shape for an instant query.`,
+        );
       const data = parsed.data.data;
       if (data.resultType === 'scalar') return [{ labels: {}, time: data.result[0], value: toNumber(data.result[1]) }];
       return data.result.map((r) => ({ labels: r.metric, time: r.value[0], value: toNumber(r.value[1]) }));
     },
     async queryRange(expr, { start, end, stepSeconds }, signal) {
-      const body = await call('/api/v1/query_range', { query: expr, start: seconds(start), end: seconds(end), step: String(stepSeconds) }, expr, signal);
+      const body = await call(
+        '/api/v1/query_range',
+        { query: expr, start: seconds(start), end: seconds(end), step: String(stepSeconds) },
+        expr,
+        signal,
+      );
       const parsed = success(matrixResult).safeParse(body);
-      if (!parsed.success) throw new PrometheusUnavailableError(`Prometheus at ${shown} sent an answer of an unexpected shape for a range query.`);
-      return parsed.data.data.result.map((r) => ({ labels: r.metric, points: r.values.map(([t, v]) => ({ time: t, value: toNumber(v) })) }));
+      if (!parsed.success)
+        throw new PrometheusUnavailableError(
+          `Prometheus at ${shown} sent an answer of an unexpected shape for a range query.`,
+        );
+      return parsed.data.data.result.map((r) => ({
+        labels: r.metric,
+        points: r.values.map(([t, v]) => ({ time: t, value: toNumber(v) })),
+      }));
     },
     async ready(signal) {
       const timeout = AbortSignal.timeout(timeoutMs);
       try {
-        const response = await request(`${base}/-/ready`, { headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+        const response = await request(`${base}/-/ready`, {
+          headers,
+          signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+        });
         await response.body.dump();
         return response.statusCode === 200;
       } catch (error) {

@@ -8,7 +8,10 @@ import { invalidInput } from '../errors.js';
  */
 export function hashTagged(prefix: string, scope: string): string {
   if (/[{}]/.test(prefix)) {
-    throw invalidInput(`The Redis key prefix "${prefix}" contains a brace; braces are reserved for Cluster hash tags.`, { code: 'redis-bad-prefix', facts: { prefix } });
+    throw invalidInput(
+      `The Redis key prefix "${prefix}" contains a brace; braces are reserved for Cluster hash tags.`,
+      { code: 'redis-bad-prefix', facts: { prefix } },
+    );
   }
   return `${prefix}{${prefix}${scope}}:`;
 }

@@ -17,7 +17,12 @@ function shaOf(script: string): string {
  * server does not know it yet (first use, or after a restart or SCRIPT FLUSH): then EVAL runs and
  * caches it.
  */
-export async function runScript(redis: Redis | Cluster, script: string, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+export async function runScript(
+  redis: Redis | Cluster,
+  script: string,
+  keys: readonly string[],
+  args: readonly (string | number)[],
+): Promise<unknown> {
   try {
     return await redis.evalsha(shaOf(script), keys.length, ...keys, ...args);
   } catch (error) {

@@ -3,16 +3,30 @@ import { invalidInput } from '../errors.js';
 export type RedisTarget =
   | { kind: 'single'; url: string }
   | { kind: 'cluster'; nodes: { host: string; port: number }[]; password?: string; username?: string; tls: boolean }
-  | { kind: 'sentinel'; sentinels: { host: string; port: number }[]; masterName: string; password?: string; username?: string; db: number };
+  | {
+      kind: 'sentinel';
+      sentinels: { host: string; port: number }[];
+      masterName: string;
+      password?: string;
+      username?: string;
+      db: number;
+    };
 
 const SCHEMES = ['redis:', 'rediss:', 'redis+cluster:', 'rediss+cluster:', 'redis+sentinel:'];
 
 function hostPorts(list: string, url: string): { host: string; port: number }[] {
-  return list.split(',').filter(Boolean).map((item) => {
-    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(item);
-    if (!match) throw invalidInput(`Redis URL names "${item}", which is not host:port.`, { code: 'redis-bad-url', facts: { url } });
-    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2] ?? 6379) };
-  });
+  return list
+    .split(',')
+    .filter(Boolean)
+    .map((item) => {
+      const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(item);
+      if (!match)
+        throw invalidInput(`Redis URL names "${item}", which is not host:port.`, {
+          code: 'redis-bad-url',
+          facts: { url },
+        });
+      return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2] ?? 6379) };
+    });
 }
 
 /**
@@ -23,14 +37,15 @@ function hostPorts(list: string, url: string): { host: string; port: number }[] 
 export function parseRedisTarget(url: string): RedisTarget {
   const list = url.split(/\s*,\s*(?=rediss?:\/\/)/);
   if (list.length > 1) {
-    const nodes = list.flatMap((u) => parseRedisTarget(u).kind === 'single' ? hostPorts(new URL(u).host, url) : []);
+    const nodes = list.flatMap((u) => (parseRedisTarget(u).kind === 'single' ? hostPorts(new URL(u).host, url) : []));
     return { kind: 'cluster', nodes, tls: url.startsWith('rediss:') };
   }
   const scheme = /^[a-z+]+:/i.exec(url)?.[0]?.toLowerCase();
   if (!scheme || !SCHEMES.includes(scheme)) {
     throw invalidInput(`"${url.replace(/:[^:@/]*@/, ':***@')}" is not a Redis URL.`, {
       code: 'redis-bad-url',
-      remedy: 'Write it as redis://host:port, redis+cluster://host:port,host:port or redis+sentinel://host:port/master.',
+      remedy:
+        'Write it as redis://host:port, redis+cluster://host:port,host:port or redis+sentinel://host:port/master.',
     });
   }
   if (scheme === 'redis:' || scheme === 'rediss:') return { kind: 'single', url };
@@ -49,9 +64,12 @@ export function parseRedisTarget(url: string): RedisTarget {
   if (scheme === 'redis+sentinel:') {
     const [masterName, db] = path.split('/');
     if (!masterName) {
-      throw invalidInput('A redis+sentinel:// URL must name the master: redis+sentinel://host:port,host:port/mymaster.', {
-        code: 'redis-bad-url',
-      });
+      throw invalidInput(
+        'A redis+sentinel:// URL must name the master: redis+sentinel://host:port,host:port/mymaster.',
+        {
+          code: 'redis-bad-url',
+        },
+      );
     }
     return { kind: 'sentinel', sentinels: hosts, masterName, password, username, db: Number(db ?? 0) || 0 };
   }

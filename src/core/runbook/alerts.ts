@@ -40,10 +40,13 @@ export function parseAlertPayload(text: string, source: string): AlertmanagerPay
   const parsed = alertmanagerPayloadSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalidInput(`${source} is not an AlertManager webhook payload: ${issue.path.join('.') || 'body'}: ${issue.message}.`, {
-      code: 'runbook.alert-bad-payload',
-      remedy: 'Expected { version: "4", status, alerts: [{ status, labels: { alertname, … } }] }.',
-    });
+    throw invalidInput(
+      `${source} is not an AlertManager webhook payload: ${issue.path.join('.') || 'body'}: ${issue.message}.`,
+      {
+        code: 'runbook.alert-bad-payload',
+        remedy: 'Expected { version: "4", status, alerts: [{ status, labels: { alertname, … } }] }.',
+      },
+    );
   }
   return parsed.data;
 }

@@ -56,18 +56,31 @@ export interface StepOutcomeRow {
 }
 
 export class RunbookAudit {
-  constructor(private readonly pool: Pool, private readonly secrets: readonly string[]) {}
+  constructor(
+    private readonly pool: Pool,
+    private readonly secrets: readonly string[],
+  ) {}
 
   private clean(text: string | undefined | null): string | null {
     return text ? redactForStorage(text, OUTPUT_LIMIT, this.secrets) : null;
   }
 
   async finishRun(id: string, status: RunbookRunStatus, error?: string): Promise<void> {
-    await this.pool.query(`update runbook_runs set status = $2, finished_at = greatest(now(), started_at), error = $3,
-              lease_expires_at = null where id = $1`, [id, status, this.clean(error)]);
+    await this.pool.query(
+      `update runbook_runs set status = $2, finished_at = greatest(now(), started_at), error = $3,
+              lease_expires_at = null where id = $1`,
+      [id, status, this.clean(error)],
+    );
   }
 
-  async startStep(step: { runId: string; stepIndex: number; stepId: string; kind: string; mutates: boolean; phase: StepPhase }): Promise<void> {
+  async startStep(step: {
+    runId: string;
+    stepIndex: number;
+    stepId: string;
+    kind: string;
+    mutates: boolean;
+    phase: StepPhase;
+  }): Promise<void> {
     await this.pool.query(
       `insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status)
        values ($1, $2, $3, $4, $5, $6, 'running')
@@ -80,13 +93,25 @@ export class RunbookAudit {
     await this.pool.query(
       `update runbook_step_runs set status = $4, exit_code = $5, output = $6, error = $7, finished_at = now(), duration_ms = $8,
               undo = $9 where run_id = $1 and step_index = $2 and phase = $3`,
-      [runId, stepIndex, phase, outcome.status, outcome.exitCode ?? null, this.clean(outcome.output), this.clean(outcome.error),
-        Math.max(0, Math.round(outcome.durationMs)), outcome.undo === undefined ? null : JSON.stringify(outcome.undo)],
+      [
+        runId,
+        stepIndex,
+        phase,
+        outcome.status,
+        outcome.exitCode ?? null,
+        this.clean(outcome.output),
+        this.clean(outcome.error),
+        Math.max(0, Math.round(outcome.durationMs)),
+        outcome.undo === undefined ? null : JSON.stringify(outcome.undo),
+      ],
     );
   }
 
   async setStepStatus(runId: string, stepIndex: number, phase: StepPhase, status: StepStatus): Promise<void> {
-    await this.pool.query(`update runbook_step_runs set status = $4 where run_id = $1 and step_index = $2 and phase = $3`, [runId, stepIndex, phase, status]);
+    await this.pool.query(
+      `update runbook_step_runs set status = $4 where run_id = $1 and step_index = $2 and phase = $3`,
+      [runId, stepIndex, phase, status],
+    );
   }
 }
 
@@ -97,11 +122,17 @@ export async function getRun(pool: Pool, id: string): Promise<RunRow | undefined
 }
 
 export async function runResumedBy(pool: Pool, id: string): Promise<RunRow | undefined> {
-  const { rows } = await pool.query(`select ${runColumns} from runbook_runs where resumed_from = $1 order by started_at desc limit 1`, [id]);
+  const { rows } = await pool.query(
+    `select ${runColumns} from runbook_runs where resumed_from = $1 order by started_at desc limit 1`,
+    [id],
+  );
   return rows[0];
 }
 
-export async function listRuns(pool: Pool, filter: { runbookId?: string; environment?: string; limit: number }): Promise<RunRow[]> {
+export async function listRuns(
+  pool: Pool,
+  filter: { runbookId?: string; environment?: string; limit: number },
+): Promise<RunRow[]> {
   const { rows } = await pool.query(
     `select ${runColumns} from runbook_runs
       where ($1::text is null or runbook_id = $1) and ($2::text is null or environment = $2)

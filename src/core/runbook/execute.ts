@@ -36,11 +36,14 @@ type AnyRendered = { kind: string };
 export type Mode = 'dry_run' | 'execute';
 
 export type StepOutcome =
-  | 'succeeded' | 'failed' | 'interrupted'
+  | 'succeeded'
+  | 'failed'
+  | 'interrupted'
   /** dry run: a mutating step shown, not run */
   | 'skipped'
   /** after a failure, or before the resume point of a resumed run */
-  | 'not_run' | 'done_earlier'
+  | 'not_run'
+  | 'done_earlier'
   | 'rolled_back';
 
 export interface PhaseReport {
@@ -121,7 +124,6 @@ export interface ResumePoint {
   inFlight?: { index: number; decision: 'done' | 'not-done' | 'verify'; by: string };
 }
 
-
 function timeoutOf(step: RunbookStep): number {
   return parseDuration(step.timeout ?? stepKind(step.kind).defaultTimeout);
 }
@@ -159,7 +161,8 @@ function renderSteps(runbook: Runbook, vars: Variables, deps: EngineDeps, firstI
 function mapStrings(value: unknown, clean: (text: string) => string): unknown {
   if (typeof value === 'string') return clean(value);
   if (Array.isArray(value)) return value.map((v) => mapStrings(v, clean));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, clean)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, mapStrings(v, clean)]));
   return value;
 }
 
@@ -200,7 +203,8 @@ async function runPhase<T>(
 export async function runRunbook(runbook: Runbook, options: RunOptions, given: EngineDeps): Promise<RunReport> {
   let deps = given;
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
-  const clean = (text: string | undefined) => (text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets)));
+  const clean = (text: string | undefined) =>
+    text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets));
   // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
   // output; patient-data fields are masked by the steps that read patient data (sql, http)
   const cleanData = (data: unknown) => mapStrings(data, (text) => clean(text)!);
@@ -221,13 +225,20 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
     vars[`steps.${step.id}.output`] = `<output of ${step.id}>`;
   }
   const rendered = renderSteps(runbook, vars, deps);
-  const usesStepValues = (step: RunbookStep) => [...stringsIn(step)].some(([text]) => referencedNames(text).some((n) => STEP_VARIABLE.test(n)));
+  const usesStepValues = (step: RunbookStep) =>
+    [...stringsIn(step)].some(([text]) => referencedNames(text).some((n) => STEP_VARIABLE.test(n)));
   const startedAt = new Date();
   const progress = (line: string) => deps.onProgress?.(clean(line)!);
   const total = runbook.steps.length;
 
   const reports: StepReport[] = rendered.map(({ step, action }, index) => ({
-    index, id: step.id, title: step.title, kind: step.kind, mutates: step.mutates, status: 'not_run', action: clean(describeAction(action, secrets))!,
+    index,
+    id: step.id,
+    title: step.title,
+    kind: step.kind,
+    mutates: step.mutates,
+    status: 'not_run',
+    action: clean(describeAction(action, secrets))!,
   }));
 
   let audit: RunbookAudit | undefined;
@@ -237,8 +248,13 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
     const lease = await acquireRunLease(
       db.pool,
       {
-        id: runId!, runbookId: runbook.id, environment: deps.config.envName, actor: deps.actor,
-        parameters: publicParameters(runbook, options.parameters), resumedFrom: options.resume?.runId, rollback: options.rollback,
+        id: runId!,
+        runbookId: runbook.id,
+        environment: deps.config.envName,
+        actor: deps.actor,
+        parameters: publicParameters(runbook, options.parameters),
+        resumedFrom: options.resume?.runId,
+        rollback: options.rollback,
       },
       {
         timeoutMs: options.lockTimeoutMs,
@@ -260,13 +276,19 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
   let failure: string | null = null;
   let interrupted = false;
 
-  const attempt = async (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean): Promise<{ result: ActionResult; attempts: number }> => {
+  const attempt = async (
+    r: RenderedStep,
+    action: AnyRendered,
+    mutates: boolean,
+    dryRun: boolean,
+  ): Promise<{ result: ActionResult; attempts: number }> => {
     const timeoutMs = timeoutOf(r.step);
     let attempts = 0;
     for (;;) {
       attempts += 1;
       const result = await runAction(action, mutates, deps, { signal: deps.signal, timeoutMs, dryRun });
-      if (result.ok || result.interrupted || deps.signal.aborted || attempts > r.step.retries) return { result, attempts };
+      if (result.ok || result.interrupted || deps.signal.aborted || attempts > r.step.retries)
+        return { result, attempts };
       progress(`  attempt ${attempts} failed (${result.error}); retrying in ${r.step.retryDelay}`);
       await sleep(parseDuration(r.step.retryDelay), deps.signal);
     }
@@ -285,9 +307,20 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
 
       const inFlight = options.resume?.inFlight;
       if (execute && inFlight?.index === i) {
-        const settled = await settleInFlight(r, inFlight, { audit: audit!, runId: runId!, resumedFrom: options.resume!.runId, deps, attempt });
+        const settled = await settleInFlight(r, inFlight, {
+          audit: audit!,
+          runId: runId!,
+          resumedFrom: options.resume!.runId,
+          deps,
+          attempt,
+        });
         progress(`${label}: in flight when run ${options.resume!.runId} stopped; ${settled.note}`);
-        if (settled.verify) report.verify = { ...settled.verify, output: clean(settled.verify.output), error: clean(settled.verify.error) };
+        if (settled.verify)
+          report.verify = {
+            ...settled.verify,
+            output: clean(settled.verify.output),
+            error: clean(settled.verify.error),
+          };
         if (settled.interrupted) {
           interrupted = true;
           stoppedAt = i;
@@ -316,12 +349,18 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
           break;
         }
       }
-      const dependsOnSkipped = [...stringsIn(r.step)].some(([text]) => referencedNames(text).some((n) => {
-        const id = STEP_VARIABLE.exec(n)?.[1];
-        return id !== undefined && reports.find((s) => s.id === id)?.status === 'skipped';
-      }));
+      const dependsOnSkipped = [...stringsIn(r.step)].some(([text]) =>
+        referencedNames(text).some((n) => {
+          const id = STEP_VARIABLE.exec(n)?.[1];
+          return id !== undefined && reports.find((s) => s.id === id)?.status === 'skipped';
+        }),
+      );
       const dryRunOfKind = stepKind(r.step.kind).dryRun;
-      const notInDryRun = r.step.dryRun === 'skip' || dependsOnSkipped || dryRunOfKind === 'never' || (r.step.mutates && dryRunOfKind !== 'rolled-back');
+      const notInDryRun =
+        r.step.dryRun === 'skip' ||
+        dependsOnSkipped ||
+        dryRunOfKind === 'never' ||
+        (r.step.mutates && dryRunOfKind !== 'rolled-back');
       if (!execute && notInDryRun) {
         report.status = 'skipped';
         progress(`${label}: dry run, not run`);
@@ -329,9 +368,20 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
       }
 
       progress(`${label} …`);
-      const { result: { result, attempts }, status, durationMs } = await runPhase(
+      const {
+        result: { result, attempts },
+        status,
+        durationMs,
+      } = await runPhase(
         audit,
-        { runId: runId!, stepIndex: i, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates, phase: 'execute' },
+        {
+          runId: runId!,
+          stepIndex: i,
+          stepId: r.step.id,
+          kind: r.step.kind,
+          mutates: r.step.mutates,
+          phase: 'execute',
+        },
         async () => {
           const outcome = await attempt(r, r.action, r.step.mutates, !execute);
           const expected = outcome.result.ok && r.step.expect ? unmet(r.step.expect, outcome.result) : undefined;
@@ -340,7 +390,10 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
         },
         ({ result }) => ({
           status: result.ok ? 'succeeded' : result.interrupted ? 'interrupted' : 'failed',
-          exitCode: result.exitCode, output: result.output, error: result.error, undo: result.ok ? result.undo : undefined,
+          exitCode: result.exitCode,
+          output: result.output,
+          error: result.error,
+          undo: result.ok ? result.undo : undefined,
         }),
       );
       vars[`steps.${r.step.id}.value`] = asText(result.value);
@@ -373,16 +426,31 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
 
       if (r.verify) {
         const verify = r.verify;
-        const { result: { probe, why }, status: verifyStatus, durationMs: verifyMs } = await runPhase(
+        const {
+          result: { probe, why },
+          status: verifyStatus,
+          durationMs: verifyMs,
+        } = await runPhase(
           audit,
           { runId: runId!, stepIndex: i, stepId: r.step.id, kind: verify.kind, mutates: false, phase: 'verify' },
           async () => {
             const { result: probe } = await attempt(r, verify, false, false);
             return { probe, why: probe.interrupted ? 'interrupted' : unmet(verify.expect, probe) };
           },
-          ({ probe, why }) => ({ status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: probe.exitCode, output: probe.output, error: why }),
+          ({ probe, why }) => ({
+            status: why ? (probe.interrupted ? 'interrupted' : 'failed') : 'succeeded',
+            exitCode: probe.exitCode,
+            output: probe.output,
+            error: why,
+          }),
         );
-        report.verify = { status: verifyStatus, action: clean(describeRenderedProbe(verify, secrets)), output: clean(probe.output), error: clean(why), durationMs: verifyMs };
+        report.verify = {
+          status: verifyStatus,
+          action: clean(describeRenderedProbe(verify, secrets)),
+          output: clean(probe.output),
+          error: clean(why),
+          durationMs: verifyMs,
+        };
         progress(`  verify: ${report.verify.status}${why ? ` — ${report.verify.error}` : ''}`);
         if (probe.interrupted || deps.signal.aborted) {
           interrupted = true;
@@ -402,14 +470,20 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
     let status: RunbookRunStatus = interrupted ? 'interrupted' : failure ? 'failed' : 'succeeded';
     if (!execute && !interrupted && reports.some((s) => s.status === 'failed')) {
       status = 'failed';
-      failure = reports.filter((s) => s.status === 'failed').map((s) => `step ${s.index + 1} "${s.id}" failed: ${s.error}`).join('; ');
+      failure = reports
+        .filter((s) => s.status === 'failed')
+        .map((s) => `step ${s.index + 1} "${s.id}" failed: ${s.error}`)
+        .join('; ');
     }
 
     if (execute && failure && options.rollback && completed.length) {
       status = await rollBack(completed.reverse(), rendered, reports, audit!, runId!, deps, progress, clean, secrets);
     }
-    const why = deps.signal.reason instanceof Error && !given.signal.aborted ? deps.signal.reason.message : 'interrupted (Ctrl-C or a termination signal)';
-    if (audit) await audit.finishRun(runId!, status, interrupted ? why : failure ?? undefined);
+    const why =
+      deps.signal.reason instanceof Error && !given.signal.aborted
+        ? deps.signal.reason.message
+        : 'interrupted (Ctrl-C or a termination signal)';
+    if (audit) await audit.finishRun(runId!, status, interrupted ? why : (failure ?? undefined));
 
     return {
       runId,
@@ -424,7 +498,7 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       stoppedAt,
-      error: interrupted ? 'interrupted' : clean(failure ?? undefined) ?? null,
+      error: interrupted ? 'interrupted' : (clean(failure ?? undefined) ?? null),
       steps: reports,
     };
   } catch (error) {
@@ -448,13 +522,26 @@ async function settleInFlight(
     runId: string;
     resumedFrom: string;
     deps: EngineDeps;
-    attempt: (r: RenderedStep, action: AnyRendered, mutates: boolean, dryRun: boolean) => Promise<{ result: ActionResult }>;
+    attempt: (
+      r: RenderedStep,
+      action: AnyRendered,
+      mutates: boolean,
+      dryRun: boolean,
+    ) => Promise<{ result: ActionResult }>;
   },
 ): Promise<{ done: boolean; interrupted?: boolean; note: string; verify?: PhaseReport }> {
-  const start = { runId: ctx.runId, stepIndex: inFlight.index, stepId: r.step.id, kind: r.step.kind, mutates: r.step.mutates };
+  const start = {
+    runId: ctx.runId,
+    stepIndex: inFlight.index,
+    stepId: r.step.id,
+    kind: r.step.kind,
+    mutates: r.step.mutates,
+  };
   let verify: PhaseReport | undefined;
   let done = inFlight.decision === 'done';
-  let note = done ? `completed, says ${inFlight.by}: not run again` : `not completed, says ${inFlight.by}: running it again`;
+  let note = done
+    ? `completed, says ${inFlight.by}: not run again`
+    : `not completed, says ${inFlight.by}: running it again`;
   if (inFlight.decision === 'verify' && r.verify) {
     const probe = r.verify;
     const { result, durationMs } = await runPhase(
@@ -464,16 +551,33 @@ async function settleInFlight(
         const { result: outcome } = await ctx.attempt(r, probe, false, false);
         return { outcome, why: outcome.interrupted ? 'interrupted' : unmet(probe.expect, outcome) };
       },
-      ({ outcome, why }) => ({ status: why ? (outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', exitCode: outcome.exitCode, output: outcome.output, error: why }),
+      ({ outcome, why }) => ({
+        status: why ? (outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded',
+        exitCode: outcome.exitCode,
+        output: outcome.output,
+        error: why,
+      }),
     );
-    verify = { status: result.why ? (result.outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded', output: result.outcome.output, error: result.why, durationMs };
-    if (result.outcome.interrupted || ctx.deps.signal.aborted) return { done: false, interrupted: true, note: 'interrupted while verifying it', verify };
+    verify = {
+      status: result.why ? (result.outcome.interrupted ? 'interrupted' : 'failed') : 'succeeded',
+      output: result.outcome.output,
+      error: result.why,
+      durationMs,
+    };
+    if (result.outcome.interrupted || ctx.deps.signal.aborted)
+      return { done: false, interrupted: true, note: 'interrupted while verifying it', verify };
     done = !result.why;
-    note = done ? 'its verify holds: completed, not run again' : `its verify does not hold (${result.why}): running it again`;
+    note = done
+      ? 'its verify holds: completed, not run again'
+      : `its verify does not hold (${result.why}): running it again`;
   }
   if (done) {
     await ctx.audit.startStep({ ...start, phase: 'execute' });
-    await ctx.audit.finishStep(ctx.runId, inFlight.index, 'execute', { status: 'succeeded', output: `completed by run ${ctx.resumedFrom} (${note})`, durationMs: 0 });
+    await ctx.audit.finishStep(ctx.runId, inFlight.index, 'execute', {
+      status: 'succeeded',
+      output: `completed by run ${ctx.resumedFrom} (${note})`,
+      durationMs: 0,
+    });
   }
   return { done, note, verify };
 }
@@ -507,10 +611,23 @@ async function rollBack(
       audit,
       { runId, stepIndex: index, stepId: r.step.id, kind: action.kind, mutates: true, phase: 'rollback' },
       () => runAction(action, true, deps, { signal, timeoutMs: timeoutOf(r.step), dryRun: false }),
-      (done) => ({ status: done.ok ? 'succeeded' : 'failed', exitCode: done.exitCode, output: done.output, error: done.error }),
+      (done) => ({
+        status: done.ok ? 'succeeded' : 'failed',
+        exitCode: done.exitCode,
+        output: done.output,
+        error: done.error,
+      }),
     );
-    report.rollback = { status, action: clean(describeAction(action, secrets)), output: clean(result.output), error: clean(result.error), durationMs };
-    progress(`rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}${result.ok ? '' : ` — ${report.rollback.error}`}`);
+    report.rollback = {
+      status,
+      action: clean(describeAction(action, secrets)),
+      output: clean(result.output),
+      error: clean(result.error),
+      durationMs,
+    };
+    progress(
+      `rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}${result.ok ? '' : ` — ${report.rollback.error}`}`,
+    );
     if (result.ok) {
       undone += 1;
       if (report.status === 'succeeded' || report.status === 'failed') report.status = 'rolled_back';

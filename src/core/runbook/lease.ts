@@ -80,7 +80,8 @@ export async function leaseState(pool: Pool, runId: string): Promise<LeaseState 
     [runId],
   );
   const row = rows[0] as
-    { holder_host: string | null; holder_pid: string | null; heartbeat_at: Date | null; expired: boolean } | undefined;
+    | { holder_host: string | null; holder_pid: string | null; heartbeat_at: Date | null; expired: boolean }
+    | undefined;
   if (!row) return undefined;
   const holder = row.holder_host && row.holder_pid ? { host: row.holder_host, pid: Number(row.holder_pid) } : undefined;
   return { holder, heartbeatAt: row.heartbeat_at, expired: row.expired };

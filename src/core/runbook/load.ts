@@ -24,7 +24,10 @@ export interface LoadedRunbook {
 
 /** An invalid runbook file, every problem named with its step and field. */
 export class RunbookFileError extends DomainError {
-  constructor(readonly file: string, readonly issues: RunbookIssue[]) {
+  constructor(
+    readonly file: string,
+    readonly issues: RunbookIssue[],
+  ) {
     super('invalid-input', `${file}: ${issues.map(formatIssue).join(`\n${file}: `)}`, {
       code: 'runbook.invalid-file',
       facts: { file, issues: issues.map(formatIssue) },
@@ -34,7 +37,11 @@ export class RunbookFileError extends DomainError {
 }
 
 export function isRunbookFileError(error: unknown): error is RunbookFileError {
-  return error instanceof DomainError && error.code === 'runbook.invalid-file' && Array.isArray((error as RunbookFileError).issues);
+  return (
+    error instanceof DomainError &&
+    error.code === 'runbook.invalid-file' &&
+    Array.isArray((error as RunbookFileError).issues)
+  );
 }
 
 export function formatIssue(issue: RunbookIssue): string {
@@ -45,7 +52,11 @@ export function formatIssue(issue: RunbookIssue): string {
 function describePath(path: readonly PropertyKey[], raw: unknown): Pick<RunbookIssue, 'where' | 'field'> {
   const data = raw as { steps?: { id?: unknown }[]; parameters?: { name?: unknown }[] };
   const [head, index, ...rest] = path;
-  const field = (parts: readonly PropertyKey[]) => parts.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[') || undefined;
+  const field = (parts: readonly PropertyKey[]) =>
+    parts
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[') || undefined;
   if (head === 'steps' && typeof index === 'number') {
     const id = data?.steps?.[index]?.id;
     return { where: `step ${index + 1}${typeof id === 'string' ? ` "${id}"` : ''}`, field: field(rest) };
@@ -79,23 +90,35 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
         used.add(name);
         const stepRef = STEP_VARIABLE.exec(name);
         if (stepRef) {
-          if (!runbook.steps.slice(0, i).some((s) => s.id === stepRef[1])) at(['steps', i, ...path], `{{${name}}} names no earlier step`);
+          if (!runbook.steps.slice(0, i).some((s) => s.id === stepRef[1]))
+            at(['steps', i, ...path], `{{${name}}} names no earlier step`);
         } else if (name === 'db.password' && !(path[0] === 'env' || (path[0] === 'rollback' && path[1] === 'env'))) {
-          at(['steps', i, ...path], '{{db.password}} may only be used in a shell step\'s env (e.g. PGPASSWORD), never in argv, SQL or URLs');
+          at(
+            ['steps', i, ...path],
+            "{{db.password}} may only be used in a shell step's env (e.g. PGPASSWORD), never in argv, SQL or URLs",
+          );
         } else if (!variables.has(name)) {
-          at(['steps', i, ...path], `{{${name}}} is not a parameter of this runbook (parameters: ${runbook.parameters.map((p) => p.name).join(', ') || 'none'})`);
+          at(
+            ['steps', i, ...path],
+            `{{${name}}} is not a parameter of this runbook (parameters: ${runbook.parameters.map((p) => p.name).join(', ') || 'none'})`,
+          );
         }
       }
     }
     // each kind's own rules (steps/<kind>.ts), for the step and for its rollback and verify
     const flags = { mutates: step.mutates, dryRun: step.dryRun };
     for (const issue of stepKind(step.kind).check(step, flags)) at(['steps', i, issue.field], issue.message);
-    for (const [field, action] of [['rollback', step.rollback], ['verify', step.verify]] as const) {
+    for (const [field, action] of [
+      ['rollback', step.rollback],
+      ['verify', step.verify],
+    ] as const) {
       if (!action) continue;
       for (const issue of stepKind(action.kind).check(action)) at(['steps', i, field, issue.field], issue.message);
     }
-    if (step.rollback && !step.mutates) at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
-    if (step.verify && !step.mutates) at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
+    if (step.rollback && !step.mutates)
+      at(['steps', i, 'rollback'], 'only a mutating step (mutates: true) can be rolled back');
+    if (step.verify && !step.mutates)
+      at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
   });
   // a parameter no step reads is a value the operator gives that changes nothing (e.g. a tenant that still freezes everyone)
   runbook.parameters.forEach((p, i) => {
@@ -114,12 +137,19 @@ export function parseRunbook(text: string, file: string): Runbook {
   }
   const parsed = runbookSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new RunbookFileError(file, parsed.error.issues.map((issue) => ({ ...describePath(issue.path, raw), message: issue.message })));
+    throw new RunbookFileError(
+      file,
+      parsed.error.issues.map((issue) => ({ ...describePath(issue.path, raw), message: issue.message })),
+    );
   }
   const runbook = parsed.data;
   const issues = semanticIssues(runbook, raw);
   const stem = basename(file, extname(file));
-  if (/\.ya?ml$/.test(file) && stem !== runbook.id) issues.unshift({ field: 'id', message: `"${runbook.id}" must match the file name (${stem}.yaml), so "runbook run ${runbook.id}" finds it` });
+  if (/\.ya?ml$/.test(file) && stem !== runbook.id)
+    issues.unshift({
+      field: 'id',
+      message: `"${runbook.id}" must match the file name (${stem}.yaml), so "runbook run ${runbook.id}" finds it`,
+    });
   if (issues.length) throw new RunbookFileError(file, issues);
   return runbook;
 }
@@ -143,7 +173,10 @@ export interface RunbookDir {
 
 function yamlFiles(dir: string): string[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /**
@@ -171,7 +204,10 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
 /** One runbook by id: reads only <dir>/<id>.yaml, so an unrelated broken file cannot block an incident. */
 export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunbook {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) {
-    throw invalidInput(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, { code: 'runbook.bad-id', facts: { id } });
+    throw invalidInput(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, {
+      code: 'runbook.bad-id',
+      facts: { id },
+    });
   }
   for (const dir of [...dirs].reverse()) {
     for (const ext of ['yaml', 'yml']) {
@@ -179,7 +215,10 @@ export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunb
       if (existsSync(file)) return { runbook: loadRunbookFile(file), file, source: dir.source };
     }
   }
-  throw invalidInput(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, { code: 'runbook.not-found', facts: { id } });
+  throw invalidInput(`No runbook "${id}" in ${dirs.map((d) => d.path).join(', ')}.`, {
+    code: 'runbook.not-found',
+    facts: { id },
+  });
 }
 
 export interface FileValidation {

@@ -4,11 +4,12 @@ import type { Runbook, RunbookParameter } from './schema.js';
 export type ParameterValues = Record<string, string>;
 
 function check(runbookId: string, p: RunbookParameter, raw: string): string {
-  const bad = (why: string) => invalidInput(`Parameter ${p.name} of runbook ${runbookId}: ${why}.`, {
-    code: 'runbook.bad-parameter',
-    facts: { runbookId, parameter: p.name },
-    remedy: p.description ? `${p.name}: ${p.description}` : undefined,
-  });
+  const bad = (why: string) =>
+    invalidInput(`Parameter ${p.name} of runbook ${runbookId}: ${why}.`, {
+      code: 'runbook.bad-parameter',
+      facts: { runbookId, parameter: p.name },
+      remedy: p.description ? `${p.name}: ${p.description}` : undefined,
+    });
   let value = raw;
   if (p.type === 'int') {
     if (!/^-?\d+$/.test(raw.trim())) throw bad(`"${raw}" is not a whole number`);
@@ -20,7 +21,8 @@ function check(runbookId: string, p: RunbookParameter, raw: string): string {
   } else if (p.type === 'enum' && !p.values!.includes(raw)) {
     throw bad(`"${raw}" is not one of ${p.values!.join(', ')}`);
   }
-  if (p.pattern && !new RegExp(`^(?:${p.pattern})$`).test(value)) throw bad(`${p.sensitive ? 'the value' : `"${raw}"`} does not match ${p.pattern}`);
+  if (p.pattern && !new RegExp(`^(?:${p.pattern})$`).test(value))
+    throw bad(`${p.sensitive ? 'the value' : `"${raw}"`} does not match ${p.pattern}`);
   return value;
 }
 
@@ -44,10 +46,13 @@ export function resolveParameters(runbook: Runbook, given: Record<string, string
     const raw = given[p.name] ?? (p.default !== undefined ? String(p.default) : undefined);
     if (raw === undefined) {
       if (p.required) {
-        throw invalidInput(`Runbook ${runbook.id} needs parameter ${p.name}${p.description ? ` (${p.description})` : ''}.`, {
-          code: 'runbook.missing-parameter',
-          facts: { runbookId: runbook.id, parameter: p.name },
-        });
+        throw invalidInput(
+          `Runbook ${runbook.id} needs parameter ${p.name}${p.description ? ` (${p.description})` : ''}.`,
+          {
+            code: 'runbook.missing-parameter',
+            facts: { runbookId: runbook.id, parameter: p.name },
+          },
+        );
       }
       values[p.name] = '';
       continue;

@@ -8,9 +8,18 @@ export const TEMPLATE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 /** Names every runbook may use besides its own parameters. */
 export const BUILTIN_VARIABLES = [
-  'env.name', 'env.namespace', 'env.redisPrefix', 'env.apiService', 'run.id', 'run.actor',
+  'env.name',
+  'env.namespace',
+  'env.redisPrefix',
+  'env.apiService',
+  'run.id',
+  'run.actor',
   // the environment's database, for libpq tools (pg_dump, psql) through PG* variables in a shell step's env
-  'db.host', 'db.port', 'db.user', 'db.name', 'db.password',
+  'db.host',
+  'db.port',
+  'db.user',
+  'db.name',
+  'db.password',
 ] as const;
 
 /** {{steps.ID.value}} / {{steps.ID.output}}: what an earlier step returned (first cell, reply, stdout). */
@@ -39,7 +48,8 @@ export function fillUrl(text: string, vars: Variables): string {
 export function fillJson(value: unknown, vars: Variables): unknown {
   if (typeof value === 'string') return fill(value, vars);
   if (Array.isArray(value)) return value.map((v) => fillJson(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillJson(v, vars)]));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillJson(v, vars)]));
   return value;
 }
 
@@ -47,5 +57,6 @@ export function fillJson(value: unknown, vars: Variables): unknown {
 export function* stringsIn(value: unknown, path: (string | number)[] = []): Generator<[string, (string | number)[]]> {
   if (typeof value === 'string') yield [value, path];
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* stringsIn(v, [...path, i]);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* stringsIn(v, [...path, k]);
 }

@@ -29,9 +29,13 @@ function lastValue(reply: pg.QueryResult | pg.QueryResult[]): string | null | un
  * Proves each behaviour on `client` (the shadow) inside a transaction that is always rolled
  * back, so nothing the setup writes or the probe role created survives.
  */
-export async function proveBehaviours(client: pg.ClientBase, behaviours: readonly PolicyBehaviour[]): Promise<BehaviourResult[]> {
+export async function proveBehaviours(
+  client: pg.ClientBase,
+  behaviours: readonly PolicyBehaviour[],
+): Promise<BehaviourResult[]> {
   const results: BehaviourResult[] = [];
-  for (const behaviour of behaviours) results.push({ name: behaviour.name, table: behaviour.table, failures: await prove(client, behaviour) });
+  for (const behaviour of behaviours)
+    results.push({ name: behaviour.name, table: behaviour.table, failures: await prove(client, behaviour) });
   return results;
 }
 
@@ -69,7 +73,10 @@ async function prove(client: pg.ClientBase, behaviour: PolicyBehaviour): Promise
       else if (!expectation.fails && failure) failures.push(`${what} failed: ${errorText(failure)}`);
       else if (expectation.returns !== undefined && !failure) {
         const value = reply ? lastValue(reply) : undefined;
-        if (value !== expectation.returns) failures.push(`${what} returned ${value === undefined ? 'no row' : value === null ? 'null' : `"${value}"`}, not "${expectation.returns}"`);
+        if (value !== expectation.returns)
+          failures.push(
+            `${what} returned ${value === undefined ? 'no row' : value === null ? 'null' : `"${value}"`}, not "${expectation.returns}"`,
+          );
       }
     }
   } finally {
@@ -79,12 +86,18 @@ async function prove(client: pg.ClientBase, behaviour: PolicyBehaviour): Promise
 }
 
 /** Behaviours that did not hold, as policy violations. */
-export function behaviourViolations(results: readonly BehaviourResult[], where: string, policyFile: string): PolicyViolation[] {
-  return results.filter((r) => r.failures.length).map((r) => ({
-    rule: 'behaviour' as const,
-    table: r.table ? displayName(r.table) : r.name,
-    message: `behaviour "${r.name}" does not hold in the ${where}: ${r.failures.join('; ')}`,
-    where,
-    policyFile,
-  }));
+export function behaviourViolations(
+  results: readonly BehaviourResult[],
+  where: string,
+  policyFile: string,
+): PolicyViolation[] {
+  return results
+    .filter((r) => r.failures.length)
+    .map((r) => ({
+      rule: 'behaviour' as const,
+      table: r.table ? displayName(r.table) : r.name,
+      message: `behaviour "${r.name}" does not hold in the ${where}: ${r.failures.join('; ')}`,
+      where,
+      policyFile,
+    }));
 }

@@ -16,7 +16,10 @@ const notExtensionMember = (classId: string, oid: string) =>
 const USER_RELATION = `${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`;
 
 /** Column names of the attribute numbers `nums` of relation `relid`, in the array's order. */
-const attnames = (nums: string, relid: string) => `array(select att.attname::text from unnest(${nums}) with ordinality k(num, ord)
+const attnames = (
+  nums: string,
+  relid: string,
+) => `array(select att.attname::text from unnest(${nums}) with ordinality k(num, ord)
                  join pg_attribute att on att.attrelid = ${relid} and att.attnum = k.num order by k.ord)`;
 
 /** Grants as sorted "grantee:PRIVILEGE" strings, the owner's own entries left out. */

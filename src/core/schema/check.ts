@@ -64,11 +64,14 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   const besideMigrations = join(options.migrationsDir, SNAPSHOT_FILENAME);
   const snapshotFile = options.snapshotFile ?? (existsSync(besideMigrations) ? besideMigrations : undefined);
   if (!snapshotFile && !options.liveUrl) {
-    throw invalidInput(`Nothing to compare the migrations with: no ${SNAPSHOT_FILENAME} in ${options.migrationsDir} and no live database.`, {
-      code: 'schema.nothing-to-compare',
-      facts: { migrationsDir: options.migrationsDir },
-      remedy: 'Create the snapshot beside the migrations, or compare with the live database.',
-    });
+    throw invalidInput(
+      `Nothing to compare the migrations with: no ${SNAPSHOT_FILENAME} in ${options.migrationsDir} and no live database.`,
+      {
+        code: 'schema.nothing-to-compare',
+        facts: { migrationsDir: options.migrationsDir },
+        remedy: 'Create the snapshot beside the migrations, or compare with the live database.',
+      },
+    );
   }
   const snapshot = snapshotFile ? await readSnapshot(snapshotFile) : undefined;
   const policyFile = options.policyFile ?? policyFileFor(options.migrationsDir);
@@ -77,16 +80,20 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   // the live database is read while the shadow is being prepared
   const livePromise: Promise<SchemaModel> | undefined = options.liveUrl ? introspectUrl(options.liveUrl) : undefined;
   livePromise?.catch(() => {});
-  const migrations = await readMigrationsSchema(options.migrationsDir, {
-    cacheDir: options.cacheDir,
-    shadowServerUrl: 'shadowServerUrl' in options ? options.shadowServerUrl : options.liveUrl,
-    shadowMode: options.shadowMode,
-    signal: options.signal,
-    secrets: options.secrets,
-    onNote: options.onNote,
-    onProgress: options.onProgress,
-    useCache: options.useCache,
-  }, policy?.behaviours ?? []);
+  const migrations = await readMigrationsSchema(
+    options.migrationsDir,
+    {
+      cacheDir: options.cacheDir,
+      shadowServerUrl: 'shadowServerUrl' in options ? options.shadowServerUrl : options.liveUrl,
+      shadowMode: options.shadowMode,
+      signal: options.signal,
+      secrets: options.secrets,
+      onNote: options.onNote,
+      onProgress: options.onProgress,
+      useCache: options.useCache,
+    },
+    policy?.behaviours ?? [],
+  );
   if (livePromise) options.onProgress?.('introspecting the live database');
   const live = livePromise ? await livePromise : undefined;
 
@@ -100,19 +107,21 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
       found.push({ ...d, comparison, migration: origin?.file, line: origin?.line });
     }
   };
-  if (snapshot) collect(diffModels(snapshot, migrations.model, { a: 'snapshot', b: 'migrations' }), SNAPSHOT_VS_MIGRATIONS);
+  if (snapshot)
+    collect(diffModels(snapshot, migrations.model, { a: 'snapshot', b: 'migrations' }), SNAPSHOT_VS_MIGRATIONS);
   if (live) collect(diffModels(migrations.model, live, { a: 'migrations', b: 'live database' }), MIGRATIONS_VS_LIVE);
 
   const orderIsDrift = policy?.columnOrder === 'drift';
   const differences = found.filter((d) => !d.note || orderIsDrift).map((d) => (d.note ? { ...d, note: false } : d));
   const notes = found.filter((d) => d.note && !orderIsDrift);
-  const policyViolations = policy && policyFile
-    ? [
-        ...evaluatePolicy(policy, migrations.model, 'migrations', policyFile),
-        ...behaviourViolations(migrations.behaviours ?? [], 'migrations (proved in the shadow)', policyFile),
-        ...(live ? evaluatePolicy(policy, live, 'live database', policyFile) : []),
-      ]
-    : [];
+  const policyViolations =
+    policy && policyFile
+      ? [
+          ...evaluatePolicy(policy, migrations.model, 'migrations', policyFile),
+          ...behaviourViolations(migrations.behaviours ?? [], 'migrations (proved in the shadow)', policyFile),
+          ...(live ? evaluatePolicy(policy, live, 'live database', policyFile) : []),
+        ]
+      : [];
   return {
     differences: sortDifferences(differences),
     notes: sortDifferences(notes),

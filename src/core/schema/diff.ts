@@ -1,4 +1,11 @@
-import { displayName, parentTable, type AttrValue, type ObjectKind, type SchemaModel, type SchemaObject } from './model.js';
+import {
+  displayName,
+  parentTable,
+  type AttrValue,
+  type ObjectKind,
+  type SchemaModel,
+  type SchemaObject,
+} from './model.js';
 
 export interface AttributeChange {
   attribute: string;
@@ -41,7 +48,8 @@ function sameOrder(a: AttrValue | undefined, b: AttrValue | undefined): boolean 
   return JSON.stringify(left.filter((x) => shared.has(x))) === JSON.stringify(right.filter((x) => shared.has(x)));
 }
 
-const equal = (a: AttrValue | undefined, b: AttrValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const equal = (a: AttrValue | undefined, b: AttrValue | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** A value as a person reads it in one line; long text (bodies, view definitions) is only said to change. */
 export function showValue(value: AttrValue | undefined): string {
@@ -63,7 +71,13 @@ export interface DiffLabels {
   b: string;
 }
 
-export function summarize(kind: ObjectKind, name: string, change: SchemaDifference['change'], changes: AttributeChange[], labels: DiffLabels): string {
+export function summarize(
+  kind: ObjectKind,
+  name: string,
+  change: SchemaDifference['change'],
+  changes: AttributeChange[],
+  labels: DiffLabels,
+): string {
   const head = `${kind} ${displayName(name)}`;
   if (change === 'added') return `${head}: in ${labels.b}, not in ${labels.a}`;
   if (change === 'removed') return `${head}: in ${labels.a}, missing from ${labels.b}`;
@@ -74,7 +88,11 @@ export function summarize(kind: ObjectKind, name: string, change: SchemaDifferen
  * Compares two models object by object. A table added or removed is reported once, without its
  * columns, constraints, indexes, triggers and policies.
  */
-export function diffModels(a: SchemaModel, b: SchemaModel, labels: DiffLabels = { a: 'A', b: 'B' }): SchemaDifference[] {
+export function diffModels(
+  a: SchemaModel,
+  b: SchemaModel,
+  labels: DiffLabels = { a: 'A', b: 'B' },
+): SchemaDifference[] {
   const differences: SchemaDifference[] = [];
   const keys = [...new Set([...a.objects.keys(), ...b.objects.keys()])];
   const whole = new Set<string>();
@@ -92,10 +110,25 @@ export function diffModels(a: SchemaModel, b: SchemaModel, labels: DiffLabels = 
         .filter((attr) => NOTE_ATTRIBUTES.has(attr) && !sameOrder(left.attrs[attr], right.attrs[attr]))
         .map((attribute) => ({ attribute, from: left.attrs[attribute] ?? null, to: right.attrs[attribute] ?? null }));
       if (notes.length) {
-        differences.push({ kind: left.kind, name: left.name, change: 'changed', changes: notes, note: true,
-          summary: summarize(left.kind, left.name, 'changed', notes, labels), table: parentTable(left) });
+        differences.push({
+          kind: left.kind,
+          name: left.name,
+          change: 'changed',
+          changes: notes,
+          note: true,
+          summary: summarize(left.kind, left.name, 'changed', notes, labels),
+          table: parentTable(left),
+        });
       }
-      if (changes.length) differences.push({ kind: left.kind, name: left.name, change: 'changed', changes, summary: summarize(left.kind, left.name, 'changed', changes, labels), table: parentTable(left) });
+      if (changes.length)
+        differences.push({
+          kind: left.kind,
+          name: left.name,
+          change: 'changed',
+          changes,
+          summary: summarize(left.kind, left.name, 'changed', changes, labels),
+          table: parentTable(left),
+        });
     } else {
       const object = (left ?? right)!;
       const change = left ? 'removed' : 'added';
@@ -106,13 +139,21 @@ export function diffModels(a: SchemaModel, b: SchemaModel, labels: DiffLabels = 
   for (const { object, change } of pending) {
     const parent = parentTable(object);
     if (parent && whole.has(`${change} ${parent}`)) continue;
-    differences.push({ kind: object.kind, name: object.name, change, changes: [], summary: summarize(object.kind, object.name, change, [], labels), table: parent });
+    differences.push({
+      kind: object.kind,
+      name: object.name,
+      change,
+      changes: [],
+      summary: summarize(object.kind, object.name, change, [], labels),
+      table: parent,
+    });
   }
   return sortDifferences(differences);
 }
 
 export function sortDifferences(differences: SchemaDifference[]): SchemaDifference[] {
-  const key = (d: SchemaDifference) => `${d.comparison ?? ''}\u0000${groupOf(d)}\u0000${d.kind === 'table' ? '' : d.kind}\u0000${d.name}`;
+  const key = (d: SchemaDifference) =>
+    `${d.comparison ?? ''}\u0000${groupOf(d)}\u0000${d.kind === 'table' ? '' : d.kind}\u0000${d.name}`;
   return differences.sort((x, y) => (key(x) < key(y) ? -1 : key(x) > key(y) ? 1 : 0));
 }
 

@@ -72,7 +72,10 @@ async function prepareTarball(file: string, onProgress?: (text: string) => void)
  * A throw-away PGlite held in memory, loaded from the template tarball: nothing is copied on
  * disk and nothing is left to delete, whatever kills the process.
  */
-export async function startEmbeddedShadow(cacheDir: string, onProgress?: (text: string) => void): Promise<EmbeddedShadow> {
+export async function startEmbeddedShadow(
+  cacheDir: string,
+  onProgress?: (text: string) => void,
+): Promise<EmbeddedShadow> {
   const file = templateTarball(cacheDir);
   try {
     if (!existsSync(file)) await prepareTarball(file, onProgress);

@@ -1,13 +1,23 @@
 import { displayName, type AttrValue, type SchemaObject } from './model.js';
 import {
-  alterTableOf, commentChange, constraintDefinition, createStatements, domainConstraint, dropStatement,
-  eventTriggerEnabled, functionDefinition, publicationTables, replicaIdentityClause, triggerEnabled,
+  alterTableOf,
+  commentChange,
+  constraintDefinition,
+  createStatements,
+  domainConstraint,
+  dropStatement,
+  eventTriggerEnabled,
+  functionDefinition,
+  publicationTables,
+  replicaIdentityClause,
+  triggerEnabled,
 } from './fix-sql-create.js';
 import { grantSteps, holdsData, key, RANK, TABLE_LATE_RANK, type FixContext, type Step } from './fix-sql-plan.js';
 import { ident, literal, optionKey, optionList, qualified, relOptionList, splitLast } from './sql-text.js';
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
-const same = (a: AttrValue | undefined, b: AttrValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const same = (a: AttrValue | undefined, b: AttrValue | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Attributes every kind has that are changed in place: the comment and the grants. */
 const COMMON = new Set(['comment', 'grants']);
@@ -19,18 +29,36 @@ const COMMON = new Set(['comment', 'grants']);
 export function alterStatements(target: SchemaObject, current: SchemaObject, ctx: FixContext, drops: Step[]): void {
   const rank = RANK[target.kind];
   const k = key(target);
-  const changed = new Set(Object.keys({ ...target.attrs, ...current.attrs }).filter((a) => a !== 'column_order' && !same(target.attrs[a], current.attrs[a])));
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({ sql, destructive: false, object: k, rank, ...extra });
+  const changed = new Set(
+    Object.keys({ ...target.attrs, ...current.attrs }).filter(
+      (a) => a !== 'column_order' && !same(target.attrs[a], current.attrs[a]),
+    ),
+  );
+  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
+    sql,
+    destructive: false,
+    object: k,
+    rank,
+    ...extra,
+  });
   const push = (...steps: Step[]) => ctx.steps.push(...steps);
   const recreate = () => {
     const data = holdsData(target.kind);
     const sql = dropStatement(current);
-    if (sql) drops.push({ sql, destructive: data, reason: data ? `drops and recreates ${target.kind} ${displayName(target.name)}: its data is lost` : undefined, object: k, rank });
+    if (sql)
+      drops.push({
+        sql,
+        destructive: data,
+        reason: data ? `drops and recreates ${target.kind} ${displayName(target.name)}: its data is lost` : undefined,
+        object: k,
+        rank,
+      });
     push(...createStatements(target, ctx));
   };
   const common = () => {
     if (changed.has('comment')) push(commentChange(target, rank));
-    if (changed.has('grants')) push(...grantSteps(target, strings(current.attrs.grants), strings(target.attrs.grants), rank));
+    if (changed.has('grants'))
+      push(...grantSteps(target, strings(current.attrs.grants), strings(target.attrs.grants), rank));
   };
   const only = (...attrs: string[]) => [...changed].every((a) => COMMON.has(a) || attrs.includes(a));
   const t = target.attrs;
@@ -42,30 +70,47 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
     case 'table': {
       const table = qualified(target.name);
       if (!only('rls_enabled', 'rls_forced', 'options', 'replica_identity', 'persistence')) return recreate();
-      if (changed.has('rls_enabled')) push(step(`ALTER TABLE ${table} ${t.rls_enabled === true ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`));
-      if (changed.has('rls_forced')) push(step(`ALTER TABLE ${table} ${t.rls_forced === true ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`));
-      if (changed.has('persistence')) push(step(`ALTER TABLE ${table} SET ${t.persistence === 'unlogged' ? 'UNLOGGED' : 'LOGGED'}`));
-      if (changed.has('replica_identity')) push(step(`ALTER TABLE ${table} ${replicaIdentityClause(t.replica_identity)}`, { rank: TABLE_LATE_RANK }));
+      if (changed.has('rls_enabled'))
+        push(step(`ALTER TABLE ${table} ${t.rls_enabled === true ? 'ENABLE' : 'DISABLE'} ROW LEVEL SECURITY`));
+      if (changed.has('rls_forced'))
+        push(step(`ALTER TABLE ${table} ${t.rls_forced === true ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`));
+      if (changed.has('persistence'))
+        push(step(`ALTER TABLE ${table} SET ${t.persistence === 'unlogged' ? 'UNLOGGED' : 'LOGGED'}`));
+      if (changed.has('replica_identity'))
+        push(step(`ALTER TABLE ${table} ${replicaIdentityClause(t.replica_identity)}`, { rank: TABLE_LATE_RANK }));
       if (changed.has('options')) push(...relOptionSteps('ALTER TABLE', table, t.options, c.options, step));
       return common();
     }
     case 'foreign table': {
       if (!only('foreign_options', 'server')) return recreate();
       const table = qualified(target.name);
-      if (changed.has('server')) push(step(`ALTER FOREIGN TABLE ${table} OPTIONS (${optionList(strings(t.foreign_options))})`));
-      if (changed.has('foreign_options')) push(...fdwOptionSteps(`ALTER FOREIGN TABLE ${table}`, t.foreign_options, c.foreign_options, step));
+      if (changed.has('server'))
+        push(step(`ALTER FOREIGN TABLE ${table} OPTIONS (${optionList(strings(t.foreign_options))})`));
+      if (changed.has('foreign_options'))
+        push(...fdwOptionSteps(`ALTER FOREIGN TABLE ${table}`, t.foreign_options, c.foreign_options, step));
       return common();
     }
-    case 'view': case 'materialized view':
+    case 'view':
+    case 'materialized view':
       if (!only('options')) return recreate();
-      if (changed.has('options')) push(...relOptionSteps(target.kind === 'view' ? 'ALTER VIEW' : 'ALTER MATERIALIZED VIEW', qualified(target.name), t.options, c.options, step));
+      if (changed.has('options'))
+        push(
+          ...relOptionSteps(
+            target.kind === 'view' ? 'ALTER VIEW' : 'ALTER MATERIALIZED VIEW',
+            qualified(target.name),
+            t.options,
+            c.options,
+            step,
+          ),
+        );
       return common();
     case 'index': {
       // an INVALID index is what a failed build leaves behind: there is nothing to make on purpose
       if (only('valid') && t.valid === false) return common();
       if (only('valid', 'options') && changed.has('valid') && t.valid === undefined) {
         push(step(`REINDEX INDEX ${qualified(target.name)}`));
-        if (changed.has('options')) push(...relOptionSteps('ALTER INDEX', qualified(target.name), t.options, c.options, step));
+        if (changed.has('options'))
+          push(...relOptionSteps('ALTER INDEX', qualified(target.name), t.options, c.options, step));
         return common();
       }
       if (!only('options')) return recreate();
@@ -76,7 +121,12 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       if (!only()) {
         const [table, name] = splitLast(target.name);
         drops.push({ sql: dropStatement(current)!, destructive: false, object: k, rank });
-        push(step(`ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} ${constraintDefinition(target)}`, t.type === 'foreign key' ? { rank: 14 } : {}));
+        push(
+          step(
+            `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} ${constraintDefinition(target)}`,
+            t.type === 'foreign key' ? { rank: 14 } : {},
+          ),
+        );
       }
       return common();
     case 'function':
@@ -91,7 +141,11 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       if (!only('enabled')) return recreate();
       if (changed.has('enabled')) {
         const [table, name] = splitLast(target.name);
-        push(step(`ALTER TABLE ${qualified(table)} ${t.enabled === 'disabled' ? 'DISABLE' : 'ENABLE'} RULE ${ident(name)}`));
+        push(
+          step(
+            `ALTER TABLE ${qualified(table)} ${t.enabled === 'disabled' ? 'DISABLE' : 'ENABLE'} RULE ${ident(name)}`,
+          ),
+        );
       }
       return common();
     case 'event trigger':
@@ -100,7 +154,8 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       return common();
     case 'statistics':
       if (!only('statistics')) return recreate();
-      if (changed.has('statistics')) push(step(`ALTER STATISTICS ${qualified(target.name)} SET STATISTICS ${t.statistics ?? -1}`));
+      if (changed.has('statistics'))
+        push(step(`ALTER STATISTICS ${qualified(target.name)} SET STATISTICS ${t.statistics ?? -1}`));
       return common();
     case 'sequence': {
       if (!only('type', 'start', 'increment', 'min', 'max', 'cache', 'cycle', 'owned_by')) return recreate();
@@ -112,8 +167,15 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       if (changed.has('start')) clauses.push(`START WITH ${t.start}`);
       if (changed.has('cache')) clauses.push(`CACHE ${t.cache}`);
       if (changed.has('cycle')) clauses.push(t.cycle === true ? 'CYCLE' : 'NO CYCLE');
-      if (changed.has('owned_by') && t.identity !== true) clauses.push(`OWNED BY ${t.owned_by ? qualified(String(t.owned_by)) : 'NONE'}`);
-      if (clauses.length) push(step(`ALTER SEQUENCE ${qualified(target.name)} ${clauses.join(' ')}`, changed.has('owned_by') ? { rank: TABLE_LATE_RANK } : {}));
+      if (changed.has('owned_by') && t.identity !== true)
+        clauses.push(`OWNED BY ${t.owned_by ? qualified(String(t.owned_by)) : 'NONE'}`);
+      if (clauses.length)
+        push(
+          step(
+            `ALTER SEQUENCE ${qualified(target.name)} ${clauses.join(' ')}`,
+            changed.has('owned_by') ? { rank: TABLE_LATE_RANK } : {},
+          ),
+        );
       return common();
     }
     case 'enum':
@@ -123,15 +185,31 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
     case 'domain': {
       if (!only('default', 'not_null', 'constraints')) return recreate();
       const domain = qualified(target.name);
-      if (changed.has('default')) push(step(t.default === null ? `ALTER DOMAIN ${domain} DROP DEFAULT` : `ALTER DOMAIN ${domain} SET DEFAULT ${t.default}`));
+      if (changed.has('default'))
+        push(
+          step(
+            t.default === null
+              ? `ALTER DOMAIN ${domain} DROP DEFAULT`
+              : `ALTER DOMAIN ${domain} SET DEFAULT ${t.default}`,
+          ),
+        );
       if (changed.has('not_null')) {
-        push(step(`ALTER DOMAIN ${domain} ${t.not_null === true ? 'SET' : 'DROP'} NOT NULL`,
-          t.not_null === true ? { destructive: true, reason: 'fails where a column of the domain holds nulls' } : {}));
+        push(
+          step(
+            `ALTER DOMAIN ${domain} ${t.not_null === true ? 'SET' : 'DROP'} NOT NULL`,
+            t.not_null === true ? { destructive: true, reason: 'fails where a column of the domain holds nulls' } : {},
+          ),
+        );
       }
       if (changed.has('constraints')) {
         const [from, to] = [strings(c.constraints), strings(t.constraints)];
         for (const entry of from.filter((x) => !to.includes(x))) {
-          drops.push({ sql: `ALTER DOMAIN ${domain} DROP CONSTRAINT ${ident(entry.slice(0, entry.indexOf(': ')))}`, destructive: false, object: k, rank });
+          drops.push({
+            sql: `ALTER DOMAIN ${domain} DROP CONSTRAINT ${ident(entry.slice(0, entry.indexOf(': ')))}`,
+            destructive: false,
+            object: k,
+            rank,
+          });
         }
         for (const entry of to.filter((x) => !from.includes(x))) push(step(domainConstraint(target.name, entry)));
       }
@@ -144,10 +222,23 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       const [from, to] = [strings(c.attributes), strings(t.attributes)];
       for (const entry of from) {
         const wanted = to.find((x) => nameOf(x) === nameOf(entry));
-        if (!wanted) push(step(`ALTER TYPE ${type} DROP ATTRIBUTE ${nameOf(entry)}`, { destructive: true, reason: 'drops an attribute of a composite type' }));
-        else if (wanted !== entry) push(step(`ALTER TYPE ${type} ALTER ATTRIBUTE ${nameOf(entry)} TYPE ${wanted.slice(wanted.indexOf(' ') + 1)}`, { destructive: true, reason: 'changes an attribute type' }));
+        if (!wanted)
+          push(
+            step(`ALTER TYPE ${type} DROP ATTRIBUTE ${nameOf(entry)}`, {
+              destructive: true,
+              reason: 'drops an attribute of a composite type',
+            }),
+          );
+        else if (wanted !== entry)
+          push(
+            step(`ALTER TYPE ${type} ALTER ATTRIBUTE ${nameOf(entry)} TYPE ${wanted.slice(wanted.indexOf(' ') + 1)}`, {
+              destructive: true,
+              reason: 'changes an attribute type',
+            }),
+          );
       }
-      for (const entry of to.filter((x) => !from.some((y) => nameOf(y) === nameOf(x)))) push(step(`ALTER TYPE ${type} ADD ATTRIBUTE ${entry}`));
+      for (const entry of to.filter((x) => !from.some((y) => nameOf(y) === nameOf(x))))
+        push(step(`ALTER TYPE ${type} ADD ATTRIBUTE ${entry}`));
       return common();
     }
     case 'publication': {
@@ -155,16 +246,27 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       const name = ident(target.name);
       if (changed.has('tables')) {
         const tables = publicationTables(target);
-        push(step(tables.length ? `ALTER PUBLICATION ${name} SET TABLE ${tables.join(', ')}` : `ALTER PUBLICATION ${name} DROP TABLE ${publicationTables(current).join(', ')}`));
+        push(
+          step(
+            tables.length
+              ? `ALTER PUBLICATION ${name} SET TABLE ${tables.join(', ')}`
+              : `ALTER PUBLICATION ${name} DROP TABLE ${publicationTables(current).join(', ')}`,
+          ),
+        );
       }
       if (changed.has('publish') || changed.has('via_root')) {
-        push(step(`ALTER PUBLICATION ${name} SET (publish = ${literal(String(t.publish))}, publish_via_partition_root = ${t.via_root === true})`));
+        push(
+          step(
+            `ALTER PUBLICATION ${name} SET (publish = ${literal(String(t.publish))}, publish_via_partition_root = ${t.via_root === true})`,
+          ),
+        );
       }
       return common();
     }
     case 'extension':
       if (!only('schema')) return recreate();
-      if (changed.has('schema')) push(step(`ALTER EXTENSION ${ident(target.name)} SET SCHEMA ${ident(String(t.schema))}`));
+      if (changed.has('schema'))
+        push(step(`ALTER EXTENSION ${ident(target.name)} SET SCHEMA ${ident(String(t.schema))}`));
       return common();
     case 'foreign server': {
       if (!only('version', 'options')) return recreate();
@@ -202,7 +304,9 @@ function fdwOptionSteps(head: string, to: unknown, from: unknown, step: (sql: st
   const [want, have] = [strings(to), strings(from)];
   const actions = [
     ...have.filter((h) => !want.some((w) => optionKey(w) === optionKey(h))).map((h) => `DROP ${ident(optionKey(h))}`),
-    ...want.filter((w) => !have.includes(w)).map((w) => `${have.some((h) => optionKey(h) === optionKey(w)) ? 'SET' : 'ADD'} ${optionList([w])}`),
+    ...want
+      .filter((w) => !have.includes(w))
+      .map((w) => `${have.some((h) => optionKey(h) === optionKey(w)) ? 'SET' : 'ADD'} ${optionList([w])}`),
   ];
   return actions.length ? [step(`${head} OPTIONS (${actions.join(', ')})`)] : [];
 }
@@ -212,13 +316,24 @@ function dependentViews(ctx: FixContext, table: string): string[] {
   const short = splitLast(table)[1];
   const word = new RegExp(`(?<![\\w$])${short.replace(/[$]/g, '\\$')}(?![\\w$])`);
   return [...ctx.target.objects.values()]
-    .filter((o) => (o.kind === 'view' || o.kind === 'materialized view') && ctx.current.objects.has(key(o)) && word.test(String(o.attrs.definition ?? '')))
+    .filter(
+      (o) =>
+        (o.kind === 'view' || o.kind === 'materialized view') &&
+        ctx.current.objects.has(key(o)) &&
+        word.test(String(o.attrs.definition ?? '')),
+    )
     .map((o) => o.name);
 }
 
 function alterColumn(
-  target: SchemaObject, current: SchemaObject, changed: Set<string>, ctx: FixContext, drops: Step[],
-  push: (...s: Step[]) => void, step: (sql: string, extra?: Partial<Step>) => Step, common: () => void,
+  target: SchemaObject,
+  current: SchemaObject,
+  changed: Set<string>,
+  ctx: FixContext,
+  drops: Step[],
+  push: (...s: Step[]) => void,
+  step: (sql: string, extra?: Partial<Step>) => Step,
+  common: () => void,
 ): void {
   const [table, column] = splitLast(target.name);
   const head = `${alterTableOf(ctx, table)} ${qualified(table)} ALTER COLUMN ${ident(column)}`;
@@ -226,7 +341,13 @@ function alterColumn(
   const k = key(target);
   const rank = RANK.column;
   if (changed.has('generated') || changed.has('generation_expression')) {
-    drops.push({ sql: dropStatement(current)!, destructive: true, reason: `drops and recreates column ${displayName(target.name)}: its data is lost`, object: k, rank });
+    drops.push({
+      sql: dropStatement(current)!,
+      destructive: true,
+      reason: `drops and recreates column ${displayName(target.name)}: its data is lost`,
+      object: k,
+      rank,
+    });
     push(...createStatements(target, ctx));
     return;
   }
@@ -234,18 +355,31 @@ function alterColumn(
     for (const view of dependentViews(ctx, table)) ctx.recreatedViews.add(view);
     const collate = t.collation ? ` COLLATE ${ident(String(t.collation))}` : '';
     if (changed.has('default') || current.attrs.default) push(step(`${head} DROP DEFAULT`));
-    push(step(`${head} TYPE ${t.type}${collate} USING ${ident(column)}::${t.type}`, changed.has('type') ? { destructive: true, reason: `changes the type of ${displayName(target.name)}` } : {}));
+    push(
+      step(
+        `${head} TYPE ${t.type}${collate} USING ${ident(column)}::${t.type}`,
+        changed.has('type') ? { destructive: true, reason: `changes the type of ${displayName(target.name)}` } : {},
+      ),
+    );
     if (t.default !== null && t.default !== undefined) push(step(`${head} SET DEFAULT ${t.default}`));
   } else if (changed.has('default')) {
-    push(step(t.default === null || t.default === undefined ? `${head} DROP DEFAULT` : `${head} SET DEFAULT ${t.default}`));
+    push(
+      step(t.default === null || t.default === undefined ? `${head} DROP DEFAULT` : `${head} SET DEFAULT ${t.default}`),
+    );
   }
   if (changed.has('identity')) {
     if (!t.identity) push(step(`${head} DROP IDENTITY`));
-    else if (!current.attrs.identity) push(step(`${head} ADD GENERATED ${t.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
+    else if (!current.attrs.identity)
+      push(step(`${head} ADD GENERATED ${t.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`));
     else push(step(`${head} SET GENERATED ${t.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'}`));
   }
   if (changed.has('not_null') && !(changed.has('identity') && t.identity)) {
-    push(step(`${head} ${t.not_null === true ? 'SET' : 'DROP'} NOT NULL`, t.not_null === true ? { destructive: true, reason: 'fails on existing rows holding nulls' } : {}));
+    push(
+      step(
+        `${head} ${t.not_null === true ? 'SET' : 'DROP'} NOT NULL`,
+        t.not_null === true ? { destructive: true, reason: 'fails on existing rows holding nulls' } : {},
+      ),
+    );
   }
   if (changed.has('storage')) {
     if (t.storage) push(step(`${head} SET STORAGE ${String(t.storage).toUpperCase()}`));
@@ -260,7 +394,9 @@ function alterColumn(
 /** Back to the type's own storage: PostgreSQL 15 has no SET STORAGE DEFAULT, so it is looked up. */
 function storageDefault(table: string, column: string, type: string): string {
   const names: Record<string, string> = { p: 'PLAIN', e: 'EXTERNAL', m: 'MAIN', x: 'EXTENDED' };
-  const cases = Object.entries(names).map(([code, word]) => `when ${literal(code)} then ${literal(word)}`).join(' ');
+  const cases = Object.entries(names)
+    .map(([code, word]) => `when ${literal(code)} then ${literal(word)}`)
+    .join(' ');
   const sql = `ALTER TABLE ${qualified(table)} ALTER COLUMN ${ident(column)} SET STORAGE `;
   return `DO $fix$ BEGIN EXECUTE ${literal(sql)} || (select case typstorage ${cases} end from pg_type where oid = ${literal(type)}::regtype); END $fix$`;
 }
@@ -270,7 +406,13 @@ function storageDefault(table: string, column: string, type: string): string {
  * converted through text (dependent views dropped and recreated), the old type dropped.
  * Values only added are added in place.
  */
-function alterEnum(target: SchemaObject, current: SchemaObject, ctx: FixContext, push: (...s: Step[]) => void, step: (sql: string, extra?: Partial<Step>) => Step): void {
+function alterEnum(
+  target: SchemaObject,
+  current: SchemaObject,
+  ctx: FixContext,
+  push: (...s: Step[]) => void,
+  step: (sql: string, extra?: Partial<Step>) => Step,
+): void {
   const [want, have] = [strings(target.attrs.values), strings(current.attrs.values)];
   const type = qualified(target.name);
   const kept = want.filter((v) => have.includes(v));
@@ -285,8 +427,11 @@ function alterEnum(target: SchemaObject, current: SchemaObject, ctx: FixContext,
   }
   const shown = target.name.startsWith('public.') ? target.name.slice('public.'.length) : target.name;
   const old = `${splitLast(target.name)[1]}__medicalcor_old`;
-  const columns = [...ctx.target.objects.values()].filter((o) => o.kind === 'column' && o.attrs.type === shown && ctx.current.objects.has(key(o)));
-  for (const column of columns) for (const view of dependentViews(ctx, splitLast(column.name)[0])) ctx.recreatedViews.add(view);
+  const columns = [...ctx.target.objects.values()].filter(
+    (o) => o.kind === 'column' && o.attrs.type === shown && ctx.current.objects.has(key(o)),
+  );
+  for (const column of columns)
+    for (const view of dependentViews(ctx, splitLast(column.name)[0])) ctx.recreatedViews.add(view);
   const reason = `recreates enum ${displayName(target.name)} without ${have.filter((v) => !want.includes(v)).join(', ') || 'its old order'}: rows holding a removed value make it fail`;
   push(step(`ALTER TYPE ${type} RENAME TO ${ident(old)}`, { destructive: true, reason }));
   push(step(`CREATE TYPE ${type} AS ENUM (${want.map(literal).join(', ')})`));

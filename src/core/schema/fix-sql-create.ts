@@ -1,7 +1,16 @@
 import type { SchemaObject } from './model.js';
 import {
-  DEFAULT_GRANTS, FOREIGN_KEY_RANK, grantSteps, key, KIND_WORD, objectClause, RANK, routineWord, TABLE_LATE_RANK,
-  type FixContext, type Step,
+  DEFAULT_GRANTS,
+  FOREIGN_KEY_RANK,
+  grantSteps,
+  key,
+  KIND_WORD,
+  objectClause,
+  RANK,
+  routineWord,
+  TABLE_LATE_RANK,
+  type FixContext,
+  type Step,
 } from './fix-sql-plan.js';
 import { dollarQuoted, ident, indexKey, literal, optionList, qualified, relOptionList, splitLast } from './sql-text.js';
 
@@ -34,13 +43,25 @@ function commentStep(object: SchemaObject, rank: number): Step[] {
   const comment = str(object.attrs.comment);
   if (!comment) return [];
   const word = object.kind === 'function' ? routineWord(object) : KIND_WORD[object.kind];
-  return [{ sql: `COMMENT ON ${word} ${objectClause(object)} IS ${literal(comment)}`, destructive: false, object: key(object), rank }];
+  return [
+    {
+      sql: `COMMENT ON ${word} ${objectClause(object)} IS ${literal(comment)}`,
+      destructive: false,
+      object: key(object),
+      rank,
+    },
+  ];
 }
 
 export function commentChange(object: SchemaObject, rank: number): Step {
   const comment = str(object.attrs.comment);
   const word = object.kind === 'function' ? routineWord(object) : KIND_WORD[object.kind];
-  return { sql: `COMMENT ON ${word} ${objectClause(object)} IS ${comment ? literal(comment) : 'NULL'}`, destructive: false, object: key(object), rank };
+  return {
+    sql: `COMMENT ON ${word} ${objectClause(object)} IS ${comment ? literal(comment) : 'NULL'}`,
+    destructive: false,
+    object: key(object),
+    rank,
+  };
 }
 
 export function columnDefinition(object: SchemaObject): string {
@@ -49,7 +70,8 @@ export function columnDefinition(object: SchemaObject): string {
   const parts = [ident(column), String(a.type)];
   if (a.collation) parts.push(`COLLATE ${ident(String(a.collation))}`);
   if (Array.isArray(a.fdw_options) && a.fdw_options.length) parts.push(`OPTIONS (${optionList(a.fdw_options)})`);
-  if (a.generated === 'stored' || a.generated === 'virtual') parts.push(`GENERATED ALWAYS AS (${a.generation_expression}) ${a.generated === 'stored' ? 'STORED' : 'VIRTUAL'}`);
+  if (a.generated === 'stored' || a.generated === 'virtual')
+    parts.push(`GENERATED ALWAYS AS (${a.generation_expression}) ${a.generated === 'stored' ? 'STORED' : 'VIRTUAL'}`);
   else if (a.identity) parts.push(`GENERATED ${a.identity === 'always' ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY`);
   else if (a.default !== null && a.default !== undefined) parts.push(`DEFAULT ${a.default}`);
   if (a.not_null === true && !a.identity) parts.push('NOT NULL');
@@ -58,7 +80,9 @@ export function columnDefinition(object: SchemaObject): string {
 
 /** ALTER TABLE or ALTER FOREIGN TABLE, as the column's table needs. */
 export function alterTableOf(ctx: FixContext, table: string): string {
-  return ctx.target.objects.has(`foreign table ${table}`) || ctx.current.objects.has(`foreign table ${table}`) ? 'ALTER FOREIGN TABLE' : 'ALTER TABLE';
+  return ctx.target.objects.has(`foreign table ${table}`) || ctx.current.objects.has(`foreign table ${table}`)
+    ? 'ALTER FOREIGN TABLE'
+    : 'ALTER TABLE';
 }
 
 /** Column settings that have no place in ADD COLUMN: storage, compression, statistics target. */
@@ -68,7 +92,8 @@ export function columnSettings(object: SchemaObject, ctx: FixContext): string[] 
   const out: string[] = [];
   if (object.attrs.storage) out.push(`${head} SET STORAGE ${String(object.attrs.storage).toUpperCase()}`);
   if (object.attrs.compression) out.push(`${head} SET COMPRESSION ${object.attrs.compression}`);
-  if (object.attrs.statistics !== undefined && object.attrs.statistics !== null) out.push(`${head} SET STATISTICS ${object.attrs.statistics}`);
+  if (object.attrs.statistics !== undefined && object.attrs.statistics !== null)
+    out.push(`${head} SET STATISTICS ${object.attrs.statistics}`);
   return out;
 }
 
@@ -81,7 +106,11 @@ export function constraintDefinition(object: SchemaObject): string {
   else if (a.type === 'foreign key') {
     const ref = String(a.references);
     const open = ref.indexOf('(');
-    const refColumns = ref.slice(open + 1, -1).split(', ').map(ident).join(', ');
+    const refColumns = ref
+      .slice(open + 1, -1)
+      .split(', ')
+      .map(ident)
+      .join(', ');
     body = `FOREIGN KEY (${columns}) REFERENCES ${qualified(ref.slice(0, open))} (${refColumns})`;
     if (a.match === 'full') body += ' MATCH FULL';
     if (a.on_update && a.on_update !== 'no action') body += ` ON UPDATE ${String(a.on_update).toUpperCase()}`;
@@ -135,7 +164,9 @@ export function triggerDefinition(object: SchemaObject): string {
   const a = object.attrs;
   const [table, name] = splitLast(object.name);
   const updateColumns = strings(a.update_columns);
-  const events = strings(a.events).map((e) => (e === 'UPDATE' && updateColumns.length ? `UPDATE OF ${updateColumns.map(ident).join(', ')}` : e));
+  const events = strings(a.events).map((e) =>
+    e === 'UPDATE' && updateColumns.length ? `UPDATE OF ${updateColumns.map(ident).join(', ')}` : e,
+  );
   let sql = `CREATE TRIGGER ${ident(name)} ${a.timing} ${events.join(' OR ')} ON ${qualified(table)} FOR EACH ${String(a.level).toUpperCase()}`;
   if (a.condition) sql += ` WHEN (${a.condition})`;
   return `${sql} EXECUTE FUNCTION ${qualified(String(a.function))}(${a.arguments ?? ''})`;
@@ -144,14 +175,23 @@ export function triggerDefinition(object: SchemaObject): string {
 /** ALTER TABLE … ENABLE/DISABLE TRIGGER for a trigger's enabled state. */
 export function triggerEnabled(object: SchemaObject): string {
   const [table, name] = splitLast(object.name);
-  const how: Record<string, string> = { enabled: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' };
+  const how: Record<string, string> = {
+    enabled: 'ENABLE',
+    disabled: 'DISABLE',
+    replica: 'ENABLE REPLICA',
+    always: 'ENABLE ALWAYS',
+  };
   return `ALTER TABLE ${qualified(table)} ${how[String(object.attrs.enabled)] ?? 'ENABLE'} TRIGGER ${ident(name)}`;
 }
 
 export function policyDefinition(object: SchemaObject): string {
   const a = object.attrs;
   let sql = `CREATE POLICY ${objectClause(object)} AS ${a.permissive === false ? 'RESTRICTIVE' : 'PERMISSIVE'} FOR ${a.command}`;
-  sql += ` TO ${strings(a.roles).map((r) => (r === 'PUBLIC' ? 'PUBLIC' : ident(r))).join(', ') || 'PUBLIC'}`;
+  sql += ` TO ${
+    strings(a.roles)
+      .map((r) => (r === 'PUBLIC' ? 'PUBLIC' : ident(r)))
+      .join(', ') || 'PUBLIC'
+  }`;
   if (a.using) sql += ` USING (${a.using})`;
   if (a.with_check) sql += ` WITH CHECK (${a.with_check})`;
   return sql;
@@ -164,7 +204,8 @@ export function sequenceClauses(a: SchemaObject['attrs']): string {
 export function replicaIdentityClause(value: unknown): string {
   if (value === 'full') return 'REPLICA IDENTITY FULL';
   if (value === 'nothing') return 'REPLICA IDENTITY NOTHING';
-  if (typeof value === 'string' && value.startsWith('index ')) return `REPLICA IDENTITY USING INDEX ${ident(value.slice('index '.length))}`;
+  if (typeof value === 'string' && value.startsWith('index '))
+    return `REPLICA IDENTITY USING INDEX ${ident(value.slice('index '.length))}`;
   return 'REPLICA IDENTITY DEFAULT';
 }
 
@@ -203,7 +244,8 @@ function operatorDefinition(object: SchemaObject): string {
 
 function castDefinition(object: SchemaObject): string {
   const a = object.attrs;
-  const how = a.method === 'inout' ? 'WITH INOUT' : a.method === 'binary' ? 'WITHOUT FUNCTION' : `WITH FUNCTION ${a.function}`;
+  const how =
+    a.method === 'inout' ? 'WITH INOUT' : a.method === 'binary' ? 'WITHOUT FUNCTION' : `WITH FUNCTION ${a.function}`;
   const context = a.context === 'implicit' ? ' AS IMPLICIT' : a.context === 'assignment' ? ' AS ASSIGNMENT' : '';
   return `CREATE CAST (${a.source} AS ${a.target}) ${how}${context}`;
 }
@@ -221,9 +263,10 @@ function publicationDefinition(object: SchemaObject): string {
 
 function collationDefinition(object: SchemaObject): string {
   const a = object.attrs;
-  const parts = a.provider === 'icu'
-    ? [`PROVIDER = icu`, `LOCALE = ${literal(String(a.lc_collate ?? 'und'))}`]
-    : [`LC_COLLATE = ${literal(String(a.lc_collate))}`, `LC_CTYPE = ${literal(String(a.lc_ctype))}`];
+  const parts =
+    a.provider === 'icu'
+      ? [`PROVIDER = icu`, `LOCALE = ${literal(String(a.lc_collate ?? 'und'))}`]
+      : [`LC_COLLATE = ${literal(String(a.lc_collate))}`, `LC_CTYPE = ${literal(String(a.lc_ctype))}`];
   if (a.deterministic === false) parts.push('DETERMINISTIC = false');
   return `CREATE COLLATION ${qualified(object.name)} (${parts.join(', ')})`;
 }
@@ -235,7 +278,12 @@ function eventTriggerDefinition(object: SchemaObject): string {
 }
 
 export function eventTriggerEnabled(object: SchemaObject): string {
-  const how: Record<string, string> = { enabled: 'ENABLE', disabled: 'DISABLE', replica: 'ENABLE REPLICA', always: 'ENABLE ALWAYS' };
+  const how: Record<string, string> = {
+    enabled: 'ENABLE',
+    disabled: 'DISABLE',
+    replica: 'ENABLE REPLICA',
+    always: 'ENABLE ALWAYS',
+  };
   return `ALTER EVENT TRIGGER ${ident(object.name)} ${how[String(object.attrs.enabled)] ?? 'ENABLE'}`;
 }
 
@@ -244,7 +292,13 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
   const a = object.attrs;
   const rank = RANK[object.kind];
   const k = key(object);
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({ sql, destructive: false, object: k, rank, ...extra });
+  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
+    sql,
+    destructive: false,
+    object: k,
+    rank,
+    ...extra,
+  });
   const steps: Step[] = [];
   const grants = () => grantSteps(object, DEFAULT_GRANTS[object.kind] ?? [], strings(a.grants), rank);
   switch (object.kind) {
@@ -255,10 +309,17 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
       steps.push(step(`CREATE SCHEMA ${ident(object.name)}`), ...grants());
       break;
     case 'enum':
-      steps.push(step(`CREATE TYPE ${qualified(object.name)} AS ENUM (${strings(a.values).map(literal).join(', ')})`), ...grants());
+      steps.push(
+        step(`CREATE TYPE ${qualified(object.name)} AS ENUM (${strings(a.values).map(literal).join(', ')})`),
+        ...grants(),
+      );
       break;
     case 'domain':
-      steps.push(step(domainDefinition(object)), ...strings(a.constraints).map((c) => step(domainConstraint(object.name, c))), ...grants());
+      steps.push(
+        step(domainDefinition(object)),
+        ...strings(a.constraints).map((c) => step(domainConstraint(object.name, c))),
+        ...grants(),
+      );
       break;
     case 'composite type':
       steps.push(step(`CREATE TYPE ${qualified(object.name)} AS (${strings(a.attributes).join(', ')})`), ...grants());
@@ -269,7 +330,12 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
     case 'sequence':
       if (a.identity === true) return [];
       steps.push(step(`CREATE SEQUENCE ${qualified(object.name)} ${sequenceClauses(a)}`), ...grants());
-      if (a.owned_by) steps.push(step(`ALTER SEQUENCE ${qualified(object.name)} OWNED BY ${qualified(String(a.owned_by))}`, { rank: TABLE_LATE_RANK }));
+      if (a.owned_by)
+        steps.push(
+          step(`ALTER SEQUENCE ${qualified(object.name)} OWNED BY ${qualified(String(a.owned_by))}`, {
+            rank: TABLE_LATE_RANK,
+          }),
+        );
       break;
     case 'function':
       if (a.kind === 'aggregate' || a.kind === 'window') return [];
@@ -287,23 +353,42 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
       steps.push(step(sql), ...grants());
       if (a.rls_enabled === true) steps.push(step(`ALTER TABLE ${qualified(object.name)} ENABLE ROW LEVEL SECURITY`));
       if (a.rls_forced === true) steps.push(step(`ALTER TABLE ${qualified(object.name)} FORCE ROW LEVEL SECURITY`));
-      if (a.replica_identity) steps.push(step(`ALTER TABLE ${qualified(object.name)} ${replicaIdentityClause(a.replica_identity)}`, { rank: TABLE_LATE_RANK }));
+      if (a.replica_identity)
+        steps.push(
+          step(`ALTER TABLE ${qualified(object.name)} ${replicaIdentityClause(a.replica_identity)}`, {
+            rank: TABLE_LATE_RANK,
+          }),
+        );
       break;
     }
     case 'foreign table':
-      steps.push(step(`CREATE FOREIGN TABLE ${qualified(object.name)} () SERVER ${ident(String(a.server))}${Array.isArray(a.foreign_options) && a.foreign_options.length ? ` OPTIONS (${optionList(a.foreign_options)})` : ''}`), ...grants());
+      steps.push(
+        step(
+          `CREATE FOREIGN TABLE ${qualified(object.name)} () SERVER ${ident(String(a.server))}${Array.isArray(a.foreign_options) && a.foreign_options.length ? ` OPTIONS (${optionList(a.foreign_options)})` : ''}`,
+        ),
+        ...grants(),
+      );
       break;
     case 'column': {
       const [table] = splitLast(object.name);
       const parent = ctx.target.objects.get(`table ${table}`);
       // a partition's columns come from its parent
       if (parent?.attrs.partition_of) return [];
-      const order = strings((parent ?? ctx.target.objects.get(`foreign table ${table}`))?.attrs.column_order).indexOf(splitLast(object.name)[1]);
-      const adding = !ctx.current.objects.has(`table ${table}`) && !ctx.current.objects.has(`foreign table ${table}`) ? undefined : a.not_null === true && !a.default && !a.identity;
-      steps.push(step(`${alterTableOf(ctx, table)} ${qualified(table)} ADD COLUMN ${columnDefinition(object)}`, {
-        order,
-        ...(adding ? { destructive: true, reason: 'a NOT NULL column without a default fails on a table with rows' } : {}),
-      }));
+      const order = strings((parent ?? ctx.target.objects.get(`foreign table ${table}`))?.attrs.column_order).indexOf(
+        splitLast(object.name)[1],
+      );
+      const adding =
+        !ctx.current.objects.has(`table ${table}`) && !ctx.current.objects.has(`foreign table ${table}`)
+          ? undefined
+          : a.not_null === true && !a.default && !a.identity;
+      steps.push(
+        step(`${alterTableOf(ctx, table)} ${qualified(table)} ADD COLUMN ${columnDefinition(object)}`, {
+          order,
+          ...(adding
+            ? { destructive: true, reason: 'a NOT NULL column without a default fails on a table with rows' }
+            : {}),
+        }),
+      );
       for (const sql of columnSettings(object, ctx)) steps.push(step(sql, { order }));
       steps.push(...grantSteps(object, [], strings(a.grants), rank).map((s) => ({ ...s, order })));
       if (a.comment) steps.push({ ...commentStep(object, rank)[0]!, order });
@@ -311,17 +396,32 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
     }
     case 'constraint': {
       const [table, name] = splitLast(object.name);
-      steps.push(step(`ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} ${constraintDefinition(object)}`, a.type === 'foreign key' ? { rank: FOREIGN_KEY_RANK } : {}));
+      steps.push(
+        step(
+          `ALTER TABLE ${qualified(table)} ADD CONSTRAINT ${ident(name)} ${constraintDefinition(object)}`,
+          a.type === 'foreign key' ? { rank: FOREIGN_KEY_RANK } : {},
+        ),
+      );
       break;
     }
     case 'index':
       steps.push(step(indexDefinition(object)));
       break;
     case 'view':
-      steps.push(step(`CREATE VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`), ...grants());
+      steps.push(
+        step(
+          `CREATE VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`,
+        ),
+        ...grants(),
+      );
       break;
     case 'materialized view':
-      steps.push(step(`CREATE MATERIALIZED VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`), ...grants());
+      steps.push(
+        step(
+          `CREATE MATERIALIZED VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`,
+        ),
+        ...grants(),
+      );
       break;
     case 'trigger':
       steps.push(step(triggerDefinition(object)));
@@ -332,11 +432,15 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
       break;
     case 'rule':
       steps.push(step(String(a.definition).replace(/;\s*$/, '')));
-      if (a.enabled === 'disabled') steps.push(step(`ALTER TABLE ${qualified(splitLast(object.name)[0])} DISABLE RULE ${ident(splitLast(object.name)[1])}`));
+      if (a.enabled === 'disabled')
+        steps.push(
+          step(`ALTER TABLE ${qualified(splitLast(object.name)[0])} DISABLE RULE ${ident(splitLast(object.name)[1])}`),
+        );
       break;
     case 'statistics':
       steps.push(step(String(a.definition)));
-      if (a.statistics !== null && a.statistics !== undefined) steps.push(step(`ALTER STATISTICS ${qualified(object.name)} SET STATISTICS ${a.statistics}`));
+      if (a.statistics !== null && a.statistics !== undefined)
+        steps.push(step(`ALTER STATISTICS ${qualified(object.name)} SET STATISTICS ${a.statistics}`));
       break;
     case 'publication':
       steps.push(step(publicationDefinition(object)));

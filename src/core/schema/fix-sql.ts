@@ -16,16 +16,25 @@ export function fixSql(target: SchemaModel, current: SchemaModel): FixStatement[
   const drops: Step[] = [];
   const droppedTables = new Set<string>();
   for (const [k, object] of current.objects) {
-    if (!target.objects.has(k) && (object.kind === 'table' || object.kind === 'foreign table')) droppedTables.add(object.name);
+    if (!target.objects.has(k) && (object.kind === 'table' || object.kind === 'foreign table'))
+      droppedTables.add(object.name);
   }
   for (const [k, object] of current.objects) {
     if (target.objects.has(k)) continue;
     const parent = parentTable(object);
     // dropped with their table
     if (parent && droppedTables.has(parent)) continue;
-    if (object.kind === 'sequence' && (object.attrs.identity === true || ownedByDropped(object, droppedTables))) continue;
+    if (object.kind === 'sequence' && (object.attrs.identity === true || ownedByDropped(object, droppedTables)))
+      continue;
     const sql = dropStatement(object);
-    if (sql) drops.push({ sql, destructive: true, reason: `drops ${object.kind} ${displayName(object.name)}`, object: k, rank: RANK[object.kind] });
+    if (sql)
+      drops.push({
+        sql,
+        destructive: true,
+        reason: `drops ${object.kind} ${displayName(object.name)}`,
+        object: k,
+        rank: RANK[object.kind],
+      });
   }
   for (const [k, object] of target.objects) {
     const existing = current.objects.get(k);
@@ -33,7 +42,9 @@ export function fixSql(target: SchemaModel, current: SchemaModel): FixStatement[
       ctx.steps.push(...createStatements(object, ctx));
       continue;
     }
-    const changed = Object.keys({ ...object.attrs, ...existing.attrs }).some((a) => !NOTE_ATTRIBUTES.has(a) && !equal(object.attrs[a], existing.attrs[a]));
+    const changed = Object.keys({ ...object.attrs, ...existing.attrs }).some(
+      (a) => !NOTE_ATTRIBUTES.has(a) && !equal(object.attrs[a], existing.attrs[a]),
+    );
     if (changed) alterStatements(object, existing, ctx, drops);
   }
   // the dependent views a change dropped come back after it
@@ -42,18 +53,34 @@ export function fixSql(target: SchemaModel, current: SchemaModel): FixStatement[
     const existing = current.objects.get(`view ${name}`) ?? current.objects.get(`materialized view ${name}`);
     if (!view || !existing) continue;
     if (!drops.some((d) => d.object === key(existing))) {
-      drops.push({ sql: dropStatement(existing)!, destructive: false, reason: undefined, object: key(existing), rank: RANK[existing.kind] });
+      drops.push({
+        sql: dropStatement(existing)!,
+        destructive: false,
+        reason: undefined,
+        object: key(existing),
+        rank: RANK[existing.kind],
+      });
     }
-    if (!ctx.steps.some((s) => s.object === key(view) && /^CREATE/.test(s.sql))) ctx.steps.push(...createStatements(view, ctx));
+    if (!ctx.steps.some((s) => s.object === key(view) && /^CREATE/.test(s.sql)))
+      ctx.steps.push(...createStatements(view, ctx));
   }
   const sortedDrops = drops.sort((a, b) => b.rank - a.rank);
-  const sortedSteps = ctx.steps.map((s, i) => ({ s, i })).sort((a, b) => a.s.rank - b.s.rank || (a.s.order ?? 0) - (b.s.order ?? 0) || a.i - b.i).map(({ s }) => s);
-  const statements = [...sortedDrops, ...sortedSteps].map(({ sql, destructive, reason, object }) => ({ sql, destructive, ...(reason ? { reason } : {}), object }));
+  const sortedSteps = ctx.steps
+    .map((s, i) => ({ s, i }))
+    .sort((a, b) => a.s.rank - b.s.rank || (a.s.order ?? 0) - (b.s.order ?? 0) || a.i - b.i)
+    .map(({ s }) => s);
+  const statements = [...sortedDrops, ...sortedSteps].map(({ sql, destructive, reason, object }) => ({
+    sql,
+    destructive,
+    ...(reason ? { reason } : {}),
+    object,
+  }));
   return statements;
 }
 
 const key = (o: SchemaObject) => `${o.kind} ${o.name}`;
-const equal = (a: AttrValue | undefined, b: AttrValue | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const equal = (a: AttrValue | undefined, b: AttrValue | undefined) =>
+  JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 function ownedByDropped(sequence: SchemaObject, droppedTables: Set<string>): boolean {
   const owner = sequence.attrs.owned_by;

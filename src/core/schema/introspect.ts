@@ -3,12 +3,28 @@ import { QUERIES } from './catalog-queries.js';
 import { addObject, emptyModel, type SchemaModel } from './model.js';
 
 /** Tables of the migration tooling itself: they are not part of the schema the migrations describe. */
-export const TOOLING_TABLES = new Set(['schema_migrations', 'medicalcor_migration_ledger', 'medicalcor_migration_failures']);
+export const TOOLING_TABLES = new Set([
+  'schema_migrations',
+  'medicalcor_migration_ledger',
+  'medicalcor_migration_failures',
+]);
 
 type Row = Record<string, any>;
 
-const CONSTRAINT_TYPES: Record<string, string> = { p: 'primary key', u: 'unique', f: 'foreign key', c: 'check', x: 'exclusion' };
-const FK_ACTIONS: Record<string, string> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+const CONSTRAINT_TYPES: Record<string, string> = {
+  p: 'primary key',
+  u: 'unique',
+  f: 'foreign key',
+  c: 'check',
+  x: 'exclusion',
+};
+const FK_ACTIONS: Record<string, string> = {
+  a: 'no action',
+  r: 'restrict',
+  c: 'cascade',
+  n: 'set null',
+  d: 'set default',
+};
 const FK_MATCH: Record<string, string> = { s: 'simple', f: 'full', p: 'partial' };
 const VOLATILITY: Record<string, string> = { i: 'immutable', s: 'stable', v: 'volatile' };
 const PARALLEL: Record<string, string> = { s: 'safe', r: 'restricted', u: 'unsafe' };
@@ -33,7 +49,11 @@ function decodeTriggerType(type: number): { level: string; timing: string; event
   if (type & 8) events.push('DELETE');
   if (type & 16) events.push('UPDATE');
   if (type & 32) events.push('TRUNCATE');
-  return { level: type & 1 ? 'row' : 'statement', timing: type & 2 ? 'BEFORE' : type & 64 ? 'INSTEAD OF' : 'AFTER', events };
+  return {
+    level: type & 1 ? 'row' : 'statement',
+    timing: type & 2 ? 'BEFORE' : type & 64 ? 'INSTEAD OF' : 'AFTER',
+    events,
+  };
 }
 
 /** The WHEN condition as PostgreSQL prints it in the trigger's definition. */
@@ -47,7 +67,22 @@ function triggerArguments(definition: string): string {
   return match ? match[1]! : '';
 }
 
-const NOT_AN_ALIAS = new Set(['where', 'group', 'order', 'limit', 'offset', 'window', 'having', 'join', 'union', 'except', 'intersect', 'fetch', 'for', 'tablesample']);
+const NOT_AN_ALIAS = new Set([
+  'where',
+  'group',
+  'order',
+  'limit',
+  'offset',
+  'window',
+  'having',
+  'join',
+  'union',
+  'except',
+  'intersect',
+  'fetch',
+  'for',
+  'tablesample',
+]);
 
 /**
  * PostgreSQL 16+ prints a view reading one relation without qualifying its columns
@@ -60,7 +95,10 @@ export function normalizeViewDefinition(definition: string, relationsRead: numbe
   const alias = from[2] && !NOT_AN_ALIAS.has(from[2].toLowerCase()) ? from[2] : from[1]!;
   const escaped = alias.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // only outside string literals
-  return definition.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 ? part : part.replace(new RegExp(`(?<![\\w".])${escaped}\\.(?=[\\w"])`, 'g'), ''))).join('');
+  return definition
+    .split(/('(?:[^']|'')*')/)
+    .map((part, i) => (i % 2 ? part : part.replace(new RegExp(`(?<![\\w".])${escaped}\\.(?=[\\w"])`, 'g'), '')))
+    .join('');
 }
 
 /**
@@ -71,7 +109,12 @@ export function normalizeViewDefinition(definition: string, relationsRead: numbe
 export async function introspect(client: pg.ClientBase): Promise<SchemaModel> {
   const names = Object.keys(QUERIES) as (keyof typeof QUERIES)[];
   // one round trip: the statements go as one simple-protocol query and come back as one result each
-  const script = ['begin isolation level repeatable read read only', 'set local search_path = public', ...names.map((n) => QUERIES[n]), 'rollback'].join(';\n');
+  const script = [
+    'begin isolation level repeatable read read only',
+    'set local search_path = public',
+    ...names.map((n) => QUERIES[n]),
+    'rollback',
+  ].join(';\n');
   let replies: pg.QueryResult[];
   try {
     replies = (await client.query(script)) as unknown as pg.QueryResult[];
@@ -79,7 +122,10 @@ export async function introspect(client: pg.ClientBase): Promise<SchemaModel> {
     await client.query('rollback').catch(() => {});
     throw error;
   }
-  const results = Object.fromEntries(names.map((n, i) => [n, replies[i + 2]!.rows])) as Record<keyof typeof QUERIES, Row[]>;
+  const results = Object.fromEntries(names.map((n, i) => [n, replies[i + 2]!.rows])) as Record<
+    keyof typeof QUERIES,
+    Row[]
+  >;
   return buildModel(results);
 }
 
@@ -94,12 +140,16 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     if (TOOLING_TABLES.has(r.name)) continue;
     tables.set(String(r.oid), name);
     const common = { comment: r.comment, grants: list(r.grants), options: sortedList(r.options) };
-    const definition = r.definition === null ? undefined : normalizeViewDefinition(r.definition, Number(r.relations_read));
+    const definition =
+      r.definition === null ? undefined : normalizeViewDefinition(r.definition, Number(r.relations_read));
     if (r.kind === 'v') addObject(model, 'view', name, { definition, ...common });
     else if (r.kind === 'm') addObject(model, 'materialized view', name, { definition, ...common });
     else if (r.kind === 'f') {
       addObject(model, 'foreign table', name, {
-        server: r.foreign_server, foreign_options: sortedList(r.foreign_options), column_order: list(r.column_order), ...common,
+        server: r.foreign_server,
+        foreign_options: sortedList(r.foreign_options),
+        column_order: list(r.column_order),
+        ...common,
       });
     } else {
       addObject(model, 'table', name, {
@@ -129,8 +179,8 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
       collation: orNull(r.collation),
       comment: r.comment,
       grants: r.grants ? list(r.grants) : null,
-      storage: r.storage ? STORAGE[r.storage] ?? r.storage : undefined,
-      compression: r.compression ? COMPRESSION[r.compression] ?? r.compression : undefined,
+      storage: r.storage ? (STORAGE[r.storage] ?? r.storage) : undefined,
+      compression: r.compression ? (COMPRESSION[r.compression] ?? r.compression) : undefined,
       statistics: r.statistics === null || r.statistics === undefined ? undefined : Number(r.statistics),
       fdw_options: sortedList(r.fdw_options) ?? undefined,
     });
@@ -140,9 +190,21 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     const table = tableOf(r.table_oid);
     if (!table) continue;
     const type = CONSTRAINT_TYPES[r.type]!;
-    const attrs: Record<string, unknown> = { type, columns: list(r.columns), deferrable: r.deferrable, initially_deferred: r.initially_deferred, validated: r.validated, comment: r.comment };
+    const attrs: Record<string, unknown> = {
+      type,
+      columns: list(r.columns),
+      deferrable: r.deferrable,
+      initially_deferred: r.initially_deferred,
+      validated: r.validated,
+      comment: r.comment,
+    };
     if (type === 'foreign key') {
-      Object.assign(attrs, { references: `${r.ref_table}(${list(r.ref_columns).join(', ')})`, on_delete: FK_ACTIONS[r.on_delete], on_update: FK_ACTIONS[r.on_update], match: FK_MATCH[r.match] });
+      Object.assign(attrs, {
+        references: `${r.ref_table}(${list(r.ref_columns).join(', ')})`,
+        on_delete: FK_ACTIONS[r.on_delete],
+        on_update: FK_ACTIONS[r.on_update],
+        match: FK_MATCH[r.match],
+      });
     }
     if (type === 'check' || type === 'exclusion') attrs.definition = r.definition;
     addObject(model, 'constraint', `${table}.${r.name}`, attrs as never);
@@ -171,8 +233,17 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     const owner = r.owned_by as string | null;
     if (owner && TOOLING_TABLES.has(owner.split('.')[1]!)) continue;
     addObject(model, 'sequence', `${r.schema}.${r.name}`, {
-      type: r.type, start: r.start, increment: r.increment, min: r.min, max: r.max, cache: r.cache, cycle: r.cycle,
-      owned_by: orNull(owner), identity: r.identity, comment: r.comment, grants: list(r.grants),
+      type: r.type,
+      start: r.start,
+      increment: r.increment,
+      min: r.min,
+      max: r.max,
+      cache: r.cache,
+      cycle: r.cycle,
+      owned_by: orNull(owner),
+      identity: r.identity,
+      comment: r.comment,
+      grants: list(r.grants),
     });
   }
 
@@ -203,7 +274,9 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     const { level, timing, events } = decodeTriggerType(r.type);
     const updateColumns = list(r.update_columns);
     addObject(model, 'trigger', `${table}.${r.name}`, {
-      timing, events, level,
+      timing,
+      events,
+      level,
       update_columns: updateColumns.length ? updateColumns : null,
       condition: triggerCondition(r.definition),
       function: r.function,
@@ -213,7 +286,12 @@ export function buildModel(rows: Record<keyof typeof QUERIES, Row[]>): SchemaMod
     });
   }
 
-  for (const r of rows.enums) addObject(model, 'enum', `${r.schema}.${r.name}`, { values: list(r.values), comment: r.comment, grants: list(r.grants) });
+  for (const r of rows.enums)
+    addObject(model, 'enum', `${r.schema}.${r.name}`, {
+      values: list(r.values),
+      comment: r.comment,
+      grants: list(r.grants),
+    });
 
   for (const r of rows.policies) {
     const table = tableOf(r.table_oid);
@@ -251,68 +329,117 @@ function replicaIdentity(code: string, index: string | null): string | undefined
  * Domains, composite types, collations, casts, operators, publications, rules, extended
  * statistics, event triggers and foreign-data wrappers and servers.
  */
-function addNewerKinds(model: SchemaModel, rows: Record<keyof typeof QUERIES, Row[]>, tableOf: (oid: unknown) => string | undefined): void {
+function addNewerKinds(
+  model: SchemaModel,
+  rows: Record<keyof typeof QUERIES, Row[]>,
+  tableOf: (oid: unknown) => string | undefined,
+): void {
   for (const r of rows.domains) {
     addObject(model, 'domain', `${r.schema}.${r.name}`, {
-      base_type: r.base_type, not_null: r.not_null, default: orNull(r.default), collation: orNull(r.collation),
-      constraints: list(r.constraints), comment: r.comment, grants: list(r.grants),
+      base_type: r.base_type,
+      not_null: r.not_null,
+      default: orNull(r.default),
+      collation: orNull(r.collation),
+      constraints: list(r.constraints),
+      comment: r.comment,
+      grants: list(r.grants),
     });
   }
   for (const r of rows.compositeTypes) {
-    addObject(model, 'composite type', `${r.schema}.${r.name}`, { attributes: list(r.attributes), comment: r.comment, grants: list(r.grants) });
+    addObject(model, 'composite type', `${r.schema}.${r.name}`, {
+      attributes: list(r.attributes),
+      comment: r.comment,
+      grants: list(r.grants),
+    });
   }
   for (const r of rows.collations) {
     addObject(model, 'collation', `${r.schema}.${r.name}`, {
-      provider: COLLATION_PROVIDER[r.provider] ?? r.provider, deterministic: r.deterministic,
-      lc_collate: orNull(r.lc_collate), lc_ctype: orNull(r.lc_ctype), comment: r.comment,
+      provider: COLLATION_PROVIDER[r.provider] ?? r.provider,
+      deterministic: r.deterministic,
+      lc_collate: orNull(r.lc_collate),
+      lc_ctype: orNull(r.lc_ctype),
+      comment: r.comment,
     });
   }
   for (const r of rows.casts) {
     addObject(model, 'cast', `(${r.source} AS ${r.target})`, {
-      source: r.source, target: r.target, function: orNull(r.function),
-      context: CAST_CONTEXT[r.context] ?? r.context, method: CAST_METHOD[r.method] ?? r.method, comment: r.comment,
+      source: r.source,
+      target: r.target,
+      function: orNull(r.function),
+      context: CAST_CONTEXT[r.context] ?? r.context,
+      method: CAST_METHOD[r.method] ?? r.method,
+      comment: r.comment,
     });
   }
   for (const r of rows.operators) {
     addObject(model, 'operator', `${r.schema}.${r.name}(${r.left_type ?? 'NONE'}, ${r.right_type ?? 'NONE'})`, {
-      left_type: orNull(r.left_type), right_type: orNull(r.right_type), result: r.result, function: r.function,
-      commutator: orNull(r.commutator), negator: orNull(r.negator), restrict: orNull(r.restrict), join: orNull(r.join),
-      hashes: r.hashes, merges: r.merges, comment: r.comment,
+      left_type: orNull(r.left_type),
+      right_type: orNull(r.right_type),
+      result: r.result,
+      function: r.function,
+      commutator: orNull(r.commutator),
+      negator: orNull(r.negator),
+      restrict: orNull(r.restrict),
+      join: orNull(r.join),
+      hashes: r.hashes,
+      merges: r.merges,
+      comment: r.comment,
     });
   }
   for (const r of rows.publications) {
     addObject(model, 'publication', r.name, {
-      all_tables: r.all_tables, tables: list(r.tables), via_root: r.via_root,
-      publish: [r.insert && 'insert', r.update && 'update', r.delete && 'delete', r.truncate && 'truncate'].filter(Boolean).join(', '),
+      all_tables: r.all_tables,
+      tables: list(r.tables),
+      via_root: r.via_root,
+      publish: [r.insert && 'insert', r.update && 'update', r.delete && 'delete', r.truncate && 'truncate']
+        .filter(Boolean)
+        .join(', '),
       comment: r.comment,
     });
   }
   for (const r of rows.rules) {
     const table = tableOf(r.table_oid);
     if (!table) continue;
-    addObject(model, 'rule', `${table}.${r.name}`, { definition: r.definition, enabled: RULE_ENABLED[r.enabled] ?? r.enabled, comment: r.comment });
+    addObject(model, 'rule', `${table}.${r.name}`, {
+      definition: r.definition,
+      enabled: RULE_ENABLED[r.enabled] ?? r.enabled,
+      comment: r.comment,
+    });
   }
   for (const r of rows.statistics) {
     const table = tableOf(r.table_oid);
     if (!table) continue;
     addObject(model, 'statistics', `${r.schema}.${r.name}`, {
-      table, definition: r.definition, statistics: r.statistics === null ? null : Number(r.statistics), comment: r.comment,
+      table,
+      definition: r.definition,
+      statistics: r.statistics === null ? null : Number(r.statistics),
+      comment: r.comment,
     });
   }
   for (const r of rows.eventTriggers) {
     addObject(model, 'event trigger', r.name, {
-      event: r.event, function: r.function, enabled: EVENT_TRIGGER_ENABLED[r.enabled] ?? r.enabled,
-      tags: sortedList(r.tags), comment: r.comment,
+      event: r.event,
+      function: r.function,
+      enabled: EVENT_TRIGGER_ENABLED[r.enabled] ?? r.enabled,
+      tags: sortedList(r.tags),
+      comment: r.comment,
     });
   }
   for (const r of rows.foreignDataWrappers) {
     addObject(model, 'foreign data wrapper', r.name, {
-      handler: orNull(r.handler), validator: orNull(r.validator), options: sortedList(r.options), comment: r.comment,
+      handler: orNull(r.handler),
+      validator: orNull(r.validator),
+      options: sortedList(r.options),
+      comment: r.comment,
     });
   }
   for (const r of rows.foreignServers) {
     addObject(model, 'foreign server', r.name, {
-      wrapper: r.wrapper, type: orNull(r.type), version: orNull(r.version), options: sortedList(r.options), comment: r.comment,
+      wrapper: r.wrapper,
+      type: orNull(r.type),
+      version: orNull(r.version),
+      options: sortedList(r.options),
+      comment: r.comment,
     });
   }
 }

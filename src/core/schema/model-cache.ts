@@ -28,7 +28,9 @@ const sha = (text: string) => createHash('sha256').update(text).digest('hex');
 export function migrationsKey(dir: string, engine: string): string {
   const hash = createHash('sha256');
   hash.update(`format ${MODEL_FORMAT}\0engine ${engine}\0queries ${sha(JSON.stringify(QUERIES))}\0`);
-  for (const name of readdirSync(dir).filter((n) => n.endsWith('.sql')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => n.endsWith('.sql'))
+    .sort()) {
     hash.update(`${name}\0${sha(readFileSync(join(dir, name), 'utf8'))}\0`);
   }
   return hash.digest('hex');
@@ -67,7 +69,12 @@ export class ModelCache {
   }
 
   /** Written by one rename: a reader never sees half an entry. */
-  store(key: string, engine: string, model: SchemaModel, behaviours?: { hash: string; results: BehaviourResult[] }): void {
+  store(
+    key: string,
+    engine: string,
+    model: SchemaModel,
+    behaviours?: { hash: string; results: BehaviourResult[] },
+  ): void {
     try {
       mkdirSync(this.dir, { recursive: true });
       const previous = this.read(key);
@@ -87,7 +94,9 @@ export class ModelCache {
   }
 
   private prune(): void {
-    const files = readdirSync(this.dir).filter((n) => n.endsWith('.json')).map((n) => join(this.dir, n));
+    const files = readdirSync(this.dir)
+      .filter((n) => n.endsWith('.json'))
+      .map((n) => join(this.dir, n));
     if (files.length <= KEEP) return;
     const byAge = files.map((f) => ({ f, t: statSync(f).mtimeMs })).sort((a, b) => b.t - a.t);
     for (const { f } of byAge.slice(KEEP)) if (existsSync(f)) rmSync(f, { force: true });

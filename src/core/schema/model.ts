@@ -6,10 +6,31 @@
 export type AttrValue = string | number | boolean | null | string[];
 
 export const OBJECT_KINDS = [
-  'extension', 'schema', 'enum', 'sequence', 'table', 'column', 'constraint', 'index',
-  'view', 'materialized view', 'function', 'trigger', 'policy',
-  'domain', 'composite type', 'collation', 'cast', 'operator', 'publication', 'rule', 'statistics',
-  'event trigger', 'foreign data wrapper', 'foreign server', 'foreign table',
+  'extension',
+  'schema',
+  'enum',
+  'sequence',
+  'table',
+  'column',
+  'constraint',
+  'index',
+  'view',
+  'materialized view',
+  'function',
+  'trigger',
+  'policy',
+  'domain',
+  'composite type',
+  'collation',
+  'cast',
+  'operator',
+  'publication',
+  'rule',
+  'statistics',
+  'event trigger',
+  'foreign data wrapper',
+  'foreign server',
+  'foreign table',
 ] as const;
 export type ObjectKind = (typeof OBJECT_KINDS)[number];
 
@@ -41,7 +62,12 @@ export function emptyModel(): SchemaModel {
   return { objects: new Map() };
 }
 
-export function addObject(model: SchemaModel, kind: ObjectKind, name: string, attrs: Record<string, AttrValue | undefined>): void {
+export function addObject(
+  model: SchemaModel,
+  kind: ObjectKind,
+  name: string,
+  attrs: Record<string, AttrValue | undefined>,
+): void {
   const clean: Record<string, AttrValue> = {};
   for (const [k, v] of Object.entries(attrs)) if (v !== undefined) clean[k] = v;
   model.objects.set(objectKey(kind, name), { kind, name, attrs: clean });
@@ -57,8 +83,15 @@ export function displayName(name: string): string {
  * index), so a dropped table is reported once, not once per column.
  */
 export function parentTable(object: SchemaObject): string | undefined {
-  if (object.kind === 'index' || object.kind === 'statistics') return typeof object.attrs.table === 'string' ? object.attrs.table : undefined;
-  if (object.kind === 'column' || object.kind === 'rule' || object.kind === 'constraint' || object.kind === 'trigger' || object.kind === 'policy') {
+  if (object.kind === 'index' || object.kind === 'statistics')
+    return typeof object.attrs.table === 'string' ? object.attrs.table : undefined;
+  if (
+    object.kind === 'column' ||
+    object.kind === 'rule' ||
+    object.kind === 'constraint' ||
+    object.kind === 'trigger' ||
+    object.kind === 'policy'
+  ) {
     return object.name.slice(0, object.name.lastIndexOf('.'));
   }
   return undefined;

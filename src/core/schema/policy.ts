@@ -30,7 +30,12 @@ export interface PolicyBehaviour {
 
 export interface PatientDataPolicy {
   rowLevelSecurity: { table: string; reason?: string }[];
-  appendOnly: { table: string; trigger: string; events: ('UPDATE' | 'DELETE' | 'TRUNCATE' | 'INSERT')[]; reason?: string }[];
+  appendOnly: {
+    table: string;
+    trigger: string;
+    events: ('UPDATE' | 'DELETE' | 'TRUNCATE' | 'INSERT')[];
+    reason?: string;
+  }[];
   behaviours: PolicyBehaviour[];
   /** column order differences are drift, not notes */
   columnOrder: 'note' | 'drift';
@@ -39,27 +44,63 @@ export interface PatientDataPolicy {
 /** zod and yaml are imported only when a policy is read. */
 async function policySchema() {
   const { z } = await import('zod');
-  return z.object({
-    rowLevelSecurity: z.array(z.object({ table: z.string().min(1), reason: z.string().optional() }).strict()).default([]),
-    appendOnly: z.array(z.object({
-      table: z.string().min(1),
-      trigger: z.string().min(1),
-      events: z.array(z.enum(['UPDATE', 'DELETE', 'TRUNCATE', 'INSERT'])).min(1),
-      reason: z.string().optional(),
-    }).strict()).default([]),
-    behaviours: z.array(z.object({
-      name: z.string().min(1),
-      table: z.string().min(1).optional(),
-      setup: z.array(z.string().min(1)).default([]),
-      role: z.object({ grants: z.array(z.string().regex(/^[A-Za-z, ]+ ON [\w."]+$/, 'a grant such as "SELECT ON consent_records"')).default([]) }).strict().optional(),
-      expect: z.array(z.object({
-        sql: z.string().min(1),
-        fails: z.boolean().optional(),
-        returns: z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v))).optional(),
-      }).strict().refine((e) => e.fails !== undefined || e.returns !== undefined, 'an expectation says "fails: true" or "returns: VALUE"')).min(1),
-    }).strict()).default([]),
-    columnOrder: z.enum(['note', 'drift']).default('note'),
-  }).strict();
+  return z
+    .object({
+      rowLevelSecurity: z
+        .array(z.object({ table: z.string().min(1), reason: z.string().optional() }).strict())
+        .default([]),
+      appendOnly: z
+        .array(
+          z
+            .object({
+              table: z.string().min(1),
+              trigger: z.string().min(1),
+              events: z.array(z.enum(['UPDATE', 'DELETE', 'TRUNCATE', 'INSERT'])).min(1),
+              reason: z.string().optional(),
+            })
+            .strict(),
+        )
+        .default([]),
+      behaviours: z
+        .array(
+          z
+            .object({
+              name: z.string().min(1),
+              table: z.string().min(1).optional(),
+              setup: z.array(z.string().min(1)).default([]),
+              role: z
+                .object({
+                  grants: z
+                    .array(z.string().regex(/^[A-Za-z, ]+ ON [\w."]+$/, 'a grant such as "SELECT ON consent_records"'))
+                    .default([]),
+                })
+                .strict()
+                .optional(),
+              expect: z
+                .array(
+                  z
+                    .object({
+                      sql: z.string().min(1),
+                      fails: z.boolean().optional(),
+                      returns: z
+                        .union([z.string(), z.number(), z.boolean(), z.null()])
+                        .transform((v) => (v === null ? null : String(v)))
+                        .optional(),
+                    })
+                    .strict()
+                    .refine(
+                      (e) => e.fails !== undefined || e.returns !== undefined,
+                      'an expectation says "fails: true" or "returns: VALUE"',
+                    ),
+                )
+                .min(1),
+            })
+            .strict(),
+        )
+        .default([]),
+      columnOrder: z.enum(['note', 'drift']).default('note'),
+    })
+    .strict();
 }
 
 export interface PolicyViolation {
@@ -77,13 +118,18 @@ export async function readPolicy(file: string): Promise<PatientDataPolicy> {
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw invalidInput(`Cannot read the patient-data policy ${file}: ${(error as Error).message}`, { code: 'schema.policy-unreadable', facts: { file } });
+    throw invalidInput(`Cannot read the patient-data policy ${file}: ${(error as Error).message}`, {
+      code: 'schema.policy-unreadable',
+      facts: { file },
+    });
   }
   const parsed = (await policySchema()).safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalidInput(`${file}: ${issue.path.join('.') || 'file'}: ${issue.message}`, {
-      code: 'schema.policy-invalid', facts: { file }, remedy: 'See docs/schema.md for the policy format.',
+      code: 'schema.policy-invalid',
+      facts: { file },
+      remedy: 'See docs/schema.md for the policy format.',
     });
   }
   return parsed.data satisfies PatientDataPolicy;
@@ -99,9 +145,15 @@ export function policyFileFor(migrationsDir: string): string | undefined {
  * Patient-data gates: tables holding patient data keep row-level security enabled and forced;
  * audit tables keep an enabled BEFORE … FOR EACH ROW trigger covering the events they must reject.
  */
-export function evaluatePolicy(policy: PatientDataPolicy, model: SchemaModel, where: string, policyFile: string): PolicyViolation[] {
+export function evaluatePolicy(
+  policy: PatientDataPolicy,
+  model: SchemaModel,
+  where: string,
+  policyFile: string,
+): PolicyViolation[] {
   const violations: PolicyViolation[] = [];
-  const add = (rule: PolicyViolation['rule'], table: string, message: string) => violations.push({ rule, table: displayName(table), message, where, policyFile });
+  const add = (rule: PolicyViolation['rule'], table: string, message: string) =>
+    violations.push({ rule, table: displayName(table), message, where, policyFile });
 
   for (const { table: name } of policy.rowLevelSecurity) {
     const table = qualified(name);
@@ -110,8 +162,18 @@ export function evaluatePolicy(policy: PatientDataPolicy, model: SchemaModel, wh
       add('table-missing', table, `patient-data table ${displayName(table)} does not exist in the ${where}`);
       continue;
     }
-    if (object.attrs.rls_enabled !== true) add('rls-enabled', table, `row-level security is not enabled on patient-data table ${displayName(table)} (${where})`);
-    if (object.attrs.rls_forced !== true) add('rls-forced', table, `row-level security is not forced on patient-data table ${displayName(table)}: its owner bypasses the policies (${where})`);
+    if (object.attrs.rls_enabled !== true)
+      add(
+        'rls-enabled',
+        table,
+        `row-level security is not enabled on patient-data table ${displayName(table)} (${where})`,
+      );
+    if (object.attrs.rls_forced !== true)
+      add(
+        'rls-forced',
+        table,
+        `row-level security is not forced on patient-data table ${displayName(table)}: its owner bypasses the policies (${where})`,
+      );
   }
 
   for (const rule of policy.appendOnly) {
@@ -122,7 +184,11 @@ export function evaluatePolicy(policy: PatientDataPolicy, model: SchemaModel, wh
     }
     const trigger = model.objects.get(objectKey('trigger', `${table}.${rule.trigger}`));
     if (!trigger) {
-      add('append-only-trigger', table, `audit table ${displayName(table)} lost its append-only trigger ${rule.trigger} (${where})`);
+      add(
+        'append-only-trigger',
+        table,
+        `audit table ${displayName(table)} lost its append-only trigger ${rule.trigger} (${where})`,
+      );
       continue;
     }
     const events = new Set((trigger.attrs.events as string[] | undefined) ?? []);
@@ -133,7 +199,12 @@ export function evaluatePolicy(policy: PatientDataPolicy, model: SchemaModel, wh
     if (rowLevel.length && trigger.attrs.level !== 'row') problems.push('is not FOR EACH ROW');
     const missing = rule.events.filter((e) => !events.has(e));
     if (missing.length) problems.push(`does not fire on ${missing.join(', ')}`);
-    if (problems.length) add('append-only-trigger', table, `append-only trigger ${rule.trigger} on audit table ${displayName(table)} ${problems.join(' and ')} (${where})`);
+    if (problems.length)
+      add(
+        'append-only-trigger',
+        table,
+        `append-only trigger ${rule.trigger} on audit table ${displayName(table)} ${problems.join(' and ')} (${where})`,
+      );
   }
   return violations;
 }

@@ -4,13 +4,20 @@ import { parentTable, type SchemaObject } from './model.js';
 
 /** Comments blanked out, line breaks kept, so line numbers still point into the file. */
 const stripComments = (sql: string) =>
-  sql.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/--[^\n]*/g, '').toLowerCase();
+  sql
+    .replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' '))
+    .replace(/--[^\n]*/g, '')
+    .toLowerCase();
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const word = (w: string) => `(?<![a-z0-9_$])"?${escape(w.toLowerCase())}"?(?![a-z0-9_$])`;
 const mentions = (sql: string, w: string) => new RegExp(word(w)).test(sql);
 
 /** The last segment of a qualified name, without a function's argument list. */
-const shortName = (name: string) => name.replace(/\(.*\)$/, '').split('.').at(-1)!;
+const shortName = (name: string) =>
+  name
+    .replace(/\(.*\)$/, '')
+    .split('.')
+    .at(-1)!;
 
 /** Where an object comes from in the migrations: the file (relative to cwd) and 1-based line. */
 export interface Origin {
@@ -62,7 +69,11 @@ export class MigrationProvenance {
     const table = object.table ?? parentTable({ ...object, attrs: {} });
     const own = shortName(object.name);
     if (object.kind === 'column' && table) {
-      const tableOrigin = this.find(new RegExp(`create\\s+(?:unlogged\\s+|foreign\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:[\\w"]+\\.)?${word(shortName(table))}`));
+      const tableOrigin = this.find(
+        new RegExp(
+          `create\\s+(?:unlogged\\s+|foreign\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:[\\w"]+\\.)?${word(shortName(table))}`,
+        ),
+      );
       if (tableOrigin) {
         const { file, index } = tableOrigin;
         const column = new RegExp(`(?:^|\\()\\s*${word(own)}\\s`);

@@ -30,7 +30,8 @@ export interface RoundtripResult {
   shadow: string;
 }
 
-const listed = (items: string[]) => `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
+const listed = (items: string[]) =>
+  `${items.slice(0, 3).join('; ')}${items.length > 3 ? `; and ${items.length - 3} more` : ''}`;
 
 /** What a down section got wrong about one object, e.g. "index notes_body_idx left behind". */
 function leftByDown(d: SchemaDifference): string {
@@ -48,13 +49,24 @@ function leftByDown(d: SchemaDifference): string {
 export async function verifyRoundtrip(options: RoundtripOptions): Promise<RoundtripResult> {
   const files = readMigrationsDir(options.migrationsDir).files;
   const scratch = mkdtempSync(join(tmpdir(), 'medicalcor-roundtrip-'));
-  const shadow = await openShadow({ serverUrl: options.shadowServerUrl, cacheDir: options.cacheDir, mode: options.shadowMode, onNote: options.onNote });
+  const shadow = await openShadow({
+    serverUrl: options.shadowServerUrl,
+    cacheDir: options.cacheDir,
+    mode: options.shadowMode,
+    onNote: options.onNote,
+  });
   const problems: RoundtripProblem[] = [];
   let checked = 0;
   try {
     const dbmate = async (command: 'migrate' | 'rollback') => {
-      const result = await runDbmate(command, { url: shadow.url, migrationsDir: scratch, signal: options.signal, secrets: options.secrets });
-      if (result.interrupted || options.signal?.aborted) throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
+      const result = await runDbmate(command, {
+        url: shadow.url,
+        migrationsDir: scratch,
+        signal: options.signal,
+        secrets: options.secrets,
+      });
+      if (result.interrupted || options.signal?.aborted)
+        throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
       return result.ok ? undefined : dbmateError(result);
     };
     let before = await introspectUrl(shadow.url);
@@ -66,19 +78,29 @@ export async function verifyRoundtrip(options: RoundtripOptions): Promise<Roundt
       checked++;
 
       let error = await dbmate('migrate');
-      if (error) { problem('up', `up failed: ${error}`); break; }
+      if (error) {
+        problem('up', `up failed: ${error}`);
+        break;
+      }
       const after = await introspectUrl(shadow.url);
 
       error = await dbmate('rollback');
-      if (error) { problem('down', `down failed: ${error}`); break; }
+      if (error) {
+        problem('down', `down failed: ${error}`);
+        break;
+      }
       const undone = diffModels(before, await introspectUrl(shadow.url), { a: 'before up', b: 'after down' });
       if (undone.length) problem('down', `down does not undo up: ${listed(undone.map(leftByDown))}`, undone);
 
       error = await dbmate('migrate');
-      if (error) { problem('up again', `up fails after down: ${error}`); break; }
+      if (error) {
+        problem('up again', `up fails after down: ${error}`);
+        break;
+      }
       const again = await introspectUrl(shadow.url);
       const redone = diffModels(after, again, { a: 'first up', b: 'second up' });
-      if (redone.length) problem('up again', `up after down gives a different schema: ${listed(redone.map((d) => d.summary))}`, redone);
+      if (redone.length)
+        problem('up again', `up after down gives a different schema: ${listed(redone.map((d) => d.summary))}`, redone);
       before = again;
     }
     return { checked, problems, shadow: shadow.description };

@@ -45,10 +45,14 @@ export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase
   if (mode !== 'embedded' && options.serverUrl) {
     const shadow = await createServerShadow(options.serverUrl, mode === 'server');
     if (shadow) {
-      options.onNote?.(`note: applying the migrations to a temporary database, ${shadow.description} (dropped afterwards)`);
+      options.onNote?.(
+        `note: applying the migrations to a temporary database, ${shadow.description} (dropped afterwards)`,
+      );
       return shadow;
     }
-    options.onNote?.('note: no temporary database can be created on the configured server; using an embedded shadow database instead');
+    options.onNote?.(
+      'note: no temporary database can be created on the configured server; using an embedded shadow database instead',
+    );
   } else if (mode === 'server') {
     throw invalidInput('A server shadow needs a database server, and none is configured.', {
       code: 'schema.shadow-server-missing',
@@ -56,12 +60,22 @@ export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase
     });
   }
   const server = await startEmbeddedShadow(options.cacheDir, options.onProgress);
-  return { url: server.url, kind: 'embedded', engine: embeddedEngineVersion(), description: 'embedded PGlite', close: () => server.stop() };
+  return {
+    url: server.url,
+    kind: 'embedded',
+    engine: embeddedEngineVersion(),
+    description: 'embedded PGlite',
+    close: () => server.stop(),
+  };
 }
 
 /** The engine a server shadow runs on, e.g. "PostgreSQL 150004": part of the model cache's key. */
 export async function serverEngineVersion(serverUrl: string): Promise<string> {
-  const client = new pg.Client({ connectionString: serverUrl, application_name: 'medicalcor schema', connectionTimeoutMillis: 10_000 });
+  const client = new pg.Client({
+    connectionString: serverUrl,
+    application_name: 'medicalcor schema',
+    connectionTimeoutMillis: 10_000,
+  });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -76,7 +90,11 @@ export async function serverEngineVersion(serverUrl: string): Promise<string> {
 
 async function createServerShadow(serverUrl: string, required: boolean): Promise<ShadowDatabase | undefined> {
   const name = `${SHADOW_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl, application_name: 'medicalcor schema (shadow)', connectionTimeoutMillis: 10_000 });
+  const admin = new pg.Client({
+    connectionString: serverUrl,
+    application_name: 'medicalcor schema (shadow)',
+    connectionTimeoutMillis: 10_000,
+  });
   // an idle connection cut by the server must not crash the process; close() reports it
   admin.on('error', () => {});
   try {
@@ -102,12 +120,16 @@ async function createServerShadow(serverUrl: string, required: boolean): Promise
     await admin.end().catch(() => {});
     if (required) {
       throw invalidInput(`The server at ${maskUrl(serverUrl)} cannot host a separate shadow database.`, {
-        code: 'schema.shadow-server-unfit', remedy: 'Apply the migrations to the embedded shadow instead.',
+        code: 'schema.shadow-server-unfit',
+        remedy: 'Apply the migrations to the embedded shadow instead.',
       });
     }
     return undefined;
   }
-  const version = await admin.query('show server_version_num').then((r) => String(r.rows[0]?.server_version_num), () => 'unknown');
+  const version = await admin.query('show server_version_num').then(
+    (r) => String(r.rows[0]?.server_version_num),
+    () => 'unknown',
+  );
   let closed = false;
   return {
     url: url.toString(),
@@ -140,16 +162,30 @@ async function servesDatabase(url: string, name: string): Promise<boolean> {
 }
 
 /** dbmate's words for "the database could not be reached", as opposed to a migration that fails. */
-const CONNECTION_FAILURE = /dial tcp|connection refused|no such host|i\/o timeout|could not connect|unable to connect|broken pipe|connection reset|unexpected EOF/i;
+const CONNECTION_FAILURE =
+  /dial tcp|connection refused|no such host|i\/o timeout|could not connect|unable to connect|broken pipe|connection reset|unexpected EOF/i;
 
 /** Applies the migrations in `migrationsDir` to the shadow with dbmate, as a release would. */
-export async function applyMigrations(shadow: ShadowDatabase, migrationsDir: string, options: { signal?: AbortSignal; secrets?: readonly string[] } = {}): Promise<void> {
-  const result = await runDbmate('migrate', { url: shadow.url, migrationsDir, signal: options.signal, secrets: options.secrets });
-  if (result.interrupted || options.signal?.aborted) throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
+export async function applyMigrations(
+  shadow: ShadowDatabase,
+  migrationsDir: string,
+  options: { signal?: AbortSignal; secrets?: readonly string[] } = {},
+): Promise<void> {
+  const result = await runDbmate('migrate', {
+    url: shadow.url,
+    migrationsDir,
+    signal: options.signal,
+    secrets: options.secrets,
+  });
+  if (result.interrupted || options.signal?.aborted)
+    throw interrupted('Interrupted; the shadow database was removed.', { code: 'schema.interrupted' });
   if (!result.ok) {
     const error = dbmateError(result);
     if (CONNECTION_FAILURE.test(error)) {
-      throw unavailable(`The shadow database (${shadow.description}) could not be reached: ${error}`, { code: 'schema.shadow-unreachable', facts: { shadow: shadow.description } });
+      throw unavailable(`The shadow database (${shadow.description}) could not be reached: ${error}`, {
+        code: 'schema.shadow-unreachable',
+        facts: { shadow: shadow.description },
+      });
     }
     throw problemFound(`The migrations in ${migrationsDir} do not apply to a fresh database: ${error}`, {
       code: 'schema.migrations-do-not-apply',

@@ -17,14 +17,20 @@ async function snapshotSchema() {
 }
 
 function sortedAttrs(attrs: Record<string, AttrValue>): Record<string, AttrValue> {
-  return Object.fromEntries(Object.keys(attrs).sort().map((k) => [k, attrs[k]!]));
+  return Object.fromEntries(
+    Object.keys(attrs)
+      .sort()
+      .map((k) => [k, attrs[k]!]),
+  );
 }
 
 const kindOrder = (o: SchemaObject) => OBJECT_KINDS.indexOf(o.kind);
 
 /** Deterministic JSON: objects ordered by kind then name, attributes by name, one attribute per line. */
 export function serializeSnapshot(model: SchemaModel): string {
-  const objects = [...model.objects.values()].sort((a, b) => kindOrder(a) - kindOrder(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const objects = [...model.objects.values()].sort(
+    (a, b) => kindOrder(a) - kindOrder(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+  );
   const body = {
     format: SNAPSHOT_FORMAT,
     generated_by: 'medicalcor schema dump',
@@ -38,14 +44,21 @@ export async function parseSnapshot(text: string, file: string): Promise<SchemaM
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw invalidInput(`${file} is not a schema snapshot: ${(error as Error).message}`, { code: 'schema.snapshot-invalid', facts: { file } });
+    throw invalidInput(`${file} is not a schema snapshot: ${(error as Error).message}`, {
+      code: 'schema.snapshot-invalid',
+      facts: { file },
+    });
   }
   const parsed = (await snapshotSchema()).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw invalidInput(`${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ${issue.message}`, {
-      code: 'schema.snapshot-invalid', facts: { file },
-    });
+    throw invalidInput(
+      `${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ${issue.message}`,
+      {
+        code: 'schema.snapshot-invalid',
+        facts: { file },
+      },
+    );
   }
   const model: SchemaModel = { objects: new Map() };
   for (const [key, attrs] of Object.entries(parsed.data.objects)) {
@@ -54,7 +67,9 @@ export async function parseSnapshot(text: string, file: string): Promise<SchemaM
       kind = parseKey(key);
     } catch {
       throw invalidInput(`${file}: unknown object "${key}".`, {
-        code: 'schema.snapshot-invalid', facts: { file }, remedy: `Object keys start with one of: ${OBJECT_KINDS.join(', ')}.`,
+        code: 'schema.snapshot-invalid',
+        facts: { file },
+        remedy: `Object keys start with one of: ${OBJECT_KINDS.join(', ')}.`,
       });
     }
     model.objects.set(key, { ...kind, attrs });
@@ -68,10 +83,14 @@ export async function readSnapshot(file: string): Promise<SchemaModel> {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw invalidInput(missing ? `Schema snapshot not found: ${file}` : `Cannot read ${file}: ${(error as Error).message}`, {
-      code: missing ? 'schema.snapshot-missing' : 'schema.snapshot-unreadable', facts: { file },
-      remedy: missing ? 'Create it with the schema dump and commit it next to the migrations.' : undefined,
-    });
+    throw invalidInput(
+      missing ? `Schema snapshot not found: ${file}` : `Cannot read ${file}: ${(error as Error).message}`,
+      {
+        code: missing ? 'schema.snapshot-missing' : 'schema.snapshot-unreadable',
+        facts: { file },
+        remedy: missing ? 'Create it with the schema dump and commit it next to the migrations.' : undefined,
+      },
+    );
   }
   return parseSnapshot(text, file);
 }

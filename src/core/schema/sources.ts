@@ -27,7 +27,8 @@ export function detectSource(arg: string, cwd: string): SchemaSource {
     throw invalidInput(`"${arg}" is not a database URL, a migrations directory or a snapshot file.`, {
       code: 'schema.source-unknown',
       facts: { source: arg },
-      remedy: 'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, or one of: migrations, snapshot, live.',
+      remedy:
+        'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, or one of: migrations, snapshot, live.',
     });
   }
   if (statSync(path).isDirectory()) return { type: 'migrations', dir: path, label: `migrations ${arg}` };
@@ -87,7 +88,11 @@ async function shadowEngine(deps: LoadDeps): Promise<string> {
  * applied on the same engine before, else applied to a throw-away shadow (always removed) and
  * introspected. With `behaviours`, those are proved in the shadow too (and cached alike).
  */
-export async function readMigrationsSchema(dir: string, deps: LoadDeps, behaviours: readonly PolicyBehaviour[] = []): Promise<MigrationsSchema> {
+export async function readMigrationsSchema(
+  dir: string,
+  deps: LoadDeps,
+  behaviours: readonly PolicyBehaviour[] = [],
+): Promise<MigrationsSchema> {
   const useCache = deps.useCache !== false;
   const engine = await shadowEngine(deps);
   const key = migrationsKey(dir, engine);
@@ -98,7 +103,13 @@ export async function readMigrationsSchema(dir: string, deps: LoadDeps, behaviou
     const proved = behaviours.length ? cache.behaviours(key, behavioursHash) : [];
     if (model && proved) return { model, engine, fromCache: true, behaviours: behaviours.length ? proved : undefined };
   }
-  const shadow = await openShadow({ serverUrl: deps.shadowServerUrl, cacheDir: deps.cacheDir, mode: deps.shadowMode, onNote: deps.onNote, onProgress: deps.onProgress });
+  const shadow = await openShadow({
+    serverUrl: deps.shadowServerUrl,
+    cacheDir: deps.cacheDir,
+    mode: deps.shadowMode,
+    onNote: deps.onNote,
+    onProgress: deps.onProgress,
+  });
   try {
     deps.onProgress?.(`applying the migrations to the shadow (${shadow.description})`);
     await applyMigrations(shadow, dir, { signal: deps.signal, secrets: deps.secrets });

@@ -1,13 +1,80 @@
 /** Quoting and name handling for the fix SQL: the model keeps names unquoted, "schema.name". */
 
 const RESERVED = new Set([
-  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'both', 'case', 'cast', 'check', 'collate', 'column',
-  'constraint', 'create', 'current_date', 'current_role', 'current_time', 'current_timestamp', 'current_user', 'default',
-  'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'fetch', 'for', 'foreign', 'from', 'grant',
-  'group', 'having', 'in', 'initially', 'intersect', 'into', 'lateral', 'leading', 'limit', 'localtime', 'not', 'null',
-  'offset', 'on', 'only', 'or', 'order', 'placing', 'primary', 'references', 'returning', 'select', 'session_user', 'some',
-  'symmetric', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'variadic', 'when', 'where',
-  'window', 'with',
+  'all',
+  'analyse',
+  'analyze',
+  'and',
+  'any',
+  'array',
+  'as',
+  'asc',
+  'both',
+  'case',
+  'cast',
+  'check',
+  'collate',
+  'column',
+  'constraint',
+  'create',
+  'current_date',
+  'current_role',
+  'current_time',
+  'current_timestamp',
+  'current_user',
+  'default',
+  'deferrable',
+  'desc',
+  'distinct',
+  'do',
+  'else',
+  'end',
+  'except',
+  'false',
+  'fetch',
+  'for',
+  'foreign',
+  'from',
+  'grant',
+  'group',
+  'having',
+  'in',
+  'initially',
+  'intersect',
+  'into',
+  'lateral',
+  'leading',
+  'limit',
+  'localtime',
+  'not',
+  'null',
+  'offset',
+  'on',
+  'only',
+  'or',
+  'order',
+  'placing',
+  'primary',
+  'references',
+  'returning',
+  'select',
+  'session_user',
+  'some',
+  'symmetric',
+  'table',
+  'then',
+  'to',
+  'trailing',
+  'true',
+  'union',
+  'unique',
+  'user',
+  'using',
+  'variadic',
+  'when',
+  'where',
+  'window',
+  'with',
 ]);
 
 /** An identifier as SQL needs it: bare when it can be, else in double quotes. */
@@ -46,18 +113,22 @@ export function dollarQuoted(body: string): string {
 
 /** "key=value" options (reloptions, FDW options) → key 'value', … for OPTIONS (…). */
 export function optionList(options: readonly string[]): string {
-  return options.map((o) => {
-    const at = o.indexOf('=');
-    return `${ident(o.slice(0, at))} ${literal(o.slice(at + 1))}`;
-  }).join(', ');
+  return options
+    .map((o) => {
+      const at = o.indexOf('=');
+      return `${ident(o.slice(0, at))} ${literal(o.slice(at + 1))}`;
+    })
+    .join(', ');
 }
 
 /** "key=value" reloptions → key = value, … for WITH (…) / SET (…). */
 export function relOptionList(options: readonly string[]): string {
-  return options.map((o) => {
-    const at = o.indexOf('=');
-    return `${o.slice(0, at)} = ${literal(o.slice(at + 1))}`;
-  }).join(', ');
+  return options
+    .map((o) => {
+      const at = o.indexOf('=');
+      return `${o.slice(0, at)} = ${literal(o.slice(at + 1))}`;
+    })
+    .join(', ');
 }
 
 export const optionKey = (o: string) => o.slice(0, o.indexOf('='));

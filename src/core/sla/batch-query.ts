@@ -20,7 +20,11 @@ const JOB_LABEL = 'medicalcor_job';
  * refuses (one bad query, or a scalar that label_replace cannot take) is re-run job by job, so a
  * bad query is reported under its own SLA and the others still get their figures.
  */
-export async function runBatched(jobs: readonly QueryJob[], at: Date, deps: EvaluateDeps): Promise<{ outcomes: Outcome[]; roundTrips: number }> {
+export async function runBatched(
+  jobs: readonly QueryJob[],
+  at: Date,
+  deps: EvaluateDeps,
+): Promise<{ outcomes: Outcome[]; roundTrips: number }> {
   const outcomes = new Array<Outcome>(jobs.length);
   const batches = new Map<string, number[]>();
   jobs.forEach((job, i) => batches.set(job.batch, [...(batches.get(job.batch) ?? []), i]));

@@ -25,7 +25,15 @@ export const BURN_WINDOW_PAIRS: readonly BurnWindowPair[] = [
 
 /** Every distinct burn-rate window, shortest first (each is one query per SLA). */
 export const BURN_WINDOWS: readonly { label: string; seconds: number }[] = [
-  ...new Map(BURN_WINDOW_PAIRS.flatMap((p) => [[p.short, p.shortSeconds], [p.long, p.longSeconds]] as const)).entries(),
+  ...new Map(
+    BURN_WINDOW_PAIRS.flatMap(
+      (p) =>
+        [
+          [p.short, p.shortSeconds],
+          [p.long, p.longSeconds],
+        ] as const,
+    ),
+  ).entries(),
 ]
   .map(([label, seconds]) => ({ label, seconds }))
   .sort((a, b) => a.seconds - b.seconds);

@@ -18,20 +18,35 @@ const promql = z
   .string()
   .trim()
   .min(1)
-  .refine((q) => q.includes(WINDOW_PLACEHOLDER), { message: `must use ${WINDOW_PLACEHOLDER} as its range (e.g. rate(x[${WINDOW_PLACEHOLDER}]))` });
+  .refine((q) => q.includes(WINDOW_PLACEHOLDER), {
+    message: `must use ${WINDOW_PLACEHOLDER} as its range (e.g. rate(x[${WINDOW_PLACEHOLDER}]))`,
+  });
 
-const windowSchema = z.string().refine(
-  (w) => w === 'calendar-month' || ((parseDurationSeconds(w) ?? 0) >= LONGEST_BURN_WINDOW && parseDurationSeconds(w)! <= MAX_WINDOW),
-  { message: 'must be a rolling duration from 3d (the longest burn-rate window) to 400d (e.g. 30d, 4w), or "calendar-month"' },
+const windowSchema = z
+  .string()
+  .refine(
+    (w) =>
+      w === 'calendar-month' ||
+      ((parseDurationSeconds(w) ?? 0) >= LONGEST_BURN_WINDOW && parseDurationSeconds(w)! <= MAX_WINDOW),
+    {
+      message:
+        'must be a rolling duration from 3d (the longest burn-rate window) to 400d (e.g. 30d, 4w), or "calendar-month"',
+    },
+  );
+
+const staleAfterSchema = z.string().refine(
+  (d) => {
+    const s = parseDurationSeconds(d);
+    return s !== undefined && s >= 60 && s <= 86_400;
+  },
+  { message: 'must be a duration from 1m to 1d (e.g. 10m)' },
 );
 
-const staleAfterSchema = z.string().refine((d) => {
-  const s = parseDurationSeconds(d);
-  return s !== undefined && s >= 60 && s <= 86_400;
-}, { message: 'must be a duration from 1m to 1d (e.g. 10m)' });
-
 /** A series selector: a metric name with optional matchers, no range and no function around it. */
-const selectorSchema = z.string().trim().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^{}]*\})?$/, 'must be a series selector such as metric_total{job="api"}');
+const selectorSchema = z
+  .string()
+  .trim()
+  .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^{}]*\})?$/, 'must be a series selector such as metric_total{job="api"}');
 
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
@@ -76,20 +91,37 @@ const slaShape = z
   .superRefine((sla, ctx) => {
     const [low, high] = UNIT_RANGE[sla.unit]!;
     const inRange = (value: number, path: (string | number)[]) => {
-      if (value < low || value > high) ctx.addIssue({ code: 'custom', path, message: `${value} is outside ${low}..${high === Infinity ? '∞' : high}, the range of a ${sla.unit} value` });
+      if (value < low || value > high)
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `${value} is outside ${low}..${high === Infinity ? '∞' : high}, the range of a ${sla.unit} value`,
+        });
     };
     inRange(sla.objective, ['objective']);
     inRange(sla.thresholds.warning, ['thresholds', 'warning']);
     inRange(sla.thresholds.breach, ['thresholds', 'breach']);
     const { warning, breach } = sla.thresholds;
     if (sla.direction === 'higher' && warning < breach) {
-      ctx.addIssue({ code: 'custom', path: ['thresholds', 'warning'], message: `higher is better, so the warning threshold (${warning}) must be at or above the breach threshold (${breach})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'warning'],
+        message: `higher is better, so the warning threshold (${warning}) must be at or above the breach threshold (${breach})`,
+      });
     }
     if (sla.direction === 'lower' && warning > breach) {
-      ctx.addIssue({ code: 'custom', path: ['thresholds', 'warning'], message: `lower is better, so the warning threshold (${warning}) must be at or below the breach threshold (${breach})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['thresholds', 'warning'],
+        message: `lower is better, so the warning threshold (${warning}) must be at or below the breach threshold (${breach})`,
+      });
     }
     if (!sla.sli.series && selectorsOf(sla.sli.errorRatio).length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['sli', 'series'], message: 'no series selector before [$window] in errorRatio: name the series that prove the SLI is current' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['sli', 'series'],
+        message: 'no series selector before [$window] in errorRatio: name the series that prove the SLI is current',
+      });
     }
   });
 
@@ -101,7 +133,10 @@ export const slaSchema = slaShape.transform((sla) => ({
 export type SlaDefinition = z.infer<typeof slaSchema>;
 
 /** What every result about an SLA repeats from its definition. */
-export type SlaIdentity = Pick<SlaDefinition, 'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds' | 'runbook'>;
+export type SlaIdentity = Pick<
+  SlaDefinition,
+  'id' | 'name' | 'unit' | 'direction' | 'objective' | 'thresholds' | 'runbook'
+>;
 
 export function identityOf(sla: SlaDefinition): SlaIdentity {
   const { id, name, unit, direction, objective, thresholds, runbook } = sla;
@@ -121,7 +156,8 @@ const catalogueSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.slas.forEach((sla, i) => {
-      if (seen.has(sla.id)) ctx.addIssue({ code: 'custom', path: ['slas', i, 'id'], message: `"${sla.id}" is defined twice` });
+      if (seen.has(sla.id))
+        ctx.addIssue({ code: 'custom', path: ['slas', i, 'id'], message: `"${sla.id}" is defined twice` });
       seen.add(sla.id);
     });
   });
@@ -142,7 +178,11 @@ export function catalogueFileFor(config: Pick<ResolvedConfig, 'slaCatalog'>): st
 }
 
 /** "file: SLA api-latency-p95: thresholds.warning: …": the file, the SLA and the key, so it can be fixed. */
-function describeIssue(file: string, raw: unknown, issue: z.core.$ZodIssue): { message: string; sla?: string; key: string } {
+function describeIssue(
+  file: string,
+  raw: unknown,
+  issue: z.core.$ZodIssue,
+): { message: string; sla?: string; key: string } {
   const [top, index, ...rest] = issue.path;
   if (top === 'slas' && typeof index === 'number') {
     const items = raw && typeof raw === 'object' && 'slas' in raw && Array.isArray(raw.slas) ? raw.slas : [];
@@ -162,7 +202,9 @@ export function parseCatalogue(text: string, file: string): SlaCatalogue {
     raw = parseYaml(text);
   } catch (error) {
     throw invalidInput(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`, {
-      code: 'sla.catalogue-invalid', facts: { file }, remedy: 'Fix the syntax and try again.',
+      code: 'sla.catalogue-invalid',
+      facts: { file },
+      remedy: 'Fix the syntax and try again.',
     });
   }
   const parsed = catalogueSchema.safeParse(raw ?? {});
@@ -193,7 +235,9 @@ export function selectSlas(catalogue: SlaCatalogue, ids: readonly string[] | und
     const sla = known.get(id);
     if (!sla) {
       throw invalidInput(`No SLA "${id}" in ${catalogue.file}.`, {
-        code: 'sla.unknown-id', facts: { id, file: catalogue.file }, remedy: `Known SLAs: ${[...known.keys()].join(', ')}.`,
+        code: 'sla.unknown-id',
+        facts: { id, file: catalogue.file },
+        remedy: `Known SLAs: ${[...known.keys()].join(', ')}.`,
       });
     }
     return sla;

@@ -11,7 +11,12 @@ export function parseDurationSeconds(text: string): number | undefined {
 /** The shortest PromQL duration for a number of seconds (whole seconds; PromQL accepts "2592000s" too). */
 export function promqlDuration(seconds: number): string {
   const whole = Math.max(1, Math.round(seconds));
-  for (const [unit, size] of [['w', 604_800], ['d', 86_400], ['h', 3_600], ['m', 60]] as const) {
+  for (const [unit, size] of [
+    ['w', 604_800],
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+  ] as const) {
     if (whole % size === 0) return `${whole / size}${unit}`;
   }
   return `${whole}s`;

@@ -93,7 +93,11 @@ function checkRatio(outcome: Outcome, window: string): Outcome {
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
 /** Evaluates the SLAs as of `at`: value, status, freshness, budget, burn rates and time to exhaustion. */
-export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, deps: EvaluateDeps): Promise<SlaStatusReport> {
+export async function evaluateSlas(
+  slas: readonly SlaDefinition[],
+  at: Date,
+  deps: EvaluateDeps,
+): Promise<SlaStatusReport> {
   const jobs: (QueryJob & { sla: number; key: string })[] = [];
   const plans = slas.map((sla, i) => {
     const window = windowAt(sla, at);
@@ -104,8 +108,12 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
       burn: Object.fromEntries(BURN_WINDOWS.map((w) => [w.label, withWindow(sla.sli.errorRatio, w.seconds)])),
       freshness: freshnessQuery(sla),
     };
-    jobs.push({ sla: i, key: 'value', expr: queries.value, batch: range }, { sla: i, key: 'errorRatio', expr: queries.errorRatio, batch: range });
-    for (const w of BURN_WINDOWS) jobs.push({ sla: i, key: `burn:${w.label}`, expr: queries.burn[w.label]!, batch: promqlDuration(w.seconds) });
+    jobs.push(
+      { sla: i, key: 'value', expr: queries.value, batch: range },
+      { sla: i, key: 'errorRatio', expr: queries.errorRatio, batch: range },
+    );
+    for (const w of BURN_WINDOWS)
+      jobs.push({ sla: i, key: `burn:${w.label}`, expr: queries.burn[w.label]!, batch: promqlDuration(w.seconds) });
     jobs.push({ sla: i, key: 'freshness', expr: queries.freshness, batch: 'freshness' });
     return { sla, window, queries };
   });
@@ -119,7 +127,10 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
   });
   let roundTrips = first.roundTrips;
   if (quiet.length) {
-    const older = quiet.map((i) => ({ expr: freshnessQuery(plans[jobs[i]!.sla]!.sla, FRESHNESS_LOOKBACK), batch: 'freshness-day' }));
+    const older = quiet.map((i) => ({
+      expr: freshnessQuery(plans[jobs[i]!.sla]!.sla, FRESHNESS_LOOKBACK),
+      batch: 'freshness-day',
+    }));
     const second = await runBatched(older, at, deps);
     quiet.forEach((i, n) => (outcomes[i] = second.outcomes[n]!));
     roundTrips += second.roundTrips;
@@ -128,7 +139,10 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
   jobs.forEach((job, i) => {
     const outcome = outcomes[i]!;
     const label = job.key === 'errorRatio' ? plans[job.sla]!.window.label : job.key.replace('burn:', '');
-    bySla[job.sla]!.set(job.key, job.key === 'errorRatio' || job.key.startsWith('burn:') ? checkRatio(outcome, label) : outcome);
+    bySla[job.sla]!.set(
+      job.key,
+      job.key === 'errorRatio' || job.key.startsWith('burn:') ? checkRatio(outcome, label) : outcome,
+    );
   });
 
   const errors = new Set<string>();
@@ -154,17 +168,31 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
       const longRate = rate(pair.long);
       const shortRate = rate(pair.short);
       const firing = longRate !== null && shortRate !== null && longRate > factor && shortRate > factor;
-      return { long: pair.long, short: pair.short, factor, budgetSpent: pair.budgetSpent, severity: pair.severity, longRate, shortRate, firing };
+      return {
+        long: pair.long,
+        short: pair.short,
+        factor,
+        budgetSpent: pair.budgetSpent,
+        severity: pair.severity,
+        longRate,
+        shortRate,
+        firing,
+      };
     });
     const basis = BURN_WINDOW_PAIRS[0]!.long;
-    const exhaustion = remaining === null ? undefined : secondsToExhaustion(remaining, rate(basis) ?? 0, window.totalSeconds);
+    const exhaustion =
+      remaining === null ? undefined : secondsToExhaustion(remaining, rate(basis) ?? 0, window.totalSeconds);
     const freshness = 'error' in got.get('freshness')! ? null : freshnessOf(sla, num('freshness'), at);
     const valueStatus: SlaStatus = valueFailed ? 'unknown' : statusOf(sla, value);
     const ratioFailed = failures.some((f) => f instanceof ErrorRatioOutOfRangeError);
-    const status: SlaStatus = valueStatus === 'unknown' || valueStatus === 'no_data' ? valueStatus
-      : ratioFailed ? 'unknown'
-      : freshness?.stale ? 'stale'
-      : valueStatus;
+    const status: SlaStatus =
+      valueStatus === 'unknown' || valueStatus === 'no_data'
+        ? valueStatus
+        : ratioFailed
+          ? 'unknown'
+          : freshness?.stale
+            ? 'stale'
+            : valueStatus;
     return {
       ...identityOf(sla),
       window,
@@ -174,7 +202,11 @@ export async function evaluateSlas(slas: readonly SlaDefinition[], at: Date, dep
       value,
       errorBudget: { allowed: sla.errorBudget, errorRatio, consumed, remaining },
       burnRates,
-      timeToExhaustion: { seconds: exhaustion ?? null, basis: `${basis} burn rate`, exhausted: remaining !== null && remaining <= 0 },
+      timeToExhaustion: {
+        seconds: exhaustion ?? null,
+        basis: `${basis} burn rate`,
+        exhausted: remaining !== null && remaining <= 0,
+      },
       queries,
       error: failures.length ? failures[0]!.message : undefined,
     };

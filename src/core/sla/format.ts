@@ -26,7 +26,8 @@ export function formatShare(share: number | null | undefined): string {
   const pct = share * 100;
   // exact up to two decimals (four under 1 %, where budgets live: 0.05 %, 0.0125 %)
   for (let digits = 0; digits <= (Math.abs(pct) >= 1 ? 2 : 4); digits++) {
-    if (Math.abs(Number(pct.toFixed(digits)) - pct) <= 1e-9 * Math.max(1, Math.abs(pct))) return `${trim(pct, digits)} %`;
+    if (Math.abs(Number(pct.toFixed(digits)) - pct) <= 1e-9 * Math.max(1, Math.abs(pct)))
+      return `${trim(pct, digits)} %`;
   }
   if (Math.abs(pct) >= 1) return `${trim(pct, 1)} %`;
   return `${Number(pct.toPrecision(2))} %`;
@@ -42,5 +43,8 @@ export function describeObjective(sla: Pick<SlaDefinition, 'direction' | 'object
 }
 
 function trim(n: number, digits: number): string {
-  return n.toFixed(digits).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+  return n
+    .toFixed(digits)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }

@@ -36,9 +36,18 @@ export function freshnessQuery(sla: Pick<SlaDefinition, 'sli' | 'staleAfter'>, r
   return `max(${parts.join(' or ')})`;
 }
 
-export function freshnessOf(sla: Pick<SlaDefinition, 'staleAfter'>, lastSampleSeconds: number | null, at: Date): Freshness {
+export function freshnessOf(
+  sla: Pick<SlaDefinition, 'staleAfter'>,
+  lastSampleSeconds: number | null,
+  at: Date,
+): Freshness {
   const staleAfterSeconds = parseDurationSeconds(sla.staleAfter)!;
   if (lastSampleSeconds === null) return { lastSampleAt: null, ageSeconds: null, staleAfterSeconds, stale: true };
   const ageSeconds = Math.max(0, Math.round((at.getTime() / 1000 - lastSampleSeconds) * 1000) / 1000);
-  return { lastSampleAt: new Date(lastSampleSeconds * 1000), ageSeconds, staleAfterSeconds, stale: ageSeconds > staleAfterSeconds };
+  return {
+    lastSampleAt: new Date(lastSampleSeconds * 1000),
+    ageSeconds,
+    staleAfterSeconds,
+    stale: ageSeconds > staleAfterSeconds,
+  };
 }

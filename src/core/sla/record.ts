@@ -20,7 +20,11 @@ interface Row {
  * already there instead of adding duplicates. A period that reaches the end of a report ending
  * "now" is still going on: it is stored with no end, and closed by a later run.
  */
-export async function recordBreaches(pool: Pool, report: SlaPeriodReport, options: { endsNow: boolean }): Promise<BreachRecordResult> {
+export async function recordBreaches(
+  pool: Pool,
+  report: SlaPeriodReport,
+  options: { endsNow: boolean },
+): Promise<BreachRecordResult> {
   const result: BreachRecordResult = { inserted: 0, updated: 0 };
   const client = await pool.connect();
   try {
@@ -36,7 +40,12 @@ export async function recordBreaches(pool: Pool, report: SlaPeriodReport, option
             order by started_at limit 1 for update`,
           [sla.id, period.from, period.to],
         );
-        const details = { step_seconds: report.stepSeconds, query: sla.queries.periods, thresholds: sla.thresholds, unit: sla.unit };
+        const details = {
+          step_seconds: report.stepSeconds,
+          query: sla.queries.periods,
+          thresholds: sla.thresholds,
+          unit: sla.unit,
+        };
         const existing = rows[0];
         if (!existing) {
           await client.query(
@@ -48,8 +57,14 @@ export async function recordBreaches(pool: Pool, report: SlaPeriodReport, option
         }
         const startedAt = existing.started_at < period.from ? existing.started_at : period.from;
         // an open row stays open only while the breach is still going on
-        const end = endedAt === null ? null : existing.ended_at && existing.ended_at > endedAt ? existing.ended_at : endedAt;
-        await client.query(`update sla_breaches set started_at = $2, ended_at = $3, worst_value = $4 where id = $1`, [existing.id, startedAt, end, worst(existing.worst_value, period.worstValue)]);
+        const end =
+          endedAt === null ? null : existing.ended_at && existing.ended_at > endedAt ? existing.ended_at : endedAt;
+        await client.query(`update sla_breaches set started_at = $2, ended_at = $3, worst_value = $4 where id = $1`, [
+          existing.id,
+          startedAt,
+          end,
+          worst(existing.worst_value, period.worstValue),
+        ]);
         result.updated++;
       }
     }

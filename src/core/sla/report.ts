@@ -72,7 +72,11 @@ export function defaultStepSeconds(periodSeconds: number): number {
 }
 
 /** Consecutive breached points, merged: a point at t covers the step that ends at t. */
-export function breachPeriods(sla: Pick<SlaDefinition, 'direction' | 'thresholds'>, points: readonly { time: number; value: number }[], stepSeconds: number): BreachPeriod[] {
+export function breachPeriods(
+  sla: Pick<SlaDefinition, 'direction' | 'thresholds'>,
+  points: readonly { time: number; value: number }[],
+  stepSeconds: number,
+): BreachPeriod[] {
   const periods: BreachPeriod[] = [];
   let open: BreachPeriod | undefined;
   let lastTime = -Infinity;
@@ -84,7 +88,12 @@ export function breachPeriods(sla: Pick<SlaDefinition, 'direction' | 'thresholds
       open.seconds += stepSeconds;
       if (isWorse(sla.direction, p.value, open.worstValue)) open.worstValue = p.value;
     } else if (breached) {
-      open = { from: new Date((p.time - stepSeconds) * 1000), to: new Date(p.time * 1000), seconds: stepSeconds, worstValue: p.value };
+      open = {
+        from: new Date((p.time - stepSeconds) * 1000),
+        to: new Date(p.time * 1000),
+        seconds: stepSeconds,
+        worstValue: p.value,
+      };
       periods.push(open);
     } else {
       open = undefined;
@@ -95,7 +104,11 @@ export function breachPeriods(sla: Pick<SlaDefinition, 'direction' | 'thresholds
 }
 
 /** The period's compliance per SLA (the SLI over the whole period) and the stretches in breach. */
-export async function buildSlaReport(slas: readonly SlaDefinition[], period: { from: Date; to: Date; stepSeconds?: number }, deps: EvaluateDeps): Promise<SlaPeriodReport> {
+export async function buildSlaReport(
+  slas: readonly SlaDefinition[],
+  period: { from: Date; to: Date; stepSeconds?: number },
+  deps: EvaluateDeps,
+): Promise<SlaPeriodReport> {
   const periodSeconds = Math.floor((period.to.getTime() - period.from.getTime()) / 1000);
   const step = period.stepSeconds ?? defaultStepSeconds(periodSeconds);
   const errors = new Set<string>();
@@ -133,8 +146,27 @@ export async function buildSlaReport(slas: readonly SlaDefinition[], period: { f
     } catch (error) {
       if (!isSliFailure(error)) throw error;
       errors.add(describeSliFailure(sla.id, error));
-      return { ...base, value: null, status: 'unknown', compliant: null, budgetConsumed: null, breaches: [], breachedSeconds: 0, budgetSeries: [], error: error.message };
+      return {
+        ...base,
+        value: null,
+        status: 'unknown',
+        compliant: null,
+        budgetConsumed: null,
+        breaches: [],
+        breachedSeconds: 0,
+        budgetSeries: [],
+        error: error.message,
+      };
     }
   });
-  return { from: period.from, to: period.to, stepSeconds: step, prometheus: deps.prometheus.url, generatedAt: new Date(), slas: results, partial: errors.size > 0, errors: [...errors] };
+  return {
+    from: period.from,
+    to: period.to,
+    stepSeconds: step,
+    prometheus: deps.prometheus.url,
+    generatedAt: new Date(),
+    slas: results,
+    partial: errors.size > 0,
+    errors: [...errors],
+  };
 }

@@ -3,7 +3,14 @@ import { BURN_WINDOW_PAIRS, BURN_WINDOWS, type BurnWindowPair } from './burn-rat
 import type { SlaDefinition } from './catalogue.js';
 import { parseDurationSeconds } from './duration.js';
 import {
-  BURN_ALERT, burnAlertAnnotations, burnAlertLabels, RECORD, ruleFactor, STALE_ALERT, staleAlertAnnotations, staleAlertLabels,
+  BURN_ALERT,
+  burnAlertAnnotations,
+  burnAlertLabels,
+  RECORD,
+  ruleFactor,
+  STALE_ALERT,
+  staleAlertAnnotations,
+  staleAlertLabels,
 } from './rules.js';
 import { equalityLabels } from './selectors.js';
 
@@ -45,7 +52,11 @@ const num = (n: number) => {
 };
 
 export function segmentsText(segments: readonly Segment[]): string {
-  return segments.map((s) => (s.count === 0 ? num(s.start) : `${num(s.start)}${s.step < 0 ? '-' : '+'}${num(Math.abs(s.step))}x${s.count}`)).join(' ');
+  return segments
+    .map((s) =>
+      s.count === 0 ? num(s.start) : `${num(s.start)}${s.step < 0 ? '-' : '+'}${num(Math.abs(s.step))}x${s.count}`,
+    )
+    .join(' ');
 }
 
 /**
@@ -59,7 +70,9 @@ function windowRatio(r: number, t0: number, t1: number, w: number, t: number): n
 
 /** Minutes 0..horizon of the window ratio as linear segments (one per stretch between breakpoints). */
 function burstSegments(r: number, t0: number, t1: number, w: number, horizon: number): Segment[] {
-  const points = [...new Set([0, t0, t0 + w, t1, t1 + w, horizon + 1].filter((p) => p >= 0 && p <= horizon + 1))].sort((a, b) => a - b);
+  const points = [...new Set([0, t0, t0 + w, t1, t1 + w, horizon + 1].filter((p) => p >= 0 && p <= horizon + 1))].sort(
+    (a, b) => a - b,
+  );
   const segments: Segment[] = [];
   for (let i = 0; i + 1 < points.length; i++) {
     const [p, q] = [points[i]!, points[i + 1]!];
@@ -95,7 +108,9 @@ export interface RuleTestFile {
 }
 
 const labelText = (labels: Record<string, string>) =>
-  `{${Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+  `{${Object.entries(labels)
+    .map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)
+    .join(',')}}`;
 
 /** What the generated burn test expects: the minutes the alert starts and stops firing (null: never). */
 export interface BurnExpectation {
@@ -119,7 +134,8 @@ interface SlaBurst {
   horizon: number;
 }
 
-const thresholdOf = (sla: SlaDefinition, pair: BurnWindowPair) => Number(String(ruleFactor(sla, pair))) * Number(String(sla.errorBudget));
+const thresholdOf = (sla: SlaDefinition, pair: BurnWindowPair) =>
+  Number(String(ruleFactor(sla, pair))) * Number(String(sla.errorBudget));
 
 /**
  * One error burst per SLA, strong and long enough that every pair that can fire does: errors at
@@ -131,9 +147,16 @@ function burstFor(sla: SlaDefinition): SlaBurst {
   const reachable = thresholds.filter((t) => t < 1);
   const t0 = BURST_START;
   let r = reachable.length ? Math.min(1, 2.2 * Math.max(...reachable)) : 0;
-  const durationFor = (rate: number) => reachable.length
-    ? Math.ceil(Math.max(...BURN_WINDOW_PAIRS.map((pair, i) => (thresholds[i]! < 1 ? (pair.longSeconds / MINUTE) * thresholds[i]! / rate : 0)))) + 15
-    : 0;
+  const durationFor = (rate: number) =>
+    reachable.length
+      ? Math.ceil(
+          Math.max(
+            ...BURN_WINDOW_PAIRS.map((pair, i) =>
+              thresholds[i]! < 1 ? ((pair.longSeconds / MINUTE) * thresholds[i]!) / rate : 0,
+            ),
+          ),
+        ) + 15
+      : 0;
   // after the burst, every short window has emptied (and its alert resolved) within the longest of them
   const longestShort = Math.max(...BURN_WINDOW_PAIRS.map((p) => p.shortSeconds / MINUTE));
   let t1 = t0;
@@ -159,13 +182,20 @@ function burstFor(sla: SlaDefinition): SlaBurst {
     const firesAt = firing[i]!.indexOf(true);
     const resolvesAt = firesAt < 0 ? -1 : firing[i]!.indexOf(false, firesAt);
     return {
-      sla: sla.id, long: pair.long, short: pair.short, severity: pair.severity, errorRatio: r,
+      sla: sla.id,
+      long: pair.long,
+      short: pair.short,
+      severity: pair.severity,
+      errorRatio: r,
       burst: r > 0 ? { from: t0, to: t1 } : null,
       firesAt: firesAt < 0 ? null : firesAt,
       resolvesAt: resolvesAt < 0 ? null : resolvesAt,
     };
   });
-  const series = [...windows].map(([label, segments]) => ({ series: `${RECORD.ratio(label)}${labelText({ sla: sla.id })}`, values: segmentsText(segments) }));
+  const series = [...windows].map(([label, segments]) => ({
+    series: `${RECORD.ratio(label)}${labelText({ sla: sla.id })}`,
+    values: segmentsText(segments),
+  }));
   return { sla, series, firing, expectations, horizon: end };
 }
 
@@ -184,15 +214,29 @@ function burnGroup(bursts: readonly SlaBurst[]): TestGroup {
     }
     minutes.add(b.horizon);
   }
-  const checks = [...minutes].filter((m) => m >= 0).sort((a, b) => a - b).map((minute): AlertTest => ({
-    eval_time: `${minute}m`,
-    alertname: BURN_ALERT,
-    exp_alerts: bursts.flatMap((b) => BURN_WINDOW_PAIRS.flatMap((pair, i) => {
-      const on = b.firing[i]![Math.min(minute, b.firing[i]!.length - 1)];
-      return on ? [{ exp_labels: burnAlertLabels(b.sla, pair), exp_annotations: burnAlertAnnotations(b.sla, pair) }] : [];
-    })),
-  }));
-  return { name: 'burn-rate alerts fire and resolve at the expected minute', interval: '1m', input_series: bursts.flatMap((b) => b.series), alert_rule_test: checks };
+  const checks = [...minutes]
+    .filter((m) => m >= 0)
+    .sort((a, b) => a - b)
+    .map(
+      (minute): AlertTest => ({
+        eval_time: `${minute}m`,
+        alertname: BURN_ALERT,
+        exp_alerts: bursts.flatMap((b) =>
+          BURN_WINDOW_PAIRS.flatMap((pair, i) => {
+            const on = b.firing[i]![Math.min(minute, b.firing[i]!.length - 1)];
+            return on
+              ? [{ exp_labels: burnAlertLabels(b.sla, pair), exp_annotations: burnAlertAnnotations(b.sla, pair) }]
+              : [];
+          }),
+        ),
+      }),
+    );
+  return {
+    name: 'burn-rate alerts fire and resolve at the expected minute',
+    interval: '1m',
+    input_series: bursts.flatMap((b) => b.series),
+    alert_rule_test: checks,
+  };
 }
 
 /**
@@ -214,7 +258,9 @@ function staleGroup(slas: readonly SlaDefinition[]): TestGroup {
   // the minutes checked are one either side, so the test holds for both
   const quietUntil = (sla: SlaDefinition) => Math.floor(lastMinute + afterOf(sla)) - 1;
   const firesFrom = (sla: SlaDefinition) => Math.ceil(lastMinute + afterOf(sla)) + 1;
-  const minutes = [...new Set([lastMinute, ...slas.flatMap((s) => [quietUntil(s), firesFrom(s)])])].sort((a, b) => a - b);
+  const minutes = [...new Set([lastMinute, ...slas.flatMap((s) => [quietUntil(s), firesFrom(s)])])].sort(
+    (a, b) => a - b,
+  );
   return {
     name: `stale alerts fire once the series stop (last sample at minute ${lastMinute})`,
     interval: '1m',
@@ -229,7 +275,10 @@ function staleGroup(slas: readonly SlaDefinition[]): TestGroup {
   };
 }
 
-export function ruleTestsFor(slas: readonly SlaDefinition[], rulesFile: string): { file: RuleTestFile; expectations: BurnExpectation[] } {
+export function ruleTestsFor(
+  slas: readonly SlaDefinition[],
+  rulesFile: string,
+): { file: RuleTestFile; expectations: BurnExpectation[] } {
   const bursts = slas.map(burstFor);
   return {
     file: { rule_files: [rulesFile], evaluation_interval: '1m', tests: [burnGroup(bursts), staleGroup(slas)] },

@@ -114,16 +114,32 @@ export function rulesFor(slas: readonly SlaDefinition[]): RuleFile {
       const labels = { sla: sla.id };
       const windowSeconds = ruleWindowSeconds(sla);
       const recordings: RecordingRule[] = [
-        ...BURN_WINDOWS.map((w) => ({ record: RECORD.ratio(w.label), expr: withWindow(sla.sli.errorRatio, w.seconds), labels })),
-        { record: RECORD.period, expr: withWindow(sla.sli.errorRatio, windowSeconds), labels: { ...labels, window: promqlDuration(windowSeconds) } },
+        ...BURN_WINDOWS.map((w) => ({
+          record: RECORD.ratio(w.label),
+          expr: withWindow(sla.sli.errorRatio, w.seconds),
+          labels,
+        })),
+        {
+          record: RECORD.period,
+          expr: withWindow(sla.sli.errorRatio, windowSeconds),
+          labels: { ...labels, window: promqlDuration(windowSeconds) },
+        },
         { record: RECORD.allowed, expr: `vector(${sla.errorBudget})`, labels },
         { record: RECORD.remaining, expr: `1 - ${selectorOf(RECORD.period, sla)} / ${sla.errorBudget}`, labels },
       ];
       const alerts: AlertingRule[] = [
         ...BURN_WINDOW_PAIRS.map((pair) => ({
-          alert: BURN_ALERT, expr: burnExpr(sla, pair), labels: burnAlertLabels(sla, pair), annotations: burnAlertAnnotations(sla, pair),
+          alert: BURN_ALERT,
+          expr: burnExpr(sla, pair),
+          labels: burnAlertLabels(sla, pair),
+          annotations: burnAlertAnnotations(sla, pair),
         })),
-        { alert: STALE_ALERT, expr: staleExpr(sla), labels: staleAlertLabels(sla), annotations: staleAlertAnnotations(sla) },
+        {
+          alert: STALE_ALERT,
+          expr: staleExpr(sla),
+          labels: staleAlertLabels(sla),
+          annotations: staleAlertAnnotations(sla),
+        },
       ];
       return { name: `sla-${sla.id}`, rules: [...recordings, ...alerts] };
     }),
@@ -131,11 +147,15 @@ export function rulesFor(slas: readonly SlaDefinition[]): RuleFile {
 }
 
 /** The burn pairs that can never fire: factor × budget ≥ 1 needs more than every event to fail. */
-export function unreachablePairs(slas: readonly SlaDefinition[]): { sla: string; long: string; short: string; threshold: number }[] {
-  return slas.flatMap((sla) => BURN_WINDOW_PAIRS.flatMap((pair) => {
-    const threshold = ruleFactor(sla, pair) * sla.errorBudget;
-    return threshold >= 1 ? [{ sla: sla.id, long: pair.long, short: pair.short, threshold }] : [];
-  }));
+export function unreachablePairs(
+  slas: readonly SlaDefinition[],
+): { sla: string; long: string; short: string; threshold: number }[] {
+  return slas.flatMap((sla) =>
+    BURN_WINDOW_PAIRS.flatMap((pair) => {
+      const threshold = ruleFactor(sla, pair) * sla.errorBudget;
+      return threshold >= 1 ? [{ sla: sla.id, long: pair.long, short: pair.short, threshold }] : [];
+    }),
+  );
 }
 
 /** The rule file as Prometheus reads it (YAML), with a header saying where it comes from. */

@@ -6,7 +6,9 @@ import { WINDOW_PLACEHOLDER } from './window-placeholder.js';
  * current. A selector followed by `[$window]` is a metric name with optional matchers in braces.
  */
 const SELECTOR_BEFORE_WINDOW = new RegExp(
-  String.raw`([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^{}]*\})?\s*\[\s*` + WINDOW_PLACEHOLDER.replace('$', '\\$') + String.raw`\s*\]`,
+  String.raw`([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(\{[^{}]*\})?\s*\[\s*` +
+    WINDOW_PLACEHOLDER.replace('$', '\\$') +
+    String.raw`\s*\]`,
   'g',
 );
 

@@ -15,12 +15,20 @@ export function scalarOf(samples: readonly Sample[]): number | null {
   return v === undefined || Number.isNaN(v) ? null : v;
 }
 
-export type SliFailure = PrometheusUnavailableError | PrometheusQueryError | SliNotAggregatedError | ErrorRatioOutOfRangeError;
+export type SliFailure =
+  | PrometheusUnavailableError
+  | PrometheusQueryError
+  | SliNotAggregatedError
+  | ErrorRatioOutOfRangeError;
 
 /** A failure that makes a result partial rather than the command fail; anything else is a bug and is thrown. */
 export function isSliFailure(error: unknown): error is SliFailure {
-  return error instanceof PrometheusUnavailableError || error instanceof PrometheusQueryError || error instanceof SliNotAggregatedError
-    || error instanceof ErrorRatioOutOfRangeError;
+  return (
+    error instanceof PrometheusUnavailableError ||
+    error instanceof PrometheusQueryError ||
+    error instanceof SliNotAggregatedError ||
+    error instanceof ErrorRatioOutOfRangeError
+  );
 }
 
 /** The line in a result's errors: an unreachable Prometheus once for all SLAs, a bad query under its SLA. */
@@ -30,7 +38,10 @@ export function describeSliFailure(slaId: string, error: SliFailure): string {
 
 /** An errorRatio query that gives a value outside 0..1: the query is wrong (an inverted ratio, a percentage). */
 export class ErrorRatioOutOfRangeError extends Error {
-  constructor(readonly value: number, readonly window: string) {
+  constructor(
+    readonly value: number,
+    readonly window: string,
+  ) {
     super(`errorRatio gave ${value} over ${window}; an error ratio lies in 0..1 (is it a percentage, or inverted?)`);
     this.name = 'ErrorRatioOutOfRangeError';
   }

@@ -30,5 +30,12 @@ export function windowAt(sla: Pick<SlaDefinition, 'window'>, at: Date): SlaWindo
     };
   }
   const seconds = parseDurationSeconds(sla.window)!;
-  return { kind: 'rolling', label: sla.window, from: new Date(at.getTime() - seconds * 1000), to: at, elapsedSeconds: seconds, totalSeconds: seconds };
+  return {
+    kind: 'rolling',
+    label: sla.window,
+    from: new Date(at.getTime() - seconds * 1000),
+    to: at,
+    elapsedSeconds: seconds,
+    totalSeconds: seconds,
+  };
 }

@@ -1,6 +1,14 @@
 /** Durations as people and Prometheus write them: "250ms", "30s", "5m", "1h30m", "2d", "1w". */
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+const UNIT_MS: Record<string, number> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+  y: 31_536_000_000,
+};
 
 export const DURATION_PATTERN = /^(\d+(?:\.\d+)?(?:ms|s|m|h|d|w|y))+$/;
 
@@ -9,7 +17,8 @@ export function parseDuration(text: string): number | undefined {
   const trimmed = text.trim();
   if (!DURATION_PATTERN.test(trimmed)) return undefined;
   let total = 0;
-  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g)) total += Number(amount) * UNIT_MS[unit!]!;
+  for (const [, amount, unit] of trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d|w|y)/g))
+    total += Number(amount) * UNIT_MS[unit!]!;
   return total > 0 ? Math.round(total) : undefined;
 }
 
@@ -26,7 +35,12 @@ export function formatDuration(ms: number): string {
   if (ms < 1_000) return `${Math.max(0, Math.round(ms))}ms`;
   const parts: string[] = [];
   let rest = Math.round(ms / 1_000);
-  for (const [unit, size] of [['d', 86_400], ['h', 3_600], ['m', 60], ['s', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
     if (rest >= size) {
       parts.push(`${Math.floor(rest / size)}${unit}`);
       rest %= size;

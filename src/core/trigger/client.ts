@@ -15,7 +15,10 @@ export interface TriggerClientOptions {
 }
 
 export class TriggerApiError extends Error {
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'TriggerApiError';
   }
@@ -42,7 +45,10 @@ export class TriggerClient {
    * Every run matching the query, following `page[after]` cursors. Without a createdAt filter the
    * API returns only the last 7 days, so the caller always names the start of the window.
    */
-  async listRuns(query: ListRunsQuery, signal?: AbortSignal): Promise<{ runs: ListedRun[]; pages: number; truncated: boolean }> {
+  async listRuns(
+    query: ListRunsQuery,
+    signal?: AbortSignal,
+  ): Promise<{ runs: ListedRun[]; pages: number; truncated: boolean }> {
     const runs: ListedRun[] = [];
     let after: string | undefined;
     let pages = 0;
@@ -60,7 +66,8 @@ export class TriggerClient {
       runs.push(...page.data);
       if (runs.length >= limit) return { runs: runs.slice(0, limit), pages, truncated: true };
       // a cursor that does not move would loop forever
-      if (!page.pagination.next || page.pagination.next === after || page.data.length === 0) return { runs, pages, truncated: false };
+      if (!page.pagination.next || page.pagination.next === after || page.data.length === 0)
+        return { runs, pages, truncated: false };
       after = page.pagination.next;
     }
   }
@@ -76,7 +83,11 @@ export class TriggerClient {
     try {
       response = await request(url, {
         method: 'GET',
-        headers: { authorization: `Bearer ${this.options.secretKey}`, 'x-trigger-api-version': TRIGGER_API_VERSION, accept: 'application/json' },
+        headers: {
+          authorization: `Bearer ${this.options.secretKey}`,
+          'x-trigger-api-version': TRIGGER_API_VERSION,
+          accept: 'application/json',
+        },
         signal,
       });
     } catch (error) {
@@ -85,10 +96,16 @@ export class TriggerClient {
     }
     const text = await response.body.text();
     if (response.statusCode === 401 || response.statusCode === 403) {
-      throw new TriggerApiError(`Trigger.dev rejected the secret key ${maskToken(this.options.secretKey)} (HTTP ${response.statusCode}); check TRIGGER_SECRET_KEY`, response.statusCode);
+      throw new TriggerApiError(
+        `Trigger.dev rejected the secret key ${maskToken(this.options.secretKey)} (HTTP ${response.statusCode}); check TRIGGER_SECRET_KEY`,
+        response.statusCode,
+      );
     }
     if (response.statusCode >= 400) {
-      throw new TriggerApiError(`Trigger.dev answered HTTP ${response.statusCode} to GET ${path.split('?')[0]}`, response.statusCode);
+      throw new TriggerApiError(
+        `Trigger.dev answered HTTP ${response.statusCode} to GET ${path.split('?')[0]}`,
+        response.statusCode,
+      );
     }
     let body: unknown;
     try {
@@ -99,7 +116,9 @@ export class TriggerClient {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new TriggerApiError(`unexpected Trigger.dev response to GET ${path.split('?')[0]}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim());
+      throw new TriggerApiError(
+        `unexpected Trigger.dev response to GET ${path.split('?')[0]}: ${issue?.path.join('.') || '(root)'} ${issue?.message ?? ''}`.trim(),
+      );
     }
     return parsed.data;
   }

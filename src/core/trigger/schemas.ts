@@ -41,4 +41,3 @@ export const retrievedRun = z.object({
   error: z.object({ message: z.string(), name: z.string().optional(), stackTrace: z.string().optional() }).optional(),
 });
 export type RetrievedRun = z.infer<typeof retrievedRun>;
-

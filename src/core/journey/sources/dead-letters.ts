@@ -29,8 +29,14 @@ function deadLetterItem(row: DeadLetterRow): TimelineItem {
     error: row.last_error ?? 'dead-lettered',
     ref: `webhook_dead_letters ${row.id}`,
     detail: {
-      id: row.id, webhookType: row.webhook_type, status: row.status, retryCount: row.retry_count, maxRetries: row.max_retries,
-      nextRetryAt: row.next_retry_at, processedAt: row.processed_at, payload: row.payload,
+      id: row.id,
+      webhookType: row.webhook_type,
+      status: row.status,
+      retryCount: row.retry_count,
+      maxRetries: row.max_retries,
+      nextRetryAt: row.next_retry_at,
+      processedAt: row.processed_at,
+      payload: row.payload,
     },
   };
 }
@@ -41,27 +47,40 @@ export const deadLetters: DatabaseSource = {
   name: 'dead_letters',
   system: 'database',
   readJourney({ query }, { correlationId, limit }) {
-    return readPageWithVerdict(query, {
-      page: `SELECT id, webhook_type, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, processed_at,
+    return readPageWithVerdict(
+      query,
+      {
+        page: `SELECT id, webhook_type, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, processed_at,
                     1 AS __one
                FROM webhook_dead_letters WHERE correlation_id = $1 ORDER BY created_at, id LIMIT $2`,
-      verdict: `SELECT count(*) FILTER (WHERE status <> ${RECOVERED}) AS failures,
+        verdict: `SELECT count(*) FILTER (WHERE status <> ${RECOVERED}) AS failures,
                        count(*) FILTER (WHERE status = ${RECOVERED}) AS warnings,
                        min(created_at) FILTER (WHERE status <> ${RECOVERED}) AS first_failure_at
                   FROM webhook_dead_letters WHERE correlation_id = $1`,
-      order: 'page.created_at, page.id',
-    }, [correlationId], limit, deadLetterItem);
+        order: 'page.created_at, page.id',
+      },
+      [correlationId],
+      limit,
+      deadLetterItem,
+    );
   },
   readFailures({ query }, { since, limit }) {
     // webhook_dead_letters_failures_idx: (created_at) WHERE not processed and correlated
-    return readLimited(query,
+    return readLimited(
+      query,
       `SELECT correlation_id, created_at, webhook_type, last_error, payload FROM webhook_dead_letters
         WHERE status <> ${RECOVERED} AND created_at >= $1 AND correlation_id IS NOT NULL
         ORDER BY created_at DESC LIMIT $2`,
-      [since], limit,
+      [since],
+      limit,
       (r: DeadLetterRow): FailureRow => ({
-        correlationId: r.correlation_id, at: r.created_at, source: 'dead_letters', step: `${r.webhook_type} webhook dead-lettered`,
-        error: r.last_error ?? undefined, context: r.payload,
-      }));
+        correlationId: r.correlation_id,
+        at: r.created_at,
+        source: 'dead_letters',
+        step: `${r.webhook_type} webhook dead-lettered`,
+        error: r.last_error ?? undefined,
+        context: r.payload,
+      }),
+    );
   },
 };

@@ -20,7 +20,8 @@ interface IntegrationRow {
 
 function integrationItem(row: IntegrationRow): TimelineItem {
   const status = integrationStatus(row.status);
-  const error = row.error_code || row.error_message ? [row.error_code, row.error_message].filter(Boolean).join(': ') : undefined;
+  const error =
+    row.error_code || row.error_message ? [row.error_code, row.error_message].filter(Boolean).join(': ') : undefined;
   return {
     at: row.occurred_at,
     endAt: row.duration_ms !== null ? new Date(row.occurred_at.getTime() + row.duration_ms) : undefined,
@@ -32,8 +33,15 @@ function integrationItem(row: IntegrationRow): TimelineItem {
     error: status === 'ok' ? undefined : (error ?? row.status),
     ref: `integration_logs #${row.id}`,
     detail: {
-      id: Number(row.id), service: row.service, direction: row.direction, operation: row.operation, status: row.status,
-      httpStatus: row.http_status, errorCode: row.error_code, errorMessage: row.error_message, requestSummary: row.request_summary,
+      id: Number(row.id),
+      service: row.service,
+      direction: row.direction,
+      operation: row.operation,
+      status: row.status,
+      httpStatus: row.http_status,
+      errorCode: row.error_code,
+      errorMessage: row.error_message,
+      requestSummary: row.request_summary,
     },
   };
 }
@@ -47,27 +55,39 @@ export const integrationLogs: DatabaseSource = {
   system: 'database',
   readJourney({ query }, { correlationId, limit }) {
     // the verdict reads integration_logs_unsuccessful_by_journey_idx: (correlation_id) WHERE status <> 'success'
-    return readPageWithVerdict(query, {
-      page: `SELECT id, service, direction, operation, status, http_status, duration_ms, error_code, error_message, request_summary,
+    return readPageWithVerdict(
+      query,
+      {
+        page: `SELECT id, service, direction, operation, status, http_status, duration_ms, error_code, error_message, request_summary,
                     occurred_at, 1 AS __one
                FROM integration_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
-      verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,
+        verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,
                        count(*) FILTER (WHERE status IN (${WARNING})) AS warnings,
                        min(occurred_at) FILTER (WHERE status IN (${FAILED})) AS first_failure_at
                   FROM integration_logs WHERE correlation_id = $1 AND status <> 'success'`,
-      order: 'page.occurred_at, page.id',
-    }, [correlationId], limit, integrationItem);
+        order: 'page.occurred_at, page.id',
+      },
+      [correlationId],
+      limit,
+      integrationItem,
+    );
   },
   readFailures({ query }, { since, limit }) {
     // integration_logs_failures_idx: (occurred_at) WHERE status <> 'success'
-    return readLimited(query,
+    return readLimited(
+      query,
       `SELECT correlation_id, occurred_at, service, direction, operation, error_code, error_message, status FROM integration_logs
         WHERE status <> 'success' AND status IN (${FAILED}) AND occurred_at >= $1 AND correlation_id IS NOT NULL
         ORDER BY occurred_at DESC LIMIT $2`,
-      [since], limit,
+      [since],
+      limit,
       (r: IntegrationRow): FailureRow => ({
-        correlationId: r.correlation_id, at: r.occurred_at, source: 'integration_logs', step: `${r.service} ${r.direction} ${r.operation}`,
+        correlationId: r.correlation_id,
+        at: r.occurred_at,
+        source: 'integration_logs',
+        step: `${r.service} ${r.direction} ${r.operation}`,
         error: [r.error_code, r.error_message].filter(Boolean).join(': ') || r.status,
-      }));
+      }),
+    );
   },
 };

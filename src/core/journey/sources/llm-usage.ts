@@ -30,8 +30,15 @@ function usageItem(row: UsageRow): TimelineItem {
     error: row.success ? undefined : `${row.provider} ${row.operation} call failed`,
     ref: `llm_usage_logs #${row.id}`,
     detail: {
-      id: Number(row.id), provider: row.provider, model: row.model, operation: row.operation, tenantId: row.tenant_id,
-      inputTokens: row.input_tokens, outputTokens: row.output_tokens, cachedTokens: row.cached_tokens, costUsd: Number(row.cost_usd),
+      id: Number(row.id),
+      provider: row.provider,
+      model: row.model,
+      operation: row.operation,
+      tenantId: row.tenant_id,
+      inputTokens: row.input_tokens,
+      outputTokens: row.output_tokens,
+      cachedTokens: row.cached_tokens,
+      costUsd: Number(row.cost_usd),
       success: row.success,
     },
   };
@@ -42,24 +49,36 @@ export const llmUsage: DatabaseSource = {
   system: 'database',
   readJourney({ query }, { correlationId, limit }) {
     // the verdict reads llm_usage_logs_failures_by_journey_idx: (correlation_id) WHERE NOT success
-    return readPageWithVerdict(query, {
-      page: `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms,
+    return readPageWithVerdict(
+      query,
+      {
+        page: `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms,
                     success, occurred_at, 1 AS __one
                FROM llm_usage_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
-      verdict: `SELECT count(*) AS failures, 0 AS warnings, min(occurred_at) AS first_failure_at
+        verdict: `SELECT count(*) AS failures, 0 AS warnings, min(occurred_at) AS first_failure_at
                   FROM llm_usage_logs WHERE correlation_id = $1 AND NOT success`,
-      order: 'page.occurred_at, page.id',
-    }, [correlationId], limit, usageItem);
+        order: 'page.occurred_at, page.id',
+      },
+      [correlationId],
+      limit,
+      usageItem,
+    );
   },
   readFailures({ query }, { since, limit }) {
     // llm_usage_logs_failures_idx: (occurred_at) WHERE NOT success
-    return readLimited(query,
+    return readLimited(
+      query,
       `SELECT correlation_id, occurred_at, provider, model, operation FROM llm_usage_logs
         WHERE NOT success AND occurred_at >= $1 AND correlation_id IS NOT NULL ORDER BY occurred_at DESC LIMIT $2`,
-      [since], limit,
+      [since],
+      limit,
       (r: UsageRow): FailureRow => ({
-        correlationId: r.correlation_id, at: r.occurred_at, source: 'llm_usage', step: `${r.provider} ${r.model} ${r.operation}`,
+        correlationId: r.correlation_id,
+        at: r.occurred_at,
+        source: 'llm_usage',
+        step: `${r.provider} ${r.model} ${r.operation}`,
         error: 'call failed',
-      }));
+      }),
+    );
   },
 };

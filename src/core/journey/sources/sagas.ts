@@ -47,7 +47,11 @@ function sagaItems(row: SagaRow): TimelineItem[] {
     summary: `saga ${row.saga_id}, now ${row.status}${row.current_step ? ` at step ${row.current_step}` : ''}`,
     ref,
     detail: {
-      sagaId: row.saga_id, sagaType: row.saga_type, status: row.status, currentStep: row.current_step, state: row.state,
+      sagaId: row.saga_id,
+      sagaType: row.saga_type,
+      status: row.status,
+      currentStep: row.current_step,
+      state: row.state,
       timeoutAt: row.timeout_at,
     },
   });
@@ -95,27 +99,40 @@ export const sagas: DatabaseSource = {
   system: 'database',
   async readJourney({ query }, { correlationId, limit }) {
     // the limit counts sagas, not the items each one expands to
-    const { items, truncated, verdict } = await readPageWithVerdict(query, {
-      page: `SELECT saga_id, saga_type, status, current_step, state, step_history, started_at, updated_at, completed_at, timeout_at,
+    const { items, truncated, verdict } = await readPageWithVerdict(
+      query,
+      {
+        page: `SELECT saga_id, saga_type, status, current_step, state, step_history, started_at, updated_at, completed_at, timeout_at,
                     error, 1 AS __one
                FROM saga_store WHERE correlation_id = $1 ORDER BY started_at, saga_id LIMIT $2`,
-      verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,
+        verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,
                        count(*) FILTER (WHERE status IN (${WARNING})) AS warnings,
                        min(COALESCE(completed_at, updated_at)) FILTER (WHERE status IN (${FAILED})) AS first_failure_at
                   FROM saga_store WHERE correlation_id = $1`,
-      order: 'page.started_at, page.saga_id',
-    }, [correlationId], limit, sagaItems);
+        order: 'page.started_at, page.saga_id',
+      },
+      [correlationId],
+      limit,
+      sagaItems,
+    );
     return { items: items.flat(), truncated, verdict };
   },
   readFailures({ query }, { since, limit }) {
     // saga_store_status_updated_idx: (status, updated_at)
-    return readLimited(query,
+    return readLimited(
+      query,
       `SELECT correlation_id, updated_at, saga_type, status, current_step, error, state FROM saga_store
         WHERE status IN (${FAILED}) AND updated_at >= $1 ORDER BY updated_at DESC LIMIT $2`,
-      [since], limit,
+      [since],
+      limit,
       (r: SagaRow): FailureRow => ({
-        correlationId: r.correlation_id, at: r.updated_at, source: 'sagas',
-        step: `${r.saga_type} ${r.status}${r.current_step ? ` at ${r.current_step}` : ''}`, error: r.error ?? undefined, context: r.state,
-      }));
+        correlationId: r.correlation_id,
+        at: r.updated_at,
+        source: 'sagas',
+        step: `${r.saga_type} ${r.status}${r.current_step ? ` at ${r.current_step}` : ''}`,
+        error: r.error ?? undefined,
+        context: r.state,
+      }),
+    );
   },
 };

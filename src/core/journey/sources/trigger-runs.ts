@@ -38,13 +38,28 @@ function runItem(run: ListedRun, detail: RetrievedRun | undefined): TimelineItem
     name: `task ${run.taskIdentifier}`,
     status,
     summary: `${run.status}${status === 'unknown' ? ' (a status this version does not know)' : ''}${run.startedAt ? `, queued ${run.startedAt.getTime() - run.createdAt.getTime()} ms` : ''}, ran ${run.durationMs} ms${attempts}`,
-    error: status === 'failed' ? (detail?.error ? `${detail.error.name ? `${detail.error.name}: ` : ''}${detail.error.message}` : run.status) : undefined,
+    error:
+      status === 'failed'
+        ? detail?.error
+          ? `${detail.error.name ? `${detail.error.name}: ` : ''}${detail.error.message}`
+          : run.status
+        : undefined,
     ref: `run ${run.id}`,
     detail: {
-      id: run.id, status: run.status, taskIdentifier: run.taskIdentifier, version: run.version, tags: run.tags, startedAt: run.startedAt,
-      finishedAt: run.finishedAt, durationMs: run.durationMs, costInCents: run.costInCents, attemptCount: detail?.attemptCount,
+      id: run.id,
+      status: run.status,
+      taskIdentifier: run.taskIdentifier,
+      version: run.version,
+      tags: run.tags,
+      startedAt: run.startedAt,
+      finishedAt: run.finishedAt,
+      durationMs: run.durationMs,
+      costInCents: run.costInCents,
+      attemptCount: detail?.attemptCount,
       // the error's `name` would read as a person's name to the PII masking
-      error: detail?.error ? { errorName: detail.error.name, message: detail.error.message, stackTrace: detail.error.stackTrace } : undefined,
+      error: detail?.error
+        ? { errorName: detail.error.name, message: detail.error.message, stackTrace: detail.error.stackTrace }
+        : undefined,
     },
   };
 }
@@ -63,13 +78,18 @@ export const triggerRuns: TriggerSource = {
     let firstFailureAt = failed[0]?.createdAt;
     if (listed.truncated && failures === 0) {
       // the journey goes on past the view: ask for its failed runs alone, so the verdict covers them
-      const more = await client.listRuns({ tag: correlationTag(correlationId), status: FAILED_RUN_STATUSES, createdFrom: since, limit: 1 }, signal);
+      const more = await client.listRuns(
+        { tag: correlationTag(correlationId), status: FAILED_RUN_STATUSES, createdFrom: since, limit: 1 },
+        signal,
+      );
       failures = more.runs.length;
       firstFailureAt = more.runs[0]?.createdAt;
     }
     const warnings = items.filter((item) => item.status === 'warning').length;
     return {
-      items, truncated: listed.truncated, note: `${listed.pages} page${listed.pages === 1 ? '' : 's'}`,
+      items,
+      truncated: listed.truncated,
+      note: `${listed.pages} page${listed.pages === 1 ? '' : 's'}`,
       verdict: { failures, warnings, firstFailureAt },
     };
   },
@@ -79,7 +99,13 @@ export const triggerRuns: TriggerSource = {
     for (const run of listed.runs) {
       const correlationId = correlationIdFromTags(run.tags);
       if (correlationId !== undefined) {
-        items.push({ correlationId, at: run.createdAt, source: 'trigger_runs', step: `task ${run.taskIdentifier}`, error: run.status });
+        items.push({
+          correlationId,
+          at: run.createdAt,
+          source: 'trigger_runs',
+          step: `task ${run.taskIdentifier}`,
+          error: run.status,
+        });
       }
     }
     return { items, truncated: listed.truncated };
