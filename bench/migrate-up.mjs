@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { fmt, median, timeProcess } from './lib/measure.mjs';
+import { figure } from './lib/figures.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = `${root}bin/medicalcor`;
@@ -124,6 +125,9 @@ try {
     `nothing pending (50 applied): dbmate ${fmt(idle.dbmate)}   medicalcor ${fmt(idle.medicalcor)}   over dbmate ${fmt(idle.medicalcor - idle.dbmate)} (goal ≤ 150 ms)`,
   );
   console.log(`medians of ${runs} interleaved runs, fresh processes, a fresh database before each pending run`);
+  figure('migrate.up-1-pending-over-dbmate', over1, { unit: 'ms', goal: 200, shape: '1 small-table migration' });
+  figure('migrate.up-per-extra-migration', perExtra, { unit: 'ms', goal: 0.1, shape: '50 small-table migrations' });
+  figure('migrate.up-nothing-pending-over-dbmate', idle.medicalcor - idle.dbmate, { unit: 'ms', goal: 150 });
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.query(`drop database if exists ${template} with (force)`);

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { median } from './lib/measure.mjs';
+import { figure } from './lib/figures.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin', 'medicalcor');
@@ -91,6 +92,13 @@ for (const metric of ['wall', 'cpu']) {
   const worst = helps.reduce((a, b) => (result[a][metric] >= result[b][metric] ? a : b));
   const ratio = (result[worst][metric] / base[metric]).toFixed(2);
   console.log(`worst --help by ${metric}: ${worst} ×${ratio} (goal: every --help ≤ ×1.3)`);
+  figure(`startup.worst-help-${metric}-ratio`, Number(ratio), { unit: '× node -e 0', goal: 1.3, shape: worst });
+}
+for (const name of helps) {
+  figure(`startup.help-ratio.${name}`, Number((result[name].cpu / base.cpu).toFixed(3)), {
+    unit: '× node -e 0 (CPU)',
+    goal: 1.3,
+  });
 }
 console.log(
   `(medians of ${runs} interleaved runs each, fresh processes; load average ${loadBefore} before, ${loadAfter} after)`,

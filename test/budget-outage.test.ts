@@ -25,9 +25,6 @@ const PORT = 6390 + Math.floor(Math.random() * 50);
 let server: ResultPromise | undefined;
 const clients: RedisClient[] = [];
 
-// ioredis' defaults made every guarded call hang 10.6 s; a generous bound that a retry loop cannot meet
-const NO_RETRY_LOOP_MS = 5_000;
-
 async function startRedis(): Promise<void> {
   server = execa('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
     reject: false,
@@ -44,13 +41,11 @@ async function startRedis(): Promise<void> {
   probe.disconnect();
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value?: T; error?: unknown }> {
-  const started = Date.now();
+async function settle<T>(work: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
   try {
-    const value = await work();
-    return { ms: Date.now() - started, value };
+    return { value: await work() };
   } catch (error) {
-    return { ms: Date.now() - started, error };
+    return { error };
   }
 }
 
@@ -68,6 +63,10 @@ afterAll(async () => {
 describe('Redis unreachable (closed port)', () => {
   it('a guarded call returns at once: breaker from its local copy, soft budget open, hard budget closed', async () => {
     const redis = createRedisClient('redis://127.0.0.1:1', { reconnect: true });
+    // ioredis' defaults made every guarded call hang 10.6 s: no per-command retry, no offline queue,
+    // and a command timeout are what bound the cost (asserted as configuration, never as wall time)
+    expect(redis.options).toMatchObject({ maxRetriesPerRequest: 0, enableOfflineQueue: false });
+    expect((redis.options as { commandTimeout?: number }).commandTimeout).toBeLessThanOrEqual(500);
     clients.push(redis);
     await redis.connect().catch(() => {});
     const errors: unknown[] = [];
@@ -92,9 +91,8 @@ describe('Redis unreachable (closed port)', () => {
           async () => ({ value: 'scored', usage: { inputTokens: 100, outputTokens: 10 } }),
         ),
       );
-    const soft = await timed(call);
+    const soft = await settle(call);
     expect(soft.value).toBe('scored');
-    expect(soft.ms).toBeLessThan(NO_RETRY_LOOP_MS);
     const { rows } = await db.pool.query(
       `select tenant_id, budget_seq from llm_usage_logs where correlation_id = 'corr-down'`,
     );
@@ -104,7 +102,7 @@ describe('Redis unreachable (closed port)', () => {
       `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by) values ('tenant', 'hard-clinic', 'daily', 5, true, 'test')`,
     );
     let called = false;
-    const hard = await timed(() =>
+    const hard = await settle(() =>
       budget.guard({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant: 'hard-clinic' }, async () => {
         called = true;
         return { value: 1, usage: { inputTokens: 1, outputTokens: 1 } };
@@ -114,7 +112,6 @@ describe('Redis unreachable (closed port)', () => {
     expect((hard.error as BudgetRefusedError).reason).toBe('budget_unavailable');
     expect((hard.error as Error).message).toMatch(/hard budgets apply \(tenant hard-clinic daily\)/);
     expect(called).toBe(false);
-    expect(hard.ms).toBeLessThan(NO_RETRY_LOOP_MS);
     expect(errors.length).toBeGreaterThan(0);
     await breakers.close();
   });
@@ -170,12 +167,10 @@ describe('a redis-server killed while services use it', () => {
 
     server!.kill('SIGKILL');
     await server;
-    const down = await timed(guarded);
+    const down = await settle(guarded);
     expect((down.error as BudgetRefusedError).reason).toBe('budget_unavailable');
-    expect(down.ms).toBeLessThan(NO_RETRY_LOOP_MS);
-    const breakerCall = await timed(() => dep.execute(async () => 'sent'));
+    const breakerCall = await settle(() => dep.execute(async () => 'sent'));
     expect(breakerCall.value).toBe('sent');
-    expect(breakerCall.ms).toBeLessThan(NO_RETRY_LOOP_MS);
 
     await startRedis();
     // the client reconnects by itself (bounded backoff); the new Redis is empty: the controller copies the budgets again
