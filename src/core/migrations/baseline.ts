@@ -97,10 +97,10 @@ async function underLock(
         ...options.shadow,
         signal: deps.signal,
         secrets: deps.secrets,
-        onNote: (line) => {
-          shadowName =
-            /temporary database, ([^ ]+ on [^ ]+)/.exec(line)?.[1] ??
-            (line.includes('embedded') ? 'embedded PGlite' : shadowName);
+        // a baseline trusts nothing cached: the versions are recorded only against a shadow built now
+        useCache: false,
+        onProgress: (line) => {
+          shadowName = /^applying the migrations to the shadow \((.+)\)$/.exec(line)?.[1] ?? shadowName;
         },
       }),
       schema.introspectUrl(deps.db.url),
