@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import { defaultActor } from '../../core/config/index.js';
 import type { Database } from '../../core/db/index.js';
 import type { MigrateDeps } from '../../core/migrations/index.js';
-import { note, startSpinner } from '../../cli-kit/index.js';
+import { ExitCode, note, startSpinner } from '../../cli-kit/index.js';
+import { interrupted } from '../../core/errors.js';
+import { exitCodeFor } from '../errors.js';
 import type { CommandContext, GlobalOptions } from '../context.js';
 import { parseSeconds } from '../options.js';
 
@@ -95,4 +97,18 @@ export async function withHangupAbort<T>(ctx: CommandContext, work: (signal: Abo
   } finally {
     process.off('SIGHUP', onHup);
   }
+}
+
+/** The exit of an up or down run, from what renderApply found: interrupted 130, failed 1, else the one rule. */
+export function settleOutcome(
+  ctx: CommandContext,
+  outcome: { interrupted?: string; failure?: string; problem?: boolean },
+): void {
+  if (outcome.interrupted) throw interrupted(outcome.interrupted, { code: 'migrate.interrupted' });
+  if (outcome.failure) {
+    note(ctx.io, `error: ${outcome.failure}`);
+    ctx.exitCode = ExitCode.Operational;
+    return;
+  }
+  ctx.exitCode = exitCodeFor({ problem: outcome.problem });
 }

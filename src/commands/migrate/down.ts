@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { interrupted } from '../../core/errors.js';
 import {
   checkTargetVersion,
   migrateDown,
@@ -7,9 +6,8 @@ import {
   planDownFrom,
   planDownTo,
 } from '../../core/migrations/index.js';
-import { ExitCode, note, usageError } from '../../cli-kit/index.js';
+import { note, usageError } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
-import { exitCodeFor } from '../errors.js';
 import { parseWholeNumber } from '../options.js';
 import { renderApply, renderPlan } from '../render/migrate.js';
 import {
@@ -21,6 +19,7 @@ import {
   startProgress,
   withHangupAbort,
   type WriteOptions,
+  settleOutcome,
 } from './deps.js';
 
 export type Options = WriteOptions;
@@ -59,13 +58,7 @@ export async function run(ctx: CommandContext, n: string | undefined, options: O
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
   }
-  if (outcome.interrupted) throw interrupted(outcome.interrupted, { code: 'migrate.interrupted' });
-  if (outcome.failure) {
-    note(ctx.io, `error: ${outcome.failure}`);
-    ctx.exitCode = ExitCode.Operational;
-    return;
-  }
-  ctx.exitCode = exitCodeFor({ problem: outcome.problem });
+  settleOutcome(ctx, outcome);
 }
 
 export function register(migrate: Command, program: Command, context: () => CommandContext): void {

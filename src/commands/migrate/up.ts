@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { interrupted } from '../../core/errors.js';
 import { checkTargetVersion, migrateUp, migrationStatus, planUpFrom } from '../../core/migrations/index.js';
-import { ExitCode, note } from '../../cli-kit/index.js';
+import { note } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
-import { exitCodeFor } from '../errors.js';
 import { renderApply, renderPlan } from '../render/migrate.js';
 import {
   databaseLabel,
@@ -14,6 +12,7 @@ import {
   startProgress,
   withHangupAbort,
   type WriteOptions,
+  settleOutcome,
 } from './deps.js';
 
 export type Options = WriteOptions;
@@ -45,13 +44,7 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
   }
-  if (outcome.interrupted) throw interrupted(outcome.interrupted, { code: 'migrate.interrupted' });
-  if (outcome.failure) {
-    note(ctx.io, `error: ${outcome.failure}`);
-    ctx.exitCode = ExitCode.Operational;
-    return;
-  }
-  ctx.exitCode = exitCodeFor({ problem: outcome.problem });
+  settleOutcome(ctx, outcome);
 }
 
 export function register(migrate: Command, program: Command, context: () => CommandContext): void {
