@@ -283,8 +283,14 @@ describe('actions of other commands land on the incident', () => {
         withRedis,
       );
       expect(opened.exitCode, opened.stderr).toBe(0);
+      const traced = await run(['--incident', ref, 'trace', 'journey-under-incident']);
+      expect(traced.stderr).toContain(`recorded on ${ref}`);
       const shown = JSON.parse((await run(['incident', 'show', ref, '-o', 'json'])).stdout);
-      expect(shown.actions.map((a: { facts: { action: string } }) => a.facts.action)).toEqual(['breaker.open']);
+      expect(shown.actions.map((a: { facts: { action: string } }) => a.facts.action)).toEqual([
+        'breaker.open',
+        'trace.view',
+      ]);
+      expect(shown.actions[1].text).toBe('journey journey-under-incident looked at: no failure');
 
       const payload = alertPayload('firing', `{}:{alertname="DbPool-${Date.now()}"}`).replace(
         /"runbook":"ai-latency-high"/,

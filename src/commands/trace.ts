@@ -195,6 +195,12 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
     },
   );
   throwIfAborted(ctx.signal, 'Interrupted; nothing was written.');
+  // the journeys looked at during an incident belong on its timeline (no patient data: the ID and verdict)
+  await ctx.recordAction({
+    kind: 'trace.view',
+    summary: `journey ${correlationId} looked at: ${trace.verdict.failed ? 'failed' : 'no failure'}${trace.partial ? ' (partial)' : ''}`,
+    ref: `trace ${correlationId}`,
+  });
 
   if (options.htmlPath) {
     // the report holds patient data (masked or not): only its owner may read it
