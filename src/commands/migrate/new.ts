@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { writableMigrationsDir } from '../../core/config/index.js';
 import { createMigrationFile } from '../../core/migrations/index.js';
 import { packageDir } from '../../core/config/index.js';
 import { displayPath, renderData, writeOut } from '../../cli-kit/index.js';
@@ -7,7 +8,7 @@ import type { CommandContext } from '../context.js';
 export async function run(ctx: CommandContext, name: string): Promise<void> {
   const format = ctx.format(['table', 'json', 'yaml']);
   const { version, path } = createMigrationFile(
-    ctx.config().migrationsDir,
+    writableMigrationsDir(ctx.config()),
     name,
     `${packageDir()}/templates/migration.sql`,
   );

@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { displayPath, renderData, writeOut } from '../../cli-kit/index.js';
 import { packageDir } from '../../core/config/index.js';
+import { writableRunbooksDir } from '../../core/config/index.js';
 import { createRunbookFile } from '../../core/runbook/index.js';
 import type { CommandContext } from '../context.js';
 
@@ -28,9 +29,8 @@ Examples:
 export function create(ctx: CommandContext, id: string, options: Options): void {
   ctx.label = 'medicalcor runbook new';
   const format = ctx.format(['table', 'json', 'yaml']);
-  const dir = options.dir
-    ? resolve(ctx.streams.cwd, options.dir)
-    : (ctx.config().runbooksDir ?? resolve(ctx.streams.cwd, 'runbooks'));
+  // under the project root (or --dir), never inside the installed package
+  const dir = writableRunbooksDir(ctx.config(), options.dir ? resolve(ctx.streams.cwd, options.dir) : undefined);
   const file = createRunbookFile(id, dir, join(packageDir(), 'templates', 'runbook.yaml'));
   const shown = displayPath(ctx.streams.cwd, file);
   if (format === 'table') writeOut(ctx.io, `created ${shown}\nedit it, then: medicalcor runbook validate ${shown}`);
