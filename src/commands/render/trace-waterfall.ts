@@ -5,12 +5,24 @@ import { renderSources } from './trace-table.js';
 import { describeTrace } from './trace-summary.js';
 import { clock, offset, statusText, wrap } from './trace-text.js';
 
-const BAR_WIDTH = 48;
-const LABEL_WIDTH = 44;
+/** Piped (no width): the full layout. On a terminal the label and the bar share what the line has left. */
+const FULL = { label: 44, bar: 48 };
+/** clock (12) + offset (10) + separators and the duration and failure marker after the bar */
+const FIXED_COLUMNS = 12 + 1 + 10 + 1 + 1 + 2 + 1 + 9 + 16;
+
+function layout(width: number | undefined): { label: number; bar: number } {
+  if (!width) return FULL;
+  const free = Math.max(width - FIXED_COLUMNS, 26);
+  const label = Math.min(FULL.label, Math.max(12, Math.floor(free * 0.45)));
+  return { label, bar: Math.min(FULL.bar, Math.max(10, free - label)) };
+}
 
 function pad(text: string, width: number): string {
   return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
 }
+
+const fit = (text: string, width: number | undefined) =>
+  width && text.length > width ? `${text.slice(0, width - 1)}…` : text;
 
 /** A terminal waterfall: each item a bar placed on the journey's time axis, so gaps and overlaps show. */
 export function renderTraceWaterfall(io: Io, trace: Trace): void {
@@ -21,6 +33,7 @@ export function renderTraceWaterfall(io: Io, trace: Trace): void {
       ` — waterfall over ${formatMs(trace.spanMs)}, times in UTC${trace.piiShown ? ' — PII SHOWN' : ''}`,
   );
   const span = Math.max(trace.spanMs, 1);
+  const { label: LABEL_WIDTH, bar: BAR_WIDTH } = layout(io.width);
   for (const item of trace.items) {
     const start = Math.min(BAR_WIDTH - 1, Math.floor((item.offsetMs / span) * BAR_WIDTH));
     const length = item.durationMs ? Math.max(1, Math.round((item.durationMs / span) * BAR_WIDTH)) : 0;
@@ -42,7 +55,7 @@ export function renderTraceWaterfall(io: Io, trace: Trace): void {
       `${clock(item.at)} ${pad(offset(item), 10)} ${label} |${paint(lane)}| ${item.durationMs !== undefined ? formatMs(item.durationMs) : ''}${paint(marker)}`,
     );
     if (item.firstFailure && item.error)
-      writeOut(io, chalk.red(`${' '.repeat(36)}└ ${statusText(item)}: ${item.error}`));
+      writeOut(io, chalk.red(fit(`${' '.repeat(24)}└ ${statusText(item)}: ${item.error}`, io.width)));
   }
   writeOut(io, '\nSources:');
   renderSources(io, trace);
