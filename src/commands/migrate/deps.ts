@@ -41,7 +41,8 @@ export interface Progress {
 export async function startProgress(ctx: CommandContext, options: { progress?: boolean } = {}): Promise<Progress> {
   const global = ctx.global as GlobalOptions & { progress?: boolean };
   const lines = Boolean(options.progress ?? global.progress);
-  const spinner = ctx.io.interactive && ctx.io.color ? await startSpinner(ctx.io, 'migrate') : undefined;
+  // the one decision the CLI made for this run (a spinner on a terminal, without colour under NO_COLOR)
+  const spinner = ctx.io.progress === 'spinner' ? await startSpinner(ctx.io, 'migrate') : undefined;
   return {
     update(text) {
       if (spinner) spinner.update(text);
