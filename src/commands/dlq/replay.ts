@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { breakerGuard, replayDeadLetters, replayEndpoint, type ReplayReport } from '../../core/dlq/index.js';
+import {
+  breakerGuard,
+  replayCredential,
+  replayDeadLetters,
+  replayEndpoint,
+  type ReplayReport,
+} from '../../core/dlq/index.js';
 import { ExitCode, note, renderData, usageError, writeOut } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
@@ -50,7 +56,8 @@ Examples:
   medicalcor dlq replay --type whatsapp --limit 50 --rate 5/s --execute
   medicalcor --env production dlq replay --id 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --execute --yes
 
-Each post goes to the environment's dlqReplayUrl (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type.
+Each post goes to the environment's dlqReplayUrl (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type,
+with the token named by dlqReplayToken (an environment variable; never printed) when the environment names one.
 A type whose breaker is open is skipped; the other types go on. Exit 3 if a post failed or a type was stopped.`,
     )
     .action(async (options: Options) => {
@@ -64,6 +71,8 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
           ? undefined
           : parseWholeNumber('--timeout', options.timeout, { min: 1, max: 300 }) * 1000;
       const endpoint = options.execute ? replayEndpoint(ctx.config()) : undefined;
+      // refused before anything is read or posted when the token's variable is unset
+      const credential = options.execute ? replayCredential(ctx.config()) : undefined;
       const db = await ctx.systems.database();
       let guard;
       try {
@@ -84,6 +93,7 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
           ratePerSecond,
           timeoutMs,
           endpoint,
+          credential,
           guard,
           operator: operatorOf(ctx),
           signal: ctx.signal,

@@ -22,6 +22,13 @@ export const environmentSchema = z
     apiBaseUrl: z.string().url().optional(),
     /** where `dlq replay` posts a dead letter; ":type" is the webhook type (default {apiBaseUrl}/webhooks/replay/:type) */
     dlqReplayUrl: z.string().url().optional(),
+    /** the replay endpoint's credential, by environment-variable reference (read only by `dlq replay --execute`) */
+    dlqReplayToken: secretRef.optional(),
+    /** the header it is sent in: `authorization` (default) as "Bearer <token>", any other header as the bare token */
+    dlqReplayTokenHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .optional(),
     trigger: z
       .object({ url: z.string().url().default('https://api.trigger.dev'), secretKey: secretRef.optional() })
       .strict()
