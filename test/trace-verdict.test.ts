@@ -31,7 +31,8 @@ beforeAll(async () => {
   await applySchema(db.url);
   // 20,000 events; the only failure is event 15,000, far past the default --limit of 1000
   await db.pool.query(
-    `INSERT INTO domain_events (aggregate_id, aggregate_type, version, event_type, payload, metadata, correlation_id, occurred_at)
+    `INSERT INTO domain_events
+       (aggregate_id, aggregate_type, version, event_type, payload, metadata, correlation_id, occurred_at)
      SELECT 'lead-long', 'Lead', n, CASE WHEN n = 15000 THEN 'LeadSyncFailed' ELSE 'LeadTouched' END,
             CASE WHEN n = 15000 THEN '{"reason":"HubSpot 502"}'::jsonb ELSE '{}'::jsonb END, '{}'::jsonb, $1,
             now() - interval '2 hours' + n * interval '100 ms'
@@ -145,7 +146,7 @@ describe('the verdict covers the whole journey', () => {
     expect(table.stdout).toContain('raise --limit');
   }, 60_000);
 
-  it('a processed dead letter and a compensated saga are warnings: trace exits 0 and --failed does not list the journey', async () => {
+  it('a processed dead letter and a compensated saga are warnings: trace exits 0, --failed leaves it out', async () => {
     const trace = await runInProcess(['trace', recovered, '-o', 'json'], { env });
     expect(trace.exitCode).toBe(0);
     const parsed = JSON.parse(trace.stdout);
@@ -193,7 +194,7 @@ describe('the verdict covers the whole journey', () => {
 });
 
 describe('partial means partial', () => {
-  it('PostgreSQL down, Trigger.dev up: exit 4 with the Trigger.dev runs shown and every table source named', async () => {
+  it('PostgreSQL down, Trigger.dev up: exit 4, the Trigger.dev runs shown and every table source named', async () => {
     const down = { ...env, MEDICALCOR_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/medicalcor?sslmode=disable' };
     const result = await runInProcess(['trace', runsOnly, '-o', 'json'], { env: down });
     expect(result.exitCode).toBe(4);

@@ -39,7 +39,8 @@ export function registerReplay(dlq: Command, context: () => CommandContext): voi
   dlq
     .command('replay')
     .description(
-      "re-post dead letters to the platform's webhook replay endpoint, each type behind its shared breaker dlq-<type> (dry run unless --execute)",
+      "re-post dead letters to the platform's webhook replay endpoint, each type behind its shared breaker " +
+        'dlq-<type> (dry run unless --execute)',
     )
     .option('--type <type>', 'only this webhook type (repeatable, comma-separated)', collectList)
     .option('--id <id>', 'only these dead letters (repeatable, comma-separated)', collectList)
@@ -106,7 +107,9 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
       for (const entry of report.entries.filter((e) => e.auditId !== undefined)) {
         await ctx.recordAction({
           kind: 'dlq.replay',
-          summary: `dead letter ${entry.id} (${entry.webhookType}) replayed: ${entry.outcome}${entry.httpStatus ? ` HTTP ${entry.httpStatus}` : ''}`,
+          summary:
+            `dead letter ${entry.id} (${entry.webhookType}) replayed: ${entry.outcome}` +
+            (entry.httpStatus ? ` HTTP ${entry.httpStatus}` : ''),
           ref: `event_store_operations:${entry.auditId}`,
           outcome: entry.outcome === 'replayed' ? 'succeeded' : 'failed',
         });

@@ -36,7 +36,9 @@ function deadLetterItem(row: DeadLetterRow): TimelineItem {
     source: 'dead_letters',
     name: `${row.webhook_type} webhook dead-lettered`,
     status: deadLetterStatus(row.status),
-    summary: `${statusText(row)}, retries ${row.retry_count}/${row.max_retries}${row.next_retry_at ? `, next retry ${row.next_retry_at.toISOString()}` : ''}`,
+    summary:
+      `${statusText(row)}, retries ${row.retry_count}/${row.max_retries}` +
+      (row.next_retry_at ? `, next retry ${row.next_retry_at.toISOString()}` : ''),
     error: row.last_error ?? 'dead-lettered',
     ref: `webhook_dead_letters ${row.id}`,
     detail: {
