@@ -12,7 +12,7 @@ export interface Options extends ShadowOptions {
   snapshot?: string;
   /** with --live: print the SQL turning the live database into what the migrations produce */
   sql?: boolean;
-  /** events loaded into the shadow and checked (default: sample-events.jsonl or .sql beside the migrations) */
+  /** events loaded into the shadow and checked (default: sample-events.jsonl beside the migrations) */
   sampleEvents?: string;
   /** check the sample events against a proposed registry instead of the shipped one */
   againstRegistry?: string;
@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
     : sampleEventsFileFor(config.migrationsDir);
   if (options.againstRegistry && !sampleEventsFile)
     throw usageError(
-      `--against-registry needs sample events: no --sample-events and no sample-events.jsonl or .sql in ${
+      `--against-registry needs sample events: no --sample-events and no sample-events.jsonl in ${
         config.migrationsDir
       }.`,
       'Pass --sample-events FILE, or check a live store with "medicalcor events check --against-registry FILE".',
@@ -68,7 +68,7 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
     onNote: deps.onNote,
     onProgress: deps.onProgress,
     useCache: deps.useCache,
-    sampleEventsFile: sampleEventsFile ?? null,
+    sampleEventsFile,
     eventRegistry,
   }).finally(progress.stop);
   const fix = options.sql && result.models.live ? fixSql(result.models.migrations, result.models.live) : undefined;

@@ -81,7 +81,7 @@ Examples:
     .option(
       '--sample-events <file>',
       'events (.jsonl, or a .sql seed) loaded into the shadow and checked against the registry ' +
-        '(default: sample-events.jsonl or .sql beside the migrations)',
+        '(default: sample-events.jsonl beside the migrations)',
     )
     .option(
       '--against-registry <file>',

@@ -9,7 +9,7 @@ import { evaluatePolicy, policyFileFor, readPolicy, type PolicyViolation } from 
 import { MigrationProvenance } from './provenance.js';
 import type { ShadowMode } from './shadow.js';
 import { introspectUrl, readMigrationsSchema } from './sources.js';
-import { checkSampleEvents, readSampleEvents, sampleEventsFileFor, type SampleEventsResult } from './sample-events.js';
+import { checkSampleEvents, readSampleEvents, type SampleEventsResult } from './sample-events.js';
 import { readSnapshot, SNAPSHOT_FILENAME } from './snapshot.js';
 
 export interface CheckSchemaOptions {
@@ -37,10 +37,11 @@ export interface CheckSchemaOptions {
   /** reuse the model cached for the same migration files and engine (default: yes) */
   useCache?: boolean;
   /**
-   * events loaded into the shadow after the migrations and checked against the registry: default
-   * sample-events.jsonl (or .sql) beside the migrations, if it exists; null: none
+   * events loaded into the shadow after the migrations and checked against the registry (the
+   * CLI passes sampleEventsFileFor(migrationsDir) when no file is named); none by default, so a
+   * caller such as the readiness check keeps a cached, shadow-free comparison
    */
-  sampleEventsFile?: string | null;
+  sampleEventsFile?: string;
   /** what the sample events are checked against (default: the platform's registry), and its name */
   eventRegistry?: { registry: EventRegistry; source: string };
 }
@@ -92,10 +93,7 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   const policyFile = options.policyFile ?? policyFileFor(options.migrationsDir);
   const policy = policyFile ? await readPolicy(policyFile) : undefined;
 
-  const sampleFile =
-    options.sampleEventsFile === null
-      ? undefined
-      : (options.sampleEventsFile ?? sampleEventsFileFor(options.migrationsDir));
+  const sampleFile = options.sampleEventsFile;
   // read (and each line validated) before a shadow is started
   const sample = sampleFile ? readSampleEvents(sampleFile) : undefined;
   let sampleEvents: SchemaCheckResult['sampleEvents'];

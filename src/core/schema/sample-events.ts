@@ -13,11 +13,15 @@ import type { StoredEventCheckReport } from '../events/check.js';
  * check `events check` runs on a live store). A registry or migration change that breaks stored
  * events then fails in CI, before deploy.
  */
-export const SAMPLE_EVENT_FILENAMES = ['sample-events.jsonl', 'sample-events.sql'] as const;
+export const SAMPLE_EVENTS_FILENAME = 'sample-events.jsonl';
 
-/** The sample file beside the migrations, if there is one. */
+/**
+ * The sample file beside the migrations, if there is one. Only JSON Lines there: a .sql file in
+ * the migrations directory would be taken for a misnamed migration (and change the model key).
+ */
 export function sampleEventsFileFor(migrationsDir: string): string | undefined {
-  return SAMPLE_EVENT_FILENAMES.map((name) => join(migrationsDir, name)).find((file) => existsSync(file));
+  const file = join(migrationsDir, SAMPLE_EVENTS_FILENAME);
+  return existsSync(file) ? file : undefined;
 }
 
 /** One line of a .jsonl sample file: an event as a service appends it (only the type and payload are needed). */
