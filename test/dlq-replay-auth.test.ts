@@ -99,6 +99,7 @@ describe('dlq replay credential', () => {
     expect(await audits()).toHaveLength(0);
     const dry = await cli(['dlq', 'replay', '-o', 'json']);
     expect(dry.exitCode, dry.stderr).toBe(0);
+    expect(dry.stderr).toContain('TEST_DLQ_REPLAY_TOKEN (dlqReplayToken) is not set; --execute would be refused');
     expect(JSON.parse(dry.stdout).entries.map((e: { id: string }) => e.id)).toContain(id);
     // other commands of the environment do not need the replay token either
     expect((await cli(['dlq', 'list'])).exitCode).toBe(0);

@@ -110,7 +110,7 @@ describe('schema check with sample events', () => {
     expect(table.stdout).toMatch(/LeadCreated v1: 1 of 2 invalid; first: line 3, event [0-9a-f-]{36}, phone:/);
     expect(table.stdout).toContain('0 difference(s), 0 policy violation(s), 1 sample event problem(s).');
     for (const out of [result.stdout, result.stderr, table.stdout, table.stderr]) {
-      expect(out).not.toMatch(/722|Ionescu/);
+      expect(out).not.toMatch(/722 ?123 ?456|Ionescu/); // not bare "722": an event id may hold it
     }
   }, 480_000);
 

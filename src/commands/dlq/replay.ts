@@ -74,6 +74,9 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
       const endpoint = options.execute ? replayEndpoint(ctx.config()) : undefined;
       // refused before anything is read or posted when the token's variable is unset
       const credential = options.execute ? replayCredential(ctx.config()) : undefined;
+      const token = ctx.config().dlqReplayCredential;
+      if (!options.execute && token && !token.value)
+        note(ctx.io, `note: ${token.variable} (dlqReplayToken) is not set; --execute would be refused until it is`);
       const db = await ctx.systems.database();
       let guard;
       try {
