@@ -6,11 +6,13 @@
  * and fold at once.
  */
 import { execa } from 'execa';
+import { Redis } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { foldBudgetLedger, getBudgetStatus } from '../src/core/internal.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BudgetController, foldBudgetLedger, getBudgetStatus } from '../src/core/internal.js';
 import { repoRoot } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { deleteKeys, PATIENT_MS, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 let db: TestDatabase;
 
@@ -164,6 +166,47 @@ describe('the ledger roll-up: tail plus folded rows', () => {
       await client.query('rollback');
     } finally {
       await client.end();
+    }
+  });
+
+  it('a controller folds what it wrote in the background, off the call path', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    const prefix = uniquePrefix('budget-fold');
+    try {
+      const errors: unknown[] = [];
+      const budget = new BudgetController({
+        redis,
+        pool: db.pool,
+        keyPrefix: prefix,
+        redisTimeoutMs: PATIENT_MS,
+        foldEveryMs: 1,
+        now: () => NOW,
+        onError: (e) => errors.push(e),
+      });
+      for (let i = 0; i < 3; i++)
+        await budget.record({
+          provider: 'openai',
+          model: 'gpt-4o',
+          operation: 'x',
+          tenant: 'clinic-f',
+          inputTokens: 400,
+          outputTokens: 0,
+        });
+      // the first call's fold starts right after its row is written: the table itself (no tail) gets it
+      await vi.waitFor(
+        async () => {
+          const { rows } = await db.pool.query(
+            `select calls::int from llm_usage_rollup where period = 'month' and dim = 'tenant' and key1 = 'clinic-f'`,
+          );
+          expect(rows[0]?.calls).toBeGreaterThanOrEqual(1);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+      expect((await status()).month.calls).toBe(3);
+      expect(errors).toEqual([]);
+    } finally {
+      await deleteKeys(redis, prefix);
+      redis.disconnect();
     }
   });
 
