@@ -55,9 +55,6 @@ DROP FUNCTION llm_usage_daily_apply();
 -- squawk-ignore ban-drop-table
 DROP TABLE llm_usage_daily;
 
--- Folds the tail's committed rows; returns the rows folded, or NULL when another fold holds the state
--- row and wait is false. READ COMMITTED only: the fold's snapshot must be taken after the
--- lock, so it sees every correction that committed while it waited.
 -- The tail: the ledger rows the last fold did not see. STABLE, so it runs in its caller's snapshot:
 -- the state row and the rows are read as of one and the same moment. plpgsql, so the bounds are
 -- values by the time the rows are looked up, and the planner takes the index on fold_xid (behind a
@@ -74,6 +71,9 @@ BEGIN
 END;
 $$;
 
+-- Folds the tail's committed rows; returns the rows folded, or NULL when another fold holds the state
+-- row and wait is false. READ COMMITTED only: the fold's snapshot must be taken after the lock, so it
+-- sees every correction that committed while it waited.
 CREATE FUNCTION llm_usage_fold(wait boolean DEFAULT true) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -93,8 +93,8 @@ BEGIN
     END IF;
     -- one statement, one snapshot: the rows folded are those it sees, and it is what is recorded. The
     -- fold's own transaction is recorded as running: rows its caller wrote before are left in the tail.
-    WITH bounds AS (
-        SELECT horizon, running, pg_current_snapshot() AS snap FROM llm_usage_fold_state
+    WITH seen AS (
+        SELECT pg_current_snapshot() AS snap
     ), tail AS (
         SELECT (l.occurred_at AT TIME ZONE 'UTC')::date AS day, coalesce(l.tenant_id, '') AS tenant_key,
                l.provider || '/' || l.model AS model, l.operation, l.input_tokens, l.output_tokens, l.cost_usd
@@ -119,7 +119,7 @@ BEGIN
         UPDATE llm_usage_fold_state f
         SET horizon = pg_snapshot_xmax(b.snap), running = ARRAY(SELECT pg_snapshot_xip(b.snap)) || pg_current_xact_id(),
             folded_at = now(), folded_rows = (SELECT count(*) FROM tail)
-        FROM bounds b
+        FROM seen b
         RETURNING f.folded_rows
     )
     SELECT folded_rows INTO folded FROM moved;
