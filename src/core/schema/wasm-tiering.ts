@@ -21,7 +21,8 @@ export function holdBaselineWasm(): () => void {
   return () => {
     if (released) return;
     released = true;
-    // --liftoff-only also turned these two off; they are on by default in every Node this runs on
-    if (--holders === 0) setFlagsFromString('--no-liftoff-only --wasm-dynamic-tiering --wasm-tier-up');
+    if (--holders > 0) return;
+    // --liftoff-only also turned the other two off; they are on by default in every Node this runs on
+    for (const flag of ['--no-liftoff-only', '--wasm-dynamic-tiering', '--wasm-tier-up']) setFlagsFromString(flag);
   };
 }
