@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   describeDatabaseChoice,
+  findConfigFile,
   findProjectRoot,
   loadConfigParser,
   resolveConfig,
@@ -33,6 +34,8 @@ writeFileSync(
 
 /** a directory tree with nothing of medicalcor in it (no config, no .medicalcor/, no .git) */
 const bare = () => mkdtempSync(join(tmpdir(), 'mc-noconfig-'));
+// as the CLI runs in tests (helpers/cli.ts): the search stops below the shared temporary directory
+const ceiling = { MEDICALCOR_CEILING_DIRECTORIES: tmpdir() };
 
 describe('configuration: flags > environment variables > config file > defaults', () => {
   const env = {
@@ -124,7 +127,7 @@ describe('configuration: flags > environment variables > config file > defaults'
 
   it('no file and nothing set: the local environment, the embedded database at the project root, and no Redis', () => {
     const empty = bare();
-    const config = resolveConfig({}, { HOME: empty }, empty);
+    const config = resolveConfig({}, { HOME: empty, ...ceiling }, empty);
     expect(config).toMatchObject({
       envName: 'local',
       production: false,
@@ -165,25 +168,54 @@ describe('the project root is found like git finds its repository', () => {
     try {
       mkdirSync(join(root, 'repo', '.git'), { recursive: true });
       mkdirSync(join(root, 'repo', 'docs', 'deep'), { recursive: true });
-      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep'))).toEqual({
+      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep'), ceiling)).toEqual({
         dir: join(root, 'repo'),
         marker: 'repository root',
       });
       // a worktree's .git is a file
       mkdirSync(join(root, 'wt', 'src'), { recursive: true });
       writeFileSync(join(root, 'wt', '.git'), 'gitdir: /elsewhere\n');
-      expect(findProjectRoot(join(root, 'wt', 'src'))).toEqual({ dir: join(root, 'wt'), marker: 'repository root' });
+      expect(findProjectRoot(join(root, 'wt', 'src'), ceiling)).toEqual({
+        dir: join(root, 'wt'),
+        marker: 'repository root',
+      });
       mkdirSync(join(root, 'repo', 'docs', '.medicalcor'));
-      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep')).marker).toBe('.medicalcor/');
+      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep'), ceiling).marker).toBe('.medicalcor/');
       writeFileSync(join(root, 'repo', 'docs', 'deep', 'medicalcor.config.yaml'), 'environments: {}\n');
-      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep'))).toEqual({
+      expect(findProjectRoot(join(root, 'repo', 'docs', 'deep'), ceiling)).toEqual({
         dir: join(root, 'repo', 'docs', 'deep'),
         marker: 'medicalcor.config.yaml',
       });
       mkdirSync(join(root, 'plain'));
-      expect(findProjectRoot(join(root, 'plain')).marker).toBe('working directory');
+      expect(findProjectRoot(join(root, 'plain'), ceiling).marker).toBe('working directory');
     } finally {
       rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('stops below a directory of MEDICALCOR_CEILING_DIRECTORIES, as git stops at GIT_CEILING_DIRECTORIES', () => {
+    const shared = bare();
+    try {
+      // a stray .medicalcor/ in a shared parent (another run left /tmp/.medicalcor, say)
+      mkdirSync(join(shared, '.medicalcor'));
+      mkdirSync(join(shared, 'project', 'sub'), { recursive: true });
+      const inside = join(shared, 'project', 'sub');
+      expect(findProjectRoot(inside, {})).toEqual({ dir: shared, marker: '.medicalcor/' });
+      expect(findProjectRoot(inside, { MEDICALCOR_CEILING_DIRECTORIES: shared })).toEqual({
+        dir: inside,
+        marker: 'working directory',
+      });
+      // a marker below the ceiling is still found, and so is a config file
+      writeFileSync(join(shared, 'project', 'medicalcor.config.yaml'), 'environments: {}\n');
+      expect(findProjectRoot(inside, { MEDICALCOR_CEILING_DIRECTORIES: shared }).dir).toBe(join(shared, 'project'));
+      writeFileSync(join(shared, 'medicalcor.config.yaml'), 'environments: {}\n');
+      rmSync(join(shared, 'project', 'medicalcor.config.yaml'));
+      expect(findConfigFile(inside, { MEDICALCOR_CEILING_DIRECTORIES: shared, XDG_CONFIG_HOME: shared })).toBe(
+        undefined,
+      );
+      expect(findConfigFile(inside, { XDG_CONFIG_HOME: shared })).toBe(join(shared, 'medicalcor.config.yaml'));
+    } finally {
+      rmSync(shared, { recursive: true, force: true });
     }
   });
 

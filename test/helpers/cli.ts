@@ -33,6 +33,8 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     if (v !== undefined && !k.startsWith('MEDICALCOR_') && !INHERITED_SETTINGS.has(k)) env[k] = v;
   env.NO_COLOR = '1';
   env.XDG_CONFIG_HOME = emptyConfigHome;
+  // a project made under the temporary directory never adopts a stray $TMPDIR/.medicalcor or config file
+  env.MEDICALCOR_CEILING_DIRECTORIES = tmpdir();
   for (const [k, v] of Object.entries(extra)) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -1,19 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { invalidInput } from '../errors.js';
 import type { ConfigFile } from './schema.js';
+import { searchUpward } from './search-upward.js';
 
 export const CONFIG_FILE_NAME = 'medicalcor.config.yaml';
 
 /** The project's file (this directory or a parent), then the user's config directory. */
 export function findConfigFile(cwd: string, env: NodeJS.ProcessEnv): string | undefined {
   if (env.MEDICALCOR_CONFIG) return resolve(cwd, env.MEDICALCOR_CONFIG);
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+  for (const dir of searchUpward(cwd, env)) {
     const candidate = join(dir, CONFIG_FILE_NAME);
     if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) break;
   }
   const userDir = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
   const userFile = join(userDir, 'medicalcor', CONFIG_FILE_NAME);

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CONFIG_FILE_NAME } from './load.js';
+import { searchUpward } from './search-upward.js';
 
 /** What marked the project root, so the CLI can say where it writes and why there. */
 export type ProjectRootMarker = 'medicalcor.config.yaml' | '.medicalcor/' | 'repository root' | 'working directory';
@@ -24,11 +25,11 @@ const isDir = (path: string) => {
  * file). Without any, the working directory itself. Every command run anywhere inside a project
  * therefore shares one embedded database and one place for new files.
  */
-export function findProjectRoot(cwd: string): ProjectRoot {
-  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+export function findProjectRoot(cwd: string, env: NodeJS.ProcessEnv = {}): ProjectRoot {
+  for (const dir of searchUpward(cwd, env)) {
     if (existsSync(join(dir, CONFIG_FILE_NAME))) return { dir, marker: 'medicalcor.config.yaml' };
     if (isDir(join(dir, '.medicalcor'))) return { dir, marker: '.medicalcor/' };
     if (existsSync(join(dir, '.git'))) return { dir, marker: 'repository root' };
-    if (dirname(dir) === dir) return { dir: resolve(cwd), marker: 'working directory' };
   }
+  return { dir: resolve(cwd), marker: 'working directory' };
 }

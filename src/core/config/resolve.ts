@@ -196,7 +196,7 @@ function dlqReplayCredential(
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
   const configFile = flags.config ? resolve(cwd, flags.config) : findConfigFile(cwd, env);
   const file: ConfigFile = configFile ? readConfigFile(configFile) : { environments: {} };
-  const projectRoot = findProjectRoot(cwd);
+  const projectRoot = findProjectRoot(cwd, env);
   const projectDir = configFile ? dirname(configFile) : projectRoot.dir;
   const fromProject = (p: string) => (isAbsolute(p) ? p : join(projectDir, p));
 
