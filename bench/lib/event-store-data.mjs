@@ -1,4 +1,4 @@
-// A generated event store for the event-store benches: EVENTS_BENCH_ROWS events (default 1,000,000)
+// A generated event store for the event-store benches: EVENTS_BENCH_ROWS events (default 10,000,000)
 // with payloads of the platform's size and shape, 20 events per aggregate, snapshots at version 10
 // for half the aggregates, and 20 projection checkpoints. Kept in EVENTS_BENCH_DB (default
 // medicalcor_bench_events, with the row count appended when it is not 1,000,000) for the next run
@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-export const rows = Number(process.env.EVENTS_BENCH_ROWS ?? 1_000_000);
+export const rows = Number(process.env.EVENTS_BENCH_ROWS ?? 10_000_000);
 const dbName = process.env.EVENTS_BENCH_DB ?? `medicalcor_bench_events${rows === 1_000_000 ? '' : `_${rows}`}`;
 const server = new URL(process.env.TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 export const dbUrl = new URL(server);
