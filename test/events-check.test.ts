@@ -300,6 +300,35 @@ describe('events check reads with COPY', () => {
     }
   });
 
+  it('a schema that throws fails the check with its error, and the connection is left usable', async () => {
+    const { z } = await import('zod');
+    const { checkStoredEvents, defineEvent, EventRegistry } = await import('../src/core/events/index.js');
+    const throwing = z.object({}).refine(() => {
+      throw new Error('refinement blew up');
+    });
+    const registry = new EventRegistry([
+      defineEvent({
+        type: 'LeadLost',
+        aggregateType: 'Lead',
+        description: '',
+        versions: [{ version: 1, schema: throwing }],
+      }),
+    ]);
+    // enough rows that the COPY is still streaming when the first one throws
+    await db.pool.query(`
+      INSERT INTO domain_events
+             (aggregate_id, aggregate_type, version, event_type, schema_version, payload, correlation_id)
+      SELECT 'lost-' || g, 'Lead', 1, 'LeadLost', 1,
+             jsonb_build_object('leadId', 'lost-' || g, 'notes', repeat('x', 500)), 'c-lost-' || g
+        FROM generate_series(1, 20000) g`);
+    for (let i = 0; i < 5; i++)
+      await expect(checkStoredEvents(db.pool, registry, { types: ['LeadLost'], batchSize: 20_000 })).rejects.toThrow(
+        'refinement blew up',
+      );
+    const again = await checkStoredEvents(db.pool, registry, { types: ['NoSuchType'] });
+    expect(again.scanned).toBe(0);
+  });
+
   it('type filters and event types with quotes, tabs and backslashes are matched and validated as stored', async () => {
     const { z } = await import('zod');
     const { checkStoredEvents, defineEvent, EventRegistry } = await import('../src/core/events/index.js');

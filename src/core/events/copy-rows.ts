@@ -20,7 +20,18 @@ export async function copyEventRows(
 ): Promise<{ rows: number; last: number }> {
   const splitter = new CopyTextSplitter(sink);
   const stream = client.query(copyTo(`COPY (${select}) TO STDOUT`));
-  for await (const chunk of stream) splitter.push(chunk as Buffer);
+  // a throw out of this loop would leave the connection in the middle of the COPY: a failing sink
+  // (a schema of a proposed registry that throws) stops the rows, the stream is read to its end
+  let failure: { error: unknown } | undefined;
+  for await (const chunk of stream) {
+    if (failure) continue;
+    try {
+      splitter.push(chunk as Buffer);
+    } catch (error) {
+      failure = { error };
+    }
+  }
+  if (failure) throw failure.error;
   splitter.end();
   return { rows: splitter.rows, last: splitter.last };
 }
