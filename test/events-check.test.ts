@@ -68,7 +68,7 @@ afterAll(async () => {
 });
 
 describe('events check', () => {
-  it('reports per type and version, the first invalid event with its path and a masked value, and exits 3', async () => {
+  it('reports per type and version, the first invalid event with its path and a masked value; exit 3', async () => {
     const result = await cli(['events', 'check', '--all', '-o', 'json']);
     expect(result.exitCode, result.stderr).toBe(3);
     const report = JSON.parse(result.stdout);
@@ -154,7 +154,10 @@ describe('events check', () => {
       const strictLost = defineEvent({ type: 'LeadLost', aggregateType: 'Lead', description: '', versions: [
         { version: 1, schema: z.object({}), upcast: (p) => p }, { version: 2, schema: z.object({}), upcast: (p) => p },
         { version: 3, schema: z.object({ leadId: z.string(), reason: z.literal('price'), lostAt: z.string() }) } ] });
-      export const registry = new EventRegistry([...platformEventDefinitions.filter((d) => d.type !== 'LeadLost'), strictLost]);
+      export const registry = new EventRegistry([
+        ...platformEventDefinitions.filter((d) => d.type !== 'LeadLost'),
+        strictLost,
+      ]);
     `,
     );
     const result = await cli([
@@ -201,9 +204,11 @@ describe('events check', () => {
 describe('events check interrupted', () => {
   it('Ctrl-C stops with 130 and prints the cursor; resuming from it checks the rest', async () => {
     await db.pool.query(`
-      INSERT INTO domain_events (aggregate_id, aggregate_type, version, event_type, schema_version, payload, correlation_id)
+      INSERT INTO domain_events
+             (aggregate_id, aggregate_type, version, event_type, schema_version, payload, correlation_id)
       SELECT 'bulk-' || g, 'Lead', 1, 'LeadQualified', 1,
-             jsonb_build_object('leadId', 'bulk-' || g, 'classification', 'WARM', 'qualifiedBy', 'ai', 'qualifiedAt', '${at}'), 'c-' || g
+             jsonb_build_object('leadId', 'bulk-' || g, 'classification', 'WARM', 'qualifiedBy', 'ai',
+                                'qualifiedAt', '${at}'), 'c-' || g
         FROM generate_series(1, 300000) g`);
     const child = spawnCli(
       ['events', 'check', '--all', '--batch-size', '500', '--type', 'LeadQualified', '-o', 'json'],
@@ -240,8 +245,114 @@ describe('events check interrupted', () => {
     expect(rest.exitCode, rest.stderr).toBe(0);
     expect(JSON.parse(rest.stdout).scanned + partial.scanned).toBe(300_000);
     const { rows } = await db.pool.query(
-      `select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`,
+      `select count(*)::int as n from pg_stat_activity
+        where datname = current_database() and state like 'idle in transaction%'`,
     );
     expect(rows[0].n).toBe(0);
   }, 120_000);
+});
+
+describe('events check reads with COPY', () => {
+  // a field with every character COPY's text format escapes, a JSON quote, and multi-byte UTF-8
+  const odd = 'Odd\tType\\ \n\r\b\f\v';
+  const piece = 'é🦷"\\\t\n\u0001';
+
+  it('rows cut across network chunks, multi-byte text and escapes come back exactly as stored', async () => {
+    const { copyEventRows } = await import('../src/core/events/copy-rows.js');
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(
+        `CREATE TEMP TABLE odd_rows ON COMMIT DROP AS
+        SELECT g::bigint AS p, CASE WHEN g % 2 = 0 THEN $1 ELSE 'Plain' END AS t, g % 7 + 1 AS v,
+               jsonb_build_object('text', repeat($2, g % 300), 'g', g) AS d
+          FROM generate_series(1, 3000) g`,
+        [odd, piece],
+      );
+      const seen: [number, string, number, string][] = [];
+      const read = await copyEventRows(client, 'SELECT p, t, v, d FROM odd_rows ORDER BY p', (...row) => {
+        seen.push(row);
+      });
+      expect(read).toEqual({ rows: 3000, last: 3000 });
+      seen.forEach(([position, type, version, payload], i) => {
+        const g = i + 1;
+        expect([position, type, version]).toEqual([g, g % 2 === 0 ? odd : 'Plain', (g % 7) + 1]);
+        expect(JSON.parse(payload)).toEqual({ text: piece.repeat(g % 300), g });
+      });
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+  });
+
+  it('a COPY stopped by the statement timeout fails with the timeout, and the connection stays usable', async () => {
+    const { copyEventRows } = await import('../src/core/events/copy-rows.js');
+    const client = await db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL statement_timeout = 200');
+      const slow = "SELECT g::bigint, pg_sleep(0.1)::text, 1, '{}'::jsonb FROM generate_series(1, 20) g";
+      await expect(copyEventRows(client, slow, () => {})).rejects.toMatchObject({ code: '57014' });
+      await client.query('ROLLBACK');
+      expect((await client.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('a schema that throws fails the check with its error, and the connection is left usable', async () => {
+    const { z } = await import('zod');
+    const { checkStoredEvents, defineEvent, EventRegistry } = await import('../src/core/events/index.js');
+    const throwing = z.object({}).refine(() => {
+      throw new Error('refinement blew up');
+    });
+    const registry = new EventRegistry([
+      defineEvent({
+        type: 'LeadLost',
+        aggregateType: 'Lead',
+        description: '',
+        versions: [{ version: 1, schema: throwing }],
+      }),
+    ]);
+    // enough rows that the COPY is still streaming when the first one throws
+    await db.pool.query(`
+      INSERT INTO domain_events
+             (aggregate_id, aggregate_type, version, event_type, schema_version, payload, correlation_id)
+      SELECT 'lost-' || g, 'Lead', 1, 'LeadLost', 1,
+             jsonb_build_object('leadId', 'lost-' || g, 'notes', repeat('x', 500)), 'c-lost-' || g
+        FROM generate_series(1, 20000) g`);
+    for (let i = 0; i < 5; i++)
+      await expect(checkStoredEvents(db.pool, registry, { types: ['LeadLost'], batchSize: 20_000 })).rejects.toThrow(
+        'refinement blew up',
+      );
+    const again = await checkStoredEvents(db.pool, registry, { types: ['NoSuchType'] });
+    expect(again.scanned).toBe(0);
+  });
+
+  it('type filters and event types with quotes, tabs and backslashes are matched and validated as stored', async () => {
+    const { z } = await import('zod');
+    const { checkStoredEvents, defineEvent, EventRegistry } = await import('../src/core/events/index.js');
+    const types = [odd, "O'Brien"];
+    for (const [i, eventType] of [...types, ...types, 'LeadLost'].entries())
+      await appendDomainEvent(db.pool, {
+        aggregateId: `odd-${i}`,
+        aggregateType: 'Lead',
+        eventType,
+        schemaVersion: 1,
+        payload: { text: piece, i },
+        correlationId: `corr-odd-${i}`,
+      });
+    const exact = z.object({ text: z.literal(piece), i: z.number() });
+    const registry = new EventRegistry(
+      types.map((type) =>
+        defineEvent({ type, aggregateType: 'Lead', description: '', versions: [{ version: 1, schema: exact }] }),
+      ),
+    );
+    const report = await checkStoredEvents(db.pool, registry, { types, since: new Date(Date.now() - 3_600_000) });
+    expect(report.scanned).toBe(4);
+    expect(report.problem).toBe(false);
+    expect(report.rows.map((r) => [r.type, r.status, r.count, r.invalid])).toEqual(
+      [...types].sort((a, b) => a.localeCompare(b)).map((t) => [t, 'registered', 2, 0]),
+    );
+  });
 });

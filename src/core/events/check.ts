@@ -1,9 +1,10 @@
 import type { Pool, PoolClient } from 'pg';
-import type { z } from 'zod';
 import { rethrowSchemaMissing, unavailable } from '../errors.js';
-import { maskPiiText } from '../redact.js';
-import { formatPath, shownValue } from './masking.js';
-import type { EventDefinition, EventRegistry } from './registry.js';
+import { copyEventRows } from './copy-rows.js';
+import { type InvalidEvent, PayloadChecker, type TypeVersionReport } from './payload-check.js';
+import type { EventRegistry } from './registry.js';
+
+export type { InvalidEvent, TypeVersionReport, VersionStatus } from './payload-check.js';
 
 export interface StoredEventCheckOptions {
   /** only events that occurred at or after this time */
@@ -23,33 +24,6 @@ export interface StoredEventCheckOptions {
   onProgress?: (progress: { scanned: number; position: number; head: number }) => void;
 }
 
-export type VersionStatus = 'registered' | 'unknown-type' | 'unknown-version';
-
-export interface InvalidEvent {
-  eventId: string;
-  position: number;
-  /** the first failing path in the payload, e.g. "contact.phone" */
-  path: string;
-  message: string;
-  /** the stored value there, masked */
-  value: string;
-}
-
-export interface TypeVersionReport {
-  type: string;
-  version: number;
-  status: VersionStatus;
-  count: number;
-  invalid: number;
-  firstInvalid?: InvalidEvent;
-  /** null when the type or version is not registered */
-  reachesLatest: boolean | null;
-  latestVersion: number | null;
-  /** valid at its own version, but the upcast payload fails the latest schema (or the upcaster threw) */
-  upcastFailures: number;
-  firstUpcastFailure?: InvalidEvent;
-}
-
 export interface StoredEventCheckReport {
   scanned: number;
   /** the scan started after this position */
@@ -67,18 +41,12 @@ export interface StoredEventCheckReport {
     unknownVersions: string[];
     missingUpcasters: string[];
   };
-  /** an invalid payload, an unknown version of a known type, a failed upcast or a version that cannot reach the latest */
+  /**
+   * an invalid payload, an unknown version of a known type, a failed upcast or a version that cannot
+   * reach the latest
+   */
   problem: boolean;
   durationMs: number;
-}
-
-interface Bucket {
-  report: TypeVersionReport;
-  schema?: z.ZodType;
-  latestSchema?: z.ZodType;
-  definition?: EventDefinition;
-  /** only when every step has a runnable upcaster */
-  liftable: boolean;
 }
 
 /**
@@ -96,7 +64,7 @@ export async function checkStoredEvents(
   const batchSize = options.batchSize ?? 5_000;
   const timeoutMs = Math.max(1, Math.round(options.statementTimeoutMs ?? 30_000));
   const clients: PoolClient[] = [await pool.connect().catch(rethrowUnavailable)];
-  const buckets = new Map<string, Bucket>();
+  const checker = new PayloadChecker(registry);
   let scanned = 0;
   let from = options.after ?? 0;
   let cursor = from;
@@ -139,7 +107,7 @@ export async function checkStoredEvents(
         const chunk = next++;
         const low = from + chunk * span;
         const high = Math.min(head, low + span);
-        const read = await readChunk(client, filter, low, high, batchSize, registry, buckets);
+        const read = await readChunk(client, filter, low, high, batchSize, checker);
         scanned += read;
         finished.add(chunk);
         while (finished.has(done)) finished.delete(done++);
@@ -155,7 +123,7 @@ export async function checkStoredEvents(
         }),
       ),
     );
-    await fillEventIds(main, buckets);
+    await fillEventIds(main, checker.reports());
     for (const c of clients) await c.query('ROLLBACK');
   } catch (error) {
     for (const c of clients) await c.query('ROLLBACK').catch(() => {});
@@ -171,17 +139,21 @@ export async function checkStoredEvents(
   } finally {
     for (const c of clients) c.release();
   }
-  return summarize(
-    [...buckets.values()].map((b) => b.report),
-    { scanned, from, lastPosition: cursor, head, interrupted, durationMs: performance.now() - started },
-  );
+  return summarize(checker.reports(), {
+    scanned,
+    from,
+    lastPosition: cursor,
+    head,
+    interrupted,
+    durationMs: performance.now() - started,
+  });
 }
 
 const client0 = (clients: PoolClient[]) => clients[0]!;
 
-async function fillEventIds(client: PoolClient, buckets: Map<string, Bucket>): Promise<void> {
-  const shown = [...buckets.values()]
-    .flatMap((b) => [b.report.firstInvalid, b.report.firstUpcastFailure])
+async function fillEventIds(client: PoolClient, reports: TypeVersionReport[]): Promise<void> {
+  const shown = reports
+    .flatMap((r) => [r.firstInvalid, r.firstUpcastFailure])
     .filter((x): x is InvalidEvent => Boolean(x));
   if (shown.length === 0) return;
   const { rows } = await run(
@@ -193,34 +165,47 @@ async function fillEventIds(client: PoolClient, buckets: Map<string, Bucket>): P
   for (const s of shown) s.eventId = ids.get(s.position) ?? '';
 }
 
-/** Every matching event in (low, high], in keyset batches; the next batch is asked for before this one is validated. */
+/**
+ * Every matching event in (low, high], in keyset batches of one COPY each, validated as it streams
+ * in. COPY takes no parameters: the positions are integers and the filter is rendered as literals.
+ */
 async function readChunk(
   client: PoolClient,
-  filter: { where: string; values: unknown[] },
+  filter: Filter,
   low: number,
   high: number,
   batchSize: number,
-  registry: EventRegistry,
-  buckets: Map<string, Bucket>,
+  checker: PayloadChecker,
 ): Promise<number> {
-  const fetch = (after: number) =>
-    run(client, {
-      text: `SELECT e.global_position::text AS pos, e.event_type, e.schema_version, e.payload FROM domain_events e
-              WHERE e.global_position > $1 AND e.global_position <= $2${filter.where.replace(/\$(\d+)/g, (_, n) => `$${Number(n) + 1}`)}
-              ORDER BY e.global_position LIMIT ${batchSize}`,
-      values: [after, high, ...filter.values],
-      rowMode: 'array',
-    });
+  const where = filter.literal(client);
+  const check = checker.check.bind(checker);
   let count = 0;
-  let pending: Promise<{ rows: any[] }> | undefined = fetch(low);
-  while (pending) {
-    const { rows }: { rows: any[] } = await pending;
-    if (rows.length === 0) break;
-    pending = rows.length === batchSize ? fetch(Number(rows[rows.length - 1][0])) : undefined;
-    for (const row of rows) validateRow(row, registry, buckets);
-    count += rows.length;
+  for (let after = low; ; ) {
+    const { rows, last } = await copyRows(
+      client,
+      `SELECT e.global_position, e.event_type, e.schema_version, e.payload FROM domain_events e
+        WHERE e.global_position > ${position(after)} AND e.global_position <= ${position(high)}${where}
+        ORDER BY e.global_position LIMIT ${batchSize}`,
+      check,
+    );
+    count += rows;
+    if (rows < batchSize) return count;
+    after = last;
   }
-  return count;
+}
+
+/** A global position written into SQL: only ever a whole number. */
+function position(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new Error(`not a global position: ${value}`);
+  return String(value);
+}
+
+async function copyRows(client: PoolClient, select: string, sink: Parameters<typeof copyEventRows>[2]) {
+  try {
+    return await copyEventRows(client, select, sink);
+  } catch (error) {
+    rethrowSchemaMissing(error);
+  }
 }
 
 function rethrowUnavailable(error: unknown): never {
@@ -238,26 +223,42 @@ async function run(client: PoolClient, query: any, values?: unknown[]): Promise<
   }
 }
 
-function buildFilter(options: StoredEventCheckOptions): { where: string; values: unknown[] } {
+interface Filter {
+  /** " AND …" with $2, $3 … for the queries that take parameters after a position */
+  where: string;
+  values: unknown[];
+  /** the same conditions as literals, for COPY */
+  literal: (client: PoolClient) => string;
+}
+
+function buildFilter(options: StoredEventCheckOptions): Filter {
   const clauses: string[] = [];
   const values: unknown[] = [];
-  if (options.since) {
-    values.push(options.since);
+  const literals: ((client: PoolClient) => string)[] = [];
+  const since = options.since;
+  if (since) {
+    values.push(since);
     clauses.push(`e.occurred_at >= $${values.length + 1}`);
+    // toISOString() is digits, '-', ':', '.', 'T' and 'Z' only
+    literals.push(() => `e.occurred_at >= '${since.toISOString()}'::timestamptz`);
   }
-  if (options.types?.length) {
-    values.push([...options.types]);
+  const types = options.types?.length ? [...options.types] : undefined;
+  if (types) {
+    values.push(types);
     clauses.push(`e.event_type = ANY($${values.length + 1}::text[])`);
+    literals.push(
+      (client) => `e.event_type = ANY(ARRAY[${types.map((t) => client.escapeLiteral(t)).join(', ')}]::text[])`,
+    );
   }
-  return { where: clauses.map((c) => ` AND ${c}`).join(''), values };
+  return {
+    where: clauses.map((c) => ` AND ${c}`).join(''),
+    values,
+    literal: (client) => literals.map((l) => ` AND ${l(client)}`).join(''),
+  };
 }
 
 /** The position just before the newest `sample` matching events (a backward walk of the position index). */
-async function sampleStart(
-  client: PoolClient,
-  filter: { where: string; values: unknown[] },
-  sample: number,
-): Promise<number> {
+async function sampleStart(client: PoolClient, filter: Filter, sample: number): Promise<number> {
   const { rows } = await run(
     client,
     `SELECT e.global_position::text AS p FROM domain_events e WHERE e.global_position > $1${filter.where}
@@ -265,90 +266,6 @@ async function sampleStart(
     [0, ...filter.values],
   );
   return rows.length ? Number(rows[0].p) : 0;
-}
-
-function bucketFor(type: string, version: number, registry: EventRegistry): Bucket {
-  const definition = registry.get(type);
-  const latestVersion = definition ? definition.versions.length : null;
-  const entry = definition?.versions[version - 1];
-  const coverage = entry ? registry.coverage(type)[version - 1] : undefined;
-  const status: VersionStatus = !definition ? 'unknown-type' : entry ? 'registered' : 'unknown-version';
-  const liftable = Boolean(
-    entry &&
-      latestVersion &&
-      version < latestVersion &&
-      definition!.versions.slice(version - 1, -1).every((v) => v.upcast),
-  );
-  return {
-    report: {
-      type,
-      version,
-      status,
-      count: 0,
-      invalid: 0,
-      reachesLatest: coverage ? coverage.reachesLatest : null,
-      latestVersion,
-      upcastFailures: 0,
-    },
-    schema: entry?.schema,
-    latestSchema: definition?.versions[definition.versions.length - 1]?.schema,
-    definition,
-    liftable,
-  };
-}
-
-function describe(
-  row: any[],
-  payload: unknown,
-  issue: { path: PropertyKey[]; message: string } | undefined,
-): InvalidEvent {
-  const path = issue?.path ?? [];
-  // the id is looked up once the scan is done: reading it for every event costs a tenth of the scan
-  return {
-    eventId: '',
-    position: Number(row[0]),
-    path: formatPath(path),
-    message: maskPiiText(issue?.message ?? 'invalid'),
-    value: shownValue(payload, path),
-  };
-}
-
-function validateRow(row: any[], registry: EventRegistry, buckets: Map<string, Bucket>): void {
-  const type: string = row[1];
-  const version: number = row[2];
-  const key = `${type}\u0000${version}`;
-  let bucket = buckets.get(key);
-  if (!bucket) {
-    bucket = bucketFor(type, version, registry);
-    buckets.set(key, bucket);
-  }
-  const report = bucket.report;
-  report.count++;
-  if (!bucket.schema) return;
-  const payload = row[3];
-  const result = bucket.schema.safeParse(payload);
-  if (!result.success) {
-    report.invalid++;
-    if (!report.firstInvalid || Number(row[0]) < report.firstInvalid.position)
-      report.firstInvalid = describe(row, payload, result.error.issues[0]);
-    return;
-  }
-  if (!bucket.liftable) return;
-  try {
-    const lifted = registry.upcast(type, version, result.data).payload;
-    const latest = bucket.latestSchema!.safeParse(lifted);
-    if (!latest.success) {
-      report.upcastFailures++;
-      if (!report.firstUpcastFailure || Number(row[0]) < report.firstUpcastFailure.position)
-        report.firstUpcastFailure = describe(row, lifted, latest.error.issues[0]);
-    }
-  } catch (error) {
-    report.upcastFailures++;
-    report.firstUpcastFailure ??= describe(row, payload, {
-      path: [],
-      message: `upcaster threw: ${(error as Error).message}`,
-    });
-  }
 }
 
 function summarize(

@@ -14,6 +14,8 @@ export {
   type TypeVersionReport,
   type VersionStatus,
 } from './check.js';
+export { copyEventRows, type EventRowSink } from './copy-rows.js';
+export { PayloadChecker } from './payload-check.js';
 export { registryFromJson, registryToJson, registryFileSchema, type RegistryFile } from './registry-json.js';
 export { loadRegistryFile } from './registry-file.js';
 export * from '../../events/index.js';
