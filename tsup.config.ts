@@ -42,4 +42,17 @@ export default defineConfig([
     minify: true,
     outDir: 'dist',
   },
+  {
+    // `trace` once more as one CommonJS file with its context (src/commands/trace-bundle.ts): the
+    // shell requires it whole, so a trace reads one file and never sets up the ES module loader
+    entry: { 'commands/trace': 'src/commands/trace-bundle.ts' },
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    shims: true,
+    sourcemap: true,
+    minify: true,
+    outDir: 'dist',
+  },
 ]);
