@@ -46,6 +46,9 @@ export default defineConfig([
     // `trace` once more as one CommonJS file with its context (src/commands/trace-bundle.ts): the
     // shell requires it whole, so a trace reads one file and never sets up the ES module loader
     entry: { 'commands/trace': 'src/commands/trace-bundle.ts' },
+    // pg too: one file instead of some thirty to find and read (pg-native is pg's optional addon)
+    noExternal: [/^pg(-|$)/, /^postgres-/, 'xtend', 'split2', 'pgpass'],
+    external: ['pg-native', 'pg-cloudflare'],
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',

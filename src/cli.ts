@@ -73,7 +73,8 @@ function invokedCommand(program: Command, args: readonly string[]): string | und
 function buildProgram(): Command {
   return new Command('medicalcor')
     .description(
-      'Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.',
+      'Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, ' +
+        'budgets, SLAs and readiness.',
     )
     .version(CLI_VERSION, '-V, --version')
     .option(

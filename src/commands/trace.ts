@@ -106,7 +106,10 @@ function parseOptions(ctx: CommandContext, correlationId: string | undefined, fl
   };
 }
 
-/** The journey tables' pool (replica or primary), or why it cannot be reached: its sources then fail, the rest is shown. */
+/**
+ * The journey tables' pool (replica or primary), or why it cannot be reached: its sources then fail,
+ * the rest is shown.
+ */
 async function journeyDatabase(
   ctx: CommandContext,
   options: TraceOptions,
@@ -127,6 +130,22 @@ async function journeyDatabase(
   } catch (error) {
     return { database: { unavailable: maskUrl((error as Error).message ?? String(error)) } };
   }
+}
+
+/**
+ * What the sources read through, as soon as it can be had. Trigger.dev's answer is the slowest
+ * part of a trace: its request is sent first (traceJourney starts it before the database is
+ * there) and the database is opened meanwhile.
+ */
+async function startSources(
+  ctx: CommandContext,
+  options: TraceOptions,
+): Promise<{
+  trigger: TriggerRuns | { skipped: string };
+  opened: Promise<{ database: JourneyDatabase; route?: ReadRoute }>;
+}> {
+  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
+  return { trigger, opened: journeyDatabase(ctx, options) };
 }
 
 /** Records the reveal in pii_access_log on the PRIMARY before anything is shown; no row, no reveal. */
@@ -175,17 +194,11 @@ function routeLine(route: ReadRoute | undefined): string | undefined {
 
 async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<void> {
   const correlationId = options.correlationId!;
-  const trigger = ctx.systems.trigger();
-  trigger.catch(() => {}); // awaited below; not an unhandled rejection if the database fails first
+  // nothing is read before a reveal is recorded
   if (options.revealReason) await recordReveal(ctx, options);
-  const { database, route } = await journeyDatabase(ctx, options);
+  const { trigger, opened } = await startSources(ctx, options);
   const trace: Trace = await traceJourney(
-    {
-      database,
-      trigger: (await trigger) as TriggerRuns | { skipped: string },
-      signal: ctx.signal,
-      secrets: ctx.io.secrets,
-    },
+    { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
       correlationId,
       since: options.since,
@@ -195,10 +208,13 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
     },
   );
   throwIfAborted(ctx.signal, 'Interrupted; nothing was written.');
+  const { route } = await opened;
   // the journeys looked at during an incident belong on its timeline (no patient data: the ID and verdict)
   await ctx.recordAction({
     kind: 'trace.view',
-    summary: `journey ${correlationId} looked at: ${trace.verdict.failed ? 'failed' : 'no failure'}${trace.partial ? ' (partial)' : ''}`,
+    summary:
+      `journey ${correlationId} looked at: ${trace.verdict.failed ? 'failed' : 'no failure'}` +
+      (trace.partial ? ' (partial)' : ''),
     ref: `trace ${correlationId}`,
   });
 
@@ -226,7 +242,8 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
     const skipped = trace.sources.find((s) => s.source === 'trigger_runs')?.state === 'skipped';
     note(
       ctx.io,
-      `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`,
+      `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ` +
+        `${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`,
     );
   }
   ctx.exitCode = nothing
@@ -235,17 +252,10 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
 }
 
 async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<void> {
-  const trigger = ctx.systems.trigger();
-  trigger.catch(() => {});
   if (options.revealReason) await recordReveal(ctx, options);
-  const { database, route } = await journeyDatabase(ctx, options);
+  const { trigger, opened } = await startSources(ctx, options);
   const report = await listFailedJourneys(
-    {
-      database,
-      trigger: (await trigger) as TriggerRuns | { skipped: string },
-      signal: ctx.signal,
-      secrets: ctx.io.secrets,
-    },
+    { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
       since: options.since,
       timeoutMs: options.timeoutMs,
@@ -254,6 +264,7 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
     },
   );
   throwIfAborted(ctx.signal);
+  const { route } = await opened;
   if (options.format !== 'table') writeOut(ctx.io, renderData(options.format, failedToJson(report, route)));
   else {
     renderFailedTable(ctx.io, report);
@@ -268,13 +279,15 @@ export function register(program: Command, context: () => CommandContext): void 
   program
     .command('trace')
     .description(
-      'one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and Trigger.dev runs, PII masked',
+      'one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and ' +
+        'Trigger.dev runs, PII masked',
     )
     .argument('[correlation-id]', "the journey's correlation ID")
     .option('--failed', 'list the correlation IDs whose journeys failed in the --since window, newest first')
     .option(
       '--since <duration>',
-      `--failed: the window (default ${FAILED_SINCE}); a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`,
+      `--failed: the window (default ${FAILED_SINCE}); ` +
+        `a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`,
     )
     .addOption(program.createOption('--view <view>', 'table or waterfall').default('table'))
     .option('--html <file>', 'also write a self-contained HTML report of the trace to FILE')

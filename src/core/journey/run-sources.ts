@@ -9,7 +9,16 @@ export class SourceTimeout extends Error {
   }
 }
 
-export type SourceTask<T> = { source: SourceName; skip?: string; read?: (signal: AbortSignal) => Promise<T> };
+export type SourceTask<T> = {
+  source: SourceName;
+  skip?: string;
+  /**
+   * waited for before the source's deadline starts: the database being opened (an embedded one
+   * takes seconds), which has its own timeout; the other sources start meanwhile
+   */
+  ready?: Promise<unknown>;
+  read?: (signal: AbortSignal) => Promise<T>;
+};
 
 export interface SourceOutcome<T> {
   report: SourceReport;
@@ -42,6 +51,7 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
     tasks.map(async (task): Promise<SourceOutcome<T>> => {
       if (task.skip || !task.read)
         return { report: { source: task.source, state: 'skipped', items: 0, elapsedMs: 0, reason: task.skip } };
+      if (task.ready) await task.ready.catch(() => {}); // a failed open is the read's to report
       const started = performance.now();
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);

@@ -1,4 +1,4 @@
-import type { IncomingMessage, RequestOptions } from 'node:http';
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { maskToken } from '../redact.js';
 import { parseListRunsResponse, parseRetrievedRun, ResponseShapeError } from './parse.js';
 import type { ListedRun, RetrievedRun, RunStatus } from './schemas.js';
@@ -101,7 +101,8 @@ export class TriggerClient {
     const { statusCode, text } = response;
     if (statusCode === 401 || statusCode === 403) {
       throw new TriggerApiError(
-        `Trigger.dev rejected the secret key ${maskToken(this.options.secretKey)} (HTTP ${statusCode}); check TRIGGER_SECRET_KEY`,
+        `Trigger.dev rejected the secret key ${maskToken(this.options.secretKey)} (HTTP ${statusCode}); ` +
+          'check TRIGGER_SECRET_KEY',
         statusCode,
       );
     }
@@ -124,8 +125,9 @@ export class TriggerClient {
 }
 
 /**
- * One GET, its whole body as text. node:https (and with it TLS) is loaded only for an https URL;
- * the default agents keep the connection for the next page and do not hold the process open.
+ * One GET, its whole body as text. Over http:// the request is sent before this returns (a trace
+ * sends it first); node:https, and with it TLS, is loaded only for an https URL. The default
+ * agents keep the connection for the next page and do not hold the process open.
  */
 async function httpGet(
   url: string,
@@ -135,7 +137,7 @@ async function httpGet(
   const target = new URL(url);
   if (target.protocol !== 'http:' && target.protocol !== 'https:')
     throw new Error(`unsupported protocol ${target.protocol} (use http:// or https://)`);
-  const { request } = target.protocol === 'https:' ? await import('node:https') : await import('node:http');
+  const request = target.protocol === 'https:' ? (await import('node:https')).request : httpRequest;
   const options: RequestOptions = { method: 'GET', headers, signal };
   return new Promise((resolve, reject) => {
     const req = request(target, options, (res: IncomingMessage) => {
