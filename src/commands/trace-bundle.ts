@@ -4,12 +4,5 @@
  * and compiles one file and never sets up Node's ES module loader. dist/commands/trace.js stays
  * the ES module build of the same command (help manifest, fallback).
  */
-import { restoreResponse } from './trace-quiet-pg.js';
-// pg is loaded with the bundle, before the action: once the action has sent the Trigger.dev request
-// nothing synchronous delays it, and the database connects while Trigger.dev answers
-import '../core/db/index.js';
-
 export { register } from './trace.js';
 export * as context from './context.js';
-
-restoreResponse();

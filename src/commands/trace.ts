@@ -30,6 +30,7 @@ import { renderTraceHtml } from './render/trace-html.js';
 import { failedToJson, traceToJson } from './render/trace-json.js';
 import { renderFailedTable, renderTraceTable } from './render/trace-table.js';
 import { renderTraceWaterfall } from './render/trace-waterfall.js';
+import { loadDatabaseModule } from './trace-quiet-pg.js';
 
 /** The options as commander hands them over (strings), before parsing. */
 interface TraceFlags {
@@ -133,19 +134,18 @@ async function journeyDatabase(
 }
 
 /**
- * What the sources read through, as soon as it can be had. Trigger.dev's answer is the slowest
- * part of a trace: its request is sent first (traceJourney starts it before the database is
- * there) and the database is opened meanwhile.
+ * The journey database, opened once the Trigger.dev request is on its way. Its answer is the
+ * slowest part of a trace, and loading pg takes longer than sending it: the caller starts the
+ * trace (which sends the request at once) before this gets past its first turn of the event loop,
+ * in which the request's socket connects and writes it.
  */
-async function startSources(
+async function openAfterTrigger(
   ctx: CommandContext,
   options: TraceOptions,
-): Promise<{
-  trigger: TriggerRuns | { skipped: string };
-  opened: Promise<{ database: JourneyDatabase; route?: ReadRoute }>;
-}> {
-  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
-  return { trigger, opened: journeyDatabase(ctx, options) };
+): Promise<{ database: JourneyDatabase; route?: ReadRoute }> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await loadDatabaseModule();
+  return journeyDatabase(ctx, options);
 }
 
 /** Records the reveal in pii_access_log on the PRIMARY before anything is shown; no row, no reveal. */
@@ -196,7 +196,8 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
   const correlationId = options.correlationId!;
   // nothing is read before a reveal is recorded
   if (options.revealReason) await recordReveal(ctx, options);
-  const { trigger, opened } = await startSources(ctx, options);
+  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
+  const opened = openAfterTrigger(ctx, options);
   const trace: Trace = await traceJourney(
     { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
@@ -253,7 +254,8 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
 
 async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<void> {
   if (options.revealReason) await recordReveal(ctx, options);
-  const { trigger, opened } = await startSources(ctx, options);
+  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
+  const opened = openAfterTrigger(ctx, options);
   const report = await listFailedJourneys(
     { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
