@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('what `trace ID -o json` loads', () => {
-  it('one project file and no package; no undici, perf_hooks or ES module of the project', async () => {
+  it('one project file and no package; no undici, perf_hooks, crypto or ES module of the project', async () => {
     const result = await execa(
       'node',
       [
@@ -77,5 +77,7 @@ describe('what `trace ID -o json` loads', () => {
     const builtins = (lines.find((l) => l.startsWith('loaded-builtins:')) ?? '').split(',');
     expect(builtins.length).toBeGreaterThan(10);
     expect(builtins.filter((m) => /undici|perf_hooks|zlib/.test(m))).toEqual([]);
+    // pg's password hashing (and node:crypto) loads only for password authentication
+    expect(builtins).not.toContain('NativeModule crypto');
   });
 });
