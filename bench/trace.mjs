@@ -176,6 +176,16 @@ async function generate(pool) {
   log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
+/** Applies the schema's pending migrations to the bench database (dbmate, as the CLI ships it). */
+function migrate() {
+  const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
+  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: dbUrl.toString() },
+    encoding: 'utf8',
+  });
+  if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
+}
+
 async function prepare() {
   const exists = (await admin(`SELECT 1 FROM pg_database WHERE datname = '${dbName}'`)).rowCount > 0;
   if (exists && !fresh) {
@@ -191,18 +201,15 @@ async function prepare() {
       Number(row.llm) === sizes.llm
     ) {
       log(`reusing ${dbName} (same sizes; --fresh to regenerate)`);
+      // migrations added since the data was generated (a new index, say) apply to the kept data too
+      migrate();
       return pool;
     }
     await pool.end();
   }
   if (exists) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${dbName}`);
-  const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
-    env: { DATABASE_URL: dbUrl.toString() },
-    encoding: 'utf8',
-  });
-  if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
+  migrate();
   const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
   await generate(pool);
   return pool;
