@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { commandManifest } from './src/commands/index.js';
+import { lazyPgCrypto } from './src/commands/trace-bundle-plugins.js';
 
 // Each command (and the context the shell builds for it) is an entry of the ES module build, at
 // a stable path dist/commands/<name>.js that the shell imports only when that command runs.
@@ -38,6 +39,23 @@ export default defineConfig([
     platform: 'node',
     noExternal: ['commander'],
     define: { CLI_VERSION: JSON.stringify(version) },
+    sourcemap: true,
+    minify: true,
+    outDir: 'dist',
+  },
+  {
+    // `trace` once more as one CommonJS file with its context (src/commands/trace-bundle.ts): the
+    // shell requires it whole, so a trace reads one file and never sets up the ES module loader
+    entry: { 'commands/trace': 'src/commands/trace-bundle.ts' },
+    // pg too: one file instead of some thirty to find and read (pg-native is pg's optional addon)
+    noExternal: [/^pg(-|$)/, /^postgres-/, 'xtend', 'split2', 'pgpass'],
+    external: ['pg-native', 'pg-cloudflare'],
+    esbuildPlugins: [lazyPgCrypto],
+    format: ['cjs'],
+    outExtension: () => ({ js: '.cjs' }),
+    target: 'node20',
+    platform: 'node',
+    shims: true,
     sourcemap: true,
     minify: true,
     outDir: 'dist',

@@ -8,11 +8,18 @@
 // Data is generated with COPY into a dedicated database (TRACE_BENCH_DB, default
 // medicalcor_bench_trace on TEST_PG_URL / 127.0.0.1:5432) and kept for the next run when the
 // sizes match (--fresh to regenerate). TRACE_BENCH_SAMPLES (200) and TRACE_BENCH_RUNS (15).
+// Figures (bench/lib/figures.mjs): trace.process-ratio (wall, x node -e 0), trace.process-cpu-ratio
+// (CPU of the process, user + system, x node -e 0's), trace.db-p50-ms, trace.db-p95-ms,
+// trace.failed-window-ms. CPU is what waited-for children add to this process's cutime/cstime
+// (/proc/self/stat, 10 ms ticks), averaged over the runs: on a loaded machine it moves far less
+// than wall time.
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { figure } from './lib/figures.mjs';
 import { median, percentile } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -92,14 +99,16 @@ function copyRows(table, columns, count, line) {
 
 async function generate(pool) {
   log(
-    `generating ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows in ${dbName} ...`,
+    `generating ${sizes.events} domain events, ${sizes.integration} integration logs, ` +
+      `${sizes.llm} LLM usage rows in ${dbName} ...`,
   );
   const started = performance.now();
   // secondary indexes are built once after the load instead of row by row
   const tables = ['domain_events', 'integration_logs', 'llm_usage_logs'];
   const { rows: indexes } = await pool.query(
     `SELECT i.indexrelid::regclass::text AS name, pg_get_indexdef(i.indexrelid) AS def FROM pg_index i
-      WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
+      WHERE i.indrelid = ANY($1::regclass[]) AND NOT i.indisprimary
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)`,
     [tables],
   );
   for (const index of indexes) await pool.query(`DROP INDEX ${index.name}`);
@@ -115,7 +124,10 @@ async function generate(pool) {
         const j = journeyOf(row);
         const version = ++eventsPerJourney[j];
         const at = new Date(T0 + row * 30).toISOString();
-        return `lead-${j}\tLead\t${version}\t${EVENT_TYPES[(version * 3 + j) % EVENT_TYPES.length]}\t{"score": ${row % 100}, "channel": "whatsapp", "phone": "+4071${String(j % 10_000_000).padStart(7, '0')}"}\t${corr(j)}\t${at}\n`;
+        const type = EVENT_TYPES[(version * 3 + j) % EVENT_TYPES.length];
+        const phone = `+4071${String(j % 10_000_000).padStart(7, '0')}`;
+        const payload = `{"score": ${row % 100}, "channel": "whatsapp", "phone": "${phone}"}`;
+        return `lead-${j}\tLead\t${version}\t${type}\t${payload}\t${corr(j)}\t${at}\n`;
       },
     ),
     copyRows(
@@ -125,7 +137,9 @@ async function generate(pool) {
       (row) => {
         const j = journeyOf(row) % journeys;
         const ok = row % 50 !== 0;
-        return `hubspot\toutbound\tupsertContact\t${corr(j)}\t${ok ? 'success' : 'failure'}\t${ok ? 200 : 502}\t${100 + (row % 900)}\t${new Date(T0 + row * 150).toISOString()}\n`;
+        const at = new Date(T0 + row * 150).toISOString();
+        const outcome = `${ok ? 'success' : 'failure'}\t${ok ? 200 : 502}`;
+        return `hubspot\toutbound\tupsertContact\t${corr(j)}\t${outcome}\t${100 + (row % 900)}\t${at}\n`;
       },
     ),
     copyRows(
@@ -145,7 +159,9 @@ async function generate(pool) {
       sizes.llm,
       (row) => {
         const j = journeyOf(row) % journeys;
-        return `openai\tgpt-4o\tscore_lead\tclinic-${row % 40}\t1200\t90\t0.0041\t${corr(j)}\t${400 + (row % 800)}\t${new Date(T0 + row * 300).toISOString()}\n`;
+        const at = new Date(T0 + row * 300).toISOString();
+        const tokens = '1200\t90\t0.0041';
+        return `openai\tgpt-4o\tscore_lead\tclinic-${row % 40}\t${tokens}\t${corr(j)}\t${400 + (row % 800)}\t${at}\n`;
       },
     ),
   ]);
@@ -158,6 +174,16 @@ async function generate(pool) {
   await pool.query('TRUNCATE bench_trace_sizes');
   await pool.query('INSERT INTO bench_trace_sizes VALUES ($1, $2, $3)', [sizes.events, sizes.integration, sizes.llm]);
   log(`  done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/** Applies the schema's pending migrations to the bench database (dbmate, as the CLI ships it). */
+function migrate() {
+  const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
+  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
+    env: { DATABASE_URL: dbUrl.toString() },
+    encoding: 'utf8',
+  });
+  if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
 }
 
 async function prepare() {
@@ -175,18 +201,15 @@ async function prepare() {
       Number(row.llm) === sizes.llm
     ) {
       log(`reusing ${dbName} (same sizes; --fresh to regenerate)`);
+      // migrations added since the data was generated (a new index, say) apply to the kept data too
+      migrate();
       return pool;
     }
     await pool.end();
   }
   if (exists) await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
   await admin(`CREATE DATABASE ${dbName}`);
-  const dbmate = `${repo}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
-  const applied = spawnSync(dbmate, ['--migrations-dir', `${repo}src/migrations`, '--no-dump-schema', 'migrate'], {
-    env: { DATABASE_URL: dbUrl.toString() },
-    encoding: 'utf8',
-  });
-  if (applied.status !== 0) throw new Error(`dbmate failed: ${applied.stderr}`);
+  migrate();
   const pool = new pg.Pool({ connectionString: dbUrl.toString(), max: 4 });
   await generate(pool);
   return pool;
@@ -235,9 +258,22 @@ async function startSlowTrigger(delayMs) {
   };
 }
 
-/** Wall time of one process; asynchronous, so the in-process Trigger.dev fake keeps answering meanwhile. */
-function wall(command, argv, env) {
+/** CPU (user + system, ms) of this process's waited-for children so far; undefined off Linux. */
+const ticksPerMs = 100 / 1000; // USER_HZ, 100 on Linux
+function childrenCpuMs() {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  // fields after the command name (which may hold spaces): state is field 3, cutime 16, cstime 17
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / ticksPerMs;
+}
+
+/**
+ * Wall and CPU time of one process; asynchronous, so the in-process Trigger.dev fake keeps
+ * answering meanwhile. The CPU is read once the child is reaped ('close' comes after 'exit').
+ */
+function run(command, argv, env) {
   return new Promise((resolve, reject) => {
+    const cpuBefore = childrenCpuMs();
     const start = performance.now();
     const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -247,8 +283,10 @@ function wall(command, argv, env) {
     child.on('error', reject);
     child.on('close', (code) => {
       const elapsed = performance.now() - start;
+      const cpuAfter = childrenCpuMs();
+      const cpu = cpuBefore === undefined ? undefined : cpuAfter - cpuBefore;
       if (![0, 3].includes(code)) reject(new Error(`${argv.join(' ')} exited ${code}: ${stderr}`));
-      else resolve({ elapsed, stdout });
+      else resolve({ elapsed, cpu, stdout });
     });
   });
 }
@@ -273,6 +311,7 @@ for (let i = 0; i < 20; i++)
   );
 const dbTimes = [];
 let items = 0;
+const dbCpuBefore = process.cpuUsage();
 for (let i = 0; i < samples; i++) {
   const started = performance.now();
   const trace = await traceJourney(
@@ -283,6 +322,8 @@ for (let i = 0; i < samples; i++) {
   items += trace.items.length;
   if (trace.partial) throw new Error(`a source failed: ${JSON.stringify(trace.sources)}`);
 }
+const dbCpu = process.cpuUsage(dbCpuBefore);
+const dbCpuPerTrace = (dbCpu.user + dbCpu.system) / 1000 / samples;
 // `trace --failed` over the last hour of the generated traffic
 const { listFailedJourneys } = await import(`${repo}dist/core/internal.js`);
 const dataEnd = T0 + sizes.events * 30;
@@ -303,8 +344,10 @@ for (let i = 0; i < 11; i++) {
 const explain = (sql, params) => pool.query(`EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) ${sql}`, params);
 const FAILURE = "event_type ~* '(fail(ed|ure)?|error|rejected|timed_?out|dead_?lettered)$'";
 const plan = await explain(
-  `WITH page AS (SELECT *, 1 AS __one FROM domain_events WHERE correlation_id = $1 ORDER BY occurred_at, global_position LIMIT 1001),
-  verdict AS (SELECT count(*) AS failures, min(occurred_at) AS first_failure_at FROM domain_events WHERE correlation_id = $1 AND ${FAILURE})
+  `WITH page AS (SELECT *, 1 AS __one FROM domain_events WHERE correlation_id = $1
+                 ORDER BY occurred_at, global_position LIMIT 1001),
+  verdict AS (SELECT count(*) AS failures, min(occurred_at) AS first_failure_at FROM domain_events
+               WHERE correlation_id = $1 AND ${FAILURE})
   SELECT page.*, verdict.* FROM verdict LEFT JOIN page ON true ORDER BY page.occurred_at, page.global_position`,
   [pick()],
 );
@@ -325,31 +368,72 @@ const env = {
   TRIGGER_SECRET_KEY: 'tr_bench_0123456789abcdef',
 };
 const bin = `${repo}bin/medicalcor`;
-const probe = JSON.parse((await wall('node', [bin, 'trace', pick(), '-o', 'json'], env)).stdout);
+const probe = JSON.parse((await run('node', [bin, 'trace', pick(), '-o', 'json'], env)).stdout);
 if (probe.sources.some((s) => s.state !== 'ok'))
   throw new Error(`trace did not read every source: ${JSON.stringify(probe.sources)}`);
-await wall('node', ['-e', '0'], env);
-const traceWall = [];
-const nodeWall = [];
+await run('node', ['-e', '0'], env);
+const traceRuns = [];
+const nodeRuns = [];
 for (let i = 0; i < processRuns; i++) {
-  nodeWall.push((await wall('node', ['-e', '0'], env)).elapsed);
-  traceWall.push((await wall('node', [bin, 'trace', pick(), '-o', 'json'], env)).elapsed);
+  nodeRuns.push(await run('node', ['-e', '0'], env));
+  traceRuns.push(await run('node', [bin, 'trace', pick(), '-o', 'json'], env));
 }
+const traceWall = traceRuns.map((r) => r.elapsed);
+const nodeWall = nodeRuns.map((r) => r.elapsed);
+// CPU in 10 ms ticks: the mean over the runs is finer than any one run
+const meanCpu = (runs) =>
+  runs[0].cpu === undefined ? undefined : runs.reduce((sum, r) => sum + r.cpu, 0) / runs.length;
+const traceCpu = meanCpu(traceRuns);
+const nodeCpu = meanCpu(nodeRuns);
 await trigger.close();
 
 const ms = (v) => `${v.toFixed(1)} ms`;
+const shape =
+  `${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows, ` +
+  `${journeys} journeys (${(items / samples).toFixed(1)} items each, spread over the tables)`;
+const processRatio = median(traceWall) / median(nodeWall);
+const cpuRatio = traceCpu === undefined ? undefined : traceCpu / nodeCpu;
+const failedMs = median(failedTimes.slice(1));
 console.log(
-  `trace bench: ${sizes.events} domain events, ${sizes.integration} integration logs, ${sizes.llm} LLM usage rows (${journeys} journeys)`,
+  `trace bench: ${sizes.events} domain events, ${sizes.integration} integration logs, ` +
+    `${sizes.llm} LLM usage rows (${journeys} journeys)`,
 );
 console.log(
-  `database part (5 tables in parallel, warm pool, ${samples} random correlation IDs, ${(items / samples).toFixed(1)} items each): p50 ${ms(median(dbTimes))}, p95 ${ms(percentile(dbTimes, 95))} (goal p50 <= 5 ms at 100M events)`,
+  `database part (5 tables in parallel, warm pool, ${samples} random correlation IDs, ` +
+    `${(items / samples).toFixed(1)} items each): ` +
+    `p50 ${ms(median(dbTimes))}, p95 ${ms(percentile(dbTimes, 95))}, client CPU ${ms(dbCpuPerTrace)} per trace ` +
+    '(goal p50 <= 5 ms at 100M events)',
 );
 console.log(
-  `whole process, median of ${processRuns}: trace -o json ${ms(median(traceWall))}, node -e 0 ${ms(median(nodeWall))}, ratio ${(median(traceWall) / median(nodeWall)).toFixed(2)}x (Trigger.dev fake answering in 50 ms; goal <= 3x)`,
+  `whole process, median of ${processRuns}: trace -o json ${ms(median(traceWall))}, ` +
+    `node -e 0 ${ms(median(nodeWall))}, ` +
+    `ratio ${processRatio.toFixed(2)}x (Trigger.dev fake answering in 50 ms; goal <= 3x)`,
 );
+if (cpuRatio !== undefined)
+  console.log(
+    `whole process CPU (user + system), mean of ${processRuns}: trace -o json ${ms(traceCpu)}, ` +
+      `node -e 0 ${ms(nodeCpu)}, ` +
+      `ratio ${cpuRatio.toFixed(2)}x`,
+  );
 console.log(
-  `trace --failed over the last hour of traffic (${failedJourneys} journeys, --limit 1000 per source), median of ${failedTimes.length - 1}: ${ms(median(failedTimes.slice(1)))}`,
+  `trace --failed over the last hour of traffic (${failedJourneys} journeys, --limit 1000 per source), ` +
+    `median of ${failedTimes.length - 1}: ${ms(failedMs)}`,
 );
+const processShape = `${shape}; trace ID -o json, Trigger.dev fake answering in 50 ms, PostgreSQL on loopback`;
+figure('trace.process-ratio', processRatio, { unit: '× node -e 0', goal: 3, shape: `${processShape}; wall, median` });
+if (cpuRatio !== undefined)
+  figure('trace.process-cpu-ratio', cpuRatio, {
+    unit: '× node -e 0 CPU',
+    goal: 3,
+    shape: `${processShape}; user + system CPU, mean`,
+  });
+const dbShape = `${shape}; traceJourney in process, 5 database sources in parallel, warm pool of 5, random IDs`;
+figure('trace.db-p50-ms', median(dbTimes), { unit: 'ms', goal: 5, shape: dbShape });
+figure('trace.db-p95-ms', percentile(dbTimes, 95), { unit: 'ms', shape: dbShape });
+figure('trace.failed-window-ms', failedMs, {
+  unit: 'ms',
+  shape: `${shape}; --failed over the last hour (${failedJourneys} journeys), --limit 1000 per source, median`,
+});
 if (args.includes('--plan')) {
   console.log(plan.rows.map((r) => r['QUERY PLAN']).join('\n'));
   console.log(failedPlan.rows.map((r) => r['QUERY PLAN']).join('\n'));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
 import { commandManifest, type CommandModule } from './commands/index.js';
@@ -40,6 +41,19 @@ function loadModule<T>(name: string): Promise<T> {
   return import(specifier) as Promise<T>;
 }
 
+/** Commands also built as one CommonJS file carrying its own context module (tsup.config.ts). */
+const COMMONJS_COMMANDS: readonly string[] = ['trace'];
+
+/**
+ * Such a command is required whole from dist/commands/<name>.cjs: one file to read and compile, no
+ * ES module loader. Only from the built shell (CommonJS); in-process tests import the sources.
+ */
+function requireCommonJsCommand(name: string): (CommandModule & { context: ContextModule }) | undefined {
+  if (!COMMONJS_COMMANDS.includes(name) || typeof require !== 'function' || typeof __dirname !== 'string') return;
+  const file = `${__dirname}/commands/${name}.cjs`;
+  return existsSync(file) ? (require(file) as CommandModule & { context: ContextModule }) : undefined;
+}
+
 /** The command named in argv: the first word that is neither an option nor a global option's value. */
 function invokedCommand(program: Command, args: readonly string[]): string | undefined {
   const takesValue = new Set(
@@ -59,7 +73,8 @@ function invokedCommand(program: Command, args: readonly string[]): string | und
 function buildProgram(): Command {
   return new Command('medicalcor')
     .description(
-      'Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, budgets, SLAs and readiness.',
+      'Operator CLI of the MedicalCor platform: migrations, schema drift, journey traces, runbooks, breakers, ' +
+        'budgets, SLAs and readiness.',
     )
     .version(CLI_VERSION, '-V, --version')
     .option(
@@ -220,10 +235,10 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
       // the fast path: help and completion from the manifest, the module stays unloaded
       for (const spec of specs) rebuildCommand(program, spec);
     } else if (entry.name === name) {
-      const [command, context] = await Promise.all([
-        loadModule<CommandModule>(entry.name),
-        loadModule<ContextModule>('context'),
-      ]);
+      const bundled = requireCommonJsCommand(entry.name);
+      const [command, context] = bundled
+        ? [bundled, bundled.context]
+        : await Promise.all([loadModule<CommandModule>(entry.name), loadModule<ContextModule>('context')]);
       contextModule = context;
       command.register(program, ctx);
     } else {

@@ -67,7 +67,8 @@ afterAll(async () => {
 });
 
 describe('read replica', () => {
-  it('trace and --failed read the replica and show its lag; --show-pii writes its access log to the primary', async () => {
+  it('trace and --failed read the replica and show its lag; --show-pii writes its access log to ' +
+    'the primary', async () => {
     // a busy CI primary can put the replica seconds behind: a generous limit keeps this test about routing
     const env = {
       MEDICALCOR_DATABASE_URL: db.url,
@@ -110,7 +111,8 @@ describe('read replica', () => {
     expect(rows).toEqual([{ actor: 'replica@test', reason: 'INC-9' }]);
   }, 120_000);
 
-  it('past the lag limit reads go to the primary, and the fallback is said; within it the replica (stale) is read', async () => {
+  it('past the lag limit reads go to the primary, and the fallback is said; within it the ' +
+    'replica (stale) is read', async () => {
     await caughtUp();
     await replica.query('SELECT pg_wal_replay_pause()');
     try {

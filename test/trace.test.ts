@@ -48,68 +48,73 @@ afterAll(async () => {
 });
 
 describe('medicalcor trace CORRELATION_ID', () => {
-  it('merges every source into one timeline in time order, pages through Trigger.dev and marks the first failure (exit 3)', async () => {
-    fake.requests.length = 0;
-    const result = await runCli(['trace', journey.correlationId, '-o', 'json'], { env });
-    expect(result.stderr).toBe('');
-    expect(result.exitCode).toBe(3);
-    const trace = JSON.parse(result.stdout);
-    expect(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state])).toEqual([
-      ['domain_events', 'ok'],
-      ['sagas', 'ok'],
-      ['dead_letters', 'ok'],
-      ['integration_logs', 'ok'],
-      ['llm_usage', 'ok'],
-      ['trigger_runs', 'ok'],
-    ]);
-    expect(trace.items.map((i: { name: string }) => i.name)).toEqual(journey.expectedOrder);
-    const times = trace.items.map((i: { at: string }) => Date.parse(i.at));
-    expect(times).toEqual([...times].sort((a, b) => a - b));
+  it(
+    'merges every source into one timeline in time order, pages through Trigger.dev and marks ' +
+      'the first failure (exit 3)',
+    async () => {
+      fake.requests.length = 0;
+      const result = await runCli(['trace', journey.correlationId, '-o', 'json'], { env });
+      expect(result.stderr).toBe('');
+      expect(result.exitCode).toBe(3);
+      const trace = JSON.parse(result.stdout);
+      expect(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state])).toEqual([
+        ['domain_events', 'ok'],
+        ['sagas', 'ok'],
+        ['dead_letters', 'ok'],
+        ['integration_logs', 'ok'],
+        ['llm_usage', 'ok'],
+        ['trigger_runs', 'ok'],
+      ]);
+      expect(trace.items.map((i: { name: string }) => i.name)).toEqual(journey.expectedOrder);
+      const times = trace.items.map((i: { at: string }) => Date.parse(i.at));
+      expect(times).toEqual([...times].sort((a, b) => a - b));
 
-    // first failure: the Trigger.dev run, its error taken from the retrieve endpoint
-    expect(trace.firstFailure.name).toBe(journey.firstFailureName);
-    expect(trace.firstFailure.error).toContain(journey.firstFailureError);
-    const index = trace.firstFailure.index;
-    expect(trace.items[index].firstFailure).toBe(true);
-    expect(
-      trace.items
-        .slice(0, index)
-        .every((i: { afterFailure: boolean; status: string }) => !i.afterFailure && i.status !== 'failed'),
-    ).toBe(true);
-    expect(trace.items.slice(index + 1).every((i: { afterFailure: boolean }) => i.afterFailure)).toBe(true);
-    // durations and gaps
-    const hubspot = trace.items.find((i: { name: string }) => i.name === 'hubspot outbound createContact');
-    expect(hubspot).toMatchObject({
-      status: 'failed',
-      durationMs: 1200,
-      error: 'HUBSPOT_502: Bad gateway from api.hubapi.com',
-    });
-    expect(trace.items[0].gapMs).toBeNull();
-    expect(trace.spanMs).toBe(8_300);
-    expect(trace.summary).toContain('First failure');
-    expect(trace.summary).toContain('task sync-hubspot');
+      // first failure: the Trigger.dev run, its error taken from the retrieve endpoint
+      expect(trace.firstFailure.name).toBe(journey.firstFailureName);
+      expect(trace.firstFailure.error).toContain(journey.firstFailureError);
+      const index = trace.firstFailure.index;
+      expect(trace.items[index].firstFailure).toBe(true);
+      expect(
+        trace.items
+          .slice(0, index)
+          .every((i: { afterFailure: boolean; status: string }) => !i.afterFailure && i.status !== 'failed'),
+      ).toBe(true);
+      expect(trace.items.slice(index + 1).every((i: { afterFailure: boolean }) => i.afterFailure)).toBe(true);
+      // durations and gaps
+      const hubspot = trace.items.find((i: { name: string }) => i.name === 'hubspot outbound createContact');
+      expect(hubspot).toMatchObject({
+        status: 'failed',
+        durationMs: 1200,
+        error: 'HUBSPOT_502: Bad gateway from api.hubapi.com',
+      });
+      expect(trace.items[0].gapMs).toBeNull();
+      expect(trace.spanMs).toBe(8_300);
+      expect(trace.summary).toContain('First failure');
+      expect(trace.summary).toContain('task sync-hubspot');
 
-    // Trigger.dev was asked the documented way, and paged (2 runs per page, 5 runs)
-    const lists = fake.requests.filter((r) => r.path === '/api/v1/runs');
-    expect(lists.length).toBe(3);
-    expect(
-      lists.every(
-        (r) => r.query.get('filter[tag]') === `corr_${journey.correlationId}` && r.query.get('filter[createdAt][from]'),
-      ),
-    ).toBe(true);
-    expect(lists.slice(1).every((r) => r.query.get('page[after]'))).toBe(true);
-    expect(
-      fake.requests.every((r) => r.authorization === `Bearer ${fake.secretKey}` && r.apiVersion === '2025-07-16'),
-    ).toBe(true);
-    expect(fake.requests.filter((r) => r.path.startsWith('/api/v3/runs/')).map((r) => r.path)).toEqual([
-      `/api/v3/runs/run_${journey.correlationId}_b`,
-    ]);
-    expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
-      items: 5,
-      note: '3 pages',
-    });
-    expect(fake.schemaViolations).toEqual([]);
-  });
+      // Trigger.dev was asked the documented way, and paged (2 runs per page, 5 runs)
+      const lists = fake.requests.filter((r) => r.path === '/api/v1/runs');
+      expect(lists.length).toBe(3);
+      expect(
+        lists.every(
+          (r) =>
+            r.query.get('filter[tag]') === `corr_${journey.correlationId}` && r.query.get('filter[createdAt][from]'),
+        ),
+      ).toBe(true);
+      expect(lists.slice(1).every((r) => r.query.get('page[after]'))).toBe(true);
+      expect(
+        fake.requests.every((r) => r.authorization === `Bearer ${fake.secretKey}` && r.apiVersion === '2025-07-16'),
+      ).toBe(true);
+      expect(fake.requests.filter((r) => r.path.startsWith('/api/v3/runs/')).map((r) => r.path)).toEqual([
+        `/api/v3/runs/run_${journey.correlationId}_b`,
+      ]);
+      expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
+        items: 5,
+        note: '3 pages',
+      });
+      expect(fake.schemaViolations).toEqual([]);
+    },
+  );
 
   it('masks phone numbers, e-mails and names in JSON, table and waterfall views', async () => {
     const json = await runCli(['trace', journey.correlationId, '-o', 'json'], { env });
@@ -175,56 +180,63 @@ describe('medicalcor trace CORRELATION_ID', () => {
     }
   });
 
-  it('a source slower than --timeout is named and the rest is shown (partial; exit 3: a failure was read, 3 wins over 4)', async () => {
-    fake.delayMs = 3_000;
-    try {
-      const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '400ms'], { env });
-      expect(result.exitCode).toBe(3);
-      expect(result.stderr).toContain('trigger_runs timed out');
-      const trace = JSON.parse(result.stdout);
-      expect(trace.partial).toBe(true);
-      expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
-        state: 'timeout',
-        items: 0,
-      });
-      expect(trace.items.length).toBe(journey.expectedOrder.length - journey.triggerRuns.length);
-      expect(trace.items.some((i: { source: string }) => i.source === 'trigger_runs')).toBe(false);
-      // the first failure among what could be read
-      expect(trace.firstFailure.name).toBe('hubspot outbound createContact');
-      expect(trace.summary).toContain('Trigger.dev runs timed out');
-    } finally {
-      fake.delayMs = 0;
-    }
-  });
+  it(
+    'a source slower than --timeout is named and the rest is shown (partial; exit 3: a failure ' +
+      'was read, 3 wins over 4)',
+    async () => {
+      fake.delayMs = 3_000;
+      try {
+        const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '400ms'], { env });
+        expect(result.exitCode).toBe(3);
+        expect(result.stderr).toContain('trigger_runs timed out');
+        const trace = JSON.parse(result.stdout);
+        expect(trace.partial).toBe(true);
+        expect(trace.sources.find((s: { source: string }) => s.source === 'trigger_runs')).toMatchObject({
+          state: 'timeout',
+          items: 0,
+        });
+        expect(trace.items.length).toBe(journey.expectedOrder.length - journey.triggerRuns.length);
+        expect(trace.items.some((i: { source: string }) => i.source === 'trigger_runs')).toBe(false);
+        // the first failure among what could be read
+        expect(trace.firstFailure.name).toBe('hubspot outbound createContact');
+        expect(trace.summary).toContain('Trigger.dev runs timed out');
+      } finally {
+        fake.delayMs = 0;
+      }
+    },
+  );
 
-  it('a table locked by another session times out on its own; the other sources are shown (partial, exit 3)', async () => {
-    const blocker = await db.pool.connect();
-    try {
-      await blocker.query('BEGIN');
-      await blocker.query('LOCK TABLE integration_logs IN ACCESS EXCLUSIVE MODE');
-      const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '1s'], { env });
-      expect(result.exitCode).toBe(3);
-      const trace = JSON.parse(result.stdout);
-      expect(trace.partial).toBe(true);
-      const states = Object.fromEntries(
-        trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]),
-      );
-      expect(states).toEqual({
-        domain_events: 'ok',
-        sagas: 'ok',
-        dead_letters: 'ok',
-        integration_logs: 'timeout',
-        llm_usage: 'ok',
-        trigger_runs: 'ok',
-      });
-      expect(trace.items.some((i: { source: string }) => i.source === 'integration_logs')).toBe(false);
-      expect(trace.items.some((i: { source: string }) => i.source === 'domain_events')).toBe(true);
-      expect(result.stderr).toContain('integration_logs timed out');
-    } finally {
-      await blocker.query('ROLLBACK');
-      blocker.release();
-    }
-  });
+  it(
+    'a table locked by another session times out on its own; the other sources are shown ' + '(partial, exit 3)',
+    async () => {
+      const blocker = await db.pool.connect();
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE integration_logs IN ACCESS EXCLUSIVE MODE');
+        const result = await runCli(['trace', journey.correlationId, '-o', 'json', '--timeout', '1s'], { env });
+        expect(result.exitCode).toBe(3);
+        const trace = JSON.parse(result.stdout);
+        expect(trace.partial).toBe(true);
+        const states = Object.fromEntries(
+          trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]),
+        );
+        expect(states).toEqual({
+          domain_events: 'ok',
+          sagas: 'ok',
+          dead_letters: 'ok',
+          integration_logs: 'timeout',
+          llm_usage: 'ok',
+          trigger_runs: 'ok',
+        });
+        expect(trace.items.some((i: { source: string }) => i.source === 'integration_logs')).toBe(false);
+        expect(trace.items.some((i: { source: string }) => i.source === 'domain_events')).toBe(true);
+        expect(result.stderr).toContain('integration_logs timed out');
+      } finally {
+        await blocker.query('ROLLBACK');
+        blocker.release();
+      }
+    },
+  );
 
   it('a rejected Trigger.dev key is a failed source, named without printing the key (partial, exit 3)', async () => {
     const wrongKey = 'tr_prod_wrongKeyWrongKeyWrong1234';

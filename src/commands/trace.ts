@@ -30,6 +30,7 @@ import { renderTraceHtml } from './render/trace-html.js';
 import { failedToJson, traceToJson } from './render/trace-json.js';
 import { renderFailedTable, renderTraceTable } from './render/trace-table.js';
 import { renderTraceWaterfall } from './render/trace-waterfall.js';
+import { loadDatabaseModule } from './trace-quiet-pg.js';
 
 /** The options as commander hands them over (strings), before parsing. */
 interface TraceFlags {
@@ -106,7 +107,10 @@ function parseOptions(ctx: CommandContext, correlationId: string | undefined, fl
   };
 }
 
-/** The journey tables' pool (replica or primary), or why it cannot be reached: its sources then fail, the rest is shown. */
+/**
+ * The journey tables' pool (replica or primary), or why it cannot be reached: its sources then fail,
+ * the rest is shown.
+ */
 async function journeyDatabase(
   ctx: CommandContext,
   options: TraceOptions,
@@ -127,6 +131,21 @@ async function journeyDatabase(
   } catch (error) {
     return { database: { unavailable: maskUrl((error as Error).message ?? String(error)) } };
   }
+}
+
+/**
+ * The journey database, opened once the Trigger.dev request is on its way. Its answer is the
+ * slowest part of a trace, and loading pg takes longer than sending it: the caller starts the
+ * trace (which sends the request at once) before this gets past its first turn of the event loop,
+ * in which the request's socket connects and writes it.
+ */
+async function openAfterTrigger(
+  ctx: CommandContext,
+  options: TraceOptions,
+): Promise<{ database: JourneyDatabase; route?: ReadRoute }> {
+  await new Promise((resolve) => setImmediate(resolve));
+  await loadDatabaseModule();
+  return journeyDatabase(ctx, options);
 }
 
 /** Records the reveal in pii_access_log on the PRIMARY before anything is shown; no row, no reveal. */
@@ -175,17 +194,12 @@ function routeLine(route: ReadRoute | undefined): string | undefined {
 
 async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<void> {
   const correlationId = options.correlationId!;
-  const trigger = ctx.systems.trigger();
-  trigger.catch(() => {}); // awaited below; not an unhandled rejection if the database fails first
+  // nothing is read before a reveal is recorded
   if (options.revealReason) await recordReveal(ctx, options);
-  const { database, route } = await journeyDatabase(ctx, options);
+  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
+  const opened = openAfterTrigger(ctx, options);
   const trace: Trace = await traceJourney(
-    {
-      database,
-      trigger: (await trigger) as TriggerRuns | { skipped: string },
-      signal: ctx.signal,
-      secrets: ctx.io.secrets,
-    },
+    { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
       correlationId,
       since: options.since,
@@ -195,10 +209,13 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
     },
   );
   throwIfAborted(ctx.signal, 'Interrupted; nothing was written.');
+  const { route } = await opened;
   // the journeys looked at during an incident belong on its timeline (no patient data: the ID and verdict)
   await ctx.recordAction({
     kind: 'trace.view',
-    summary: `journey ${correlationId} looked at: ${trace.verdict.failed ? 'failed' : 'no failure'}${trace.partial ? ' (partial)' : ''}`,
+    summary:
+      `journey ${correlationId} looked at: ${trace.verdict.failed ? 'failed' : 'no failure'}` +
+      (trace.partial ? ' (partial)' : ''),
     ref: `trace ${correlationId}`,
   });
 
@@ -226,7 +243,8 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
     const skipped = trace.sources.find((s) => s.source === 'trigger_runs')?.state === 'skipped';
     note(
       ctx.io,
-      `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`,
+      `nothing matched correlation ID ${correlationId} (tables: all time; Trigger.dev runs created since ` +
+        `${trace.searched.triggerRunsFrom.toISOString()}${skipped ? ', but Trigger.dev was skipped' : ''}).`,
     );
   }
   ctx.exitCode = nothing
@@ -235,17 +253,11 @@ async function runTrace(ctx: CommandContext, options: TraceOptions): Promise<voi
 }
 
 async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<void> {
-  const trigger = ctx.systems.trigger();
-  trigger.catch(() => {});
   if (options.revealReason) await recordReveal(ctx, options);
-  const { database, route } = await journeyDatabase(ctx, options);
+  const trigger = (await ctx.systems.trigger()) as TriggerRuns | { skipped: string };
+  const opened = openAfterTrigger(ctx, options);
   const report = await listFailedJourneys(
-    {
-      database,
-      trigger: (await trigger) as TriggerRuns | { skipped: string },
-      signal: ctx.signal,
-      secrets: ctx.io.secrets,
-    },
+    { database: opened.then((o) => o.database), trigger, signal: ctx.signal, secrets: ctx.io.secrets },
     {
       since: options.since,
       timeoutMs: options.timeoutMs,
@@ -254,6 +266,7 @@ async function runFailed(ctx: CommandContext, options: TraceOptions): Promise<vo
     },
   );
   throwIfAborted(ctx.signal);
+  const { route } = await opened;
   if (options.format !== 'table') writeOut(ctx.io, renderData(options.format, failedToJson(report, route)));
   else {
     renderFailedTable(ctx.io, report);
@@ -268,13 +281,15 @@ export function register(program: Command, context: () => CommandContext): void 
   program
     .command('trace')
     .description(
-      'one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and Trigger.dev runs, PII masked',
+      'one timeline of a patient journey: domain events, sagas, dead letters, integration logs, LLM usage and ' +
+        'Trigger.dev runs, PII masked',
     )
     .argument('[correlation-id]', "the journey's correlation ID")
     .option('--failed', 'list the correlation IDs whose journeys failed in the --since window, newest first')
     .option(
       '--since <duration>',
-      `--failed: the window (default ${FAILED_SINCE}); a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`,
+      `--failed: the window (default ${FAILED_SINCE}); ` +
+        `a trace: how far back Trigger.dev runs are listed (default ${TRACE_SINCE})`,
     )
     .addOption(program.createOption('--view <view>', 'table or waterfall').default('table'))
     .option('--html <file>', 'also write a self-contained HTML report of the trace to FILE')

@@ -43,7 +43,8 @@ export function renderTraceHtml(trace: Trace): string {
     ]
       .filter(Boolean)
       .join(' ');
-    return `<tr class="${classes}" data-index="${index}" data-source="${escapeHtml(item.source)}" data-status="${escapeHtml(item.status)}">
+    const attributes = `data-source="${escapeHtml(item.source)}" data-status="${escapeHtml(item.status)}"`;
+    return `<tr class="${classes}" data-index="${index}" ${attributes}>
 <td class="num">${escapeHtml(clock(item.at))}</td>
 <td class="num">+${escapeHtml(formatMs(item.offsetMs))}</td>
 <td class="num">${escapeHtml(item.gapMs === undefined ? '' : formatMs(item.gapMs))}</td>
@@ -53,13 +54,15 @@ export function renderTraceHtml(trace: Trace): string {
 <td class="num">${escapeHtml(item.durationMs === undefined ? '' : formatMs(item.durationMs))}</td>
 <td><div class="lane"><div class="bar" style="left:${left}%;width:${width}%"></div></div></td>
 <td>${escapeHtml(item.summary)}${item.error ? `<br><strong>${escapeHtml(item.error)}</strong>` : ''}
-<details><summary>${escapeHtml(item.ref)}</summary><pre>${escapeHtml(JSON.stringify(item.detail, null, 2))}</pre></details></td>
+<details><summary>${escapeHtml(item.ref)}</summary>
+<pre>${escapeHtml(JSON.stringify(item.detail, null, 2))}</pre></details></td>
 </tr>`;
   });
   const sources = trace.sources
     .map(
       (s) =>
-        `<li class="${s.state === 'failed' || s.state === 'timeout' ? 'bad' : escapeHtml(s.state)}">${escapeHtml(sourceLine(s))}</li>`,
+        `<li class="${s.state === 'failed' || s.state === 'timeout' ? 'bad' : escapeHtml(s.state)}">` +
+        `${escapeHtml(sourceLine(s))}</li>`,
     )
     .join('\n');
   return `<!doctype html>
@@ -78,7 +81,8 @@ export function renderTraceHtml(trace: Trace): string {
   }</div>
 <p class="summary${trace.verdict.failed ? ' failed' : ''}" id="summary">${escapeHtml(describeTrace(trace))}</p>
 <table id="timeline">
-<thead><tr><th>Time</th><th>Offset</th><th>Gap</th><th>Source</th><th>Step</th><th>Status</th><th>Duration</th><th>Waterfall</th><th>Detail</th></tr></thead>
+<thead><tr><th>Time</th><th>Offset</th><th>Gap</th><th>Source</th><th>Step</th><th>Status</th><th>Duration</th>
+<th>Waterfall</th><th>Detail</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>

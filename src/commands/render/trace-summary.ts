@@ -17,18 +17,22 @@ export function describeTrace(trace: Trace): string {
   parts.push(`Read ${read.length} of ${trace.sources.length} sources (${listSources(read) || 'none'}).`);
   for (const s of missing)
     parts.push(
-      `${SOURCE_LABELS[s.source]} ${s.state === 'timeout' ? 'timed out' : 'failed'}: ${s.reason}; its items are missing.`,
+      `${SOURCE_LABELS[s.source]} ${s.state === 'timeout' ? 'timed out' : 'failed'}: ${s.reason}; ` +
+        'its items are missing.',
     );
   for (const s of skipped) parts.push(`${SOURCE_LABELS[s.source]} skipped: ${s.reason}.`);
   const truncated = trace.sources.filter((s) => s.truncated);
   if (truncated.length) {
     parts.push(
-      `The view is truncated: only the first items of ${listSources(truncated)} were read (raise --limit for more); the verdict covers the whole journey.`,
+      `The view is truncated: only the first items of ${listSources(truncated)} were read (raise --limit for more); ` +
+        'the verdict covers the whole journey.',
     );
   }
   if (trace.items.length === 0 && !trace.verdict.failed) {
     parts.push(
-      `Nothing matched correlation ID ${trace.correlationId}: the tables were searched over all time, Trigger.dev runs created from ${trace.searched.triggerRunsFrom.toISOString()} to ${trace.searched.triggerRunsTo.toISOString()}.`,
+      `Nothing matched correlation ID ${trace.correlationId}: the tables were searched over all time, ` +
+        `Trigger.dev runs created from ${trace.searched.triggerRunsFrom.toISOString()} ` +
+        `to ${trace.searched.triggerRunsTo.toISOString()}.`,
     );
     return parts.join(' ');
   }
@@ -38,7 +42,8 @@ export function describeTrace(trace: Trace): string {
       .map((s) => `${s.items} ${SOURCE_LABELS[s.source]}`)
       .join(', ');
     parts.push(
-      `${trace.items.length} items (${bySource}) from ${trace.startAt!.toISOString()} to ${trace.endAt!.toISOString()}, spanning ${formatMs(trace.spanMs)}.`,
+      `${trace.items.length} items (${bySource}) from ${trace.startAt!.toISOString()} ` +
+        `to ${trace.endAt!.toISOString()}, spanning ${formatMs(trace.spanMs)}.`,
     );
   }
   const unknown = trace.items.filter((i) => i.status === 'unknown').length;
@@ -48,7 +53,9 @@ export function describeTrace(trace: Trace): string {
   if (failure) {
     const after = trace.items.filter((i) => i.afterFailure).length;
     parts.push(
-      `First failure at ${failure.at.toISOString()} (+${formatMs(failure.offsetMs)}): ${SOURCE_LABELS[failure.source]} "${failure.name}"${failure.error ? ` — ${failure.error}` : ''}; ${after} item(s) followed it, ${verdict.failures} failure(s) in the whole journey.`,
+      `First failure at ${failure.at.toISOString()} (+${formatMs(failure.offsetMs)}): ` +
+        `${SOURCE_LABELS[failure.source]} "${failure.name}"${failure.error ? ` — ${failure.error}` : ''}; ` +
+        `${after} item(s) followed it, ${verdict.failures} failure(s) in the whole journey.`,
     );
   }
   if (verdict.failureBeyondView) {

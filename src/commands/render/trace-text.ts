@@ -21,7 +21,10 @@ export function sourceLine(report: SourceReport, noun = 'item'): string {
   const label = SOURCE_LABELS[report.source];
   switch (report.state) {
     case 'ok':
-      return `${label}: ${report.items} ${noun}(s) in ${formatMs(report.elapsedMs)}${report.note ? `, ${report.note}` : ''}${report.truncated ? ' (truncated)' : ''}`;
+      return (
+        `${label}: ${report.items} ${noun}(s) in ${formatMs(report.elapsedMs)}` +
+        `${report.note ? `, ${report.note}` : ''}${report.truncated ? ' (truncated)' : ''}`
+      );
     case 'skipped':
       return `${label}: skipped — ${report.reason}`;
     case 'timeout':

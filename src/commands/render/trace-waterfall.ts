@@ -52,7 +52,8 @@ export function renderTraceWaterfall(io: Io, trace: Trace): void {
     const label = pad(`${SOURCE_LABELS[item.source]}: ${item.name}`, LABEL_WIDTH);
     writeOut(
       io,
-      `${clock(item.at)} ${pad(offset(item), 10)} ${label} |${paint(lane)}| ${item.durationMs !== undefined ? formatMs(item.durationMs) : ''}${paint(marker)}`,
+      `${clock(item.at)} ${pad(offset(item), 10)} ${label} |${paint(lane)}| ` +
+        `${item.durationMs !== undefined ? formatMs(item.durationMs) : ''}${paint(marker)}`,
     );
     if (item.firstFailure && item.error)
       writeOut(io, chalk.red(fit(`${' '.repeat(24)}└ ${statusText(item)}: ${item.error}`, io.width)));

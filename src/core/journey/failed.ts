@@ -1,7 +1,7 @@
 import { createMasker } from '../mask/index.js';
 import { isPartial, runSources, type SourceTask } from './run-sources.js';
-import { DATABASE_SOURCES, TRIGGER_SOURCE, type FailureRow, type TriggerRuns } from './sources/index.js';
-import { journeyQuery, type JourneyDatabase } from './trace.js';
+import { TRIGGER_SOURCE, type FailureRow, type TriggerRuns } from './sources/index.js';
+import { databaseSourceTasks, type JourneyDatabase } from './trace.js';
 import type { LimitedRows } from './query.js';
 import type { SourceName, SourceReport } from './types.js';
 
@@ -25,7 +25,8 @@ export interface FailedJourneysReport {
 }
 
 export interface FailedJourneysDeps {
-  database: JourneyDatabase;
+  /** or the promise of it, as for a trace (TraceDeps) */
+  database: JourneyDatabase | Promise<JourneyDatabase>;
   trigger: TriggerRuns | { skipped: string };
   signal?: AbortSignal;
   now?: () => Date;
@@ -49,12 +50,9 @@ export async function listFailedJourneys(
   deps: FailedJourneysDeps,
   options: FailedJourneysOptions,
 ): Promise<FailedJourneysReport> {
-  const query = journeyQuery(deps.database);
   const request = { since: options.since, limit: options.limit };
-  const tasks: SourceTask<LimitedRows<FailureRow>>[] = DATABASE_SOURCES.map((source) =>
-    typeof query === 'function'
-      ? { source: source.name, read: () => source.readFailures({ kind: 'database', query }, request) }
-      : { source: source.name, read: () => Promise.reject(new Error(query.unavailable)) },
+  const tasks: SourceTask<LimitedRows<FailureRow>>[] = databaseSourceTasks(deps.database, (source, query) =>
+    source.readFailures({ kind: 'database', query }, request),
   );
   const trigger = deps.trigger;
   tasks.push(

@@ -2,6 +2,12 @@ import { redactSecrets } from '../redact.js';
 import { formatMs } from '../time/index.js';
 import type { SourceName, SourceReport, SourceResult } from './types.js';
 
+/**
+ * Milliseconds on the monotonic clock. Not `performance.now()`: on Node 20 the first use of that
+ * global loads perf_hooks and its timing modules, which a trace would pay on every start.
+ */
+const monotonicMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 export class SourceTimeout extends Error {
   constructor(readonly timeoutMs: number) {
     super(`no answer within ${formatMs(timeoutMs)}`);
@@ -9,7 +15,16 @@ export class SourceTimeout extends Error {
   }
 }
 
-export type SourceTask<T> = { source: SourceName; skip?: string; read?: (signal: AbortSignal) => Promise<T> };
+export type SourceTask<T> = {
+  source: SourceName;
+  skip?: string;
+  /**
+   * waited for before the source's deadline starts: the database being opened (an embedded one
+   * takes seconds), which has its own timeout; the other sources start meanwhile
+   */
+  ready?: Promise<unknown>;
+  read?: (signal: AbortSignal) => Promise<T>;
+};
 
 export interface SourceOutcome<T> {
   report: SourceReport;
@@ -42,7 +57,8 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
     tasks.map(async (task): Promise<SourceOutcome<T>> => {
       if (task.skip || !task.read)
         return { report: { source: task.source, state: 'skipped', items: 0, elapsedMs: 0, reason: task.skip } };
-      const started = performance.now();
+      if (task.ready) await task.ready.catch(() => {}); // a failed open is the read's to report
+      const started = monotonicMs();
       const controller = new AbortController();
       const onAbort = () => controller.abort(signal?.reason);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -62,7 +78,7 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
             source: task.source,
             state: 'ok',
             items: result.items.length,
-            elapsedMs: Math.round(performance.now() - started),
+            elapsedMs: Math.round(monotonicMs() - started),
             truncated: result.truncated || undefined,
             note: result.note,
           },
@@ -74,7 +90,7 @@ export async function runSources<T extends Pick<SourceResult, 'truncated' | 'not
             source: task.source,
             state: timedOut ? 'timeout' : 'failed',
             items: 0,
-            elapsedMs: Math.round(performance.now() - started),
+            elapsedMs: Math.round(monotonicMs() - started),
             reason: timedOut
               ? `no answer within ${formatMs(timeoutMs)}`
               : redactSecrets(oneLine((error as Error)?.message ?? String(error)), secrets),

@@ -1,7 +1,7 @@
 import { createMasker, type Masker } from '../mask/index.js';
 import { poolQuery, type RunQuery } from './query.js';
 import { isPartial, runSources, type SourceTask } from './run-sources.js';
-import { DATABASE_SOURCES, TRIGGER_SOURCE, type TriggerRuns } from './sources/index.js';
+import { DATABASE_SOURCES, TRIGGER_SOURCE, type DatabaseSource, type TriggerRuns } from './sources/index.js';
 import { buildTimeline, type PlacedItem } from './timeline.js';
 import type { SourceName, SourceReport, SourceResult, TimelineItem } from './types.js';
 import type { Pool } from '../db/index.js';
@@ -10,7 +10,11 @@ import type { Pool } from '../db/index.js';
 export type JourneyDatabase = { pool: Pool } | { query: RunQuery } | { unavailable: string };
 
 export interface TraceDeps {
-  database: JourneyDatabase;
+  /**
+   * or the promise of it, while it is being opened: Trigger.dev is asked meanwhile, and each
+   * database source's deadline starts once the database is there
+   */
+  database: JourneyDatabase | Promise<JourneyDatabase>;
   /** the Trigger.dev client, or why the source is skipped (not configured, no key) */
   trigger: TriggerRuns | { skipped: string };
   signal?: AbortSignal;
@@ -66,16 +70,33 @@ export function journeyQuery(database: JourneyDatabase): RunQuery | { unavailabl
   return 'query' in database ? database.query : poolQuery(database.pool);
 }
 
+/**
+ * One task per database source: it waits for the database (outside its deadline), then reads
+ * through it; a database that cannot be reached fails each of them with the reason.
+ */
+export function databaseSourceTasks<T>(
+  database: JourneyDatabase | Promise<JourneyDatabase>,
+  read: (source: DatabaseSource, query: RunQuery) => Promise<T>,
+): SourceTask<T>[] {
+  const opened = database instanceof Promise ? database.then(journeyQuery) : journeyQuery(database);
+  const ready = opened instanceof Promise ? opened : undefined;
+  return DATABASE_SOURCES.map((source) => ({
+    source: source.name,
+    ready,
+    read: async () => {
+      const query = await opened;
+      if (typeof query !== 'function') throw new Error(query.unavailable);
+      return read(source, query);
+    },
+  }));
+}
+
 /** The source tasks of one journey: every database source and Trigger.dev, from the registry. */
 function journeyTasks(deps: TraceDeps, options: TraceOptions): SourceTask<SourceResult>[] {
-  const query = journeyQuery(deps.database);
   const request = { correlationId: options.correlationId, since: options.since, limit: options.limit };
-  const tasks: SourceTask<SourceResult>[] = DATABASE_SOURCES.map((source) => {
-    if (typeof query !== 'function') {
-      return { source: source.name, read: () => Promise.reject(new Error(query.unavailable)) };
-    }
-    return { source: source.name, read: () => source.readJourney({ kind: 'database', query }, request) };
-  });
+  const tasks = databaseSourceTasks(deps.database, (source, query) =>
+    source.readJourney({ kind: 'database', query }, request),
+  );
   const trigger = deps.trigger;
   tasks.push(
     'skipped' in trigger

@@ -32,11 +32,16 @@ export interface AppendedEvent {
   version: number;
 }
 
-/** Appends one event to its aggregate's stream; a concurrent writer of the same version fails on the unique key. */
+/**
+ * Appends one event to its aggregate's stream; a concurrent writer of the same version fails on the
+ * unique key.
+ */
 export async function appendDomainEvent(db: Queryable, event: DomainEventInput): Promise<AppendedEvent> {
   const { rows } = await db.query(
-    `INSERT INTO domain_events (aggregate_id, aggregate_type, version, event_type, schema_version, payload, metadata, correlation_id, causation_id, actor, occurred_at)
-     SELECT $1, $2, COALESCE($3::int, (SELECT COALESCE(max(version), 0) + 1 FROM domain_events WHERE aggregate_id = $1)),
+    `INSERT INTO domain_events (aggregate_id, aggregate_type, version, event_type, schema_version, payload, metadata,
+                                correlation_id, causation_id, actor, occurred_at)
+     SELECT $1, $2,
+            COALESCE($3::int, (SELECT COALESCE(max(version), 0) + 1 FROM domain_events WHERE aggregate_id = $1)),
             $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now())
      RETURNING id, global_position, version`,
     [
@@ -105,8 +110,10 @@ export async function saveSagaState(db: Queryable, input: SagaStateInput): Promi
     : [];
   const completedAt = FINISHED.includes(input.status) ? at : null;
   const { rows } = await db.query(
-    `INSERT INTO saga_store (saga_id, saga_type, correlation_id, status, current_step, state, step_history, started_at, updated_at, completed_at, timeout_at, error)
-     VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb), $7::jsonb, $8, $8, $9, $10, $11)
+    `INSERT INTO saga_store (saga_id, saga_type, correlation_id, status, current_step, state, step_history, started_at,
+                             updated_at, completed_at, timeout_at, error)
+     VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, COALESCE($6::jsonb, '{}'::jsonb), $7::jsonb,
+             $8, $8, $9, $10, $11)
      ON CONFLICT (saga_id) DO UPDATE SET
        status = EXCLUDED.status,
        current_step = COALESCE(EXCLUDED.current_step, saga_store.current_step),
@@ -152,7 +159,8 @@ export interface DeadLetterInput {
  */
 export async function addDeadLetter(db: Queryable, input: DeadLetterInput): Promise<{ id: string }> {
   const { rows } = await db.query(
-    `INSERT INTO webhook_dead_letters (webhook_type, correlation_id, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, updated_at)
+    `INSERT INTO webhook_dead_letters (webhook_type, correlation_id, payload, retry_count, max_retries, last_error,
+                                       status, next_retry_at, created_at, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, COALESCE($9::timestamptz, now()), COALESCE($9::timestamptz, now()))
      RETURNING id`,
     [
@@ -188,7 +196,8 @@ export interface IntegrationCallInput {
 /** Records one call to or from a third party, with PII masked before it is stored. */
 export async function logIntegrationCall(db: Queryable, input: IntegrationCallInput): Promise<{ id: number }> {
   const { rows } = await db.query(
-    `INSERT INTO integration_logs (service, direction, operation, correlation_id, status, http_status, duration_ms, error_code, error_message, request_summary, occurred_at)
+    `INSERT INTO integration_logs (service, direction, operation, correlation_id, status, http_status, duration_ms,
+                                   error_code, error_message, request_summary, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, COALESCE($11::timestamptz, now()))
      RETURNING id`,
     [
@@ -227,7 +236,8 @@ export interface LlmUsageInput {
 /** Records one LLM call's tokens and cost (the budget ledger reads the same rows). */
 export async function logLlmUsage(db: Queryable, input: LlmUsageInput): Promise<{ id: number }> {
   const { rows } = await db.query(
-    `INSERT INTO llm_usage_logs (provider, model, operation, tenant_id, user_id, input_tokens, output_tokens, cached_tokens, cost_usd, correlation_id, latency_ms, success, occurred_at)
+    `INSERT INTO llm_usage_logs (provider, model, operation, tenant_id, user_id, input_tokens, output_tokens,
+                                 cached_tokens, cost_usd, correlation_id, latency_ms, success, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, COALESCE($13::timestamptz, now()))
      RETURNING id`,
     [

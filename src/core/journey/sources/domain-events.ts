@@ -52,7 +52,8 @@ export const domainEvents: DatabaseSource = {
     return readPageWithVerdict(
       query,
       {
-        page: `SELECT id, global_position, aggregate_id, aggregate_type, version, event_type, schema_version, payload, metadata,
+        page: `SELECT id, global_position, aggregate_id, aggregate_type, version, event_type, schema_version, payload,
+                      metadata,
                     causation_id, actor, occurred_at, 1 AS __one
                FROM domain_events WHERE correlation_id = $1 ORDER BY occurred_at, global_position LIMIT $2`,
         verdict: `SELECT count(*) AS failures, 0 AS warnings, min(occurred_at) AS first_failure_at

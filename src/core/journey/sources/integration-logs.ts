@@ -58,7 +58,8 @@ export const integrationLogs: DatabaseSource = {
     return readPageWithVerdict(
       query,
       {
-        page: `SELECT id, service, direction, operation, status, http_status, duration_ms, error_code, error_message, request_summary,
+        page: `SELECT id, service, direction, operation, status, http_status, duration_ms, error_code, error_message,
+                      request_summary,
                     occurred_at, 1 AS __one
                FROM integration_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
         verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,
@@ -76,7 +77,8 @@ export const integrationLogs: DatabaseSource = {
     // integration_logs_failures_idx: (occurred_at) WHERE status <> 'success'
     return readLimited(
       query,
-      `SELECT correlation_id, occurred_at, service, direction, operation, error_code, error_message, status FROM integration_logs
+      `SELECT correlation_id, occurred_at, service, direction, operation, error_code, error_message, status
+         FROM integration_logs
         WHERE status <> 'success' AND status IN (${FAILED}) AND occurred_at >= $1 AND correlation_id IS NOT NULL
         ORDER BY occurred_at DESC LIMIT $2`,
       [since],

@@ -26,7 +26,9 @@ function usageItem(row: UsageRow): TimelineItem {
     source: 'llm_usage',
     name: `${row.provider} ${row.model} ${row.operation}`,
     status: row.success ? 'ok' : 'failed',
-    summary: `${row.input_tokens} in / ${row.output_tokens} out${row.cached_tokens ? ` / ${row.cached_tokens} cached` : ''} tokens, $${Number(row.cost_usd).toFixed(4)}`,
+    summary:
+      `${row.input_tokens} in / ${row.output_tokens} out${row.cached_tokens ? ` / ${row.cached_tokens} cached` : ''} ` +
+      `tokens, $${Number(row.cost_usd).toFixed(4)}`,
     error: row.success ? undefined : `${row.provider} ${row.operation} call failed`,
     ref: `llm_usage_logs #${row.id}`,
     detail: {
@@ -52,7 +54,8 @@ export const llmUsage: DatabaseSource = {
     return readPageWithVerdict(
       query,
       {
-        page: `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd, latency_ms,
+        page: `SELECT id, provider, model, operation, tenant_id, input_tokens, output_tokens, cached_tokens, cost_usd,
+                      latency_ms,
                     success, occurred_at, 1 AS __one
                FROM llm_usage_logs WHERE correlation_id = $1 ORDER BY occurred_at, id LIMIT $2`,
         verdict: `SELECT count(*) AS failures, 0 AS warnings, min(occurred_at) AS first_failure_at

@@ -102,7 +102,8 @@ export const sagas: DatabaseSource = {
     const { items, truncated, verdict } = await readPageWithVerdict(
       query,
       {
-        page: `SELECT saga_id, saga_type, status, current_step, state, step_history, started_at, updated_at, completed_at, timeout_at,
+        page: `SELECT saga_id, saga_type, status, current_step, state, step_history, started_at, updated_at,
+                      completed_at, timeout_at,
                     error, 1 AS __one
                FROM saga_store WHERE correlation_id = $1 ORDER BY started_at, saga_id LIMIT $2`,
         verdict: `SELECT count(*) FILTER (WHERE status IN (${FAILED})) AS failures,

@@ -37,7 +37,10 @@ function runItem(run: ListedRun, detail: RetrievedRun | undefined): TimelineItem
     source: 'trigger_runs',
     name: `task ${run.taskIdentifier}`,
     status,
-    summary: `${run.status}${status === 'unknown' ? ' (a status this version does not know)' : ''}${run.startedAt ? `, queued ${run.startedAt.getTime() - run.createdAt.getTime()} ms` : ''}, ran ${run.durationMs} ms${attempts}`,
+    summary:
+      `${run.status}${status === 'unknown' ? ' (a status this version does not know)' : ''}` +
+      `${run.startedAt ? `, queued ${run.startedAt.getTime() - run.createdAt.getTime()} ms` : ''}` +
+      `, ran ${run.durationMs} ms${attempts}`,
     error:
       status === 'failed'
         ? detail?.error
