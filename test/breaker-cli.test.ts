@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
-import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+import { kubeconfig, startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 
 const prefix = uniquePrefix('breaker-cli');
 const { connect, closeAll } = redisConnections(prefix);
@@ -275,30 +275,7 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
       { name: 'api-7d9f-b', labels: { app: 'medicalcor-api' }, ip: '127.0.0.3', ready: true, namespace: 'clinic' },
       { name: 'worker-1', labels: { app: 'worker' }, ip: '127.0.0.9', ready: true, namespace: 'clinic' },
     ]);
-    writeFileSync(
-      join(dir, 'kubeconfig'),
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'current-context: test',
-        'clusters:',
-        `- name: fake`,
-        `  cluster:`,
-        `    server: ${k8s.url}`,
-        '    insecure-skip-tls-verify: true',
-        'contexts:',
-        '- name: test',
-        '  context:',
-        '    cluster: fake',
-        '    user: tester',
-        '    namespace: clinic',
-        'users:',
-        '- name: tester',
-        '  user:',
-        '    token: not-a-real-token',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(k8s.url, { namespace: 'clinic' }));
     const k8sConfig = (access: string) => [
       '    kubernetes:',
       '      context: test',

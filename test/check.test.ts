@@ -9,13 +9,7 @@ import { resolveConfig } from '../src/core/config/index.js';
 import { repoRoot } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startTriggerFake } from './fakes/trigger-dev.js';
 import { createServer } from 'node:http';
@@ -372,9 +366,7 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
   describe('with a Prometheus', () => {
     let prometheus: TestPrometheus;
     beforeAll(async () => {
-      prometheus = await startPrometheus(
-        toOpenMetrics(scenarioFamilies(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300))),
-      );
+      prometheus = await startScenarioPrometheus(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300));
     });
     afterAll(async () => prometheus?.stop());
 

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import { createKubernetesClient } from '../src/core/kubernetes/index.js';
-import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+import { kubeconfig, startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 import { spawnCli } from './helpers/cli.js';
 import { runInProcess as runCli } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -80,13 +80,7 @@ beforeAll(async () => {
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(
     join(project, 'kubeconfig'),
-    `apiVersion: v1
-kind: Config
-clusters: [{ name: fake, cluster: { server: '${fake.url}', insecure-skip-tls-verify: true } }]
-users: [{ name: tester, user: { token: kube-token-0123456789abcdef } }]
-contexts: [{ name: fake, context: { cluster: fake, user: tester, namespace: ${NAMESPACE} } }]
-current-context: fake
-`,
+    kubeconfig(fake.url, { context: 'fake', namespace: NAMESPACE, token: 'kube-token-0123456789abcdef' }),
   );
   writeFileSync(
     join(project, 'medicalcor.config.yaml'),

@@ -7,13 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 
 /*
  * The HTML period report's budget burn charts, laid out by a real Chromium: one chart per SLA,
@@ -28,7 +22,7 @@ let dir: string;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(platformScenario(end))));
+  prometheus = await startScenarioPrometheus(platformScenario(end));
   dir = mkdtempSync(join(tmpdir(), 'mc-sla-html-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,

@@ -6,13 +6,11 @@ import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase } from './helpers/postgres.js';
 import {
   closedPort,
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
   type CounterSpec,
   type HistogramSpec,
+  platformScenario,
   type Scenario,
+  startScenarioPrometheus,
   type TestPrometheus,
 } from './helpers/prometheus.js';
 
@@ -30,7 +28,7 @@ let prometheus: TestPrometheus;
 let workDir: string;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(scenario)));
+  prometheus = await startScenarioPrometheus(scenario);
   workDir = mkdtempSync(join(tmpdir(), 'mc-sla-'));
 });
 afterAll(async () => {
@@ -389,27 +387,24 @@ describe('sla status when Prometheus cannot be read', () => {
     expect(result.stderr).toContain('partial result');
   });
 
-  it('exits 4 and names the SLA when Prometheus refuses its query; the other SLAs are still evaluated', async () => {
+  /** `sla status` of two SLAs over the shipped catalogue with one text of it replaced. */
+  async function statusOfTamperedCatalogue(name: string, text: string, replacement: string) {
     const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
-    const file = join(workDir, 'bad-query.yaml');
+    const file = join(workDir, name);
     writeFileSync(
       file,
-      valid.replace(
-        'value: 100 * sum(rate(ai_scoring_fallback_total[$window]))',
-        () => 'value: 100 * sum(rate(ai_scoring_fallback_total[$window])',
-      ),
+      valid.replace(text, () => replacement),
     );
-    const result = await sla([
-      'status',
-      '--catalog',
-      file,
-      '--at',
-      at,
-      '--sla',
-      'ai-fallback-share,trigger-job-failure-rate',
-      '-o',
-      'json',
-    ]);
+    const slas = 'ai-fallback-share,trigger-job-failure-rate';
+    return sla(['status', '--catalog', file, '--at', at, '--sla', slas, '-o', 'json']);
+  }
+
+  it('exits 4 and names the SLA when Prometheus refuses its query; the other SLAs are still evaluated', async () => {
+    const result = await statusOfTamperedCatalogue(
+      'bad-query.yaml',
+      'value: 100 * sum(rate(ai_scoring_fallback_total[$window]))',
+      'value: 100 * sum(rate(ai_scoring_fallback_total[$window])',
+    );
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
@@ -417,31 +412,17 @@ describe('sla status when Prometheus cannot be read', () => {
   });
 
   it('exits 4 and names the SLA whose errorRatio gives a value outside 0..1 (a percentage, say)', async () => {
-    const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
-    const file = join(workDir, 'percent-ratio.yaml');
-    writeFileSync(
-      file,
-      valid.replace(
-        'errorRatio: sum(rate(ai_scoring_fallback_total',
-        'errorRatio: 100 * sum(rate(ai_scoring_fallback_total',
-      ),
+    const result = await statusOfTamperedCatalogue(
+      'percent-ratio.yaml',
+      'errorRatio: sum(rate(ai_scoring_fallback_total',
+      'errorRatio: 100 * sum(rate(ai_scoring_fallback_total',
     );
-    const result = await sla([
-      'status',
-      '--catalog',
-      file,
-      '--at',
-      at,
-      '--sla',
-      'ai-fallback-share,trigger-job-failure-rate',
-      '-o',
-      'json',
-    ]);
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
     expect(report.errors[0]).toBe(
-      'ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)',
+      'ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 ' +
+        '(is it a percentage, or inverted?)',
     );
   });
 

@@ -73,18 +73,12 @@ export class RunbookAudit {
     );
   }
 
-  async startStep(step: {
-    runId: string;
-    stepIndex: number;
-    stepId: string;
-    kind: string;
-    mutates: boolean;
-    phase: StepPhase;
-  }): Promise<void> {
+  async startStep(step: Pick<StepRow, 'runId' | 'stepIndex' | 'stepId' | 'kind' | 'mutates' | 'phase'>): Promise<void> {
     await this.pool.query(
       `insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status)
        values ($1, $2, $3, $4, $5, $6, 'running')
-       on conflict (run_id, step_index, phase) do update set status = 'running', started_at = now(), finished_at = null`,
+       on conflict (run_id, step_index, phase)
+       do update set status = 'running', started_at = now(), finished_at = null`,
       [step.runId, step.stepIndex, step.stepId, step.kind, step.mutates, step.phase],
     );
   }

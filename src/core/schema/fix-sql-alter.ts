@@ -12,7 +12,16 @@ import {
   replicaIdentityClause,
   triggerEnabled,
 } from './fix-sql-create.js';
-import { grantSteps, holdsData, key, RANK, TABLE_LATE_RANK, type FixContext, type Step } from './fix-sql-plan.js';
+import {
+  grantSteps,
+  holdsData,
+  key,
+  RANK,
+  stepMaker,
+  TABLE_LATE_RANK,
+  type FixContext,
+  type Step,
+} from './fix-sql-plan.js';
 import { ident, literal, optionKey, optionList, qualified, relOptionList, splitLast } from './sql-text.js';
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
@@ -34,13 +43,7 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       (a) => a !== 'column_order' && !same(target.attrs[a], current.attrs[a]),
     ),
   );
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
-    sql,
-    destructive: false,
-    object: k,
-    rank,
-    ...extra,
-  });
+  const step = stepMaker(target);
   const push = (...steps: Step[]) => ctx.steps.push(...steps);
   const recreate = () => {
     const data = holdsData(target.kind);

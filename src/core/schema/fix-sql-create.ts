@@ -8,6 +8,7 @@ import {
   objectClause,
   RANK,
   routineWord,
+  stepMaker,
   TABLE_LATE_RANK,
   type FixContext,
   type Step,
@@ -291,14 +292,7 @@ export function eventTriggerEnabled(object: SchemaObject): string {
 export function createStatements(object: SchemaObject, ctx: FixContext): Step[] {
   const a = object.attrs;
   const rank = RANK[object.kind];
-  const k = key(object);
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
-    sql,
-    destructive: false,
-    object: k,
-    rank,
-    ...extra,
-  });
+  const step = stepMaker(object);
   const steps: Step[] = [];
   const grants = () => grantSteps(object, DEFAULT_GRANTS[object.kind] ?? [], strings(a.grants), rank);
   switch (object.kind) {

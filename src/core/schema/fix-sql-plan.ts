@@ -18,6 +18,12 @@ export interface Step extends FixStatement {
   order?: number;
 }
 
+/** Makes the steps of one object: not destructive and at its kind's rank unless `extra` says otherwise. */
+export function stepMaker(object: SchemaObject): (sql: string, extra?: Partial<Step>) => Step {
+  const base = { destructive: false, object: key(object), rank: RANK[object.kind] };
+  return (sql, extra = {}) => ({ sql, ...base, ...extra });
+}
+
 /** Creation order: what an object needs is created before it (drops run in the reverse order). */
 export const RANK: Record<ObjectKind, number> = {
   schema: 0,
