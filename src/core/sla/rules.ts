@@ -20,6 +20,12 @@ export const RECORD = {
 } as const;
 
 export const BURN_ALERT = 'SLAErrorBudgetBurn';
+
+/**
+ * Where the generated YAML folds a long expression or description onto the next line: a folded plain
+ * or quoted scalar reads back as the same string, and 100 keeps the indented lines within 120 characters.
+ */
+export const LINE_WIDTH = 100;
 export const STALE_ALERT = 'SLASLIStale';
 
 export interface RecordingRule {
@@ -165,5 +171,5 @@ export function serializeRuleFile(rules: RuleFile, source: string): string {
     '# Do not edit: change the catalogue and generate again. Check with "promtool check rules".',
     '',
   ].join('\n');
-  return header + stringify(rules, { lineWidth: 0 });
+  return header + stringify(rules, { lineWidth: LINE_WIDTH });
 }
