@@ -156,7 +156,8 @@ export function renderCheck(
   const chalk = chalkFor(io);
   if (result.ok) {
     const policy = result.policyFile
-      ? `; the patient-data policy holds${result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : ''}`
+      ? '; the patient-data policy holds' +
+        (result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : '')
       : '';
     writeOut(io, chalk.green(`No drift (${result.comparisons.join('; ')})${policy}.`));
   } else {

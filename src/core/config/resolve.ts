@@ -159,7 +159,10 @@ export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd
   return resolveConfig(flags, env, cwd);
 }
 
-/** flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file exists. */
+/**
+ * flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file
+ * exists.
+ */
 function adminToken(
   ref: SecretRef | undefined,
   env: NodeJS.ProcessEnv,
@@ -193,7 +196,8 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
   if (!fileEnvironment && (explicitName || file.defaultEnv)) {
     const known = Object.keys(file.environments);
     throw invalidInput(
-      `Environment "${envName}" is not defined${configFile ? ` in ${configFile}` : ' (no medicalcor.config.yaml found)'}.`,
+      `Environment "${envName}" is not defined` +
+        `${configFile ? ` in ${configFile}` : ' (no medicalcor.config.yaml found)'}.`,
       {
         code: 'config.unknown-environment',
         facts: { envName, known, configFile },

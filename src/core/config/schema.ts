@@ -20,7 +20,9 @@ export const environmentSchema = z
     redisUrl: urlOrRef.optional(),
     prometheusUrl: z.string().url().optional(),
     apiBaseUrl: z.string().url().optional(),
-    /** where `dlq replay` posts a dead letter; ":type" is the webhook type (default {apiBaseUrl}/webhooks/replay/:type) */
+    /**
+     * where `dlq replay` posts a dead letter; ":type" is the webhook type (default {apiBaseUrl}/webhooks/replay/:type)
+     */
     dlqReplayUrl: z.string().url().optional(),
     trigger: z
       .object({ url: z.string().url().default('https://api.trigger.dev'), secretKey: secretRef.optional() })
@@ -33,7 +35,10 @@ export const environmentSchema = z
         /** the Service whose pods serve the API (for per-pod admin endpoints) */
         apiService: z.string().default('medicalcor-api'),
         apiPort: z.number().int().positive().default(3000),
-        /** how `breaker --pods` reaches each pod: through the API server's pods proxy (from outside the cluster) or by pod IP */
+        /**
+         * how `breaker --pods` reaches each pod: through the API server's pods proxy (from outside the cluster) or by
+         * pod IP
+         */
         podAccess: z.enum(['proxy', 'direct']).default('proxy'),
         /** the API's admin credential for /health/circuit-breakers, by environment-variable reference */
         adminToken: secretRef.optional(),

@@ -28,7 +28,8 @@ export function detectSource(arg: string, cwd: string): SchemaSource {
       code: 'schema.source-unknown',
       facts: { source: arg },
       remedy:
-        'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, or one of: migrations, snapshot, live.',
+        'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, or one of: migrations, ' +
+        'snapshot, live.',
     });
   }
   if (statSync(path).isDirectory()) return { type: 'migrations', dir: path, label: `migrations ${arg}` };

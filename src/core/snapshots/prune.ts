@@ -30,8 +30,10 @@ export async function pruneSnapshots(
     ? `WITH gone AS (DELETE FROM aggregate_snapshots s USING (${doomed}) d
                       WHERE s.aggregate_id = d.aggregate_id AND s.version = d.version
                       RETURNING s.aggregate_id, s.aggregate_type)
-       SELECT aggregate_type, count(*)::int AS pruned, count(DISTINCT aggregate_id)::int AS aggregates FROM gone GROUP BY 1 ORDER BY 1`
-    : `SELECT aggregate_type, count(*)::int AS pruned, count(DISTINCT aggregate_id)::int AS aggregates FROM (${doomed}) d GROUP BY 1 ORDER BY 1`;
+       SELECT aggregate_type, count(*)::int AS pruned, count(DISTINCT aggregate_id)::int AS aggregates
+         FROM gone GROUP BY 1 ORDER BY 1`
+    : `SELECT aggregate_type, count(*)::int AS pruned, count(DISTINCT aggregate_id)::int AS aggregates
+         FROM (${doomed}) d GROUP BY 1 ORDER BY 1`;
   try {
     const { rows } = await pool.query(sql, [options.keep, options.types?.length ? [...options.types] : null]);
     return {
