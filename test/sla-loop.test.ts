@@ -73,7 +73,8 @@ const close = (actual: number | null | undefined, expected: number, what: string
 };
 
 describe('the generated recording rules in a real Prometheus', () => {
-  it('record, at the instant they are evaluated, the burn rates and budget `sla status` prints for that instant', async () => {
+  it('record, at the instant they are evaluated, the burn ' +
+    'rates and budget `sla status` prints for that instant', async () => {
     for (const sla of catalogue.slas) {
       // the instant this SLA's group was evaluated, read from the recorded sample itself
       const [stamp] = await recorded(`timestamp(sla:sli_error:ratio_rate5m{sla="${sla.id}"})`);

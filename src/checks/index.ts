@@ -110,7 +110,9 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
       return {
         ...base,
         status: 'skip',
-        summary: `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached (see the ${error.dependency} check)`,
+        summary:
+          `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached ` +
+          `(see the ${error.dependency} check)`,
         remedy: `Fix the ${error.dependency} check first.`,
         durationMs,
       };

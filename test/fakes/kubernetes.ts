@@ -248,7 +248,9 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
             status(
               415,
               'UnsupportedMediaType',
-              `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+              'the body of the request was in an unknown format - accepted media types include: ' +
+                'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ' +
+                'application/strategic-merge-patch+json',
             ),
           );
         }

@@ -102,7 +102,9 @@ export function grantSteps(object: SchemaObject, from: readonly string[], to: re
     const [who, what] = g.split(':') as [string, string];
     const option = what.endsWith(' WITH GRANT OPTION');
     steps.push({
-      sql: `GRANT ${what.replace(' WITH GRANT OPTION', '')}${clause.columns} ON ${clause.on} TO ${grantee(who)}${option ? ' WITH GRANT OPTION' : ''}`,
+      sql:
+        `GRANT ${what.replace(' WITH GRANT OPTION', '')}${clause.columns} ON ${clause.on} TO ${grantee(who)}` +
+        (option ? ' WITH GRANT OPTION' : ''),
       destructive: false,
       object: key(object),
       rank,
