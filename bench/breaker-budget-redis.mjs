@@ -173,22 +173,27 @@ console.log(
   `breaker + budget Redis paths, medians of ${runs} fresh processes (machine load: node -e 0 = ${node0.toFixed(1)} ms)`,
 );
 console.log(
-  `  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs, overhead p50 ${overhead.toFixed(2)} µs (goal <= 1 µs: ${verdict(overhead <= 1)})`,
+  `  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs, ` +
+    `overhead p50 ${overhead.toFixed(2)} µs (goal <= 1 µs: ${verdict(overhead <= 1)})`,
 );
 console.log(
-  `  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} (goal <= 0.5 ms: ${verdict(m((r) => r.failure) <= 500)})`,
+  `  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} (goal <= 0.5 ms: ` +
+    `${verdict(m((r) => r.failure) <= 500)})`,
 );
 console.log(
   `  half-open claim, granted + success    p50 ${ms(m((r) => r.grantedClaim))} (two scripts: claim, outcome)`,
 );
 console.log(
-  `  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} (goal <= 0.5 ms: ${verdict(m((r) => r.refusedClaim) <= 500)})`,
+  `  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} (goal <= 0.5 ms: ` +
+    `${verdict(m((r) => r.refusedClaim) <= 500)})`,
 );
 console.log(
-  `  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} (goal <= 0.5 ms: ${verdict(m((r) => r.reserveOnly) <= 500)})`,
+  `  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} (goal <= 0.5 ms: ` +
+    `${verdict(m((r) => r.reserveOnly) <= 500)})`,
 );
 console.log(`  budget reserve + release              p50 ${ms(m((r) => r.reserveRelease))}`);
 console.log(`  reservation throughput, 50 callers    ${Math.round(m((r) => r.throughput))} reserve+release/s`);
 console.log(
-  `  staleness of another process's copy   p50 ${m((r) => r.staleness.p50).toFixed(2)} ms, max ${m((r) => r.staleness.max).toFixed(2)} ms (goal max <= 100 ms: ${verdict(m((r) => r.staleness.max) <= 100)})`,
+  `  staleness of another process's copy   p50 ${m((r) => r.staleness.p50).toFixed(2)} ms, max ` +
+    `${m((r) => r.staleness.max).toFixed(2)} ms (goal max <= 100 ms: ${verdict(m((r) => r.staleness.max) <= 100)})`,
 );

@@ -85,7 +85,9 @@ try {
   );
   console.log(`runbook run, dry (${STEPS / 2} of ${STEPS} steps run):    ${ms(dry)}`);
   console.log(
-    `runbook run --execute (${STEPS} steps, audited): ${ms(real)}  (${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, lease, audit, supervisor)`,
+    `runbook run --execute (${STEPS} steps, audited): ${ms(real)}  ` +
+      `(${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, ` +
+      'lease, audit, supervisor)',
   );
 } finally {
   rmSync(project, { recursive: true, force: true });

@@ -124,7 +124,8 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   console.log(
-    `${days} days × ${series.length} series at a ${step}s step backfilled and served in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    `${days} days × ${series.length} series at a ${step}s step backfilled and served in ` +
+      `${((performance.now() - t) / 1000).toFixed(1)} s`,
   );
 
   const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_PROMETHEUS_URL: url };
@@ -144,7 +145,8 @@ try {
   const status = JSON.parse(once.stdout);
   const trips = (await queried()) - before;
   console.log(
-    `sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ${status.roundTrips})`,
+    `sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ` +
+      `${status.roundTrips})`,
   );
 
   // generation alone, in this process: the catalogue parsed, the rules and the promtool tests built
@@ -163,7 +165,8 @@ try {
     runs,
   );
   console.log(
-    `in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ${generation.tests.toFixed(2)} ms`,
+    `in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ` +
+      `${generation.tests.toFixed(2)} ms`,
   );
 
   const out = join(dir, 'out');
