@@ -349,7 +349,12 @@ steps:
       cwd: project,
       env: { MEDICALCOR_DATABASE_URL: db.url },
     });
-    await pause(1_500);
+    // signalled once it says it waits (in the lease loop, its handlers in place), not after a fixed time
+    let said = '';
+    waiter.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+    });
+    expect(await waitFor(() => said.includes(`waiting for ${id} on local to be free`), 2_400)).toBe(true);
     waiter.kill('SIGTERM');
     const waited = await waiter;
     expect(waited.exitCode).toBe(130);
