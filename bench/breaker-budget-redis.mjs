@@ -13,6 +13,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { figure } from './lib/figures.mjs';
 import { median } from './lib/measure.mjs';
 
 const runs = Number(process.env.BB_BENCH_RUNS ?? 5);
@@ -169,31 +170,36 @@ const node0 = median(
 const overhead = m((r) => r.guarded - r.base);
 const ms = (v) => `${(v / 1000).toFixed(3)} ms`;
 const verdict = (ok) => (ok ? 'met' : 'NOT met');
+const p50 = {
+  failure: m((r) => r.failure) / 1000,
+  grantedClaim: m((r) => r.grantedClaim) / 1000,
+  refusedClaim: m((r) => r.refusedClaim) / 1000,
+  reserveOnly: m((r) => r.reserveOnly) / 1000,
+};
+const staleMax = m((r) => r.staleness.max);
+const goal = (value, limit, unit) => `(goal <= ${limit} ${unit}: ${verdict(value <= limit)})`;
+console.log(`breaker + budget Redis paths, medians of ${runs} fresh processes`);
+console.log(`  machine load: node -e 0 = ${node0.toFixed(1)} ms`);
 console.log(
-  `breaker + budget Redis paths, medians of ${runs} fresh processes (machine load: node -e 0 = ${node0.toFixed(1)} ms)`,
+  `  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs`,
+);
+console.log(`  closed path overhead p50              ${overhead.toFixed(2)} µs ${goal(overhead, 1, 'µs')}`);
+console.log(`  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} ${goal(p50.failure, 0.5, 'ms')}`);
+console.log(`  half-open claim, granted + success    p50 ${ms(m((r) => r.grantedClaim))} (claim, outcome)`);
+console.log(
+  `  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} ${goal(p50.refusedClaim, 0.5, 'ms')}`,
 );
 console.log(
-  `  closed path: noop ${m((r) => r.base).toFixed(2)} µs, execute(noop) ${m((r) => r.guarded).toFixed(2)} µs, ` +
-    `overhead p50 ${overhead.toFixed(2)} µs (goal <= 1 µs: ${verdict(overhead <= 1)})`,
-);
-console.log(
-  `  record a failure (one EVALSHA)        p50 ${ms(m((r) => r.failure))} (goal <= 0.5 ms: ` +
-    `${verdict(m((r) => r.failure) <= 500)})`,
-);
-console.log(
-  `  half-open claim, granted + success    p50 ${ms(m((r) => r.grantedClaim))} (two scripts: claim, outcome)`,
-);
-console.log(
-  `  half-open claim, refused              p50 ${ms(m((r) => r.refusedClaim))} (goal <= 0.5 ms: ` +
-    `${verdict(m((r) => r.refusedClaim) <= 500)})`,
-);
-console.log(
-  `  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} (goal <= 0.5 ms: ` +
-    `${verdict(m((r) => r.reserveOnly) <= 500)})`,
+  `  budget reservation (reserve)          p50 ${ms(m((r) => r.reserveOnly))} ${goal(p50.reserveOnly, 0.5, 'ms')}`,
 );
 console.log(`  budget reserve + release              p50 ${ms(m((r) => r.reserveRelease))}`);
 console.log(`  reservation throughput, 50 callers    ${Math.round(m((r) => r.throughput))} reserve+release/s`);
-console.log(
-  `  staleness of another process's copy   p50 ${m((r) => r.staleness.p50).toFixed(2)} ms, max ` +
-    `${m((r) => r.staleness.max).toFixed(2)} ms (goal max <= 100 ms: ${verdict(m((r) => r.staleness.max) <= 100)})`,
-);
+const staleP50 = m((r) => r.staleness.p50).toFixed(2);
+const staleGoal = goal(staleMax, 100, 'ms');
+console.log(`  staleness of another process's copy   p50 ${staleP50} ms, max ${staleMax.toFixed(2)} ms ${staleGoal}`);
+const shape = `local Redis, medians of ${runs} fresh processes`;
+figure('breaker.closed-path-overhead-us', overhead, { unit: 'µs', goal: 1, shape });
+figure('breaker.record-failure-ms', p50.failure, { unit: 'ms', goal: 0.5, shape });
+figure('breaker.half-open-refused-ms', p50.refusedClaim, { unit: 'ms', goal: 0.5, shape });
+figure('budget.reserve-ms', p50.reserveOnly, { unit: 'ms', goal: 0.5, shape });
+figure('breaker.staleness-max-ms', staleMax, { unit: 'ms', goal: 100, shape: `${shape}, 50 flips` });

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import pg from 'pg';
+import { figure } from './lib/figures.mjs';
 import { medianOfInterleaved, timeProcess, vsBaseline } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -42,6 +43,12 @@ try {
     runs,
   );
   const base = medians['check --only database (baseline)'];
+  const shape = 'fresh database with the MedicalCor migrations, local Redis';
+  figure('check.all-over-database-only-ratio', medians['check (all 18 checks)'] / base, { unit: '×', shape });
+  figure('check.without-drift-over-database-only-ratio', medians['check --skip schema-drift (17 checks)'] / base, {
+    unit: '×',
+    shape,
+  });
   for (const [name, ms] of Object.entries(medians)) {
     console.log(
       `${name.padEnd(40)} median ${ms.toFixed(1)} ms${name.includes('baseline') ? '' : `  ${vsBaseline(ms, base)}`}`,

@@ -4,9 +4,10 @@
 // --record writes this run's figures into bench/figures.json (after a reviewed improvement).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, timeProcess } from './lib/measure.mjs';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const args = process.argv.slice(2);
@@ -19,11 +20,22 @@ const recordedFile = join(dir, 'figures.json');
 const recorded = existsSync(recordedFile) ? JSON.parse(readFileSync(recordedFile, 'utf8')) : { figures: {} };
 const out = join(mkdtempSync(join(tmpdir(), 'mc-bench-')), 'figures.jsonl');
 writeFileSync(out, '');
+// the machine's load, in the terms every ratio uses: a fresh `node -e 0`, before and after the set
+const nodeStart = () => median(Array.from({ length: 11 }, () => timeProcess(process.execPath, ['-e', '0'])));
+const machineBefore = { nodeE0Ms: nodeStart(), loadavg: loadavg()[0] };
 const run = spawnSync(process.execPath, [join(dir, 'run-all.mjs'), ...filters], {
   stdio: 'inherit',
   env: { ...process.env, BENCH_FIGURES: out },
 });
 
+const machine = {
+  cpus: cpus().length,
+  nodeE0MsBefore: +machineBefore.nodeE0Ms.toFixed(1),
+  nodeE0MsAfter: +nodeStart().toFixed(1),
+  loadavgBefore: +machineBefore.loadavg.toFixed(2),
+  loadavgAfter: +loadavg()[0].toFixed(2),
+};
+console.log(`\nmachine: ${JSON.stringify(machine)}`);
 const measured = readFileSync(out, 'utf8')
   .split('\n')
   .filter(Boolean)
@@ -50,7 +62,10 @@ console.table(rows);
 if (record) {
   const figures = { ...recorded.figures };
   for (const m of measured) figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, shape: m.shape };
-  writeFileSync(recordedFile, `${JSON.stringify({ recordedAt: new Date().toISOString(), figures }, null, 2)}\n`);
+  writeFileSync(
+    recordedFile,
+    `${JSON.stringify({ recordedAt: new Date().toISOString(), machine, figures }, null, 2)}\n`,
+  );
   console.log(`recorded ${measured.length} figures in bench/figures.json`);
 }
 console.log(`${regressions} regression(s) in ${measured.length} figures (tolerance ${tolerance * 100} %)`);

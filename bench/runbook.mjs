@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { figure } from './lib/figures.mjs';
 import { medianOfInterleaved, timeProcess } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -84,11 +85,12 @@ try {
     `${STEPS} programs under an sh supervisor, directly: ${ms(supervised)}  (what the process-group supervisors add)`,
   );
   console.log(`runbook run, dry (${STEPS / 2} of ${STEPS} steps run):    ${ms(dry)}`);
-  console.log(
-    `runbook run --execute (${STEPS} steps, audited): ${ms(real)}  ` +
-      `(${((real - version - direct) / STEPS).toFixed(1)} ms per step over start-up + direct spawns, incl. connect, ` +
-      'lease, audit, supervisor)',
-  );
+  const perStep = (real - version - direct) / STEPS;
+  console.log(`runbook run --execute (${STEPS} steps, audited): ${ms(real)}`);
+  console.log(`  ${perStep.toFixed(1)} ms per step over start-up + direct spawns (connect, lease, audit, supervisor)`);
+  const shape = `one runbook of ${STEPS} shell steps running true, half of them mutating`;
+  figure('runbook.list-over-version-ratio', list / version, { unit: '× --version', shape: '9 shipped runbooks' });
+  figure('runbook.execute-per-step-ms', perStep, { unit: 'ms', shape });
 } finally {
   rmSync(project, { recursive: true, force: true });
   try {

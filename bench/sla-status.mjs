@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { figure } from './lib/figures.mjs';
 import { medianOfInterleaved, timeProcess, vsBaseline } from './lib/measure.mjs';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -123,10 +124,8 @@ try {
     } catch {}
     await new Promise((r) => setTimeout(r, 100));
   }
-  console.log(
-    `${days} days × ${series.length} series at a ${step}s step backfilled and served in ` +
-      `${((performance.now() - t) / 1000).toFixed(1)} s`,
-  );
+  const backfill = ((performance.now() - t) / 1000).toFixed(1);
+  console.log(`${days} days × ${series.length} series at a ${step}s step backfilled and served in ${backfill} s`);
 
   const env = { ...process.env, NO_COLOR: '1', MEDICALCOR_PROMETHEUS_URL: url };
   const at = new Date(end * 1000).toISOString();
@@ -144,10 +143,10 @@ try {
   const once = spawnSync(process.execPath, [bin, 'sla', 'status', '--at', at, '-o', 'json'], { env, encoding: 'utf8' });
   const status = JSON.parse(once.stdout);
   const trips = (await queried()) - before;
-  console.log(
-    `sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query (the command says ` +
-      `${status.roundTrips})`,
-  );
+  console.log(`sla status over ${status.slas.length} SLAs: ${trips} round trips to /api/v1/query`);
+  console.log(`  (the command says ${status.roundTrips})`);
+  const shape = `${status.slas.length} shipped SLAs, ${days} days × ${series.length} series at a ${step}s step`;
+  figure('sla.status-round-trips', trips, { unit: 'queries', shape });
 
   // generation alone, in this process: the catalogue parsed, the rules and the promtool tests built
   const core = await import(join(repo, 'dist/core/internal.js'));
@@ -164,10 +163,8 @@ try {
     },
     runs,
   );
-  console.log(
-    `in-process generation (median of ${runs} × 20): rule file ${generation.rules.toFixed(2)} ms, promtool tests ` +
-      `${generation.tests.toFixed(2)} ms`,
-  );
+  console.log(`in-process generation (median of ${runs} × 20):`);
+  console.log(`  rule file ${generation.rules.toFixed(2)} ms, promtool tests ${generation.tests.toFixed(2)} ms`);
 
   const out = join(dir, 'out');
   const medians = medianOfInterleaved(
@@ -202,6 +199,8 @@ try {
   for (const [name, ms] of Object.entries(medians)) {
     console.log(`${name.padEnd(50)} median ${ms.toFixed(1)} ms${ms === base ? '' : `  ${vsBaseline(ms, base)}`}`);
   }
+  const [, status8] = Object.entries(medians).find(([name]) => name.startsWith('sla status'));
+  figure('sla.status-over-list-ratio', status8 / base, { unit: '× sla list', shape });
 } finally {
   prometheus?.kill('SIGTERM');
   await new Promise((r) => (prometheus && prometheus.exitCode === null ? prometheus.once('exit', r) : r()));

@@ -5,6 +5,7 @@ import {
   BudgetController,
   BudgetRefusedError,
   costOf,
+  foldBudgetLedger,
   freezeBudget,
   getBudgetStatus,
   priceOf,
@@ -59,6 +60,23 @@ function controller(extra: Partial<ConstructorParameters<typeof BudgetController
 
 const prefixes: string[] = [];
 
+/** A budget set as `budget set` does (table and Redis copy), by the test actor. */
+async function budget(limit: Omit<Parameters<typeof setLimit>[1], 'actor'>): Promise<void> {
+  await setLimit({ pool: db.pool, redis: connect(), keyPrefix: prefix }, { ...limit, actor: 'test' });
+}
+
+/** Ledger rows written directly (not through a controller): [provider, model, operation, tenant, cost, at]. */
+async function ledger(rows: [string, string, string, string | null, number, string | Date][]): Promise<void> {
+  for (const [provider, model, operation, tenant, cost, at] of rows) {
+    await db.pool.query(
+      `insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd,
+                                   occurred_at)
+       values ($1, $2, $3, $4, 1000, 10, $5, $6)`,
+      [provider, model, operation, tenant, cost, at],
+    );
+  }
+}
+
 async function cleanRedis(): Promise<void> {
   const redis = connect();
   for (const p of prefixes.splice(0)) await deleteKeys(redis, p);
@@ -72,7 +90,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   prefix = uniquePrefix('budget-core');
   prefixes.push(prefix);
-  await db.pool.query('truncate llm_usage_logs, llm_usage_daily, llm_usage_rollup, budget_limits');
+  await db.pool.query('truncate llm_usage_logs, llm_usage_rollup, budget_limits');
 });
 
 afterAll(async () => {
@@ -124,7 +142,8 @@ describe.each(TARGETS)('on %s', (_label, url) => {
         correlationId: 'corr-1',
       });
       const { rows } = await db.pool.query(
-        'select provider, model, operation, tenant_id, user_id, input_tokens, output_tokens, cost_usd::text, correlation_id, occurred_at from llm_usage_logs',
+        `select provider, model, operation, tenant_id, user_id, input_tokens, output_tokens, cost_usd::text,
+                correlation_id, occurred_at from llm_usage_logs`,
       );
       expect(rows).toHaveLength(1);
       expect(rows[0]).toMatchObject({
@@ -146,12 +165,9 @@ describe.each(TARGETS)('on %s', (_label, url) => {
       expect(ttl).toBeGreaterThan(0);
     });
 
-    it('refuses a call before it is made once a hard budget is used up, and forces the openai breaker open', async () => {
+    it('refuses a call before it is made once a hard budget is used up; forces the openai breaker open', async () => {
       const redis = connect();
-      await setLimit(
-        { pool: db.pool, redis, keyPrefix: prefix },
-        { period: 'daily', limitUsd: 0.01, hardStop: true, actor: 'test' },
-      );
+      await budget({ period: 'daily', limitUsd: 0.01, hardStop: true });
       const c = controller();
       let calls = 0;
       const call = () =>
@@ -170,15 +186,8 @@ describe.each(TARGETS)('on %s', (_label, url) => {
     });
 
     it('refuses a call whose estimate would cross the budget, but not a soft budget', async () => {
-      const redis = connect();
-      await setLimit(
-        { pool: db.pool, redis, keyPrefix: prefix },
-        { tenant: 'clinic-b', period: 'monthly', limitUsd: 1, hardStop: true, actor: 'test' },
-      );
-      await setLimit(
-        { pool: db.pool, redis, keyPrefix: prefix },
-        { period: 'monthly', limitUsd: 0.5, hardStop: false, actor: 'test' },
-      );
+      await budget({ tenant: 'clinic-b', period: 'monthly', limitUsd: 1, hardStop: true });
+      await budget({ period: 'monthly', limitUsd: 0.5, hardStop: false });
       const c = controller();
       await c.authorize({
         provider: 'openai',
@@ -207,11 +216,7 @@ describe.each(TARGETS)('on %s', (_label, url) => {
     });
 
     it('reports each threshold once, however many concurrent recorders cross it', async () => {
-      const redis = connect();
-      await setLimit(
-        { pool: db.pool, redis, keyPrefix: prefix },
-        { period: 'daily', limitUsd: 1, hardStop: false, actor: 'test' },
-      );
+      await budget({ period: 'daily', limitUsd: 1, hardStop: false });
       const events: ThresholdEvent[] = [];
       const controllers = [
         controller({ onThreshold: (e) => events.push(e) }),
@@ -352,43 +357,53 @@ describe.each(TARGETS)('on %s', (_label, url) => {
     });
   });
 
-  describe('llm_usage_daily', () => {
-    // what the roll-up must hold: the ledger summed by day and key (rows emptied by deletes drop out)
-    const fromLedger = `select (occurred_at at time zone 'UTC')::date::text as day, coalesce(tenant_id, '') as tenant_key, provider, model, operation,
-      count(*)::int as calls, sum(input_tokens)::int as input_tokens, sum(output_tokens)::int as output_tokens, sum(cost_usd)::text as cost_usd
-    from llm_usage_logs group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5`;
-    const rolledUp = `select day::text, tenant_key, provider, model, operation,
-      calls::int, input_tokens::int, output_tokens::int, cost_usd::text
-    from llm_usage_daily where calls <> 0 order by 1, 2, 3, 4, 5`;
+  describe('the ledger roll-up', () => {
+    // what status reads (the roll-up plus the rows not folded yet) against the ledger, per tenant and day
+    const fromLedger = `select (occurred_at at time zone 'UTC')::date::text as day,
+      coalesce(tenant_id, '') as tenant_key,
+      count(*)::int as calls, sum(cost_usd)::text as cost_usd from llm_usage_logs group by 1, 2 order by 1, 2`;
+    const rolledUp = `select period_start::text as day, key1 as tenant_key, sum(calls)::int as calls,
+      sum(cost_usd)::text as cost_usd
+      from llm_usage_rollup_current where period = 'day' and dim = 'tenant'
+      group by 1, 2 having sum(calls) <> 0 order by 1, 2`;
 
-    it('follows UPDATEs and DELETEs of ledger rows, not only INSERTs', async () => {
-      await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at) values
-      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 100, 10, 1.5, '2030-03-09T10:00:00Z'),
-      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 200, 20, 2.5, '2030-03-09T11:00:00Z'),
-      ('openai', 'gpt-4o', 'lead_scoring', null, 300, 30, 3, '2030-03-10T09:00:00Z'),
-      ('anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-b', 400, 40, 4, '2030-03-10T23:59:59Z')`);
+    it('follows UPDATEs and DELETEs of ledger rows, folded or not, not only INSERTs', async () => {
+      await ledger([
+        ['openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 1.5, '2030-03-09T10:00:00Z'],
+        ['openai', 'gpt-4o', 'lead_scoring', 'clinic-a', 2.5, '2030-03-09T11:00:00Z'],
+      ]);
+      // the controller folds in the background; here the first two rows are folded, the others not
+      await foldBudgetLedger(db.pool);
+      await ledger([
+        ['openai', 'gpt-4o', 'lead_scoring', null, 3, '2030-03-10T09:00:00Z'],
+        ['anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-b', 4, '2030-03-10T23:59:59Z'],
+      ]);
       expect((await db.pool.query(rolledUp)).rows).toEqual((await db.pool.query(fromLedger)).rows);
 
       // a corrected cost, a row moved to another tenant and another day, and a deleted row
+      await db.pool.query(`update llm_usage_logs set cost_usd = cost_usd * 2 where tenant_id = 'clinic-a'`);
       await db.pool.query(
-        `update llm_usage_logs set cost_usd = cost_usd * 2, output_tokens = output_tokens + 1 where tenant_id = 'clinic-a'`,
-      );
-      await db.pool.query(
-        `update llm_usage_logs set tenant_id = 'clinic-c', occurred_at = '2030-03-11T00:00:01Z' where tenant_id = 'clinic-b'`,
+        `update llm_usage_logs set tenant_id = 'clinic-c', occurred_at = '2030-03-11T00:00:01Z'
+          where tenant_id = 'clinic-b'`,
       );
       await db.pool.query(`delete from llm_usage_logs where tenant_id is null`);
-      const ledger = (await db.pool.query(fromLedger)).rows;
-      expect((await db.pool.query(rolledUp)).rows).toEqual(ledger);
-      expect(ledger.map((r) => [r.day, r.tenant_key, r.calls, r.cost_usd])).toEqual([
+      const rows = (await db.pool.query(fromLedger)).rows;
+      expect((await db.pool.query(rolledUp)).rows).toEqual(rows);
+      expect(rows.map((r) => [r.day, r.tenant_key, r.calls, r.cost_usd])).toEqual([
         ['2030-03-09', 'clinic-a', 2, '8.000000'],
         ['2030-03-11', 'clinic-c', 1, '4.000000'],
       ]);
+      await foldBudgetLedger(db.pool);
+      expect((await db.pool.query(rolledUp)).rows).toEqual(rows);
 
       await db.pool.query('delete from llm_usage_logs');
       expect((await db.pool.query(rolledUp)).rows).toEqual([]);
       expect(
-        (await db.pool.query('select count(*)::int as n from llm_usage_daily where cost_usd <> 0 or input_tokens <> 0'))
-          .rows,
+        (
+          await db.pool.query(
+            'select count(*)::int as n from llm_usage_rollup where cost_usd <> 0 or input_tokens <> 0',
+          )
+        ).rows,
       ).toEqual([{ n: 0 }]);
     });
   });
@@ -397,15 +412,16 @@ describe.each(TARGETS)('on %s', (_label, url) => {
     it('shows spend against each budget with both projections right at once, and the top lists', async () => {
       const redis = connect();
       const deps = { pool: db.pool, redis, keyPrefix: prefix };
-      await setLimit(deps, { period: 'daily', limitUsd: 10, hardStop: true, actor: 'test' });
-      await setLimit(deps, { period: 'monthly', limitUsd: 100, hardStop: true, actor: 'test' });
-      await setLimit(deps, { tenant: 'clinic-a', period: 'monthly', limitUsd: 5, hardStop: true, actor: 'test' });
+      await budget({ period: 'daily', limitUsd: 10, hardStop: true });
+      await budget({ period: 'monthly', limitUsd: 100, hardStop: true });
+      await budget({ tenant: 'clinic-a', period: 'monthly', limitUsd: 5, hardStop: true });
       // Month so far (before today): $30 for clinic-b on gpt-4o; today: $4 for clinic-a and $2 for clinic-b.
-      await db.pool.query(`insert into llm_usage_logs (provider, model, operation, tenant_id, input_tokens, output_tokens, cost_usd, occurred_at) values
-      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 1000, 10, 30, '2030-03-03T09:00:00Z'),
-      ('anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-a', 1000, 10, 4, '2030-03-10T08:00:00Z'),
-      ('openai', 'gpt-4o-mini', 'lead_scoring', 'clinic-b', 1000, 10, 2, '2030-03-10T10:00:00Z'),
-      ('openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 1000, 10, 99, '2030-02-28T23:59:59Z')`);
+      await ledger([
+        ['openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 30, '2030-03-03T09:00:00Z'],
+        ['anthropic', 'claude-3-5-sonnet', 'reply_draft', 'clinic-a', 4, '2030-03-10T08:00:00Z'],
+        ['openai', 'gpt-4o-mini', 'lead_scoring', 'clinic-b', 2, '2030-03-10T10:00:00Z'],
+        ['openai', 'gpt-4o', 'lead_scoring', 'clinic-b', 99, '2030-02-28T23:59:59Z'],
+      ]);
       const status = await getBudgetStatus({ ...deps, now: NOW });
       expect(status.today).toMatchObject({ periodId: '2030-03-10', spentUsd: 6, calls: 2 });
       expect(status.month).toMatchObject({ periodId: '2030-03', spentUsd: 36, calls: 3 });
@@ -429,9 +445,7 @@ describe.each(TARGETS)('on %s', (_label, url) => {
       expect(forTenant.budgets.find((b) => b.scope === 'global' && b.period === 'monthly')?.spentUsd).toBe(36);
       expect(forTenant.top.models.map((m) => m.name)).toEqual(['anthropic/claude-3-5-sonnet']);
 
-      await db.pool.query(
-        `insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'x', 'clinic-a', 1.5, '2030-03-10T11:00:00Z')`,
-      );
+      await ledger([['openai', 'gpt-4o', 'x', 'clinic-a', 1.5, '2030-03-10T11:00:00Z']]);
       const over = await getBudgetStatus({ ...deps, now: NOW });
       expect(over.exceeded).toBe(true);
       expect(over.budgets.find((b) => b.tenant === 'clinic-a')?.level).toBe('exceeded');
@@ -450,10 +464,7 @@ describe.each(TARGETS)('on %s', (_label, url) => {
         outputTokens: 0,
       }); // 2500 µ$
       // A pod that wrote the ledger but died before the counters, and a counter for a tenant with no ledger rows.
-      await db.pool.query(
-        `insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'x', 'clinic-a', 0.5, $1)`,
-        [NOW],
-      );
+      await ledger([['openai', 'gpt-4o', 'x', 'clinic-a', 0.5, NOW]]);
       await redis.set(`${budgetKeys(prefix).base}spend:day:2030-03-10:tenant:ghost`, '1000');
       await redis.sadd(`${budgetKeys(prefix).base}tenants:day:2030-03-10`, 'ghost');
       await redis.hdel(`${budgetKeys(prefix).base}limits`, 'global:daily');

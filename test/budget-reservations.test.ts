@@ -54,7 +54,7 @@ describe.each([
     prefixes.push({ client: redis, prefix });
   });
 
-  it('60 concurrent callers in 5 processes against a $0.10 hard tenant budget: spend stays within budget + one estimate', async () => {
+  it('60 callers in 5 processes, $0.10 hard tenant budget: spend stays within budget + one estimate', async () => {
     const tenant = `clinic-${Math.random().toString(36).slice(2, 8)}`;
     await setLimit(
       { pool: db.pool, redis, keyPrefix: prefix },
@@ -75,7 +75,8 @@ describe.each([
     expect(sum(results, 'made')).toBeLessThanOrEqual(11);
     expect(sum(results, 'made')).toBeGreaterThan(0);
     const { rows } = await db.pool.query<{ spent: string; n: string }>(
-      `select coalesce(sum(cost_usd), 0)::text as spent, count(*)::text as n from llm_usage_logs where tenant_id = $1 and success`,
+      `select coalesce(sum(cost_usd), 0)::text as spent, count(*)::text as n from llm_usage_logs
+        where tenant_id = $1 and success`,
       [tenant],
     );
     expect(Number(rows[0]!.spent)).toBeLessThanOrEqual(0.11);
@@ -101,7 +102,7 @@ describe.each([
     expect(sum(results, 'refused')).toBe(35);
   }, 120_000);
 
-  it('a free-tier user (10,000 tokens a month) gets at most 10,000 tokens + one estimate under 60 concurrent callers', async () => {
+  it('a free-tier user (10,000 tokens a month) gets at most 10,000 tokens + one estimate, 60 callers', async () => {
     const user = `user-${Math.random().toString(36).slice(2, 8)}`;
     const results = await runWorkers(5, () => ({
       mode: 'tokens',
@@ -157,7 +158,8 @@ describe.each([
     ).rejects.toThrow('provider 500');
     expect(await redis.get(key)).toBe('5000');
 
-    await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 }); // never settled
+    // never settled
+    await budget.reserve({ provider: 'openai', model: 'gpt-4o', operation: 'x', tenant, estimatedInputTokens: 8_000 });
     expect(await redis.get(key)).toBe('25000');
     await new Promise((r) => setTimeout(r, 400));
     const next = await budget.reserve({
@@ -184,7 +186,7 @@ describe.each([
   it('a corrupt counter refuses hard-budget calls with a clear reason; reconcile repairs it', async () => {
     const tenant = 'clinic-corrupt';
     // the ledger is shared by both runs of this file: start this one from an empty ledger and prefix
-    await db.pool.query('truncate llm_usage_logs, llm_usage_daily, llm_usage_rollup');
+    await db.pool.query('truncate llm_usage_logs, llm_usage_rollup');
     prefix = uniquePrefix('budget-corrupt');
     prefixes.push({ client: redis, prefix });
     await setLimit(
@@ -250,7 +252,7 @@ describe('ledger rows and prices', () => {
     expect(rows).toEqual([{ cost_usd: '0.010000', budget_seq: held.id }]);
   });
 
-  it('refuses an unknown model, or prices it from the configured fallback with a warning (never silently)', async () => {
+  it('refuses an unknown model, or prices it from the configured fallback with a warning (never silent)', async () => {
     const redis = await open(TEST_REDIS_URL);
     const prefix = uniquePrefix('budget-model');
     prefixes.push({ client: redis, prefix });

@@ -356,7 +356,7 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
       expect(byId['budget']!.status).toBe('fail');
       expect(byId['budget']!.summary).toContain('budget exceeded: overall daily');
     } finally {
-      await db.pool.query('delete from llm_usage_logs; delete from llm_usage_daily; delete from budget_limits');
+      await db.pool.query('delete from llm_usage_logs; delete from budget_limits');
     }
   });
 

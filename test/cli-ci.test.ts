@@ -33,9 +33,10 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
     expect(action.runs.using).toBe('composite');
     const last = action.runs.steps.at(-1);
     expect(last.run).toContain('bin/github-action');
-    for (const input of ['migrations-dir', 'snapshot', 'config', 'run'])
+    for (const input of ['migrations-dir', 'snapshot', 'config', 'sample-events', 'against-registry', 'run'])
       expect(Object.keys(action.inputs)).toContain(input);
-    expect(Object.values(last.env).join(' ')).toContain('inputs.migrations-dir');
+    for (const input of ['migrations-dir', 'sample-events', 'against-registry'])
+      expect(Object.values(last.env).join(' ')).toContain(`inputs.${input}`);
   });
 
   it('the shipped schema passes: exit 0, both steps run, annotations only as warnings', async () => {
@@ -60,6 +61,27 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
     expect(run.stdout).toMatch(/^::error .*referrals/m);
     // the lint ran too: both checks report on one run
     expect(run.stdout).toContain('medicalcor migrate lint: exit');
+  }, 300_000);
+
+  it('sample events that the registry refuses fail the schema ' +
+    'check step (exit 3, annotated, value masked)', async () => {
+    const event = {
+      eventType: 'LeadCreated',
+      schemaVersion: 1,
+      aggregateId: 'lead-1',
+      aggregateType: 'Lead',
+      // a phone number the registry refuses: its value must not reach the log
+      payload: { leadId: 'lead-1', phone: '0722 123 456', name: 'Maria Ionescu', source: 'whatsapp' },
+    };
+    writeFileSync(join(work, 'events.jsonl'), `${JSON.stringify(event)}\n`);
+    const run = await runAction({
+      MEDICALCOR_ACTION_MIGRATIONS_DIR: join(repoRoot, 'src', 'migrations'),
+      MEDICALCOR_ACTION_SAMPLE_EVENTS: 'events.jsonl',
+      MEDICALCOR_ACTION_RUN: 'schema-check',
+    });
+    expect(run.exitCode, String(run.stderr)).toBe(3);
+    expect(run.stdout).toMatch(/^::error file=events\.jsonl,line=1/m);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/722 ?123 ?456|Ionescu/);
   }, 300_000);
 
   it('an unknown step is an error annotation and exit 2', async () => {

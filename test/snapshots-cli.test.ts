@@ -111,6 +111,12 @@ describe('snapshots prune', () => {
       expect(done.exitCode).toBe(0);
       expect(done.stdout).toContain('Deleted 1 snapshots of 1 aggregates');
       const left = (await db.pool.query(`select version from aggregate_snapshots where aggregate_id = 'lead-a'`)).rows;
+      // one audit row for the executed prune, none for the dry run
+      const audit = await db.pool.query(
+        `select operation, target, outcome, details->>'pruned' as pruned from event_store_operations
+        where operation = 'snapshots.prune'`,
+      );
+      expect(audit.rows).toEqual([{ operation: 'snapshots.prune', target: '*', outcome: 'succeeded', pruned: '1' }]);
       expect(left).toEqual([{ version: 20 }]);
       // removing every snapshot of an aggregate puts its whole stream back into "since snapshot"
       await db.pool.query(`delete from aggregate_snapshots where aggregate_id = 'lead-a'`);

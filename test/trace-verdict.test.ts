@@ -21,6 +21,8 @@ let env: Record<string, string>;
 const long = `long-${letters()}`;
 const recovered = `recovered-${letters()}`;
 const stillDead = `dead-${letters()}`;
+const discarded = `discarded-${letters()}`;
+let discardedLetter: string;
 const numeric = '0740123456';
 const runsOnly = `runs-${letters()}`;
 
@@ -29,7 +31,8 @@ beforeAll(async () => {
   await applySchema(db.url);
   // 20,000 events; the only failure is event 15,000, far past the default --limit of 1000
   await db.pool.query(
-    `INSERT INTO domain_events (aggregate_id, aggregate_type, version, event_type, payload, metadata, correlation_id, occurred_at)
+    `INSERT INTO domain_events
+       (aggregate_id, aggregate_type, version, event_type, payload, metadata, correlation_id, occurred_at)
      SELECT 'lead-long', 'Lead', n, CASE WHEN n = 15000 THEN 'LeadSyncFailed' ELSE 'LeadTouched' END,
             CASE WHEN n = 15000 THEN '{"reason":"HubSpot 502"}'::jsonb ELSE '{}'::jsonb END, '{}'::jsonb, $1,
             now() - interval '2 hours' + n * interval '100 ms'
@@ -68,6 +71,17 @@ beforeAll(async () => {
     status: 'retrying',
     createdAt: minutesAgo(10),
   });
+  // an operator gave up on this journey's only dead letter: a decision, not a failure
+  discardedLetter = (
+    await addDeadLetter(db.pool, {
+      webhookType: 'whatsapp',
+      correlationId: discarded,
+      payload: {},
+      lastError: 'template rejected',
+      status: 'failed',
+      createdAt: minutesAgo(12),
+    })
+  ).id;
   await appendDomainEvent(db.pool, {
     aggregateId: 'n1',
     aggregateType: 'Lead',
@@ -132,7 +146,7 @@ describe('the verdict covers the whole journey', () => {
     expect(table.stdout).toContain('raise --limit');
   }, 60_000);
 
-  it('a processed dead letter and a compensated saga are warnings: trace exits 0 and --failed does not list the journey', async () => {
+  it('a processed dead letter and a compensated saga are warnings: trace exits 0, --failed leaves it out', async () => {
     const trace = await runInProcess(['trace', recovered, '-o', 'json'], { env });
     expect(trace.exitCode).toBe(0);
     const parsed = JSON.parse(trace.stdout);
@@ -147,6 +161,30 @@ describe('the verdict covers the whole journey', () => {
     for (const id of ids) expect((await runInProcess(['trace', id, '-o', 'json'], { env })).exitCode).toBe(3);
   }, 60_000);
 
+  it('a discarded dead letter is a warning showing who and why: trace exits 0, --failed leaves it out', async () => {
+    const discard = await runInProcess(['dlq', 'discard', discardedLetter, '--reason', 'duplicate, INC-42'], {
+      env: { ...env, MEDICALCOR_ACTOR: 'alice@oncall' },
+    });
+    expect(discard.exitCode, discard.stderr).toBe(0);
+    const trace = await runInProcess(['trace', discarded, '-o', 'json'], { env });
+    expect(trace.exitCode, trace.stderr).toBe(0);
+    const parsed = JSON.parse(trace.stdout);
+    expect(parsed.verdict).toMatchObject({ failed: false, failures: 0, warnings: 1 });
+    const item = parsed.items.find((i: { source: string }) => i.source === 'dead_letters');
+    expect(item.status).toBe('warning');
+    expect(item.summary).toContain('discarded by alice@oncall: duplicate, INC-42');
+    expect(item.detail).toMatchObject({ discardedBy: 'alice@oncall', discardReason: 'duplicate, INC-42' });
+    const table = await runInProcess(['trace', discarded], { env });
+    expect(table.exitCode).toBe(0);
+    expect(table.stdout).toContain('discarded by alice@oncall');
+
+    const failed = await runInProcess(['trace', '--failed', '--since', '1h', '-o', 'json'], { env });
+    expect(failed.exitCode, failed.stderr).toBe(3); // stillDead failed in the window
+    const ids = JSON.parse(failed.stdout).journeys.map((j: { correlationId: string }) => j.correlationId);
+    expect(ids).not.toContain(discarded);
+    expect(ids).toContain(stillDead);
+  }, 60_000);
+
   it('a numeric correlation ID is not masked as a phone number', async () => {
     const result = await runInProcess(['trace', numeric, '-o', 'json'], { env });
     expect(result.exitCode).toBe(0);
@@ -156,7 +194,7 @@ describe('the verdict covers the whole journey', () => {
 });
 
 describe('partial means partial', () => {
-  it('PostgreSQL down, Trigger.dev up: exit 4 with the Trigger.dev runs shown and every table source named', async () => {
+  it('PostgreSQL down, Trigger.dev up: exit 4, the Trigger.dev runs shown and every table source named', async () => {
     const down = { ...env, MEDICALCOR_DATABASE_URL: 'postgres://postgres@127.0.0.1:1/medicalcor?sslmode=disable' };
     const result = await runInProcess(['trace', runsOnly, '-o', 'json'], { env: down });
     expect(result.exitCode).toBe(4);

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { breakerGuard, replayDeadLetters, replayEndpoint, type ReplayReport } from '../../core/dlq/index.js';
+import {
+  breakerGuard,
+  replayCredential,
+  replayDeadLetters,
+  replayEndpoint,
+  type ReplayReport,
+} from '../../core/dlq/index.js';
 import { ExitCode, note, renderData, usageError, writeOut } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
@@ -33,7 +39,8 @@ export function registerReplay(dlq: Command, context: () => CommandContext): voi
   dlq
     .command('replay')
     .description(
-      "re-post dead letters to the platform's webhook replay endpoint, each type behind its shared breaker dlq-<type> (dry run unless --execute)",
+      "re-post dead letters to the platform's webhook replay endpoint, each type behind its shared breaker " +
+        'dlq-<type> (dry run unless --execute)',
     )
     .option('--type <type>', 'only this webhook type (repeatable, comma-separated)', collectList)
     .option('--id <id>', 'only these dead letters (repeatable, comma-separated)', collectList)
@@ -50,7 +57,8 @@ Examples:
   medicalcor dlq replay --type whatsapp --limit 50 --rate 5/s --execute
   medicalcor --env production dlq replay --id 3f0c6c9e-8a1e-4c47-9d55-0b7d7b0e5a11 --execute --yes
 
-Each post goes to the environment's dlqReplayUrl (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type.
+Each post goes to the environment's dlqReplayUrl (":type" replaced), else {apiBaseUrl}/webhooks/replay/:type,
+with the token named by dlqReplayToken (an environment variable; never printed) when the environment names one.
 A type whose breaker is open is skipped; the other types go on. Exit 3 if a post failed or a type was stopped.`,
     )
     .action(async (options: Options) => {
@@ -64,6 +72,11 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
           ? undefined
           : parseWholeNumber('--timeout', options.timeout, { min: 1, max: 300 }) * 1000;
       const endpoint = options.execute ? replayEndpoint(ctx.config()) : undefined;
+      // refused before anything is read or posted when the token's variable is unset
+      const credential = options.execute ? replayCredential(ctx.config()) : undefined;
+      const token = ctx.config().dlqReplayCredential;
+      if (!options.execute && token && !token.value)
+        note(ctx.io, `note: ${token.variable} (dlqReplayToken) is not set; --execute would be refused until it is`);
       const db = await ctx.systems.database();
       let guard;
       try {
@@ -84,6 +97,7 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
           ratePerSecond,
           timeoutMs,
           endpoint,
+          credential,
           guard,
           operator: operatorOf(ctx),
           signal: ctx.signal,
@@ -96,7 +110,9 @@ A type whose breaker is open is skipped; the other types go on. Exit 3 if a post
       for (const entry of report.entries.filter((e) => e.auditId !== undefined)) {
         await ctx.recordAction({
           kind: 'dlq.replay',
-          summary: `dead letter ${entry.id} (${entry.webhookType}) replayed: ${entry.outcome}${entry.httpStatus ? ` HTTP ${entry.httpStatus}` : ''}`,
+          summary:
+            `dead letter ${entry.id} (${entry.webhookType}) replayed: ${entry.outcome}` +
+            (entry.httpStatus ? ` HTTP ${entry.httpStatus}` : ''),
           ref: `event_store_operations:${entry.auditId}`,
           outcome: entry.outcome === 'replayed' ? 'succeeded' : 'failed',
         });

@@ -16,6 +16,12 @@ import {
   type SchemaCheckResult,
   type SchemaDifference,
 } from '../../core/schema/index.js';
+import {
+  sampleEventsAnnotations,
+  sampleEventsJson,
+  sampleEventsLines,
+  sampleFindings,
+} from '../schema/sample-events-view.js';
 
 /** One difference in the documented JSON shape. */
 export function differenceJson(d: SchemaDifference) {
@@ -138,12 +144,14 @@ export function renderCheck(
         notes: result.notes.map(differenceJson),
         policyViolations: result.policyViolations.map((v) => ({ ...v, policyFile: displayPath(cwd, v.policyFile) })),
         ...(fix ? { sql: fix.map(statementJson) } : {}),
+        ...(result.sampleEvents ? { sampleEvents: sampleEventsJson(cwd, result.sampleEvents) } : {}),
       }),
     );
     return;
   }
   if (format === 'github') {
     renderGithub(io, cwd, [...result.differences, ...result.notes], result.policyViolations, snapshot ?? undefined);
+    for (const line of result.sampleEvents ? sampleEventsAnnotations(cwd, result.sampleEvents) : []) writeOut(io, line);
     return;
   }
   if (fix) {
@@ -153,17 +161,21 @@ export function renderCheck(
   renderDifferences(io, result.differences);
   if (result.notes.length) renderDifferences(io, result.notes, 'note(s), not drift');
   renderViolations(io, cwd, result.policyViolations);
+  for (const line of result.sampleEvents ? sampleEventsLines(io, cwd, result.sampleEvents) : []) writeOut(io, line);
   const chalk = chalkFor(io);
   if (result.ok) {
     const policy = result.policyFile
-      ? '; the patient-data policy holds' +
-        (result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : '')
+      ? `; the patient-data policy holds${
+          result.behavioursProved ? ` (${result.behavioursProved} behaviour(s) proved in the shadow)` : ''
+        }`
       : '';
     writeOut(io, chalk.green(`No drift (${result.comparisons.join('; ')})${policy}.`));
   } else {
     writeOut(
       io,
-      `\n${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s).`,
+      `\n${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s)${
+        result.sampleEvents ? `, ${sampleFindings(result.sampleEvents).length} sample event problem(s)` : ''
+      }.`,
     );
     if (result.differences.some((d) => d.comparison?.startsWith('snapshot'))) {
       writeOut(io, `If the migrations are right, regenerate the snapshot: medicalcor schema dump --out ${snapshot}`);

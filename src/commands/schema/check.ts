@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { note, usageError } from '../../cli-kit/index.js';
-import { checkSchema, fixSql, SNAPSHOT_FILENAME } from '../../core/schema/index.js';
+import { checkSchema, fixSql, sampleEventsFileFor, SNAPSHOT_FILENAME } from '../../core/schema/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
 import { renderCheck } from '../render/schema.js';
@@ -12,6 +12,10 @@ export interface Options extends ShadowOptions {
   snapshot?: string;
   /** with --live: print the SQL turning the live database into what the migrations produce */
   sql?: boolean;
+  /** events loaded into the shadow and checked (default: sample-events.jsonl beside the migrations) */
+  sampleEvents?: string;
+  /** check the sample events against a proposed registry instead of the shipped one */
+  againstRegistry?: string;
 }
 
 export async function run(ctx: CommandContext, options: Options): Promise<void> {
@@ -34,6 +38,20 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
     );
     snapshotFile = undefined;
   }
+  const sampleEventsFile = options.sampleEvents
+    ? resolve(ctx.streams.cwd, options.sampleEvents)
+    : sampleEventsFileFor(config.migrationsDir);
+  if (options.againstRegistry && !sampleEventsFile)
+    throw usageError(
+      `--against-registry needs sample events: no --sample-events and no sample-events.jsonl in ${
+        config.migrationsDir
+      }.`,
+      'Pass --sample-events FILE, or check a live store with "medicalcor events check --against-registry FILE".',
+    );
+  // loaded only when asked for: the registry's schemas are not needed by a check without it
+  const eventRegistry = options.againstRegistry
+    ? await (await import('../events/registry-source.js')).registryFor(ctx, options.againstRegistry)
+    : undefined;
   const db = options.live ? await ctx.systems.database() : undefined;
   const progress = progressFor(ctx);
   const deps = loadDeps(ctx, options, progress.onProgress);
@@ -50,13 +68,16 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
     onNote: deps.onNote,
     onProgress: deps.onProgress,
     useCache: deps.useCache,
+    sampleEventsFile,
+    eventRegistry,
   }).finally(progress.stop);
   const fix = options.sql && result.models.live ? fixSql(result.models.migrations, result.models.live) : undefined;
   renderCheck(ctx.io, ctx.streams.cwd, format, result, fix);
   if (fix && format !== 'json') {
     note(
       ctx.io,
-      `${fix.length} statement(s), ${fix.filter((s) => s.destructive).length} destructive; ${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s)`,
+      `${fix.length} statement(s), ${fix.filter((s) => s.destructive).length} destructive; ` +
+        `${result.differences.length} difference(s), ${result.policyViolations.length} policy violation(s)`,
     );
   }
   ctx.exitCode = exitCodeFor({ problem: !result.ok });

@@ -50,7 +50,8 @@ export async function run(ctx: CommandContext, a: string, b: string, options: Op
     renderFixSql(ctx.io, statements, { target: labels.a, current: labels.b });
     note(
       ctx.io,
-      `${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive, for ${differences.length} difference(s)`,
+      `${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive, ` +
+        `for ${differences.length} difference(s)`,
     );
     return;
   }

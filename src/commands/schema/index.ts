@@ -47,7 +47,8 @@ Examples:
   schema
     .command('diff')
     .description(
-      'compare two schemas; each of A and B is a postgres:// URL, a migrations directory, a snapshot file, or migrations | snapshot | live (exit 3 if they differ)',
+      'compare two schemas; each of A and B is a postgres:// URL, a migrations directory, a snapshot file, ' +
+        'or migrations | snapshot | live (exit 3 if they differ)',
     )
     .argument('<a>', 'the reference schema')
     .argument('<b>', 'the schema compared with it')
@@ -70,11 +71,22 @@ Examples:
   schema
     .command('check')
     .description(
-      'CI gate: the migrations (on a shadow database, or its cached model) against the committed snapshot, the live database with --live, and the patient-data policy (exit 3 on any difference or violation)',
+      'CI gate: the migrations (on a shadow database, or its cached model) against the committed snapshot, ' +
+        'the live database with --live, the patient-data policy and the sample events ' +
+        '(exit 3 on any difference, violation or invalid sample event)',
     )
     .option('--live', "also compare with the environment's database")
     .option('--snapshot <file>', `the snapshot (default: ${SNAPSHOT_FILENAME} beside the migrations)`)
     .option('--sql', 'with --live: print the SQL turning the live database into what the migrations produce')
+    .option(
+      '--sample-events <file>',
+      'events (.jsonl, or a .sql seed) loaded into the shadow and checked against the registry ' +
+        '(default: sample-events.jsonl beside the migrations)',
+    )
+    .option(
+      '--against-registry <file>',
+      'check the sample events against a proposed registry (JSON from "events schemas --export", or an ES module)',
+    )
     .addOption(shadowOption(program))
     .addOption(noCacheOption(program))
     .addHelpText(
@@ -84,7 +96,8 @@ Examples:
   medicalcor schema check                       CI: migrations vs the committed snapshot, policy gates
   medicalcor schema check -o github             the same, as GitHub annotations on the migration lines
   medicalcor schema check --live --env staging  also compare with the staging database
-  medicalcor schema check --live --sql          the SQL that would remove the live drift`,
+  medicalcor schema check --live --sql          the SQL that would remove the live drift
+  medicalcor schema check --against-registry proposed.json   the sample events against a proposed registry`,
     )
     .action(async (options) => (await import('./check.js')).run(context(), options));
 

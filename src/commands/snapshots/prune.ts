@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { pruneSnapshots } from '../../core/snapshots/index.js';
 import { renderData, writeOut } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
+import { operatorOf } from '../events/operator.js';
 import { collectList, parseWholeNumber } from '../options.js';
 import { renderPrune } from '../render/snapshots.js';
 
@@ -34,7 +35,12 @@ Examples:
       const keep = parseWholeNumber('--keep', options.keep, { min: 1, max: 1_000 });
       const db = await ctx.systems.database();
       if (!options.dryRun) await ctx.confirmProduction(options.yes, `delete all but ${keep} snapshots per aggregate`);
-      const report = await pruneSnapshots(db.pool, { keep, execute: !options.dryRun, types: options.type });
+      const report = await pruneSnapshots(db.pool, {
+        keep,
+        execute: !options.dryRun,
+        types: options.type,
+        operator: operatorOf(ctx),
+      });
       if (!report.dryRun) {
         await ctx.recordAction({
           kind: 'snapshots.prune',

@@ -6,6 +6,7 @@ import { runScript } from '../redis/script.js';
 import { budgetKeys, limitField, parseSpendKey, type BudgetKeys } from './keys.js';
 import { loadLimits, mirrorLimits, readMirroredLimits } from './limits.js';
 import { counterExpiry, dayWindow, monthWindow, type Period, type PeriodWindow } from './periods.js';
+import { foldLedger } from './fold.js';
 import { REPAIR_SCRIPT, SNAPSHOT_SCRIPT } from './scripts.js';
 
 export interface ReconcileRow {
@@ -97,6 +98,8 @@ export async function reconcileBudget(
 
 async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Promise<ReconcileReport> {
   const now = deps.now ?? new Date();
+  // not needed for the result (the tail is read too), but keeps the read short; skipped if a fold is running
+  await foldLedger(deps.pool, { wait: false });
   const keys = budgetKeys(deps.keyPrefix);
   let measured = await measure(deps, keys, now);
   const changes: ReconcileChange[] = [];
@@ -178,7 +181,8 @@ async function measure(deps: ReconcileDeps, keys: BudgetKeys, now: Date): Promis
     if (parsed) add({ key, window: windowOf(parsed.kind, parsed.id), tenant: parsed.tenant });
   }
   const { rows: ledgerTenants } = await deps.pool.query<{ tenant_key: string }>(
-    `select distinct tenant_key from llm_usage_daily where day >= $1 and day <= $2 and tenant_key <> ''`,
+    `select distinct key1 as tenant_key from llm_usage_rollup_current
+      where period = 'day' and dim = 'tenant' and period_start >= $1 and period_start <= $2 and key1 <> ''`,
     [month.id + '-01', day.id],
   );
   for (const { tenant_key: tenant } of ledgerTenants) {
@@ -205,20 +209,23 @@ async function measure(deps: ReconcileDeps, keys: BudgetKeys, now: Date): Promis
     }
   }
 
-  // One statement, one MVCC snapshot: the roll-up minus the rows of reservations in flight or newer.
+  // One statement, one MVCC snapshot: the roll-up and its tail minus the rows of reservations in flight or newer.
   const from = list.reduce((min, t) => (t.window.start < min ? t.window.start : min), month.start);
   const to = list.reduce((max, t) => (t.window.end > max ? t.window.end : max), day.end);
   const { rows: ledger } = await deps.pool.query<{ day: string; tenant_key: string; micro: string }>(
     `with rolled as (
-       select day, tenant_key, sum(cost_usd) as cost from llm_usage_daily where day >= $1::date and day < $2::date group by 1, 2
+       select period_start as day, key1 as tenant_key, sum(cost_usd) as cost from llm_usage_rollup_current
+        where period = 'day' and dim = 'tenant' and period_start >= $1::date and period_start < $2::date group by 1, 2
      ), newer as (
-       select (occurred_at at time zone 'UTC')::date as day, coalesce(tenant_id, '') as tenant_key, sum(cost_usd) as cost
+       select (occurred_at at time zone 'UTC')::date as day, coalesce(tenant_id, '') as tenant_key,
+              sum(cost_usd) as cost
          from llm_usage_logs
         where budget_seq is not null and (budget_seq > $3::bigint or budget_seq = any($4::bigint[]))
           and occurred_at >= $1::timestamptz and occurred_at < $2::timestamptz
         group by 1, 2
      )
-     select to_char(r.day, 'YYYY-MM-DD') as day, r.tenant_key, ((r.cost - coalesce(n.cost, 0)) * 1000000)::bigint as micro
+     select to_char(r.day, 'YYYY-MM-DD') as day, r.tenant_key,
+            ((r.cost - coalesce(n.cost, 0)) * 1000000)::bigint as micro
        from rolled r left join newer n using (day, tenant_key)`,
     [from.toISOString(), to.toISOString(), seq, ids],
   );

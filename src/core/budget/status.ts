@@ -99,8 +99,9 @@ function readAllFreezes(deps: BudgetStatusDeps): Promise<FreezeRecord[] | null> 
 }
 
 /**
- * Spend today and this month against every budget, from the ledger's month and day roll-up (one query),
- * plus freezes and API call counts from Redis.
+ * Spend today and this month against every budget, from the ledger's month and day roll-up and its
+ * tail not folded yet (one query, no writes: it may run on a replica), plus freezes and API call
+ * counts from Redis.
  */
 export async function getBudgetStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
   return readStatus(deps).catch(rethrowSchemaMissing);
@@ -116,19 +117,26 @@ async function readStatus(deps: BudgetStatusDeps): Promise<BudgetStatus> {
 
   const [limits, spend, freezes, callCounts] = await Promise.all([
     loadLimits(deps.pool, deps.tenant),
-    // a few rows per tenant, model and operation from the month and day roll-up, whatever the day of the month
+    // a few rows per tenant, model and operation from the month and day roll-up, whatever the day of the
+    // month, plus the ledger rows not folded yet (llm_usage_rollup_current): one statement, one snapshot
     deps.pool.query<SpendRow>(
-      `with m as (
-         select dim, key1, key2, calls, input_tokens + output_tokens as tokens, cost_usd
-           from llm_usage_rollup
-          where period = 'month' and period_start = $1::date and calls <> 0
-            and (($3::text is null and dim in ('tenant', 'model', 'operation'))
-                 or ($3::text is not null and key1 = $3 and dim in ('tenant', 'tenant_model', 'tenant_operation')))
+      `with v as materialized (
+         -- one pass over the view: the tail is read once for the month's and the day's rows
+         select period, dim, key1, key2, calls, input_tokens + output_tokens as tokens, cost_usd
+           from llm_usage_rollup_current
+          where (period = 'month' and period_start = $1::date
+                 and (($3::text is null and dim in ('tenant', 'model', 'operation'))
+                      or ($3::text is not null and key1 = $3
+                          and dim in ('tenant', 'tenant_model', 'tenant_operation'))))
+             or (period = 'day' and period_start = $2::date and dim = 'tenant' and ($3::text is null or key1 = $3))
+       ), m as (
+         select dim, key1, key2, sum(calls) as calls, sum(tokens) as tokens, sum(cost_usd) as cost_usd
+           from v where period = 'month' group by 1, 2, 3 having sum(calls) <> 0
        ), d as (
-         select key1, calls, cost_usd from llm_usage_rollup
-          where period = 'day' and period_start = $2::date and dim = 'tenant' and ($3::text is null or key1 = $3)
+         select key1, sum(calls) as calls, sum(cost_usd) as cost_usd from v where period = 'day' group by 1
        )
-       select case when m.dim = 'tenant' then 'tenant' when m.dim in ('model', 'tenant_model') then 'model' else 'operation' end as kind,
+       select case when m.dim = 'tenant' then 'tenant' when m.dim in ('model', 'tenant_model') then 'model'
+                   else 'operation' end as kind,
               case when m.dim in ('tenant_model', 'tenant_operation') then m.key2 else m.key1 end as name,
               coalesce(d.cost_usd, 0) as today_cost, coalesce(d.calls, 0) as today_calls,
               m.cost_usd as month_cost, m.calls as month_calls, m.tokens as month_tokens
@@ -229,9 +237,11 @@ async function overallSpend(
   day: PeriodWindow,
 ): Promise<{ today: number; month: number }> {
   const { rows } = await pool.query<{ today: string; month: string }>(
-    `select coalesce(sum(cost_usd) filter (where period = 'day'), 0) as today, coalesce(sum(cost_usd) filter (where period = 'month'), 0) as month
-       from llm_usage_rollup
-      where dim = 'tenant' and ((period = 'month' and period_start = $1::date) or (period = 'day' and period_start = $2::date))`,
+    `select coalesce(sum(cost_usd) filter (where period = 'day'), 0) as today,
+            coalesce(sum(cost_usd) filter (where period = 'month'), 0) as month
+       from llm_usage_rollup_current
+      where dim = 'tenant'
+        and ((period = 'month' and period_start = $1::date) or (period = 'day' and period_start = $2::date))`,
     [month.id + '-01', day.id],
   );
   return { today: Number(rows[0]!.today), month: Number(rows[0]!.month) };

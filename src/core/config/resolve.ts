@@ -74,6 +74,11 @@ export interface ResolvedConfig {
     adminTokenHeader: string;
   };
   corsOrigins?: string[];
+  /**
+   * the DLQ replay endpoint's credential: the variable the file names and, when it is set, its
+   * value (a secret: never printed). An unset variable fails only the replay that needs it.
+   */
+  dlqReplayCredential?: { variable: string; where: string; header: string; value?: string };
   migrationsDir: string;
   /** 'shipped': the MedicalCor schema inside the package, which is never a write target */
   migrationsDirSource: 'flag' | 'MEDICALCOR_MIGRATIONS_DIR' | 'config' | 'shipped';
@@ -160,8 +165,8 @@ export async function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd
 }
 
 /**
- * flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must have run if a file
- * exists.
+ * flags > environment variables > config file > defaults. Synchronous: loadConfigParser() must
+ * have run if a file exists.
  */
 function adminToken(
   ref: SecretRef | undefined,
@@ -173,6 +178,19 @@ function adminToken(
   const value = secretFrom(ref, env, where);
   secrets.push(value);
   return value;
+}
+
+function dlqReplayCredential(
+  file: EnvironmentFile | undefined,
+  env: NodeJS.ProcessEnv,
+  where: string,
+  secrets: string[],
+): ResolvedConfig['dlqReplayCredential'] {
+  const ref = file?.dlqReplayToken;
+  if (!ref) return undefined;
+  const value = env[ref.env] || undefined;
+  if (value) secrets.push(value);
+  return { variable: ref.env, where, header: (file.dlqReplayTokenHeader ?? 'authorization').toLowerCase(), value };
 }
 
 export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: string): ResolvedConfig {
@@ -256,6 +274,7 @@ export function resolveConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv, cwd: s
         }
       : undefined,
     corsOrigins: fileEnvironment?.corsOrigins,
+    dlqReplayCredential: dlqReplayCredential(fileEnvironment, env, where('dlqReplayToken'), secrets),
     ...chooseMigrationsDir(flags, env, cwd, file.migrationsDir ? fromProject(file.migrationsDir) : undefined),
     runbooksDir: file.runbooksDir ? fromProject(file.runbooksDir) : undefined,
     slaCatalog: file.slaCatalog ? fromProject(file.slaCatalog) : undefined,

@@ -21,9 +21,17 @@ export const environmentSchema = z
     prometheusUrl: z.string().url().optional(),
     apiBaseUrl: z.string().url().optional(),
     /**
-     * where `dlq replay` posts a dead letter; ":type" is the webhook type (default {apiBaseUrl}/webhooks/replay/:type)
+     * where `dlq replay` posts a dead letter; ":type" is the webhook type
+     * (default {apiBaseUrl}/webhooks/replay/:type)
      */
     dlqReplayUrl: z.string().url().optional(),
+    /** the replay endpoint's credential, by environment-variable reference (read only by `dlq replay --execute`) */
+    dlqReplayToken: secretRef.optional(),
+    /** the header it is sent in: `authorization` (default) as "Bearer <token>", any other header as the bare token */
+    dlqReplayTokenHeader: z
+      .string()
+      .regex(/^[A-Za-z0-9-]+$/)
+      .optional(),
     trigger: z
       .object({ url: z.string().url().default('https://api.trigger.dev'), secretKey: secretRef.optional() })
       .strict()
@@ -36,8 +44,8 @@ export const environmentSchema = z
         apiService: z.string().default('medicalcor-api'),
         apiPort: z.number().int().positive().default(3000),
         /**
-         * how `breaker --pods` reaches each pod: through the API server's pods proxy (from outside the cluster) or by
-         * pod IP
+         * how `breaker --pods` reaches each pod: through the API server's pods proxy (from outside
+         * the cluster) or by pod IP
          */
         podAccess: z.enum(['proxy', 'direct']).default('proxy'),
         /** the API's admin credential for /health/circuit-breakers, by environment-variable reference */

@@ -28,7 +28,8 @@ export async function discardDeadLetters(
   try {
     await client.query('BEGIN');
     const { rows } = await client.query(
-      'SELECT id::text, webhook_type, status FROM webhook_dead_letters WHERE id = ANY($1::uuid[]) ORDER BY created_at, id FOR UPDATE',
+      `SELECT id::text, webhook_type, status FROM webhook_dead_letters WHERE id = ANY($1::uuid[])
+        ORDER BY created_at, id FOR UPDATE`,
       [[...new Set(ids)]],
     );
     const found = new Set(rows.map((r: any) => r.id));

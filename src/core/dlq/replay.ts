@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { rethrowSchemaMissing } from '../errors.js';
 import { recordOperatorAction, type OperatorContext } from '../events/operations-log.js';
 import { maskPiiText, redactSecrets } from '../redact.js';
+import type { ReplayCredential } from './endpoint.js';
 import { replayBreakerName, type ReplayGuard } from './guard.js';
 import { listDeadLetters, REPLAYABLE_STATUSES, type DeadLetterSummary } from './query.js';
 
@@ -59,6 +60,8 @@ export interface ReplayOptions {
   /** at most this many posts per second, across types */
   ratePerSecond?: number;
   endpoint?: (type: string) => string;
+  /** sent with every post; its value is removed from every error, audit row and report */
+  credential?: ReplayCredential;
   guard?: ReplayGuard;
   operator: OperatorContext;
   timeoutMs?: number;
@@ -188,6 +191,7 @@ async function replayOne(
         headers: {
           'content-type': 'application/json',
           'idempotency-key': `dlq-${row.id}`,
+          ...(options.credential ? { [options.credential.header]: options.credential.value } : {}),
           ...(row.correlation_id ? { 'x-correlation-id': row.correlation_id } : {}),
         },
         body: JSON.stringify({
@@ -209,7 +213,11 @@ async function replayOne(
           : String((failure as Error).message);
     }
     const retryCount = row.retry_count + 1;
-    const masked = error === undefined ? undefined : maskPiiText(redactSecrets(error)).slice(0, 500);
+    // an endpoint may echo the credential back in its error body: it is removed before anything keeps it
+    const known = options.credential
+      ? [options.credential.value, options.credential.value.replace(/^Bearer /, '')]
+      : [];
+    const masked = error === undefined ? undefined : maskPiiText(redactSecrets(error, known)).slice(0, 500);
     const status = error === undefined ? 'processed' : retryCount >= row.max_retries ? 'failed' : 'retrying';
     await client.query(
       `UPDATE webhook_dead_letters

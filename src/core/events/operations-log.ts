@@ -2,7 +2,7 @@ import type { Queryable } from '../journey/writers.js';
 
 /** Who does what to the event store, as one row of event_store_operations. */
 export interface OperatorAction {
-  /** 'projection.rebuild', 'projection.rewind', 'projection.pause', 'projection.resume', 'dlq.replay', 'dlq.discard' */
+  /** e.g. 'projection.rebuild', 'projection.pause', 'dlq.replay', 'dlq.discard', 'snapshots.prune' */
   operation: string;
   /** the projection name or the dead letter's id */
   target: string;

@@ -17,8 +17,18 @@ export const FAILURE_EVENT_TYPE_PREDICATE = "event_type ~* '(fail(ed|ure)?|error
 export const FAILED_SAGA_STATUSES = ['failed', 'timed_out'] as const;
 export const WARNING_SAGA_STATUSES = ['compensating', 'compensated'] as const;
 
-/** A dead letter is a failure until a retry processed it; then the journey recovered (a warning). */
+/**
+ * A dead letter is a failure until a retry processed it (the journey recovered) or an operator
+ * discarded it (`dlq discard --reason`: a decision, recorded with who and why). Both are warnings.
+ */
 export const RECOVERED_DEAD_LETTER_STATUS = 'processed';
+export const DISCARDED_DEAD_LETTER_STATUS = 'discarded';
+export const SETTLED_DEAD_LETTER_STATUSES = [RECOVERED_DEAD_LETTER_STATUS, DISCARDED_DEAD_LETTER_STATUS] as const;
+/**
+ * The same rule as a PostgreSQL predicate, written as literals so the planner matches it to the
+ * partial index of migration 20251201000202 (`status <> 'processed'` is implied by it).
+ */
+export const FAILED_DEAD_LETTER_PREDICATE = SETTLED_DEAD_LETTER_STATUSES.map((s) => `status <> '${s}'`).join(' AND ');
 
 export const FAILED_INTEGRATION_STATUSES = ['failure', 'timeout'] as const;
 export const WARNING_INTEGRATION_STATUSES = ['retry'] as const;
@@ -39,7 +49,7 @@ export function sagaStepStatus(stepStatus: string | undefined, sagaFailed: boole
 }
 
 export function deadLetterStatus(status: string): ItemStatus {
-  return status === RECOVERED_DEAD_LETTER_STATUS ? 'warning' : 'failed';
+  return (SETTLED_DEAD_LETTER_STATUSES as readonly string[]).includes(status) ? 'warning' : 'failed';
 }
 
 export function integrationStatus(status: string): ItemStatus {

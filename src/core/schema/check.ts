@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidInput } from '../errors.js';
+import type { EventRegistry } from '../events/registry.js';
 import { behaviourViolations } from './behaviours.js';
 import { diffModels, sortDifferences, type SchemaDifference } from './diff.js';
 import type { SchemaModel } from './model.js';
@@ -8,6 +9,7 @@ import { evaluatePolicy, policyFileFor, readPolicy, type PolicyViolation } from 
 import { MigrationProvenance } from './provenance.js';
 import type { ShadowMode } from './shadow.js';
 import { introspectUrl, readMigrationsSchema } from './sources.js';
+import { checkSampleEvents, readSampleEvents, type SampleEventsResult } from './sample-events.js';
 import { readSnapshot, SNAPSHOT_FILENAME } from './snapshot.js';
 
 export interface CheckSchemaOptions {
@@ -20,7 +22,10 @@ export interface CheckSchemaOptions {
   signal?: AbortSignal;
   /** where the prepared PGlite shadow and the model cache are kept: defaultCacheDir(env) */
   cacheDir: string;
-  /** a server on which the shadow database may be created; when not given at all: liveUrl's server; undefined: the embedded PGlite */
+  /**
+   * a server on which the shadow database may be created; when not given at all: liveUrl's
+   * server; undefined: the embedded PGlite
+   */
   shadowServerUrl?: string;
   shadowMode?: ShadowMode;
   /** default: patient-data-policy.yaml beside the migrations, if it exists */
@@ -31,6 +36,14 @@ export interface CheckSchemaOptions {
   onProgress?: (text: string) => void;
   /** reuse the model cached for the same migration files and engine (default: yes) */
   useCache?: boolean;
+  /**
+   * events loaded into the shadow after the migrations and checked against the registry (the
+   * CLI passes sampleEventsFileFor(migrationsDir) when no file is named); none by default, so a
+   * caller such as the readiness check keeps a cached, shadow-free comparison
+   */
+  sampleEventsFile?: string;
+  /** what the sample events are checked against (default: the platform's registry), and its name */
+  eventRegistry?: { registry: EventRegistry; source: string };
 }
 
 export interface SchemaCheckResult {
@@ -48,6 +61,8 @@ export interface SchemaCheckResult {
   behavioursProved: number;
   /** the shadow's model came from the cache: no database was started */
   fromCache: boolean;
+  /** the sample events check, when sample events were given; a problem in it fails the check */
+  sampleEvents?: SampleEventsResult & { registry: string };
   /** the models compared, for a caller that wants fix SQL */
   models: { migrations: SchemaModel; snapshot?: SchemaModel; live?: SchemaModel };
 }
@@ -65,7 +80,8 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   const snapshotFile = options.snapshotFile ?? (existsSync(besideMigrations) ? besideMigrations : undefined);
   if (!snapshotFile && !options.liveUrl) {
     throw invalidInput(
-      `Nothing to compare the migrations with: no ${SNAPSHOT_FILENAME} in ${options.migrationsDir} and no live database.`,
+      `Nothing to compare the migrations with: no ${SNAPSHOT_FILENAME} in ${options.migrationsDir} ` +
+        'and no live database.',
       {
         code: 'schema.nothing-to-compare',
         facts: { migrationsDir: options.migrationsDir },
@@ -76,6 +92,22 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
   const snapshot = snapshotFile ? await readSnapshot(snapshotFile) : undefined;
   const policyFile = options.policyFile ?? policyFileFor(options.migrationsDir);
   const policy = policyFile ? await readPolicy(policyFile) : undefined;
+
+  const sampleFile = options.sampleEventsFile;
+  // read (and each line validated) before a shadow is started
+  const sample = sampleFile ? readSampleEvents(sampleFile) : undefined;
+  let sampleEvents: SchemaCheckResult['sampleEvents'];
+  const inShadow = sample
+    ? async (url: string) => {
+        const against = options.eventRegistry ?? {
+          registry: (await import('../../events/index.js')).platformEvents(),
+          source: 'platform',
+        };
+        options.onProgress?.('checking the sample events in the shadow');
+        const result = await checkSampleEvents(url, sample, against.registry, options.signal);
+        sampleEvents = { ...result, registry: against.source };
+      }
+    : undefined;
 
   // the live database is read while the shadow is being prepared
   const livePromise: Promise<SchemaModel> | undefined = options.liveUrl ? introspectUrl(options.liveUrl) : undefined;
@@ -91,6 +123,7 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
       onNote: options.onNote,
       onProgress: options.onProgress,
       useCache: options.useCache,
+      inShadow,
     },
     policy?.behaviours ?? [],
   );
@@ -126,12 +159,13 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
     differences: sortDifferences(differences),
     notes: sortDifferences(notes),
     policyViolations,
-    ok: differences.length === 0 && policyViolations.length === 0,
+    ok: differences.length === 0 && policyViolations.length === 0 && !sampleEvents?.report.problem,
     comparisons,
     snapshotFile,
     policyFile,
     behavioursProved: migrations.behaviours?.length ?? 0,
     fromCache: migrations.fromCache,
+    sampleEvents,
     models: { migrations: migrations.model, snapshot, live },
   };
 }

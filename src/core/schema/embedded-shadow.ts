@@ -1,8 +1,18 @@
-import { existsSync, mkdirSync, openAsBlob, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  openAsBlob,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { acquireFileLock } from '../db/file-lock.js';
 import { unavailable } from '../errors.js';
+import { holdBaselineWasm } from './wasm-tiering.js';
 
 const require = createRequire(import.meta.url);
 
@@ -25,9 +35,15 @@ function pgliteVersion(): string {
   return 'unknown';
 }
 
+/**
+ * What the template holds; a new value gives the file another name, so an old tarball is never
+ * loaded as a new one. 2: 1 MB WAL segments, no template0/template1 (15.7 MB instead of 40 MB).
+ */
+const TEMPLATE_FORMAT = 2;
+
 /** The initdb'ed data directory as PGlite's own tarball, one file per PGlite build. */
 export function templateTarball(cacheDir: string): string {
-  return join(cacheDir, `pglite-${embeddedEngineVersion().split(' ')[1]}-template.tar`);
+  return join(cacheDir, `pglite-${embeddedEngineVersion().split(' ')[1]}-f${TEMPLATE_FORMAT}-template.tar`);
 }
 
 export interface EmbeddedShadow {
@@ -46,25 +62,74 @@ async function loadPglite() {
   return { PGlite, PGLiteSocketServer, extensions: { vector, pgcrypto, uuid_ossp } };
 }
 
+type Pglite = Awaited<ReturnType<typeof loadPglite>>;
+type PgliteDb = Awaited<ReturnType<Pglite['PGlite']['create']>>;
+
+/** PGlite's start parameters for a shadow: small shared buffers, as a shadow holds no data. */
+const startParams = (PGlite: Pglite['PGlite']) => [...PGlite.defaultStartParams, '-c', 'shared_buffers=8MB'];
+
 /**
- * Runs initdb once (seconds) and keeps the result as a tarball. Parallel processes on a cold cache
- * take turns under a lock; the file appears by one rename, so no reader sees it half-written.
+ * Runs initdb (seconds) and keeps the result as the template tarball; the database it made is the
+ * shadow of this run (a third PGlite loading the tarball again would double the first run's memory).
+ * Parallel processes on a cold cache take turns under a lock; the file appears by one rename, so no
+ * reader sees it half-written. Undefined: another process prepared it meanwhile.
  */
-async function prepareTarball(file: string, onProgress?: (text: string) => void): Promise<void> {
+async function prepareTemplate(
+  pglite: Pglite,
+  file: string,
+  onProgress?: (text: string) => void,
+): Promise<PgliteDb | undefined> {
   mkdirSync(join(file, '..'), { recursive: true });
   const release = await acquireFileLock(`${file}.lock`, 'prepare the embedded shadow template', 120_000);
   try {
-    if (existsSync(file)) return;
+    if (existsSync(file)) return undefined;
     onProgress?.('preparing the embedded shadow template (once per PGlite version)');
-    const { PGlite, extensions } = await loadPglite();
-    const db = await PGlite.create({ extensions });
-    const blob = await db.dumpDataDir('none');
-    await db.close();
-    const tmp = `${file}.${process.pid}`;
-    writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
-    renameSync(tmp, file);
+    const { PGlite, extensions } = pglite;
+    // every cold start loads the whole tarball into memory (and then each file once more), so it
+    // is kept small: 1 MB WAL segments (initdb's WAL is 7 MB, not one zero-filled 16 MB segment)
+    const db = await PGlite.create({
+      extensions,
+      initDbStartParams: ['--wal-segsize=1'],
+      startParams: startParams(PGlite),
+    });
+    try {
+      // a shadow uses the database "postgres" only; the two templates are another 15 MB
+      for (const template of ['template0', 'template1']) {
+        await db.exec(`alter database ${template} is_template false`);
+        await db.exec(`drop database ${template}`);
+      }
+      const blob = await db.dumpDataDir('none');
+      const tmp = `${file}.${process.pid}`;
+      writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+      renameSync(tmp, file);
+      removeOlderTemplates(file);
+      return db;
+    } catch (error) {
+      await db.close().catch(() => {});
+      throw error;
+    }
   } finally {
     release();
+  }
+}
+
+/** Templates of this PGlite build in an older format (the first was 40 MB) are never loaded again. */
+function removeOlderTemplates(file: string): void {
+  const dir = dirname(file);
+  const prefix = `pglite-${embeddedEngineVersion().split(' ')[1]}-`;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(prefix) && name.endsWith('-template.tar') && join(dir, name) !== file)
+      rmSync(join(dir, name), { force: true });
+}
+
+/** A PGlite loaded from the template tarball (a damaged one is removed, to be prepared afresh). */
+async function loadTemplate({ PGlite, extensions }: Pglite, file: string): Promise<PgliteDb> {
+  try {
+    return await PGlite.create({ loadDataDir: await openAsBlob(file), extensions, startParams: startParams(PGlite) });
+  } catch (error) {
+    // a damaged tarball (a disk filled while writing): prepared again next time
+    rmSync(file, { force: true });
+    throw error;
   }
 }
 
@@ -78,34 +143,35 @@ export async function startEmbeddedShadow(
 ): Promise<EmbeddedShadow> {
   const file = templateTarball(cacheDir);
   try {
-    if (!existsSync(file)) await prepareTarball(file, onProgress);
-    onProgress?.('starting the embedded shadow');
-    const { PGlite, PGLiteSocketServer, extensions } = await loadPglite();
-    let db;
+    const pglite = await loadPglite();
+    const baseline = holdBaselineWasm();
+    let db: PgliteDb | undefined;
+    let server: InstanceType<Pglite['PGLiteSocketServer']> | undefined;
+    const stop = async () => {
+      await server?.stop().catch(() => {});
+      await db?.close().catch(() => {});
+      baseline();
+    };
     try {
-      // a file-backed Blob: the tarball is not held in memory beside the data directory it fills;
-      // small shared buffers: a shadow holds no data (about 65 MiB less resident memory)
-      db = await PGlite.create({
-        loadDataDir: await openAsBlob(file),
-        extensions,
-        startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'],
-      });
+      if (!existsSync(file)) db = await prepareTemplate(pglite, file, onProgress);
+      if (!db) {
+        onProgress?.('starting the embedded shadow');
+        db = await loadTemplate(pglite, file);
+      }
+      // dbmate opens more than one connection; the socket server queues their queries
+      server = new pglite.PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
+      await server.start();
     } catch (error) {
-      // a damaged tarball (a disk filled while writing): prepared again next time
-      rmSync(file, { force: true });
+      await stop();
       throw error;
     }
-    // dbmate opens more than one connection; the socket server queues their queries
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
-    await server.start();
     let stopped = false;
     return {
       url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
       async stop() {
         if (stopped) return;
         stopped = true;
-        await server.stop().catch(() => {});
-        await db.close().catch(() => {});
+        await stop();
       },
     };
   } catch (error) {

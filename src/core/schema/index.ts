@@ -13,3 +13,4 @@ export * from './behaviours.js';
 export * from './model-cache.js';
 export * from './embedded-shadow.js';
 export * from './fix-sql.js';
+export * from './sample-events.js';

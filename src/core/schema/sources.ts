@@ -28,8 +28,8 @@ export function detectSource(arg: string, cwd: string): SchemaSource {
       code: 'schema.source-unknown',
       facts: { source: arg },
       remedy:
-        'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, or one of: migrations, ' +
-        'snapshot, live.',
+        'Give a postgres:// URL, a directory of dbmate migrations, a snapshot .json file, ' +
+        'or one of: migrations, snapshot, live.',
     });
   }
   if (statSync(path).isDirectory()) return { type: 'migrations', dir: path, label: `migrations ${arg}` };
@@ -48,6 +48,11 @@ export interface LoadDeps {
   onProgress?: (text: string) => void;
   /** reuse the model cached for the same migration files and engine (default: yes) */
   useCache?: boolean;
+  /**
+   * work that needs the migrated shadow itself (the sample events check), run after the
+   * introspection and before the shadow is removed: with it, a cached model does not stand in
+   */
+  inShadow?: (url: string) => Promise<void>;
 }
 
 /** Reads the schema of the database at `url`. */
@@ -99,7 +104,7 @@ export async function readMigrationsSchema(
   const key = migrationsKey(dir, engine);
   const cache = new ModelCache(deps.cacheDir);
   const behavioursHash = behavioursKey(behaviours);
-  if (useCache) {
+  if (useCache && !deps.inShadow) {
     const model = await cache.model(key);
     const proved = behaviours.length ? cache.behaviours(key, behavioursHash) : [];
     if (model && proved) return { model, engine, fromCache: true, behaviours: behaviours.length ? proved : undefined };
@@ -126,6 +131,8 @@ export async function readMigrationsSchema(
         proved = await proveBehaviours(client, behaviours);
       }
       if (useCache) cache.store(key, engine, model, proved ? { hash: behavioursHash, results: proved } : undefined);
+      await client.end().catch(() => {});
+      await deps.inShadow?.(shadow.url);
       return { model, engine, fromCache: false, behaviours: proved };
     } finally {
       await client.end().catch(() => {});

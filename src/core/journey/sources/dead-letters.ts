@@ -1,4 +1,4 @@
-import { deadLetterStatus, RECOVERED_DEAD_LETTER_STATUS } from '../failure-rules.js';
+import { deadLetterStatus, DISCARDED_DEAD_LETTER_STATUS, FAILED_DEAD_LETTER_PREDICATE } from '../failure-rules.js';
 import { readLimited, readPageWithVerdict } from '../query.js';
 import type { TimelineItem } from '../types.js';
 import type { DatabaseSource, FailureRow } from './source.js';
@@ -15,6 +15,17 @@ interface DeadLetterRow {
   next_retry_at: Date | null;
   created_at: Date;
   processed_at: Date | null;
+  /** from the `dlq discard` audit row, when discarded */
+  discarded_by: string | null;
+  discard_reason: string | null;
+  discarded_at: Date | null;
+}
+
+/** "discarded by alice@oncall: duplicate, INC-42": the operator's decision, shown with the letter. */
+function statusText(row: DeadLetterRow): string {
+  if (row.status !== DISCARDED_DEAD_LETTER_STATUS) return row.status;
+  const who = row.discarded_by ? ` by ${row.discarded_by}` : '';
+  return `discarded${who}${row.discard_reason ? `: ${row.discard_reason}` : ''}`;
 }
 
 function deadLetterItem(row: DeadLetterRow): TimelineItem {
@@ -25,7 +36,9 @@ function deadLetterItem(row: DeadLetterRow): TimelineItem {
     source: 'dead_letters',
     name: `${row.webhook_type} webhook dead-lettered`,
     status: deadLetterStatus(row.status),
-    summary: `${row.status}, retries ${row.retry_count}/${row.max_retries}${row.next_retry_at ? `, next retry ${row.next_retry_at.toISOString()}` : ''}`,
+    summary:
+      `${statusText(row)}, retries ${row.retry_count}/${row.max_retries}` +
+      (row.next_retry_at ? `, next retry ${row.next_retry_at.toISOString()}` : ''),
     error: row.last_error ?? 'dead-lettered',
     ref: `webhook_dead_letters ${row.id}`,
     detail: {
@@ -36,12 +49,15 @@ function deadLetterItem(row: DeadLetterRow): TimelineItem {
       maxRetries: row.max_retries,
       nextRetryAt: row.next_retry_at,
       processedAt: row.processed_at,
+      ...(row.status === DISCARDED_DEAD_LETTER_STATUS
+        ? { discardedBy: row.discarded_by, discardReason: row.discard_reason, discardedAt: row.discarded_at }
+        : {}),
       payload: row.payload,
     },
   };
 }
 
-const RECOVERED = `'${RECOVERED_DEAD_LETTER_STATUS}'`;
+const FAILED = FAILED_DEAD_LETTER_PREDICATE;
 
 export const deadLetters: DatabaseSource = {
   name: 'dead_letters',
@@ -50,12 +66,21 @@ export const deadLetters: DatabaseSource = {
     return readPageWithVerdict(
       query,
       {
-        page: `SELECT id, webhook_type, payload, retry_count, max_retries, last_error, status, next_retry_at, created_at, processed_at,
-                    1 AS __one
-               FROM webhook_dead_letters WHERE correlation_id = $1 ORDER BY created_at, id LIMIT $2`,
-        verdict: `SELECT count(*) FILTER (WHERE status <> ${RECOVERED}) AS failures,
-                       count(*) FILTER (WHERE status = ${RECOVERED}) AS warnings,
-                       min(created_at) FILTER (WHERE status <> ${RECOVERED}) AS first_failure_at
+        // a discarded letter carries its `dlq discard` audit row's actor and reason (target index)
+        page: `SELECT d.id, d.webhook_type, d.payload, d.retry_count, d.max_retries, d.last_error, d.status,
+                      d.next_retry_at, d.created_at, d.processed_at,
+                      op.actor AS discarded_by, op.reason AS discard_reason, op.at AS discarded_at, 1 AS __one
+                 FROM webhook_dead_letters d
+                 LEFT JOIN LATERAL (
+                   SELECT o.actor, o.details->>'reason' AS reason, o.at FROM event_store_operations o
+                    WHERE d.status = '${DISCARDED_DEAD_LETTER_STATUS}' AND o.target = d.id::text
+                      AND o.operation = 'dlq.discard'
+                    ORDER BY o.at DESC LIMIT 1
+                 ) op ON true
+                WHERE d.correlation_id = $1 ORDER BY d.created_at, d.id LIMIT $2`,
+        verdict: `SELECT count(*) FILTER (WHERE ${FAILED}) AS failures,
+                       count(*) FILTER (WHERE NOT (${FAILED})) AS warnings,
+                       min(created_at) FILTER (WHERE ${FAILED}) AS first_failure_at
                   FROM webhook_dead_letters WHERE correlation_id = $1`,
         order: 'page.created_at, page.id',
       },
@@ -65,11 +90,12 @@ export const deadLetters: DatabaseSource = {
     );
   },
   readFailures({ query }, { since, limit }) {
-    // webhook_dead_letters_failures_idx: (created_at) WHERE not processed and correlated
+    // webhook_dead_letters_failures_idx: (created_at) WHERE not processed and correlated; a
+    // discarded letter is in the index but not a failure (the rule above), filtered on the way
     return readLimited(
       query,
       `SELECT correlation_id, created_at, webhook_type, last_error, payload FROM webhook_dead_letters
-        WHERE status <> ${RECOVERED} AND created_at >= $1 AND correlation_id IS NOT NULL
+        WHERE ${FAILED} AND created_at >= $1 AND correlation_id IS NOT NULL
         ORDER BY created_at DESC LIMIT $2`,
       [since],
       limit,
