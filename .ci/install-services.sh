@@ -8,7 +8,10 @@ PG_MAJOR=15
 PG_CONFIG=/usr/lib/postgresql/$PG_MAJOR/bin/pg_config
 apt_updated=0
 apt_update() { if [ "$apt_updated" = 0 ]; then apt-get update -qq; apt_updated=1; fi; }
-apt_install() { apt_update; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null; }
+apt_install() {
+  apt_update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
 
 # --- PostgreSQL ---------------------------------------------------------------------------
 if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
@@ -30,8 +33,10 @@ SRC
   fi
   apt_install "postgresql-server-dev-$PG_MAJOR" dpkg-dev build-essential
   work=$(mktemp -d)
-  (cd "$work" && apt-get source -qq --download-only pgvector >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null \
-    && make -s -C src PG_CONFIG="$PG_CONFIG" OPTFLAGS="" >/dev/null && make -s -C src PG_CONFIG="$PG_CONFIG" install >/dev/null)
+  (cd "$work" && apt-get source -qq --download-only pgvector >/dev/null \
+    && dpkg-source -x --no-check ./*.dsc src >/dev/null \
+    && make -s -C src PG_CONFIG="$PG_CONFIG" OPTFLAGS="" >/dev/null \
+    && make -s -C src PG_CONFIG="$PG_CONFIG" install >/dev/null)
   rm -rf "$work"
 fi
 

@@ -38,7 +38,8 @@ if [ ! -f "$DATA/standby.signal" ]; then
   # without it a segment can be recycled mid-copy); the standby then streams from the same slot
   slot_args=(-S "$SLOT")
   [ "$(primary "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '$SLOT'")" = 0 ] && slot_args+=(-C)
-  as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$DATA" -R -X stream -c fast "${slot_args[@]}"
+  as_postgres "$PG_BIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$DATA" \
+    -R -X stream -c fast "${slot_args[@]}"
   # Debian keeps the primary's configuration in /etc: the copy gets its own. A hot standby needs
   # these limits at least as high as the primary's.
   {
@@ -47,7 +48,8 @@ if [ ! -f "$DATA/standby.signal" ]; then
     echo "unix_socket_directories = '/tmp'"
     echo "hot_standby = on"
     echo "hot_standby_feedback = on"
-    for setting in max_connections max_worker_processes max_wal_senders max_prepared_transactions max_locks_per_transaction; do
+    for setting in max_connections max_worker_processes max_wal_senders max_prepared_transactions \
+      max_locks_per_transaction; do
       echo "$setting = $(primary "SHOW $setting")"
     done
   } > "$DATA/postgresql.conf"

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BreakerStore, SharedBreakers } from '../src/core/breakers/index.js';
 import { runInProcess } from './helpers/in-process.js';
 import { redisConnections, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
-import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+import { kubeconfig, startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 
 const prefix = uniquePrefix('breaker-cli');
 const { connect, closeAll } = redisConnections(prefix);
@@ -42,15 +42,19 @@ afterAll(async () => {
 });
 
 describe('breaker list / open / probe / reset', () => {
-  it('lists the shared breakers with state, failures, last error and instances agreeing; exit 0 when all are closed', async () => {
-    const whatsapp = await service.breaker('whatsapp');
-    await whatsapp.execute(() => Promise.reject(new Error('WhatsApp 429 for +40 722 123 456'))).catch(() => {});
-    const result = await cli(['breaker', 'list']);
-    expect(result.exitCode, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/whatsapp\s+closed\s+1\/5/);
-    expect(result.stdout).toContain('1/1 agree');
-    expect(result.stdout).not.toContain('722 123 456');
-  });
+  it(
+    'lists the shared breakers with state, failures, last error ' +
+      'and instances agreeing; exit 0 when all are closed',
+    async () => {
+      const whatsapp = await service.breaker('whatsapp');
+      await whatsapp.execute(() => Promise.reject(new Error('WhatsApp 429 for +40 722 123 456'))).catch(() => {});
+      const result = await cli(['breaker', 'list']);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/whatsapp\s+closed\s+1\/5/);
+      expect(result.stdout).toContain('1/1 agree');
+      expect(result.stdout).not.toContain('722 123 456');
+    },
+  );
 
   it('open --for --reason forces it open, records who and why, and the service refuses calls at once', async () => {
     const result = await cli([
@@ -150,50 +154,54 @@ describe('breaker list / open / probe / reset', () => {
     }
   });
 
-  it('set changes the stored thresholds on purpose; list shows them; a service asking for others is warned, not obeyed', async () => {
-    await service.breaker('ses-mail', { failureThreshold: 5 });
-    const set = await cli([
-      'breaker',
-      'set',
-      'ses-mail',
-      '--failure-threshold',
-      '9',
-      '--half-open-max-calls',
-      '2',
-      '-o',
-      'json',
-    ]);
-    expect(set.exitCode, set.stderr).toBe(0);
-    const body = JSON.parse(set.stdout);
-    expect(body.breaker.thresholds).toEqual({
-      failureThreshold: 9,
-      successThreshold: 3,
-      resetTimeoutMs: 30_000,
-      halfOpenMaxCalls: 2,
-    });
-    expect(body.previous.failureThreshold).toBe(5);
-    expect(body.breaker.lastAction).toMatchObject({ action: 'set', actor: 'alice@oncall' });
-    const list = await cli(['breaker', 'list']);
-    expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
-    const warnings: unknown[] = [];
-    const other = new SharedBreakers({
-      redis: connect(),
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-      onError: (e) => warnings.push(e),
-    });
-    expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
-    expect(String(warnings[0])).toContain('keeps its stored thresholds');
-    await other.close();
-    for (const bad of [
-      ['breaker', 'set', 'ses-mail'],
-      ['breaker', 'set', 'ses-mail', '--failure-threshold', '0'],
-    ]) {
-      const refused = await cli(bad);
-      expect(refused.exitCode, bad.join(' ')).toBe(2);
-    }
-    expect((await store.get('ses-mail'))?.thresholds.failureThreshold).toBe(9);
-  });
+  it(
+    'set changes the stored thresholds on purpose; list shows ' +
+      'them; a service asking for others is warned, not obeyed',
+    async () => {
+      await service.breaker('ses-mail', { failureThreshold: 5 });
+      const set = await cli([
+        'breaker',
+        'set',
+        'ses-mail',
+        '--failure-threshold',
+        '9',
+        '--half-open-max-calls',
+        '2',
+        '-o',
+        'json',
+      ]);
+      expect(set.exitCode, set.stderr).toBe(0);
+      const body = JSON.parse(set.stdout);
+      expect(body.breaker.thresholds).toEqual({
+        failureThreshold: 9,
+        successThreshold: 3,
+        resetTimeoutMs: 30_000,
+        halfOpenMaxCalls: 2,
+      });
+      expect(body.previous.failureThreshold).toBe(5);
+      expect(body.breaker.lastAction).toMatchObject({ action: 'set', actor: 'alice@oncall' });
+      const list = await cli(['breaker', 'list']);
+      expect(list.stdout).toMatch(/ses-mail\s+closed\s+0\/9\s+9 fail \/ 3 ok \/ 30s \/ 2 trial/);
+      const warnings: unknown[] = [];
+      const other = new SharedBreakers({
+        redis: connect(),
+        keyPrefix: prefix,
+        redisTimeoutMs: PATIENT_MS,
+        onError: (e) => warnings.push(e),
+      });
+      expect((await other.breaker('ses-mail', { failureThreshold: 5 })).thresholds.failureThreshold).toBe(9);
+      expect(String(warnings[0])).toContain('keeps its stored thresholds');
+      await other.close();
+      for (const bad of [
+        ['breaker', 'set', 'ses-mail'],
+        ['breaker', 'set', 'ses-mail', '--failure-threshold', '0'],
+      ]) {
+        const refused = await cli(bad);
+        expect(refused.exitCode, bad.join(' ')).toBe(2);
+      }
+      expect((await store.get('ses-mail'))?.thresholds.failureThreshold).toBe(9);
+    },
+  );
 
   it('says clearly when Redis cannot be reached (exit 1)', async () => {
     const result = await cli(['breaker', 'list'], { MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' });
@@ -275,30 +283,7 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
       { name: 'api-7d9f-b', labels: { app: 'medicalcor-api' }, ip: '127.0.0.3', ready: true, namespace: 'clinic' },
       { name: 'worker-1', labels: { app: 'worker' }, ip: '127.0.0.9', ready: true, namespace: 'clinic' },
     ]);
-    writeFileSync(
-      join(dir, 'kubeconfig'),
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'current-context: test',
-        'clusters:',
-        `- name: fake`,
-        `  cluster:`,
-        `    server: ${k8s.url}`,
-        '    insecure-skip-tls-verify: true',
-        'contexts:',
-        '- name: test',
-        '  context:',
-        '    cluster: fake',
-        '    user: tester',
-        '    namespace: clinic',
-        'users:',
-        '- name: tester',
-        '  user:',
-        '    token: not-a-real-token',
-        '',
-      ].join('\n'),
-    );
+    writeFileSync(join(dir, 'kubeconfig'), kubeconfig(k8s.url, { namespace: 'clinic' }));
     const k8sConfig = (access: string) => [
       '    kubernetes:',
       '      context: test',
@@ -332,28 +317,32 @@ describe('per-pod in-memory breakers through the API admin endpoints', () => {
   const podCli = (args: string[], env = 'staging') =>
     cli([...args, '--env', env], { KUBECONFIG: join(dir, 'kubeconfig'), MC_API_ADMIN_TOKEN: ADMIN_TOKEN });
 
-  it("shows each pod's breakers through the Kubernetes API pods proxy, with the admin token (exit 3: one pod holds it open)", async () => {
-    k8s.proxied.length = 0;
-    const result = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
-    expect(result.stderr).toBe('');
-    expect(result.exitCode, result.stderr).toBe(3);
-    const body = JSON.parse(result.stdout);
-    expect(body.pods.map((p: { pod: string }) => p.pod).sort()).toEqual(['api-7d9f-a', 'api-7d9f-b']);
-    const a = body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-a');
-    expect(a.breakers[0]).toMatchObject({ name: 'hubspot', state: 'open', failures: 5 });
-    expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-b').breakers[0].state).toBe('closed');
-    // from outside the cluster: every pod was reached through the API server, which got the kubeconfig's credentials
-    expect(k8s.proxied.map((r) => `${r.pod} ${r.path}`).sort()).toEqual([
-      'api-7d9f-a /health/circuit-breakers',
-      'api-7d9f-b /health/circuit-breakers',
-    ]);
-    expect(
-      k8s.proxied.every(
-        (r) => r.authorization === 'Bearer not-a-real-token' && r.headers['x-admin-token'] === ADMIN_TOKEN,
-      ),
-    ).toBe(true);
-    expect(result.stdout).not.toContain(ADMIN_TOKEN);
-  });
+  it(
+    "shows each pod's breakers through the Kubernetes API pods " +
+      'proxy, with the admin token (exit 3: one pod holds it open)',
+    async () => {
+      k8s.proxied.length = 0;
+      const result = await podCli(['breaker', 'list', '--pods', '-o', 'json']);
+      expect(result.stderr).toBe('');
+      expect(result.exitCode, result.stderr).toBe(3);
+      const body = JSON.parse(result.stdout);
+      expect(body.pods.map((p: { pod: string }) => p.pod).sort()).toEqual(['api-7d9f-a', 'api-7d9f-b']);
+      const a = body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-a');
+      expect(a.breakers[0]).toMatchObject({ name: 'hubspot', state: 'open', failures: 5 });
+      expect(body.pods.find((p: { pod: string }) => p.pod === 'api-7d9f-b').breakers[0].state).toBe('closed');
+      // from outside the cluster: every pod was reached through the API server, which got the kubeconfig's credentials
+      expect(k8s.proxied.map((r) => `${r.pod} ${r.path}`).sort()).toEqual([
+        'api-7d9f-a /health/circuit-breakers',
+        'api-7d9f-b /health/circuit-breakers',
+      ]);
+      expect(
+        k8s.proxied.every(
+          (r) => r.authorization === 'Bearer not-a-real-token' && r.headers['x-admin-token'] === ADMIN_TOKEN,
+        ),
+      ).toBe(true);
+      expect(result.stdout).not.toContain(ADMIN_TOKEN);
+    },
+  );
 
   it('reaches pods by IP when the environment says podAccess: direct', async () => {
     const result = await podCli(['breaker', 'list', '--pods', '-o', 'json'], 'inside');

@@ -66,34 +66,37 @@ describe.each(TARGETS)('on %s', (_label, url) => {
   });
 
   describe('shared circuit breaker', () => {
-    it('opens after the failure threshold, refuses calls without running them, and masks PII in the stored error', async () => {
-      const breaker = await registry().breaker('hubspot');
-      for (let i = 0; i < 4; i++) await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
-      expect(breaker.view.state).toBe('closed');
-      expect(breaker.view.failures).toBe(4);
-      await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
-      expect(breaker.view.state).toBe('open');
+    it(
+      'opens after the failure threshold, refuses calls without ' + 'running them, and masks PII in the stored error',
+      async () => {
+        const breaker = await registry().breaker('hubspot');
+        for (let i = 0; i < 4; i++) await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
+        expect(breaker.view.state).toBe('closed');
+        expect(breaker.view.failures).toBe(4);
+        await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
+        expect(breaker.view.state).toBe('open');
 
-      let ran = false;
-      await expect(
-        breaker.execute(async () => {
-          ran = true;
-        }),
-      ).rejects.toBeInstanceOf(BreakerOpenError);
-      expect(ran).toBe(false);
+        let ran = false;
+        await expect(
+          breaker.execute(async () => {
+            ran = true;
+          }),
+        ).rejects.toBeInstanceOf(BreakerOpenError);
+        expect(ran).toBe(false);
 
-      const stored = await new BreakerStore(connect(), { keyPrefix: prefix }).get('hubspot');
-      expect(stored?.state).toBe('open');
-      expect(stored?.failures).toBe(5);
-      expect(stored?.lastError).toContain('upstream 503');
-      expect(stored?.lastError).not.toContain('40722123456');
-      expect(stored?.thresholds).toEqual({
-        failureThreshold: 5,
-        successThreshold: 3,
-        resetTimeoutMs: 30_000,
-        halfOpenMaxCalls: 1,
-      });
-    });
+        const stored = await new BreakerStore(connect(), { keyPrefix: prefix }).get('hubspot');
+        expect(stored?.state).toBe('open');
+        expect(stored?.failures).toBe(5);
+        expect(stored?.lastError).toContain('upstream 503');
+        expect(stored?.lastError).not.toContain('40722123456');
+        expect(stored?.thresholds).toEqual({
+          failureThreshold: 5,
+          successThreshold: 3,
+          resetTimeoutMs: 30_000,
+          halfOpenMaxCalls: 1,
+        });
+      },
+    );
 
     it('a success in the closed state clears the failure count', async () => {
       const breaker = await registry().breaker('whatsapp');
@@ -228,27 +231,31 @@ describe.each(TARGETS)('on %s', (_label, url) => {
   });
 
   describe('without Redis', () => {
-    it('keeps guarding from the local copy: calls still run, their own errors come through, Redis errors are reported', async () => {
-      const errors: unknown[] = [];
-      const down = new Redis('redis://127.0.0.1:1', {
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-        retryStrategy: () => null,
-      });
-      down.on('error', () => {});
-      const shared = new SharedBreakers({
-        redis: down,
-        keyPrefix: prefix,
-        onError: (e) => errors.push(e),
-        redisTimeoutMs: 200,
-      });
-      const breaker = await shared.breaker('no-redis');
-      expect(await breaker.execute(succeed)).toBe('ok');
-      await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
-      expect(errors.length).toBeGreaterThan(0);
-      await shared.close();
-      down.disconnect();
-    });
+    it(
+      'keeps guarding from the local copy: calls still run, their ' +
+        'own errors come through, Redis errors are reported',
+      async () => {
+        const errors: unknown[] = [];
+        const down = new Redis('redis://127.0.0.1:1', {
+          lazyConnect: true,
+          maxRetriesPerRequest: 1,
+          retryStrategy: () => null,
+        });
+        down.on('error', () => {});
+        const shared = new SharedBreakers({
+          redis: down,
+          keyPrefix: prefix,
+          onError: (e) => errors.push(e),
+          redisTimeoutMs: 200,
+        });
+        const breaker = await shared.breaker('no-redis');
+        expect(await breaker.execute(succeed)).toBe('ok');
+        await expect(breaker.execute(fail)).rejects.toThrow('upstream 503');
+        expect(errors.length).toBeGreaterThan(0);
+        await shared.close();
+        down.disconnect();
+      },
+    );
   });
 
   describe('concurrency', () => {

@@ -62,7 +62,8 @@ describe.each([
   });
 
   for (const max of [1, 2]) {
-    it(`6 processes x 10 concurrent calls after the reset timeout: ${max} trial call(s) reach a still failing dependency`, async () => {
+    it(`6 processes x 10 concurrent calls after the reset timeout: ` +
+      `${max} trial call(s) reach a still failing dependency`, async () => {
       const name = `dep-${max}`;
       // a failed trial reopens it for a minute: a process that starts late finds it open, not half-open
       await store.setThresholds(
@@ -89,7 +90,8 @@ describe.each([
     }, 120_000);
   }
 
-  it('a healthy dependency: never more than halfOpenMaxCalls trials at the dependency at once, then closed by the success threshold', async () => {
+  it('a healthy dependency: never more than halfOpenMaxCalls trials ' +
+    'at the dependency at once, then closed by the success threshold', async () => {
     const name = 'dep-healthy';
     await store.setThresholds(
       name,

@@ -7,7 +7,10 @@ import { runInProcess } from './helpers/in-process.js';
 
 // a fresh project directory: the embedded database, nothing else configured
 const cwd = mkdtempSync(join(tmpdir(), 'mc-check-demo-'));
-/** schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one directory at once would race */
+/**
+ * schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one
+ * directory at once would race
+ */
 const cacheHome = join(tmpdir(), 'medicalcor-test-cache-check-demo');
 const env = { MEDICALCOR_REDIS_PREFIX: `mctest:check-demo:${process.pid}:`, XDG_CACHE_HOME: cacheHome };
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
@@ -34,7 +37,10 @@ describe('medicalcor demo: readiness', () => {
     const notes = demo.stderr.split('\n').filter((l) => l.startsWith('note: database:'));
     expect(notes).toEqual([
       expect.stringMatching(
-        /^note: database: using the embedded database in \.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/,
+        new RegExp(
+          String.raw`^note: database: using the embedded database in \.medicalcor/pgdata ` +
+            String.raw`\(project root .*, found by its working directory\), because nothing is configured$`,
+        ),
       ),
     ]);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+import { kubeconfig, startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 import { runInProcess } from './helpers/in-process.js';
 
 let k8s: FakeKubernetes;
@@ -11,30 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'mc-check-k8s-'));
 beforeAll(async () => {
   k8s = await startFakeKubernetes('clinic');
   k8s.setService('medicalcor-api', { app: 'medicalcor-api' }, 'clinic');
-  writeFileSync(
-    join(dir, 'kubeconfig'),
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'current-context: test',
-      'clusters:',
-      '- name: fake',
-      '  cluster:',
-      `    server: ${k8s.url}`,
-      '    insecure-skip-tls-verify: true',
-      'contexts:',
-      '- name: test',
-      '  context:',
-      '    cluster: fake',
-      '    user: tester',
-      '    namespace: clinic',
-      'users:',
-      '- name: tester',
-      '  user:',
-      '    token: not-a-real-token',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(join(dir, 'kubeconfig'), kubeconfig(k8s.url, { namespace: 'clinic' }));
   writeFileSync(
     join(dir, 'medicalcor.config.yaml'),
     [
@@ -82,29 +59,8 @@ describe('check: the Kubernetes API and the API pods', () => {
   });
 
   it('fails, without a stack trace, when the API server cannot be reached', async () => {
-    writeFileSync(
-      join(dir, 'kubeconfig.down'),
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        'current-context: test',
-        'clusters:',
-        '- name: gone',
-        '  cluster:',
-        '    server: http://127.0.0.1:1',
-        '    insecure-skip-tls-verify: true',
-        'contexts:',
-        '- name: test',
-        '  context:',
-        '    cluster: gone',
-        '    user: tester',
-        'users:',
-        '- name: tester',
-        '  user:',
-        '    token: not-a-real-token',
-        '',
-      ].join('\n'),
-    );
+    // nothing listens on port 1
+    writeFileSync(join(dir, 'kubeconfig.down'), kubeconfig('http://127.0.0.1:1'));
     const run = await runInProcess(['check', '--only', 'kubernetes', '--env', 'staging', '-o', 'json'], {
       cwd: dir,
       env: { KUBECONFIG: join(dir, 'kubeconfig.down') },

@@ -9,13 +9,7 @@ import { resolveConfig } from '../src/core/config/index.js';
 import { repoRoot } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 import { deleteKeys, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 import { startTriggerFake } from './fakes/trigger-dev.js';
 import { createServer } from 'node:http';
@@ -49,7 +43,10 @@ let redis: Redis;
 let workDir: string;
 let migrationsDir: string;
 const prefix = uniquePrefix('check');
-/** schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one directory at once would race */
+/**
+ * schema-drift's PGlite template, kept out of the real home cache; one per test file, as two files preparing one
+ * directory at once would race
+ */
 const cacheHome = join(tmpdir(), 'medicalcor-test-cache-check');
 
 const env = (extra: Record<string, string> = {}) => ({
@@ -130,52 +127,55 @@ describe('a healthy environment', () => {
 });
 
 describe('connectivity of each configured system', () => {
-  it('passes Trigger.dev and the API when they answer, fails them with the reason when not, never printing the key', async () => {
-    const trigger = await startTriggerFake();
-    const api = createServer((req, res) => {
-      res.setHeader('content-type', 'application/json');
-      if (req.url === '/health/circuit-breakers')
-        res.end(
-          JSON.stringify({
-            timestamp: new Date().toISOString(),
-            openCircuits: [],
-            services: [{ name: 'hubspot', state: 'CLOSED', failures: 0 }],
-          }),
-        );
-      else res.writeHead(404).end('{}');
-    });
-    await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
-    const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
-    try {
-      const ok = await check(['--only', 'trigger,api'], {
-        MEDICALCOR_TRIGGER_URL: trigger.url,
-        TRIGGER_SECRET_KEY: trigger.secretKey,
-        MEDICALCOR_API_URL: apiUrl,
+  it(
+    'passes Trigger.dev and the API when they answer, fails ' + 'them with the reason when not, never printing the key',
+    async () => {
+      const trigger = await startTriggerFake();
+      const api = createServer((req, res) => {
+        res.setHeader('content-type', 'application/json');
+        if (req.url === '/health/circuit-breakers')
+          res.end(
+            JSON.stringify({
+              timestamp: new Date().toISOString(),
+              openCircuits: [],
+              services: [{ name: 'hubspot', state: 'CLOSED', failures: 0 }],
+            }),
+          );
+        else res.writeHead(404).end('{}');
       });
-      expect(ok.byId['trigger']!.status, ok.byId['trigger']!.summary).toBe('pass');
-      expect(ok.byId['api']!.status, ok.byId['api']!.summary).toBe('pass');
-      expect(ok.byId['api']!.summary).toContain('1 breakers');
-      expect(trigger.requests.at(-1)!.authorization).toBe(`Bearer ${trigger.secretKey}`);
+      await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
+      const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+      try {
+        const ok = await check(['--only', 'trigger,api'], {
+          MEDICALCOR_TRIGGER_URL: trigger.url,
+          TRIGGER_SECRET_KEY: trigger.secretKey,
+          MEDICALCOR_API_URL: apiUrl,
+        });
+        expect(ok.byId['trigger']!.status, ok.byId['trigger']!.summary).toBe('pass');
+        expect(ok.byId['api']!.status, ok.byId['api']!.summary).toBe('pass');
+        expect(ok.byId['api']!.summary).toContain('1 breakers');
+        expect(trigger.requests.at(-1)!.authorization).toBe(`Bearer ${trigger.secretKey}`);
 
-      const wrongKey = 'tr_dev_wrongKeyWrongKey9876';
-      const down = await closedPort();
-      const bad = await check(['--only', 'trigger,api'], {
-        MEDICALCOR_TRIGGER_URL: trigger.url,
-        TRIGGER_SECRET_KEY: wrongKey,
-        MEDICALCOR_API_URL: `http://127.0.0.1:${down}`,
-      });
-      expect(bad.byId['trigger']!.status).toBe('fail');
-      expect(bad.byId['trigger']!.summary).toContain('rejected the secret key tr_…9876');
-      expect(bad.byId['api']!.status).toBe('fail');
-      expect(bad.byId['api']!.summary).toContain(`cannot reach http://127.0.0.1:${down}`);
-      expect(bad.stdout + bad.stderr).not.toContain(wrongKey);
-      // advisory: the run is still ready
-      expect(bad.exitCode, bad.stderr).toBe(0);
-    } finally {
-      await trigger.close();
-      await new Promise((r) => api.close(r));
-    }
-  });
+        const wrongKey = 'tr_dev_wrongKeyWrongKey9876';
+        const down = await closedPort();
+        const bad = await check(['--only', 'trigger,api'], {
+          MEDICALCOR_TRIGGER_URL: trigger.url,
+          TRIGGER_SECRET_KEY: wrongKey,
+          MEDICALCOR_API_URL: `http://127.0.0.1:${down}`,
+        });
+        expect(bad.byId['trigger']!.status).toBe('fail');
+        expect(bad.byId['trigger']!.summary).toContain('rejected the secret key tr_…9876');
+        expect(bad.byId['api']!.status).toBe('fail');
+        expect(bad.byId['api']!.summary).toContain(`cannot reach http://127.0.0.1:${down}`);
+        expect(bad.stdout + bad.stderr).not.toContain(wrongKey);
+        // advisory: the run is still ready
+        expect(bad.exitCode, bad.stderr).toBe(0);
+      } finally {
+        await trigger.close();
+        await new Promise((r) => api.close(r));
+      }
+    },
+  );
 
   it('fails a configured Redis that is down, and skips the checks that read it', async () => {
     const port = await closedPort();
@@ -206,7 +206,8 @@ describe('migrations', () => {
     const file = join(migrationsDir, '20991231000000_add_leads_source.sql');
     writeFileSync(
       file,
-      '-- migrate:up\nALTER TABLE leads ADD COLUMN source text;\n\n-- migrate:down\nALTER TABLE leads DROP COLUMN source;\n',
+      '-- migrate:up\nALTER TABLE leads ADD COLUMN source text;\n\n-- migrate:down\nALTER TABLE leads DROP COLUMN ' +
+        'source;\n',
     );
     try {
       const { exitCode, stderr, byId, report } = await check(['--only', 'migrations-pending,schema-drift']);
@@ -251,7 +252,8 @@ describe('migrations', () => {
 describe('event store, DLQ and sagas', () => {
   const event = (position: number, age: string) =>
     db.pool.query(
-      `insert into domain_events (global_position, aggregate_id, aggregate_type, version, event_type, payload, correlation_id, occurred_at)
+      `insert into domain_events (global_position, aggregate_id, aggregate_type, version, event_type, payload,
+          correlation_id, occurred_at)
                    values ($1::bigint, 'lead-1', 'Lead', $1::int, 'LeadScored', '{}', 'corr-1', now() - $2::interval)`,
       [position, age],
     );
@@ -281,7 +283,8 @@ describe('event store, DLQ and sagas', () => {
 
   it('warns on retries in flight and fails on a DLQ backlog', async () => {
     await db.pool.query(
-      `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('whatsapp', '{"phone":"+40712345678"}', 'pending', now() - interval '2 minutes')`,
+      `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('whatsapp', ` +
+        `'{"phone":"+40712345678"}', 'pending', now() - interval '2 minutes')`,
     );
     try {
       let result = await check(['--only', 'dlq-backlog']);
@@ -289,7 +292,8 @@ describe('event store, DLQ and sagas', () => {
       expect(result.byId['dlq-backlog']!.status).toBe('warn');
 
       await db.pool.query(
-        `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('hubspot', '{}', 'retrying', now() - interval '3 hours'), ('stripe', '{}', 'failed', now() - interval '1 day')`,
+        `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('hubspot', '{}', ` +
+          `'retrying', now() - interval '3 hours'), ('stripe', '{}', 'failed', now() - interval '1 day')`,
       );
       result = await check(['--only', 'dlq-backlog']);
       expect(result.exitCode, result.stderr).toBe(3);
@@ -304,10 +308,12 @@ describe('event store, DLQ and sagas', () => {
 
   it('fails stuck-sagas for a running saga idle for an hour or past its timeout', async () => {
     await db.pool.query(
-      `insert into saga_store (saga_type, correlation_id, status, updated_at) values ('LeadOnboarding', 'c1', 'running', now() - interval '1 hour'), ('LeadOnboarding', 'c2', 'completed', now() - interval '2 days')`,
+      `insert into saga_store (saga_type, correlation_id, status, updated_at) values ('LeadOnboarding', 'c1', ` +
+        `'running', now() - interval '1 hour'), ('LeadOnboarding', 'c2', 'completed', now() - interval '2 days')`,
     );
     await db.pool.query(
-      `insert into saga_store (saga_type, correlation_id, status, updated_at, timeout_at) values ('Booking', 'c3', 'pending', now(), now() - interval '1 minute')`,
+      `insert into saga_store (saga_type, correlation_id, status, updated_at, timeout_at) values ('Booking', 'c3', ` +
+        `'pending', now(), now() - interval '1 minute')`,
     );
     try {
       const { exitCode, stderr, byId } = await check(['--only', 'stuck-sagas']);
@@ -342,7 +348,8 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
       `insert into budget_limits (scope, period, limit_usd, hard_stop) values ('global', 'daily', 1.00, true)`,
     );
     await db.pool.query(
-      `insert into llm_usage_logs (provider, model, operation, input_tokens, output_tokens, cost_usd, occurred_at) values ('openai', 'gpt-4o', 'lead_scoring', 1000, 500, 2.50, now())`,
+      'insert into llm_usage_logs (provider, model, operation, input_tokens, output_tokens, cost_usd, occurred_at) ' +
+        `values ('openai', 'gpt-4o', 'lead_scoring', 1000, 500, 2.50, now())`,
     );
     try {
       const { byId } = await check(['--only', 'budget']);
@@ -355,7 +362,9 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
 
   it('without Prometheus, fails sla on a breach left open in sla_breaches', async () => {
     await db.pool.query(
-      `insert into sla_breaches (sla_id, started_at, worst_value, objective, severity) values ('webhook-success', now() - interval '20 minutes', 98.2, 99.5, 'breach'), ('api-latency-p95', now() - interval '2 days', 0.9, 0.5, 'breach')`,
+      `insert into sla_breaches (sla_id, started_at, worst_value, objective, severity) values ('webhook-success', ` +
+        `now() - interval '20 minutes', 98.2, 99.5, 'breach'), ('api-latency-p95', now() - interval '2 days', 0.9, ` +
+        `0.5, 'breach')`,
     );
     await db.pool.query(`update sla_breaches set ended_at = now() - interval '1 day' where sla_id = 'api-latency-p95'`);
     try {
@@ -372,9 +381,7 @@ describe('breakers, budget and SLAs (advisory checks)', () => {
   describe('with a Prometheus', () => {
     let prometheus: TestPrometheus;
     beforeAll(async () => {
-      prometheus = await startPrometheus(
-        toOpenMetrics(scenarioFamilies(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300))),
-      );
+      prometheus = await startScenarioPrometheus(platformScenario(Math.floor(Date.now() / 1000 / 300) * 300));
     });
     afterAll(async () => prometheus?.stop());
 
@@ -474,7 +481,10 @@ describe('output for CI and the runbook engine', () => {
       expect(result.exitCode, result.stderr).toBe(3);
       const lines = result.stdout.trim().split('\n');
       expect(lines[0]).toMatch(
-        /^::error title=check migrations-pending::No pending migrations: 1 migration pending \(20991231000001_pending\.sql\)/,
+        new RegExp(
+          String.raw`^::error title=check migrations-pending::No pending migrations: ` +
+            String.raw`1 migration pending \(20991231000001_pending\.sql\)`,
+        ),
       );
       expect(lines.at(-1)).toMatch(/^::error title=readiness::Readiness 50 %25 on local/);
     } finally {

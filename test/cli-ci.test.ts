@@ -47,7 +47,8 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
     expect(run.stdout).not.toContain('::error');
   }, 300_000);
 
-  it('a migration added without regenerating the snapshot fails the job with an error annotation (exit 3)', async () => {
+  it('a migration added without regenerating the snapshot ' +
+    'fails the job with an error annotation (exit 3)', async () => {
     const dir = join(work, 'migrations');
     cpSync(join(repoRoot, 'src', 'migrations'), dir, { recursive: true });
     writeFileSync(
@@ -62,7 +63,8 @@ describe('the GitHub Action: migrate lint and schema check on a runner without a
     expect(run.stdout).toContain('medicalcor migrate lint: exit');
   }, 300_000);
 
-  it('sample events that the registry refuses fail the schema check step (exit 3, annotated, value masked)', async () => {
+  it('sample events that the registry refuses fail the schema ' +
+    'check step (exit 3, annotated, value masked)', async () => {
     const event = {
       eventType: 'LeadCreated',
       schemaVersion: 1,

@@ -131,7 +131,8 @@ describe('nothing configured: no Redis is read, and the embedded database lives 
     expect(breakers.stderr).toContain('hint: Set MEDICALCOR_REDIS_URL');
   });
 
-  it('from a subdirectory of a repository: one embedded database at the repository root, and the note says where and why', async () => {
+  it('from a subdirectory of a repository: one embedded database ' +
+    'at the repository root, and the note says where and why', async () => {
     const root = project('repo-root');
     mkdirSync(join(root, '.git'));
     mkdirSync(join(root, 'docs'));
@@ -141,7 +142,8 @@ describe('nothing configured: no Redis is read, and the embedded database lives 
     });
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toContain(
-      `note: database: using the embedded database in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, found by its repository root), because nothing is configured`,
+      `note: database: using the embedded database in ${join(root, '.medicalcor', 'pgdata')} (project root ${root}, ` +
+        'found by its repository root), because nothing is configured',
     );
     expect(existsSync(join(root, '.medicalcor', 'pgdata'))).toBe(true);
     expect(existsSync(join(root, 'docs', '.medicalcor'))).toBe(false);

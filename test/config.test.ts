@@ -60,20 +60,24 @@ describe('configuration: flags > environment variables > config file > defaults'
     expect(config.secrets).toEqual(expect.arrayContaining(['stagingpw', 'tr_stg_abcdefghijkl1234']));
   });
 
-  it('MEDICALCOR_ENV beats the file default, --env beats MEDICALCOR_ENV; only the flag counts as explicit for the production guard', () => {
-    expect(resolveConfig({}, { ...env, MEDICALCOR_ENV: 'prod' }, project)).toMatchObject({
-      envName: 'prod',
-      envExplicit: false,
-      envSource: 'MEDICALCOR_ENV',
-      production: true,
-    });
-    expect(resolveConfig({ env: 'staging' }, { ...env, MEDICALCOR_ENV: 'prod' }, project)).toMatchObject({
-      envName: 'staging',
-      envExplicit: true,
-      envSource: 'flag',
-    });
-    expect(resolveConfig({ env: 'prod' }, env, project)).toMatchObject({ envExplicit: true, production: true });
-  });
+  it(
+    'MEDICALCOR_ENV beats the file default, --env beats MEDICALCOR_ENV; ' +
+      'only the flag counts as explicit for the production guard',
+    () => {
+      expect(resolveConfig({}, { ...env, MEDICALCOR_ENV: 'prod' }, project)).toMatchObject({
+        envName: 'prod',
+        envExplicit: false,
+        envSource: 'MEDICALCOR_ENV',
+        production: true,
+      });
+      expect(resolveConfig({ env: 'staging' }, { ...env, MEDICALCOR_ENV: 'prod' }, project)).toMatchObject({
+        envName: 'staging',
+        envExplicit: true,
+        envSource: 'flag',
+      });
+      expect(resolveConfig({ env: 'prod' }, env, project)).toMatchObject({ envExplicit: true, production: true });
+    },
+  );
 
   it('--database-url beats MEDICALCOR_DATABASE_URL, which beats dbmate’s DATABASE_URL, which beats the file', () => {
     const all = {
@@ -115,15 +119,19 @@ describe('configuration: flags > environment variables > config file > defaults'
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('passwords in URLs given by flag or environment variable are secrets too (Redis included); a bad escape is not a crash', () => {
-    const config = resolveConfig(
-      { databaseUrl: 'postgres://u:flagpw1234@h/db' },
-      { ...env, MEDICALCOR_REDIS_URL: 'redis://:redispw5678@cache:6379' },
-      project,
-    );
-    expect(config.secrets).toEqual(expect.arrayContaining(['flagpw1234', 'redispw5678']));
-    expect(() => resolveConfig({ databaseUrl: 'postgres://u:bad%zzescape@h/db' }, env, project)).not.toThrow();
-  });
+  it(
+    'passwords in URLs given by flag or environment variable are ' +
+      'secrets too (Redis included); a bad escape is not a crash',
+    () => {
+      const config = resolveConfig(
+        { databaseUrl: 'postgres://u:flagpw1234@h/db' },
+        { ...env, MEDICALCOR_REDIS_URL: 'redis://:redispw5678@cache:6379' },
+        project,
+      );
+      expect(config.secrets).toEqual(expect.arrayContaining(['flagpw1234', 'redispw5678']));
+      expect(() => resolveConfig({ databaseUrl: 'postgres://u:bad%zzescape@h/db' }, env, project)).not.toThrow();
+    },
+  );
 
   it('no file and nothing set: the local environment, the embedded database at the project root, and no Redis', () => {
     const empty = bare();
@@ -137,7 +145,10 @@ describe('configuration: flags > environment variables > config file > defaults'
       migrationsDirSource: 'shipped',
     });
     expect(describeDatabaseChoice(config)).toMatch(
-      /^database: using the embedded database in .*\.medicalcor\/pgdata \(project root .*, found by its working directory\), because nothing is configured$/,
+      new RegExp(
+        String.raw`^database: using the embedded database in .*\.medicalcor/pgdata ` +
+          String.raw`\(project root .*, found by its working directory\), because nothing is configured$`,
+      ),
     );
     // libpq variables are not read: the note says so instead of ignoring them silently
     const withPg = resolveConfig({}, { HOME: empty, PGHOST: 'db.example' }, empty);
@@ -237,7 +248,8 @@ describe('the project root is found like git finds its repository', () => {
     const dir = bare();
     const config = resolveConfig({}, { HOME: dir }, dir);
     expect(() => writableMigrationsDir(config)).toThrow(
-      /No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, which is read-only/,
+      'No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, ' +
+        'which is read-only',
     );
     const configured = resolveConfig({ migrationsDir: 'db/migrations' }, { HOME: dir }, dir);
     expect(writableMigrationsDir(configured)).toBe(join(dir, 'db/migrations'));

@@ -103,81 +103,85 @@ describe('a service on medicalcor/core and the CLI share one state', () => {
     expect(await import.meta.resolve?.(entry)).toMatch(/\/dist\/core\/index\.js$/);
   });
 
-  it('spend the service records shows in budget status; the hard stop opens the openai breaker; a CLI freeze stops the service', async () => {
-    const budget = new BudgetController({
-      redis: connect(),
-      pool: db.pool,
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-    });
-    const openai = await service.breaker('openai');
-    const set = await cli('budget', 'set', '--daily', '0.05', '--monthly', '10');
-    expect(set.exitCode, set.stderr).toBe(0);
+  it(
+    'spend the service records shows in budget status; the hard stop ' +
+      'opens the openai breaker; a CLI freeze stops the service',
+    async () => {
+      const budget = new BudgetController({
+        redis: connect(),
+        pool: db.pool,
+        keyPrefix: prefix,
+        redisTimeoutMs: PATIENT_MS,
+      });
+      const openai = await service.breaker('openai');
+      const set = await cli('budget', 'set', '--daily', '0.05', '--monthly', '10');
+      expect(set.exitCode, set.stderr).toBe(0);
 
-    const score = () =>
-      openai.execute(() =>
-        budget.guard(
-          {
-            provider: 'openai',
-            model: 'gpt-4o',
-            operation: 'lead_scoring',
-            tenant: 'clinic-1',
-            correlationId: 'corr-42',
-          },
-          async () => ({ value: 42, usage: { inputTokens: 8_000, outputTokens: 500 } }), // $0.025
-        ),
+      const score = () =>
+        openai.execute(() =>
+          budget.guard(
+            {
+              provider: 'openai',
+              model: 'gpt-4o',
+              operation: 'lead_scoring',
+              tenant: 'clinic-1',
+              correlationId: 'corr-42',
+            },
+            async () => ({ value: 42, usage: { inputTokens: 8_000, outputTokens: 500 } }), // $0.025
+          ),
+        );
+      expect(await score()).toBe(42);
+      const half = await cli('budget', 'status', '-o', 'json');
+      expect(half.exitCode, half.stderr).toBe(0);
+      const status = JSON.parse(half.stdout);
+      expect(status.today.spentUsd).toBe(0.025);
+      expect(status.budgets.find((b: { period: string }) => b.period === 'daily')).toMatchObject({
+        limitUsd: 0.05,
+        utilization: 0.5,
+        level: 'notice',
+      });
+      expect(status.top.tenants[0]).toMatchObject({ name: 'clinic-1', costUsd: 0.025 });
+
+      expect(await score()).toBe(42); // reaches $0.05: the daily budget is used up
+      const refusal = await score().catch((e: unknown) => e);
+      expect((refusal as BudgetRefusedError).reason ?? (refusal as Error).name).toMatch(
+        /budget_exceeded|BreakerOpenError/,
       );
-    expect(await score()).toBe(42);
-    const half = await cli('budget', 'status', '-o', 'json');
-    expect(half.exitCode, half.stderr).toBe(0);
-    const status = JSON.parse(half.stdout);
-    expect(status.today.spentUsd).toBe(0.025);
-    expect(status.budgets.find((b: { period: string }) => b.period === 'daily')).toMatchObject({
-      limitUsd: 0.05,
-      utilization: 0.5,
-      level: 'notice',
-    });
-    expect(status.top.tenants[0]).toMatchObject({ name: 'clinic-1', costUsd: 0.025 });
+      const exceeded = await cli('budget', 'status');
+      expect(exceeded.exitCode, exceeded.stderr).toBe(3);
+      expect(exceeded.stdout).toContain('exceeded');
+      const breakers = JSON.parse((await cli('breaker', 'list', '-o', 'json')).stdout).breakers;
+      expect(breakers.find((b: { name: string }) => b.name === 'openai').forced).toMatchObject({
+        actor: 'budget-controller',
+        reason: expect.stringMatching(/^budget: global daily budget of \$0\.05 reached/),
+      });
+      await until(
+        () => openai.view.state,
+        (s) => s === 'open',
+      );
 
-    expect(await score()).toBe(42); // reaches $0.05: the daily budget is used up
-    const refusal = await score().catch((e: unknown) => e);
-    expect((refusal as BudgetRefusedError).reason ?? (refusal as Error).name).toMatch(
-      /budget_exceeded|BreakerOpenError/,
-    );
-    const exceeded = await cli('budget', 'status');
-    expect(exceeded.exitCode, exceeded.stderr).toBe(3);
-    expect(exceeded.stdout).toContain('exceeded');
-    const breakers = JSON.parse((await cli('breaker', 'list', '-o', 'json')).stdout).breakers;
-    expect(breakers.find((b: { name: string }) => b.name === 'openai').forced).toMatchObject({
-      actor: 'budget-controller',
-      reason: expect.stringMatching(/^budget: global daily budget of \$0\.05 reached/),
-    });
-    await until(
-      () => openai.view.state,
-      (s) => s === 'open',
-    );
+      // Raise the budget, reset the breaker: calls flow again, until an operator freezes spend.
+      expect((await cli('budget', 'set', '--daily', '5')).exitCode).toBe(0);
+      expect((await cli('breaker', 'reset', 'openai')).exitCode).toBe(0);
+      await until(
+        () => openai.view.state,
+        (s) => s === 'closed',
+      );
+      expect(await score()).toBe(42);
+      expect(
+        (await cli('budget', 'freeze', '--tenant', 'clinic-1', '--reason', 'suspected prompt loop')).exitCode,
+      ).toBe(0);
+      await expect(score()).rejects.toThrow(/frozen for tenant clinic-1 by oncall@example: suspected prompt loop/);
+      expect((await cli('budget', 'unfreeze', '--tenant', 'clinic-1')).exitCode).toBe(0);
+      expect(await score()).toBe(42);
 
-    // Raise the budget, reset the breaker: calls flow again, until an operator freezes spend.
-    expect((await cli('budget', 'set', '--daily', '5')).exitCode).toBe(0);
-    expect((await cli('breaker', 'reset', 'openai')).exitCode).toBe(0);
-    await until(
-      () => openai.view.state,
-      (s) => s === 'closed',
-    );
-    expect(await score()).toBe(42);
-    expect((await cli('budget', 'freeze', '--tenant', 'clinic-1', '--reason', 'suspected prompt loop')).exitCode).toBe(
-      0,
-    );
-    await expect(score()).rejects.toThrow(/frozen for tenant clinic-1 by oncall@example: suspected prompt loop/);
-    expect((await cli('budget', 'unfreeze', '--tenant', 'clinic-1')).exitCode).toBe(0);
-    expect(await score()).toBe(42);
-
-    const { rows } = await db.pool.query<{ n: string }>(
-      `select count(*) as n from llm_usage_logs where correlation_id = 'corr-42' and tenant_id = 'clinic-1'`,
-    );
-    expect(rows[0]!.n).toBe('4');
-    const reconcile = await cli('budget', 'reconcile', '-o', 'json');
-    expect(reconcile.exitCode, reconcile.stderr).toBe(0);
-    expect(JSON.parse(reconcile.stdout).drift).toBe(false);
-  });
+      const { rows } = await db.pool.query<{ n: string }>(
+        `select count(*) as n from llm_usage_logs where correlation_id = 'corr-42' and tenant_id = 'clinic-1'`,
+      );
+      expect(rows[0]!.n).toBe('4');
+      const reconcile = await cli('budget', 'reconcile', '-o', 'json');
+      expect(reconcile.exitCode, reconcile.stderr).toBe(0);
+      expect(JSON.parse(reconcile.stdout).drift).toBe(false);
+    },
+  );
 });

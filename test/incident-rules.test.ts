@@ -39,21 +39,24 @@ const entry = (kind: TimelineEntry['kind'], at: string, facts: Record<string, un
 });
 
 describe('response times from the timeline', () => {
-  it('measures detect from the impact start, acknowledge and identify from the opening, resolve from the impact', () => {
-    const times = responseTimes(base, [
-      entry('opened', '09:04'),
-      entry('status', '09:10', { to: 'acknowledged' }),
-      entry('status', '09:15', { to: 'investigating' }),
-      entry('status', '09:34', { to: 'identified' }),
-      entry('resolved', '10:00', { to: 'resolved' }),
-    ]);
-    expect(times).toEqual({
-      detectMs: 4 * 60_000,
-      acknowledgeMs: 6 * 60_000,
-      identifyMs: 30 * 60_000,
-      resolveMs: 60 * 60_000,
-    });
-  });
+  it(
+    'measures detect from the impact start, acknowledge and ' + 'identify from the opening, resolve from the impact',
+    () => {
+      const times = responseTimes(base, [
+        entry('opened', '09:04'),
+        entry('status', '09:10', { to: 'acknowledged' }),
+        entry('status', '09:15', { to: 'investigating' }),
+        entry('status', '09:34', { to: 'identified' }),
+        entry('resolved', '10:00', { to: 'resolved' }),
+      ]);
+      expect(times).toEqual({
+        detectMs: 4 * 60_000,
+        acknowledgeMs: 6 * 60_000,
+        identifyMs: 30 * 60_000,
+        resolveMs: 60 * 60_000,
+      });
+    },
+  );
 
   it('counts the first arrival at a phase, skips phases not reached, and a reopen un-resolves', () => {
     const times = responseTimes(base, [

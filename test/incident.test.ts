@@ -268,47 +268,54 @@ describe('actions recorded on the active incident', () => {
 });
 
 describe('actions of other commands land on the incident', () => {
-  it('breaker open with --incident, and runbook for-alert --incident auto opening the incident of its alert', async () => {
-    const { uniquePrefix, redisConnections } = await import('./helpers/redis.js');
-    const prefix = uniquePrefix('incident');
-    const redis = redisConnections(prefix);
-    const withRedis = {
-      MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      MEDICALCOR_REDIS_PREFIX: prefix,
-    };
-    try {
-      const ref = await openOne('HubSpot 5xx');
-      const opened = await run(
-        ['--incident', ref, 'breaker', 'open', 'hubspot', '--for', '10m', '--reason', 'HubSpot 5xx'],
-        withRedis,
-      );
-      expect(opened.exitCode, opened.stderr).toBe(0);
-      const traced = await run(['--incident', ref, 'trace', 'journey-under-incident']);
-      expect(traced.stderr).toContain(`recorded on ${ref}`);
-      const shown = JSON.parse((await run(['incident', 'show', ref, '-o', 'json'])).stdout);
-      expect(shown.actions.map((a: { facts: { action: string } }) => a.facts.action)).toEqual([
-        'breaker.open',
-        'trace.view',
-      ]);
-      expect(shown.actions[1].text).toBe('journey journey-under-incident looked at: no failure');
+  it(
+    'breaker open with --incident, and runbook for-alert ' + '--incident auto opening the incident of its alert',
+    async () => {
+      const { uniquePrefix, redisConnections } = await import('./helpers/redis.js');
+      const prefix = uniquePrefix('incident');
+      const redis = redisConnections(prefix);
+      const withRedis = {
+        MEDICALCOR_REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        MEDICALCOR_REDIS_PREFIX: prefix,
+      };
+      try {
+        const ref = await openOne('HubSpot 5xx');
+        const opened = await run(
+          ['--incident', ref, 'breaker', 'open', 'hubspot', '--for', '10m', '--reason', 'HubSpot 5xx'],
+          withRedis,
+        );
+        expect(opened.exitCode, opened.stderr).toBe(0);
+        const traced = await run(['--incident', ref, 'trace', 'journey-under-incident']);
+        expect(traced.stderr).toContain(`recorded on ${ref}`);
+        const shown = JSON.parse((await run(['incident', 'show', ref, '-o', 'json'])).stdout);
+        expect(shown.actions.map((a: { facts: { action: string } }) => a.facts.action)).toEqual([
+          'breaker.open',
+          'trace.view',
+        ]);
+        expect(shown.actions[1].text).toBe('journey journey-under-incident looked at: no failure');
 
-      const payload = alertPayload('firing', `{}:{alertname="DbPool-${Date.now()}"}`).replace(
-        /"runbook":"ai-latency-high"/,
-        '"runbook":"db-pool-exhausted"',
-      );
-      const answered = await run(['--incident', 'auto', 'runbook', 'for-alert', '-', '-o', 'json'], withRedis, payload);
-      expect(answered.stderr).toMatch(/opened INC-\d+/);
-      const auto = /opened (INC-\d+)/.exec(answered.stderr)![1]!;
-      const timeline = JSON.parse((await run(['incident', 'show', auto, '-o', 'json'])).stdout).timeline;
-      expect(timeline.map((e: { kind: string }) => e.kind).slice(0, 2)).toEqual(['opened', 'alert']);
-      const refused = await run(['--incident', 'auto', 'incident', 'list']);
-      expect(refused.exitCode).toBe(0);
-      const misuse = await run(['--incident', 'auto', 'check', '--only', 'database']);
-      expect(misuse.exitCode).toBe(2);
-    } finally {
-      await redis.closeAll();
-    }
-  });
+        const payload = alertPayload('firing', `{}:{alertname="DbPool-${Date.now()}"}`).replace(
+          /"runbook":"ai-latency-high"/,
+          '"runbook":"db-pool-exhausted"',
+        );
+        const answered = await run(
+          ['--incident', 'auto', 'runbook', 'for-alert', '-', '-o', 'json'],
+          withRedis,
+          payload,
+        );
+        expect(answered.stderr).toMatch(/opened INC-\d+/);
+        const auto = /opened (INC-\d+)/.exec(answered.stderr)![1]!;
+        const timeline = JSON.parse((await run(['incident', 'show', auto, '-o', 'json'])).stdout).timeline;
+        expect(timeline.map((e: { kind: string }) => e.kind).slice(0, 2)).toEqual(['opened', 'alert']);
+        const refused = await run(['--incident', 'auto', 'incident', 'list']);
+        expect(refused.exitCode).toBe(0);
+        const misuse = await run(['--incident', 'auto', 'check', '--only', 'database']);
+        expect(misuse.exitCode).toBe(2);
+      } finally {
+        await redis.closeAll();
+      }
+    },
+  );
 });
 
 describe('incident export', () => {

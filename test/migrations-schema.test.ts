@@ -196,12 +196,14 @@ describe('database migrations (src/migrations)', () => {
       );
       const planId = rows[0]!.id;
       await client().query(
-        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'IMP-01', 1, 950.00)`,
+        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'IMP-01', 1, ` +
+          '950.00)',
         [planId],
       );
       await expectSqlError(
         client(),
-        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'IMP-01', 0, 950.00)`,
+        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'IMP-01', 0, ` +
+          '950.00)',
         [planId],
         { code: '23514', constraint: 'treatment_plan_items_quantity_check' },
       );
@@ -231,7 +233,8 @@ describe('database migrations (src/migrations)', () => {
       );
       const planId = rows[0]!.id;
       await client().query(
-        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'WHT-01', 2, 120)`,
+        `INSERT INTO treatment_plan_items (plan_id, procedure_code, quantity, unit_price) VALUES ($1, 'WHT-01', 2, ` +
+          '120)',
         [planId],
       );
       await client().query(
@@ -292,7 +295,8 @@ describe('database migrations (src/migrations)', () => {
 
   it('encrypt_pii/decrypt_pii round-trip a patient identifier; a wrong key does not decrypt', async () => {
     const { rows } = await client().query<{ plain: string; differs: boolean }>(
-      `SELECT decrypt_pii(encrypt_pii($1, 'k1'), 'k1') AS plain, encrypt_pii($1, 'k1') <> encrypt_pii($1, 'k1') AS differs`,
+      `SELECT decrypt_pii(encrypt_pii($1, 'k1'), 'k1') AS plain, encrypt_pii($1, 'k1') <> encrypt_pii($1, 'k1') AS ` +
+        'differs',
       ['+40 700 000 000'],
     );
     expect(rows[0]).toEqual({ plain: '+40 700 000 000', differs: true });
@@ -306,7 +310,8 @@ describe('database migrations (src/migrations)', () => {
   it('stores vector(1536) embeddings, orders by cosine distance, and has the HNSW index', async () => {
     const { rows: idx } = await client().query<{ indexdef: string }>(
       `SELECT indexdef FROM pg_indexes
-       WHERE schemaname = 'public' AND tablename = 'knowledge_base' AND indexname = 'knowledge_base_embedding_hnsw_idx'`,
+       WHERE schemaname = 'public' AND tablename = 'knowledge_base' AND indexname =
+           'knowledge_base_embedding_hnsw_idx'`,
     );
     expect(idx).toHaveLength(1);
     expect(idx[0]!.indexdef).toMatch(/USING hnsw \(embedding vector_cosine_ops\)/);

@@ -45,7 +45,8 @@ describe('secrets and patient data never leave unmasked', () => {
     expect(maskUrl('postgres://app:s3cr3t@db:5432/x')).toBe('postgres://app:****@db:5432/x');
     expect(maskToken('tr_prod_1234567890abcd')).toBe('tr_…abcd');
     const text = redactSecrets(
-      'failed: postgres://u:pw123456@h/db Authorization: Bearer abcdefghijklmnop PASSWORD=hunter22 key sk_live_abcdefghijklmnopqrstu, echoed knownsecretvalue',
+      'failed: postgres://u:pw123456@h/db Authorization: Bearer abcdefghijklmnop PASSWORD=hunter22 key ' +
+        'sk_live_abcdefghijklmnopqrstu, echoed knownsecretvalue',
       ['knownsecretvalue'],
     );
     for (const secret of [

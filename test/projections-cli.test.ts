@@ -14,14 +14,16 @@ const cli = (args: string[]) => runInProcess(args, { env: env() });
 const checkpoint = async (name: string) =>
   (
     await db.pool.query(
-      'select status, last_position::int as position, error, rebuild_target_position::int as target from projection_checkpoints where projection_name = $1',
+      'select status, last_position::int as position, error, rebuild_target_position::int as target from ' +
+        'projection_checkpoints where projection_name = $1',
       [name],
     )
   ).rows[0];
 const audit = async (target: string) =>
   (
     await db.pool.query(
-      'select operation, actor, environment, outcome, details from event_store_operations where target = $1 order by id',
+      'select operation, actor, environment, outcome, details from event_store_operations where target = $1 order by ' +
+        'id',
       [target],
     )
   ).rows;
@@ -50,7 +52,8 @@ afterAll(async () => {
 beforeEach(async () => {
   await db.pool.query('delete from projection_checkpoints; delete from event_store_operations');
   await db.pool.query(`insert into projection_checkpoints (projection_name, last_position, status, error) values
-    ('lead_dashboard', 5, 'active', null), ('lead_scoring', 2, 'active', null), ('consent_view', 1, 'failed', 'TypeError: x is undefined\n at y')`);
+    ('lead_dashboard', 5, 'active', null), ('lead_scoring', 2, 'active', null), ('consent_view', 1, 'failed',
+        'TypeError: x is undefined\n at y')`);
 });
 
 describe('projections status', () => {
@@ -76,31 +79,34 @@ describe('projections status', () => {
 });
 
 describe('pause, resume, rewind', () => {
-  it("pause and resume change the state, each with an audit row; resume clears a failed projection's error", async () => {
-    const paused = await cli(['projections', 'pause', 'lead_dashboard']);
-    expect(paused.exitCode, paused.stderr).toBe(0);
-    expect(paused.stdout).toContain('lead_dashboard: pause done (active → paused');
-    expect((await checkpoint('lead_dashboard')).status).toBe('paused');
-    const again = await cli(['projections', 'pause', 'lead_dashboard']);
-    expect(again.stdout).toContain('already paused; nothing changed');
-    const resumed = await cli(['projections', 'resume', 'consent_view', '-o', 'json']);
-    expect(resumed.exitCode).toBe(0);
-    expect(JSON.parse(resumed.stdout)).toMatchObject({
-      changed: true,
-      before: { state: 'failed' },
-      after: { state: 'active' },
-    });
-    expect(await checkpoint('consent_view')).toMatchObject({ status: 'active', error: null });
-    expect(await audit('lead_dashboard')).toEqual([
-      expect.objectContaining({
-        operation: 'projection.pause',
-        actor: 'alice@oncall',
-        environment: 'local',
-        outcome: 'succeeded',
-      }),
-    ]);
-    expect((await audit('consent_view'))[0].operation).toBe('projection.resume');
-  });
+  it(
+    'pause and resume change the state, each with an audit ' + "row; resume clears a failed projection's error",
+    async () => {
+      const paused = await cli(['projections', 'pause', 'lead_dashboard']);
+      expect(paused.exitCode, paused.stderr).toBe(0);
+      expect(paused.stdout).toContain('lead_dashboard: pause done (active → paused');
+      expect((await checkpoint('lead_dashboard')).status).toBe('paused');
+      const again = await cli(['projections', 'pause', 'lead_dashboard']);
+      expect(again.stdout).toContain('already paused; nothing changed');
+      const resumed = await cli(['projections', 'resume', 'consent_view', '-o', 'json']);
+      expect(resumed.exitCode).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({
+        changed: true,
+        before: { state: 'failed' },
+        after: { state: 'active' },
+      });
+      expect(await checkpoint('consent_view')).toMatchObject({ status: 'active', error: null });
+      expect(await audit('lead_dashboard')).toEqual([
+        expect.objectContaining({
+          operation: 'projection.pause',
+          actor: 'alice@oncall',
+          environment: 'local',
+          outcome: 'succeeded',
+        }),
+      ]);
+      expect((await audit('consent_view'))[0].operation).toBe('projection.resume');
+    },
+  );
 
   it('rewind moves the checkpoint back to a position or to the last event before a time, never forward', async () => {
     const back = await cli(['projections', 'rewind', 'lead_dashboard', '--to', '3']);
@@ -138,7 +144,8 @@ describe('projections rebuild', () => {
         .query(
           `update projection_checkpoints
                              set last_position = least(last_position + 1, rebuild_target_position),
-                                 status = case when last_position + 1 >= rebuild_target_position then 'active' else status end
+                                 status = case when last_position + 1 >= rebuild_target_position then 'active' else
+                                     status end
                            where projection_name = 'lead_scoring' and status = 'rebuilding'`,
         )
         .catch(() => {});
@@ -163,7 +170,8 @@ describe('projections rebuild', () => {
     setTimeout(
       () =>
         void db.pool.query(
-          `update projection_checkpoints set status = 'failed', error = 'boom' where projection_name = 'lead_dashboard'`,
+          `update projection_checkpoints set status = 'failed', error = 'boom' where projection_name = ` +
+            `'lead_dashboard'`,
         ),
       300,
     );

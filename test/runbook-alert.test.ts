@@ -58,8 +58,10 @@ parameters:
   - { name: webhookType, label: webhook_type, type: enum, values: [whatsapp, hubspot, stripe], required: true }
   - { name: severity, default: warning }
 steps:
-  - { id: count, kind: sql, mutates: false, sql: 'select count(*) from webhook_dead_letters where webhook_type = $1', params: ['{{webhookType}}'] }
-  - { id: remediate, kind: shell, mutates: true, command: [touch, '${project}/remediated-{{webhookType}}-{{severity}}'] }
+  - { id: count, kind: sql, mutates: false, sql: 'select count(*) from webhook_dead_letters where webhook_type = $1',
+      params: ['{{webhookType}}'] }
+  - { id: remediate, kind: shell, mutates: true, command: [touch,
+      '${project}/remediated-{{webhookType}}-{{severity}}'] }
 `,
   );
   writeFileSync(
@@ -126,24 +128,27 @@ describe('runbook for-alert', () => {
     expect(rows[0].actor).toMatch(/^alertmanager:medicalcor-runbooks via /);
   });
 
-  it('an alert no runbook answers is reported with exit 3; a label that breaks a parameter rule runs nothing', async () => {
-    const body = payload([
-      alert('firing', { alertname: 'DiskFull' }, 'c1'),
-      alert('firing', { alertname: 'DLQBacklogHigh', webhook_type: 'fax' }, 'c2'),
-    ]);
-    const unmatched = await forAlert(['-', '-o', 'json'], JSON.stringify({ ...body, alerts: [body.alerts[0]] }));
-    expect(unmatched.exitCode).toBe(3);
-    expect(JSON.parse(unmatched.stdout).alerts).toEqual([
-      expect.objectContaining({ alertname: 'DiskFull', runbook: null, status: 'no_runbook' }),
-    ]);
+  it(
+    'an alert no runbook answers is reported with exit 3; ' + 'a label that breaks a parameter rule runs nothing',
+    async () => {
+      const body = payload([
+        alert('firing', { alertname: 'DiskFull' }, 'c1'),
+        alert('firing', { alertname: 'DLQBacklogHigh', webhook_type: 'fax' }, 'c2'),
+      ]);
+      const unmatched = await forAlert(['-', '-o', 'json'], JSON.stringify({ ...body, alerts: [body.alerts[0]] }));
+      expect(unmatched.exitCode).toBe(3);
+      expect(JSON.parse(unmatched.stdout).alerts).toEqual([
+        expect.objectContaining({ alertname: 'DiskFull', runbook: null, status: 'no_runbook' }),
+      ]);
 
-    const invalid = await forAlert(['-', '--execute', '--yes', '-o', 'json'], JSON.stringify(body));
-    expect(invalid.exitCode).toBe(1);
-    const entry = JSON.parse(invalid.stdout).alerts[1];
-    expect(entry).toMatchObject({ runbook: 'queue-backlog', status: 'not_started' });
-    expect(entry.error).toContain('"fax" is not one of whatsapp, hubspot, stripe');
-    expect(existsSync(join(project, 'remediated-fax-critical'))).toBe(false);
-  });
+      const invalid = await forAlert(['-', '--execute', '--yes', '-o', 'json'], JSON.stringify(body));
+      expect(invalid.exitCode).toBe(1);
+      const entry = JSON.parse(invalid.stdout).alerts[1];
+      expect(entry).toMatchObject({ runbook: 'queue-backlog', status: 'not_started' });
+      expect(entry.error).toContain('"fax" is not one of whatsapp, hubspot, stripe');
+      expect(existsSync(join(project, 'remediated-fax-critical'))).toBe(false);
+    },
+  );
 
   it('a body that is not an AlertManager payload is a usage error', async () => {
     const result = await forAlert(['-'], JSON.stringify({ hello: 'world' }));

@@ -23,7 +23,8 @@ title: Works on the embedded database
 parameters: [{ name: name, default: Dr Popescu }]
 steps:
   - { id: database-check, kind: check, mutates: false, check: database }
-  - { id: add, kind: sql, mutates: true, sql: "insert into practitioners (name, email) values ($1, $2)", params: ['{{name}}', dr@example.test] }
+  - { id: add, kind: sql, mutates: true, sql: "insert into practitioners (name, email) values ($1, $2)",
+      params: ['{{name}}', dr@example.test] }
   - { id: count, kind: sql, mutates: false, sql: select count(*) from practitioners, expect: { value: { equals: 1 } } }
   - { id: status-from-child, kind: shell, mutates: false, command: [medicalcor, migrate, status, -o, json] }
   - { id: touch, kind: shell, mutates: true, command: [touch, '${project}/done'] }

@@ -22,12 +22,14 @@ beforeAll(async () => {
   await applySchema(db.url);
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-pii-'));
   await db.pool.query(
-    `insert into webhook_dead_letters (webhook_type, correlation_id, payload, retry_count, max_retries, last_error, status)
+    `insert into webhook_dead_letters (webhook_type, correlation_id, payload, retry_count, max_retries, last_error,
+        status)
      values ('whatsapp', $1, '{}', 5, 5, $2, 'failed')`,
     [correlationId, `HubSpot 409: contact exists for ${NAME} (+40 721 234 567, ion.popescu@gmail.com)`],
   );
   await db.pool.query(
-    `insert into integration_logs (service, direction, operation, correlation_id, status, http_status, error_code, error_message)
+    `insert into integration_logs (service, direction, operation, correlation_id, status, http_status, error_code,
+        error_message)
      values ('hubspot', 'outbound', 'contacts.create', $1, 'failure', 409, 'CONTACT_EXISTS', $2)`,
     [correlationId, `duplicate contact for ${NAME}`],
   );
@@ -39,7 +41,8 @@ afterAll(async () => {
 });
 
 describe('patient-journey-failure keeps the patient out of its output and audit', () => {
-  it('re-queues the dead letter; no name, phone or e-mail in the report or in runbook_step_runs of its own steps', async () => {
+  it('re-queues the dead letter; no name, phone or e-mail in ' +
+    'the report or in runbook_step_runs of its own steps', async () => {
     const result = await runInProcess(
       [
         'runbook',

@@ -118,11 +118,13 @@ describe('Ctrl-C at a runbook prompt', () => {
 
   it('at the question whether an in-flight step completed (resume): exit 130, nothing run', async () => {
     const { rows } = await db.pool.query(
-      `insert into runbook_runs (runbook_id, environment, actor, mode, status, finished_at) values ('asks', 'staging', 'x', 'execute', 'interrupted', now()) returning id`,
+      `insert into runbook_runs (runbook_id, environment, actor, mode, status, finished_at) values ('asks', ` +
+        `'staging', 'x', 'execute', 'interrupted', now()) returning id`,
     );
     const runId = rows[0].id as string;
     await db.pool.query(
-      `insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status) values ($1, 0, 'change', 'shell', true, 'execute', 'interrupted')`,
+      'insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status) values ($1, 0, ' +
+        `'change', 'shell', true, 'execute', 'interrupted')`,
       [runId],
     );
     const result = await ctrlCAt(['--env', 'staging', 'runbook', 'resume', runId], 'Did it complete?');

@@ -32,7 +32,8 @@ beforeAll(async () => {
   db = await createTestDatabase('mc_runbook');
   await applySchema(db.url);
   await db.pool.query(
-    `insert into leads (phone, status) values ('+40700000001', 'new'), ('+40700000002', 'new'), ('+40700000003', 'lost')`,
+    `insert into leads (phone, status) values ('+40700000001', 'new'), ('+40700000002', 'new'), ('+40700000003', ` +
+      `'lost')`,
   );
   project = mkdtempSync(join(tmpdir(), 'mc-runbook-'));
   mkdirSync(join(project, 'runbooks'));
@@ -115,7 +116,8 @@ describe('runbook run', () => {
     });
     expect(row.finished_at).not.toBeNull();
     const steps = await db.pool.query(
-      `select step_id, phase, status, exit_code, output, duration_ms from runbook_step_runs where run_id = $1 order by step_index`,
+      'select step_id, phase, status, exit_code, output, duration_ms from runbook_step_runs where run_id = $1 order ' +
+        'by step_index',
       [row.id],
     );
     expect(steps.rows.map((s) => [s.step_id, s.phase, s.status])).toEqual([
@@ -176,11 +178,15 @@ steps:
 id: rollback-order
 title: Rollback order
 steps:
-  - { id: one, kind: shell, mutates: true, command: ${append('do-1')}, rollback: { kind: shell, command: ${append('undo-1')} } }
+  - { id: one, kind: shell, mutates: true, command: ${append('do-1')}, rollback: { kind: shell,
+      command: ${append('undo-1')} } }
   - { id: read, kind: shell, mutates: false, command: [node, -e, '0'] }
-  - { id: two, kind: shell, mutates: true, command: ${append('do-2')}, rollback: { kind: shell, command: ${append('undo-2')} } }
-  - { id: three, kind: shell, mutates: true, command: ${append('do-3')}, rollback: { kind: shell, command: ${append('undo-3')} } }
-  - { id: boom, kind: shell, mutates: true, command: [node, -e, 'process.exit(7)'], rollback: { kind: shell, command: ${append('undo-boom')} } }
+  - { id: two, kind: shell, mutates: true, command: ${append('do-2')}, rollback: { kind: shell,
+      command: ${append('undo-2')} } }
+  - { id: three, kind: shell, mutates: true, command: ${append('do-3')}, rollback: { kind: shell,
+      command: ${append('undo-3')} } }
+  - { id: boom, kind: shell, mutates: true, command: [node, -e, 'process.exit(7)'], rollback: { kind: shell,
+      command: ${append('undo-boom')} } }
   - { id: never, kind: shell, mutates: true, command: ${append('do-never')} }
 `,
     );
@@ -275,36 +281,43 @@ steps:
     expect(again.stderr).toContain(`already resumed by run ${report.runId}`);
   });
 
-  it('a second real run of the same runbook on the same environment is refused while the first holds the lock', async () => {
-    const started = join(project, 'slow.started');
-    const release = join(project, 'slow.release');
-    writeRunbook(
-      'slow',
-      `
+  it(
+    'a second real run of the same runbook on the same environment ' + 'is refused while the first holds the lock',
+    async () => {
+      const started = join(project, 'slow.started');
+      const release = join(project, 'slow.release');
+      writeRunbook(
+        'slow',
+        `
 id: slow
 title: Slow
 steps:
   - { id: mark, kind: shell, mutates: true, command: [touch, '${started}'] }
-  - { id: hold, kind: shell, mutates: false, command: [node, -e, 'const t = setInterval(() => require("fs").existsSync(process.argv[1]) && clearInterval(t), 50)', '${release}'] }
+  - { id: hold, kind: shell, mutates: false, command: [node, -e,
+      'const t = setInterval(() => require("fs").existsSync(process.argv[1]) && clearInterval(t), 50)', '${release}'] }
 `,
-    );
-    const first = spawnCli(['runbook', 'run', 'slow', '--execute', '--actor', 'first-operator'], {
-      cwd: project,
-      env: { MEDICALCOR_DATABASE_URL: db.url },
-    });
-    for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(existsSync(started)).toBe(true);
-    const second = await run(['run', 'slow', '--execute', '--actor', 'second-operator']);
-    expect(second.exitCode).toBe(1);
-    expect(second.stderr).toMatch(
-      /Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator \(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT/,
-    );
-    writeFileSync(release, '');
-    const firstResult = await first;
-    expect(firstResult.exitCode).toBe(0);
-    const { rows } = await db.pool.query(`select actor, status from runbook_runs where runbook_id = 'slow'`);
-    expect(rows).toEqual([{ actor: 'first-operator', status: 'succeeded' }]);
-  });
+      );
+      const first = spawnCli(['runbook', 'run', 'slow', '--execute', '--actor', 'first-operator'], {
+        cwd: project,
+        env: { MEDICALCOR_DATABASE_URL: db.url },
+      });
+      for (let i = 0; i < 200 && !existsSync(started); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(existsSync(started)).toBe(true);
+      const second = await run(['run', 'slow', '--execute', '--actor', 'second-operator']);
+      expect(second.exitCode).toBe(1);
+      expect(second.stderr).toMatch(
+        new RegExp(
+          String.raw`Runbook slow is already running on local: run [0-9a-f-]{36} by first-operator ` +
+            String.raw`\(pid \d+ on [^)]+\) since \d{4}-\d\d-\d\dT`,
+        ),
+      );
+      writeFileSync(release, '');
+      const firstResult = await first;
+      expect(firstResult.exitCode).toBe(0);
+      const { rows } = await db.pool.query(`select actor, status from runbook_runs where runbook_id = 'slow'`);
+      expect(rows).toEqual([{ actor: 'first-operator', status: 'succeeded' }]);
+    },
+  );
 
   it('Ctrl-C stops the run, records it as interrupted and exits 130', async () => {
     const started = join(project, 'interrupt.started');
@@ -315,7 +328,8 @@ id: interruptible
 title: Interruptible
 steps:
   - { id: mark, kind: shell, mutates: true, command: [node, -e, '0'] }
-  - { id: long, kind: shell, mutates: false, command: [node, -e, 'require("fs").writeFileSync(process.argv[1], ""); setTimeout(() => {}, 30000)', '${started}'] }
+  - { id: long, kind: shell, mutates: false, command: [node, -e,
+      'require("fs").writeFileSync(process.argv[1], ""); setTimeout(() => {}, 30000)', '${started}'] }
   - { id: after, kind: shell, mutates: true, command: [touch, '${join(project, 'interrupt.after')}'] }
 `,
     );
@@ -329,7 +343,8 @@ steps:
     expect(result.exitCode).toBe(130);
     expect(existsSync(join(project, 'interrupt.after'))).toBe(false);
     const { rows } = await db.pool.query(
-      `select r.status, s.step_id, s.status as step_status from runbook_runs r join runbook_step_runs s on s.run_id = r.id where r.runbook_id = 'interruptible' order by s.step_index`,
+      'select r.status, s.step_id, s.status as step_status from runbook_runs r join runbook_step_runs s on s.run_id ' +
+        `= r.id where r.runbook_id = 'interruptible' order by s.step_index`,
     );
     expect(rows).toEqual([
       { status: 'interrupted', step_id: 'mark', step_status: 'succeeded' },
@@ -350,24 +365,27 @@ steps:
     expect(existsSync(join(project, 'ok.done'))).toBe(false);
   });
 
-  it('a manual step needs a person: without a terminal it fails, with --yes it is acknowledged and recorded so', async () => {
-    writeRunbook(
-      'with-manual',
-      `
+  it(
+    'a manual step needs a person: without a terminal it ' + 'fails, with --yes it is acknowledged and recorded so',
+    async () => {
+      writeRunbook(
+        'with-manual',
+        `
 id: with-manual
 title: Manual
 steps:
   - { id: confirm-backup, kind: manual, mutates: false, instruction: Confirm a fresh backup exists }
   - { id: after, kind: shell, mutates: true, command: [touch, '${join(project, 'after-manual')}'] }
 `,
-    );
-    const refused = await run(['run', 'with-manual', '--execute']);
-    expect(refused.exitCode).toBe(1);
-    expect(refused.stderr).toContain('a manual step needs an operator');
-    expect(existsSync(join(project, 'after-manual'))).toBe(false);
-    const acknowledged = await run(['run', 'with-manual', '--execute', '--yes', '-o', 'json']);
-    expect(acknowledged.exitCode, acknowledged.stderr).toBe(0);
-    expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged unattended by /);
-    expect(existsSync(join(project, 'after-manual'))).toBe(true);
-  });
+      );
+      const refused = await run(['run', 'with-manual', '--execute']);
+      expect(refused.exitCode).toBe(1);
+      expect(refused.stderr).toContain('a manual step needs an operator');
+      expect(existsSync(join(project, 'after-manual'))).toBe(false);
+      const acknowledged = await run(['run', 'with-manual', '--execute', '--yes', '-o', 'json']);
+      expect(acknowledged.exitCode, acknowledged.stderr).toBe(0);
+      expect(JSON.parse(acknowledged.stdout).steps[0].output).toMatch(/^acknowledged unattended by /);
+      expect(existsSync(join(project, 'after-manual'))).toBe(true);
+    },
+  );
 });

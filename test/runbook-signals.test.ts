@@ -40,7 +40,8 @@ steps:
   - id: grandchild
     kind: shell
     mutates: true
-    command: [sh, -c, 'echo grandchild-start >> "$1"; touch "$2"; sleep 4; echo grandchild-end >> "$1"', _, '${log}', '${started}']
+    command: [sh, -c, 'echo grandchild-start >> "$1"; touch "$2"; sleep 4; echo grandchild-end >> "$1"', _, '${log}',
+        '${started}']
   - { id: after, kind: shell, mutates: true, command: ${append('after')} }
 `,
   );
@@ -129,7 +130,8 @@ async function interruptDuringGrandchild(id: string, signal: NodeJS.Signals) {
 
 describe('runbook run --execute under signals', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    it(`${signal} during a step with a grandchild: exit 130, group ended, run interrupted, resume continues at that step`, async () => {
+    it(`${signal} during a step with a grandchild: exit 130, group ` +
+      `ended, run interrupted, resume continues at that step`, async () => {
       const id = `sig-${signal.toLowerCase()}`;
       const { result, log } = await interruptDuringGrandchild(id, signal);
       expect(result.exitCode).toBe(130);
@@ -156,7 +158,8 @@ describe('runbook run --execute under signals', () => {
     }, 120_000);
   }
 
-  it('SIGKILL of the runner: the grandchild is ended by its supervisor, the lease names the dead runner and is taken over', async () => {
+  it('SIGKILL of the runner: the grandchild is ended by its supervisor, ' +
+    'the lease names the dead runner and is taken over', async () => {
     const id = 'sig-kill';
     const { result, log, pid } = await interruptDuringGrandchild(id, 'SIGKILL');
     expect(result.signal).toBe('SIGKILL');
@@ -213,7 +216,8 @@ steps:
   - id: change
     kind: shell
     mutates: true
-    command: [sh, -c, 'echo change-start >> "$1"; touch "$2"; sleep 4; echo change-end >> "$1"', _, '${log}', '${started}']
+    command: [sh, -c, 'echo change-start >> "$1"; touch "$2"; sleep 4; echo change-end >> "$1"', _, '${log}',
+        '${started}']
     verify: { kind: shell, command: [test, -f, '${done}'] }
   - { id: after, kind: shell, mutates: true, command: [sh, -c, 'echo after >> "$1"', _, '${log}'] }
 `,
@@ -236,7 +240,8 @@ steps:
     expect(lines(log)).toEqual(['change-start', 'after']);
   }, 120_000);
 
-  it('SIGTERM during a rollback: the rollback finishes (a half-undone change is worse), the run is recorded rolled back (exit 1: its step failed)', async () => {
+  it('SIGTERM during a rollback: the rollback finishes (a half-undone change ' +
+    'is worse), the run is recorded rolled back (exit 1: its step failed)', async () => {
     const id = 'sig-rollback';
     const log = join(project, `${id}.log`);
     const started = join(project, `${id}.started`);
@@ -344,7 +349,12 @@ steps:
       cwd: project,
       env: { MEDICALCOR_DATABASE_URL: db.url },
     });
-    await pause(1_500);
+    // signalled once it says it waits (in the lease loop, its handlers in place), not after a fixed time
+    let said = '';
+    waiter.stderr?.on('data', (chunk: Buffer) => {
+      said += chunk.toString();
+    });
+    expect(await waitFor(() => said.includes(`waiting for ${id} on local to be free`), 2_400)).toBe(true);
     waiter.kill('SIGTERM');
     const waited = await waiter;
     expect(waited.exitCode).toBe(130);
@@ -367,7 +377,8 @@ steps:
     );
     const insert = (expires: string) =>
       db.pool.query(
-        `insert into runbook_runs (runbook_id, environment, actor, mode, status, holder_host, holder_pid, heartbeat_at, lease_expires_at)
+        `insert into runbook_runs (runbook_id, environment, actor, mode, status, holder_host, holder_pid, heartbeat_at,
+            lease_expires_at)
        values ($1, 'local', 'elsewhere', 'execute', 'running', 'another-host', 1, now(), ${expires}) returning id`,
         [id],
       );

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BreakerStore } from '../src/core/breakers/index.js';
 import { createKubernetesClient } from '../src/core/kubernetes/index.js';
-import { startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
+import { kubeconfig, startFakeKubernetes, type FakeKubernetes } from './fakes/kubernetes.js';
 import { spawnCli } from './helpers/cli.js';
 import { runInProcess as runCli } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
@@ -80,13 +80,7 @@ beforeAll(async () => {
   mkdirSync(join(project, 'runbooks'));
   writeFileSync(
     join(project, 'kubeconfig'),
-    `apiVersion: v1
-kind: Config
-clusters: [{ name: fake, cluster: { server: '${fake.url}', insecure-skip-tls-verify: true } }]
-users: [{ name: tester, user: { token: kube-token-0123456789abcdef } }]
-contexts: [{ name: fake, context: { cluster: fake, user: tester, namespace: ${NAMESPACE} } }]
-current-context: fake
-`,
+    kubeconfig(fake.url, { context: 'fake', namespace: NAMESPACE, token: 'kube-token-0123456789abcdef' }),
   );
   writeFileSync(
     join(project, 'medicalcor.config.yaml'),
@@ -113,9 +107,11 @@ steps:
     mutates: true
     command: [SET, '{{env.redisPrefix}}runbook:flag', 'set-by-{{run.actor}}']
     rollback: { kind: redis, command: [DEL, '{{env.redisPrefix}}runbook:flag'] }
-    verify: { kind: redis, command: [GET, '{{env.redisPrefix}}runbook:flag'], expect: { value: { matches: '^set-by-' } } }
+    verify: { kind: redis, command: [GET, '{{env.redisPrefix}}runbook:flag'],
+        expect: { value: { matches: '^set-by-' } } }
   - { id: open-openai, kind: breaker, mutates: true, action: open, name: openai, for: 10m, reason: incident 42 }
-  - { id: maybe-fail, kind: shell, mutates: false, command: [node, -e, 'process.exit(process.argv[1] === "true" ? 1 : 0)', '{{fail}}'] }
+  - { id: maybe-fail, kind: shell, mutates: false, command: [node, -e,
+      'process.exit(process.argv[1] === "true" ? 1 : 0)', '{{fail}}'] }
 `,
   );
   writeFileSync(
@@ -125,8 +121,10 @@ id: http-and-wait
 title: HTTP and wait
 parameters: [{ name: item, required: true }]
 steps:
-  - { id: get, kind: http, mutates: false, url: '${apiUrl}/items/{{item}}?q={{item}}', expect: { value: { path: ok, equals: true } } }
-  - { id: replay, kind: http, mutates: true, method: POST, url: '${apiUrl}/replay', body: { item: '{{item}}', by: '{{run.actor}}' } }
+  - { id: get, kind: http, mutates: false, url: '${apiUrl}/items/{{item}}?q={{item}}', expect: { value: { path: ok,
+      equals: true } } }
+  - { id: replay, kind: http, mutates: true, method: POST, url: '${apiUrl}/replay', body: { item: '{{item}}',
+      by: '{{run.actor}}' } }
   - id: ready
     kind: wait
     mutates: false
@@ -142,7 +140,8 @@ id: read-note
 title: Read a note from Redis
 steps:
   - { id: note, kind: redis, mutates: false, command: [GET, '{{env.redisPrefix}}runbook:note'] }
-  - { id: notes, kind: redis, mutates: false, command: [MGET, '{{env.redisPrefix}}runbook:note', '{{env.redisPrefix}}runbook:none'] }
+  - { id: notes, kind: redis, mutates: false, command: [MGET, '{{env.redisPrefix}}runbook:note',
+      '{{env.redisPrefix}}runbook:none'] }
 `,
   );
   writeFileSync(
@@ -234,7 +233,8 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     expect(report.steps[0].output).toContain('(1/2 ready)');
     expect(report.steps[1]).toMatchObject({ status: 'skipped' });
     expect(report.steps[1].action).toBe(
-      `PATCH /apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale\ncontent-type: application/merge-patch+json\n{"spec":{"replicas":5}}`,
+      `PATCH /apis/apps/v1/namespaces/${NAMESPACE}/deployments/medicalcor-api/scale\ncontent-type: ` +
+        `application/merge-patch+json\n{"spec":{"replicas":5}}`,
     );
     expect(report.steps[2].action).toContain('"kubectl.kubernetes.io/restartedAt"');
     expect(report.steps[3].action).toBe(`redis: "SET" "${prefix}runbook:flag" "set-by-${report.actor}"`);
@@ -303,19 +303,22 @@ describe('runbook steps on Kubernetes, Redis and breakers', () => {
     ]);
   });
 
-  it('http: a parameter is one URL component; a dry run sends only the GET and reads the wait condition once', async () => {
-    apiRequests.length = 0;
-    const item = 'a/b?c; rm -rf';
-    const dry = await run(['run', 'http-and-wait', '-p', `item=${item}`, '-o', 'json']);
-    expect(dry.exitCode, dry.stderr).toBe(0);
-    expect(apiRequests).toEqual([
-      { method: 'GET', url: `/items/${encodeURIComponent(item)}?q=${encodeURIComponent(item)}`, body: '' },
-      { method: 'GET', url: '/ready', body: '' },
-    ]);
-    const report = JSON.parse(dry.stdout);
-    expect(report.steps[1].action).toContain(`POST http`);
-    expect(report.steps[2].output).toContain('condition does not hold yet: value false, expected true');
-  });
+  it(
+    'http: a parameter is one URL component; a dry run sends ' + 'only the GET and reads the wait condition once',
+    async () => {
+      apiRequests.length = 0;
+      const item = 'a/b?c; rm -rf';
+      const dry = await run(['run', 'http-and-wait', '-p', `item=${item}`, '-o', 'json']);
+      expect(dry.exitCode, dry.stderr).toBe(0);
+      expect(apiRequests).toEqual([
+        { method: 'GET', url: `/items/${encodeURIComponent(item)}?q=${encodeURIComponent(item)}`, body: '' },
+        { method: 'GET', url: '/ready', body: '' },
+      ]);
+      const report = JSON.parse(dry.stdout);
+      expect(report.steps[1].action).toContain(`POST http`);
+      expect(report.steps[2].output).toContain('condition does not hold yet: value false, expected true');
+    },
+  );
 
   it('wait polls until the condition holds; the POST carries the value as JSON', async () => {
     apiRequests.length = 0;

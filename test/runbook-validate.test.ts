@@ -118,7 +118,8 @@ describe('invalid runbooks', () => {
       'broken.yaml: step 1 "look", field "sql": must not contain {{…}}: pass values as $1, $2 … with params',
     ]);
     expect(issuesOf(valid.replace("'{{service}}'", "'{{servce}}'"))).toEqual([
-      'broken.yaml: step 2 "restart", field "command[1]": {{servce}} is not a parameter of this runbook (parameters: service)',
+      'broken.yaml: step 2 "restart", field "command[1]": {{servce}} is not a parameter of this runbook (parameters: ' +
+        'service)',
       'broken.yaml: parameter 1 "service", field "name": "service" is never used by any step',
     ]);
     expect(issuesOf(valid.replace("'{{service}}'", 'everything'))).toEqual([
@@ -127,7 +128,8 @@ describe('invalid runbooks', () => {
     expect(
       issuesOf(valid.replace('mutates: false, sql: select 1', 'mutates: true, sql: "select pg_terminate_backend(1)"')),
     ).toEqual([
-      'broken.yaml: step 1 "look", field "sql": calls pg_terminate_backend(), whose effect a rolled-back dry run cannot undo; set dryRun: skip',
+      'broken.yaml: step 1 "look", field "sql": calls pg_terminate_backend(), whose effect a rolled-back dry run ' +
+        'cannot undo; set dryRun: skip',
     ]);
     expect(issuesOf(valid.replace("[echo, '{{service}}']", "[echo, '{{db.password}}']"))).toEqual([
       expect.stringContaining(
@@ -172,29 +174,33 @@ steps:
     expect(list.stderr).toContain('bad-run.yaml');
   });
 
-  it('--execute on a production environment without a terminal needs --yes and --env, and runs nothing before', async () => {
-    const prodDir = mkdtempSync(join(tmpdir(), 'mc-runbook-prod-'));
-    try {
-      mkdirSync(join(prodDir, 'runbooks'));
-      writeFileSync(
-        join(prodDir, 'medicalcor.config.yaml'),
-        'runbooksDir: runbooks\ndefaultEnv: prod\nenvironments:\n  prod: { production: true }\n',
-      );
-      writeFileSync(
-        join(prodDir, 'runbooks', 'touchy.yaml'),
-        `id: touchy\ntitle: Touchy\nsteps:\n  - { id: touch, kind: shell, mutates: true, command: [touch, '${join(prodDir, 'touched')}'] }\n`,
-      );
-      const noYes = await runCli(['runbook', 'run', 'touchy', '--execute'], { cwd: prodDir });
-      expect(noYes.exitCode).toBe(2);
-      expect(noYes.stderr).toContain(
-        'Refusing to run runbook touchy (1 mutating step) on production environment "prod" without a terminal',
-      );
-      const implicitEnv = await runCli(['runbook', 'run', 'touchy', '--execute', '--yes'], { cwd: prodDir });
-      expect(implicitEnv.exitCode).toBe(2);
-      expect(implicitEnv.stderr).toContain('also needs --env prod');
-      expect(readdirSync(prodDir)).not.toContain('touched');
-    } finally {
-      rmSync(prodDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    '--execute on a production environment without a terminal ' + 'needs --yes and --env, and runs nothing before',
+    async () => {
+      const prodDir = mkdtempSync(join(tmpdir(), 'mc-runbook-prod-'));
+      try {
+        mkdirSync(join(prodDir, 'runbooks'));
+        writeFileSync(
+          join(prodDir, 'medicalcor.config.yaml'),
+          'runbooksDir: runbooks\ndefaultEnv: prod\nenvironments:\n  prod: { production: true }\n',
+        );
+        writeFileSync(
+          join(prodDir, 'runbooks', 'touchy.yaml'),
+          `id: touchy\ntitle: Touchy\nsteps:\n  - { id: touch, kind: shell, mutates: true, command: [touch, ` +
+            `'${join(prodDir, 'touched')}'] }\n`,
+        );
+        const noYes = await runCli(['runbook', 'run', 'touchy', '--execute'], { cwd: prodDir });
+        expect(noYes.exitCode).toBe(2);
+        expect(noYes.stderr).toContain(
+          'Refusing to run runbook touchy (1 mutating step) on production environment "prod" without a terminal',
+        );
+        const implicitEnv = await runCli(['runbook', 'run', 'touchy', '--execute', '--yes'], { cwd: prodDir });
+        expect(implicitEnv.exitCode).toBe(2);
+        expect(implicitEnv.stderr).toContain('also needs --env prod');
+        expect(readdirSync(prodDir)).not.toContain('touched');
+      } finally {
+        rmSync(prodDir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -52,16 +52,19 @@ afterAll(async () => {
 });
 
 describe('sagas list', () => {
-  it('--stuck lists the idle and the timed-out sagas in progress, idle longest first, with trace links; exit 3', async () => {
-    const result = await cli(['sagas', 'list', '--stuck', '-o', 'json']);
-    expect(result.exitCode, result.stderr).toBe(3);
-    const rows = JSON.parse(result.stdout);
-    expect(rows.map((r: any) => r.sagaId)).toEqual([stuckId, timedOutId]);
-    expect(rows[0]).toMatchObject({ status: 'running', currentStep: 'send-whatsapp', stuck: true });
-    const table = await cli(['sagas', 'list', '--stuck']);
-    expect(table.stdout).toContain('medicalcor trace corr-stuck');
-    expect(table.stdout).toMatch(/running \(stuck\)/);
-  });
+  it(
+    '--stuck lists the idle and the timed-out sagas in progress, ' + 'idle longest first, with trace links; exit 3',
+    async () => {
+      const result = await cli(['sagas', 'list', '--stuck', '-o', 'json']);
+      expect(result.exitCode, result.stderr).toBe(3);
+      const rows = JSON.parse(result.stdout);
+      expect(rows.map((r: any) => r.sagaId)).toEqual([stuckId, timedOutId]);
+      expect(rows[0]).toMatchObject({ status: 'running', currentStep: 'send-whatsapp', stuck: true });
+      const table = await cli(['sagas', 'list', '--stuck']);
+      expect(table.stdout).toContain('medicalcor trace corr-stuck');
+      expect(table.stdout).toMatch(/running \(stuck\)/);
+    },
+  );
 
   it('filters by status and type; exit 0 without --stuck; bad status is a usage error', async () => {
     const done = await cli(['sagas', 'list', '--status', 'completed', '-o', 'json']);

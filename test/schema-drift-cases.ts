@@ -25,7 +25,8 @@ export const DRIFT_CASES: [kind: string, sql: string, expected: string][] = [
   [
     'foreign key rule',
     `alter table leads drop constraint leads_practitioner_id_fkey,
-     add constraint leads_practitioner_id_fkey foreign key (practitioner_id) references practitioners (id) on delete cascade`,
+     add constraint leads_practitioner_id_fkey foreign key (practitioner_id) references practitioners (id) on delete
+         cascade`,
     'constraint leads.leads_practitioner_id_fkey: on_delete set null → cascade',
   ],
   [
@@ -35,13 +36,15 @@ export const DRIFT_CASES: [kind: string, sql: string, expected: string][] = [
   ],
   [
     'exclusion constraint',
-    `alter table sla_breaches add constraint sla_breaches_no_overlap exclude using gist (tstzrange(started_at, ended_at) with &&)`,
+    'alter table sla_breaches add constraint sla_breaches_no_overlap exclude using gist (tstzrange(started_at, ' +
+      'ended_at) with &&)',
     'constraint sla_breaches.sla_breaches_no_overlap: in live database',
   ],
   [
     'deferrability',
     `alter table runbook_step_runs alter constraint runbook_step_runs_run_id_fkey deferrable initially deferred`,
-    'constraint runbook_step_runs.runbook_step_runs_run_id_fkey: deferrable false → true; initially_deferred false → true',
+    'constraint runbook_step_runs.runbook_step_runs_run_id_fkey: deferrable false → true; initially_deferred false → ' +
+      'true',
   ],
   [
     'index',
@@ -180,7 +183,8 @@ CREATE FUNCTION postal_address_text(postal_address) RETURNS text LANGUAGE sql IM
 CREATE CAST (postal_address AS text) WITH FUNCTION postal_address_text(postal_address);
 CREATE FUNCTION postal_address_same(postal_address, postal_address) RETURNS boolean LANGUAGE sql IMMUTABLE
   AS $$ SELECT ($1).zip = ($2).zip $$;
-CREATE OPERATOR ~= (LEFTARG = postal_address, RIGHTARG = postal_address, FUNCTION = postal_address_same, COMMUTATOR = ~=);
+CREATE OPERATOR ~= (LEFTARG = postal_address, RIGHTARG = postal_address, FUNCTION = postal_address_same, COMMUTATOR =
+    ~=);
 CREATE FUNCTION kinds_demo_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
 CREATE EVENT TRIGGER kinds_demo_ddl ON ddl_command_end WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION kinds_demo_ddl();
 CREATE FOREIGN DATA WRAPPER kinds_demo_fdw;

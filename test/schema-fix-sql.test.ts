@@ -1,19 +1,21 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { diffModels, fixSql, introspectUrl, type SchemaModel } from '../src/core/schema/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { diffModels, fixSql, introspect, type SchemaModel } from '../src/core/schema/index.js';
 import { DRIFT_CASES, EVERY_KIND_MIGRATION } from './schema-drift-cases.js';
 import { applySchema, SERVER_URL, urlFor } from './helpers/postgres.js';
 
 /**
- * The fix SQL proved on the whole drift corpus: each case made on its own copy of the migrated
- * database, the SQL generated from the two models applied to it, and the schema read again must
- * equal the migrations' schema exactly.
+ * The fix SQL proved on the whole drift corpus: each case made on the migrated database, the SQL
+ * generated from the two models applied to it, and the schema read again must equal the
+ * migrations' schema exactly. Each case runs in a transaction that is rolled back (PostgreSQL's DDL
+ * is transactional; every statement of the corpus and of the fixes may run in one), so every case
+ * starts from the same migrated database without a copy of it to make and drop.
  */
 describe('schema diff --sql: the generated SQL turns the drifted database back into the migrations', () => {
   const base = `mc_fix_base_${process.pid}`;
   let admin: pg.Client;
+  let client: pg.Client;
   let target: SchemaModel;
-  const created: string[] = [];
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: SERVER_URL });
@@ -21,104 +23,90 @@ describe('schema diff --sql: the generated SQL turns the drifted database back i
     await admin.query(`drop database if exists ${base}`);
     await admin.query(`create database ${base}`);
     await applySchema(urlFor(base));
-    target = await introspectUrl(urlFor(base));
+    client = new pg.Client({ connectionString: urlFor(base) });
+    await client.connect();
+    target = await introspect(client);
   }, 120_000);
 
   afterAll(async () => {
-    for (const name of [...created, base])
-      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await client?.end();
+    await admin.query(`drop database if exists ${base} with (force)`).catch(() => {});
     await admin.end();
   }, 300_000);
 
-  // each case's copies go when it is done: a hundred databases at the end would be slow to drop
-  afterEach(async () => {
-    for (const name of created.splice(0))
-      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
-  }, 120_000);
-
-  async function drifted(index: number, sql: string): Promise<string> {
-    const name = `mc_fix_case_${process.pid}_${index}`;
-    created.push(name);
-    await admin.query(`drop database if exists ${name} with (force)`);
-    // autovacuum may hold the template for a moment ("being accessed by other users")
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await admin.query(`create database ${name} template ${base}`);
-        break;
-      } catch (error) {
-        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-      }
-    }
-    const client = new pg.Client({ connectionString: urlFor(name) });
-    await client.connect();
+  /** Runs `work` in a transaction on the migrated database and rolls it back, whatever happens. */
+  async function rolledBack<T>(work: () => Promise<T>): Promise<T> {
+    await client.query('begin');
     try {
-      await client.query(sql);
+      return await work();
     } finally {
-      await client.end();
+      await client.query('rollback');
     }
-    return urlFor(name);
   }
 
-  /** Applies the fix turning the database at `url` into `wanted`, and returns what remains different. */
-  async function fixAndCompare(url: string, wanted: SchemaModel): Promise<{ remaining: string[]; sql: string }> {
-    const statements = fixSql(wanted, await introspectUrl(url));
+  /** The schema as the transaction sees it, its uncommitted changes included. */
+  const current = () => introspect(client, { inTransaction: true });
+
+  /** Applies the fix turning the database into `wanted`, and returns what remains different. */
+  async function fixAndCompare(wanted: SchemaModel): Promise<{ remaining: string[]; sql: string }> {
+    const statements = fixSql(wanted, await current());
     expect(statements.length).toBeGreaterThan(0);
     const sql = statements.map((s) => s.sql).join(';\n');
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query('set check_function_bodies = false');
-      for (const s of statements) {
-        try {
-          await client.query(s.sql);
-        } catch (error) {
-          throw new Error(`${s.sql}\n→ ${(error as Error).message}\n(all: ${sql})`);
-        }
+    await client.query('set local check_function_bodies = false');
+    for (const s of statements) {
+      try {
+        await client.query(s.sql);
+      } catch (error) {
+        throw new Error(`${s.sql}\n→ ${(error as Error).message}\n(all: ${sql})`);
       }
-    } finally {
-      await client.end();
     }
-    return { remaining: diffModels(wanted, await introspectUrl(url)).map((d) => d.summary), sql };
+    return { remaining: diffModels(wanted, await current()).map((d) => d.summary), sql };
   }
 
-  it.each(DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const))(
+  it.each(DRIFT_CASES.map(([kind, sql]) => [kind, sql] as const))(
     'undoes: %s',
-    async (_kind, sql, index) => {
-      const url = await drifted(index, sql);
-      expect(diffModels(target, await introspectUrl(url)).length, 'the case must drift').toBeGreaterThan(0);
-      const { remaining, sql: fix } = await fixAndCompare(url, target);
-      expect(remaining, fix).toEqual([]);
-    },
+    (_kind, sql) =>
+      rolledBack(async () => {
+        await client.query(sql);
+        expect(diffModels(target, await current()).length, 'the case must drift').toBeGreaterThan(0);
+        const { remaining, sql: fix } = await fixAndCompare(target);
+        expect(remaining, fix).toEqual([]);
+      }),
     60_000,
   );
 
   // an INVALID index is what a failed build leaves: nothing to make on purpose
-  const makeable = DRIFT_CASES.map(([kind, sql], i) => [kind, sql, i] as const).filter(
-    ([kind]) => kind !== 'index validity',
-  );
+  const makeable = DRIFT_CASES.map(([kind, sql]) => [kind, sql] as const).filter(([kind]) => kind !== 'index validity');
   it.each(makeable)(
     'makes: %s',
-    async (_kind, sql, index) => {
-      // the other direction: the case's schema is the target, the untouched copy is changed into it
-      const wanted = await introspectUrl(await drifted(100 + index, sql));
-      const url = await drifted(200 + index, 'select 1');
-      const { remaining, sql: fix } = await fixAndCompare(url, wanted);
+    async (_kind, sql) => {
+      // the other direction: the case's schema is the target, the untouched database is changed into it
+      const wanted = await rolledBack(async () => {
+        await client.query(sql);
+        return current();
+      });
+      const { remaining, sql: fix } = await rolledBack(() => fixAndCompare(wanted));
       expect(remaining, fix).toEqual([]);
     },
     60_000,
   );
 
   it('creates one object of every kind from nothing, and drops them all again', async () => {
-    const wanted = await introspectUrl(
-      await drifted(300, EVERY_KIND_MIGRATION.slice(0, EVERY_KIND_MIGRATION.indexOf('-- migrate:down'))),
-    );
-    const url = await drifted(301, 'select 1');
-    const made = await fixAndCompare(url, wanted);
-    expect(made.remaining, made.sql).toEqual([]);
-    const dropped = await fixAndCompare(url, target);
-    expect(dropped.remaining, dropped.sql).toEqual([]);
+    const wanted = await rolledBack(async () => {
+      await client.query(EVERY_KIND_MIGRATION.slice(0, EVERY_KIND_MIGRATION.indexOf('-- migrate:down')));
+      return current();
+    });
+    await rolledBack(async () => {
+      const made = await fixAndCompare(wanted);
+      expect(made.remaining, made.sql).toEqual([]);
+      const dropped = await fixAndCompare(target);
+      expect(dropped.remaining, dropped.sql).toEqual([]);
+    });
   }, 60_000);
+
+  it('leaves the migrated database as it was: every case was rolled back', async () => {
+    expect(diffModels(target, await introspect(client))).toEqual([]);
+  });
 
   it('marks drops, type changes and NOT NULL as destructive, and orders drops before creates', () => {
     const current = structuredClone(target);

@@ -79,7 +79,8 @@ describe('schema check: behavioural policy gates, exit codes, the model cache', 
     expect(result.exitCode, result.stderr).toBe(0);
   }, 90_000);
 
-  it('an append-only trigger function that allows everything (snapshot regenerated): exit 3 naming the behaviour', async () => {
+  it('an append-only trigger function that allows everything ' +
+    '(snapshot regenerated): exit 3 naming the behaviour', async () => {
     const dir = await variant('allow-all', { '20991231000010_allow_all.sql': ALLOW_EVERYTHING });
     const result = await run(dir, ['--database-url', db.url, 'schema', 'check', '-o', 'json']);
     const json = JSON.parse(result.stdout) as CheckJson;

@@ -101,7 +101,9 @@ describe('breach periods', () => {
 
 describe('catalogue validation', () => {
   const sla = (extra: string) =>
-    `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n${extra}`;
+    `slas:\n  - id: x\n    name: X\n    unit: percent\n    objective: 99\n    thresholds: { warning: 99.5, breach: ` +
+    `99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    ` +
+    `runbook: rb\n${extra}`;
   it('requires the direction to be stated', () => {
     expect(() => parseCatalogue(sla(''), 'c.yaml')).toThrow(/^c\.yaml: SLA x: direction: /);
     expect(parseCatalogue(sla('    direction: higher\n'), 'c.yaml').slas[0]!.direction).toBe('higher');
@@ -115,7 +117,9 @@ describe('catalogue validation', () => {
 
 describe('SLI queries that do not aggregate', () => {
   const catalogue = parseCatalogue(
-    'slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    errorBudget: 0.01\n    runbook: rb\n',
+    'slas:\n  - id: x\n    name: X\n    unit: percent\n    direction: higher\n    objective: 99\n    thresholds: { ' +
+      'warning: 99.5, breach: 99 }\n    window: 30d\n    sli: { value: "v[$window]", errorRatio: "e[$window]" }\n    ' +
+      'errorBudget: 0.01\n    runbook: rb\n',
     'c.yaml',
   );
   // every instant query answers two series, as `rate(x[5m])` without sum() does
@@ -171,7 +175,8 @@ describe('the series an SLI reads', () => {
     const { selectorsOf, equalityLabels } = await import('../src/core/sla/index.js');
     expect(
       selectorsOf(
-        'sum(rate(http_requests_total{job="api",code=~"5.."}[$window])) / sum(rate(http_requests_total{job="api"}[$window]))',
+        'sum(rate(http_requests_total{job="api",code=~"5.."}[$window])) / ' +
+          'sum(rate(http_requests_total{job="api"}[$window]))',
       ),
     ).toEqual(['http_requests_total{job="api",code=~"5.."}', 'http_requests_total{job="api"}']);
     expect(selectorsOf('1 - avg(avg_over_time(probe_success{job="blackbox",target="api"}[ $window ]))')).toEqual([

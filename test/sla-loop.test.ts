@@ -6,13 +6,7 @@ import { BURN_WINDOWS, loadCatalogue, rulesFor, serializeRuleFile } from '../src
 import { repoRoot } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 
 /*
  * The generated rules loaded into a real Prometheus that evaluates them every second over the
@@ -30,10 +24,13 @@ let db: TestDatabase;
 let workDir: string;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies({ ...platformScenario(end), stepSeconds: 60 })), {
-    rules: serializeRuleFile(rulesFor(catalogue.slas), 'platform.yaml'),
-    evaluationInterval: '1s',
-  });
+  prometheus = await startScenarioPrometheus(
+    { ...platformScenario(end), stepSeconds: 60 },
+    {
+      rules: serializeRuleFile(rulesFor(catalogue.slas), 'platform.yaml'),
+      evaluationInterval: '1s',
+    },
+  );
   workDir = mkdtempSync(join(tmpdir(), 'mc-sla-loop-'));
   // nothing slow between here and the checks: a 5m rate needs two samples younger than 5 minutes
 }, 180_000);
@@ -76,7 +73,8 @@ const close = (actual: number | null | undefined, expected: number, what: string
 };
 
 describe('the generated recording rules in a real Prometheus', () => {
-  it('record, at the instant they are evaluated, the burn rates and budget `sla status` prints for that instant', async () => {
+  it('record, at the instant they are evaluated, the burn ' +
+    'rates and budget `sla status` prints for that instant', async () => {
     for (const sla of catalogue.slas) {
       // the instant this SLA's group was evaluated, read from the recorded sample itself
       const [stamp] = await recorded(`timestamp(sla:sli_error:ratio_rate5m{sla="${sla.id}"})`);

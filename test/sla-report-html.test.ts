@@ -4,23 +4,17 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './helpers/chromium.js';
 import { runInProcess } from './helpers/in-process.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 
 /*
  * The HTML period report's budget burn charts, laid out by a real Chromium: one chart per SLA,
  * the line ending where the budget arithmetic says, and each breach period shaded at its time.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
 const end = Math.floor(Date.now() / 1000 / 300) * 300;
 const from = end - 6 * 3600;
 let prometheus: TestPrometheus;
@@ -28,20 +22,9 @@ let dir: string;
 let browser: Browser | undefined;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(platformScenario(end))));
+  prometheus = await startScenarioPrometheus(platformScenario(end));
   dir = mkdtempSync(join(tmpdir(), 'mc-sla-html-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 }, 180_000);
 afterAll(async () => {
   await browser?.close();

@@ -52,40 +52,45 @@ describe('the generated rule file', () => {
     expect(records[9]!.expr).toBe('1 - sla:sli_error:ratio_rate_period{sla="api-error-rate"} / 0.01');
   });
 
-  it('alerts on the workbook pairs (page 14.4x 1h/5m and 6x 6h/30m; ticket 3x 1d/2h and 1x 3d/6h) with sla, severity and runbook', () => {
-    const alerts = rules.groups.find((g) => g.name === 'sla-api-availability')!.rules.filter(isAlert);
-    expect(
-      alerts.map((a) => [
-        a.alert,
-        a.labels.severity,
-        a.labels.long_window,
-        a.labels.short_window,
-        a.labels.burn_factor,
-      ]),
-    ).toEqual([
-      ['SLAErrorBudgetBurn', 'page', '1h', '5m', '14.4'],
-      ['SLAErrorBudgetBurn', 'page', '6h', '30m', '6'],
-      ['SLAErrorBudgetBurn', 'ticket', '1d', '2h', '3'],
-      ['SLAErrorBudgetBurn', 'ticket', '3d', '6h', '1'],
-      ['SLASLIStale', 'ticket', undefined, undefined, undefined],
-    ]);
-    expect(alerts[0]!.expr).toBe(
-      '(sla:sli_error:ratio_rate1h{sla="api-availability"} > (14.4 * 0.0005)) and (sla:sli_error:ratio_rate5m{sla="api-availability"} > (14.4 * 0.0005))',
-    );
-    expect(alerts[4]!.expr).toBe('max(absent_over_time(probe_success{job="blackbox",target="api"}[10m]))');
-    for (const group of rules.groups) {
-      const sla = catalogue.slas.find((s) => `sla-${s.id}` === group.name)!;
-      for (const alert of group.rules.filter(isAlert)) {
-        expect(alert.labels).toMatchObject({ sla: sla.id, runbook: sla.runbook });
-        expect(['page', 'ticket']).toContain(alert.labels.severity);
-        expect(alert.annotations.command).toBe(`medicalcor sla status --sla ${sla.id}`);
-        expect(alert.annotations.runbook_command).toBe(`medicalcor runbook run ${sla.runbook}`);
+  it(
+    'alerts on the workbook pairs (page 14.4x 1h/5m and 6x 6h/30m; ' +
+      'ticket 3x 1d/2h and 1x 3d/6h) with sla, severity and runbook',
+    () => {
+      const alerts = rules.groups.find((g) => g.name === 'sla-api-availability')!.rules.filter(isAlert);
+      expect(
+        alerts.map((a) => [
+          a.alert,
+          a.labels.severity,
+          a.labels.long_window,
+          a.labels.short_window,
+          a.labels.burn_factor,
+        ]),
+      ).toEqual([
+        ['SLAErrorBudgetBurn', 'page', '1h', '5m', '14.4'],
+        ['SLAErrorBudgetBurn', 'page', '6h', '30m', '6'],
+        ['SLAErrorBudgetBurn', 'ticket', '1d', '2h', '3'],
+        ['SLAErrorBudgetBurn', 'ticket', '3d', '6h', '1'],
+        ['SLASLIStale', 'ticket', undefined, undefined, undefined],
+      ]);
+      expect(alerts[0]!.expr).toBe(
+        '(sla:sli_error:ratio_rate1h{sla="api-availability"} > (14.4 * 0.0005)) and ' +
+          '(sla:sli_error:ratio_rate5m{sla="api-availability"} > (14.4 * 0.0005))',
+      );
+      expect(alerts[4]!.expr).toBe('max(absent_over_time(probe_success{job="blackbox",target="api"}[10m]))');
+      for (const group of rules.groups) {
+        const sla = catalogue.slas.find((s) => `sla-${s.id}` === group.name)!;
+        for (const alert of group.rules.filter(isAlert)) {
+          expect(alert.labels).toMatchObject({ sla: sla.id, runbook: sla.runbook });
+          expect(['page', 'ticket']).toContain(alert.labels.severity);
+          expect(alert.annotations.command).toBe(`medicalcor sla status --sla ${sla.id}`);
+          expect(alert.annotations.runbook_command).toBe(`medicalcor runbook run ${sla.runbook}`);
+        }
       }
-    }
-    // a calendar-month SLA is alerted over a rolling 30 days, with the 30-day factors
-    const monthly = rules.groups.find((g) => g.name === 'sla-webhook-success')!.rules.filter(isAlert);
-    expect(monthly.slice(0, 4).map((a) => a.labels.burn_factor)).toEqual(['14.4', '6', '3', '1']);
-  });
+      // a calendar-month SLA is alerted over a rolling 30 days, with the 30-day factors
+      const monthly = rules.groups.find((g) => g.name === 'sla-webhook-success')!.rules.filter(isAlert);
+      expect(monthly.slice(0, 4).map((a) => a.labels.burn_factor)).toEqual(['14.4', '6', '3', '1']);
+    },
+  );
 
   it('names, for every shipped SLA, a runbook that exists in src/runbooks', () => {
     const ids = readdirSync(join(repoRoot, 'src', 'runbooks'))

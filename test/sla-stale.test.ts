@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
-import {
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
-  type TestPrometheus,
-} from './helpers/prometheus.js';
+import { platformScenario, startScenarioPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 
 /*
  * A dead exporter: the platform's series stop 25 minutes or more before now. The figures over
@@ -21,7 +15,7 @@ let prometheus: TestPrometheus;
 let workDir: string;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(platformScenario(lastSample))));
+  prometheus = await startScenarioPrometheus(platformScenario(lastSample));
   workDir = mkdtempSync(join(tmpdir(), 'mc-sla-stale-'));
 });
 afterAll(async () => {

@@ -6,13 +6,11 @@ import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase } from './helpers/postgres.js';
 import {
   closedPort,
-  platformScenario,
-  scenarioFamilies,
-  startPrometheus,
-  toOpenMetrics,
   type CounterSpec,
   type HistogramSpec,
+  platformScenario,
   type Scenario,
+  startScenarioPrometheus,
   type TestPrometheus,
 } from './helpers/prometheus.js';
 
@@ -30,7 +28,7 @@ let prometheus: TestPrometheus;
 let workDir: string;
 
 beforeAll(async () => {
-  prometheus = await startPrometheus(toOpenMetrics(scenarioFamilies(scenario)));
+  prometheus = await startScenarioPrometheus(scenario);
   workDir = mkdtempSync(join(tmpdir(), 'mc-sla-'));
 });
 afterAll(async () => {
@@ -328,7 +326,8 @@ describe('sla status against a real Prometheus', () => {
   it('shows the exact PromQL evaluated, the window filled in', () => {
     const errorRate = report.slas.find((s) => s.id === 'api-error-rate')!;
     expect(errorRate.queries.value).toBe(
-      '100 * sum(rate(http_requests_total{job="api",code=~"5.."}[30d])) / sum(rate(http_requests_total{job="api"}[30d]))',
+      '100 * sum(rate(http_requests_total{job="api",code=~"5.."}[30d])) / ' +
+        'sum(rate(http_requests_total{job="api"}[30d]))',
     );
     expect(errorRate.queries.burn['5m']).toBe(
       'sum(rate(http_requests_total{job="api",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))',
@@ -344,18 +343,22 @@ describe('sla status against a real Prometheus', () => {
     expect(table.stdout).toContain('api-error-rate: 100 * sum(rate(http_requests_total{job="api",code=~"5.."}[30d]))');
   });
 
-  it('derives the factors of a calendar-month SLA from that month\'s length, and says "no data" where there is none', async () => {
-    const factors = async (when: string) => {
-      const r = await sla(['status', '--at', when, '--sla', 'webhook-success', '-o', 'json']);
-      const s = (JSON.parse(r.stdout) as StatusJson).slas[0]!;
-      expect(s.status).toBe('no_data');
-      expect(s.value).toBeNull();
-      return s.burnRates.map((b) => b.factor);
-    };
-    // 31 days: 0.02 × 744 h / 1 h = 14.88 …; 28 days: 0.02 × 672 h = 13.44 …
-    expect(await factors('2021-12-15T00:00:00Z')).toEqual([14.88, 6.2, 3.1, 1.033333]);
-    expect(await factors('2021-02-15T00:00:00Z')).toEqual([13.44, 5.6, 2.8, 0.933333]);
-  });
+  it(
+    'derives the factors of a calendar-month SLA from that ' +
+      'month\'s length, and says "no data" where there is none',
+    async () => {
+      const factors = async (when: string) => {
+        const r = await sla(['status', '--at', when, '--sla', 'webhook-success', '-o', 'json']);
+        const s = (JSON.parse(r.stdout) as StatusJson).slas[0]!;
+        expect(s.status).toBe('no_data');
+        expect(s.value).toBeNull();
+        return s.burnRates.map((b) => b.factor);
+      };
+      // 31 days: 0.02 × 744 h / 1 h = 14.88 …; 28 days: 0.02 × 672 h = 13.44 …
+      expect(await factors('2021-12-15T00:00:00Z')).toEqual([14.88, 6.2, 3.1, 1.033333]);
+      expect(await factors('2021-02-15T00:00:00Z')).toEqual([13.44, 5.6, 2.8, 0.933333]);
+    },
+  );
 
   it('sends a password in the Prometheus URL as basic auth and never prints it', async () => {
     const url = new URL(prometheus.url);
@@ -389,27 +392,24 @@ describe('sla status when Prometheus cannot be read', () => {
     expect(result.stderr).toContain('partial result');
   });
 
-  it('exits 4 and names the SLA when Prometheus refuses its query; the other SLAs are still evaluated', async () => {
+  /** `sla status` of two SLAs over the shipped catalogue with one text of it replaced. */
+  async function statusOfTamperedCatalogue(name: string, text: string, replacement: string) {
     const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
-    const file = join(workDir, 'bad-query.yaml');
+    const file = join(workDir, name);
     writeFileSync(
       file,
-      valid.replace(
-        'value: 100 * sum(rate(ai_scoring_fallback_total[$window]))',
-        () => 'value: 100 * sum(rate(ai_scoring_fallback_total[$window])',
-      ),
+      valid.replace(text, () => replacement),
     );
-    const result = await sla([
-      'status',
-      '--catalog',
-      file,
-      '--at',
-      at,
-      '--sla',
-      'ai-fallback-share,trigger-job-failure-rate',
-      '-o',
-      'json',
-    ]);
+    const slas = 'ai-fallback-share,trigger-job-failure-rate';
+    return sla(['status', '--catalog', file, '--at', at, '--sla', slas, '-o', 'json']);
+  }
+
+  it('exits 4 and names the SLA when Prometheus refuses its query; the other SLAs are still evaluated', async () => {
+    const result = await statusOfTamperedCatalogue(
+      'bad-query.yaml',
+      'value: 100 * sum(rate(ai_scoring_fallback_total[$window]))',
+      'value: 100 * sum(rate(ai_scoring_fallback_total[$window])',
+    );
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
@@ -417,31 +417,17 @@ describe('sla status when Prometheus cannot be read', () => {
   });
 
   it('exits 4 and names the SLA whose errorRatio gives a value outside 0..1 (a percentage, say)', async () => {
-    const valid = readFileSync(new URL('../src/sla/platform.yaml', import.meta.url), 'utf8');
-    const file = join(workDir, 'percent-ratio.yaml');
-    writeFileSync(
-      file,
-      valid.replace(
-        'errorRatio: sum(rate(ai_scoring_fallback_total',
-        'errorRatio: 100 * sum(rate(ai_scoring_fallback_total',
-      ),
+    const result = await statusOfTamperedCatalogue(
+      'percent-ratio.yaml',
+      'errorRatio: sum(rate(ai_scoring_fallback_total',
+      'errorRatio: 100 * sum(rate(ai_scoring_fallback_total',
     );
-    const result = await sla([
-      'status',
-      '--catalog',
-      file,
-      '--at',
-      at,
-      '--sla',
-      'ai-fallback-share,trigger-job-failure-rate',
-      '-o',
-      'json',
-    ]);
     expect(result.exitCode, result.stderr).toBe(4);
     const report = JSON.parse(result.stdout) as StatusJson;
     expect(report.slas.map((s) => s.status)).toEqual(['unknown', 'met']);
     expect(report.errors[0]).toBe(
-      'ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 (is it a percentage, or inverted?)',
+      'ai-fallback-share: errorRatio gave 10 over 30d; an error ratio lies in 0..1 ' +
+        '(is it a percentage, or inverted?)',
     );
   });
 
@@ -538,7 +524,8 @@ describe('sla catalogue validation', () => {
     let result = await runInProcess(['sla', 'list', '--catalog', swapped], { cwd: workDir });
     expect(result.exitCode, result.stderr).toBe(2);
     expect(result.stderr).toContain(
-      'SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below the breach threshold (0.5)',
+      'SLA api-latency-p95: thresholds.warning: lower is better, so the warning threshold (0.6) must be at or below ' +
+        'the breach threshold (0.5)',
     );
 
     const badWindow = write('window.yaml', valid.replace('window: calendar-month', 'window: monthly'));
@@ -611,7 +598,8 @@ describe('sla report', () => {
       /\| Lead scoring throughput \(`lead-scoring-throughput`\) \| ≥ 99 % \| [\d.]+ % \| BREACHED \|/,
     );
     expect(markdown.stdout).toContain(
-      `| ${new Date((end - 1800) * 1000).toISOString().replace('.000Z', 'Z')} | ${at.replace('.000Z', 'Z')} | 30m | 0 % |`,
+      `| ${new Date((end - 1800) * 1000).toISOString().replace('.000Z', 'Z')} | ${at.replace('.000Z', 'Z')} | 30m | ` +
+        '0 % |',
     );
 
     const out = join(workDir, 'report.html');

@@ -13,8 +13,10 @@ export const budgetCheck: Check = {
       `${b.scope === 'tenant' ? `tenant ${b.tenant}` : 'overall'} ${b.period}`;
     if (status.exceeded) {
       return fail(
-        `budget exceeded${over.length ? `: ${over.map(describe).join(', ')}` : ''}${status.frozen ? '; AI calls are frozen' : ''}`,
-        'See "medicalcor budget status"; raise the limit or wait for the period to end; "medicalcor budget freeze" stops spend now.',
+        `budget exceeded${over.length ? `: ${over.map(describe).join(', ')}` : ''}` +
+          (status.frozen ? '; AI calls are frozen' : ''),
+        'See "medicalcor budget status"; raise the limit or wait for the period to end; "medicalcor budget freeze" ' +
+          'stops spend now.',
       );
     }
     if (status.frozen)

@@ -10,9 +10,11 @@ export const configCorsCheck: Check = {
     const any = origins.filter((o) => o.trim() === '*');
     const patterns = origins.filter((o) => o.includes('*') && o.trim() !== '*');
     const nullOrigin = origins.filter((o) => o.trim() === 'null');
-    const remedy = `List the exact origins (https://app.example.com) in environments.${ctx.config.envName}.corsOrigins.`;
+    const remedy =
+      `List the exact origins (https://app.example.com) in environments.${ctx.config.envName}.` + 'corsOrigins.';
     if (any.length) {
-      const summary = `corsOrigins allows any origin ("*")${ctx.config.production ? ' on a production environment' : ''}`;
+      const where = ctx.config.production ? ' on a production environment' : '';
+      const summary = `corsOrigins allows any origin ("*")${where}`;
       return ctx.config.production ? fail(summary, remedy) : warn(summary, remedy);
     }
     if (patterns.length || nullOrigin.length)

@@ -43,7 +43,8 @@ export const configSecretsCheck: Check = {
     if (found.length) {
       return fail(
         `${file}: ${found.join(', ')}`,
-        'Move each secret to an environment variable and write { env: VARIABLE_NAME } in its place; rotate the secret, it has been in a file.',
+        'Move each secret to an environment variable and write { env: VARIABLE_NAME } in its place; rotate the ' +
+          'secret, it has been in a file.',
       );
     }
     return pass(`${file} holds no secret in plain text`);

@@ -18,18 +18,20 @@ export interface OpenedCheckContext extends CheckContext {
   close(): Promise<void>;
 }
 
+/** What the checks are run with: runChecks takes it, and opens the systems from it (openCheckContext). */
 export interface CheckContextDeps {
   config: ResolvedConfig;
+  /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */
   cacheDir: string;
   signal?: AbortSignal;
-  /** the note saying which database is used and why; checks are silent without it */
+  /** the note saying which database is used and why (the command's noteOnce); checks are silent without it */
   notify?: (line: string) => void;
-  /** a slow phase starts (starting the embedded database) or ends (undefined) */
+  /** a slow phase starts (starting the embedded database) or ends (undefined): the command's progress */
   onProgress?: (phase: string | undefined) => void;
   now?: Date;
-  /** the cluster client of the command (ctx.systems.kubernetes); else one is built from `env` */
+  /** the command's cluster client (ctx.systems.kubernetes), so a check and a runbook step see one context */
   kubernetes?: () => Promise<KubernetesClient>;
-  /** the caller's environment (KUBECONFIG); process.env when not given */
+  /** the caller's environment (KUBECONFIG), when no kubernetes client is given; process.env when not given */
   env?: NodeJS.ProcessEnv;
 }
 

@@ -7,7 +7,8 @@ export const databaseCheck: Check = {
   required: true,
   run: (ctx) =>
     probe(
-      'Check that the database is up and the URL (MEDICALCOR_DATABASE_URL, --database-url or databaseUrl in the config) is right.',
+      'Check that the database is up and the URL (MEDICALCOR_DATABASE_URL, --database-url or databaseUrl in the ' +
+        'config) is right.',
       async () => {
         const db = await ctx.database();
         const { rows } = await db.pool.query<{ version: string }>(

@@ -13,7 +13,8 @@ export const dlqBacklogCheck: Check = {
     const b = await deadLetterBacklog(db.pool);
     const detail = b.byType.length ? ` (${b.byType.map((t) => `${t.webhookType} ${t.count}`).join(', ')})` : '';
     const remedy =
-      'Find the cause in "medicalcor trace" of an entry\'s correlation id, fix it, then replay the entries ("medicalcor dlq replay --type TYPE --execute").';
+      'Find the cause in "medicalcor trace" of an entry\'s correlation id, fix it, then replay the entries ' +
+      '("medicalcor dlq replay --type TYPE --execute").';
     if (b.givenUp > 0 || b.waiting >= DLQ_BACKLOG_LIMIT || b.oldestWaitingSeconds > DLQ_MAX_AGE_SECONDS) {
       const parts = [
         b.waiting ? `${plural(b.waiting, 'entry', 'entries')} waiting, oldest ${ago(b.oldestWaitingSeconds)}` : '',

@@ -1,12 +1,10 @@
-import type { ResolvedConfig } from '../core/config/index.js';
-import type { KubernetesClient } from '../core/kubernetes/index.js';
 import { usageError } from '../cli-kit/index.js';
 import { apiCheck } from './api.js';
 import { budgetCheck } from './budget.js';
 import { configCorsCheck } from './config-cors.js';
 import { configSecretsCheck } from './config-secrets.js';
 import { configTlsCheck } from './config-tls.js';
-import { openCheckContext, REDIS_NOT_CONFIGURED } from './context.js';
+import { openCheckContext, REDIS_NOT_CONFIGURED, type CheckContextDeps } from './context.js';
 import { databaseCheck } from './database.js';
 import { dlqBacklogCheck } from './dlq-backlog.js';
 import { kubernetesCheck } from './kubernetes.js';
@@ -55,21 +53,7 @@ export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.id);
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
-export interface RunChecksDeps {
-  config: ResolvedConfig;
-  /** where schema-drift keeps its prepared shadow database: defaultCacheDir(env) */
-  cacheDir: string;
-  signal?: AbortSignal;
-  /** the note saying which database is used and why (the command's noteOnce); checks are silent without it */
-  notify?: (line: string) => void;
-  /** a slow phase starts (starting the embedded database) or ends (undefined): the command's progress */
-  onProgress?: (phase: string | undefined) => void;
-  now?: Date;
-  /** the command's cluster client (ctx.systems.kubernetes), so a check and a runbook step see one context */
-  kubernetes?: () => Promise<KubernetesClient>;
-  /** the caller's environment (KUBECONFIG), when no kubernetes client is given */
-  env?: NodeJS.ProcessEnv;
-}
+export type RunChecksDeps = CheckContextDeps;
 
 export interface CheckSelection {
   only?: string[];
@@ -126,7 +110,9 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
       return {
         ...base,
         status: 'skip',
-        summary: `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached (see the ${error.dependency} check)`,
+        summary:
+          `not run: ${error.dependency === 'redis' ? 'Redis' : 'the database'} cannot be reached ` +
+          `(see the ${error.dependency} check)`,
         remedy: `Fix the ${error.dependency} check first.`,
         durationMs,
       };

@@ -14,8 +14,10 @@ export const migrationsPendingCheck: Check = {
       .map((f) => f.filename)
       .join(', ');
     return fail(
-      `${plural(status.pending.length, 'migration')} pending (${names}${status.pending.length > 3 ? ', …' : ''}); the database is at version ${status.currentVersion ?? 'none'}`,
-      `Review with "medicalcor migrate plan", then apply with "medicalcor migrate up${ctx.config.envExplicit ? ` --env ${ctx.config.envName}` : ''}".`,
+      `${plural(status.pending.length, 'migration')} pending (${names}${status.pending.length > 3 ? ', …' : ''}); ` +
+        `the database is at version ${status.currentVersion ?? 'none'}`,
+      `Review with "medicalcor migrate plan", then apply with ` +
+        `"medicalcor migrate up${ctx.config.envExplicit ? ` --env ${ctx.config.envName}` : ''}".`,
     );
   },
 };

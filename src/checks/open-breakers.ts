@@ -12,8 +12,10 @@ export const openBreakersCheck: Check = {
     const halfOpen = breakers.filter((b) => b.state === 'half_open');
     if (open.length) {
       return fail(
-        `open: ${open.map((b) => b.name).join(', ')}${halfOpen.length ? `; half-open: ${halfOpen.map((b) => b.name).join(', ')}` : ''}`,
-        'Calls to those services are refused. See "medicalcor breaker list"; once the service is healthy, "medicalcor breaker reset NAME".',
+        `open: ${open.map((b) => b.name).join(', ')}` +
+          (halfOpen.length ? `; half-open: ${halfOpen.map((b) => b.name).join(', ')}` : ''),
+        'Calls to those services are refused. See "medicalcor breaker list"; once the service is healthy, ' +
+          '"medicalcor breaker reset NAME".',
       );
     }
     if (halfOpen.length)

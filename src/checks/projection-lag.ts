@@ -27,8 +27,10 @@ export const projectionLagCheck: Check = {
         ...stale.map(describe),
       ];
       return fail(
-        `${plural(failed.length + stale.length, 'projection')} stale (> ${ago(PROJECTION_STALE_AFTER_SECONDS)}): ${parts.join('; ')}`,
-        'Check the projection worker (logs, restarts); a failed projection needs its error fixed and a rebuild ("medicalcor projections rebuild NAME").',
+        `${plural(failed.length + stale.length, 'projection')} stale (> ${ago(PROJECTION_STALE_AFTER_SECONDS)}): ` +
+          `${parts.join('; ')}`,
+        'Check the projection worker (logs, restarts); a failed projection needs its error fixed and a rebuild ' +
+          '("medicalcor projections rebuild NAME").',
       );
     }
     if (paused.length) {

@@ -12,7 +12,8 @@ export const schemaDriftCheck: Check = {
     const status = await ctx.migrationStatus();
     if (status.pending.length)
       return skip(
-        `not compared: ${plural(status.pending.length, 'migration is', 'migrations are')} pending, so the schema differs by design`,
+        `not compared: ${plural(status.pending.length, 'migration is', 'migrations are')} pending, so the schema ` +
+          'differs by design',
         'Apply them first (see migrations-pending).',
       );
     const db = await ctx.database();

@@ -40,17 +40,23 @@ export const slaCheck: Check = {
     if (breached.length)
       return fail(
         `breached: ${list(breached)}${firing.length ? `; fast burn: ${firing.map((s) => s.id).join(', ')}` : ''}`,
-        'See "medicalcor sla status" for budgets and burn rates, and "medicalcor runbook for-alert" for the matching runbook.',
+        'See "medicalcor sla status" for budgets and burn rates, and "medicalcor runbook for-alert" for the matching ' +
+          'runbook.',
       );
     const stale = report.slas.filter((s) => s.status === 'stale');
     if (stale.length) {
       const ages = stale.map(
         (s) =>
-          `${s.id} (${s.freshness?.ageSeconds == null ? 'no sample in the last day' : `last sample ${humanDuration(s.freshness.ageSeconds)} ago`})`,
+          `${s.id} (${
+            s.freshness?.ageSeconds == null
+              ? 'no sample in the last day'
+              : `last sample ${humanDuration(s.freshness.ageSeconds)} ago`
+          })`,
       );
       return warn(
         `stale SLIs, not healthy: ${ages.join(', ')}`,
-        'Check the exporters behind these SLIs (is the target scraped?); "medicalcor sla status" shows the freshness query.',
+        'Check the exporters behind these SLIs (is the target scraped?); "medicalcor sla status" shows the freshness ' +
+          'query.',
       );
     }
     if (report.partial)
@@ -83,8 +89,10 @@ async function recordedBreaches(ctx: CheckContext): Promise<CheckOutcome> {
   }
   if (open.length) {
     return fail(
-      `${noPrometheus}; open breaches recorded in sla_breaches: ${open.map((b) => `${b.slaId} since ${b.startedAt.toISOString()}`).join(', ')}`,
-      'Evaluate them with "medicalcor sla status --prometheus-url URL"; the platform closes a breach row when the SLA recovers.',
+      `${noPrometheus}; open breaches recorded in sla_breaches: ` +
+        open.map((b) => `${b.slaId} since ${b.startedAt.toISOString()}`).join(', '),
+      'Evaluate them with "medicalcor sla status --prometheus-url URL"; the platform closes a breach row when the ' +
+        'SLA recovers.',
     );
   }
   return skip(`${noPrometheus}, and no open breach in sla_breaches`, remedy);

@@ -18,11 +18,13 @@ export const stuckSagasCheck: Check = {
     const total = groups.reduce((n, g) => n + g.count, 0);
     const parts = groups.map(
       (g) =>
-        `${g.sagaType} ${g.count} (idle up to ${ago(g.oldestIdleSeconds)}${g.pastTimeout ? `, ${g.pastTimeout} past timeout` : ''})`,
+        `${g.sagaType} ${g.count} (idle up to ${ago(g.oldestIdleSeconds)}` +
+        `${g.pastTimeout ? `, ${g.pastTimeout} past timeout` : ''})`,
     );
     return fail(
       `${plural(total, 'saga')} stuck: ${parts.join('; ')}`,
-      'List them with "medicalcor sagas list --stuck"; trace one with "medicalcor trace <correlation id>" to see the step it waits on; then resume or compensate it.',
+      'List them with "medicalcor sagas list --stuck"; trace one with "medicalcor trace <correlation id>" to see the ' +
+        'step it waits on; then resume or compensate it.',
     );
   },
 };

@@ -15,7 +15,8 @@ export async function probe(remedy: string, run: () => Promise<CheckOutcome>): P
 }
 
 export function describeEmbedded(config: ResolvedConfig): string {
-  return `embedded database (${relative(config.projectDir, config.embeddedDataDir) || config.embeddedDataDir}), PostgreSQL`;
+  const where = relative(config.projectDir, config.embeddedDataDir) || config.embeddedDataDir;
+  return `embedded database (${where}), PostgreSQL`;
 }
 
 /** "3 rows" / "1 row" */

@@ -5,7 +5,9 @@
 export type CompletionShell = 'bash' | 'zsh' | 'fish';
 export const COMPLETION_SHELLS: readonly CompletionShell[] = ['bash', 'zsh', 'fish'];
 
-const BASH = `# bash completion for medicalcor: source it, or put it in ~/.local/share/bash-completion/completions/medicalcor
+const BASH =
+  '# bash completion for medicalcor: source it, or put it in ' +
+  `~/.local/share/bash-completion/completions/medicalcor
 _medicalcor() {
   local IFS=$'\\n'
   COMPREPLY=($(medicalcor __complete "\${COMP_WORDS[@]:1:COMP_CWORD}" 2>/dev/null))

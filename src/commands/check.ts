@@ -10,7 +10,8 @@ export function register(program: Command, context: () => CommandContext): void 
   program
     .command('check')
     .description(
-      'readiness: connectivity, migrations, schema drift, projections, DLQ, sagas, breakers, budget, SLAs, config hygiene; a score; exit 3 if a required check fails',
+      'readiness: connectivity, migrations, schema drift, projections, DLQ, sagas, breakers, budget, SLAs, config ' +
+        'hygiene; a score; exit 3 if a required check fails',
     )
     .option('--only <ids>', 'run only these checks (comma-separated or repeated)', collectList)
     .option('--skip <ids>', 'leave these checks out', collectList)

@@ -57,7 +57,9 @@ export interface CommandContext {
   exitCode: number;
   /** the -o format, checked against what this command supports */
   format(allowed: readonly OutputFormat[], fallback?: OutputFormat): OutputFormat;
-  /** on a production environment: the typed name, or --yes with --env spelled on this command line (cli-kit/confirm.ts) */
+  /**
+   * on a production environment: the typed name, or --yes with --env spelled on this command line (cli-kit/confirm.ts)
+   */
   confirmProduction(yes: boolean | undefined, action: string): Promise<void>;
   /** every external system, opened lazily (see factory.ts); the shell closes them after the command */
   systems: Systems;
@@ -117,7 +119,10 @@ function guardedStdout(streams: Streams, machine: boolean) {
 
 /** One action taken by medicalcor, as it appears on an incident's timeline (no patient data). */
 export interface IncidentAction {
-  /** what kind: 'runbook.run', 'breaker.open', 'breaker.reset', 'budget.freeze', 'pii.reveal', 'migrate.up', 'trace.report' ... */
+  /**
+   * what kind: 'runbook.run', 'breaker.open', 'breaker.reset', 'budget.freeze', 'pii.reveal', 'migrate.up',
+   * 'trace.report' ...
+   */
   kind: string;
   /** one line for the timeline: "runbook dlq-replay run 42 succeeded" */
   summary: string;
@@ -213,7 +218,8 @@ export function makeContext(streams: Streams, global: GlobalOptions, signal: Abo
       const printed = output.heldText().length > 0;
       if (!printed) return output.release();
       throw usageError(
-        `--output ${global.output} is not supported by this command; it printed for people, and that output was withheld.`,
+        `--output ${global.output} is not supported by this command; it printed for people, and that output was ` +
+          'withheld.',
         'Run it without -o to see it.',
       );
     },

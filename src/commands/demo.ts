@@ -45,13 +45,15 @@ export function register(program: Command, context: () => CommandContext): void 
       if (human)
         writeOut(
           ctx.io,
-          `== migrate up: ${result.applied.length} applied, now at version ${result.currentVersion ?? 'none'} on ${database}`,
+          `== migrate up: ${result.applied.length} applied, now at version ${result.currentVersion ?? 'none'} on ` +
+            `${database}`,
         );
       const status = await migrationStatus(deps);
       if (human) {
         writeOut(
           ctx.io,
-          `== migrate status: ${status.migrations.length} migrations, ${status.pending.length} pending, ${status.findings.length} finding(s)`,
+          `== migrate status: ${status.migrations.length} migrations, ${status.pending.length} pending, ` +
+            `${status.findings.length} finding(s)`,
         );
         for (const m of status.migrations) writeOut(ctx.io, `  ${m.state.padEnd(8)} ${m.filename}`);
       }
@@ -72,12 +74,14 @@ export function register(program: Command, context: () => CommandContext): void 
         const { renderTraceTable } = await import('./render/trace-table.js');
         writeOut(
           ctx.io,
-          `\n== trace ${journey.SAMPLE_CORRELATION_ID}: ${sample.loaded ? 'sample journey loaded' : 'sample journey already loaded'}`,
+          `\n== trace ${journey.SAMPLE_CORRELATION_ID}: ` +
+            `${sample.loaded ? 'sample journey loaded' : 'sample journey already loaded'}`,
         );
         renderTraceTable(ctx.io, trace);
         writeOut(
           ctx.io,
-          `\nTry: medicalcor trace ${journey.SAMPLE_CORRELATION_ID} --view waterfall, or --html report.html, or medicalcor trace --failed --since 1d`,
+          `\nTry: medicalcor trace ${journey.SAMPLE_CORRELATION_ID} --view waterfall, or --html report.html, or ` +
+            'medicalcor trace --failed --since 1d',
         );
       }
 

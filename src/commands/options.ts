@@ -16,7 +16,8 @@ export function parseWholeNumber(flag: string, value: string, { min = 1, max = N
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
     throw usageError(
-      `${flag} "${value}" must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`}.`,
+      `${flag} "${value}" must be a whole number ` +
+        `${max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`}.`,
     );
   }
   return n;

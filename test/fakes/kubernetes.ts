@@ -248,7 +248,9 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
             status(
               415,
               'UnsupportedMediaType',
-              `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+              'the body of the request was in an unknown format - accepted media types include: ' +
+                'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ' +
+                'application/strategic-merge-patch+json',
             ),
           );
         }
@@ -298,4 +300,39 @@ export async function startFakeKubernetes(defaultNamespace = 'default'): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+export interface KubeconfigOptions {
+  /** the context's name, also current-context (default `test`) */
+  context?: string;
+  /** the context's namespace; none by default, as a kubeconfig may leave it out */
+  namespace?: string;
+  /** the user's bearer token (default `not-a-real-token`) */
+  token?: string;
+}
+
+/** A kubeconfig with one cluster at `server` (a fake's url), one token user and one context. */
+export function kubeconfig(server: string, options: KubeconfigOptions = {}): string {
+  const { context = 'test', namespace, token = 'not-a-real-token' } = options;
+  return [
+    'apiVersion: v1',
+    'kind: Config',
+    `current-context: ${context}`,
+    'clusters:',
+    '- name: fake',
+    '  cluster:',
+    `    server: ${server}`,
+    '    insecure-skip-tls-verify: true',
+    'contexts:',
+    `- name: ${context}`,
+    '  context:',
+    '    cluster: fake',
+    '    user: tester',
+    ...(namespace ? [`    namespace: ${namespace}`] : []),
+    'users:',
+    '- name: tester',
+    '  user:',
+    `    token: ${token}`,
+    '',
+  ].join('\n');
 }

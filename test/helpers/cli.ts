@@ -26,7 +26,9 @@ const emptyConfigHome = mkdtempSync(join(tmpdir(), 'mc-xdg-config-'));
 /** Variables of the machine that would point a CLI run at a database or a key of its own. */
 const INHERITED_SETTINGS = new Set(['TRIGGER_SECRET_KEY', 'DATABASE_URL', 'PGHOST', 'PGDATABASE', 'PGSERVICE']);
 
-/** Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* or database settings. */
+/**
+ * Environment a test CLI run starts from: no colour, no user config, no inherited MEDICALCOR_* or database settings.
+ */
 export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env))

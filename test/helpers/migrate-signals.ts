@@ -28,7 +28,8 @@ export async function until(check: () => Promise<boolean>, what: string, boundMs
 export async function dbmateRunning(db: TestDatabase, fragment: string): Promise<boolean> {
   const { rows } = await db.pool.query(
     `select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and application_name like 'medicalcor-dbmate:%' and state = 'active' and query like '%' || $1 || '%'`,
+      where datname = current_database() and application_name like 'medicalcor-dbmate:%' and state = 'active' and query
+          like '%' || $1 || '%'`,
     [fragment],
   );
   return rows[0].n > 0;
@@ -37,7 +38,8 @@ export async function dbmateRunning(db: TestDatabase, fragment: string): Promise
 /** dbmate sessions of a medicalcor runner on the test database. */
 export async function dbmateSessions(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query(
-    `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'medicalcor-dbmate:%'`,
+    'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like ' +
+      `'medicalcor-dbmate:%'`,
   );
   return rows[0].n;
 }
@@ -45,14 +47,16 @@ export async function dbmateSessions(db: TestDatabase): Promise<number> {
 /** Sessions a medicalcor process opened on the test database (the runner, dbmate, the watcher). */
 export async function medicalcorSessions(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query(
-    `select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like 'medicalcor%' and pid <> pg_backend_pid()`,
+    'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like ' +
+      `'medicalcor%' and pid <> pg_backend_pid()`,
   );
   return rows[0].n;
 }
 
 export async function advisoryLocks(db: TestDatabase): Promise<number> {
   const { rows } = await db.pool.query(
-    `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
+    `select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database ` +
+      'where datname = current_database())',
   );
   return rows[0].n;
 }

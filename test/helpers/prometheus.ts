@@ -242,3 +242,8 @@ export function platformScenario(end: number): Scenario {
     ],
   };
 }
+
+/** A Prometheus backfilled with a scenario's series (see `platformScenario`). */
+export function startScenarioPrometheus(scenario: Scenario, options: PrometheusOptions = {}): Promise<TestPrometheus> {
+  return startPrometheus(toOpenMetrics(scenarioFamilies(scenario)), options);
+}

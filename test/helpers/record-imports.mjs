@@ -10,7 +10,8 @@ export async function resolve(specifier, context, next) {
   const match = /node_modules\\/((?:@[^/]+\\/)?[^/]+)\\//.exec(result.url);
   if (match) process.stderr.write('imported-package:' + match[1] + '\\n');
   else if (result.url.startsWith(${JSON.stringify(new URL('../../', import.meta.url).href)})) {
-    process.stderr.write('imported-file:' + result.url.slice(${new URL('../../', import.meta.url).href.length}) + '\\n');
+    const file = result.url.slice(${new URL('../../', import.meta.url).href.length});
+    process.stderr.write('imported-file:' + file + '\\n');
   }
   return result;
 }`;
@@ -19,9 +20,8 @@ register(`data:text/javascript,${encodeURIComponent(hook)}`);
 const load = Module._load;
 Module._load = function (request, parent, ...rest) {
   if (!request.startsWith('.') && !request.startsWith('node:') && !Module.isBuiltin(request)) {
-    process.stderr.write(
-      `imported-package:${request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0]}\n`,
-    );
+    const name = request.startsWith('@') ? request.split('/').slice(0, 2).join('/') : request.split('/')[0];
+    process.stderr.write(`imported-package:${name}\n`);
   }
   return load.call(this, request, parent, ...rest);
 };

@@ -25,7 +25,8 @@ export function registerList(breaker: Command, context: () => CommandContext): v
   breaker
     .command('list')
     .description(
-      'every shared breaker: state, failures, thresholds, opened at, time until half-open, last error, instances agreeing (exit 3 if one is open)',
+      'every shared breaker: state, failures, thresholds, opened at, time until half-open, last error, instances ' +
+        'agreeing (exit 3 if one is open)',
     )
     .option(
       '--pods',

@@ -10,5 +10,6 @@ export const breakerHints: Record<string, (facts: Record<string, unknown>) => st
   'redis-unreachable': () =>
     'Check that Redis is running and MEDICALCOR_REDIS_URL (or redisUrl in medicalcor.config.yaml) is right.',
   'redis-bad-url': () =>
-    'Write MEDICALCOR_REDIS_URL as redis://host:port, redis+cluster://host:port,host:port or redis+sentinel://host:port/master.',
+    'Write MEDICALCOR_REDIS_URL as redis://host:port, redis+cluster://host:port,host:port or ' +
+    'redis+sentinel://host:port/master.',
 };

@@ -11,7 +11,8 @@ export const projectionsHints: Record<string, (facts: Record<string, unknown>) =
   'projections.rebuilding': (f) =>
     `Wait for it with "medicalcor projections status ${f.name}"; it turns active when caught up.`,
   'projections.failed': (f) =>
-    `Fix the projector's error, then "medicalcor projections rebuild ${f.name}" or "medicalcor projections resume ${f.name}".`,
+    `Fix the projector's error, then "medicalcor projections rebuild ${f.name}" or "medicalcor projections resume ` +
+    `${f.name}".`,
   'projections.wait-timeout': (f) =>
     `The rebuild goes on; follow it with "medicalcor projections status ${f.name}" or wait longer with --timeout.`,
 };

@@ -1,11 +1,13 @@
 /** CLI hints for the domain error codes of `medicalcor runbook`: code → what to run or pass next. */
 export const runbookHints: Record<string, (facts: Record<string, unknown>) => string> = {
   'runbook.running': (f) =>
-    `Nothing was run. Wait for it ("medicalcor runbook history ${f.runbookId}"), or pass --lock-timeout SECONDS to wait for it.`,
+    `Nothing was run. Wait for it ("medicalcor runbook history ${f.runbookId}"), or pass --lock-timeout SECONDS to ` +
+    'wait for it.',
   'runbook.still-running': (f) =>
     `Watch it with "medicalcor runbook history --run ${f.runId}"; if its runner died, resume once its lease runs out.`,
   'runbook.in-flight-unknown': (f) =>
-    `Check whether step ${Number(f.stepIndex) + 1} "${f.stepId}" completed, then run "medicalcor runbook resume ${f.runId} --in-flight done" ` +
+    `Check whether step ${Number(f.stepIndex) + 1} "${f.stepId}" completed, then run "medicalcor runbook resume ` +
+    `${f.runId} --in-flight done" ` +
     '(it completed: continue after it) or "--in-flight not-done" (run it again); on a terminal you are asked.',
   'runbook.run-not-found': () => 'List runs with "medicalcor runbook history".',
   'runbook.run-other-environment': (f) => `Pass --env ${f.environment}.`,

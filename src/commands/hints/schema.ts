@@ -9,6 +9,7 @@ export const schemaHints: Record<string, (facts: Record<string, unknown>) => str
   'schema.shadow-server-unfit': () => 'Use --shadow embedded.',
   'schema.migrations-do-not-apply': () => 'Fix the failing migration; "medicalcor migrate lint" may point at it.',
   'schema.shadow-start': (facts) =>
-    `Remove the prepared template in ${String(facts.cacheDir)} to prepare it afresh, or pass --shadow server with a database.`,
+    `Remove the prepared template in ${String(facts.cacheDir)} to prepare it afresh, or pass --shadow server with a ` +
+    'database.',
   'schema.policy-invalid': () => 'See docs/schema.md for the policy format.',
 };

@@ -13,7 +13,8 @@ export function registerFromAlert(incident: Command, context: () => CommandConte
     .argument('<file>', 'the payload as JSON, or - for stdin')
     .addHelpText(
       'after',
-      '\nExamples:\n  medicalcor incident from-alert alert.json\n  curl -s $HOOK_DUMP | medicalcor incident from-alert - -o json\n',
+      '\nExamples:\n  medicalcor incident from-alert alert.json\n  curl -s $HOOK_DUMP | medicalcor incident ' +
+        'from-alert - -o json\n',
     )
     .action(async (file: string) => {
       const ctx = context();

@@ -22,7 +22,8 @@ export function registerOpen(incident: Command, context: () => CommandContext): 
     .addHelpText(
       'after',
       '\nExamples:\n  medicalcor incident open --title "WhatsApp webhooks failing" --severity P2 --service api\n' +
-        '  export MEDICALCOR_INCIDENT=$(medicalcor incident open --title "DLQ growing" --severity P3 -o json | jq -r .ref)\n',
+        '  export MEDICALCOR_INCIDENT=$(medicalcor incident open --title "DLQ growing" --severity P3 -o json | jq -r ' +
+        '.ref)\n',
     )
     .action(async (options: OpenOptions) => {
       const ctx = context();

@@ -16,7 +16,8 @@ function stateText(view: BreakerView): string {
 
 export function thresholdsText(view: BreakerView): string {
   const t = view.thresholds;
-  return `${t.failureThreshold} fail / ${t.successThreshold} ok / ${formatDuration(t.resetTimeoutMs)} / ${t.halfOpenMaxCalls} trial`;
+  const reset = formatDuration(t.resetTimeoutMs);
+  return `${t.failureThreshold} fail / ${t.successThreshold} ok / ${reset} / ${t.halfOpenMaxCalls} trial`;
 }
 
 export function renderBreakerList(ctx: CommandContext, format: OutputFormat, fleet: FleetBreakers): void {
@@ -122,7 +123,8 @@ export function renderBreakerChange(
   }
   writeOut(
     ctx.io,
-    `${view.name}: ${verb}; now ${stateText(view)}${view.forced ? ` until ${view.forced.until} (${view.forced.reason})` : ''}.`,
+    `${view.name}: ${verb}; now ${stateText(view)}` +
+      `${view.forced ? ` until ${view.forced.until} (${view.forced.reason})` : ''}.`,
   );
   for (const p of pods ?? []) writeOut(ctx.io, `  pod ${p.pod}: ${p.reset ? 'reset' : `not reset: ${p.error}`}`);
 }

@@ -21,11 +21,13 @@ export function renderBudgetStatus(ctx: CommandContext, format: OutputFormat, st
   writeOut(ctx.io, `AI spend, ${scope} (UTC periods; price table of ${status.priceTableDate})`);
   writeOut(
     ctx.io,
-    `  today ${status.today.periodId}: ${usd(status.today.spentUsd)} over ${status.today.calls} calls; projected ${usd(status.today.projectedUsd)} by end of day`,
+    `  today ${status.today.periodId}: ${usd(status.today.spentUsd)} over ${status.today.calls} calls; ` +
+      `projected ${usd(status.today.projectedUsd)} by end of day`,
   );
   writeOut(
     ctx.io,
-    `  month ${status.month.periodId}: ${usd(status.month.spentUsd)} over ${status.month.calls} calls; projected ${usd(status.month.projectedUsd)} by end of month`,
+    `  month ${status.month.periodId}: ${usd(status.month.spentUsd)} over ${status.month.calls} calls; ` +
+      `projected ${usd(status.month.projectedUsd)} by end of month`,
   );
   for (const f of status.freezes ?? [])
     writeOut(
@@ -151,12 +153,14 @@ export function renderReconcile(ctx: CommandContext, format: OutputFormat, repor
   for (const c of report.changes)
     writeOut(
       ctx.io,
-      `changed ${c.key}: ${c.from} -> ${c.to}${c.by === 'set' ? ' (replaced)' : ` (${c.by > 0 ? '+' : ''}${c.by} micro-USD)`}`,
+      `changed ${c.key}: ${c.from} -> ${c.to}` +
+        (c.by === 'set' ? ' (replaced)' : ` (${c.by > 0 ? '+' : ''}${c.by} micro-USD)`),
     );
   if (report.drift)
     writeOut(
       ctx.io,
-      `\nRedis and the ledger disagree${report.repaired ? ' still, after repairing' : ''}; "medicalcor budget reconcile --repair" moves the counters to the ledger.`,
+      `\nRedis and the ledger disagree${report.repaired ? ' still, after repairing' : ''}; ` +
+        '"medicalcor budget reconcile --repair" moves the counters to the ledger.',
     );
   else if (report.repaired)
     writeOut(ctx.io, `\nRepaired ${report.repaired} difference(s); checked again: counters match the ledger.`);

@@ -12,7 +12,8 @@ import {
 function scoreLine(report: CheckReport): string {
   const { pass, warn, fail, skip } = report.counts;
   const verdict = report.ready ? 'ready' : `NOT READY: required check(s) failed: ${report.requiredFailed.join(', ')}`;
-  return `Readiness ${report.score ?? '–'} % on ${report.environment} (${pass} passed, ${warn} ${warn === 1 ? 'warning' : 'warnings'}, ${fail} failed, ${skip} skipped): ${verdict}`;
+  const counts = `${pass} passed, ${warn} ${warn === 1 ? 'warning' : 'warnings'}, ${fail} failed, ${skip} skipped`;
+  return `Readiness ${report.score ?? '–'} % on ${report.environment} (${counts}): ${verdict}`;
 }
 
 /** The report as a table, JSON, or GitHub annotations (one per failure or warning, then the score). */

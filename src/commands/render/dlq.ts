@@ -70,8 +70,10 @@ export function renderReplay(report: ReplayReport, color: boolean): string {
     const breaker = `breaker ${t.breaker} ${t.breakerState}`;
     lines.push(
       report.dryRun
-        ? `${t.webhookType}: ${report.entries.filter((e) => e.webhookType === t.webhookType).length} would be replayed (${breaker}).`
-        : `${t.webhookType}: ${t.replayed} replayed, ${t.failed} failed, ${t.skipped} skipped (${breaker})${t.stopped ? chalk.red('; stopped: breaker open') : ''}.`,
+        ? `${t.webhookType}: ${report.entries.filter((e) => e.webhookType === t.webhookType).length} ` +
+            `would be replayed (${breaker}).`
+        : `${t.webhookType}: ${t.replayed} replayed, ${t.failed} failed, ${t.skipped} skipped (${breaker})` +
+            `${t.stopped ? chalk.red('; stopped: breaker open') : ''}.`,
     );
   }
   if (report.dryRun) lines.push('Dry run: nothing was posted. Add --execute to replay them.');

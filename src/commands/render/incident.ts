@@ -120,6 +120,8 @@ export function renderPostmortemMarkdown(record: Postmortem): string {
 }
 
 /** The same draft as one self-contained HTML page (inline styles, no scripts, nothing fetched). */
+const CELL_STYLE = 'td,th{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}';
+
 export function renderPostmortemHtml(record: Postmortem): string {
   const { incident: i } = record;
   const e = escapeHtml;
@@ -143,13 +145,14 @@ export function renderPostmortemHtml(record: Postmortem): string {
         )
         .join('\n')
     : '<li><i>No medicalcor actions were recorded on this incident.</i></li>';
+  const stillOpen = i.resolvedAt ? '' : ' (still open)';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Postmortem ${e(i.ref)}</title>
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:60rem;color:#1b1f24}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}
+table{border-collapse:collapse;width:100%}${CELL_STYLE}
 th{background:#f6f8fa}.kind-action td{background:#f0f7ff}.kind-alert td{background:#fff5f5}.metric{font-weight:600}
 h1{font-size:1.5rem}.todo{color:#6e7781;font-style:italic}
 </style></head><body>
@@ -159,7 +162,7 @@ h1{font-size:1.5rem}.todo{color:#6e7781;font-style:italic}
 <h2>Impact</h2><ul>
 <li>Severity: ${e(i.severity)}; environment: ${e(i.environment)}</li>
 <li>Services: ${e(i.services.join(', ') || '(none named)')}</li>
-<li>Impact from ${e(clock(i.impactStartedAt))} for ${e(duration(record.impactMs))}${i.resolvedAt ? '' : ' (still open)'}</li>
+<li>Impact from ${e(clock(i.impactStartedAt))} for ${e(duration(record.impactMs))}${stillOpen}</li>
 <li>Commander: ${e(i.commander ?? '(none)')}</li></ul>
 <h2>Response times</h2><table id="times"><tr><th>measure</th><th>value</th><th>from → to</th></tr>
 ${times}</table>

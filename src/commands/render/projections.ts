@@ -40,7 +40,8 @@ export function renderProjectionChange(change: ProjectionChange): string {
     change.before.position !== change.after.position
       ? `, position ${change.before.position} → ${change.after.position}`
       : '';
-  return `${change.projection}: ${verb} done (${change.before.state} → ${change.after.state}${moved}; audit row ${change.auditId}).`;
+  const states = `${change.before.state} → ${change.after.state}`;
+  return `${change.projection}: ${verb} done (${states}${moved}; audit row ${change.auditId}).`;
 }
 
 export function percent(position: number, target: number): string {

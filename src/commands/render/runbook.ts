@@ -48,7 +48,8 @@ export function renderReport(io: Io, report: RunReport): void {
     const attempts = step.attempts && step.attempts > 1 ? `  (${step.attempts} attempts)` : '';
     const mutates = step.mutates ? chalk.magenta(' mutates') : '';
     lines.push(
-      `${String(step.index + 1).padStart(2)}. ${colour(`${STATUS_MARK[step.status]} ${step.id}`)}  ${step.kind}${mutates}  ${colour(status)}${time}${attempts}`,
+      `${String(step.index + 1).padStart(2)}. ${colour(`${STATUS_MARK[step.status]} ${step.id}`)}  ` +
+        `${step.kind}${mutates}  ${colour(status)}${time}${attempts}`,
     );
     if (step.title) lines.push(`      ${chalk.dim(step.title)}`);
     if (step.status !== 'done_earlier') lines.push(indent(step.action, '      $ '));
@@ -68,7 +69,8 @@ export function renderReport(io: Io, report: RunReport): void {
   lines.push('');
   const statusText = report.status.replace('_', ' ');
   lines.push(
-    `${dry ? 'dry run' : `run ${report.runId}`}: ${report.status === 'succeeded' ? chalk.green(statusText) : chalk.red(statusText)}`,
+    `${dry ? 'dry run' : `run ${report.runId}`}: ` +
+      (report.status === 'succeeded' ? chalk.green(statusText) : chalk.red(statusText)),
   );
   writeOut(io, lines.join('\n'));
 }
@@ -147,7 +149,8 @@ export function renderRunStory(io: Io, story: { runs: RunRow[]; steps: StepRow[]
     const error = run.error ? `\n  error: ${run.error}` : '';
     writeOut(
       io,
-      `run ${run.id}  ${run.runbookId}  ${run.environment}  ${run.status}  by ${run.actor}  ${run.startedAt.toISOString()}${error}`,
+      `run ${run.id}  ${run.runbookId}  ${run.environment}  ${run.status}  by ${run.actor}  ` +
+        `${run.startedAt.toISOString()}${error}`,
     );
   }
   writeOut(io, '');

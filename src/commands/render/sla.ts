@@ -35,12 +35,10 @@ export function renderSlaList(slas: readonly SlaDefinition[], file: string, colo
   return `${table}\n\n${slas.length} SLA(s) from ${file}`;
 }
 
+const staleAge = (s: SlaEvaluation) =>
+  s.freshness?.ageSeconds == null ? 'no sample in 1d' : `${humanDuration(s.freshness.ageSeconds)} ago`;
 const statusCell = (s: SlaEvaluation) =>
-  s.status === 'no_data'
-    ? 'no data'
-    : s.status === 'stale'
-      ? `stale (${s.freshness?.ageSeconds == null ? 'no sample in 1d' : `${humanDuration(s.freshness.ageSeconds)} ago`})`
-      : s.status;
+  s.status === 'no_data' ? 'no data' : s.status === 'stale' ? `stale (${staleAge(s)})` : s.status;
 
 export function renderSlaStatus(io: Io, report: SlaStatusReport, showQueries: boolean): string {
   const chalk = chalkFor(io);
@@ -92,31 +90,35 @@ export function renderSlaStatus(io: Io, report: SlaStatusReport, showQueries: bo
     s.no_data ? `${s.no_data} without data` : '',
     s.unknown ? `${s.unknown} unknown` : '',
   ].filter(Boolean);
-  out.push(
-    `\n${report.slas.length} SLAs at ${report.evaluatedAt.toISOString()}: ${s.met} met, ${s.warning} warning, ${s.breached} breached${extra.map((e) => `, ${e}`).join('')}.`,
-  );
+  const counts = `${s.met} met, ${s.warning} warning, ${s.breached} breached${extra.map((e) => `, ${e}`).join('')}`;
+  out.push(`\n${report.slas.length} SLAs at ${report.evaluatedAt.toISOString()}: ${counts}.`);
   // the factors depend on the window's length, so they are listed per window
   const factors = new Map(
     report.slas.map((sla) => [sla.window.label, sla.burnRates.map((b) => formatRate(b.factor)).join(', ')]),
   );
+  const factorList = [...factors].map(([w, f]) => `${w}: ${f}`).join('; ');
   out.push(
-    `Burn rates: long/short window; "!" = both above the pair's factor, the alert fires (factors ${[...factors].map(([w, f]) => `${w}: ${f}`).join('; ')}).`,
+    `Burn rates: long/short window; "!" = both above the pair's factor, the alert fires (factors ${factorList}).`,
   );
   for (const sla of report.slas) {
     for (const b of sla.burnRates.filter((r) => r.firing)) {
       out.push(
         chalk.red(
-          `${b.severity}: ${sla.id} burns its budget ${formatRate(b.longRate)}× over ${b.long} and ${formatRate(b.shortRate)}× over ${b.short} (factor ${formatRate(b.factor)}: ${formatShare(b.budgetSpent)} of the budget per ${b.long}).`,
+          `${b.severity}: ${sla.id} burns its budget ${formatRate(b.longRate)}× over ${b.long} and ` +
+            `${formatRate(b.shortRate)}× over ${b.short} ` +
+            `(factor ${formatRate(b.factor)}: ${formatShare(b.budgetSpent)} of the budget per ${b.long}).`,
         ),
       );
     }
     if (sla.status === 'stale' && sla.freshness) {
-      const last = sla.freshness.lastSampleAt
-        ? `last sample ${humanDuration(sla.freshness.ageSeconds ?? 0)} ago (${sla.freshness.lastSampleAt.toISOString()})`
+      const { lastSampleAt, ageSeconds, staleAfterSeconds } = sla.freshness;
+      const last = lastSampleAt
+        ? `last sample ${humanDuration(ageSeconds ?? 0)} ago (${lastSampleAt.toISOString()})`
         : 'no sample in the last day';
       out.push(
         chalk.yellow(
-          `stale: ${sla.id}: ${last}, more than its ${humanDuration(sla.freshness.staleAfterSeconds)}; its figures (${sla.valueStatus}) describe the past.`,
+          `stale: ${sla.id}: ${last}, more than its ${humanDuration(staleAfterSeconds)}; ` +
+            `its figures (${sla.valueStatus}) describe the past.`,
         ),
       );
     }
@@ -145,14 +147,23 @@ export function renderReportMarkdown(report: SlaPeriodReport): string {
   const lines = [
     `# SLA report ${iso(report.from)} – ${iso(report.to)}`,
     '',
-    `${compliant} of ${report.slas.length} SLAs compliant. Source: Prometheus ${report.prometheus}; breach periods found at a ${humanDuration(report.stepSeconds)} step. Generated ${iso(report.generatedAt)}.`,
+    `${compliant} of ${report.slas.length} SLAs compliant. Source: Prometheus ${report.prometheus}; ` +
+      `breach periods found at a ${humanDuration(report.stepSeconds)} step. Generated ${iso(report.generatedAt)}.`,
     ...(report.partial ? ['', `> **Partial report**: ${report.errors.join('; ')}`] : []),
     '',
     '| SLA | Objective | Value | Compliance | Budget spent | Budget left | Time in breach |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...report.slas.map(
       (s) =>
-        `| ${s.name} (\`${s.id}\`) | ${describeObjective(s)} | ${formatValue(s.value, s.unit)} | ${verdict(s)} | ${formatShare(s.budgetConsumed)} | ${formatShare(budgetLeft(s))} | ${s.breachedSeconds ? humanDuration(s.breachedSeconds) : '–'} |`,
+        `| ${[
+          `${s.name} (\`${s.id}\`)`,
+          describeObjective(s),
+          formatValue(s.value, s.unit),
+          verdict(s),
+          formatShare(s.budgetConsumed),
+          formatShare(budgetLeft(s)),
+          s.breachedSeconds ? humanDuration(s.breachedSeconds) : '–',
+        ].join(' | ')} |`,
     ),
     '',
     '## Breach periods',
@@ -196,7 +207,9 @@ export function renderBurnChart(sla: SlaPeriodResult, report: Pick<SlaPeriodRepo
   const title = `${sla.name}: error budget left over the period`;
   const shades = sla.breaches.map(
     (b) =>
-      `<rect class="breach" data-from="${iso(b.from)}" data-to="${iso(b.to)}" x="${f(x(b.from))}" y="${top}" width="${f(Math.max(1, x(b.to) - x(b.from)))}" height="${height - top - bottom}" fill="#b00020" fill-opacity="0.15"><title>breached ${escapeHtml(iso(b.from))} – ${escapeHtml(iso(b.to))}</title></rect>`,
+      `<rect class="breach" data-from="${iso(b.from)}" data-to="${iso(b.to)}" x="${f(x(b.from))}" y="${top}" ` +
+      `width="${f(Math.max(1, x(b.to) - x(b.from)))}" height="${height - top - bottom}" fill="#b00020" ` +
+      `fill-opacity="0.15"><title>breached ${escapeHtml(iso(b.from))} – ${escapeHtml(iso(b.to))}</title></rect>`,
   );
   const points = sla.budgetSeries.map((p) => `${f(x(p.time))},${f(y(p.remaining))}`).join(' ');
   const last = sla.budgetSeries.at(-1);
@@ -204,17 +217,32 @@ export function renderBurnChart(sla: SlaPeriodResult, report: Pick<SlaPeriodRepo
     (v) =>
       `<text x="${left - 4}" y="${f(y(v) + 4)}" text-anchor="end" font-size="10">${escapeHtml(formatShare(v))}</text>`,
   );
-  return `<svg class="burn-chart" data-sla="${escapeHtml(sla.id)}" data-points="${sla.budgetSeries.length}" role="img" aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">
-<title>${escapeHtml(title)}</title>
-<rect x="${left}" y="${top}" width="${width - left - right}" height="${height - top - bottom}" fill="#fafafa" stroke="#ccc"/>
-${shades.join('\n')}
-<line class="zero" x1="${left}" x2="${width - right}" y1="${f(y(0))}" y2="${f(y(0))}" stroke="#777" stroke-dasharray="4 3"/>
-${points ? `<polyline class="budget" points="${points}" fill="none" stroke="#1f5fbf" stroke-width="2"/>` : `<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no data</text>`}
-${ticks.join('')}
-<text x="${left}" y="${height - 8}" font-size="10">${escapeHtml(iso(report.from))}</text>
-<text x="${width - right}" y="${height - 8}" font-size="10" text-anchor="end">${escapeHtml(iso(report.to))}</text>
-${last ? `<text class="last" x="${width - right - 4}" y="${top + 12}" font-size="11" text-anchor="end">${escapeHtml(`${formatShare(last.remaining)} left`)}</text>` : ''}
-</svg>`;
+  const plotWidth = width - left - right;
+  const plotHeight = height - top - bottom;
+  const zero = f(y(0));
+  const budgetLine = points
+    ? `<polyline class="budget" points="${points}" fill="none" stroke="#1f5fbf" stroke-width="2"/>`
+    : `<text x="${width / 2}" y="${height / 2}" text-anchor="middle">no data</text>`;
+  const lastLabel = last
+    ? `<text class="last" x="${width - right - 4}" y="${top + 12}" font-size="11" text-anchor="end">` +
+      `${escapeHtml(`${formatShare(last.remaining)} left`)}</text>`
+    : '';
+  return [
+    `<svg class="burn-chart" data-sla="${escapeHtml(sla.id)}" data-points="${sla.budgetSeries.length}" role="img" ` +
+      `aria-label="${escapeHtml(title)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">`,
+    `<title>${escapeHtml(title)}</title>`,
+    `<rect x="${left}" y="${top}" width="${plotWidth}" height="${plotHeight}" fill="#fafafa" stroke="#ccc"/>`,
+    shades.join('\n'),
+    `<line class="zero" x1="${left}" x2="${width - right}" y1="${zero}" y2="${zero}" ` +
+      'stroke="#777" stroke-dasharray="4 3"/>',
+    budgetLine,
+    ticks.join(''),
+    `<text x="${left}" y="${height - 8}" font-size="10">${escapeHtml(iso(report.from))}</text>`,
+    `<text x="${width - right}" y="${height - 8}" font-size="10" text-anchor="end">` +
+      `${escapeHtml(iso(report.to))}</text>`,
+    lastLabel,
+    '</svg>',
+  ].join('\n');
 }
 
 /** The period report as one self-contained HTML page (no scripts, no external assets). */
@@ -233,30 +261,64 @@ export function renderReportHtml(report: SlaPeriodReport): string {
   );
   const charts = report.slas.map(
     (s) =>
-      `<section class="sla" id="sla-${escapeHtml(s.id)}"><h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3>\n${renderBurnChart(s, report)}</section>`,
+      `<section class="sla" id="sla-${escapeHtml(s.id)}">` +
+      `<h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3>\n` +
+      `${renderBurnChart(s, report)}</section>`,
   );
   const periods = report.slas
     .filter((s) => s.breaches.length)
-    .map(
-      (s) =>
-        `<h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3><table>${row(['From', 'To', 'Duration', 'Worst value'], 'th')}${s.breaches.map((b) => row([iso(b.from), iso(b.to), escapeHtml(humanDuration(b.seconds)), escapeHtml(formatValue(b.worstValue, s.unit))])).join('')}</table>`,
-    );
+    .map((s) => {
+      const rows = s.breaches.map((b) =>
+        row([
+          iso(b.from),
+          iso(b.to),
+          escapeHtml(humanDuration(b.seconds)),
+          escapeHtml(formatValue(b.worstValue, s.unit)),
+        ]),
+      );
+      const head = row(['From', 'To', 'Duration', 'Worst value'], 'th');
+      return `<h3>${escapeHtml(s.name)} <code>${escapeHtml(s.id)}</code></h3><table>${head}${rows.join('')}</table>`;
+    });
   const compliant = report.slas.filter((s) => s.compliant === true).length;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>SLA report ${iso(report.from)} – ${iso(report.to)}</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem;color:#222}table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}th{background:#f4f4f4}.ok{color:#17702a}.bad{color:#b00020;font-weight:bold}.unk{color:#777}code{font-size:.9em}.partial{background:#fff4e5;padding:.5rem 1rem}svg{display:block;max-width:100%;height:auto}</style>
-</head><body>
-<h1>SLA report ${iso(report.from)} – ${iso(report.to)}</h1>
-<p>${compliant} of ${report.slas.length} SLAs compliant. Source: Prometheus ${escapeHtml(report.prometheus)}; breach periods found at a ${escapeHtml(humanDuration(report.stepSeconds))} step. Generated ${iso(report.generatedAt)}.</p>
-${report.partial ? `<p class="partial"><strong>Partial report</strong>: ${escapeHtml(report.errors.join('; '))}</p>` : ''}
-<table>${row(['SLA', 'Objective', 'Value', 'Compliance', 'Budget spent', 'Budget left', 'Time in breach'], 'th')}${summary.join('')}</table>
-<h2>Error budget over the period</h2>
-<p>Budget left after each ${escapeHtml(humanDuration(report.stepSeconds))} step (mean error ratio so far against the budget); breach periods shaded.</p>
-${charts.join('\n')}
-<h2>Breach periods</h2>
-${periods.length ? periods.join('\n') : '<p>None.</p>'}
-<h2>Queries</h2>
-<ul>${report.slas.map((s) => `<li><code>${escapeHtml(s.id)}</code>: <code>${escapeHtml(s.queries.value)}</code></li>`).join('')}</ul>
-</body></html>
-`;
+  const partial = report.partial
+    ? `<p class="partial"><strong>Partial report</strong>: ${escapeHtml(report.errors.join('; '))}</p>`
+    : '';
+  const summaryHead = row(
+    ['SLA', 'Objective', 'Value', 'Compliance', 'Budget spent', 'Budget left', 'Time in breach'],
+    'th',
+  );
+  const step = escapeHtml(humanDuration(report.stepSeconds));
+  const queries = report.slas.map(
+    (s) => `<li><code>${escapeHtml(s.id)}</code>: <code>${escapeHtml(s.queries.value)}</code></li>`,
+  );
+  return [
+    '<!doctype html>',
+    `<html lang="en"><head><meta charset="utf-8"><title>SLA report ${iso(report.from)} – ${iso(report.to)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head><body>',
+    `<h1>SLA report ${iso(report.from)} – ${iso(report.to)}</h1>`,
+    `<p>${compliant} of ${report.slas.length} SLAs compliant. Source: Prometheus ${escapeHtml(report.prometheus)}; ` +
+      `breach periods found at a ${step} step. Generated ${iso(report.generatedAt)}.</p>`,
+    partial,
+    `<table>${summaryHead}${summary.join('')}</table>`,
+    '<h2>Error budget over the period</h2>',
+    `<p>Budget left after each ${step} step (mean error ratio so far against the budget); breach periods shaded.</p>`,
+    charts.join('\n'),
+    '<h2>Breach periods</h2>',
+    periods.length ? periods.join('\n') : '<p>None.</p>',
+    '<h2>Queries</h2>',
+    `<ul>${queries.join('')}</ul>`,
+    '</body></html>',
+    '',
+  ].join('\n');
 }
+
+/** The page's whole style sheet: the report is one file, with no external assets. */
+const STYLE = [
+  'body{font-family:system-ui,sans-serif;margin:2rem;color:#222}',
+  'table{border-collapse:collapse;margin:1rem 0}',
+  'td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left;vertical-align:top}',
+  'th{background:#f4f4f4}.ok{color:#17702a}.bad{color:#b00020;font-weight:bold}.unk{color:#777}',
+  'code{font-size:.9em}.partial{background:#fff4e5;padding:.5rem 1rem}',
+  'svg{display:block;max-width:100%;height:auto}',
+].join('');

@@ -45,7 +45,9 @@ export function renderSnapshotStatus(status: SnapshotStatus, color: boolean): st
 
 export function renderPrune(report: PruneReport): string {
   const head = report.dryRun
-    ? `Would delete ${report.pruned} snapshots of ${report.aggregates} aggregates, keeping the newest ${report.keep} of each (dry run).`
-    : `Deleted ${report.pruned} snapshots of ${report.aggregates} aggregates, keeping the newest ${report.keep} of each.`;
+    ? `Would delete ${report.pruned} snapshots of ${report.aggregates} aggregates, ` +
+      `keeping the newest ${report.keep} of each (dry run).`
+    : `Deleted ${report.pruned} snapshots of ${report.aggregates} aggregates, ` +
+      `keeping the newest ${report.keep} of each.`;
   return [head, ...report.byType.map((t) => `  ${t.aggregateType}: ${t.pruned}`)].join('\n');
 }

@@ -6,7 +6,7 @@ import { AUTO_INCIDENT, setActiveIncident, throwIfAborted, type CommandContext }
 import { exitCodeFor } from '../errors.js';
 import { readInput } from '../input.js';
 import { renderAlertOutcomes } from '../render/runbook.js';
-import { addRunFlags, lockTimeoutMs, runbookDirs, runSignal, sessionDeps, type RunFlags } from './shared.js';
+import { addRunFlags, lockTimeoutMs, runbookDirs, sessionDeps, type RunFlags } from './shared.js';
 
 export type Options = RunFlags;
 
@@ -49,36 +49,30 @@ export async function forAlert(ctx: CommandContext, file: string, options: Optio
   for (const error of errors) note(ctx.io, `skipped invalid runbook: ${error.message.split('\n')[0]}`);
   const actor = options.actor ?? `alertmanager:${payload.receiver ?? 'webhook'} via ${defaultActor(ctx.streams.env)}`;
   if (ctx.activeIncident() === AUTO_INCIDENT) await fileOnIncident(ctx, payload, actor);
-  const stop = runSignal(ctx);
-  try {
-    const deps = sessionDeps(ctx, { actor, yes: Boolean(options.yes), signal: stop.signal });
-    const result = await answerAlerts(
-      payload,
-      runbooks,
-      {
-        execute: Boolean(options.execute),
-        rollback: options.rollback,
-        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-      },
-      deps,
-    );
-    if (format === 'table') renderAlertOutcomes(ctx.io, result);
-    else writeOut(ctx.io, renderData(format, { status: payload.status, alerts: result.alerts, runs: result.runs }));
-    for (const report of result.runs) {
-      if (!report.runId) continue;
-      await ctx.recordAction({
-        kind: 'runbook.run',
-        summary: `runbook ${report.runbook} run ${report.runId} ${report.status.replace('_', ' ')} (alert)`,
-        ref: `runbook_runs:${report.runId}`,
-        outcome:
-          report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed',
-      });
-    }
-    throwIfAborted(stop.signal);
-    const failed = result.alerts.some((a) => !['succeeded', 'no_runbook', 'same_run'].includes(a.status));
-    if (failed) ctx.exitCode = ExitCode.Operational;
-    else ctx.exitCode = exitCodeFor({ problem: result.alerts.some((a) => a.status === 'no_runbook') });
-  } finally {
-    stop.dispose();
+  const deps = sessionDeps(ctx, { actor, yes: Boolean(options.yes), signal: ctx.signal });
+  const result = await answerAlerts(
+    payload,
+    runbooks,
+    {
+      execute: Boolean(options.execute),
+      rollback: options.rollback,
+      lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+    },
+    deps,
+  );
+  if (format === 'table') renderAlertOutcomes(ctx.io, result);
+  else writeOut(ctx.io, renderData(format, { status: payload.status, alerts: result.alerts, runs: result.runs }));
+  for (const report of result.runs) {
+    if (!report.runId) continue;
+    await ctx.recordAction({
+      kind: 'runbook.run',
+      summary: `runbook ${report.runbook} run ${report.runId} ${report.status.replace('_', ' ')} (alert)`,
+      ref: `runbook_runs:${report.runId}`,
+      outcome: report.status === 'succeeded' ? 'succeeded' : report.status === 'interrupted' ? 'interrupted' : 'failed',
+    });
   }
+  throwIfAborted(ctx.signal);
+  const failed = result.alerts.some((a) => !['succeeded', 'no_runbook', 'same_run'].includes(a.status));
+  if (failed) ctx.exitCode = ExitCode.Operational;
+  else ctx.exitCode = exitCodeFor({ problem: result.alerts.some((a) => a.status === 'no_runbook') });
 }

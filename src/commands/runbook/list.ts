@@ -11,7 +11,8 @@ export function register(parent: Command, context: () => CommandContext): void {
   parent
     .command('list')
     .description(
-      "the runbooks available: shipped ones, then the config's runbooksDir and --runbooks-dir (same id: the later wins)",
+      "the runbooks available: shipped ones, then the config's runbooksDir and --runbooks-dir " +
+        '(same id: the later wins)',
     )
     .option('--runbooks-dir <dir>', 'another directory of runbooks')
     .addHelpText(

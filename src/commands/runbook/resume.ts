@@ -9,7 +9,6 @@ import {
   lockTimeoutMs,
   parseInFlight,
   runbookDirs,
-  runSignal,
   sessionDeps,
   type RunFlags,
 } from './shared.js';
@@ -45,22 +44,17 @@ export async function resume(ctx: CommandContext, runId: string, options: Option
   const inFlight = parseInFlight(options.inFlight);
   const dirs = runbookDirs(ctx, options);
   const runbookId = await runbookOfRun(await ctx.systems.database(), runId);
-  const stop = runSignal(ctx);
-  try {
-    const deps = sessionDeps(ctx, { actor: options.actor, yes: Boolean(options.yes), signal: stop.signal, inFlight });
-    const report = await resumeRun(
-      {
-        loaded: findRunbook(dirs, runbookId),
-        runId,
-        rollback: options.rollback,
-        lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
-      },
-      deps,
-    );
-    if (format === 'table') renderReport(ctx.io, report);
-    else writeOut(ctx.io, renderData(format, report));
-    await finishRun(ctx, report);
-  } finally {
-    stop.dispose();
-  }
+  const deps = sessionDeps(ctx, { actor: options.actor, yes: Boolean(options.yes), signal: ctx.signal, inFlight });
+  const report = await resumeRun(
+    {
+      loaded: findRunbook(dirs, runbookId),
+      runId,
+      rollback: options.rollback,
+      lockTimeoutMs: lockTimeoutMs(options.lockTimeout),
+    },
+    deps,
+  );
+  if (format === 'table') renderReport(ctx.io, report);
+  else writeOut(ctx.io, renderData(format, report));
+  await finishRun(ctx, report);
 }

@@ -10,7 +10,6 @@ import {
   parseInFlight,
   parseParameterPairs,
   runbookDirs,
-  runSignal,
   sessionDeps,
   type RunFlags,
 } from './shared.js';
@@ -59,17 +58,12 @@ export async function run(ctx: CommandContext, id: string, options: Options): Pr
   if (options.resume && options.param.length)
     throw usageError('--resume uses the parameters of the run it continues: drop --param.');
   const inFlight = parseInFlight(options.inFlight);
-  const stop = runSignal(ctx);
-  let report: RunReport;
-  try {
-    const deps = sessionDeps(ctx, { actor: options.actor, yes: Boolean(options.yes), signal: stop.signal, inFlight });
-    const common = { loaded, rollback: options.rollback, lockTimeoutMs: lockTimeoutMs(options.lockTimeout) };
-    report = options.resume
-      ? await resumeRun({ ...common, runId: options.resume }, deps)
-      : await startRun({ ...common, given, execute: Boolean(options.execute) }, deps);
-  } finally {
-    stop.dispose();
-  }
+  // ctx.signal is the shell's: it aborts on SIGINT, SIGTERM and SIGHUP (a closed terminal) alike
+  const deps = sessionDeps(ctx, { actor: options.actor, yes: Boolean(options.yes), signal: ctx.signal, inFlight });
+  const common = { loaded, rollback: options.rollback, lockTimeoutMs: lockTimeoutMs(options.lockTimeout) };
+  const report: RunReport = options.resume
+    ? await resumeRun({ ...common, runId: options.resume }, deps)
+    : await startRun({ ...common, given, execute: Boolean(options.execute) }, deps);
   if (format === 'table') renderReport(ctx.io, report);
   else writeOut(ctx.io, renderData(format, report));
   await finishRun(ctx, report);

@@ -72,17 +72,6 @@ export function addRunFlags(command: Command): Command {
     );
 }
 
-/**
- * The signal a run stops on: Ctrl-C and SIGTERM (the shell's), and SIGHUP (a closed terminal),
- * which would otherwise end the process before the run could record it and end its children.
- */
-export function runSignal(ctx: CommandContext): { signal: AbortSignal; dispose(): void } {
-  const hangup = new AbortController();
-  const onHup = () => hangup.abort();
-  process.on('SIGHUP', onHup);
-  return { signal: AbortSignal.any([ctx.signal, hangup.signal]), dispose: () => process.off('SIGHUP', onHup) };
-}
-
 /** A check from src/checks, against the database this run already holds open (an embedded one opens once). */
 async function runCheck(ctx: CommandContext, id: string, signal: AbortSignal) {
   const { runChecks } = await import('../../checks/index.js');

@@ -70,7 +70,8 @@ read for some SLA (3 wins when both apply), 2 bad arguments.`,
       if (stepSeconds !== undefined && points > 11_000) {
         const least = promqlDuration(Math.ceil((to.getTime() - from.getTime()) / 1000 / 11_000 / 60) * 60);
         throw usageError(
-          `--step ${options.step} gives ${Math.ceil(points)} points over the period; Prometheus answers at most 11,000.`,
+          `--step ${options.step} gives ${Math.ceil(points)} points over the period; Prometheus answers at most ` +
+            '11,000.',
           `Use a step of at least ${least}, or leave --step out.`,
         );
       }

@@ -16,7 +16,8 @@ export function registerStatus(snapshots: Command, context: () => CommandContext
   snapshots
     .command('status')
     .description(
-      'per aggregate type: events since the last snapshot (p50/p99/max) and aggregates past the interval (exit 3 if any)',
+      'per aggregate type: events since the last snapshot (p50/p99/max) and aggregates past the interval (exit 3 if ' +
+        'any)',
     )
     .option('--interval <n>', 'the snapshot interval in events', String(DEFAULT_SNAPSHOT_INTERVAL))
     .option('--type <type>', 'only this aggregate type (repeatable, comma-separated)', collectList)

@@ -112,7 +112,8 @@ export function createApiAdminClient(options: {
       const parsed = listResponse.safeParse(body);
       if (!parsed.success)
         throw new ApiAdminError(
-          `GET /health/circuit-breakers on ${where} answered an unexpected shape: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
+          `GET /health/circuit-breakers on ${where} answered an unexpected shape: ` +
+            `${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`,
         );
       return parsed.data.services.map((s) => ({
         name: s.name,

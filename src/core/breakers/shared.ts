@@ -12,7 +12,8 @@ export class BreakerOpenError extends Error {
   constructor(readonly breaker: BreakerView) {
     if (breaker.state === 'half_open') {
       super(
-        `Circuit breaker "${breaker.name}" is half-open and its ${breaker.thresholds.halfOpenMaxCalls} trial call(s) are taken; calls are refused until a trial succeeds.`,
+        `Circuit breaker "${breaker.name}" is half-open and its ${breaker.thresholds.halfOpenMaxCalls} trial call(s) ` +
+          'are taken; calls are refused until a trial succeeds.',
       );
       this.name = 'BreakerOpenError';
       return;
@@ -28,7 +29,9 @@ export class BreakerOpenError extends Error {
 }
 
 export interface BreakerOptions extends Partial<BreakerThresholds> {
-  /** decides whether an error counts against the dependency (default: every error except budget and breaker refusals) */
+  /**
+   * decides whether an error counts against the dependency (default: every error except budget and breaker refusals)
+   */
   isFailure?: (error: unknown) => boolean;
 }
 
@@ -114,7 +117,9 @@ export class SharedBreakers {
       if (differing.length) {
         this.reportError(
           conflict(
-            `Breaker "${name}" keeps its stored thresholds (${differing.map((k) => `${k} ${breaker!.view.thresholds[k]}`).join(', ')}); this process asked for ${differing.map((k) => `${k} ${asked[k]}`).join(', ')}.`,
+            `Breaker "${name}" keeps its stored thresholds ` +
+              `(${differing.map((k) => `${k} ${breaker!.view.thresholds[k]}`).join(', ')}); ` +
+              `this process asked for ${differing.map((k) => `${k} ${asked[k]}`).join(', ')}.`,
             {
               code: 'breaker-thresholds-differ',
               facts: { name, stored: breaker.view.thresholds, asked },

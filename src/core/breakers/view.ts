@@ -94,7 +94,9 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
   };
 }
 
-/** An error message as stored: one line, bounded, secrets and PII masked, so a stack or a payload never lands in Redis. */
+/**
+ * An error message as stored: one line, bounded, secrets and PII masked, so a stack or a payload never lands in Redis.
+ */
 export function summarizeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   const line = maskPiiText(redactSecrets(message.split('\n')[0] ?? ''));

@@ -35,11 +35,14 @@ export function writableMigrationsDir(
 ): string {
   if (config.migrationsDirSource === 'shipped') {
     throw invalidInput(
-      'No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, which is read-only.',
+      'No migrations directory is configured; the default is the MedicalCor schema shipped with the CLI, which is ' +
+        'read-only.',
       {
         code: 'config.shipped-migrations-read-only',
         facts: { migrationsDir: config.migrationsDir, projectRoot: config.projectRoot.dir },
-        remedy: `Set migrationsDir in ${config.projectRoot.dir}/medicalcor.config.yaml (or MEDICALCOR_MIGRATIONS_DIR) to your project's directory.`,
+        remedy:
+          `Set migrationsDir in ${config.projectRoot.dir}/medicalcor.config.yaml (or MEDICALCOR_MIGRATIONS_DIR) ` +
+          "to your project's directory.",
       },
     );
   }

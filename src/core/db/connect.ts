@@ -11,7 +11,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
-/** The old shape of the second argument (the CLI's Io); only its stderr is used. Kept until every caller passes notify. */
+/**
+ * The old shape of the second argument (the CLI's Io); only its stderr is used. Kept until every caller passes notify.
+ */
 interface LegacyIo {
   stderr: { write(text: string): unknown };
 }
@@ -54,9 +56,8 @@ export async function openDatabase(
         : undefined;
   // said on every open: the caller's notify says it once per command (the CLI's noteOnce)
   if (say && databaseChoiceNeedsNote(config)) {
-    say(
-      `note: ${describeDatabaseChoice(config, { shownDir: shownFrom(options.cwd, config.embeddedDataDir), ignored: config.ignoredDatabaseVariables })}`,
-    );
+    const shownDir = shownFrom(options.cwd, config.embeddedDataDir);
+    say(`note: ${describeDatabaseChoice(config, { shownDir, ignored: config.ignoredDatabaseVariables })}`);
   }
   let embedded: EmbeddedServer | undefined;
   let url = config.databaseUrl;

@@ -163,7 +163,8 @@ export async function listIncidents(db: Queryable, filter: IncidentFilter = {}):
 export async function timelineOf(db: Queryable, id: number): Promise<TimelineEntry[]> {
   const { rows } = await query(
     db,
-    'SELECT id, occurred_at, kind, actor, text, ref, facts FROM incident_timeline WHERE incident_id = $1 ORDER BY occurred_at, id',
+    'SELECT id, occurred_at, kind, actor, text, ref, facts FROM incident_timeline WHERE incident_id = $1 ORDER BY ' +
+      'occurred_at, id',
     [id],
   );
   return rows.map(toEntry);

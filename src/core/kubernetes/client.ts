@@ -90,7 +90,8 @@ function kubernetesError(what: string, error: unknown, server: string | undefine
   }
   const detail = e?.cause?.code ?? e?.message ?? String(error);
   return unavailable(
-    `Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} (${String(detail).split('\n')[0]}).`,
+    `Kubernetes: ${what} failed: cannot reach the API server${server ? ` at ${server}` : ''} ` +
+      `(${String(detail).split('\n')[0]}).`,
     {
       code: 'kubernetes.unreachable',
       facts: { server },
@@ -128,7 +129,8 @@ async function loadConfig(k8s: K8sModule, options: KubernetesClientOptions) {
       {
         code: 'kubernetes.no-kubeconfig',
         remedy:
-          "Point KUBECONFIG at the cluster's kubeconfig, or set kubernetes.context for the environment in medicalcor.config.yaml.",
+          "Point KUBECONFIG at the cluster's kubeconfig, or set kubernetes.context for the environment " +
+          'in medicalcor.config.yaml.',
       },
     );
   }

@@ -19,7 +19,9 @@ export const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
 export function scaleRequest(namespace: string, deployment: string, replicas: number): KubernetesRequest {
   return {
     method: 'PATCH',
-    path: `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}/deployments/${encodeURIComponent(deployment)}/scale`,
+    path:
+      `/apis/apps/v1/namespaces/${encodeURIComponent(namespace)}` +
+      `/deployments/${encodeURIComponent(deployment)}/scale`,
     contentType: MERGE_PATCH,
     body: { spec: { replicas } },
   };

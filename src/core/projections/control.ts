@@ -104,7 +104,8 @@ export function resumeProjection(pool: Pool, name: string, operator: OperatorCon
       });
     }
     await client.query(
-      `UPDATE projection_checkpoints SET status = 'active', error = NULL, updated_at = now() WHERE projection_name = $1`,
+      `UPDATE projection_checkpoints SET status = 'active', error = NULL, updated_at = now() WHERE projection_name = ` +
+        '$1',
       [name],
     );
     return { state: 'active', position: Number(current.last_position), details: { previous: current.status } };
@@ -134,7 +135,8 @@ export function rewindProjection(
       );
     }
     await client.query(
-      `UPDATE projection_checkpoints SET last_position = $2, last_event_id = NULL, updated_at = now() WHERE projection_name = $1`,
+      'UPDATE projection_checkpoints SET last_position = $2, last_event_id = NULL, updated_at = now() WHERE ' +
+        'projection_name = $1',
       [name, position],
     );
     return { state: current.status, position, details: { to: 'time' in to ? to.time.toISOString() : position } };

@@ -78,12 +78,16 @@ export interface PrometheusClient {
 const toNumber = (s: string) => (s === 'NaN' ? NaN : s === '+Inf' ? Infinity : s === '-Inf' ? -Infinity : Number(s));
 const seconds = (d: Date) => (d.getTime() / 1000).toFixed(3);
 
-/** user:password@ in the URL (a Prometheus behind basic auth) becomes an Authorization header, never part of a printed URL. */
+/**
+ * user:password@ in the URL (a Prometheus behind basic auth) becomes an Authorization header, never part of a printed
+ * URL.
+ */
 function splitCredentials(raw: string): { base: string; authorization?: string } {
   try {
     const url = new URL(raw);
     if (!url.username && !url.password) return { base: raw.replace(/\/+$/, '') };
-    const authorization = `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+    const credentials = `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`;
+    const authorization = `Basic ${Buffer.from(credentials).toString('base64')}`;
     url.username = '';
     url.password = '';
     return { base: url.toString().replace(/\/+$/, ''), authorization };
@@ -126,7 +130,8 @@ export function createPrometheusClient(baseUrl: string, options: PrometheusClien
       body = JSON.parse(text);
     } catch {
       throw new PrometheusUnavailableError(
-        `Prometheus at ${shown} answered HTTP ${response.statusCode} with something that is not its API's JSON (is the URL right?).`,
+        `Prometheus at ${shown} answered HTTP ${response.statusCode} with something that is not its API's JSON (is ` +
+          'the URL right?).',
       );
     }
     const failed = failure.safeParse(body);

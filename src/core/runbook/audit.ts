@@ -43,8 +43,9 @@ export interface StepRow {
   undo: unknown;
 }
 
-const runColumns = `id, runbook_id as "runbookId", environment, actor, mode, status, parameters, started_at as "startedAt",
-  finished_at as "finishedAt", resumed_from as "resumedFrom", error, rollback_on_failure as "rollback"`;
+const runColumns = `id, runbook_id as "runbookId", environment, actor, mode, status, parameters,
+  started_at as "startedAt", finished_at as "finishedAt", resumed_from as "resumedFrom", error,
+  rollback_on_failure as "rollback"`;
 
 export interface StepOutcomeRow {
   status: StepStatus;
@@ -73,26 +74,20 @@ export class RunbookAudit {
     );
   }
 
-  async startStep(step: {
-    runId: string;
-    stepIndex: number;
-    stepId: string;
-    kind: string;
-    mutates: boolean;
-    phase: StepPhase;
-  }): Promise<void> {
+  async startStep(step: Pick<StepRow, 'runId' | 'stepIndex' | 'stepId' | 'kind' | 'mutates' | 'phase'>): Promise<void> {
     await this.pool.query(
       `insert into runbook_step_runs (run_id, step_index, step_id, kind, mutates, phase, status)
        values ($1, $2, $3, $4, $5, $6, 'running')
-       on conflict (run_id, step_index, phase) do update set status = 'running', started_at = now(), finished_at = null`,
+       on conflict (run_id, step_index, phase)
+       do update set status = 'running', started_at = now(), finished_at = null`,
       [step.runId, step.stepIndex, step.stepId, step.kind, step.mutates, step.phase],
     );
   }
 
   async finishStep(runId: string, stepIndex: number, phase: StepPhase, outcome: StepOutcomeRow): Promise<void> {
     await this.pool.query(
-      `update runbook_step_runs set status = $4, exit_code = $5, output = $6, error = $7, finished_at = now(), duration_ms = $8,
-              undo = $9 where run_id = $1 and step_index = $2 and phase = $3`,
+      `update runbook_step_runs set status = $4, exit_code = $5, output = $6, error = $7, finished_at = now(),
+              duration_ms = $8, undo = $9 where run_id = $1 and step_index = $2 and phase = $3`,
       [
         runId,
         stepIndex,
@@ -144,8 +139,9 @@ export async function listRuns(
 
 export async function stepsOf(pool: Pool, runIds: readonly string[]): Promise<StepRow[]> {
   const { rows } = await pool.query(
-    `select run_id as "runId", step_index as "stepIndex", step_id as "stepId", kind, mutates, phase, status, exit_code as "exitCode",
-            output, error, started_at as "startedAt", finished_at as "finishedAt", duration_ms as "durationMs", undo
+    `select run_id as "runId", step_index as "stepIndex", step_id as "stepId", kind, mutates, phase, status,
+            exit_code as "exitCode", output, error, started_at as "startedAt", finished_at as "finishedAt",
+            duration_ms as "durationMs", undo
        from runbook_step_runs where run_id = any($1::uuid[])
       order by started_at, step_index, case phase when 'execute' then 0 when 'verify' then 1 else 2 end`,
     [runIds],

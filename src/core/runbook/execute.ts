@@ -341,7 +341,8 @@ export async function runRunbook(runbook: Runbook, options: RunOptions, given: E
           Object.assign(r, renderSteps({ ...runbook, steps: [r.step] }, vars, deps, i)[0]!);
           report.action = clean(describeAction(r.action, secrets))!;
         } catch (error) {
-          // A value from an earlier step that does not fit (e.g. replicas "abc") fails this step, like any other failure.
+          // A value from an earlier step that does not fit (e.g. replicas "abc") fails this step, like any other
+          // failure.
           Object.assign(report, { status: 'failed', error: clean((error as Error).message) });
           if (!execute) continue;
           stoppedAt = i;
@@ -626,7 +627,8 @@ async function rollBack(
       durationMs,
     };
     progress(
-      `rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}${result.ok ? '' : ` — ${report.rollback.error}`}`,
+      `rollback [${index + 1}] ${r.step.id}: ${report.rollback.status}` +
+        (result.ok ? '' : ` — ${report.rollback.error}`),
     );
     if (result.ok) {
       undone += 1;

@@ -132,7 +132,8 @@ export async function acquireRunLease(pool: Pool, run: NewRun, options: LeaseOpt
       await pool.query(
         `insert into runbook_runs (id, runbook_id, environment, actor, mode, status, parameters, resumed_from,
                                    holder_host, holder_pid, heartbeat_at, lease_expires_at, rollback_on_failure)
-         values ($1, $2, $3, $4, 'execute', 'running', $5, $6, $7, $8, now(), now() + $9 * interval '1 millisecond', $10)`,
+         values ($1, $2, $3, $4, 'execute', 'running', $5, $6, $7, $8,
+                 now(), now() + $9 * interval '1 millisecond', $10)`,
         [
           run.id,
           run.runbookId,

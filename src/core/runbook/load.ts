@@ -100,7 +100,8 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
         } else if (!variables.has(name)) {
           at(
             ['steps', i, ...path],
-            `{{${name}}} is not a parameter of this runbook (parameters: ${runbook.parameters.map((p) => p.name).join(', ') || 'none'})`,
+            `{{${name}}} is not a parameter of this runbook (parameters: ` +
+              `${runbook.parameters.map((p) => p.name).join(', ') || 'none'})`,
           );
         }
       }
@@ -120,7 +121,8 @@ function semanticIssues(runbook: Runbook, raw: unknown): RunbookIssue[] {
     if (step.verify && !step.mutates)
       at(['steps', i, 'verify'], 'verify checks what a mutating step changed; this step has mutates: false');
   });
-  // a parameter no step reads is a value the operator gives that changes nothing (e.g. a tenant that still freezes everyone)
+  // a parameter no step reads is a value the operator gives that changes nothing (e.g. a tenant that still freezes
+  // everyone)
   runbook.parameters.forEach((p, i) => {
     if (!used.has(p.name)) at(['parameters', i, 'name'], `"${p.name}" is never used by any step`);
   });

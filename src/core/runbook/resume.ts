@@ -56,7 +56,8 @@ export async function planResume(pool: Pool, runId: string, environment: string)
     if (!gone) {
       const holder = state?.holder ? ` by pid ${state.holder.pid} on ${state.holder.host}` : '';
       throw conflict(
-        `Cannot resume run ${runId}: it is still running${holder} (started ${run.startedAt.toISOString()} by ${run.actor}).`,
+        `Cannot resume run ${runId}: it is still running${holder} (started ${run.startedAt.toISOString()} by ` +
+          `${run.actor}).`,
         {
           code: 'runbook.still-running',
           facts: { runId, runbookId: run.runbookId },
@@ -132,7 +133,8 @@ export async function resumePoint(
     const recorded = latest.get(`${i}:execute`);
     if (recorded && recorded.stepId !== runbook.steps[i]!.id) {
       throw invalidInput(
-        `Runbook ${runbook.id} changed since run ${run.id}: step ${i + 1} was "${recorded.stepId}", it is now "${runbook.steps[i]!.id}".`,
+        `Runbook ${runbook.id} changed since run ${run.id}: step ${i + 1} was "${recorded.stepId}", it is now ` +
+          `"${runbook.steps[i]!.id}".`,
         {
           code: 'runbook.changed',
           facts: { runbookId: runbook.id, runId: run.id },
@@ -179,7 +181,8 @@ async function settleInFlight(
     : 'no-terminal';
   if (answer === 'no-terminal') {
     throw invalidInput(
-      `Cannot resume run ${run.id}: step ${index + 1} "${step.id}" changes things and was in flight when the run stopped; ` +
+      `Cannot resume run ${run.id}: step ${index + 1} "${step.id}" changes things and was in flight when the run ` +
+        'stopped; ' +
         'whether it completed is unknown and it has no verify.',
       {
         code: 'runbook.in-flight-unknown',

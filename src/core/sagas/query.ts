@@ -48,11 +48,13 @@ export interface SagaListOptions {
   stuckAfterSeconds?: number;
 }
 
-const STUCK = `(s.status = ANY('{pending,running,compensating}') AND (s.timeout_at < now() OR s.updated_at < now() - make_interval(secs => $1)))`;
+const STUCK = `(s.status = ANY('{pending,running,compensating}')
+  AND (s.timeout_at < now() OR s.updated_at < now() - make_interval(secs => $1)))`;
 
 function columns(): string {
-  return `s.saga_id::text, s.saga_type, s.correlation_id, s.status, s.current_step, s.started_at, s.updated_at, s.timeout_at,
-          s.completed_at, s.error, extract(epoch FROM now() - s.updated_at)::float8 AS idle, ${STUCK} AS stuck`;
+  return `s.saga_id::text, s.saga_type, s.correlation_id, s.status, s.current_step, s.started_at, s.updated_at,
+          s.timeout_at, s.completed_at, s.error, extract(epoch FROM now() - s.updated_at)::float8 AS idle,
+          ${STUCK} AS stuck`;
 }
 
 function toSummary(r: any): SagaSummary {

@@ -75,7 +75,8 @@ async function prove(client: pg.ClientBase, behaviour: PolicyBehaviour): Promise
         const value = reply ? lastValue(reply) : undefined;
         if (value !== expectation.returns)
           failures.push(
-            `${what} returned ${value === undefined ? 'no row' : value === null ? 'null' : `"${value}"`}, not "${expectation.returns}"`,
+            `${what} returned ${value === undefined ? 'no row' : value === null ? 'null' : `"${value}"`}, ` +
+              `not "${expectation.returns}"`,
           );
       }
     }

@@ -10,7 +10,8 @@
 
 const USER_SCHEMA = `n.nspname <> 'information_schema' and n.nspname not like 'pg\\_%'`;
 const notExtensionMember = (classId: string, oid: string) =>
-  `not exists (select 1 from pg_depend dep where dep.classid = '${classId}'::regclass and dep.objid = ${oid} and dep.deptype = 'e')`;
+  `not exists (select 1 from pg_depend dep where dep.classid = '${classId}'::regclass and dep.objid = ${oid} and ` +
+  `dep.deptype = 'e')`;
 
 /** A relation `c` (joined to its schema `n`) the user created: not the system's, not an extension's. */
 const USER_RELATION = `${USER_SCHEMA} and ${notExtensionMember('pg_class', 'c.oid')}`;
@@ -24,7 +25,8 @@ const attnames = (
 
 /** Grants as sorted "grantee:PRIVILEGE" strings, the owner's own entries left out. */
 const grants = (acl: string, owner: string, defaultKind: string) => `
-  array(select distinct case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end || ':' || a.privilege_type
+  array(select distinct case when a.grantee = 0 then 'PUBLIC' else pg_get_userbyid(a.grantee) end || ':' ||
+      a.privilege_type
                  || case when a.is_grantable then ' WITH GRANT OPTION' else '' end
         from aclexplode(coalesce(${acl}, acldefault('${defaultKind}', ${owner}))) a
         where a.grantee <> ${owner}
@@ -36,7 +38,8 @@ export const QUERIES = {
     from pg_extension e join pg_namespace n on n.oid = e.extnamespace`,
 
   schemas: `
-    select n.nspname as name, obj_description(n.oid, 'pg_namespace') as comment, ${grants('n.nspacl', 'n.nspowner', 'n')} as grants
+    select n.nspname as name, obj_description(n.oid, 'pg_namespace') as comment,
+        ${grants('n.nspacl', 'n.nspowner', 'n')} as grants
     from pg_namespace n
     where ${USER_SCHEMA} and ${notExtensionMember('pg_namespace', 'n.oid')}`,
 
@@ -48,7 +51,8 @@ export const QUERIES = {
            case when c.relkind in ('v', 'm') then pg_get_viewdef(c.oid, true) end as definition,
            case when c.relkind in ('v', 'm') then (select count(distinct dep.refobjid) from pg_rewrite rw
               join pg_depend dep on dep.classid = 'pg_rewrite'::regclass and dep.objid = rw.oid
-              where rw.ev_class = c.oid and dep.refclassid = 'pg_class'::regclass and dep.refobjid <> c.oid) end as relations_read,
+              where rw.ev_class = c.oid and dep.refclassid = 'pg_class'::regclass and dep.refobjid <> c.oid) end as
+                  relations_read,
            case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partition_key,
            case when c.relispartition then pg_get_expr(c.relpartbound, c.oid, true) end as partition_bound,
            (select pn.nspname || '.' || pc.relname from pg_inherits inh join pg_class pc on pc.oid = inh.inhparent
@@ -66,7 +70,8 @@ export const QUERIES = {
 
   columns: `
     select a.attrelid::int8 as table_oid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
-           a.attnotnull as not_null, case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid, true) end as default,
+           a.attnotnull as not_null, case when a.attgenerated = '' then pg_get_expr(d.adbin, d.adrelid, true) end as
+               default,
            case a.attidentity when 'a' then 'always' when 'd' then 'by default' end as identity,
            case a.attgenerated when 's' then 'stored' when 'v' then 'virtual' end as generated,
            case when a.attgenerated <> '' then pg_get_expr(d.adbin, d.adrelid, true) end as generation_expression,
@@ -106,10 +111,14 @@ export const QUERIES = {
            i.indisunique as unique, i.indnullsnotdistinct as nulls_not_distinct,
            i.indnkeyatts as key_count,
            array(select pg_get_indexdef(i.indexrelid, k, true)
-                        || case when k <= i.indnkeyatts and oc.oid is not null and not oc.opcdefault then ' ' || oc.opcname else '' end
-                        || case when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 1 then ' DESC' else '' end
-                        || case when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 1 and (i.indoption[k - 1] & 2) = 0 then ' NULLS LAST'
-                                when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 0 and (i.indoption[k - 1] & 2) = 2 then ' NULLS FIRST'
+                        || case when k <= i.indnkeyatts and oc.oid is not null and not oc.opcdefault then ' ' ||
+                            oc.opcname else '' end
+                        || case when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 1 then
+                            ' DESC' else '' end
+                        || case when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 1 and
+                            (i.indoption[k - 1] & 2) = 0 then ' NULLS LAST'
+                                when k <= i.indnkeyatts and am.amname = 'btree' and (i.indoption[k - 1] & 1) = 0 and
+                                    (i.indoption[k - 1] & 2) = 2 then ' NULLS FIRST'
                                 else '' end
                  from generate_series(1, i.indnatts) k
                  left join pg_opclass oc on oc.oid = i.indclass[k - 1]
@@ -133,8 +142,10 @@ export const QUERIES = {
            (select tn.nspname || '.' || tc.relname || '.' || ta.attname from pg_depend dep
               join pg_class tc on tc.oid = dep.refobjid join pg_namespace tn on tn.oid = tc.relnamespace
               join pg_attribute ta on ta.attrelid = dep.refobjid and ta.attnum = dep.refobjsubid
-            where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i') limit 1) as owned_by,
-           exists (select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype = 'i') as identity,
+            where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and dep.deptype in ('a', 'i') limit 1) as
+                owned_by,
+           exists (select 1 from pg_depend dep where dep.classid = 'pg_class'::regclass and dep.objid = c.oid and
+               dep.deptype = 'i') as identity,
            obj_description(c.oid, 'pg_class') as comment, ${grants('c.relacl', 'c.relowner', 's')} as grants
     from pg_sequence s
     join pg_class c on c.oid = s.seqrelid
@@ -191,7 +202,8 @@ export const QUERIES = {
   compositeTypes: `
     select n.nspname as schema, t.typname as name,
            array(select quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod)
-                        || case when a.attcollation <> at.typcollation then ' COLLATE ' || quote_ident(ac.collname) else '' end
+                        || case when a.attcollation <> at.typcollation then ' COLLATE ' || quote_ident(ac.collname) else
+                            '' end
                  from pg_attribute a join pg_type at on at.oid = a.atttypid
                  left join pg_collation ac on ac.oid = a.attcollation
                  where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped order by a.attnum) as attributes,
@@ -201,7 +213,8 @@ export const QUERIES = {
     where t.typtype = 'c' and c.relkind = 'c' and ${USER_SCHEMA} and ${notExtensionMember('pg_type', 't.oid')}`,
 
   collations: `
-    select n.nspname as schema, co.collname as name, co.collprovider as provider, co.collisdeterministic as deterministic,
+    select n.nspname as schema, co.collname as name, co.collprovider as provider, co.collisdeterministic as
+        deterministic,
            co.collcollate as lc_collate, co.collctype as lc_ctype, obj_description(co.oid, 'pg_collation') as comment
     from pg_collation co join pg_namespace n on n.oid = co.collnamespace
     where ${USER_SCHEMA} and ${notExtensionMember('pg_collation', 'co.oid')}`,
@@ -229,7 +242,8 @@ export const QUERIES = {
   publications: `
     select p.pubname as name, p.puballtables as all_tables, p.pubinsert as insert, p.pubupdate as update,
            p.pubdelete as delete, p.pubtruncate as truncate, p.pubviaroot as via_root,
-           array(select pn.nspname || '.' || pc.relname from pg_publication_rel pr join pg_class pc on pc.oid = pr.prrelid
+           array(select pn.nspname || '.' || pc.relname from pg_publication_rel pr join pg_class pc on pc.oid =
+               pr.prrelid
                    join pg_namespace pn on pn.oid = pc.relnamespace where pr.prpubid = p.oid order by 1) as tables,
            obj_description(p.oid, 'pg_publication') as comment
     from pg_publication p`,
@@ -271,7 +285,8 @@ export const QUERIES = {
 
   policies: `
     select pol.polrelid::int8 as table_oid, pol.polname as name, pol.polcmd as command, pol.polpermissive as permissive,
-           array(select case when r = 0 then 'PUBLIC' else pg_get_userbyid(r)::text end from unnest(pol.polroles) r order by 1) as roles,
+           array(select case when r = 0 then 'PUBLIC' else pg_get_userbyid(r)::text end from unnest(pol.polroles) r
+               order by 1) as roles,
            pg_get_expr(pol.polqual, pol.polrelid, true) as using,
            pg_get_expr(pol.polwithcheck, pol.polrelid, true) as with_check,
            obj_description(pol.oid, 'pg_policy') as comment

@@ -12,7 +12,16 @@ import {
   replicaIdentityClause,
   triggerEnabled,
 } from './fix-sql-create.js';
-import { grantSteps, holdsData, key, RANK, TABLE_LATE_RANK, type FixContext, type Step } from './fix-sql-plan.js';
+import {
+  grantSteps,
+  holdsData,
+  key,
+  RANK,
+  stepMaker,
+  TABLE_LATE_RANK,
+  type FixContext,
+  type Step,
+} from './fix-sql-plan.js';
 import { ident, literal, optionKey, optionList, qualified, relOptionList, splitLast } from './sql-text.js';
 
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
@@ -34,13 +43,7 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       (a) => a !== 'column_order' && !same(target.attrs[a], current.attrs[a]),
     ),
   );
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
-    sql,
-    destructive: false,
-    object: k,
-    rank,
-    ...extra,
-  });
+  const step = stepMaker(target);
   const push = (...steps: Step[]) => ctx.steps.push(...steps);
   const recreate = () => {
     const data = holdsData(target.kind);
@@ -257,7 +260,8 @@ export function alterStatements(target: SchemaObject, current: SchemaObject, ctx
       if (changed.has('publish') || changed.has('via_root')) {
         push(
           step(
-            `ALTER PUBLICATION ${name} SET (publish = ${literal(String(t.publish))}, publish_via_partition_root = ${t.via_root === true})`,
+            `ALTER PUBLICATION ${name} SET (publish = ${literal(String(t.publish))}, publish_via_partition_root = ` +
+              `${t.via_root === true})`,
           ),
         );
       }
@@ -398,7 +402,8 @@ function storageDefault(table: string, column: string, type: string): string {
     .map(([code, word]) => `when ${literal(code)} then ${literal(word)}`)
     .join(' ');
   const sql = `ALTER TABLE ${qualified(table)} ALTER COLUMN ${ident(column)} SET STORAGE `;
-  return `DO $fix$ BEGIN EXECUTE ${literal(sql)} || (select case typstorage ${cases} end from pg_type where oid = ${literal(type)}::regtype); END $fix$`;
+  const storage = `(select case typstorage ${cases} end from pg_type where oid = ${literal(type)}::regtype)`;
+  return `DO $fix$ BEGIN EXECUTE ${literal(sql)} || ${storage}; END $fix$`;
 }
 
 /**
@@ -432,7 +437,9 @@ function alterEnum(
   );
   for (const column of columns)
     for (const view of dependentViews(ctx, splitLast(column.name)[0])) ctx.recreatedViews.add(view);
-  const reason = `recreates enum ${displayName(target.name)} without ${have.filter((v) => !want.includes(v)).join(', ') || 'its old order'}: rows holding a removed value make it fail`;
+  const removed = have.filter((v) => !want.includes(v)).join(', ') || 'its old order';
+  const reason =
+    `recreates enum ${displayName(target.name)} without ${removed}: ` + 'rows holding a removed value make it fail';
   push(step(`ALTER TYPE ${type} RENAME TO ${ident(old)}`, { destructive: true, reason }));
   push(step(`CREATE TYPE ${type} AS ENUM (${want.map(literal).join(', ')})`));
   for (const column of columns) {

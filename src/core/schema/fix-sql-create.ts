@@ -8,6 +8,7 @@ import {
   objectClause,
   RANK,
   routineWord,
+  stepMaker,
   TABLE_LATE_RANK,
   type FixContext,
   type Step,
@@ -124,7 +125,9 @@ export function constraintDefinition(object: SchemaObject): string {
 export function indexDefinition(object: SchemaObject): string {
   const a = object.attrs;
   const [, name] = splitLast(object.name);
-  let sql = `CREATE ${a.unique === true ? 'UNIQUE ' : ''}INDEX ${ident(name)} ON ${qualified(String(a.table))} USING ${a.method} (${strings(a.keys).map(indexKey).join(', ')})`;
+  let sql =
+    `CREATE ${a.unique === true ? 'UNIQUE ' : ''}INDEX ${ident(name)} ON ${qualified(String(a.table))} ` +
+    `USING ${a.method} (${strings(a.keys).map(indexKey).join(', ')})`;
   if (Array.isArray(a.include) && a.include.length) sql += ` INCLUDE (${a.include.join(', ')})`;
   if (a.nulls_not_distinct === true) sql += ' NULLS NOT DISTINCT';
   if (Array.isArray(a.options) && a.options.length) sql += ` WITH (${relOptionList(a.options)})`;
@@ -167,7 +170,9 @@ export function triggerDefinition(object: SchemaObject): string {
   const events = strings(a.events).map((e) =>
     e === 'UPDATE' && updateColumns.length ? `UPDATE OF ${updateColumns.map(ident).join(', ')}` : e,
   );
-  let sql = `CREATE TRIGGER ${ident(name)} ${a.timing} ${events.join(' OR ')} ON ${qualified(table)} FOR EACH ${String(a.level).toUpperCase()}`;
+  let sql =
+    `CREATE TRIGGER ${ident(name)} ${a.timing} ${events.join(' OR ')} ON ${qualified(table)} ` +
+    `FOR EACH ${String(a.level).toUpperCase()}`;
   if (a.condition) sql += ` WHEN (${a.condition})`;
   return `${sql} EXECUTE FUNCTION ${qualified(String(a.function))}(${a.arguments ?? ''})`;
 }
@@ -186,7 +191,8 @@ export function triggerEnabled(object: SchemaObject): string {
 
 export function policyDefinition(object: SchemaObject): string {
   const a = object.attrs;
-  let sql = `CREATE POLICY ${objectClause(object)} AS ${a.permissive === false ? 'RESTRICTIVE' : 'PERMISSIVE'} FOR ${a.command}`;
+  const kind = a.permissive === false ? 'RESTRICTIVE' : 'PERMISSIVE';
+  let sql = `CREATE POLICY ${objectClause(object)} AS ${kind} FOR ${a.command}`;
   sql += ` TO ${
     strings(a.roles)
       .map((r) => (r === 'PUBLIC' ? 'PUBLIC' : ident(r)))
@@ -198,7 +204,10 @@ export function policyDefinition(object: SchemaObject): string {
 }
 
 export function sequenceClauses(a: SchemaObject['attrs']): string {
-  return `AS ${a.type} INCREMENT BY ${a.increment} MINVALUE ${a.min} MAXVALUE ${a.max} START WITH ${a.start} CACHE ${a.cache} ${a.cycle === true ? 'CYCLE' : 'NO CYCLE'}`;
+  return (
+    `AS ${a.type} INCREMENT BY ${a.increment} MINVALUE ${a.min} MAXVALUE ${a.max} START WITH ${a.start} ` +
+    `CACHE ${a.cache} ${a.cycle === true ? 'CYCLE' : 'NO CYCLE'}`
+  );
 }
 
 export function replicaIdentityClause(value: unknown): string {
@@ -258,7 +267,10 @@ function publicationDefinition(object: SchemaObject): string {
   const a = object.attrs;
   const tables = publicationTables(object);
   const scope = a.all_tables === true ? ' FOR ALL TABLES' : tables.length ? ` FOR TABLE ${tables.join(', ')}` : '';
-  return `CREATE PUBLICATION ${ident(object.name)}${scope} WITH (publish = ${literal(String(a.publish))}, publish_via_partition_root = ${a.via_root === true})`;
+  return (
+    `CREATE PUBLICATION ${ident(object.name)}${scope} ` +
+    `WITH (publish = ${literal(String(a.publish))}, publish_via_partition_root = ${a.via_root === true})`
+  );
 }
 
 function collationDefinition(object: SchemaObject): string {
@@ -274,7 +286,9 @@ function collationDefinition(object: SchemaObject): string {
 function eventTriggerDefinition(object: SchemaObject): string {
   const a = object.attrs;
   const tags = strings(a.tags);
-  return `CREATE EVENT TRIGGER ${ident(object.name)} ON ${a.event}${tags.length ? ` WHEN TAG IN (${tags.map(literal).join(', ')})` : ''} EXECUTE FUNCTION ${qualified(String(a.function))}()`;
+  const when = tags.length ? ` WHEN TAG IN (${tags.map(literal).join(', ')})` : '';
+  const fn = qualified(String(a.function));
+  return `CREATE EVENT TRIGGER ${ident(object.name)} ON ${a.event}${when} EXECUTE FUNCTION ${fn}()`;
 }
 
 export function eventTriggerEnabled(object: SchemaObject): string {
@@ -287,18 +301,15 @@ export function eventTriggerEnabled(object: SchemaObject): string {
   return `ALTER EVENT TRIGGER ${ident(object.name)} ${how[String(object.attrs.enabled)] ?? 'ENABLE'}`;
 }
 
+/** A view's WITH (…) clause, or nothing. */
+const viewOptions = (a: SchemaObject['attrs']) =>
+  Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : '';
+
 /** The statements creating an object the current schema lacks. */
 export function createStatements(object: SchemaObject, ctx: FixContext): Step[] {
   const a = object.attrs;
   const rank = RANK[object.kind];
-  const k = key(object);
-  const step = (sql: string, extra: Partial<Step> = {}): Step => ({
-    sql,
-    destructive: false,
-    object: k,
-    rank,
-    ...extra,
-  });
+  const step = stepMaker(object);
   const steps: Step[] = [];
   const grants = () => grantSteps(object, DEFAULT_GRANTS[object.kind] ?? [], strings(a.grants), rank);
   switch (object.kind) {
@@ -364,7 +375,10 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
     case 'foreign table':
       steps.push(
         step(
-          `CREATE FOREIGN TABLE ${qualified(object.name)} () SERVER ${ident(String(a.server))}${Array.isArray(a.foreign_options) && a.foreign_options.length ? ` OPTIONS (${optionList(a.foreign_options)})` : ''}`,
+          `CREATE FOREIGN TABLE ${qualified(object.name)} () SERVER ${ident(String(a.server))}` +
+            (Array.isArray(a.foreign_options) && a.foreign_options.length
+              ? ` OPTIONS (${optionList(a.foreign_options)})`
+              : ''),
         ),
         ...grants(),
       );
@@ -409,16 +423,15 @@ export function createStatements(object: SchemaObject, ctx: FixContext): Step[] 
       break;
     case 'view':
       steps.push(
-        step(
-          `CREATE VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`,
-        ),
+        step(`CREATE VIEW ${qualified(object.name)}${viewOptions(a)} AS\n${String(a.definition).replace(/;\s*$/, '')}`),
         ...grants(),
       );
       break;
     case 'materialized view':
       steps.push(
         step(
-          `CREATE MATERIALIZED VIEW ${qualified(object.name)}${Array.isArray(a.options) && a.options.length ? ` WITH (${relOptionList(a.options)})` : ''} AS\n${String(a.definition).replace(/;\s*$/, '')}`,
+          `CREATE MATERIALIZED VIEW ${qualified(object.name)}${viewOptions(a)} AS\n` +
+            String(a.definition).replace(/;\s*$/, ''),
         ),
         ...grants(),
       );

@@ -18,6 +18,12 @@ export interface Step extends FixStatement {
   order?: number;
 }
 
+/** Makes the steps of one object: not destructive and at its kind's rank unless `extra` says otherwise. */
+export function stepMaker(object: SchemaObject): (sql: string, extra?: Partial<Step>) => Step {
+  const base = { destructive: false, object: key(object), rank: RANK[object.kind] };
+  return (sql, extra = {}) => ({ sql, ...base, ...extra });
+}
+
 /** Creation order: what an object needs is created before it (drops run in the reverse order). */
 export const RANK: Record<ObjectKind, number> = {
   schema: 0,
@@ -96,7 +102,9 @@ export function grantSteps(object: SchemaObject, from: readonly string[], to: re
     const [who, what] = g.split(':') as [string, string];
     const option = what.endsWith(' WITH GRANT OPTION');
     steps.push({
-      sql: `GRANT ${what.replace(' WITH GRANT OPTION', '')}${clause.columns} ON ${clause.on} TO ${grantee(who)}${option ? ' WITH GRANT OPTION' : ''}`,
+      sql:
+        `GRANT ${what.replace(' WITH GRANT OPTION', '')}${clause.columns} ON ${clause.on} TO ${grantee(who)}` +
+        (option ? ' WITH GRANT OPTION' : ''),
       destructive: false,
       object: key(object),
       rank,

@@ -91,7 +91,8 @@ function ownedByDropped(sequence: SchemaObject, droppedTables: Set<string>): boo
 export function fixScript(statements: readonly FixStatement[], labels: { target: string; current: string }): string {
   const lines = [
     `-- SQL turning ${labels.current} into ${labels.target} (medicalcor schema diff --sql)`,
-    `-- ${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive. Review before running.`,
+    `-- ${statements.length} statement(s), ${statements.filter((s) => s.destructive).length} destructive. Review ` +
+      'before running.',
     'SET check_function_bodies = false;',
   ];
   for (const s of statements) {

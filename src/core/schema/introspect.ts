@@ -105,23 +105,29 @@ export function normalizeViewDefinition(definition: string, relationsRead: numbe
  * Reads the schema of the database behind `client` into the model, in one read-only snapshot.
  * search_path is pinned so that names printed by pg_get_* are qualified the same way on every
  * server (public objects unqualified, others qualified).
+ *
+ * `inTransaction`: the client is inside a transaction of the caller's, whose uncommitted changes are
+ * to be read (a fix proved and rolled back). The read then runs in a savepoint, in the caller's
+ * snapshot, and leaves the transaction open and its settings as they were.
  */
-export async function introspect(client: pg.ClientBase): Promise<SchemaModel> {
+export async function introspect(
+  client: pg.ClientBase,
+  options: { inTransaction?: boolean } = {},
+): Promise<SchemaModel> {
   const names = Object.keys(QUERIES) as (keyof typeof QUERIES)[];
+  const [open, close] = options.inTransaction
+    ? ['savepoint medicalcor_introspect', 'rollback to savepoint medicalcor_introspect']
+    : ['begin isolation level repeatable read read only', 'rollback'];
   // one round trip: the statements go as one simple-protocol query and come back as one result each
-  const script = [
-    'begin isolation level repeatable read read only',
-    'set local search_path = public',
-    ...names.map((n) => QUERIES[n]),
-    'rollback',
-  ].join(';\n');
+  const script = [open, 'set local search_path = public', ...names.map((n) => QUERIES[n]), close].join(';\n');
   let replies: pg.QueryResult[];
   try {
     replies = (await client.query(script)) as unknown as pg.QueryResult[];
   } catch (error) {
-    await client.query('rollback').catch(() => {});
+    await client.query(close).catch(() => {});
     throw error;
   }
+  if (options.inTransaction) await client.query('release savepoint medicalcor_introspect');
   const results = Object.fromEntries(names.map((n, i) => [n, replies[i + 2]!.rows])) as Record<
     keyof typeof QUERIES,
     Row[]

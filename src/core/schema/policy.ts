@@ -172,7 +172,8 @@ export function evaluatePolicy(
       add(
         'rls-forced',
         table,
-        `row-level security is not forced on patient-data table ${displayName(table)}: its owner bypasses the policies (${where})`,
+        `row-level security is not forced on patient-data table ${displayName(table)}: its owner bypasses the ` +
+          `policies (${where})`,
       );
   }
 

@@ -71,7 +71,8 @@ export class MigrationProvenance {
     if (object.kind === 'column' && table) {
       const tableOrigin = this.find(
         new RegExp(
-          `create\\s+(?:unlogged\\s+|foreign\\s+)?table\\s+(?:if\\s+not\\s+exists\\s+)?(?:[\\w"]+\\.)?${word(shortName(table))}`,
+          `create\\s+(?:unlogged\\s+|foreign\\s+)?table\\s+` +
+            `(?:if\\s+not\\s+exists\\s+)?(?:[\\w"]+\\.)?${word(shortName(table))}`,
         ),
       );
       if (tableOrigin) {

@@ -53,7 +53,8 @@ export async function parseSnapshot(text: string, file: string): Promise<SchemaM
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw invalidInput(
-      `${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ${issue.message}`,
+      `${file} is not a schema snapshot (format ${SNAPSHOT_FORMAT}): ${issue.path.join('.') || 'file'}: ` +
+        `${issue.message}`,
       {
         code: 'schema.snapshot-invalid',
         facts: { file },

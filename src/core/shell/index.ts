@@ -64,7 +64,8 @@ class Collector {
 /**
  * Runs one program with an argv array: no shell is involved, so no argument (however it was
  * filled in) can start a second command (the supervisor's sh only runs "$@"). The program runs
- * in its own process group under a supervisor (see supervisor.ts): a timeout or an abort ends the whole group (SIGTERM, then
+ * in its own process group under a supervisor (see supervisor.ts): a timeout or an abort ends the whole group (SIGTERM,
+ * then
  * SIGKILL after the grace period), what the program leaves behind ends when it exits, and if
  * this process dies, even by kill -9, the supervisor sees its pipe close and ends the group.
  */
@@ -131,7 +132,8 @@ export async function runCommand(argv: readonly string[], options: ShellOptions)
   if (ended.error) {
     return { exitCode: null, stdout: '', stderr: '', timedOut: false, interrupted, spawnError: ended.error.message };
   }
-  // the supervisor reports the command's status as sh does: 128 + n for a signal, 126/127 for a program that cannot start
+  // the supervisor reports the command's status as sh does: 128 + n for a signal, 126/127 for a program that cannot
+  // start
   const reported = /^\d+$/.test(statusText.trim()) ? Number(statusText.trim()) : undefined;
   const errors = stderr.value();
   const notStarted =

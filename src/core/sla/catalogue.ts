@@ -106,14 +106,18 @@ const slaShape = z
       ctx.addIssue({
         code: 'custom',
         path: ['thresholds', 'warning'],
-        message: `higher is better, so the warning threshold (${warning}) must be at or above the breach threshold (${breach})`,
+        message:
+          `higher is better, so the warning threshold (${warning}) ` +
+          `must be at or above the breach threshold (${breach})`,
       });
     }
     if (sla.direction === 'lower' && warning > breach) {
       ctx.addIssue({
         code: 'custom',
         path: ['thresholds', 'warning'],
-        message: `lower is better, so the warning threshold (${warning}) must be at or below the breach threshold (${breach})`,
+        message:
+          `lower is better, so the warning threshold (${warning}) ` +
+          `must be at or below the breach threshold (${breach})`,
       });
     }
     if (!sla.sli.series && selectorsOf(sla.sli.errorRatio).length === 0) {

@@ -59,7 +59,10 @@ export interface SlaStatusReport {
   /** Prometheus could not be reached or refused a query: some figures are missing */
   partial: boolean;
   errors: string[];
-  /** HTTP requests sent to Prometheus: one per query window (queries of one window are batched), one more if an SLA is stale */
+  /**
+   * HTTP requests sent to Prometheus: one per query window (queries of one window are batched), one more if an SLA is
+   * stale
+   */
   roundTrips: number;
 }
 

@@ -31,7 +31,8 @@ export interface Freshness {
 export function freshnessQuery(sla: Pick<SlaDefinition, 'sli' | 'staleAfter'>, range: string = sla.staleAfter): string {
   const parts = sla.sli.series.flatMap((selector, i) => [
     `label_replace(max(timestamp(${selector})), "medicalcor_part", "${i}-now", "", "")`,
-    `label_replace(max(max_over_time(timestamp(${selector})[${range}:${FRESHNESS_RESOLUTION}])), "medicalcor_part", "${i}-range", "", "")`,
+    `label_replace(max(max_over_time(timestamp(${selector})[${range}:${FRESHNESS_RESOLUTION}])), "medicalcor_part", ` +
+      `"${i}-range", "", "")`,
   ]);
   return `max(${parts.join(' or ')})`;
 }

@@ -49,7 +49,8 @@ export async function recordBreaches(
         const existing = rows[0];
         if (!existing) {
           await client.query(
-            `insert into sla_breaches (sla_id, started_at, ended_at, worst_value, objective, severity, details) values ($1, $2, $3, $4, $5, 'breach', $6)`,
+            'insert into sla_breaches (sla_id, started_at, ended_at, worst_value, objective, severity, details) ' +
+              `values ($1, $2, $3, $4, $5, 'breach', $6)`,
             [sla.id, period.from, endedAt, period.worstValue, sla.objective, JSON.stringify(details)],
           );
           result.inserted++;
@@ -87,7 +88,8 @@ export interface OpenBreach {
 /** The SLAs with a breach row still open (the platform, or `sla report --record`, closes it on recovery). */
 export async function openBreaches(pool: Pool): Promise<OpenBreach[]> {
   const { rows } = await pool.query<{ sla_id: string; started_at: Date }>(
-    `select sla_id, min(started_at) as started_at from sla_breaches where ended_at is null and severity = 'breach' group by sla_id order by sla_id`,
+    `select sla_id, min(started_at) as started_at from sla_breaches where ended_at is null and severity = 'breach' ` +
+      'group by sla_id order by sla_id',
   );
   return rows.map((r) => ({ slaId: r.sla_id, startedAt: r.started_at }));
 }

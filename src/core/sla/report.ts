@@ -65,7 +65,10 @@ export interface SlaPeriodReport {
   errors: string[];
 }
 
-/** A step that gives at most ~720 points over the period (Prometheus caps a range query at 11,000), never under 1 minute. */
+/**
+ * A step that gives at most ~720 points over the period (Prometheus caps a range query at 11,000), never under 1
+ * minute.
+ */
 export function defaultStepSeconds(periodSeconds: number): number {
   const raw = Math.max(60, Math.ceil(periodSeconds / 720));
   return Math.ceil(raw / 60) * 60;

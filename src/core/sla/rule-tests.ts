@@ -6,6 +6,7 @@ import {
   BURN_ALERT,
   burnAlertAnnotations,
   burnAlertLabels,
+  LINE_WIDTH,
   RECORD,
   ruleFactor,
   STALE_ALERT,
@@ -292,5 +293,5 @@ export function serializeRuleTests(file: RuleTestFile, source: string): string {
     '# Run with "promtool test rules" from this directory. Generated: do not edit.',
     '',
   ].join('\n');
-  return header + stringify(file, { lineWidth: 0 });
+  return header + stringify(file, { lineWidth: LINE_WIDTH });
 }

@@ -20,6 +20,12 @@ export const RECORD = {
 } as const;
 
 export const BURN_ALERT = 'SLAErrorBudgetBurn';
+
+/**
+ * Where the generated YAML folds a long expression or description onto the next line: a folded plain
+ * or quoted scalar reads back as the same string, and 100 keeps the indented lines within 120 characters.
+ */
+export const LINE_WIDTH = 100;
 export const STALE_ALERT = 'SLASLIStale';
 
 export interface RecordingRule {
@@ -76,7 +82,9 @@ export function burnAlertAnnotations(sla: SlaDefinition, pair: BurnWindowPair): 
   const window = promqlDuration(ruleWindowSeconds(sla));
   return {
     summary: `${sla.name}: error budget burning ${factor}x over ${pair.long} and ${pair.short}`,
-    description: `At this rate ${Math.round(pair.budgetSpent * 100)} % of the ${window} error budget is spent every ${pair.long}.`,
+    description:
+      `At this rate ${Math.round(pair.budgetSpent * 100)} % of the ${window} error budget ` +
+      `is spent every ${pair.long}.`,
     command: `medicalcor sla status --sla ${sla.id}`,
     runbook_command: `medicalcor runbook run ${sla.runbook}`,
   };
@@ -89,7 +97,9 @@ export function staleAlertLabels(sla: SlaDefinition): Record<string, string> {
 export function staleAlertAnnotations(sla: SlaDefinition): Record<string, string> {
   return {
     summary: `${sla.name}: no sample of its SLI for ${sla.staleAfter}`,
-    description: `None of ${sla.sli.series.join(', ')} got a sample in the last ${sla.staleAfter}: the SLA's figures are stale, not healthy.`,
+    description:
+      `None of ${sla.sli.series.join(', ')} got a sample in the last ${sla.staleAfter}: ` +
+      "the SLA's figures are stale, not healthy.",
     command: `medicalcor sla status --sla ${sla.id}`,
     runbook_command: `medicalcor runbook run ${sla.runbook}`,
   };
@@ -100,7 +110,9 @@ const selectorOf = (name: string, sla: SlaDefinition) => `${name}{sla="${sla.id}
 /** `ratio > factor × budget` for both windows of the pair: both numbers written as in the catalogue. */
 function burnExpr(sla: SlaDefinition, pair: BurnWindowPair): string {
   const threshold = `(${ruleFactor(sla, pair)} * ${sla.errorBudget})`;
-  return `(${selectorOf(RECORD.ratio(pair.long), sla)} > ${threshold}) and (${selectorOf(RECORD.ratio(pair.short), sla)} > ${threshold})`;
+  const long = selectorOf(RECORD.ratio(pair.long), sla);
+  const short = selectorOf(RECORD.ratio(pair.short), sla);
+  return `(${long} > ${threshold}) and (${short} > ${threshold})`;
 }
 
 /** Fires when none of the SLI's series got a sample in the last staleAfter (max drops the matchers' labels). */
@@ -165,5 +177,5 @@ export function serializeRuleFile(rules: RuleFile, source: string): string {
     '# Do not edit: change the catalogue and generate again. Check with "promtool check rules".',
     '',
   ].join('\n');
-  return header + stringify(rules, { lineWidth: 0 });
+  return header + stringify(rules, { lineWidth: LINE_WIDTH });
 }

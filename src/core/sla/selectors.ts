@@ -18,7 +18,9 @@ export function selectorsOf(query: string): string[] {
   return [...found];
 }
 
-/** The equality matchers of a selector, `name{a="x",b=~"y"}` → { __name__: name, a: "x" }; undefined if it has others. */
+/**
+ * The equality matchers of a selector, `name{a="x",b=~"y"}` → { __name__: name, a: "x" }; undefined if it has others.
+ */
 export function equalityLabels(selector: string): Record<string, string> | undefined {
   const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/.exec(selector.trim());
   if (!match) return undefined;

@@ -41,7 +41,8 @@ export const breakerKind = defineStepKind({
     reason: action.reason ? fill(action.reason, vars) : undefined,
   }),
   describe: (r) =>
-    `breaker ${r.action}${r.name ? ` ${r.name}` : ''}${r.forMs ? ` for ${r.forMs / 1000}s` : ''}${r.reason ? ` (reason: ${r.reason})` : ''}`,
+    `breaker ${r.action}${r.name ? ` ${r.name}` : ''}${r.forMs ? ` for ${r.forMs / 1000}s` : ''}` +
+    (r.reason ? ` (reason: ${r.reason})` : ''),
   async run(action, _mutates, deps, run) {
     try {
       const store = await deps.breakers();

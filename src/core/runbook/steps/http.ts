@@ -90,7 +90,9 @@ export const httpKind = defineStepKind({
       return {
         ok,
         status: response.statusCode,
-        output: `HTTP ${response.statusCode}\n${json === undefined ? shown : JSON.stringify(maskPii(json), null, 2).slice(0, BODY_LIMIT)}`,
+        output: `HTTP ${response.statusCode}\n${
+          json === undefined ? shown : JSON.stringify(maskPii(json), null, 2).slice(0, BODY_LIMIT)
+        }`,
         value: json ?? text,
         data: maskPii(json),
         error: ok ? undefined : `HTTP ${response.statusCode} from ${action.method} ${where}`,

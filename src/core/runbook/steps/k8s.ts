@@ -82,7 +82,8 @@ export const k8sKind = defineStepKind({
   describe(r) {
     if (r.request) {
       const { method, path, contentType, body } = r.request;
-      return `${method} ${path}${contentType ? `\ncontent-type: ${contentType}` : ''}${body ? `\n${JSON.stringify(body)}` : ''}`;
+      const type = contentType ? `\ncontent-type: ${contentType}` : '';
+      return `${method} ${path}${type}${body ? `\n${JSON.stringify(body)}` : ''}`;
     }
     return `GET /api/v1/namespaces/${r.namespace}/services/${r.service} (then its pods by selector)`;
   },
@@ -117,7 +118,9 @@ export const k8sKind = defineStepKind({
           };
           return {
             ok: true,
-            output: `deployment ${action.namespace}/${result.deployment} scaled from ${result.previousReplicas} to ${result.replicas} replicas`,
+            output:
+              `deployment ${action.namespace}/${result.deployment} ` +
+              `scaled from ${result.previousReplicas} to ${result.replicas} replicas`,
             value: result.replicas,
             data: result,
             undo,

@@ -111,7 +111,8 @@ export function shellInjectionIssues(argv: readonly string[]): InjectionIssue[] 
           index: i + 1,
           message:
             `{{${name}}} is inside the code that ${programName(arg)} ${argv[i]} runs, where a value becomes code ` +
-            `(a value such as 'x; rm -rf ~' would run); pass it as an argument the code reads instead: ${interpreter.safe(name)}`,
+            `(a value such as 'x; rm -rf ~' would run); pass it as an argument the code reads instead: ` +
+            `${interpreter.safe(name)}`,
         });
       }
       break;

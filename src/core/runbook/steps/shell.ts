@@ -42,7 +42,8 @@ export const shellKind = defineStepKind({
     };
   },
   describe: (r) =>
-    `argv: ${JSON.stringify(r.argv)}${r.cwd ? `\ncwd: ${r.cwd}` : ''}${Object.keys(r.env).length ? `\nenv: ${JSON.stringify(maskEnv(r.env))}` : ''}`,
+    `argv: ${JSON.stringify(r.argv)}${r.cwd ? `\ncwd: ${r.cwd}` : ''}` +
+    (Object.keys(r.env).length ? `\nenv: ${JSON.stringify(maskEnv(r.env))}` : ''),
   async run(action, _mutates, deps, run) {
     // core/shell spawns a supervisor: only runs that use a shell step pay for loading it
     const { runCommand } = await import('../../shell/index.js');

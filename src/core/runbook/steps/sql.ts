@@ -7,8 +7,22 @@ import { plainTable } from './plain-table.js';
 import { timedOutAfter } from './timeout.js';
 
 // Functions whose effect escapes the transaction: a rolled-back dry run would still do it.
-const NON_TRANSACTIONAL =
-  /\b(pg_cancel_backend|pg_terminate_backend|dblink\w*|pg_notify|nextval|setval|pg_advisory\w*|pg_reload_conf|pg_rotate_logfile|lo_\w+|pg_file_write)\s*\(/i;
+const NON_TRANSACTIONAL = new RegExp(
+  `\\b(${[
+    'pg_cancel_backend',
+    'pg_terminate_backend',
+    'dblink\\w*',
+    'pg_notify',
+    'nextval',
+    'setval',
+    'pg_advisory\\w*',
+    'pg_reload_conf',
+    'pg_rotate_logfile',
+    'lo_\\w+',
+    'pg_file_write',
+  ].join('|')})\\s*\\(`,
+  'i',
+);
 
 /**
  * One statement in its own transaction with a statement timeout. In a dry run a mutating
@@ -81,7 +95,8 @@ export const sqlKind = defineStepKind({
       if (mutates) parts.push(dryRun ? `would change ${count} row(s) (rolled back)` : `changed ${count} row(s)`);
       else
         parts.push(
-          `(${rows.length} row${rows.length === 1 ? '' : 's'}${rows.length > shown.length ? `, first ${shown.length} shown` : ''})`,
+          `(${rows.length} row${rows.length === 1 ? '' : 's'}` +
+            `${rows.length > shown.length ? `, first ${shown.length} shown` : ''})`,
         );
       const first = rows[0];
       return {

@@ -21,7 +21,9 @@ export function withTimeout<T>(work: Promise<T>, run: { timeoutMs: number; signa
   });
 }
 
-/** The failed result of a step whose call threw, a timeout or Ctrl-C from withTimeout included; `prefix` names the call. */
+/**
+ * The failed result of a step whose call threw, a timeout or Ctrl-C from withTimeout included; `prefix` names the call.
+ */
 export function stepFailure(prefix: string, error: unknown): ActionResult {
   const e = error as { message?: string; remedy?: string; interrupted?: boolean; timedOut?: boolean };
   const remedy = e.remedy ? ` ${e.remedy}` : '';

@@ -72,7 +72,9 @@ export const waitKind = defineStepKind({
           ...result,
           ok: true,
           error: undefined,
-          output: `${result.output}\ncondition does not hold yet: ${why} (a real run waits up to ${run.timeoutMs / 1000}s)`,
+          output:
+            `${result.output}\ncondition does not hold yet: ${why} ` +
+            `(a real run waits up to ${run.timeoutMs / 1000}s)`,
         };
       }
       if (Date.now() + action.intervalMs > deadline) {
