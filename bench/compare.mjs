@@ -61,7 +61,9 @@ console.log('\n## compare against bench/figures.json');
 console.table(rows);
 if (record) {
   const figures = { ...recorded.figures };
-  for (const m of measured) figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, shape: m.shape };
+  for (const m of measured) {
+    figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, better: m.better, shape: m.shape };
+  }
   writeFileSync(
     recordedFile,
     `${JSON.stringify({ recordedAt: new Date().toISOString(), machine, figures }, null, 2)}\n`,

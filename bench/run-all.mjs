@@ -11,6 +11,7 @@ const scripts = readdirSync(dir)
       f.endsWith('.mjs') &&
       f !== 'run-all.mjs' &&
       f !== 'compare.mjs' &&
+      f !== 'report.mjs' &&
       (only.length === 0 || only.some((o) => f.includes(o))),
   )
   .sort();
