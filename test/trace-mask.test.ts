@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
-import { FIELD_NAMES, LOOK_ALIKES, PII } from './trace-mask-corpus.js';
+import { FIELD_NAMES, LOOK_ALIKES, PII, withLuhn } from './trace-mask-corpus.js';
 import { addDeadLetter, appendDomainEvent, logIntegrationCall, saveSagaState } from '../src/core/journey/index.js';
 import {
   createMasker,
@@ -57,6 +57,12 @@ describe('masking rules', () => {
     ['Dna. Ioana Vasile a sunat', 'Dna. [masked] a sunat'],
     ['contact exists for Ion Popescu, +40 721 234 567', 'contact exists for [masked], +***67'],
     ['sync failed pentru Ion Popescu', 'sync failed pentru [masked]'],
+    ['call (+40) 721 234 567', 'call +***67'],
+    ['tel%3A%2B40721234567', 'tel%3A+***67'],
+    ['https://x.ro/pay?iban=ro49aaaa1b31007593840000', 'https://x.ro/pay?iban=[masked iban]'],
+    ["booked for Sean O'Brien", 'booked for [masked]'],
+    ['name=ana-maria&x=1', 'name=[masked]&x=1'],
+    ['name=ion_popescu85 joined', 'name=[masked] joined'],
   ])('%j -> %j', (input, output) => expect(maskText(input)).toBe(output));
 
   it.each([
@@ -71,6 +77,9 @@ describe('masking rules', () => {
     'req_0721234567',
     'failed for HubSpot',
     '1764547200000',
+    'task name=score-lead failed',
+    '{"name":"sync-hubspot-v2"}',
+    'Dl. Director',
   ])('leaves %j alone', (text) => expect(maskText(text)).toBe(text));
 
   it('checksums: a CNP, IBAN or card with one digit changed is not masked as one', () => {
@@ -81,6 +90,35 @@ describe('masking rules', () => {
     expect(isCardNumber('4111111111111111')).toBe(true);
     expect(isCardNumber('4111111111111112')).toBe(false);
     expect(maskText('ref 1850203123451')).toBe('ref 1850203123451');
+  });
+
+  it('cards: every length from 13 to 19 digits a scheme issues is masked; an 18-digit ID no scheme issues is not', () => {
+    // Visa 13, Diners 14, Amex 15, Mastercard 16, JCB 17, UnionPay 18, Maestro 19 (all pass Luhn)
+    for (const card of [
+      '4222222222222',
+      '30569309025904',
+      '378282246310005',
+      '5555555555554444',
+      withLuhn('3528000000000000'),
+      withLuhn('62000000000000000'),
+      withLuhn('675900000000000000'),
+      '6205500000000000004',
+    ]) {
+      expect(isCardNumber(card), card).toBe(true);
+      expect(maskText(`card ${card} declined`)).toBe('card [masked card] declined');
+    }
+    // pass Luhn, but Discover (65) issues 16 and 19 digits, Visa 13/16/19, nobody 18 digits starting 1, 7 or 9
+    for (const id of ['653239047097740641', withLuhn('40000000000000000'), withLuhn('11760303107291734')]) {
+      expect(id).toHaveLength(18);
+      expect(isCardNumber(id), id).toBe(false);
+      expect(maskText(`corr ${id}`)).toBe(`corr ${id}`);
+    }
+  });
+
+  it('a text with thousands of masks is masked as its lines are one by one (the output is joined in chunks)', () => {
+    const lines = Array.from({ length: 5_000 }, (_, k) => `line ${k}: for Ion Popescu, +40 721 234 5${k % 10}${k % 7}`);
+    expect(maskText(lines.join('\n'))).toBe(lines.map((line) => maskText(line)).join('\n'));
+    expect(maskText(lines.join('\n'))).not.toMatch(/Popescu|721 234/);
   });
 
   it('keeps the correlation ID being traced even when it looks like a phone number', () => {
@@ -278,7 +316,12 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
     );
     for (const value of kept) {
       expect(outputs.yaml).toContain(value);
-      expect(outputs.html!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')).toContain(value);
+      expect(
+        outputs
+          .html!.replace(/&amp;/g, '&')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'"),
+      ).toContain(value);
     }
     // the --failed list shows every one of the failure journeys
     expect(

@@ -25,6 +25,7 @@ september october november december luni marti miercuri joi vineri sambata dumin
 aprilie mai iunie iulie septembrie octombrie noiembrie decembrie
 si sau de la cu pe din nu da programare programarea consultatie tratament implant clinica clinic doctor dr
 romania bucuresti cluj iasi timisoara constanta brasov europe utc gmt eet eest cet
+director manager admin administrator support team user users client clients operator agent bot system staff
 `
     .split(/\s+/)
     .filter(Boolean),
@@ -207,7 +208,7 @@ export function isCapitalisedNameAt(text: string, start: number, end: number): b
     if (partStart) {
       if ((flags & UPPER) === 0) partsCapitalised = false;
       partStart = false;
-    } else if (code === 45) partStart = true;
+    } else if (code === 45 || (code === 39 && k === start + 1)) partStart = true;
     else if ((flags & UPPER) !== 0) partsCapitalised = false;
   }
   if (!restHasLower) return end - start >= 3 && allLetters && !NOT_NAME_WORDS.hasAt(text, start, end);

@@ -60,6 +60,12 @@ let runPlus = false;
 function readRun(text: string, at: number): number {
   let pos = at;
   runPlus = false;
+  // "(+40) 721 ...": the bracket opens the first group, the plus is inside it
+  let openFirst = false;
+  if (text.charCodeAt(pos) === 40 && text.charCodeAt(pos + 1) === 43) {
+    openFirst = true;
+    pos++;
+  }
   if (text.charCodeAt(pos) === 43) {
     runPlus = true;
     pos++;
@@ -71,8 +77,8 @@ function readRun(text: string, at: number): number {
   let digits = 0;
   const limit = Math.min(text.length, at + MAX_RUN);
   while (pos < limit && groups < MAX_GROUPS) {
-    let open = false;
-    if (text.charCodeAt(pos) === 40) {
+    let open = openFirst && groups === 0;
+    if (!open && text.charCodeAt(pos) === 40) {
       open = true;
       pos++;
     }

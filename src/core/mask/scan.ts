@@ -2,6 +2,7 @@ import {
   classOf,
   DIGIT,
   foldWord,
+  isAsciiLetter,
   isDigit,
   isLetterAt,
   isUpperAscii,
@@ -9,6 +10,7 @@ import {
   LETTER,
   LOCAL,
   NUMBER_SIGN,
+  percentEscapeBefore,
   startsWithUpper,
   UPPER,
   WORD,
@@ -72,15 +74,19 @@ function identifierEnd(text: string, at: number): number {
 const ibanCodes = new Uint8Array(34);
 const ibanEnds = new Int32Array(34);
 
-/** An IBAN at `at` (two capitals and two digits), compact or in groups of four; its end, or -1. */
+/**
+ * An IBAN at `at` (two letters and two digits), compact or in groups of four; its end, or -1. Its
+ * letters are all capitals or, as in a URL (ro49aaaa...), all lower case, as its country code is.
+ */
 function ibanAt(text: string, at: number): number {
   let length = 0;
   const ends = ibanEnds;
   let pos = at;
   const limit = Math.min(text.length, at + MAX_IBAN_SCAN);
+  const lower = !isUpperAscii(text.charCodeAt(at));
   while (pos < limit && length < 34) {
     const code = text.charCodeAt(pos);
-    if (isDigit(code) || isUpperAscii(code)) {
+    if (isDigit(code) || (lower ? code >= 97 && code <= 122 : isUpperAscii(code))) {
       ibanCodes[length++] = code;
       pos++;
       // the end of a word: where an IBAN of this length would end
@@ -288,7 +294,8 @@ export function scanText(text: string, options: ScanOptions = {}): string {
         continue;
       }
     }
-    if ((before & WORD) !== 0) {
+    // inside a word nothing starts, except a number after a percent escape (tel%3A%2B40...)
+    if ((before & WORD) !== 0 && !(code === 37 && percentEscapeBefore(text, i))) {
       i++;
       continue;
     }
@@ -303,6 +310,7 @@ export function scanText(text: string, options: ScanOptions = {}): string {
     const numberStart =
       (cls & DIGIT) !== 0 ||
       ((code === 43 || code === 40) && isDigit(next)) ||
+      (code === 40 && next === 43 && isDigit(text.charCodeAt(i + 2))) ||
       (code === 37 && startsWithUpper(text, '%2B', i) && isDigit(text.charCodeAt(i + 3)));
     if (numberStart) {
       if (!numberMayStartAt(text, i)) {
@@ -350,8 +358,8 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       identEnd++;
     }
     if (
-      isUpperAscii(code) &&
-      isUpperAscii(next) &&
+      isAsciiLetter(code) &&
+      isAsciiLetter(next) &&
       isDigit(text.charCodeAt(i + 2)) &&
       isDigit(text.charCodeAt(i + 3))
     ) {
