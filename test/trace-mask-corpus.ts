@@ -17,7 +17,8 @@ const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
 
 function cnp(sex: number, yy: number, mm: number, dd: number, county: number, serial: number): string {
-  const body = `${sex}${String(yy).padStart(2, '0')}${String(mm).padStart(2, '0')}${String(dd).padStart(2, '0')}${String(county).padStart(2, '0')}${String(serial).padStart(3, '0')}`;
+  const two = (value: number) => String(value).padStart(2, '0');
+  const body = `${sex}${two(yy)}${two(mm)}${two(dd)}${two(county)}${String(serial).padStart(3, '0')}`;
   const weights = '279146358279';
   let sum = 0;
   for (let k = 0; k < 12; k++) sum += Number(body[k]) * Number(weights[k]);

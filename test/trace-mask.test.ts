@@ -92,7 +92,9 @@ describe('masking rules', () => {
     expect(maskText('ref 1850203123451')).toBe('ref 1850203123451');
   });
 
-  it('cards: every length from 13 to 19 digits a scheme issues is masked; an 18-digit ID no scheme issues is not', () => {
+  const cardsTitle =
+    'cards: every length from 13 to 19 digits a scheme issues is masked; an 18-digit ID no scheme issues is not';
+  it(cardsTitle, () => {
     // Visa 13, Diners 14, Amex 15, Mastercard 16, JCB 17, UnionPay 18, Maestro 19 (all pass Luhn)
     for (const card of [
       '4222222222222',
@@ -180,7 +182,9 @@ describe('masking rules', () => {
     });
   });
 
-  it('adversarial input of 100,000 characters is masked in one pass (what made the old regular expression quadratic)', () => {
+  const adversarialTitle =
+    'adversarial input of 100,000 characters is masked in one pass (what made the old regular expression quadratic)';
+  it(adversarialTitle, () => {
     // not a timing assertion: the result is checked, the bench measures the speed
     const digitsAndSpaces = '1 2 3 4 5 6 7 8 9 0 '.repeat(5_000);
     expect(maskPiiText(digitsAndSpaces)).toBe(digitsAndSpaces);
@@ -189,7 +193,9 @@ describe('masking rules', () => {
   });
 });
 
-describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} look-alikes) through every output format`, () => {
+const corpusTitle =
+  `the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} look-alikes)` + ' through every output format';
+describe(corpusTitle, () => {
   let db: TestDatabase;
   let fake: TriggerFake;
   let env: Record<string, string>;
@@ -308,7 +314,9 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
     expect(leaksIn(outputs[format]!)).toEqual([]);
   });
 
-  it(`look-alikes survive in JSON, YAML and HTML (${falseMasks.length} of ${LOOK_ALIKES.length} false masks: ${falseMasks.join(', ') || 'none'})`, () => {
+  const falseMaskList = falseMasks.join(', ') || 'none';
+  const falseMaskCount = `${falseMasks.length} of ${LOOK_ALIKES.length} false masks: ${falseMaskList}`;
+  it(`look-alikes survive in JSON, YAML and HTML (${falseMaskCount})`, () => {
     const samples = JSON.parse(outputs.json!).items.find((i: { name: string }) => i.name === 'LeadCreated').detail
       .payload.samples;
     expect(samples.filter((value: string, index: number) => value !== LOOK_ALIKES[index])).toEqual(
