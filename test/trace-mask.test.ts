@@ -128,6 +128,16 @@ describe('masking rules', () => {
     expect(maskText('retry of 0740123456 queued')).toBe('retry of +***56 queued');
   });
 
+  it('a masker keeps thousands of listed IDs (as --failed does), those sharing a prefix too, and masks the rest', () => {
+    const ids = Array.from({ length: 3_000 }, (_, k) => `07401${String(k).padStart(5, '0')}`);
+    const masker = createMasker({ keep: [...ids, 'corr-1', 'corr-1-retry'] });
+    for (const id of [ids[0]!, ids[1_234]!, ids[2_999]!])
+      expect(masker.text(`retry of ${id} queued`)).toBe(`retry of ${id} queued`);
+    expect(masker.text('retry of 0740199999 queued')).toBe('retry of +***99 queued');
+    // one kept value a prefix of another: both stay whole
+    expect(masker.text('corr-1-retry for Ion Popescu')).toBe('corr-1-retry for [masked]');
+  });
+
   it('a masker learns names from patient-data fields and from cues, then masks them everywhere', () => {
     const masker = createMasker();
     masker.learn({ payload: { contact: { fullName: 'Ștefan Vasilescu' } }, error: 'rejected pentru Elena Stan' });

@@ -40,7 +40,10 @@ import { CARD, CNP, NATIONAL_ID, numberMayStartAt, PHONE, runMatches, scanNumber
 export interface ScanOptions {
   /** names from the journey's patient-data fields */
   knownNames?: KnownNames;
-  /** exact values left alone, e.g. the correlation ID being traced (a numeric ID is not a phone) */
+  /**
+   * exact values left alone, e.g. the correlation ID being traced (a numeric ID is not a phone);
+   * indexed once per array (a masker passes the same one to every text), so do not change it after
+   */
   keep?: readonly string[];
   /** called with every name found after a cue, so a masker can learn it for the journey's other texts */
   onName?: (name: string) => void;
@@ -218,11 +221,68 @@ function shortLoneNumber(text: string, at: number): boolean {
   return !isDigit(c);
 }
 
-function keptAt(text: string, at: number, keep: readonly string[]): number {
-  for (const value of keep) {
-    if (value && text.startsWith(value, at) && !isWordAt(text, at + value.length)) return at + value.length;
+/**
+ * The exact values left alone (the traced correlation ID; every listed ID for --failed), by a
+ * hash of their first characters, then of their whole length: a word start costs a hash and a
+ * map lookup or two, not one comparison per value (thousands of IDs sharing a prefix, times
+ * thousands of texts, was quadratic).
+ */
+class KeptValues {
+  /** by the hash of the first `head` characters: the lengths there, and the values by whole hash */
+  private readonly byHead = new Map<number, { lengths: number[]; byHash: Map<number, number[]> }>();
+  private readonly head: number;
+
+  constructor(private readonly values: readonly string[]) {
+    const lengths = values.filter((value) => value.length > 0).map((value) => value.length);
+    this.head = Math.min(8, ...lengths);
+    values.forEach((value, index) => {
+      if (!value) return;
+      const key = KeptValues.hash(value, 0, this.head);
+      let bucket = this.byHead.get(key);
+      if (bucket === undefined) this.byHead.set(key, (bucket = { lengths: [], byHash: new Map() }));
+      if (!bucket.lengths.includes(value.length)) bucket.lengths.push(value.length);
+      const whole = KeptValues.hash(value, 0, value.length);
+      const same = bucket.byHash.get(whole);
+      if (same) same.push(index);
+      else bucket.byHash.set(whole, [index]);
+    });
   }
-  return -1;
+
+  private static hash(text: string, at: number, length: number): number {
+    let h = length;
+    for (let k = at; k < at + length; k++) h = (Math.imul(h, 31) + text.charCodeAt(k)) | 0;
+    return h;
+  }
+
+  get empty(): boolean {
+    return this.byHead.size === 0;
+  }
+
+  /** Where a kept value starting at `at` (and ending a word) ends, or -1; the caller's first value wins. */
+  endAt(text: string, at: number): number {
+    if (at + this.head > text.length) return -1;
+    const bucket = this.byHead.get(KeptValues.hash(text, at, this.head));
+    if (bucket === undefined) return -1;
+    let first = -1;
+    for (const length of bucket.lengths) {
+      if (at + length > text.length || isWordAt(text, at + length)) continue;
+      const indexes = bucket.byHash.get(KeptValues.hash(text, at, length));
+      if (indexes === undefined) continue;
+      for (const index of indexes) {
+        if ((first < 0 || index < first) && text.startsWith(this.values[index]!, at)) first = index;
+      }
+    }
+    return first < 0 ? -1 : at + this.values[first]!.length;
+  }
+}
+
+/** One index per keep list: a masker passes the same list to every text it masks. */
+const keptIndexes = new WeakMap<readonly string[], KeptValues>();
+function keptValues(keep: readonly string[] | undefined): KeptValues | undefined {
+  if (keep === undefined || keep.length === 0) return undefined;
+  let index = keptIndexes.get(keep);
+  if (index === undefined) keptIndexes.set(keep, (index = new KeptValues(keep)));
+  return index.empty ? undefined : index;
 }
 
 /** A snake_case key that may be a name key (full_name, patient_nume, numele, numecomplet): ends in "e" or "t". */
@@ -238,7 +298,7 @@ export function scanText(text: string, options: ScanOptions = {}): string {
   const n = text.length;
   if (n === 0) return text;
   const known = options.knownNames && options.knownNames.size > 0 ? options.knownNames : undefined;
-  const keep = options.keep ?? [];
+  const kept = keptValues(options.keep);
   const onName = options.onName;
   // where the next "@" and "%" are: an address needs one within its local part's 64 characters,
   // so most words are not scanned as addresses at all (indexOf is re-run only once passed: linear)
@@ -299,10 +359,10 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       i++;
       continue;
     }
-    if (keep.length) {
-      const kept = keptAt(text, i, keep);
-      if (kept >= 0) {
-        i = kept;
+    if (kept !== undefined) {
+      const keptEnd = kept.endAt(text, i);
+      if (keptEnd >= 0) {
+        i = keptEnd;
         continue;
       }
     }
