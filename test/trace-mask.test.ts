@@ -128,7 +128,7 @@ describe('masking rules', () => {
     expect(maskText('retry of 0740123456 queued')).toBe('retry of +***56 queued');
   });
 
-  it('a masker keeps thousands of listed IDs (as --failed does), those sharing a prefix too, and masks the rest', () => {
+  it('a masker keeps thousands of listed IDs (as --failed does), sharing a prefix too, and masks the rest', () => {
     const ids = Array.from({ length: 3_000 }, (_, k) => `07401${String(k).padStart(5, '0')}`);
     const masker = createMasker({ keep: [...ids, 'corr-1', 'corr-1-retry'] });
     for (const id of [ids[0]!, ids[1_234]!, ids[2_999]!])
