@@ -100,7 +100,7 @@ function readRun(text: string, at: number): number {
     // a separator counts only when another group follows it
     const from = pos;
     let sep = pos;
-    if (startsWithUpper(text, '%20', sep)) sep += 3;
+    if (text.charCodeAt(sep) === 37 && startsWithUpper(text, '%20', sep)) sep += 3;
     else {
       const c = text.charCodeAt(sep);
       if (c === 32 || c === 46 || c === 45) sep++;

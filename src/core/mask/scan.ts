@@ -231,12 +231,18 @@ class KeptValues {
   /** by the hash of the first `head` characters: the lengths there, and the values by whole hash */
   private readonly byHead = new Map<number, { lengths: number[]; byHash: Map<number, number[]> }>();
   private readonly head: number;
+  /** 1 for the (ASCII) first character of a kept value: most words start with another and cost one lookup */
+  private readonly firsts = new Uint8Array(128);
+  private nonAsciiFirst = false;
 
   constructor(private readonly values: readonly string[]) {
     const lengths = values.filter((value) => value.length > 0).map((value) => value.length);
     this.head = Math.min(8, ...lengths);
     values.forEach((value, index) => {
       if (!value) return;
+      const first = value.charCodeAt(0);
+      if (first < 128) this.firsts[first] = 1;
+      else this.nonAsciiFirst = true;
       const key = KeptValues.hash(value, 0, this.head);
       let bucket = this.byHead.get(key);
       if (bucket === undefined) this.byHead.set(key, (bucket = { lengths: [], byHash: new Map() }));
@@ -260,6 +266,8 @@ class KeptValues {
 
   /** Where a kept value starting at `at` (and ending a word) ends, or -1; the caller's first value wins. */
   endAt(text: string, at: number): number {
+    const code = text.charCodeAt(at);
+    if (code < 128 ? this.firsts[code] === 0 : !this.nonAsciiFirst) return -1;
     if (at + this.head > text.length) return -1;
     const bucket = this.byHead.get(KeptValues.hash(text, at, this.head));
     if (bucket === undefined) return -1;
