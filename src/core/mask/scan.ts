@@ -378,11 +378,13 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       }
     }
     const next = text.charCodeAt(i + 1);
+    // a letter starts a word, never a number: the common case skips the number tests
     const numberStart =
-      (cls & DIGIT) !== 0 ||
-      ((code === 43 || code === 40) && isDigit(next)) ||
-      (code === 40 && next === 43 && isDigit(text.charCodeAt(i + 2))) ||
-      (code === 37 && startsWithUpper(text, '%2B', i) && isDigit(text.charCodeAt(i + 3)));
+      (cls & LETTER) === 0 &&
+      ((cls & DIGIT) !== 0 ||
+        ((code === 43 || code === 40) && isDigit(next)) ||
+        (code === 40 && next === 43 && isDigit(text.charCodeAt(i + 2))) ||
+        (code === 37 && startsWithUpper(text, '%2B', i) && isDigit(text.charCodeAt(i + 3))));
     if (numberStart) {
       if (!numberMayStartAt(text, i)) {
         i = Math.max(i + 1, identifierEnd(text, i));
@@ -429,6 +431,7 @@ export function scanText(text: string, options: ScanOptions = {}): string {
       identEnd++;
     }
     if (
+      identEnd - i >= 4 &&
       isAsciiLetter(code) &&
       isAsciiLetter(next) &&
       isDigit(text.charCodeAt(i + 2)) &&
