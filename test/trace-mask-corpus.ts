@@ -17,12 +17,27 @@ const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 const digits = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10)).join('');
 
 function cnp(sex: number, yy: number, mm: number, dd: number, county: number, serial: number): string {
-  const body = `${sex}${String(yy).padStart(2, '0')}${String(mm).padStart(2, '0')}${String(dd).padStart(2, '0')}${String(county).padStart(2, '0')}${String(serial).padStart(3, '0')}`;
+  const two = (value: number) => String(value).padStart(2, '0');
+  const body = `${sex}${two(yy)}${two(mm)}${two(dd)}${two(county)}${String(serial).padStart(3, '0')}`;
   const weights = '279146358279';
   let sum = 0;
   for (let k = 0; k < 12; k++) sum += Number(body[k]) * Number(weights[k]);
   const check = sum % 11 === 10 ? 1 : sum % 11;
   return `${body}${check}`;
+}
+
+/** `body` completed with its Luhn check digit (a card number, or a look-alike that passes Luhn). */
+export function withLuhn(body: string): string {
+  let sum = 0;
+  for (let k = 0; k < body.length; k++) {
+    let d = Number(body[body.length - 1 - k]);
+    if (k % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return `${body}${(10 - (sum % 10)) % 10}`;
 }
 
 const phone = (text: string, significant: string): PiiValue => ({ kind: 'phone', text, leaks: [text, significant] });
@@ -58,6 +73,10 @@ function phones(): PiiValue[] {
     phone('01 23 45 67 89', '123456789'),
     phone('+33 1 23 45 67 89', '123456789'),
     phone('0264 123 456', '264123456'),
+    phone('(+40) 721 234 567', '721234567'),
+    phone('tel%3A%2B40721234567', '721234567'),
+    phone('+40 (0) 721 234 567', '721234567'),
+    phone('+373 69 123 456', '69123456'),
   );
   return out;
 }
@@ -113,6 +132,7 @@ function bankData(): PiiValue[] {
     'NL91 ABNA 0417 1643 00',
     'ES91 2100 0418 4502 0005 1332',
     'BE68 5390 0754 7034',
+    'ro49aaaa1b31007593840000',
   ];
   const cards = [
     '4111 1111 1111 1111',
@@ -123,6 +143,21 @@ function bankData(): PiiValue[] {
     '4012888888881881',
     '5105-1051-0510-5100',
     '4000 0566 5566 5556',
+    // every length from 13 to 19 digits, by the schemes that issue it (ISO/IEC 7812 prefixes)
+    '4222222222222',
+    '30569309025904',
+    '36227206271667',
+    '2223003122003222',
+    '3530111333300000',
+    withLuhn(`3528${digits(12)}`),
+    withLuhn(`3589${digits(13)}`),
+    withLuhn(`5020${digits(8)}`),
+    withLuhn(`6759${digits(9)}`),
+    withLuhn(`5018${digits(14)}`),
+    withLuhn(`2200${digits(13)}`),
+    withLuhn(`4${digits(17)}`),
+    '6205500000000000004',
+    withLuhn(`62${digits(15)}`),
   ];
   return [
     ...ibans.map((text): PiiValue => ({ kind: 'iban', text, leaks: [text, text.replace(/ /g, '').slice(4)] })),
@@ -157,6 +192,10 @@ const CUED: [cue: string, name: string][] = [
   ['for patient', 'Alina Voicu'],
   ['fullName=', 'Paul Cazacu'],
   ['pentru', 'Lucian Ene'],
+  ['for', "Sean O'Brien"],
+  ['name=', 'ana-maria'],
+  ['pacientei', 'Ioana Pop'],
+  ['doamna', 'Maria Pop'],
 ];
 
 export function cuedText(cue: string, name: string): string {
@@ -172,6 +211,8 @@ function names(): PiiValue[] {
   return [
     ...FIELD_NAMES.map((text): PiiValue => ({ kind: 'name', text, leaks: [text, ...parts(text)] })),
     ...CUED.map(([cue, name]): PiiValue => ({ kind: 'name', text: cuedText(cue, name), leaks: parts(name) })),
+    // a handle after a name key: the whole token is masked, not only its first word
+    { kind: 'name', text: 'name=ion_popescu85', leaks: ['popescu85'] },
   ];
 }
 
@@ -243,6 +284,34 @@ export const LOOK_ALIKES: string[] = (() => {
     'ETIMEDOUT',
     'HUBSPOT_502',
     'ECONNREFUSED',
+    // after a name key, a lower-case hyphenated task or service name is no one's name
+    'name=sync-hubspot',
+    'name=lead-onboarding',
+    'name: patient-journey-failure',
+    "name='score-lead'",
+    'Dl. Director',
+    'for Monday',
+    'pentru HubSpot',
+    'ISBN 978-3-16-148410-0',
+    'CVE-2024-12345',
+    'build 20251120.1-rc.2',
+    '2025-12-01T10:00:00+02:00',
+    'Mon, 01 Dec 2025 10:00:00 GMT',
+    'HTTP/1.1 503 Service Unavailable',
+    'invoice 2025000123',
+    '20251201103000',
+    '1,234,567.89',
+    'api-7d9f8b6c5-xk2lm',
+    'traceparent 00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+    'sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    // 18 digits that pass Luhn but no scheme issues 18 digits with these prefixes: correlation IDs
+    '653239047097740641',
+    withLuhn('65000000000000012'),
+    withLuhn('11760303107291734'),
+    withLuhn('70000000000000001'),
+    withLuhn('93110000000000000'),
+    withLuhn('40000000000000000'),
+    withLuhn('51000000000000000'),
   ];
   for (let k = 0; k < 12; k++) {
     const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInProcess } from './helpers/in-process.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
-import { FIELD_NAMES, LOOK_ALIKES, PII } from './trace-mask-corpus.js';
+import { FIELD_NAMES, LOOK_ALIKES, PII, withLuhn } from './trace-mask-corpus.js';
 import { addDeadLetter, appendDomainEvent, logIntegrationCall, saveSagaState } from '../src/core/journey/index.js';
 import {
   createMasker,
@@ -57,6 +57,12 @@ describe('masking rules', () => {
     ['Dna. Ioana Vasile a sunat', 'Dna. [masked] a sunat'],
     ['contact exists for Ion Popescu, +40 721 234 567', 'contact exists for [masked], +***67'],
     ['sync failed pentru Ion Popescu', 'sync failed pentru [masked]'],
+    ['call (+40) 721 234 567', 'call +***67'],
+    ['tel%3A%2B40721234567', 'tel%3A+***67'],
+    ['https://x.ro/pay?iban=ro49aaaa1b31007593840000', 'https://x.ro/pay?iban=[masked iban]'],
+    ["booked for Sean O'Brien", 'booked for [masked]'],
+    ['name=ana-maria&x=1', 'name=[masked]&x=1'],
+    ['name=ion_popescu85 joined', 'name=[masked] joined'],
   ])('%j -> %j', (input, output) => expect(maskText(input)).toBe(output));
 
   it.each([
@@ -71,6 +77,9 @@ describe('masking rules', () => {
     'req_0721234567',
     'failed for HubSpot',
     '1764547200000',
+    'task name=score-lead failed',
+    '{"name":"sync-hubspot-v2"}',
+    'Dl. Director',
   ])('leaves %j alone', (text) => expect(maskText(text)).toBe(text));
 
   it('checksums: a CNP, IBAN or card with one digit changed is not masked as one', () => {
@@ -83,9 +92,50 @@ describe('masking rules', () => {
     expect(maskText('ref 1850203123451')).toBe('ref 1850203123451');
   });
 
+  const cardsTitle =
+    'cards: every length from 13 to 19 digits a scheme issues is masked; an 18-digit ID no scheme issues is not';
+  it(cardsTitle, () => {
+    // Visa 13, Diners 14, Amex 15, Mastercard 16, JCB 17, UnionPay 18, Maestro 19 (all pass Luhn)
+    for (const card of [
+      '4222222222222',
+      '30569309025904',
+      '378282246310005',
+      '5555555555554444',
+      withLuhn('3528000000000000'),
+      withLuhn('62000000000000000'),
+      withLuhn('675900000000000000'),
+      '6205500000000000004',
+    ]) {
+      expect(isCardNumber(card), card).toBe(true);
+      expect(maskText(`card ${card} declined`)).toBe('card [masked card] declined');
+    }
+    // pass Luhn, but Discover (65) issues 16 and 19 digits, Visa 13/16/19, nobody 18 digits starting 1, 7 or 9
+    for (const id of ['653239047097740641', withLuhn('40000000000000000'), withLuhn('11760303107291734')]) {
+      expect(id).toHaveLength(18);
+      expect(isCardNumber(id), id).toBe(false);
+      expect(maskText(`corr ${id}`)).toBe(`corr ${id}`);
+    }
+  });
+
+  it('a text with thousands of masks is masked as its lines are one by one (the output is joined in chunks)', () => {
+    const lines = Array.from({ length: 5_000 }, (_, k) => `line ${k}: for Ion Popescu, +40 721 234 5${k % 10}${k % 7}`);
+    expect(maskText(lines.join('\n'))).toBe(lines.map((line) => maskText(line)).join('\n'));
+    expect(maskText(lines.join('\n'))).not.toMatch(/Popescu|721 234/);
+  });
+
   it('keeps the correlation ID being traced even when it looks like a phone number', () => {
     expect(maskText('retry of 0740123456 queued', { keep: ['0740123456'] })).toBe('retry of 0740123456 queued');
     expect(maskText('retry of 0740123456 queued')).toBe('retry of +***56 queued');
+  });
+
+  it('a masker keeps thousands of listed IDs (as --failed does), sharing a prefix too, and masks the rest', () => {
+    const ids = Array.from({ length: 3_000 }, (_, k) => `07401${String(k).padStart(5, '0')}`);
+    const masker = createMasker({ keep: [...ids, 'corr-1', 'corr-1-retry'] });
+    for (const id of [ids[0]!, ids[1_234]!, ids[2_999]!])
+      expect(masker.text(`retry of ${id} queued`)).toBe(`retry of ${id} queued`);
+    expect(masker.text('retry of 0740199999 queued')).toBe('retry of +***99 queued');
+    // one kept value a prefix of another: both stay whole
+    expect(masker.text('corr-1-retry for Ion Popescu')).toBe('corr-1-retry for [masked]');
   });
 
   it('a masker learns names from patient-data fields and from cues, then masks them everywhere', () => {
@@ -142,7 +192,9 @@ describe('masking rules', () => {
     });
   });
 
-  it('adversarial input of 100,000 characters is masked in one pass (what made the old regular expression quadratic)', () => {
+  const adversarialTitle =
+    'adversarial input of 100,000 characters is masked in one pass (what made the old regular expression quadratic)';
+  it(adversarialTitle, () => {
     // not a timing assertion: the result is checked, the bench measures the speed
     const digitsAndSpaces = '1 2 3 4 5 6 7 8 9 0 '.repeat(5_000);
     expect(maskPiiText(digitsAndSpaces)).toBe(digitsAndSpaces);
@@ -151,7 +203,9 @@ describe('masking rules', () => {
   });
 });
 
-describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} look-alikes) through every output format`, () => {
+const corpusTitle =
+  `the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} look-alikes)` + ' through every output format';
+describe(corpusTitle, () => {
   let db: TestDatabase;
   let fake: TriggerFake;
   let env: Record<string, string>;
@@ -270,7 +324,9 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
     expect(leaksIn(outputs[format]!)).toEqual([]);
   });
 
-  it(`look-alikes survive in JSON, YAML and HTML (${falseMasks.length} of ${LOOK_ALIKES.length} false masks: ${falseMasks.join(', ') || 'none'})`, () => {
+  const falseMaskList = falseMasks.join(', ') || 'none';
+  const falseMaskCount = `${falseMasks.length} of ${LOOK_ALIKES.length} false masks: ${falseMaskList}`;
+  it(`look-alikes survive in JSON, YAML and HTML (${falseMaskCount})`, () => {
     const samples = JSON.parse(outputs.json!).items.find((i: { name: string }) => i.name === 'LeadCreated').detail
       .payload.samples;
     expect(samples.filter((value: string, index: number) => value !== LOOK_ALIKES[index])).toEqual(
@@ -278,7 +334,12 @@ describe(`the PII corpus (${PII.length} values to mask, ${LOOK_ALIKES.length} lo
     );
     for (const value of kept) {
       expect(outputs.yaml).toContain(value);
-      expect(outputs.html!.replace(/&amp;/g, '&').replace(/&quot;/g, '"')).toContain(value);
+      expect(
+        outputs
+          .html!.replace(/&amp;/g, '&')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'"),
+      ).toContain(value);
     }
     // the --failed list shows every one of the failure journeys
     expect(

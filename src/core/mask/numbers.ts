@@ -1,45 +1,45 @@
 import { isDigit, isWordAt, percentEscapeBefore, startsWithUpper } from './chars.js';
-import { isCardNumber, isValidCnp, isValidEgn, isValidPesel } from './checksums.js';
+import { isCardDigits, isCnpDigits, isEgnDigits, isPeselDigits } from './checksums.js';
 
 /**
  * Digit runs: a number written with spaces, dots, dashes or brackets between its groups
  * (`(0721) 234 567`, `+40 721 234 567`, `0040.721.234.567`, `4111 1111 1111 1111`). The run is
  * read once with a bounded length; each sub-range of its groups is classified, so a date before
  * a phone number does not hide it. Everything here is bounded: MAX_GROUPS groups, MAX_RUN chars.
+ * The groups, their digit values and the matches live in typed arrays reused by every run: the
+ * scanner is synchronous, and a run is consumed before the next is read, so nothing is allocated.
  */
 
 const MAX_GROUPS = 10;
 const MAX_RUN = 48;
 const MAX_GROUP_DIGITS = 20;
 
-export type NumberKind = 'phone' | 'cnp' | 'national-id' | 'card';
+export const NOT_PII = 0;
+export const PHONE = 1;
+export const CNP = 2;
+export const NATIONAL_ID = 3;
+export const CARD = 4;
+/** PHONE, CNP, NATIONAL_ID or CARD (0: not PII) */
+export type NumberKind = number;
 
-/** A group of digits, by position only: its digits are sliced out only for runs long enough to be PII. */
-interface Group {
-  start: number;
-  end: number;
-  /** the separator before the next group: [sepStart, sepEnd), empty for the last */
-  sepStart: number;
-  sepEnd: number;
-}
+/** the groups of the run being read, by position: [start, end) and the separator after each */
+const groupStart = new Int32Array(MAX_GROUPS);
+const groupEnd = new Int32Array(MAX_GROUPS);
+const sepStart = new Int32Array(MAX_GROUPS);
+const sepEnd = new Int32Array(MAX_GROUPS);
+/** the run's digit values in one row, and where each group's digits start in it */
+const digitValues = new Uint8Array(MAX_GROUPS * MAX_GROUP_DIGITS);
+const digitOffset = new Int32Array(MAX_GROUPS + 1);
 
-const digitCount = (g: Group) => g.end - g.start;
-
-/** Both groups are followed by the same one-character separator (01.12.2025, 2025-12-01). */
-function sameOneCharSeparator(text: string, a: Group, b: Group): boolean {
-  return (
-    a.sepEnd - a.sepStart === 1 &&
-    b.sepEnd - b.sepStart === 1 &&
-    text.charCodeAt(a.sepStart) === text.charCodeAt(b.sepStart)
-  );
-}
-
-export interface NumberMatch {
-  start: number;
-  end: number;
-  kind: NumberKind;
-  digits: string;
-}
+/** The PII numbers found in the last run read by scanNumberRun (valid until the next call). */
+export const runMatches = {
+  count: 0,
+  start: new Int32Array(MAX_GROUPS),
+  end: new Int32Array(MAX_GROUPS),
+  kind: new Uint8Array(MAX_GROUPS),
+  /** the last two digits, as a number 0-99 (a phone's mask keeps them) */
+  lastTwo: new Uint8Array(MAX_GROUPS),
+};
 
 /** The characters that may stand before a number for it to be a number of its own (not `v1.0721...`, `a-12`). */
 export function numberMayStartAt(text: string, at: number): boolean {
@@ -53,128 +53,157 @@ export function numberMayStartAt(text: string, at: number): boolean {
   return true;
 }
 
-/** Reads the run at `at` (a digit, `+`, `(` or `%2B`). Returns the groups and where the run ends. */
-function readRun(text: string, at: number): { groups: Group[]; plus: boolean; prefixStart: number; end: number } {
+let runGroups = 0;
+let runPlus = false;
+
+/** Reads the run at `at` (a digit, `+`, `(` or `%2B`) into the group arrays; returns where the run ends. */
+function readRun(text: string, at: number): number {
   let pos = at;
-  let plus = false;
+  runPlus = false;
+  // "(+40) 721 ...": the bracket opens the first group, the plus is inside it
+  let openFirst = false;
+  if (text.charCodeAt(pos) === 40 && text.charCodeAt(pos + 1) === 43) {
+    openFirst = true;
+    pos++;
+  }
   if (text.charCodeAt(pos) === 43) {
-    plus = true;
+    runPlus = true;
     pos++;
   } else if (startsWithUpper(text, '%2B', pos)) {
-    plus = true;
+    runPlus = true;
     pos += 3;
   }
-  const groups: Group[] = [];
+  let groups = 0;
+  let digits = 0;
   const limit = Math.min(text.length, at + MAX_RUN);
-  while (pos < limit && groups.length < MAX_GROUPS) {
-    let open = false;
-    if (text.charCodeAt(pos) === 40) {
+  while (pos < limit && groups < MAX_GROUPS) {
+    let open = openFirst && groups === 0;
+    if (!open && text.charCodeAt(pos) === 40) {
       open = true;
       pos++;
     }
     const start = pos;
-    while (pos < text.length && isDigit(text.charCodeAt(pos)) && pos - start < MAX_GROUP_DIGITS) pos++;
+    digitOffset[groups] = digits;
+    while (pos < text.length && pos - start < MAX_GROUP_DIGITS) {
+      const d = text.charCodeAt(pos) - 48;
+      if (d < 0 || d > 9) break;
+      digitValues[digits++] = d;
+      pos++;
+    }
     if (pos === start) break;
-    const group: Group = { start, end: pos, sepStart: pos, sepEnd: pos };
-    groups.push(group);
+    groupStart[groups] = start;
+    groupEnd[groups] = pos;
+    sepStart[groups] = pos;
+    sepEnd[groups] = pos;
+    const group = groups++;
     if (open && text.charCodeAt(pos) === 41) pos++;
     // a separator counts only when another group follows it
-    const sepStart = pos;
+    const from = pos;
     let sep = pos;
-    if (startsWithUpper(text, '%20', sep)) sep += 3;
+    if (text.charCodeAt(sep) === 37 && startsWithUpper(text, '%20', sep)) sep += 3;
     else {
       const c = text.charCodeAt(sep);
       if (c === 32 || c === 46 || c === 45) sep++;
       if (text.charCodeAt(sep - 1) === 41 && text.charCodeAt(sep) === 32) sep++;
     }
     const next = text.charCodeAt(sep);
-    if (sep === sepStart || !(isDigit(next) || next === 40)) break;
-    group.sepStart = sepStart;
-    group.sepEnd = sep;
+    if (sep === from || !(isDigit(next) || next === 40)) break;
+    sepStart[group] = from;
+    sepEnd[group] = sep;
     pos = sep;
   }
-  const last = groups[groups.length - 1];
-  let end = last ? last.end : pos;
-  if (last && text.charCodeAt(end) === 41 && text.charCodeAt(last.start - 1) === 40) end++;
-  return { groups, plus, prefixStart: at, end };
+  runGroups = groups;
+  digitOffset[groups] = digits;
+  if (groups === 0) return pos;
+  let end = groupEnd[groups - 1]!;
+  if (text.charCodeAt(end) === 41 && text.charCodeAt(groupStart[groups - 1]! - 1) === 40) end++;
+  return end;
 }
 
-/** Three groups that read as a date (01.12.2025, 2025-12-01, 1/2/2025): they are never part of a number. */
-function dateGroups(text: string, groups: readonly Group[]): boolean[] {
-  const inDate = groups.map(() => false);
-  for (let k = 0; k + 2 < groups.length; k++) {
-    const [a, b, c] = [groups[k]!, groups[k + 1]!, groups[k + 2]!];
-    if (!sameOneCharSeparator(text, a, b) || text.charCodeAt(a.sepStart) === 32) continue;
-    const dayFirst = digitCount(a) <= 2 && digitCount(b) <= 2 && digitCount(c) === 4;
-    const yearFirst = digitCount(a) === 4 && digitCount(b) <= 2 && digitCount(c) <= 2;
-    if (dayFirst || yearFirst) inDate[k] = inDate[k + 1] = inDate[k + 2] = true;
+const digitCount = (g: number) => groupEnd[g]! - groupStart[g]!;
+
+/** Both groups are followed by the same one-character separator (01.12.2025, 2025-12-01). */
+function sameOneCharSeparator(text: string, a: number, b: number): boolean {
+  return (
+    sepEnd[a]! - sepStart[a]! === 1 &&
+    sepEnd[b]! - sepStart[b]! === 1 &&
+    text.charCodeAt(sepStart[a]!) === text.charCodeAt(sepStart[b]!)
+  );
+}
+
+/** Bit k set: group k is part of a date (01.12.2025, 2025-12-01, 1/2/2025), never part of a number. */
+function dateGroups(text: string): number {
+  let inDate = 0;
+  for (let k = 0; k + 2 < runGroups; k++) {
+    if (!sameOneCharSeparator(text, k, k + 1) || text.charCodeAt(sepStart[k]!) === 32) continue;
+    const a = digitCount(k);
+    const b = digitCount(k + 1);
+    const c = digitCount(k + 2);
+    const dayFirst = a <= 2 && b <= 2 && c === 4;
+    const yearFirst = a === 4 && b <= 2 && c <= 2;
+    if (dayFirst || yearFirst) inDate |= 7 << k;
   }
   return inDate;
 }
 
-/** What a number written with these digits is, if it is PII. */
-export function classifyDigits(digits: string, plus: boolean, firstGroupLength: number): NumberKind | undefined {
-  const n = digits.length;
-  if (plus) return n >= 8 && n <= 15 ? 'phone' : undefined;
-  if (n === 13 && isValidCnp(digits)) return 'cnp';
-  if (isCardNumber(digits)) return 'card';
-  if (digits.startsWith('00') && n >= 11 && n <= 15 && digits[2] !== '0') return 'phone';
+/** What the `length` digit values at `from` are, if they are PII (NOT_PII otherwise). */
+function classify(from: number, length: number, plus: boolean, firstGroupLength: number): NumberKind {
+  const d = digitValues;
+  if (plus) return length >= 8 && length <= 15 ? PHONE : NOT_PII;
+  if (length === 13 && isCnpDigits(d, from)) return CNP;
+  if (isCardDigits(d, from, length)) return CARD;
+  if (d[from] === 0 && d[from + 1] === 0 && length >= 11 && length <= 15 && d[from + 2] !== 0) return PHONE;
   // national: a trunk 0 then the area or mobile code (0721 234 567, 021 123 4567, 01 23 45 67 89)
-  if (digits[0] === '0' && digits[1] !== '0' && n >= 9 && n <= 11 && firstGroupLength >= 2) return 'phone';
+  if (d[from] === 0 && d[from + 1] !== 0 && length >= 9 && length <= 11 && firstGroupLength >= 2) return PHONE;
   // a Romanian mobile written in E.164 without its plus
-  if (n === 11 && digits.startsWith('407')) return 'phone';
-  if (isValidPesel(digits) || isValidEgn(digits)) return 'national-id';
-  return undefined;
+  if (length === 11 && d[from] === 4 && d[from + 1] === 0 && d[from + 2] === 7) return PHONE;
+  if ((length === 11 && isPeselDigits(d, from)) || (length === 10 && isEgnDigits(d, from))) return NATIONAL_ID;
+  return NOT_PII;
 }
 
 /**
- * The PII numbers in the run starting at `at`: longest first from each group, non-overlapping.
- * `end` is where scanning resumes.
+ * Reads the run at `at` and leaves its PII numbers in runMatches: longest first from each group,
+ * non-overlapping. Returns where scanning resumes.
  */
-export function scanNumberRun(text: string, at: number): { matches: NumberMatch[]; end: number } {
-  const run = readRun(text, at);
-  const { groups } = run;
-  const matches: NumberMatch[] = [];
-  if (groups.length === 0) return { matches, end: Math.max(run.end, at + 1) };
+export function scanNumberRun(text: string, at: number): number {
+  const runEnd = readRun(text, at);
+  const groups = runGroups;
+  runMatches.count = 0;
+  if (groups === 0) return Math.max(runEnd, at + 1);
   // a PII number has at least 8 digits: most runs in logs (502, 1234.56, 10:00) end here
-  let total = 0;
-  for (const group of groups) total += digitCount(group);
-  if (total < 8) return { matches, end: run.end };
-  const inDate = dateGroups(text, groups);
+  if (digitOffset[groups]! < 8) return runEnd;
+  const inDate = groups >= 3 ? dateGroups(text) : 0;
   // a run glued to a word on its right (0721234567abc, a UUID's tail) ends in an identifier
-  const lastOpen = !isWordAt(text, run.end);
-  // the run's digits in one string, and where each group's start among them (no string per sub-range)
-  const all = groups.map((g) => text.slice(g.start, g.end)).join('');
-  const offsets = [0];
-  for (const group of groups) offsets.push(offsets[offsets.length - 1]! + digitCount(group));
+  const lastOpen = !isWordAt(text, runEnd);
   let a = 0;
-  while (a < groups.length) {
-    let found: NumberMatch | undefined;
-    if (!inDate[a]) {
+  while (a < groups) {
+    let found = false;
+    if ((inDate & (1 << a)) === 0) {
       let last = a;
-      while (last + 1 < groups.length && !inDate[last + 1]) last++;
+      while (last + 1 < groups && (inDate & (1 << (last + 1))) === 0) last++;
       for (let b = last; b >= a; b--) {
-        if (b === groups.length - 1 && !lastOpen) continue;
-        const length = offsets[b + 1]! - offsets[a]!;
+        if (b === groups - 1 && !lastOpen) continue;
+        const from = digitOffset[a]!;
+        const length = digitOffset[b + 1]! - from;
         if (length < 8 || length > 19) continue;
-        const digits = all.slice(offsets[a], offsets[b + 1]);
-        const kind = classifyDigits(digits, a === 0 && run.plus, digitCount(groups[a]!));
-        if (!kind) continue;
-        const start =
-          a === 0
-            ? run.prefixStart
-            : text.charCodeAt(groups[a]!.start - 1) === 40
-              ? groups[a]!.start - 1
-              : groups[a]!.start;
-        const g = groups[b]!;
-        const end = text.charCodeAt(g.end) === 41 && text.charCodeAt(start) === 40 ? g.end + 1 : g.end;
-        found = { start, end, kind, digits };
+        const kind = classify(from, length, a === 0 && runPlus, digitCount(a));
+        if (kind === NOT_PII) continue;
+        const groupFrom = groupStart[a]!;
+        const start = a === 0 ? at : text.charCodeAt(groupFrom - 1) === 40 ? groupFrom - 1 : groupFrom;
+        const groupTo = groupEnd[b]!;
+        const end = text.charCodeAt(groupTo) === 41 && text.charCodeAt(start) === 40 ? groupTo + 1 : groupTo;
+        const m = runMatches.count++;
+        runMatches.start[m] = start;
+        runMatches.end[m] = end;
+        runMatches.kind[m] = kind;
+        const lastDigit = from + length - 1;
+        runMatches.lastTwo[m] = digitValues[lastDigit - 1]! * 10 + digitValues[lastDigit]!;
         a = b + 1;
+        found = true;
         break;
       }
     }
-    if (found) matches.push(found);
-    else a++;
+    if (!found) a++;
   }
-  return { matches, end: run.end };
+  return runEnd;
 }
