@@ -281,6 +281,32 @@ describe('event store, DLQ and sagas', () => {
     }
   });
 
+  it('a failed projection is named with its error, the patient data in the error masked (check and status)', async () => {
+    // a projector's error quotes the event it could not apply
+    const error = 'cannot apply LeadCreated for patient Ion Popescu, phone 0722 123 456, ion.popescu@gmail.com';
+    await db.pool.query(
+      `insert into projection_checkpoints (projection_name, last_position, status, error)
+       values ('lead_dashboard', 0, 'failed', $1)`,
+      [error],
+    );
+    try {
+      const json = await check(['--only', 'projection-lag']);
+      expect(json.exitCode, json.stderr).toBe(3);
+      expect(json.byId['projection-lag']!.summary).toContain('lead_dashboard failed: cannot apply LeadCreated');
+      const table = await runInProcess(['check', '--migrations-dir', migrationsDir, '--only', 'projection-lag'], {
+        cwd: workDir,
+        env: env(),
+      });
+      expect(table.stdout).toContain('lead_dashboard failed');
+      const status = await runInProcess(['projections', 'status', '-o', 'json'], { cwd: workDir, env: env() });
+      expect(JSON.parse(status.stdout).projections[0].lastError).toContain('cannot apply LeadCreated');
+      for (const out of [json.stdout, json.stderr, table.stdout, table.stderr, status.stdout, status.stderr])
+        expect(out).not.toMatch(/Popescu|722 ?123 ?456|ion\.popescu/);
+    } finally {
+      await db.pool.query('delete from projection_checkpoints');
+    }
+  });
+
   it('warns on retries in flight and fails on a DLQ backlog', async () => {
     await db.pool.query(
       `insert into webhook_dead_letters (webhook_type, payload, status, created_at) values ('whatsapp', ` +

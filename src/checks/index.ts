@@ -1,4 +1,6 @@
 import { usageError } from '../cli-kit/index.js';
+import { isSchemaMissing } from '../core/errors.js';
+import { maskText } from '../core/mask/index.js';
 import { apiCheck } from './api.js';
 import { budgetCheck } from './budget.js';
 import { configCorsCheck } from './config-cors.js';
@@ -118,7 +120,7 @@ async function runOne(check: Check, ctx: CheckContext): Promise<CheckResult> {
       };
     if (ctx.signal?.aborted) return { ...base, status: 'skip', summary: 'not run: interrupted', durationMs };
     // undefined_table: the schema is not there yet, which migrations-pending reports
-    if ((error as { code?: string })?.code === '42P01') {
+    if (isSchemaMissing(error)) {
       return {
         ...base,
         status: 'skip',
@@ -148,7 +150,12 @@ export async function runChecks(deps: RunChecksDeps, selection?: CheckSelection)
   const checks = select(selection);
   const ctx = openCheckContext(deps);
   try {
-    return await Promise.all(checks.map((check) => runOne(check, ctx)));
+    // a check's line quotes what it found (a projector's error, a server's answer): one mask for all
+    return (await Promise.all(checks.map((check) => runOne(check, ctx)))).map((result) => ({
+      ...result,
+      summary: maskText(result.summary),
+      ...(result.remedy === undefined ? {} : { remedy: maskText(result.remedy) }),
+    }));
   } finally {
     await ctx.close();
   }

@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { rethrowSchemaMissing } from '../errors.js';
+import { maskText } from '../mask/index.js';
 
 /** A projection is stale when an event it has not processed is older than this. */
 export const PROJECTION_STALE_AFTER_SECONDS = 300;
@@ -92,7 +93,8 @@ export class ProjectionHealthMonitor {
       head,
       lagEvents: Math.max(0, head - position),
       lagSeconds,
-      lastError: r.error,
+      // a projector's error often quotes the event it choked on: masked like every other sink
+      lastError: r.error === null ? null : maskText(r.error),
       updatedAt: r.updated_at.toISOString(),
       rebuild:
         r.rebuild_target_position === null
