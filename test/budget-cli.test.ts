@@ -142,7 +142,10 @@ describe('budget set / status / freeze / reconcile', () => {
     expect(status.month.spentUsd).toBe(1.05);
   });
 
-  it('with Redis unreachable, status still shows the ledger’s spend, names Redis, and exits 3 (an exceeded budget is certain: 3 wins over 4)', async () => {
+  const redisDownStatus =
+    'with Redis unreachable, status still shows the ledger’s spend, names Redis, and exits 3 ' +
+    '(an exceeded budget is certain: 3 wins over 4)';
+  it(redisDownStatus, async () => {
     const run = await runInProcess(['budget', 'status', '-o', 'json'], {
       env: { ...env(), MEDICALCOR_REDIS_URL: 'redis://127.0.0.1:1' },
     });
@@ -192,7 +195,8 @@ describe('budget set / status / freeze / reconcile', () => {
   it('reconcile reports counters that differ from the ledger (exit 3) and --repair fixes them', async () => {
     // A pod wrote the ledger but died before updating Redis.
     await db.pool.query(
-      `insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd) values ('openai', 'gpt-4o', 'x', 'clinic-5', 0.25)`,
+      `insert into llm_usage_logs (provider, model, operation, tenant_id, cost_usd)
+       values ('openai', 'gpt-4o', 'x', 'clinic-5', 0.25)`,
     );
     const report = await cli('budget', 'reconcile', '-o', 'json');
     expect(report.exitCode, report.stderr).toBe(3);

@@ -99,7 +99,8 @@ describe('Redis unreachable (closed port)', () => {
     expect(rows).toEqual([{ tenant_id: 'soft-clinic', budget_seq: null }]);
 
     await db.pool.query(
-      `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by) values ('tenant', 'hard-clinic', 'daily', 5, true, 'test')`,
+      `insert into budget_limits (scope, tenant_id, period, limit_usd, hard_stop, updated_by)
+       values ('tenant', 'hard-clinic', 'daily', 5, true, 'test')`,
     );
     let called = false;
     const hard = await settle(() =>
@@ -173,7 +174,8 @@ describe('a redis-server killed while services use it', () => {
     expect(breakerCall.value).toBe('sent');
 
     await startRedis();
-    // the client reconnects by itself (bounded backoff); the new Redis is empty: the controller copies the budgets again
+    // the client reconnects by itself (bounded backoff); the new Redis is empty: the controller copies
+    // the budgets again
     let back = false;
     for (let i = 0; i < 100 && !back; i++) {
       back = redis.status === 'ready';

@@ -46,7 +46,8 @@ describe.each([
     cleanups.push({ client: redis, prefix });
   }, 120_000);
 
-  it('repairs only the real differences while 4 processes record spend, and leaves every counter equal to the ledger', async () => {
+  it('repairs only the real differences while 4 processes record spend, ' +
+    'and leaves every counter equal to the ledger', async () => {
     const keys = budgetKeys(prefix);
     const day = new Date().toISOString().slice(0, 10);
     const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS });

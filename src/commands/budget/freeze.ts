@@ -32,7 +32,8 @@ export async function runFreeze(ctx: CommandContext, options: FreezeOptions): Pr
   else
     writeOut(
       ctx.io,
-      `AI spend frozen${tenant ? ` for tenant ${tenant}` : ''} by ${record.actor}: ${record.reason}. Undo with "medicalcor budget unfreeze${tenant ? ` --tenant ${tenant}` : ''}".`,
+      `AI spend frozen${tenant ? ` for tenant ${tenant}` : ''} by ${record.actor}: ${record.reason}. ` +
+        `Undo with "medicalcor budget unfreeze${tenant ? ` --tenant ${tenant}` : ''}".`,
     );
 }
 

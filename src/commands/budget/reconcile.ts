@@ -35,11 +35,13 @@ export function registerReconcile(budget: Command, context: () => CommandContext
   budget
     .command('reconcile')
     .description(
-      'compare every Redis spend counter with the llm_usage_logs ledger, safely while calls are recorded (exit 3 while one differs)',
+      'compare every Redis spend counter with the llm_usage_logs ledger, safely while calls are recorded ' +
+        '(exit 3 while one differs)',
     )
     .option(
       '--repair',
-      'move each counter by its measured difference (replace one that is not a number) and rewrite the budget copy in Redis',
+      'move each counter by its measured difference (replace one that is not a number) ' +
+        'and rewrite the budget copy in Redis',
     )
     .option('-y, --yes', 'confirm --repair on a production environment without a prompt (needs --env)')
     .addHelpText(

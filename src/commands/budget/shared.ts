@@ -24,7 +24,8 @@ export async function optionalRedis(ctx: CommandContext): Promise<Redis | undefi
   } catch (error) {
     note(
       ctx.io,
-      `warning: ${(error as Error).message} Spend and budgets come from the ledger; freezes and API call counts are unknown.`,
+      `warning: ${(error as Error).message} ` +
+        'Spend and budgets come from the ledger; freezes and API call counts are unknown.',
     );
     return undefined;
   }

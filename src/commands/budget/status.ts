@@ -23,7 +23,8 @@ export function registerStatus(budget: Command, context: () => CommandContext): 
   budget
     .command('status')
     .description(
-      'spend today and this month against each budget, projections, top models/operations/tenants (exit 3 if a budget is exceeded)',
+      'spend today and this month against each budget, projections, top models/operations/tenants ' +
+        '(exit 3 if a budget is exceeded)',
     )
     .option('--tenant <id>', 'one tenant (its budgets and the global ones)')
     .addHelpText(

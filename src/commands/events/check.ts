@@ -26,7 +26,8 @@ export function registerCheck(events: Command, context: () => CommandContext): v
   events
     .command('check')
     .description(
-      'validate stored events against the registry: per type and version, counts, invalid payloads, unknown types and versions, missing upcasters (exit 3 on a problem)',
+      'validate stored events against the registry: per type and version, counts, invalid payloads, ' +
+        'unknown types and versions, missing upcasters (exit 3 on a problem)',
     )
     .option('--since <duration>', 'only events that occurred within this long, e.g. 30d, 12h')
     .option('--type <type>', 'only this event type (repeatable, comma-separated)', collectList)
@@ -41,7 +42,8 @@ export function registerCheck(events: Command, context: () => CommandContext): v
     .option('--statement-timeout <duration>', 'limit per read, inside the read-only transaction (default 30s)')
     .option(
       '--against-registry <file>',
-      'check against a proposed registry (JSON from "events schemas --export", or an ES module) instead of the shipped one',
+      'check against a proposed registry (JSON from "events schemas --export", or an ES module) ' +
+        'instead of the shipped one',
     )
     .addHelpText(
       'after',
@@ -111,7 +113,8 @@ Ctrl-C stops after the batch in flight (exit 130) and prints the --after cursor 
       if (report.interrupted) {
         note(
           ctx.io,
-          `Interrupted after position ${report.lastPosition}; resume with: ${resumeCommand(report.lastPosition, options)}`,
+          `Interrupted after position ${report.lastPosition}; ` +
+            `resume with: ${resumeCommand(report.lastPosition, options)}`,
         );
         ctx.exitCode = ExitCode.Interrupted;
         return;

@@ -15,7 +15,8 @@ export function registerSchemas(events: Command, context: () => CommandContext):
   events
     .command('schemas')
     .description(
-      'registered event types, their payload versions and upcaster coverage (exit 3 if a version cannot reach the latest)',
+      'registered event types, their payload versions and upcaster coverage ' +
+        '(exit 3 if a version cannot reach the latest)',
     )
     .option(
       '--against-registry <file>',

@@ -28,7 +28,8 @@ export function renderSchemas(types: EventTypeSummary[], source: string, color: 
   const gaps = types.filter((t) => t.uncovered.length);
   const footer = gaps.length
     ? chalk.red(
-        `${gaps.map((t) => `${t.type} v${t.uncovered.join(', v')}`).join('; ')} cannot be upcast to the latest version.`,
+        `${gaps.map((t) => `${t.type} v${t.uncovered.join(', v')}`).join('; ')} ` +
+          'cannot be upcast to the latest version.',
       )
     : `${types.length} event types (${source} registry); every version upcasts to the latest.`;
   return `${table}\n\n${footer}`;
@@ -68,12 +69,14 @@ export function renderEventCheck(report: StoredEventCheckReport, source: string,
     const firsts = report.rows.flatMap((r) => [
       ...(r.firstInvalid
         ? [
-            `  ${r.type} v${r.version}: event ${r.firstInvalid.eventId} (position ${r.firstInvalid.position}) ${r.firstInvalid.path}: ${r.firstInvalid.message} (stored ${r.firstInvalid.value})`,
+            `  ${r.type} v${r.version}: event ${r.firstInvalid.eventId} (position ${r.firstInvalid.position}) ` +
+              `${r.firstInvalid.path}: ${r.firstInvalid.message} (stored ${r.firstInvalid.value})`,
           ]
         : []),
       ...(r.firstUpcastFailure
         ? [
-            `  ${r.type} v${r.version} upcast to v${r.latestVersion}: event ${r.firstUpcastFailure.eventId} ${r.firstUpcastFailure.path}: ${r.firstUpcastFailure.message}`,
+            `  ${r.type} v${r.version} upcast to v${r.latestVersion}: event ${r.firstUpcastFailure.eventId} ` +
+              `${r.firstUpcastFailure.path}: ${r.firstUpcastFailure.message}`,
           ]
         : []),
     ]);
@@ -82,7 +85,9 @@ export function renderEventCheck(report: StoredEventCheckReport, source: string,
   const rate = report.durationMs > 0 ? Math.round(report.scanned / (report.durationMs / 1000)) : 0;
   lines.push('');
   lines.push(
-    `${report.scanned.toLocaleString('en-US')} events checked against the ${source} registry, positions ${report.from + 1}..${report.lastPosition} of ${report.head} (${rate.toLocaleString('en-US')} events/s).`,
+    `${report.scanned.toLocaleString('en-US')} events checked against the ${source} registry, ` +
+      `positions ${report.from + 1}..${report.lastPosition} of ${report.head} ` +
+      `(${rate.toLocaleString('en-US')} events/s).`,
   );
   const t = report.totals;
   if (t.unknownTypes.length)

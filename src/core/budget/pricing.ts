@@ -133,7 +133,10 @@ export const PRICE_TABLE: readonly ModelPrice[] = [
 // Longest first, so "gpt-4o-mini-2024-07-18" matches gpt-4o-mini and not gpt-4o.
 const BY_LENGTH = [...PRICE_TABLE].sort((a, b) => b.model.length - a.model.length);
 
-/** The price of a model, matching dated snapshots ("gpt-4o-2024-08-06", "claude-3-5-sonnet-20241022") to their family. */
+/**
+ * The price of a model, matching dated snapshots ("gpt-4o-2024-08-06", "claude-3-5-sonnet-20241022")
+ * to their family.
+ */
 export function priceOf(model: string): ModelPrice | undefined {
   const name = model.toLowerCase().replace(/^models\//, '');
   return BY_LENGTH.find((p) => name === p.model || name.startsWith(`${p.model}-`) || name.startsWith(`${p.model}@`));
@@ -167,7 +170,8 @@ export function costOf(provider: string, model: string, usage: TokenUsage, fallb
   const price = listed ?? (fallbackModel ? priceOf(fallbackModel) : undefined);
   if (!price) {
     throw invalidInput(
-      `Model "${model}" (${provider}) is not in the price table of ${PRICE_TABLE_DATE}${fallbackModel ? `, nor is the fallback "${fallbackModel}"` : ''}.`,
+      `Model "${model}" (${provider}) is not in the price table of ${PRICE_TABLE_DATE}` +
+        `${fallbackModel ? `, nor is the fallback "${fallbackModel}"` : ''}.`,
       {
         code: 'budget-unknown-model',
         facts: { provider, model, fallbackModel: fallbackModel ?? null },

@@ -10,7 +10,10 @@
  * after its snapshot apart.
  */
 
-/** Common start: server time, reaping of expired reservations, number checks. KEYS[1] limits, [4] reservations, [5] expiry. */
+/**
+ * Common start: server time, reaping of expired reservations, number checks.
+ * KEYS[1] limits, [4] reservations, [5] expiry.
+ */
 const PRELUDE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -23,7 +26,9 @@ local function reap()
       local ok, r = pcall(cjson.decode, raw)
       if ok and r.state == 'reserved' then
         for j, key in ipairs(r.keys) do
-          if integral(redis.call('GET', key)) and redis.call('EXISTS', key) == 1 then redis.call('DECRBY', key, r.amounts[j]) end
+          if integral(redis.call('GET', key)) and redis.call('EXISTS', key) == 1 then
+            redis.call('DECRBY', key, r.amounts[j])
+          end
         end
       end
       redis.call('HDEL', KEYS[4], id)
@@ -194,7 +199,8 @@ return { redis.call('GET', KEYS[2]) or '0', values, redis.call('HGETALL', KEYS[1
 export const REPAIR_SCRIPT = `
 local out = {}
 for i = 1, #KEYS do
-  local mode, amount, expected, expireAt = ARGV[(i - 1) * 4 + 1], ARGV[(i - 1) * 4 + 2], ARGV[(i - 1) * 4 + 3], ARGV[(i - 1) * 4 + 4]
+  local base = (i - 1) * 4
+  local mode, amount, expected, expireAt = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3], ARGV[base + 4]
   local raw = redis.call('GET', KEYS[i])
   if mode == 'set' then
     if (raw or '') == expected then

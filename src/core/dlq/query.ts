@@ -37,7 +37,8 @@ export function checkDeadLetterIds(ids: readonly string[]): void {
   const bad = ids.filter((id) => !UUID.test(id));
   if (bad.length)
     throw invalidInput(
-      `${bad.map((b) => `"${b}"`).join(', ')} ${bad.length === 1 ? 'is not a dead letter id' : 'are not dead letter ids'} (UUIDs).`,
+      `${bad.map((b) => `"${b}"`).join(', ')} ` +
+        `${bad.length === 1 ? 'is not a dead letter id' : 'are not dead letter ids'} (UUIDs).`,
       { code: 'dlq.bad-id', facts: { ids: bad } },
     );
 }
@@ -99,7 +100,8 @@ export async function listDeadLetters(db: Db, filter: DeadLetterFilter = {}): Pr
   values.push(filter.limit ?? 100);
   try {
     const { rows } = await db.query(
-      `SELECT id::text, webhook_type, correlation_id, status, retry_count, max_retries, last_error, created_at, updated_at, next_retry_at
+      `SELECT id::text, webhook_type, correlation_id, status, retry_count, max_retries, last_error, created_at,
+              updated_at, next_retry_at
          FROM webhook_dead_letters ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
         ORDER BY created_at, id LIMIT $${values.length}`,
       values,
@@ -121,8 +123,8 @@ export async function showDeadLetter(
     ({
       rows: [row],
     } = await db.query(
-      `SELECT id::text, webhook_type, correlation_id, status, retry_count, max_retries, last_error, created_at, updated_at,
-              next_retry_at, processed_at, payload
+      `SELECT id::text, webhook_type, correlation_id, status, retry_count, max_retries, last_error, created_at,
+              updated_at, next_retry_at, processed_at, payload
          FROM webhook_dead_letters WHERE id = $1`,
       [id],
     ));
@@ -137,7 +139,10 @@ export async function showDeadLetter(
   };
 }
 
-/** DLQ backlog limits: more waiting entries than this, or one waiting longer, is a backlog rather than retries in flight. */
+/**
+ * DLQ backlog limits: more waiting entries than this, or one waiting longer, is a backlog rather than
+ * retries in flight.
+ */
 export const DLQ_BACKLOG_LIMIT = 100;
 export const DLQ_MAX_AGE_SECONDS = 3_600;
 
@@ -154,8 +159,10 @@ export async function deadLetterBacklog(db: Db): Promise<DeadLetterBacklog> {
     const { rows } = await db.query(`
       SELECT count(*) FILTER (WHERE status IN ('pending', 'retrying'))::int AS waiting,
              count(*) FILTER (WHERE status = 'failed')::int AS given_up,
-             extract(epoch FROM now() - min(created_at) FILTER (WHERE status IN ('pending', 'retrying')))::float8 AS oldest_age,
-             (SELECT coalesce(json_agg(json_build_object('webhookType', webhook_type, 'count', n) ORDER BY n DESC, webhook_type), '[]'::json)
+             extract(epoch FROM now() - min(created_at) FILTER (WHERE status IN ('pending', 'retrying')))::float8
+               AS oldest_age,
+             (SELECT coalesce(json_agg(json_build_object('webhookType', webhook_type, 'count', n)
+                                       ORDER BY n DESC, webhook_type), '[]'::json)
                 FROM (SELECT webhook_type, count(*)::int AS n FROM webhook_dead_letters
                        WHERE status IN ('pending', 'retrying', 'failed') GROUP BY webhook_type) t) AS by_type
         FROM webhook_dead_letters`);

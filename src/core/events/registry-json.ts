@@ -50,7 +50,8 @@ export function registryFromJson(data: unknown, source: string): EventRegistry {
         code: 'events.registry-file-invalid',
         facts: { source },
         remedy:
-          'Write it with the registry export of the proposed branch (format 1), or give a module exporting the registry.',
+          'Write it with the registry export of the proposed branch (format 1), ' +
+          'or give a module exporting the registry.',
       },
     );
   }

@@ -162,8 +162,18 @@ async function servesDatabase(url: string, name: string): Promise<boolean> {
 }
 
 /** dbmate's words for "the database could not be reached", as opposed to a migration that fails. */
-const CONNECTION_FAILURE =
-  /dial tcp|connection refused|no such host|i\/o timeout|could not connect|unable to connect|broken pipe|connection reset|unexpected EOF/i;
+const CONNECTION_FAILURE_WORDS = [
+  'dial tcp',
+  'connection refused',
+  'no such host',
+  'i/o timeout',
+  'could not connect',
+  'unable to connect',
+  'broken pipe',
+  'connection reset',
+  'unexpected EOF',
+]; // plain words: none holds a regular-expression special character
+const CONNECTION_FAILURE = new RegExp(CONNECTION_FAILURE_WORDS.join('|'), 'i');
 
 /** Applies the migrations in `migrationsDir` to the shadow with dbmate, as a release would. */
 export async function applyMigrations(
