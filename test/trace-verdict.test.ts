@@ -235,6 +235,25 @@ describe('partial means partial', () => {
     expect(trace.summary).toContain('status this version does not know');
   });
 
+  it('Trigger.dev refusing connections, PostgreSQL up: exit 4, every table source shown', async () => {
+    const down = { ...env, MEDICALCOR_TRIGGER_URL: 'http://127.0.0.1:1' };
+    const full = await runInProcess(['trace', recovered, '-o', 'json'], { env });
+    const result = await runInProcess(['trace', recovered, '-o', 'json'], { env: down });
+    expect(result.exitCode).toBe(4);
+    const trace = JSON.parse(result.stdout);
+    expect(trace.partial).toBe(true);
+    const states = Object.fromEntries(trace.sources.map((s: { source: string; state: string }) => [s.source, s.state]));
+    expect(states.trigger_runs).toBe('failed');
+    for (const table of ['domain_events', 'sagas', 'dead_letters', 'integration_logs', 'llm_usage'])
+      expect(states[table], table).toBe('ok');
+    // the rows of the reachable sources are all there: only the runs are missing
+    const fromTables = (items: { source: string }[]) => items.filter((i) => i.source !== 'trigger_runs').length;
+    const expected = fromTables(JSON.parse(full.stdout).items);
+    expect(expected).toBeGreaterThan(0);
+    expect(fromTables(trace.items)).toBe(expected);
+    expect(result.stderr).toContain('trigger_runs failed');
+  });
+
   it('a clean journey with a source timing out is partial: exit 4', async () => {
     fake.delayMs = 3_000;
     try {
