@@ -281,7 +281,7 @@ describe('event store, DLQ and sagas', () => {
     }
   });
 
-  it('a failed projection is named with its error, the patient data in the error masked (check and status)', async () => {
+  it('a failed projection is named with its error, the patient data in the error masked (check, status)', async () => {
     // a projector's error quotes the event it could not apply
     const error = 'cannot apply LeadCreated for patient Ion Popescu, phone 0722 123 456, ion.popescu@gmail.com';
     await db.pool.query(
