@@ -1,6 +1,5 @@
-import { readFileSync, statSync, writeSync } from 'node:fs';
+import { fstatSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { isatty } from 'node:tty';
 import { completeWords, type CompletionNode } from '../cli-kit/completion.js';
 import { stampOf } from './help-stamp.js';
 
@@ -139,12 +138,23 @@ function writeOut(text: string): void {
   }
 }
 
+/**
+ * Whether fd 1 may be a terminal: any character device but /dev/null. node:tty would say exactly,
+ * but loading it loads net and the streams (25 modules); a terminal goes to the shell anyway.
+ */
+function stdoutMayBeATerminal(): boolean {
+  const out = fstatSync(1);
+  if (!out.isCharacterDevice()) return false;
+  const devNull = statSync('/dev/null');
+  return out.rdev !== devNull.rdev || out.ino !== devNull.ino;
+}
+
 /** Entry point of bin/medicalcor: true when the answer was written and nothing else is to run. */
 export function answer(argv: readonly string[]): boolean {
   return answerFromScreens(argv, {
     dist: __dirname,
     version: CLI_VERSION,
-    stdoutIsTTY: () => isatty(1),
+    stdoutIsTTY: stdoutMayBeATerminal,
     write: writeOut,
   });
 }
