@@ -203,8 +203,9 @@ export async function migrateUp(
   options: { to?: string; expectWork?: boolean } = {},
 ): Promise<ApplyResult> {
   if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
-  const files = readMigrationsDir(deps.migrationsDir).files;
-  const scoped = options.to !== undefined ? directoryUpTo(files, options.to) : undefined;
+  // the files are read (and hashed) here only for --to: the run reads them under the lock anyway
+  const scoped =
+    options.to !== undefined ? directoryUpTo(readMigrationsDir(deps.migrationsDir).files, options.to) : undefined;
   let prepared: PreparedDbmate | undefined;
   const prepare = () =>
     (prepared ??= prepareDbmate('migrate', {
