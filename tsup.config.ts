@@ -31,8 +31,9 @@ export default defineConfig([
   },
   {
     // the shell: CommonJS with commander bundled in, so `medicalcor --help` loads one file and
-    // never sets up Node's ES module loader
-    entry: { cli: 'src/cli.ts' },
+    // never sets up Node's ES module loader; before it, help-fast answers help and TAB from the
+    // screens scripts/build-help.mjs wrote (no commander at all)
+    entry: { cli: 'src/cli.ts', 'help-fast': 'src/commands/help-fast.ts' },
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',

@@ -5,14 +5,21 @@
 // Each pending run starts from a fresh copy (not timed) of a database that has one migration applied
 // by medicalcor already (schema_migrations and the ledger exist, as on any database after its first
 // run); the measured directories hold that one plus N new ones. Medians of RUNS interleaved runs.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+//
+// Besides wall time (which on a busy machine mostly measures the wait for a core), each run's CPU
+// time: the whole process tree (`perf stat -e task-clock`, when perf is there: medicalcor, its
+// watcher and dbmate, against dbmate alone) and medicalcor's own Node process (bench/lib/cpu-at-exit.cjs).
+// Structure, from one run of each through a counting proxy in front of PostgreSQL: the round trips
+// (simple queries and Syncs) and connections of medicalcor's own sessions and of dbmate's, by
+// application_name, for 1 and for 50 pending migrations.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { fmt, median, timeProcess } from './lib/measure.mjs';
+import { fmt, median } from './lib/measure.mjs';
 import { figure } from './lib/figures.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -29,7 +36,8 @@ function migrations(n) {
     const version = `2024010100${String(i).padStart(4, '0')}`;
     writeFileSync(
       join(dir, `${version}_table_${i}.sql`),
-      `-- migrate:up\ncreate table bench_${i} (id bigint primary key, note text);\n\n-- migrate:down\ndrop table bench_${i};\n`,
+      `-- migrate:up\ncreate table bench_${i} (id bigint primary key, note text);\n\n` +
+        `-- migrate:down\ndrop table bench_${i};\n`,
     );
   }
   return dir;
@@ -47,23 +55,133 @@ const fresh = async () => {
 };
 
 const env = { ...process.env, NO_COLOR: '1' };
-const dbmateUp = (dir) => () =>
-  timeProcess(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'migrate'], {
-    env: { DATABASE_URL: url.toString() },
-  });
-const medicalcorUp = (dir) => () =>
-  timeProcess(process.execPath, [bin, '--database-url', url.toString(), '--migrations-dir', dir, 'migrate', 'up'], {
-    env,
-  });
-const nodeBaseline = () => {
+const preload = `${root}bench/lib/cpu-at-exit.cjs`;
+const perf = ['/usr/bin/perf', '/usr/local/bin/perf'].find(
+  (path) => existsSync(path) && spawnSync(path, ['stat', '-x,', '-e', 'task-clock', 'true']).status === 0,
+);
+const perfOut = join(mkdtempSync(join(tmpdir(), 'mc-bench-perf-')), 'stat.csv');
+
+/** One fresh process tree: wall ms, CPU ms of the whole tree (perf; NaN without it), of the Node process (preload). */
+function timeTree(command, args, options) {
+  const argv = perf
+    ? [perf, 'stat', '-x,', '-e', 'task-clock', '-o', perfOut, '--', command, ...args]
+    : [command, ...args];
   const start = performance.now();
-  spawnSync(process.execPath, ['-e', '0']);
-  return performance.now() - start;
-};
+  const result = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'ignore', 'pipe', 'pipe'], ...options });
+  const wall = performance.now() - start;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited ${result.status}: ${result.stderr}`);
+  const tree = perf
+    ? Number(
+        readFileSync(perfOut, 'utf8')
+          .split('\n')
+          .find((l) => l.includes('task-clock'))
+          .split(',')[0],
+      )
+    : NaN;
+  const own = String(result.output[3] ?? '').trim();
+  return { wall, tree, node: own ? Number(own.split(' ')[0]) / 1000 : NaN };
+}
+
+const dbmateUp =
+  (dir, target = url) =>
+  () =>
+    timeTree(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'migrate'], {
+      env: { DATABASE_URL: target.toString() },
+    });
+const medicalcorArgs = (dir, target = url) => [
+  '-r',
+  preload,
+  bin,
+  '--database-url',
+  target.toString(),
+  '--migrations-dir',
+  dir,
+  'migrate',
+  'up',
+];
+const medicalcorUp = (dir) => () => timeTree(process.execPath, medicalcorArgs(dir), { env });
+const nodeBaseline = () => timeTree(process.execPath, ['-r', preload, '-e', '0'], {});
+
+/**
+ * A proxy in front of PostgreSQL (its own process, so the bench's spawnSync cannot stall it) that
+ * counts, per application_name, the connections and the round trips clients start: a simple
+ * query ('Q') or a Sync ('S', the end of an extended-protocol exchange) each.
+ */
+const PROXY_SOURCE = String.raw`
+const net = require('node:net');
+const [host, port] = process.argv.slice(1);
+const counts = {};
+const server = net.createServer((client) => {
+  const upstream = net.connect(Number(port), host);
+  let buffer = Buffer.alloc(0);
+  let started = false;
+  let entry;
+  client.on('data', (chunk) => {
+    upstream.write(chunk);
+    buffer = Buffer.concat([buffer, chunk]);
+    for (;;) {
+      if (!started) {
+        if (buffer.length < 4) break;
+        const length = buffer.readInt32BE(0);
+        if (buffer.length < length) break;
+        const fields = buffer.subarray(8, length).toString().split('\0');
+        const app = fields[fields.indexOf('application_name') + 1] || '(none)';
+        const name = app.startsWith('medicalcor-dbmate') ? 'dbmate' : app;
+        entry = counts[name] ??= { connections: 0, roundTrips: 0 };
+        entry.connections++;
+        started = true;
+        buffer = buffer.subarray(length);
+        continue;
+      }
+      if (buffer.length < 5) break;
+      const length = buffer.readInt32BE(1) + 1;
+      if (buffer.length < length) break;
+      const type = String.fromCharCode(buffer[0]);
+      if (type === 'Q' || type === 'S') entry.roundTrips++;
+      buffer = buffer.subarray(length);
+    }
+  });
+  upstream.on('data', (chunk) => client.write(chunk));
+  const end = () => { client.destroy(); upstream.destroy(); };
+  client.on('close', end); upstream.on('close', end); client.on('error', end); upstream.on('error', end);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\n'));
+process.stdin.on('data', () => process.stdout.write(JSON.stringify(counts) + '\n'));
+`;
+
+/** Round trips and connections of one `migrate up` through the proxy, by who made them. */
+async function countedRun(dir) {
+  const proxy = spawn(process.execPath, ['-e', PROXY_SOURCE, '--', server.hostname, server.port || '5432'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const lines = [];
+  let wake = () => {};
+  proxy.stdout.on('data', (chunk) => {
+    lines.push(...String(chunk).split('\n').filter(Boolean));
+    wake();
+  });
+  const nextLine = async () => {
+    while (!lines.length) await new Promise((resolve) => (wake = resolve));
+    return lines.shift();
+  };
+  const through = new URL(url);
+  through.hostname = '127.0.0.1';
+  through.port = await nextLine();
+  await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, medicalcorArgs(dir, through), { env, stdio: 'ignore' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate up exited ${code}`))));
+  });
+  // the server may see a Terminate after the process is gone: give the proxy a moment
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  proxy.stdin.write('counts\n');
+  const counts = JSON.parse(await nextLine());
+  proxy.kill();
+  return counts;
+}
 
 /** Interleaved runs of each variant, each from a fresh database when `reset`; medians in ms. */
 async function measure(variants, reset) {
-  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const samples = Object.fromEntries(Object.keys(variants).map((k) => [k, { wall: [], tree: [], node: [] }]));
   for (const [key, run] of Object.entries(variants)) {
     if (reset) await fresh();
     run(); // warm-up
@@ -72,10 +190,15 @@ async function measure(variants, reset) {
   for (let i = 0; i < runs; i++) {
     for (const [key, run] of Object.entries(variants)) {
       if (reset) await fresh();
-      samples[key].push(run());
+      const { wall, tree, node } = run();
+      samples[key].wall.push(wall);
+      samples[key].tree.push(tree);
+      samples[key].node.push(node);
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return Object.fromEntries(
+    Object.entries(samples).map(([k, v]) => [k, { wall: median(v.wall), tree: median(v.tree), node: median(v.node) }]),
+  );
 }
 
 const base = migrations(0);
@@ -86,13 +209,11 @@ try {
   await admin.query(`create database ${template}`);
   const templateUrl = new URL(url);
   templateUrl.pathname = `/${template}`;
-  timeProcess(
-    process.execPath,
-    [bin, '--database-url', templateUrl.toString(), '--migrations-dir', base, 'migrate', 'up'],
-    { env },
-  );
+  timeTree(process.execPath, medicalcorArgs(base, templateUrl), { env });
   await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1`, [template]);
-  const load = median(Array.from({ length: 5 }, nodeBaseline));
+  const baselines = Array.from({ length: 5 }, nodeBaseline);
+  const load = median(baselines.map((b) => b.wall));
+  const loadCpu = median(baselines.map((b) => b.node));
   const pending = await measure(
     {
       dbmate1: dbmateUp(one),
@@ -106,28 +227,67 @@ try {
   await fresh();
   medicalcorUp(fifty)();
   const idle = await measure({ dbmate: dbmateUp(fifty), medicalcor: medicalcorUp(fifty) }, false);
+  // structure: one counted run of each
+  await fresh();
+  const trips1 = await countedRun(one);
+  await fresh();
+  const trips50 = await countedRun(fifty);
 
-  const over1 = pending.medicalcor1 - pending.dbmate1;
-  const over50 = pending.medicalcor50 - pending.dbmate50;
-  const perExtra = (over50 - over1) / 49;
+  const over = (key, metric) => pending[`medicalcor${key}`][metric] - pending[`dbmate${key}`][metric];
+  const over1 = over(1, 'wall');
+  const perExtra = (over(50, 'wall') - over1) / 49;
+  const cpuOver1 = over(1, 'tree');
+  const cpuPerExtra = (over(50, 'tree') - cpuOver1) / 49;
+  const row = (n) => {
+    const m = pending[`medicalcor${n}`];
+    const d = pending[`dbmate${n}`];
+    return (
+      `${`${n} pending:`.padEnd(13)}wall: dbmate ${fmt(d.wall)}, medicalcor ${fmt(m.wall)}, ` +
+      `over ${fmt(m.wall - d.wall)}` +
+      `   CPU (tree): dbmate ${fmt(d.tree)}, medicalcor ${fmt(m.tree)}, over ${fmt(m.tree - d.tree)}` +
+      `   medicalcor's Node process ${fmt(m.node)}`
+    );
+  };
+  const trips = (counts) =>
+    Object.entries(counts)
+      .map(([who, c]) => `${who}: ${c.roundTrips} round trips on ${c.connections} connection(s)`)
+      .join('; ');
   console.log(
     'data: a database with 1 migration applied by medicalcor; 1 or 50 new migrations of one small table each',
   );
-  console.log(`machine load: node -e 0 ${fmt(load)} (median of 5)`);
   console.log(
-    `1 pending:   dbmate ${fmt(pending.dbmate1)}   medicalcor ${fmt(pending.medicalcor1)}   over dbmate ${fmt(over1)} (goal ≤ 200 ms)`,
+    `machine load: node -e 0 ${fmt(load)} wall, ${fmt(loadCpu)} CPU (median of 5); ` +
+      `load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  );
+  console.log(row(1));
+  console.log(row(50));
+  console.log(
+    `per extra migration over dbmate: wall ${perExtra.toFixed(2)} ms, CPU ${cpuPerExtra.toFixed(2)} ms (goal ≤ 0.1 ms)`,
   );
   console.log(
-    `50 pending:  dbmate ${fmt(pending.dbmate50)}   medicalcor ${fmt(pending.medicalcor50)}   over dbmate ${fmt(over50)}`,
+    `nothing pending (50 applied): dbmate ${fmt(idle.dbmate.wall)}   medicalcor ${fmt(idle.medicalcor.wall)}   ` +
+      `over dbmate ${fmt(idle.medicalcor.wall - idle.dbmate.wall)} (goal ≤ 150 ms); ` +
+      `CPU over dbmate ${fmt(idle.medicalcor.tree - idle.dbmate.tree)}`,
   );
-  console.log(`per extra migration over dbmate: ${perExtra.toFixed(2)} ms (goal ≤ 0.1 ms)`);
+  console.log(`round trips, 1 pending:  ${trips(trips1)}`);
+  console.log(`round trips, 50 pending: ${trips(trips50)}`);
   console.log(
-    `nothing pending (50 applied): dbmate ${fmt(idle.dbmate)}   medicalcor ${fmt(idle.medicalcor)}   over dbmate ${fmt(idle.medicalcor - idle.dbmate)} (goal ≤ 150 ms)`,
+    `medians of ${runs} interleaved runs, fresh processes, a fresh database before each pending run` +
+      (perf ? '' : ' (no perf: CPU of the process tree not measured)'),
   );
-  console.log(`medians of ${runs} interleaved runs, fresh processes, a fresh database before each pending run`);
+  const own = (counts) =>
+    Object.entries(counts)
+      .filter(([who]) => who !== 'dbmate')
+      .reduce((sum, [, c]) => sum + c.roundTrips, 0);
   figure('migrate.up-1-pending-over-dbmate', over1, { unit: 'ms', goal: 200, shape: '1 small-table migration' });
   figure('migrate.up-per-extra-migration', perExtra, { unit: 'ms', goal: 0.1, shape: '50 small-table migrations' });
-  figure('migrate.up-nothing-pending-over-dbmate', idle.medicalcor - idle.dbmate, { unit: 'ms', goal: 150 });
+  figure('migrate.up-nothing-pending-over-dbmate', idle.medicalcor.wall - idle.dbmate.wall, { unit: 'ms', goal: 150 });
+  if (perf) {
+    figure('migrate.up-1-pending-cpu-over-dbmate', cpuOver1, { unit: 'ms CPU', goal: 200, shape: 'process tree' });
+    figure('migrate.up-per-extra-migration-cpu', cpuPerExtra, { unit: 'ms CPU', goal: 0.1, shape: 'process tree' });
+  }
+  figure('migrate.up-round-trips-1-pending', own(trips1), { unit: 'round trips', shape: 'medicalcor sessions' });
+  figure('migrate.up-round-trips-50-pending', own(trips50), { unit: 'round trips', shape: 'medicalcor sessions' });
 } finally {
   await admin.query(`drop database if exists ${name} with (force)`);
   await admin.query(`drop database if exists ${template} with (force)`);
@@ -135,4 +295,5 @@ try {
   rmSync(base, { recursive: true, force: true });
   rmSync(one, { recursive: true, force: true });
   rmSync(fifty, { recursive: true, force: true });
+  rmSync(dirname(perfOut), { recursive: true, force: true });
 }

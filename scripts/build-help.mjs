@@ -6,7 +6,7 @@
 // Before writing, every help screen and completion the manifest would answer is rendered both ways
 // (module loaded, and manifest) and compared byte for byte; a noun that differs anywhere is left
 // out, so it keeps the slow path, and the build says so.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -29,7 +29,7 @@ function collector() {
   return stream;
 }
 
-async function run(args, helpManifest) {
+async function render(args, helpManifest) {
   const stdout = collector();
   const stderr = collector();
   const streams = {
@@ -42,8 +42,10 @@ async function run(args, helpManifest) {
     cwd: process.cwd(),
   };
   const exitCode = await cli.runCli(['node', 'medicalcor', ...args], streams, { helpManifest });
-  return JSON.stringify({ exitCode, stdout: stdout.text(), stderr: stderr.text() });
+  return { exitCode, stdout: stdout.text(), stderr: stderr.text() };
 }
+
+const run = async (args, helpManifest) => JSON.stringify(await render(args, helpManifest));
 
 /** Every argv the manifest answers for a command at `path`, and the completions around it. */
 function requestsFor(spec, path) {
@@ -107,4 +109,100 @@ writeFileSync(`${dist}help.json`, JSON.stringify({ ...cli.helpManifestHeader, no
 for (const reason of skipped) process.stderr.write(`build-help: left out (its help loads the module): ${reason}\n`);
 process.stdout.write(
   `build-help: dist/help.json describes ${Object.keys(verified).length} nouns, ${skipped.length} left out\n`,
+);
+
+// The screens (dist/help/): every help request above as the text the shell prints when stdout is
+// not a terminal (commander's width 80), and the completion trees, read by dist/help-fast.cjs
+// before the shell loads (src/commands/help-fast.ts). A terminal's width is only known at run
+// time: there the shell renders from dist/help.json as before.
+const fast = require(`${dist}help-fast.cjs`);
+const { version } = cli.helpManifestHeader;
+const shellSize = statSync(`${dist}cli.cjs`).size;
+const fromVerified = (name) => verified[name]?.commands;
+const screens = `${dist}help/`;
+rmSync(screens, { recursive: true, force: true });
+mkdirSync(screens);
+const stdoutTTY = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true, writable: true });
+const program = [
+  ['--help'],
+  ['-h'],
+  [],
+  ['help'],
+  ['completion', '--help'],
+  ['completion', '-h'],
+  ['help', 'completion'],
+];
+const helpRequests = Object.values(verified)
+  .flatMap(({ commands }) => commands.flatMap((spec) => requestsFor(spec, [])))
+  .filter((args) => args[0] !== '__complete');
+let written = 0;
+const notWritten = [];
+for (const args of [...program, ...helpRequests]) {
+  const file = fast.screenFile(args);
+  const noun = args[0] === 'help' ? args[1] : args[0];
+  const isNoun = cli.commandNames.includes(noun);
+  // a noun left out of the manifest keeps the slow path for its help
+  if (!file || (isNoun && !Object.hasOwn(verified, noun))) continue;
+  const shown = await render(args, fromVerified);
+  if (shown.exitCode !== 0 || shown.stderr || shown.stdout.includes('\x1b')) {
+    notWritten.push(args.join(' '));
+    continue;
+  }
+  const from = isNoun ? `${noun} ${verified[noun].stamp}` : '- -';
+  const header = fast.screenHeader(fast.HELP_SCREENS_FORMAT, version, shellSize, from);
+  writeFileSync(`${screens}${file}`, `${header}\n${shown.stdout}`);
+  written++;
+}
+
+// completion: the trees the shell builds, then every TAB above answered both ways, byte for byte
+const trees = cli.describeCompletion(fromVerified);
+const completion = {
+  format: fast.HELP_SCREENS_FORMAT,
+  version,
+  shellSize,
+  root: trees.root,
+  nouns: Object.fromEntries(
+    Object.entries(trees.nouns).map(([noun, root]) => [noun, { stamp: verified[noun].stamp, root }]),
+  ),
+  slow: cli.commandNames.filter((noun) => !Object.hasOwn(verified, noun)),
+};
+writeFileSync(`${screens}complete.json`, JSON.stringify(completion));
+const tabs = [
+  ['__complete', ''],
+  ['__complete', 'mi'],
+  ['__complete', '--'],
+  ['__complete', '--output', ''],
+  ['__complete', '--env', 'x', 'migrate', ''],
+  ['__complete', 'nope', 'migrate', ''],
+  ['__complete', 'completion', ''],
+  ...Object.values(verified)
+    .flatMap(({ commands }) => commands.flatMap((spec) => requestsFor(spec, [])))
+    .filter((args) => args[0] === '__complete'),
+];
+let tabDiffers;
+for (const args of tabs) {
+  let text = '';
+  const answered = fast.answerFromScreens(['node', 'medicalcor', ...args], {
+    dist,
+    version,
+    stdoutIsTTY: () => false,
+    write: (s) => void (text += s),
+  });
+  const shell = await render(args, fromVerified);
+  if (!answered || text !== shell.stdout || shell.exitCode !== 0) {
+    tabDiffers = args.join(' ');
+    break;
+  }
+}
+if (tabDiffers) {
+  rmSync(`${screens}complete.json`);
+  process.stderr.write(`build-help: no precomputed completion: "medicalcor ${tabDiffers}" differs from the shell\n`);
+}
+if (stdoutTTY) Object.defineProperty(process.stdout, 'isTTY', stdoutTTY);
+else delete process.stdout.isTTY;
+for (const request of notWritten)
+  process.stderr.write(`build-help: no screen for "medicalcor ${request}" (not plain help)\n`);
+process.stdout.write(
+  `build-help: dist/help/ holds ${written} help screens${tabDiffers ? '' : ' and the completion trees'}\n`,
 );

@@ -364,7 +364,35 @@ export async function describeNouns(): Promise<{ nouns: Record<string, CommandSp
   return { nouns, skipped };
 }
 
+/**
+ * For scripts/build-help.mjs: the completion tree exactly as runCli builds it for a TAB, with no
+ * noun on the line (root) and with each noun of the manifest on it (that noun rebuilt, the others
+ * named only), so dist/help-fast.cjs can answer a TAB without the shell.
+ */
+export function describeCompletion(helpManifest: (noun: string) => CommandSpec[] | undefined): {
+  root: CompletionNode;
+  nouns: Record<string, CompletionNode>;
+} {
+  const streams = {} as Streams;
+  const treeWith = (noun?: string) => {
+    const program = buildProgram();
+    for (const entry of commandManifest) {
+      const specs = entry.name === noun ? helpManifest(entry.name) : undefined;
+      if (specs) for (const spec of specs) rebuildCommand(program, spec);
+      else program.command(entry.name).description(entry.summary).allowUnknownOption().allowExcessArguments();
+    }
+    registerCompletion(program, streams);
+    teachHelp(program);
+    return completionTree(program);
+  };
+  const nouns: Record<string, CompletionNode> = {};
+  for (const entry of commandManifest) if (helpManifest(entry.name)) nouns[entry.name] = treeWith(entry.name);
+  return { root: treeWith(), nouns };
+}
+
 export { stampOf };
+/** The top-level commands with a module of their own (the nouns of dist/help.json). */
+export const commandNames = commandManifest.map((c) => c.name);
 /** What dist/help.json must say to be read by this build of the shell. */
 export const helpManifestHeader = { format: HELP_MANIFEST_FORMAT, version: CLI_VERSION };
 

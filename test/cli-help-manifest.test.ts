@@ -1,4 +1,14 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -290,7 +300,7 @@ describe('the built CLI (child processes)', () => {
     }
   }, 120_000);
 
-  it('a copy of the package answers from its manifest only while the module is the one it describes', async () => {
+  it('a copy of the package answers from its screens or manifest only while they describe its module', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'mc-help-package-'));
     try {
       for (const part of ['bin', 'dist', 'package.json'])
@@ -305,13 +315,20 @@ describe('the built CLI (child processes)', () => {
           })
         ).stdout;
       const real = await help();
-      // a manifest that says something else is used as long as its stamp matches the module...
+      // a precomputed screen that says something else is shown as long as its stamps match...
+      const screen = join(copy, 'dist', 'help', '@migrate+up+--help.txt');
+      const header = readFileSync(screen, 'utf8').split('\n')[0];
+      writeFileSync(screen, `${header}\nFROM THE SCREEN\n`);
+      expect(await help()).toBe('FROM THE SCREEN');
+      // ...without the screens, so is a manifest that says something else...
+      renameSync(join(copy, 'dist', 'help'), join(copy, 'dist', 'help-aside'));
       const manifest = JSON.parse(readFileSync(join(copy, 'dist', 'help.json'), 'utf8')) as HelpManifest;
       const up = manifest.nouns.migrate!.commands[0]!.commands.find((c) => c.name === 'up')!;
       up.description = 'FROM THE MANIFEST';
       writeFileSync(join(copy, 'dist', 'help.json'), JSON.stringify(manifest));
       expect(await help()).toContain('FROM THE MANIFEST');
-      // ...and ignored once the module was rebuilt (tsup without build-help)
+      renameSync(join(copy, 'dist', 'help-aside'), join(copy, 'dist', 'help'));
+      // ...and both are ignored once the module was rebuilt (tsup without build-help)
       writeFileSync(
         join(copy, 'dist', 'commands', 'migrate.js'),
         `${readFileSync(join(copy, 'dist', 'commands', 'migrate.js'), 'utf8')}\n`,

@@ -3,22 +3,13 @@ import { baselineTo, checkTargetVersion } from '../../core/migrations/index.js';
 import { note, renderData, writeOut } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
-import {
-  databaseLabel,
-  depsFor,
-  lockTimeoutOption,
-  openDatabase,
-  progressOption,
-  startProgress,
-  withHangupAbort,
-} from './deps.js';
+import { databaseLabel, depsFor, lockTimeoutOption, openDatabase, startProgress } from './deps.js';
 
 export interface Options {
   to: string;
   force?: boolean;
   yes?: boolean;
   lockTimeout: string;
-  progress?: boolean;
 }
 
 export async function run(ctx: CommandContext, options: Options): Promise<void> {
@@ -28,20 +19,15 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   const environment = ctx.config().envName;
   await ctx.confirmProduction(options.yes, `record the migrations up to ${to} as applied (baseline)`);
   const { defaultCacheDir } = await import('../../core/schema/index.js');
-  const progress = await startProgress(ctx, options);
-  const result = await withHangupAbort(ctx, (signal) =>
-    baselineTo(
-      { ...depsFor(ctx, db, options, progress), signal },
-      {
-        to,
-        force: options.force,
-        shadow: {
-          cacheDir: defaultCacheDir(ctx.streams.env),
-          shadowServerUrl: db.embedded ? undefined : ctx.config().databaseUrl,
-        },
-      },
-    ),
-  ).finally(() => progress.stop());
+  const progress = await startProgress(ctx);
+  const result = await baselineTo(depsFor(ctx, db, options, progress), {
+    to,
+    force: options.force,
+    shadow: {
+      cacheDir: defaultCacheDir(ctx.streams.env),
+      shadowServerUrl: db.embedded ? undefined : ctx.config().databaseUrl,
+    },
+  }).finally(() => progress.stop());
   if (result.versions.length) {
     await ctx.recordAction({
       kind: 'migrate.baseline',
@@ -101,7 +87,8 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
         result.forced
           ? `Recorded ${result.versions.length} version(s) DESPITE ${result.differences.length} difference(s); ` +
               `the ledger marks them as forced. The database is at version ${result.currentVersion}.`
-          : `The live schema matches the migrations up to ${to}: recorded ${result.versions.length} version(s) as applied. ` +
+          : `The live schema matches the migrations up to ${to}: ` +
+              `recorded ${result.versions.length} version(s) as applied. ` +
               `The database is at version ${result.currentVersion}.`,
       );
     }
@@ -120,7 +107,6 @@ export function register(migrate: Command, program: Command, context: () => Comm
     .option('--force', 'record the versions even when the live schema differs (the ledger says so)')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addOption(lockTimeoutOption(program))
-    .addOption(progressOption(program))
     .addHelpText(
       'after',
       `

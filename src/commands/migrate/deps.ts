@@ -5,7 +5,7 @@ import type { MigrateDeps } from '../../core/migrations/index.js';
 import { ExitCode, note, startSpinner } from '../../cli-kit/index.js';
 import { interrupted } from '../../core/errors.js';
 import { exitCodeFor } from '../errors.js';
-import type { CommandContext, GlobalOptions } from '../context.js';
+import type { CommandContext } from '../context.js';
 import { parseSeconds } from '../options.js';
 
 /** Options of the verbs that write (up, down, baseline). */
@@ -14,7 +14,6 @@ export interface WriteOptions {
   yes?: boolean;
   lockTimeout: string;
   to?: string;
-  progress?: boolean;
 }
 
 /** Names the process to the server, then opens the primary (migrations never go to a replica). */
@@ -30,7 +29,10 @@ export function databaseLabel(ctx: CommandContext, db: Database): string {
   return `${url.hostname}:${url.port || 5432}${url.pathname}`;
 }
 
-/** Progress on stderr: a spinner on a terminal; plain lines only when asked for (--progress) elsewhere. */
+/**
+ * Progress on stderr: a spinner on a terminal; plain lines only when asked for elsewhere (the
+ * global --progress: the CLI's one progress decision, ctx.io.progress).
+ */
 export interface Progress {
   update(text: string): void;
   /** a line that is always shown (a lock wait is a fact the operator must see) */
@@ -38,10 +40,9 @@ export interface Progress {
   stop(): void;
 }
 
-export async function startProgress(ctx: CommandContext, options: { progress?: boolean } = {}): Promise<Progress> {
-  const global = ctx.global as GlobalOptions & { progress?: boolean };
-  const lines = Boolean(options.progress ?? global.progress);
+export async function startProgress(ctx: CommandContext): Promise<Progress> {
   // the one decision the CLI made for this run (a spinner on a terminal, without colour under NO_COLOR)
+  const lines = ctx.io.progress === 'lines';
   const spinner = ctx.io.progress === 'spinner' ? await startSpinner(ctx.io, 'migrate') : undefined;
   return {
     update(text) {
@@ -79,27 +80,6 @@ export function depsFor(
 
 export const lockTimeoutOption = (program: Command) =>
   program.createOption('--lock-timeout <seconds>', 'how long to wait for another runner').default('120');
-export const progressOption = (program: Command) =>
-  program.createOption(
-    '--progress',
-    'print "applying migration N of M" lines on stderr even when it is not a terminal',
-  );
-
-/**
- * SIGHUP (the terminal went away) stops the work like Ctrl-C: the CLI shell aborts on SIGINT and
- * SIGTERM; this adds SIGHUP for the duration of a write, so dbmate never outlives a closed terminal.
- */
-export async function withHangupAbort<T>(ctx: CommandContext, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const hangup = new AbortController();
-  const onHup = () => hangup.abort();
-  process.on('SIGHUP', onHup);
-  try {
-    return await work(AbortSignal.any([ctx.signal, hangup.signal]));
-  } finally {
-    process.off('SIGHUP', onHup);
-  }
-}
-
 /** The exit of an up or down run, from what renderApply found: interrupted 130, failed 1, else the one rule. */
 export function settleOutcome(
   ctx: CommandContext,

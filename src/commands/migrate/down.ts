@@ -15,9 +15,7 @@ import {
   depsFor,
   lockTimeoutOption,
   openDatabase,
-  progressOption,
   startProgress,
-  withHangupAbort,
   type WriteOptions,
   settleOutcome,
 } from './deps.js';
@@ -44,10 +42,8 @@ export async function run(ctx: CommandContext, n: string | undefined, options: O
     note(ctx.io, `nothing to roll back: the database is at version ${status.currentVersion ?? 'none'}`);
   else note(ctx.io, `will roll back, in this order: ${steps.map((s) => s.filename).join(', ')}`);
   if (steps.length) await ctx.confirmProduction(options.yes, `roll back ${steps.map((s) => s.filename).join(', ')}`);
-  const progress = await startProgress(ctx, options);
-  const result = await withHangupAbort(ctx, (signal) =>
-    migrateDown({ ...depsFor(ctx, db, options, progress), signal }, target),
-  ).finally(() => progress.stop());
+  const progress = await startProgress(ctx);
+  const result = await migrateDown(depsFor(ctx, db, options, progress), target).finally(() => progress.stop());
   const outcome = renderApply(ctx.io, format, 'down', result, environment);
   if (result.planned.length) {
     await ctx.recordAction({
@@ -72,7 +68,6 @@ export function register(migrate: Command, program: Command, context: () => Comm
     .option('--dry-run', 'print the down SQL instead of running it')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addOption(lockTimeoutOption(program))
-    .addOption(progressOption(program))
     .addHelpText(
       'after',
       `

@@ -8,9 +8,7 @@ import {
   depsFor,
   lockTimeoutOption,
   openDatabase,
-  progressOption,
   startProgress,
-  withHangupAbort,
   type WriteOptions,
   settleOutcome,
 } from './deps.js';
@@ -30,16 +28,17 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
       note(ctx.io, `will apply, in this order: ${plan.map((s) => s.filename).join(', ')} (stopping at ${to})`);
     await ctx.confirmProduction(options.yes, `apply ${plan.length} migration(s)${to ? ` up to ${to}` : ''}`);
   }
-  const progress = await startProgress(ctx, options);
-  const result = await withHangupAbort(ctx, (signal) =>
-    migrateUp({ ...depsFor(ctx, db, options, progress), signal }, { to, expectWork: plan.length > 0 }),
-  ).finally(() => progress.stop());
+  const progress = await startProgress(ctx);
+  const result = await migrateUp(depsFor(ctx, db, options, progress), { to, expectWork: plan.length > 0 }).finally(() =>
+    progress.stop(),
+  );
   const outcome = renderApply(ctx.io, format, 'up', result, environment);
   if (result.planned.length) {
     await ctx.recordAction({
       kind: 'migrate.up',
       summary:
-        `migrate up on ${environment} (${databaseLabel(ctx, db)}): ${result.applied.length} of ${result.planned.length} applied, ` +
+        `migrate up on ${environment} (${databaseLabel(ctx, db)}): ` +
+        `${result.applied.length} of ${result.planned.length} applied, ` +
         `now at ${result.currentVersion ?? 'none'}`,
       outcome: outcome.interrupted ? 'interrupted' : outcome.failure ? 'failed' : 'succeeded',
     });
@@ -55,7 +54,6 @@ export function register(migrate: Command, program: Command, context: () => Comm
     .option('--dry-run', 'print the plan instead of applying it')
     .option('-y, --yes', 'confirm on a production environment without a prompt (needs --env)')
     .addOption(lockTimeoutOption(program))
-    .addOption(progressOption(program))
     .addHelpText(
       'after',
       `

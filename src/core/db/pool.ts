@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { Pool as PgPool } from './pg.js';
 import { connectionError } from './errors.js';
 
 export type Pool = pg.Pool;
@@ -11,7 +12,7 @@ export interface PoolOptions {
 
 /** A pool whose first connection is made eagerly, so a bad URL fails here with a clear message. */
 export async function openPool(url: string, options: PoolOptions = {}): Promise<pg.Pool> {
-  const pool = new pg.Pool({
+  const pool = new PgPool({
     connectionString: url,
     application_name: options.applicationName ?? 'medicalcor',
     max: options.max ?? 4,

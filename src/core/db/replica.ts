@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { Pool as PgPool } from './pg.js';
 import { formatMs } from '../time/index.js';
 import { maskUrl } from '../redact.js';
 import { connectionError } from './errors.js';
@@ -38,7 +38,7 @@ export interface ReadDatabaseOptions {
 }
 
 function readPool(url: string, options: ReadDatabaseOptions): Pool {
-  const pool = new pg.Pool({
+  const pool = new PgPool({
     connectionString: url,
     application_name: options.applicationName ?? 'medicalcor (read)',
     max: Math.max(1, options.connections),

@@ -5,41 +5,16 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 
 /**
- * The watcher that sits between the CLI and dbmate. It is started in its own process group (so a
- * terminal's Ctrl-C reaches only the CLI, which decides), starts dbmate in that group when the CLI
- * writes "run", and reads its stdin, a pipe from the CLI, until EOF. EOF before dbmate has exited
- * means the CLI died without cleaning up (kill -9, OOM): the watcher kills dbmate at once, so no
- * COMMIT can be sent after its runner is gone, then ends dbmate's server sessions (found by their
- * application_name) so their locks go too. It uses only Node and the pg module the CLI resolves.
+ * What the watcher runs once the CLI is gone with dbmate still running (kill -9, OOM): dbmate has
+ * been killed already; this ends its server sessions (found by their application_name) so what
+ * they had in flight is rolled back and their locks go too. It uses only Node and the pg module
+ * the CLI resolves, and it is the only Node start of the watcher, on that rare path alone.
  * Kept as source text run with `node -e`: it must work from the bundle and from the sources alike.
  */
-const WATCHER_SOURCE = String.raw`
+const ORPHAN_CLEANUP_SOURCE = String.raw`
 'use strict';
-const { spawn } = require('node:child_process');
-const { constants } = require('node:os');
-const [pgPath, appName, bin, ...args] = process.argv.slice(1);
-let child;
-let exited = false;
-let orphan = false;
-for (const s of ['SIGINT', 'SIGHUP', 'SIGTERM']) process.on(s, () => {});
-process.stdin.on('data', (d) => {
-  if (!child && String(d).includes('run')) start();
-});
-process.stdin.on('end', orphaned);
-process.stdin.on('error', orphaned);
-function start() {
-  child = spawn(bin, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-  child.on('error', (e) => { process.stderr.write('error: cannot start ' + bin + ': ' + e.message + '\n'); process.exit(127); });
-  child.on('exit', (code, signal) => {
-    exited = true;
-    if (orphan) return;
-    process.exit(code === null ? 128 + (constants.signals[signal] || 9) : code);
-  });
-}
-async function orphaned() {
-  if (!child || exited) process.exit(0);
-  orphan = true;
-  try { child.kill('SIGKILL'); } catch {}
+const [pgPath, appName] = process.argv.slice(1);
+(async () => {
   try {
     const pg = require(pgPath);
     const url = new URL(process.env.DATABASE_URL);
@@ -49,7 +24,8 @@ async function orphaned() {
     await c.connect();
     for (let i = 0; i < 300; i++) {
       const { rows } = await c.query(
-        'select pg_terminate_backend(pid) from pg_stat_activity where application_name = $1 and pid <> pg_backend_pid()',
+        'select pg_terminate_backend(pid) from pg_stat_activity' +
+          ' where application_name = $1 and pid <> pg_backend_pid()',
         [appName],
       );
       if (rows.length === 0) break;
@@ -58,8 +34,40 @@ async function orphaned() {
     await c.end();
   } catch {}
   process.exit(137);
-}
+})();
 `;
+
+/**
+ * The watcher that sits between the CLI and dbmate: a few lines of POSIX sh (it starts in about a
+ * millisecond, where a Node watcher cost a Node start on the way to every migration). It is
+ * started in its own process group (so a terminal's Ctrl-C reaches only the CLI, which decides),
+ * starts dbmate in that group when the CLI writes "run", and reads its stdin, a pipe from the CLI,
+ * until EOF. EOF before "run" means nothing is to run. EOF while dbmate runs means the CLI died
+ * without cleaning up (kill -9, OOM): the reader kills dbmate at once, so no COMMIT can be sent
+ * after its runner is gone, then starts Node for ORPHAN_CLEANUP_SOURCE. When dbmate exits, the
+ * watcher ends the reader and exits with dbmate's status (128 + n for a signal).
+ *
+ * argv: node, the cleanup source, pg's path, the application name, then dbmate and its arguments.
+ * Builtins and absolute paths only: the environment is exactly DATABASE_URL (no PATH).
+ */
+const WATCHER_SCRIPT = [
+  'node=$1; cleanup=$2; pg_path=$3; app=$4; shift 4',
+  // handlers, not ignored signals: dbmate starts with the default dispositions
+  "trap ':' INT TERM HUP",
+  'IFS= read -r line || exit 0',
+  'exec 3<&0',
+  '"$@" </dev/null 3<&- &',
+  'pid=$!',
+  // the reader: stdin at EOF with dbmate still running means the CLI is gone
+  `( trap - TERM; while IFS= read -r line; do :; done; trap '' TERM; kill -KILL "$pid" 2>/dev/null &&
+    exec "$node" -e "$cleanup" -- "$pg_path" "$app" ) <&3 3<&- >/dev/null 2>&1 &`,
+  'reader=$!',
+  'exec 3<&-',
+  // a trapped signal interrupts wait: wait again until dbmate itself has ended
+  'while :; do wait "$pid"; code=$?; kill -0 "$pid" 2>/dev/null || break; done',
+  'kill -TERM "$reader" 2>/dev/null',
+  'exit "$code"',
+].join('\n');
 
 export interface SupervisedChild {
   /** pid of the watcher, which is also the id of the process group holding it and dbmate */
@@ -89,8 +97,18 @@ export function startSupervised(
 ): SupervisedChild {
   if (options.watch === false) return startUnwatched(binary, args, options.env);
   const child = spawn(
-    process.execPath,
-    ['-e', WATCHER_SOURCE, '--', require.resolve('pg'), options.applicationName, binary, ...args],
+    '/bin/sh',
+    [
+      '-c',
+      WATCHER_SCRIPT,
+      'medicalcor-dbmate-watcher',
+      process.execPath,
+      ORPHAN_CLEANUP_SOURCE,
+      require.resolve('pg'),
+      options.applicationName,
+      binary,
+      ...args,
+    ],
     {
       env: options.env,
       detached: true,
@@ -130,7 +148,7 @@ export function startSupervised(
 
 /**
  * The program alone in its own process group, started by run(): for a throw-away database (a
- * shadow), where a commit after the runner died harms nothing, a Node start is not worth paying.
+ * shadow), where a commit after the runner died harms nothing, even an sh start is not worth paying.
  */
 function startUnwatched(binary: string, args: readonly string[], env: Record<string, string>): SupervisedChild {
   const stdout = new PassThrough();

@@ -65,7 +65,7 @@ export interface DbmateOptions {
   /** how long a cancelled statement may take before its session is terminated */
   cancelGraceMs?: number;
   /**
-   * false: no watcher process (saves a Node start). Only for a throw-away database such as a
+   * false: no watcher process (saves an sh start). Only for a throw-away database such as a
    * shadow, where a commit after the runner died harms nothing; the default watches.
    */
   watch?: boolean;
@@ -79,8 +79,8 @@ export interface PreparedDbmate {
 }
 
 /**
- * Starts the watcher for one dbmate command without running it yet (its Node start-up then
- * overlaps the runner's own database work). dbmate runs in its own process group; on abort the
+ * Starts the watcher for one dbmate command without running it yet (its start-up then overlaps
+ * the runner's own database work). dbmate runs in its own process group; on abort the
  * group is killed first, so dbmate can send nothing more (no COMMIT, no next migration), then its
  * server sessions are cancelled, terminated after a grace period, and waited for.
  */

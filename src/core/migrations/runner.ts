@@ -18,7 +18,7 @@ import {
   type FailureEntry,
   type StaleIntent,
 } from './ledger.js';
-import { acquireMigrateLock, LOCK_KEY_SQL, MIGRATE_LOCK } from './lock.js';
+import { acquireMigrateLock, LOCK_KEY_SQL, MIGRATE_LOCK, type MigrateLock } from './lock.js';
 import { planDownFrom, planDownTo, planUpFrom, type PlanStep } from './plan.js';
 import type { SessionsEnded } from './sessions.js';
 import { compare, type Comparison } from './state.js';
@@ -131,7 +131,11 @@ const notStarted = (what: string) =>
  */
 async function underLock<T>(
   deps: MigrateDeps,
-  work: (status: StatusReport, prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>) => Promise<T>,
+  work: (
+    status: StatusReport,
+    prelude: Pick<ApplyResult, 'resolved' | 'orphansTerminated'>,
+    client: MigrateLock['client'],
+  ) => Promise<T>,
 ): Promise<T> {
   let holder = '';
   const lock = await acquireMigrateLock(deps.db.pool, {
@@ -166,14 +170,15 @@ async function underLock<T>(
       status = await read();
     }
     if (deps.signal?.aborted) throw notStarted('any migration ran');
-    return await work(status, { resolved, orphansTerminated });
+    // the run's own reads and ledger writes go on the lock's session too: no second connection
+    return await work(status, { resolved, orphansTerminated }, lock.client);
   } finally {
     await lock.release().catch(() => {});
   }
 }
 
-async function invalidIndexesNow(deps: MigrateDeps): Promise<InvalidIndex[]> {
-  return (await deps.db.pool.query(invalidIndexesSql)).rows as InvalidIndex[];
+async function invalidIndexesNow(client: MigrateLock['client']): Promise<InvalidIndex[]> {
+  return (await client.query(invalidIndexesSql)).rows as InvalidIndex[];
 }
 
 /** Turns dbmate's "Applying: FILE" lines into "applying migration N of M: FILE". */
@@ -198,8 +203,9 @@ export async function migrateUp(
   options: { to?: string; expectWork?: boolean } = {},
 ): Promise<ApplyResult> {
   if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
-  const files = readMigrationsDir(deps.migrationsDir).files;
-  const scoped = options.to !== undefined ? directoryUpTo(files, options.to) : undefined;
+  // the files are read (and hashed) here only for --to: the run reads them under the lock anyway
+  const scoped =
+    options.to !== undefined ? directoryUpTo(readMigrationsDir(deps.migrationsDir).files, options.to) : undefined;
   let prepared: PreparedDbmate | undefined;
   const prepare = () =>
     (prepared ??= prepareDbmate('migrate', {
@@ -211,23 +217,23 @@ export async function migrateUp(
       cancelGraceMs: deps.cancelGraceMs,
     }));
   try {
-    // with work expected, the watcher starts now: its Node start-up overlaps the lock and the reads
+    // with work expected, the watcher starts now: its start-up overlaps the lock and the reads
     if (options.expectWork) prepare();
-    return await underLock(deps, async (status, prelude) => {
+    return await underLock(deps, async (status, prelude, client) => {
       const blocking = status.findings.filter((f) => f.severity === 'error');
       if (hasErrors(blocking)) return emptyResult(status, { ...prelude, blockedBy: blocking, invalidIndexes: [] });
       const plan = planUpFrom(status, options.to);
       const unrecorded = status.unrecorded;
       if (plan.length === 0 && unrecorded.length === 0) return emptyResult(status, prelude);
       if (plan.length) prepare();
-      if (!status.hasLedger) await ensureLedger(deps.db.pool);
+      if (!status.hasLedger) await ensureLedger(client);
       const pendingFiles = status.pending.filter((f) => plan.some((s) => s.version === f.version));
-      await writeIntents(deps.db.pool, pendingFiles, deps.actor);
+      await writeIntents(client, pendingFiles, deps.actor);
       let result: DbmateResult | undefined;
       if (plan.length) {
         if (deps.signal?.aborted) {
           await settleRun(
-            deps.db.pool,
+            client,
             plan.map((s) => s.version),
             [],
             deps.actor,
@@ -238,7 +244,7 @@ export async function migrateUp(
         result = await prepare().run(progressLines(deps, plan, 'applying'));
       }
       const settled = await settleRun(
-        deps.db.pool,
+        client,
         plan.map((s) => s.version),
         unrecorded,
         deps.actor,
@@ -255,7 +261,7 @@ export async function migrateUp(
           error,
           transactional: notApplied.transactional,
         };
-        if (!result.interrupted) await recordFailure(deps.db.pool, failed, deps.actor);
+        if (!result.interrupted) await recordFailure(client, failed, deps.actor);
       } else if (result && !result.ok && !result.interrupted) {
         throw unavailable(`dbmate failed: ${dbmateError(result)}`, { code: 'migrate.dbmate-failed' });
       }
@@ -283,19 +289,19 @@ export async function migrateUp(
  */
 export async function migrateDown(deps: MigrateDeps, target: { count: number } | { to: string }): Promise<ApplyResult> {
   if (deps.signal?.aborted) throw notStarted('the migration lock was taken');
-  return underLock(deps, async (status, prelude) => {
+  return underLock(deps, async (status, prelude, client) => {
     const plan = 'to' in target ? planDownTo(status, target.to) : planDownFrom(status, target.count);
-    if (!status.hasLedger) await ensureLedger(deps.db.pool);
+    if (!status.hasLedger) await ensureLedger(client);
     const done: PlanStep[] = [];
     const finish = async (extra: Partial<ApplyResult>): Promise<ApplyResult> => {
-      const applied = (await readDatabaseState(deps.db.pool)).applied;
+      const applied = (await readDatabaseState(client)).applied;
       return {
         ...prelude,
         applied: done,
         planned: plan,
         interrupted: false,
         blockedBy: [],
-        invalidIndexes: await invalidIndexesNow(deps),
+        invalidIndexes: await invalidIndexesNow(client),
         currentVersion: applied.at(-1),
         ...extra,
       };
@@ -311,7 +317,7 @@ export async function migrateDown(deps: MigrateDeps, target: { count: number } |
         controlSessions: !deps.db.embedded,
         cancelGraceMs: deps.cancelGraceMs,
       }).run();
-      const after = (await readDatabaseState(deps.db.pool)).applied;
+      const after = (await readDatabaseState(client)).applied;
       if (after.includes(step.version)) {
         const error = result.interrupted ? 'interrupted' : dbmateError(result);
         return finish({
@@ -320,7 +326,7 @@ export async function migrateDown(deps: MigrateDeps, target: { count: number } |
           sessions: result.sessions,
         });
       }
-      await forgetVersion(deps.db.pool, step.version);
+      await forgetVersion(client, step.version);
       done.push(step);
       if (result.interrupted) return finish({ interrupted: true, sessions: result.sessions });
     }

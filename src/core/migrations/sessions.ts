@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { Client } from '../db/pg.js';
 
 /** What became of the server sessions of an interrupted dbmate. */
 export interface SessionsEnded {
@@ -31,7 +31,7 @@ export async function endSessions(
 ): Promise<SessionsEnded> {
   const graceMs = options.graceMs ?? 3_000;
   const deadline = Date.now() + (options.maxWaitMs ?? 30_000);
-  const client = new pg.Client({
+  const client = new Client({
     connectionString: controlUrl(url),
     application_name: 'medicalcor-stop',
     connectionTimeoutMillis: 10_000,
