@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 import { commandManifest } from './src/commands/index.js';
-import { lazyPgCrypto } from './src/commands/trace-bundle-plugins.js';
+import { bundledPg, lazyPgCrypto } from './src/commands/trace-bundle-plugins.js';
 
 // Each command (and the context the shell builds for it) is an entry of the ES module build, at
 // a stable path dist/commands/<name>.js that the shell imports only when that command runs.
@@ -51,7 +51,7 @@ export default defineConfig([
     // pg too: one file instead of some thirty to find and read (pg-native is pg's optional addon)
     noExternal: [/^pg(-|$)/, /^postgres-/, 'xtend', 'split2', 'pgpass'],
     external: ['pg-native', 'pg-cloudflare'],
-    esbuildPlugins: [lazyPgCrypto],
+    esbuildPlugins: [bundledPg, lazyPgCrypto],
     format: ['cjs'],
     outExtension: () => ({ js: '.cjs' }),
     target: 'node20',
