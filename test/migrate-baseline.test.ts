@@ -32,14 +32,18 @@ afterEach(async () => {
 });
 
 describe('migrate baseline --to (PostgreSQL 15, server shadow)', () => {
-  it('without a baseline, up on an existing schema fails at the first migration (the problem baseline solves)', async () => {
+  const UP_WITHOUT_BASELINE_FAILS =
+    'without a baseline, up on an existing schema fails at the first migration (the problem baseline solves)';
+  it(UP_WITHOUT_BASELINE_FAILS, async () => {
     await existingDatabase(2);
     const up = await cli('migrate', 'up');
     expect(up.exitCode).toBe(1);
     expect(up.stderr).toContain('already exists');
   });
 
-  it('records the versions when the live schema equals the migrations up to VERSION; up then applies only the rest', async () => {
+  const RECORDS_MATCHING_VERSIONS =
+    'records the versions when the live schema equals the migrations up to VERSION; up then applies only the rest';
+  it(RECORDS_MATCHING_VERSIONS, async () => {
     await existingDatabase(2);
     const run = await cli('migrate', 'baseline', '--to', '20240101000002', '-o', 'json');
     expect(run.exitCode, run.stderr).toBe(0);

@@ -23,7 +23,9 @@ afterEach(async () => {
 });
 
 describe.each([true, false])('runDbmate (watch: %s)', (watch) => {
-  it("passes dbmate's lines on; aborted, stops dbmate and its session before it resolves, nothing committed", async () => {
+  const PASSES_LINES_AND_ABORTS =
+    "passes dbmate's lines on; aborted, stops dbmate and its session before it resolves, nothing committed";
+  it(PASSES_LINES_AND_ABORTS, async () => {
     const abort = new AbortController();
     const lines: string[] = [];
     const running = runDbmate('migrate', {

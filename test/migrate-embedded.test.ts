@@ -9,7 +9,9 @@ afterAll(() => rmSync(project, { recursive: true, force: true }));
 const cli = (...args: string[]) => runCli(args, { cwd: project });
 
 describe('the embedded database (nothing installed, nothing configured)', () => {
-  it('demo applies the MedicalCor schema to .medicalcor/pgdata and says once that the embedded database is used', async () => {
+  const DEMO_USES_EMBEDDED =
+    'demo applies the MedicalCor schema to .medicalcor/pgdata and says once that the embedded database is used';
+  it(DEMO_USES_EMBEDDED, async () => {
     const run = await cli('demo');
     expect(run.exitCode, run.stderr).toBe(0);
     expect(existsSync(join(project, '.medicalcor', 'pgdata'))).toBe(true);

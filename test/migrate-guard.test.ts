@@ -18,7 +18,9 @@ beforeAll(async () => {
   project = mkdtempSync(join(tmpdir(), 'mc-project-'));
   writeFileSync(
     join(project, 'medicalcor.config.yaml'),
-    `defaultEnv: prod\nmigrationsDir: ${dir}\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n  staging:\n    databaseUrl: { env: PROD_DATABASE_URL }\n`,
+    `defaultEnv: prod\nmigrationsDir: ${dir}\nenvironments:\n` +
+      '  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n' +
+      '  staging:\n    databaseUrl: { env: PROD_DATABASE_URL }\n',
   );
 });
 afterAll(async () => {
@@ -47,7 +49,9 @@ describe('production confirmation', () => {
     expect(await applied()).toBe(false);
   });
 
-  it('--yes with an explicit --env applies; down on production shows what it will undo and needs the same', async () => {
+  const YES_WITH_EXPLICIT_ENV =
+    '--yes with an explicit --env applies; down on production shows what it will undo and needs the same';
+  it(YES_WITH_EXPLICIT_ENV, async () => {
     const up = await cli('migrate', 'up', '--yes', '--env', 'prod');
     expect(up.exitCode, up.stderr).toBe(0);
     expect(await applied()).toBe(true);
@@ -60,7 +64,9 @@ describe('production confirmation', () => {
     expect(rows[0].n).toBe(2);
   });
 
-  it('a non-production environment needs no confirmation; an unknown one is a usage error naming the known ones', async () => {
+  const NON_PRODUCTION_AND_UNKNOWN_ENV =
+    'a non-production environment needs no confirmation; an unknown one is a usage error naming the known ones';
+  it(NON_PRODUCTION_AND_UNKNOWN_ENV, async () => {
     const status = await cli('migrate', 'status', '--env', 'staging');
     expect(status.exitCode).toBe(0);
     const unknown = await cli('migrate', 'status', '--env', 'nope');

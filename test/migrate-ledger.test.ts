@@ -176,7 +176,10 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(rows[0].n).toBe(3);
   });
 
-  it('a row left "applying" by a dead runner, and an applied row bare dbmate rolled back, are settled by status and reported', async () => {
+  const STALE_ROWS_SETTLED =
+    'a row left "applying" by a dead runner, and an applied row ' +
+    'bare dbmate rolled back, are settled by status and reported';
+  it(STALE_ROWS_SETTLED, async () => {
     await cli('migrate', 'up');
     const dbmate = `${repoRoot}node_modules/@dbmate/${process.platform}-${process.arch}/bin/dbmate`;
     await execa(dbmate, ['--migrations-dir', dir, '--no-dump-schema', 'rollback'], {

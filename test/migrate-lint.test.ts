@@ -32,7 +32,9 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const lint = (...args: string[]) => runCli(['--migrations-dir', dir, 'migrate', 'lint', ...args]);
 
 describe('migrate lint', () => {
-  it('runs squawk on up sections with line numbers mapped back to the file, plus the dbmate rules; exit 3', async () => {
+  const SQUAWK_WITH_MAPPED_LINES =
+    'runs squawk on up sections with line numbers mapped back to the file, plus the dbmate rules; exit 3';
+  it(SQUAWK_WITH_MAPPED_LINES, async () => {
     const run = await lint('-o', 'json');
     expect(run.exitCode).toBe(3);
     const { findings, errors } = JSON.parse(run.stdout) as {
@@ -114,7 +116,9 @@ describe('migrate lint --changed-since and --pg-version', () => {
     }
   });
 
-  it('an unknown ref or one that looks like an option is a usage error, and git never sees it as an option', async () => {
+  const BAD_REF_IS_USAGE_ERROR =
+    'an unknown ref or one that looks like an option is a usage error, and git never sees it as an option';
+  it(BAD_REF_IS_USAGE_ERROR, async () => {
     const unknown = await lint('--changed-since', 'no-such-ref-anywhere');
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stderr).toContain('Cannot list the migrations changed since "no-such-ref-anywhere"');
@@ -123,7 +127,9 @@ describe('migrate lint --changed-since and --pg-version', () => {
     expect(option.stderr).toContain('is not a git ref');
   });
 
-  it('--pg-version is passed to squawk: a column with a constant default is a rewrite before PostgreSQL 11 only', async () => {
+  const PG_VERSION_PASSED_TO_SQUAWK =
+    '--pg-version is passed to squawk: a column with a constant default is a rewrite before PostgreSQL 11 only';
+  it(PG_VERSION_PASSED_TO_SQUAWK, async () => {
     const defaults = makeMigrationsDir({
       '20240101000001_t.sql': migration('create table t (id bigint primary key);', 'drop table t;'),
       '20240101000002_default.sql': migration(

@@ -14,12 +14,14 @@ beforeEach(async () => {
   db = await createTestDatabase('mc_ntx');
   dir = makeMigrationsDir({
     '20240101000001_create_contacts.sql': migration(
-      "create table contacts (id bigint primary key, email text);\ninsert into contacts values (1, 'a@example.org'), (2, 'a@example.org');",
+      'create table contacts (id bigint primary key, email text);\n' +
+        "insert into contacts values (1, 'a@example.org'), (2, 'a@example.org');",
       'drop table contacts;',
     ),
     // as an operator writes it: concurrently (no write lock), IF NOT EXISTS (so a rerun "just works")
     [UNIQUE_INDEX]:
-      '-- migrate:up transaction:false\ncreate unique index concurrently if not exists contacts_email_uq on contacts (email);\n\n' +
+      '-- migrate:up transaction:false\n' +
+      'create unique index concurrently if not exists contacts_email_uq on contacts (email);\n\n' +
       '-- migrate:down transaction:false\ndrop index concurrently if exists contacts_email_uq;\n',
   });
 });
@@ -33,7 +35,9 @@ const isValid = async () =>
     ?.indisvalid as boolean | undefined;
 
 describe('a failed transaction:false migration', () => {
-  it('names the INVALID index it left, with the statement to drop it, and never calls it rolled back or applied', async () => {
+  const NAMES_INVALID_INDEX =
+    'names the INVALID index it left, with the statement to drop it, and never calls it rolled back or applied';
+  it(NAMES_INVALID_INDEX, async () => {
     const up = await cli('migrate', 'up');
     expect(up.exitCode).toBe(1);
     expect(await isValid()).toBe(false);
@@ -47,7 +51,10 @@ describe('a failed transaction:false migration', () => {
     expect(json.blockedBy).toContainEqual(expect.objectContaining({ code: 'invalid-index' }));
   });
 
-  it('the rerun after fixing the data does not exit 0 with the invalid index kept by IF NOT EXISTS; after the drop it applies a valid index', async () => {
+  const RERUN_AFTER_FIX =
+    'the rerun after fixing the data does not exit 0 with the invalid ' +
+    'index kept by IF NOT EXISTS; after the drop it applies a valid index';
+  it(RERUN_AFTER_FIX, async () => {
     await cli('migrate', 'up');
     await db.pool.query(`delete from contacts where id = 2`);
     const rerun = await cli('migrate', 'up');

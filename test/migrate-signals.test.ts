@@ -238,10 +238,12 @@ describe('a runner killed with kill -9 before its watcher could act', () => {
     const orphan = new pg.Client({ connectionString: db.url, application_name: 'medicalcor-dbmate:999999:dead00' });
     await orphan.connect();
     orphan.on('error', () => {});
-    await db.pool.query(`create table medicalcor_migration_ledger (version text primary key, filename text not null, checksum text not null,
-      state text not null default 'applying', applied_at timestamptz not null default now(), applied_by text not null)`);
+    await db.pool.query(`create table medicalcor_migration_ledger (version text primary key, filename text not null,
+      checksum text not null, state text not null default 'applying', applied_at timestamptz not null default now(),
+      applied_by text not null)`);
     await db.pool.query(
-      `insert into medicalcor_migration_ledger (version, filename, checksum, applied_by) values ('20240101000001', '20240101000001_create_patients.sql', 'x', 'gone@host')`,
+      `insert into medicalcor_migration_ledger (version, filename, checksum, applied_by)
+       values ('20240101000001', '20240101000001_create_patients.sql', 'x', 'gone@host')`,
     );
     const sleeping = orphan.query(`select pg_sleep(60)`).catch(() => 'terminated');
     await until(() => dbmateRunning(db, 'pg_sleep(60)'), 'the orphan runs');

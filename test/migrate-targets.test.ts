@@ -48,7 +48,9 @@ describe('migrate up --to / down --to / status --to', () => {
     expect(await versions()).toHaveLength(3);
   });
 
-  it('down --to rolls back every migration newer than the version, showing the plan first; --to 0 rolls back all', async () => {
+  const DOWN_TO_ROLLS_BACK_NEWER =
+    'down --to rolls back every migration newer than the version, showing the plan first; --to 0 rolls back all';
+  it(DOWN_TO_ROLLS_BACK_NEWER, async () => {
     await cli('migrate', 'up');
     const down = await cli('migrate', 'down', '--to', '20240101000001');
     expect(down.exitCode, down.stderr).toBe(0);
@@ -113,7 +115,8 @@ describe('migrate up --to / down --to / status --to', () => {
     const project = mkdtempSync(join(tmpdir(), 'mc-to-project-'));
     writeFileSync(
       join(project, 'medicalcor.config.yaml'),
-      `migrationsDir: ${dir}\nenvironments:\n  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n`,
+      `migrationsDir: ${dir}\nenvironments:\n` +
+        '  prod:\n    production: true\n    databaseUrl: { env: PROD_DATABASE_URL }\n',
     );
     const run = (...args: string[]) => runInProcess(args, { cwd: project, env: { PROD_DATABASE_URL: db.url } });
     try {

@@ -13,7 +13,8 @@ export function register(program: Command, context: () => CommandContext): void 
   const migrate = program
     .command('migrate')
     .description(
-      'Apply, roll back, baseline, verify, plan and lint database migrations (dbmate, with a lock and a checksum ledger)',
+      'Apply, roll back, baseline, verify, plan and lint database migrations ' +
+        '(dbmate, with a lock and a checksum ledger)',
     )
     .addHelpText(
       'after',

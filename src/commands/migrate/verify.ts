@@ -42,11 +42,13 @@ export function register(migrate: Command, _program: Command, context: () => Com
   migrate
     .command('verify')
     .description(
-      'check applied files against their recorded checksums, the ledger against the database, and every file for dbmate pitfalls (exit 3 on a problem)',
+      'check applied files against their recorded checksums, the ledger against the database, ' +
+        'and every file for dbmate pitfalls (exit 3 on a problem)',
     )
     .option(
       '--roundtrip',
-      'also apply each migration up, down and up again on a shadow database, and report any down that does not undo its up',
+      'also apply each migration up, down and up again on a shadow database, ' +
+        'and report any down that does not undo its up',
     )
     .addHelpText(
       'after',

@@ -100,7 +100,8 @@ export function renderStatus(
   );
   writeOut(
     io,
-    `\n${facts.database}: version ${status.currentVersion ?? 'none'}, ${applied} applied, ${status.pending.length} pending.`,
+    `\n${facts.database}: version ${status.currentVersion ?? 'none'}, ` +
+      `${applied} applied, ${status.pending.length} pending.`,
   );
   if (target) {
     const up = target.up.length
@@ -119,7 +120,8 @@ export function renderStatus(
     writeOut(
       io,
       chalk.red(
-        `Last attempt failed at ${failure.filename} (${failure.failedAt.toISOString()}, ${failure.failedBy}): ${failure.error}`,
+        `Last attempt failed at ${failure.filename} ` +
+          `(${failure.failedAt.toISOString()}, ${failure.failedBy}): ${failure.error}`,
       ),
     );
     writeOut(
@@ -157,6 +159,8 @@ export function describeStale(s: StaleIntent): string {
         '(it was rolled back), so it is pending again.';
 }
 
+const TERMINATED_SESSION = 'terminated (a cancel did not stop it in time)';
+
 /** What an interrupted or failed run left, in words that match the database (read after the fact). */
 export function stateSentence(verb: 'up' | 'down', result: ApplyResult): string {
   const version = `The database is at version ${result.currentVersion ?? 'none'}.`;
@@ -166,7 +170,7 @@ export function stateSentence(verb: 'up' | 'down', result: ApplyResult): string 
     : sessions.found === 0
       ? ' No server session of dbmate remained.'
       : sessions.gone
-        ? ` Its server session was ${sessions.terminated ? 'terminated (a cancel did not stop it in time)' : 'cancelled'}, ` +
+        ? ` Its server session was ${sessions.terminated ? TERMINATED_SESSION : 'cancelled'}, ` +
           'and it and its locks are gone.'
         : ' Its server session could not be confirmed gone; ' +
           'check pg_stat_activity for application_name medicalcor-dbmate:*.';

@@ -146,8 +146,8 @@ async function underLock(
       await client.query(
         `insert into medicalcor_migration_ledger (version, filename, checksum, state, applied_by, note)
          select v, f, c, 'applied', $4, $5 from unnest($1::text[], $2::text[], $3::text[]) as t(v, f, c)
-         on conflict (version) do update set filename = excluded.filename, checksum = excluded.checksum, state = 'applied',
-           applied_at = now(), applied_by = excluded.applied_by, note = excluded.note`,
+         on conflict (version) do update set filename = excluded.filename, checksum = excluded.checksum,
+           state = 'applied', applied_at = now(), applied_by = excluded.applied_by, note = excluded.note`,
         [
           versions.map((v) => v.version),
           versions.map((v) => v.filename),

@@ -10,7 +10,8 @@ export interface InvalidIndex {
  * Invalid indexes outside the system schemas. A failed or interrupted CREATE INDEX CONCURRENTLY
  * leaves one behind, and a later CREATE INDEX ... IF NOT EXISTS silently keeps it.
  */
-export const invalidIndexesSql = `select n.nspname as schema, c.relname as name, t.relname as table, i.indisunique as unique
+export const invalidIndexesSql = `select n.nspname as schema, c.relname as name, t.relname as table,
+        i.indisunique as unique
    from pg_index i join pg_class c on c.oid = i.indexrelid join pg_namespace n on n.oid = c.relnamespace
    join pg_class t on t.oid = i.indrelid
   where not i.indisvalid and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\\_toast%'

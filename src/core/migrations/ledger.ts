@@ -82,9 +82,11 @@ export async function readDatabaseState(db: pg.Pool | pg.ClientBase): Promise<Da
             to_regclass('medicalcor_migration_failures') is not null as has_failures,
             (select coalesce(json_agg(i), '[]') from (${invalidIndexesSql}) i) as invalid_indexes,
             (select row_to_json(h) from (${LOCK_HOLDER_SQL}) h) as holder,
-            (select coalesce(json_agg(json_build_object('pid', pid, 'applicationName', application_name, 'state', state, 'since', query_start)), '[]')
+            (select coalesce(json_agg(json_build_object('pid', pid, 'applicationName', application_name,
+                                                        'state', state, 'since', query_start)), '[]')
                from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()
-                and (application_name like '${DBMATE_APPLICATION}:%' or application_name = '${DBMATE_APPLICATION}')) as sessions`,
+                and (application_name like '${DBMATE_APPLICATION}:%'
+                     or application_name = '${DBMATE_APPLICATION}')) as sessions`,
     [MIGRATE_LOCK],
   );
   const head = first.rows[0] as Row;
@@ -188,10 +190,13 @@ export async function settleRun(
     `with applied as (select version::text as version from schema_migrations),
      settled as (
        update medicalcor_migration_ledger l set state = 'applied', applied_at = now()
-        where l.state = 'applying' and l.version = any($1::text[]) and l.version in (select version from applied) returning 1),
+        where l.state = 'applying' and l.version = any($1::text[]) and l.version in (select version from applied)
+        returning 1),
      dropped as (
        delete from medicalcor_migration_ledger l
-        where l.state = 'applying' and l.version = any($1::text[]) and l.version not in (select version from applied) returning 1),
+        where l.state = 'applying' and l.version = any($1::text[])
+          and l.version not in (select version from applied)
+        returning 1),
      recorded as (
        insert into medicalcor_migration_ledger (version, filename, checksum, state, applied_by)
        select v, f, c, 'applied', $5 from unnest($2::text[], $3::text[], $4::text[]) as t(v, f, c)
@@ -199,10 +204,12 @@ export async function settleRun(
        -- a dead runner's intent for a version that committed: its checksum is the text that ran
        on conflict (version) do update set state = 'applied' where medicalcor_migration_ledger.state = 'applying'
        returning 1),
-     cleared as (delete from medicalcor_migration_failures f where f.version in (select version from applied) returning 1)
+     cleared as (
+       delete from medicalcor_migration_failures f where f.version in (select version from applied) returning 1)
      select coalesce((select json_agg(version order by version) from applied), '[]') as applied,
             (select coalesce(json_agg(i), '[]') from (${invalidIndexesSql}) i) as invalid_indexes,
-            (select count(*) from settled) + (select count(*) from dropped) + (select count(*) from recorded) + (select count(*) from cleared) as touched`,
+            (select count(*) from settled) + (select count(*) from dropped)
+              + (select count(*) from recorded) + (select count(*) from cleared) as touched`,
     [intents, ...columns(unrecorded), actor],
   );
   return { applied: rows[0].applied as string[], invalidIndexes: rows[0].invalid_indexes as InvalidIndex[] };
@@ -215,7 +222,8 @@ export async function recordFailure(
 ): Promise<void> {
   await db.query(
     `insert into medicalcor_migration_failures (version, filename, error, failed_by) values ($1, $2, $3, $4)
-     on conflict (version) do update set filename = excluded.filename, error = excluded.error, failed_at = now(), failed_by = excluded.failed_by`,
+     on conflict (version) do update set filename = excluded.filename, error = excluded.error, failed_at = now(),
+       failed_by = excluded.failed_by`,
     [failure.version, failure.filename, failure.error, actor],
   );
 }
@@ -241,7 +249,8 @@ export async function resolveStaleIntents(db: pg.Pool | pg.ClientBase, stale: re
   const applied = stale.filter((s) => s.outcome === 'applied').map((s) => s.entry.version);
   const gone = stale.filter((s) => s.outcome === 'not-applied').map((s) => s.entry.version);
   await db.query(
-    `with a as (update medicalcor_migration_ledger set state = 'applied' where state = 'applying' and version = any($1::text[]) returning 1),
+    `with a as (update medicalcor_migration_ledger set state = 'applied'
+                  where state = 'applying' and version = any($1::text[]) returning 1),
           g as (delete from medicalcor_migration_ledger where version = any($2::text[]) returning 1)
      select (select count(*) from a) + (select count(*) from g) as n`,
     [applied, gone],

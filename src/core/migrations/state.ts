@@ -100,7 +100,9 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
         version,
         file: show(file.path),
         line: 1,
-        message: `${file.filename} was edited after it was applied (on ${entry.appliedAt.toISOString()} by ${entry.appliedBy}); the database ran the earlier text.`,
+        message:
+          `${file.filename} was edited after it was applied ` +
+          `(on ${entry.appliedAt.toISOString()} by ${entry.appliedBy}); the database ran the earlier text.`,
         hint: 'Revert the edit and put the change in a new migration (medicalcor migrate new NAME).',
       });
     }
@@ -118,7 +120,9 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
         file: show(f.path),
         line: 1,
         message: `${f.filename} is pending but older than the newest applied version ${newest}.`,
-        hint: 'Give it a version newer than the applied ones (rename the file) so every database applies migrations in one order.',
+        hint:
+          'Give it a version newer than the applied ones (rename the file) ' +
+          'so every database applies migrations in one order.',
       });
     }
   }
@@ -169,7 +173,8 @@ export function compare(dir: MigrationsDir, db: DatabaseState, cwd: string): Com
       code: 'invalid-index',
       severity: 'error',
       message:
-        `index ${indexLabel(index)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted; queries do not use it, ` +
+        `index ${indexLabel(index)} is INVALID: a CREATE INDEX CONCURRENTLY failed or was interrupted; ` +
+        'queries do not use it, ' +
         `writes still maintain it${index.unique ? ' (and it still rejects duplicates)' : ''}, ` +
         'and CREATE INDEX IF NOT EXISTS would keep it.',
       hint: `Drop it with ${dropStatement(index)} then apply the migration that creates it again.`,
