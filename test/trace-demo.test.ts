@@ -31,6 +31,6 @@ describe('medicalcor demo: the sample journey', () => {
     expect(trace.stderr).toContain('embedded database');
     // the demo's HubSpot error was written with the patient's name and phone: the writer masked them
     const failed = parsed.items.find((i: { error: string | null }) => i.error?.includes('Bad gateway'));
-    expect(failed.error).toBe('HUBSPOT_502: Bad gateway while updating the contact for [masked] (+***11)');
+    expect(failed.error).toBe('HUBSPOT_502: Bad gateway while updating the contact for [masked] +***11');
   }, 240_000);
 });
