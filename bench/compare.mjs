@@ -42,6 +42,11 @@ const measured = readFileSync(out, 'utf8')
   .map((line) => JSON.parse(line));
 let regressions = 0;
 const rows = measured.map((m) => {
+  // a figure a script could not measure (NaN, written to JSON as null) is a failure, never recorded
+  if (!Number.isFinite(m.value)) {
+    regressions++;
+    return { figure: m.name, now: 'no value', recorded: '', change: '', goal: '', verdict: 'NOT MEASURED' };
+  }
   const before = recorded.figures[m.name];
   const worse = (a, b) => (m.better === 'higher' ? a < b : a > b);
   const pastGoal = m.goal !== null && worse(m.value, m.goal);
@@ -61,7 +66,7 @@ console.log('\n## compare against bench/figures.json');
 console.table(rows);
 if (record) {
   const figures = { ...recorded.figures };
-  for (const m of measured) {
+  for (const m of measured.filter((f) => Number.isFinite(f.value))) {
     figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, better: m.better, shape: m.shape };
   }
   writeFileSync(

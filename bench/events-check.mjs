@@ -92,7 +92,7 @@ function checkProcess() {
     },
   );
   if (r.status !== 0) throw new Error(`events check exited ${r.status}: ${r.stderr}`);
-  return { n: JSON.parse(r.stdout).scanned, client: Number(String(r.output[3]).trim()) / 1e6 };
+  return { n: JSON.parse(r.stdout).scanned, client: Number(String(r.output[3]).trim().split(' ')[0]) / 1e6 };
 }
 
 const allCases = {

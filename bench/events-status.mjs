@@ -62,7 +62,7 @@ function processCpuMs(args) {
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
   });
   if (![0, 3].includes(r.status)) throw new Error(`medicalcor ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return Number(String(r.output[3]).trim()) / 1000;
+  return Number(String(r.output[3]).trim().split(' ')[0]) / 1000;
 }
 const cpuRuns = Math.max(3, Math.floor(runs / 3));
 const processCpu = Object.fromEntries(

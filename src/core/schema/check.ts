@@ -9,7 +9,7 @@ import { evaluatePolicy, policyFileFor, readPolicy, type PolicyViolation } from 
 import { MigrationProvenance } from './provenance.js';
 import type { ShadowMode } from './shadow.js';
 import { introspectUrl, readMigrationsSchema } from './sources.js';
-import { checkSampleEvents, readSampleEvents, type SampleEventsResult } from './sample-events.js';
+import type { SampleEventsResult } from './sample-events.js';
 import { readSnapshot, SNAPSHOT_FILENAME } from './snapshot.js';
 
 export interface CheckSchemaOptions {
@@ -95,7 +95,8 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
 
   const sampleFile = options.sampleEventsFile;
   // read (and each line validated) before a shadow is started
-  const sample = sampleFile ? readSampleEvents(sampleFile) : undefined;
+  const samples = sampleFile ? await import('./sample-events.js') : undefined;
+  const sample = sampleFile ? samples!.readSampleEvents(sampleFile) : undefined;
   let sampleEvents: SchemaCheckResult['sampleEvents'];
   const inShadow = sample
     ? async (url: string) => {
@@ -104,7 +105,7 @@ export async function checkSchema(options: CheckSchemaOptions): Promise<SchemaCh
           source: 'platform',
         };
         options.onProgress?.('checking the sample events in the shadow');
-        const result = await checkSampleEvents(url, sample, against.registry, options.signal);
+        const result = await samples!.checkSampleEvents(url, sample, against.registry, options.signal);
         sampleEvents = { ...result, registry: against.source };
       }
     : undefined;

@@ -13,4 +13,6 @@ export * from './behaviours.js';
 export * from './model-cache.js';
 export * from './embedded-shadow.js';
 export * from './fix-sql.js';
-export * from './sample-events.js';
+// the sample-events reader (zod, pg) loads only when a check has sample events
+export * from './sample-events-file.js';
+export type { SampleEvents, SampleEventsResult } from './sample-events.js';

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import pg from 'pg';
+import { readFileSync } from 'node:fs';
+import type pg from 'pg';
+import { Pool } from '../db/pg.js';
 import { z } from 'zod';
 import { interrupted, invalidInput, problemFound } from '../errors.js';
 import { maskPiiText } from '../redact.js';
@@ -13,17 +13,6 @@ import type { StoredEventCheckReport } from '../events/check.js';
  * check `events check` runs on a live store). A registry or migration change that breaks stored
  * events then fails in CI, before deploy.
  */
-export const SAMPLE_EVENTS_FILENAME = 'sample-events.jsonl';
-
-/**
- * The sample file beside the migrations, if there is one. Only JSON Lines there: a .sql file in
- * the migrations directory would be taken for a misnamed migration (and change the model key).
- */
-export function sampleEventsFileFor(migrationsDir: string): string | undefined {
-  const file = join(migrationsDir, SAMPLE_EVENTS_FILENAME);
-  return existsSync(file) ? file : undefined;
-}
-
 /** One line of a .jsonl sample file: an event as a service appends it (only the type and payload are needed). */
 const sampleLine = z
   .object({
@@ -87,7 +76,7 @@ export async function checkSampleEvents(
   signal?: AbortSignal,
 ): Promise<SampleEventsResult> {
   // one connection: the embedded shadow serves one transaction at a time
-  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'medicalcor schema (sample events)' });
+  const pool = new Pool({ connectionString: url, max: 1, application_name: 'medicalcor schema (sample events)' });
   pool.on('error', () => {});
   try {
     const lines: Record<number, number> = {};

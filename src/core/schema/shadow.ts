@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { Client } from '../db/pg.js';
 import { connectionError, withLoopbackSslDisabled } from '../db/index.js';
 import { interrupted, invalidInput, problemFound, unavailable } from '../errors.js';
 import { dbmateError, runDbmate } from '../migrations/index.js';
@@ -71,7 +71,7 @@ export async function openShadow(options: ShadowOptions): Promise<ShadowDatabase
 
 /** The engine a server shadow runs on, e.g. "PostgreSQL 150004": part of the model cache's key. */
 export async function serverEngineVersion(serverUrl: string): Promise<string> {
-  const client = new pg.Client({
+  const client = new Client({
     connectionString: serverUrl,
     application_name: 'medicalcor schema',
     connectionTimeoutMillis: 10_000,
@@ -90,7 +90,7 @@ export async function serverEngineVersion(serverUrl: string): Promise<string> {
 
 async function createServerShadow(serverUrl: string, required: boolean): Promise<ShadowDatabase | undefined> {
   const name = `${SHADOW_PREFIX}${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({
+  const admin = new Client({
     connectionString: serverUrl,
     application_name: 'medicalcor schema (shadow)',
     connectionTimeoutMillis: 10_000,
@@ -149,7 +149,7 @@ async function createServerShadow(serverUrl: string, required: boolean): Promise
 }
 
 async function servesDatabase(url: string, name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     const { rows } = await client.query('select current_database() as name');

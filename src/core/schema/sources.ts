@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import pg from 'pg';
+import { Client } from '../db/pg.js';
 import { openPool } from '../db/index.js';
 import { invalidInput } from '../errors.js';
 import { maskUrl } from '../redact.js';
@@ -120,7 +120,7 @@ export async function readMigrationsSchema(
     deps.onProgress?.(`applying the migrations to the shadow (${shadow.description})`);
     await applyMigrations(shadow, dir, { signal: deps.signal, secrets: deps.secrets });
     deps.onProgress?.('introspecting the shadow');
-    const client = new pg.Client({ connectionString: shadow.url, application_name: 'medicalcor schema' });
+    const client = new Client({ connectionString: shadow.url, application_name: 'medicalcor schema' });
     client.on('error', () => {});
     await client.connect();
     try {
