@@ -20,8 +20,8 @@ const verdictOf = (f) => {
 
 const m = machine ?? {};
 const lines = [
-  `Recorded ${recordedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} cores; machine load: \`node -e 0\` ` +
-    `${m.nodeE0MsBefore} ms before and ${m.nodeE0MsAfter} ms after the set, ` +
+  `Recorded ${recordedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} cores; machine load:`,
+  `\`node -e 0\` ${m.nodeE0MsBefore} ms before and ${m.nodeE0MsAfter} ms after the set, ` +
     `load average ${m.loadavgBefore} → ${m.loadavgAfter}.`,
   '',
   '| figure | measured | goal | verdict | data shape |',
