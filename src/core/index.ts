@@ -41,6 +41,7 @@ export {
   type BudgetStatus,
   type ModelPrice,
   type TokenUsage,
+  type TopEntry,
   type UserTier,
 } from './budget/index.js';
 
@@ -76,6 +77,7 @@ export {
   LeadScored,
   MessageSent,
   type EventDefinition,
+  type EventVersion,
   type AppointmentScheduledPayload,
   type ConsentRecordedPayload,
   type LeadAssignedPayload,
