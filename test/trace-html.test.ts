@@ -2,15 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendDomainEvent } from '../src/core/journey/index.js';
+import { launchChromium } from './helpers/chromium.js';
 import { runCli } from './helpers/cli.js';
 import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
 import { startTriggerFake, type TriggerFake } from './fakes/trigger-dev.js';
 import { PATIENT, writeFailedJourney, type WrittenJourney } from './trace-fixture.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 let db: TestDatabase;
 let fake: TriggerFake;
@@ -33,18 +32,7 @@ beforeAll(async () => {
   });
   fake = await startTriggerFake({ runs: journey.triggerRuns });
   dir = mkdtempSync(join(tmpdir(), 'mc-trace-html-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
