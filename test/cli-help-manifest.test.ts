@@ -11,7 +11,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { Command, Option } from 'commander';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,23 +20,13 @@ import { commandPaths } from '../src/commands/help.js';
 import { manifestIn, stampOf, type CommandSpec, type HelpManifest } from '../src/commands/help-manifest.js';
 import { asksForHelp } from '../src/commands/help-request.js';
 import { binPath, cleanEnv, repoRoot } from './helpers/cli.js';
+import { collector } from './helpers/in-process.js';
 
 /**
  * `medicalcor <noun> ... --help` and TAB answer from dist/help.json (the noun's commander tree as
  * data) instead of importing the noun's module. What a user relies on: the same bytes as when the
  * module is loaded, for every command path, at every terminal width; never a stale manifest.
  */
-
-function collector(): Writable & { text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 type Manifest = (noun: string) => CommandSpec[] | undefined;
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../src/cli.js';
 import { answerFromScreens } from '../src/commands/help-fast.js';
 import { binPath, cleanEnv, repoRoot } from './helpers/cli.js';
+import { collector } from './helpers/in-process.js';
 
 /**
  * dist/help/ (scripts/build-help.mjs) holds every help screen as the text the shell prints when
@@ -17,17 +17,6 @@ import { binPath, cleanEnv, repoRoot } from './helpers/cli.js';
 
 const dist = join(repoRoot, 'dist');
 const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-
-function collector(): Writable & { text(): string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      chunks.push(String(chunk));
-      done();
-    },
-  });
-  return Object.assign(stream, { text: () => chunks.join('') });
-}
 
 /** The shell in-process, from the sources, with the command modules loaded (no manifest), stdout not a terminal. */
 async function shell(args: readonly string[]): Promise<string> {

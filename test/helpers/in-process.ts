@@ -3,7 +3,7 @@ import { runCli } from '../../src/cli.js';
 import { cleanEnv, repoRoot, type CliOptions, type CliResult } from './cli.js';
 
 /** A stream that keeps what is written to it; isTTY as a terminal test needs it. */
-function collector(isTTY = false): Writable & { isTTY: boolean; text(): string } {
+export function collector(isTTY = false): Writable & { isTTY: boolean; text(): string } {
   const chunks: string[] = [];
   const stream = new Writable({
     write(chunk, _encoding, done) {
