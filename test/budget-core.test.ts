@@ -16,7 +16,7 @@ import {
   type ThresholdEvent,
   budgetKeys,
 } from '../src/core/budget/index.js';
-import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { applySchema, createTestDatabase, type TestDatabase, truncateBudgetLedger } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 
 // the Redis-touching tests run against one Redis and against the 3-master Cluster (.ci/start-redis-cluster.sh)
@@ -90,7 +90,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   prefix = uniquePrefix('budget-core');
   prefixes.push(prefix);
-  await db.pool.query('truncate llm_usage_logs, llm_usage_rollup, budget_limits');
+  await truncateBudgetLedger(db.pool, 'budget_limits');
 });
 
 afterAll(async () => {

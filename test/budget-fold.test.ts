@@ -11,7 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { BudgetController, foldBudgetLedger, getBudgetStatus } from '../src/core/internal.js';
 import { repoRoot } from './helpers/cli.js';
-import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { applySchema, createTestDatabase, type TestDatabase, truncateBudgetLedger } from './helpers/postgres.js';
 import { deleteKeys, PATIENT_MS, TEST_REDIS_URL, uniquePrefix } from './helpers/redis.js';
 
 let db: TestDatabase;
@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 
 beforeEach(async () => {
-  await db.pool.query('truncate llm_usage_logs, llm_usage_rollup');
+  await truncateBudgetLedger(db.pool);
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import {
   setLimit,
   type RedisClient,
 } from '../src/core/internal.js';
-import { applySchema, createTestDatabase, type TestDatabase } from './helpers/postgres.js';
+import { applySchema, createTestDatabase, type TestDatabase, truncateBudgetLedger } from './helpers/postgres.js';
 import { deleteKeys, TEST_REDIS_CLUSTER_URL, TEST_REDIS_URL, uniquePrefix, PATIENT_MS } from './helpers/redis.js';
 import { runWorkers, sum } from './helpers/workers.js';
 
@@ -186,7 +186,7 @@ describe.each([
   it('a corrupt counter refuses hard-budget calls with a clear reason; reconcile repairs it', async () => {
     const tenant = 'clinic-corrupt';
     // the ledger is shared by both runs of this file: start this one from an empty ledger and prefix
-    await db.pool.query('truncate llm_usage_logs, llm_usage_rollup');
+    await truncateBudgetLedger(db.pool);
     prefix = uniquePrefix('budget-corrupt');
     prefixes.push({ client: redis, prefix });
     await setLimit(

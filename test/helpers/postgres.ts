@@ -52,3 +52,23 @@ export async function applySchema(url: string, migrationsDir = `${repoRoot}src/m
     extendEnv: false,
   });
 }
+
+/**
+ * Empties the AI ledger and its roll-up as docs/budget.md says to: the fold's state row locked
+ * first, so a controller's background fold still running from an earlier test finishes before (or
+ * skips) instead of deadlocking with the TRUNCATE (a fold locks the roll-up, then the ledger).
+ */
+export async function truncateBudgetLedger(pool: pg.Pool, ...more: string[]): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT 1 FROM llm_usage_fold_state FOR UPDATE');
+    await client.query(`TRUNCATE ${['llm_usage_logs', 'llm_usage_rollup', ...more].join(', ')}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
