@@ -29,13 +29,15 @@ module.exports = new Proxy({}, { get: (_, key) => (real ??= require(${JSON.strin
 /**
  * For the same bundle: src/core/db/pg.ts loads pg with createRequire, which keeps pg out of an ES
  * module build's graph but would make the trace bundle read pg from node_modules file by file. Here
- * pg is bundled instead, imported statically; trace-quiet-pg.ts hides `Response` while it loads.
+ * the same load is a plain require, which esbuild bundles, through the same Response-hiding helper.
  */
 export const bundledPg: Plugin = {
   name: 'bundled-pg',
   setup(build) {
     build.onLoad({ filter: /[/\\]src[/\\]core[/\\]db[/\\]pg\.ts$/ }, (args) => ({
-      contents: "import pg from 'pg';\nexport const { Pool, Client } = pg;\n",
+      contents:
+        "import { withoutResponse } from './without-response.js';\n" +
+        "export const { Pool, Client } = withoutResponse(() => require('pg'));\n",
       loader: 'ts',
       resolveDir: dirname(args.path),
     }));

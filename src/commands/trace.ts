@@ -30,7 +30,6 @@ import { renderTraceHtml } from './render/trace-html.js';
 import { failedToJson, traceToJson } from './render/trace-json.js';
 import { renderFailedTable, renderTraceTable } from './render/trace-table.js';
 import { renderTraceWaterfall } from './render/trace-waterfall.js';
-import { loadDatabaseModule } from './trace-quiet-pg.js';
 
 /** The options as commander hands them over (strings), before parsing. */
 interface TraceFlags {
@@ -144,7 +143,8 @@ async function openAfterTrigger(
   options: TraceOptions,
 ): Promise<{ database: JourneyDatabase; route?: ReadRoute }> {
   await new Promise((resolve) => setImmediate(resolve));
-  await loadDatabaseModule();
+  // pg and the database module load here, after the request has gone out
+  await import('../core/db/index.js');
   return journeyDatabase(ctx, options);
 }
 
