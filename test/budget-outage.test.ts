@@ -41,6 +41,15 @@ async function startRedis(): Promise<void> {
   probe.disconnect();
 }
 
+/** The breakers and the budget controller a service builds on one Redis client, errors collected. */
+function guards(redis: RedisClient) {
+  const errors: unknown[] = [];
+  const onError = (e: unknown) => errors.push(e);
+  const breakers = new SharedBreakers({ redis, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError });
+  const budget = new BudgetController({ redis, pool: db.pool, keyPrefix: prefix, redisTimeoutMs: PATIENT_MS, onError });
+  return { errors, breakers, budget };
+}
+
 async function settle<T>(work: () => Promise<T>): Promise<{ value?: T; error?: unknown }> {
   try {
     return { value: await work() };
@@ -69,20 +78,7 @@ describe('Redis unreachable (closed port)', () => {
     expect((redis.options as { commandTimeout?: number }).commandTimeout).toBeLessThanOrEqual(500);
     clients.push(redis);
     await redis.connect().catch(() => {});
-    const errors: unknown[] = [];
-    const breakers = new SharedBreakers({
-      redis,
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-      onError: (e) => errors.push(e),
-    });
-    const budget = new BudgetController({
-      redis,
-      pool: db.pool,
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-      onError: (e) => errors.push(e),
-    });
+    const { errors, breakers, budget } = guards(redis);
     const openai = await breakers.breaker('openai');
     const call = () =>
       openai.execute(() =>
@@ -139,20 +135,7 @@ describe('a redis-server killed while services use it', () => {
     const redis = createRedisClient(`redis://127.0.0.1:${PORT}`, { reconnect: true, maxReconnectDelayMs: 200 });
     clients.push(redis);
     await redis.connect();
-    const errors: unknown[] = [];
-    const breakers = new SharedBreakers({
-      redis,
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-      onError: (e) => errors.push(e),
-    });
-    const budget = new BudgetController({
-      redis,
-      pool: db.pool,
-      keyPrefix: prefix,
-      redisTimeoutMs: PATIENT_MS,
-      onError: (e) => errors.push(e),
-    });
+    const { breakers, budget } = guards(redis);
     await setLimit(
       { pool: db.pool, redis, keyPrefix: prefix },
       { tenant: 'kill-clinic', period: 'monthly', limitUsd: 50, hardStop: true, actor: 'test' },
