@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { figure } from './lib/figures.mjs';
 import { median } from './lib/measure.mjs';
 
-const { maskPiiText } = await import('../dist/core/internal.js');
+const { maskText } = await import('../dist/core/internal.js');
 const megabytes = Number(process.env.MASK_BENCH_MB ?? 8);
 const runs = Number(process.env.MASK_BENCH_RUNS ?? 9);
 
@@ -85,7 +85,7 @@ function interleaved(fns, text) {
 }
 
 const text = realistic(megabytes * 1e6);
-const result = interleaved({ base: (t) => t.replace(/\d/g, '#'), mask: (t) => maskPiiText(t) }, text);
+const result = interleaved({ base: (t) => t.replace(/\d/g, '#'), mask: (t) => maskText(t) }, text);
 const { base, mask } = result;
 const shape = `${megabytes} MB of journey text, 7 line shapes, PII on most lines`;
 console.log(`realistic journey text, ${shape}, median of ${runs} (interleaved with the baseline):`);
@@ -94,7 +94,7 @@ console.log(
     `${base.mbPerCpuS.toFixed(1)} MB per CPU second`,
 );
 console.log(
-  `  maskPiiText           : ${mask.mbPerS.toFixed(1)} MB/s (${mask.wall.toFixed(1)} ms, ` +
+  `  maskText           : ${mask.mbPerS.toFixed(1)} MB/s (${mask.wall.toFixed(1)} ms, ` +
     `${(mask.wall / megabytes).toFixed(1)} ms per MB); ${mask.mbPerCpuS.toFixed(1)} MB per CPU second ` +
     `(${(mask.cpu / megabytes).toFixed(1)} CPU ms per MB, ` +
     `×${(mask.cpu / base.cpu).toFixed(2)} the baseline's CPU time)`,
@@ -114,16 +114,16 @@ figure('mask.cpu-vs-digit-replace', Number((mask.cpu / base.cpu).toFixed(3)), {
 
 console.log('adversarial strings of about 100,000 characters (the old policy took 56 s on one):');
 for (const [name, sample] of Object.entries(adversarial)) {
-  const { mask: r } = interleaved({ mask: (t) => maskPiiText(t) }, sample);
+  const { mask: r } = interleaved({ mask: (t) => maskText(t) }, sample);
   console.log(`  ${name.padEnd(30)}: ${r.wall.toFixed(2)} ms wall, ${r.cpu.toFixed(2)} CPU ms`);
 }
 
 // linear time: ten times the input takes about ten times as long (a quadratic scanner: a hundred).
 // The fastest of the runs in CPU time: on a shared machine the minimum is the least disturbed.
 const fastest = (input) => {
-  once(maskPiiText, input);
+  once(maskText, input);
   let best = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < runs + 2; k++) best = Math.min(best, once(maskPiiText, input).cpu);
+  for (let k = 0; k < runs + 2; k++) best = Math.min(best, once(maskText, input).cpu);
   return best;
 };
 console.log('linearity (same adversarial pattern at 100,000 and 1,000,000 characters, fastest run, CPU ms):');

@@ -21,7 +21,6 @@ import {
   maskText,
   maskValue,
 } from '../src/core/mask/index.js';
-import { maskPiiText } from '../src/core/redact.js';
 
 const known = new KnownNames();
 for (const name of FIELD_NAMES) known.add(name);
@@ -197,9 +196,9 @@ describe('masking rules', () => {
   it(adversarialTitle, () => {
     // not a timing assertion: the result is checked, the bench measures the speed
     const digitsAndSpaces = '1 2 3 4 5 6 7 8 9 0 '.repeat(5_000);
-    expect(maskPiiText(digitsAndSpaces)).toBe(digitsAndSpaces);
+    expect(maskText(digitsAndSpaces)).toBe(digitsAndSpaces);
     const soup = 'a@'.repeat(50_000);
-    expect(maskPiiText(soup)).toBe(soup);
+    expect(maskText(soup)).toBe(soup);
   });
 });
 

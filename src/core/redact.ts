@@ -48,15 +48,10 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
 
 /**
  * Patient data: the one policy lives in core/mask (phones, e-mails also percent-encoded, CNP and
- * other national IDs, IBANs, cards, names from fields and cues; linear time). These names stay
- * so every existing sink masks through it.
+ * other national IDs, IBANs, cards, names from fields and cues; linear time): free text is masked
+ * with its maskText.
  */
 export { isPiiKey } from './mask/keys.js';
-
-/** Masks patient data in free text (phones keep their last two digits to tell them apart). */
-export function maskPiiText(text: string, options?: MaskOptions): string {
-  return maskText(text, options);
-}
 
 /** Deep copy of a JSON value with PII-named fields masked and PII patterns masked in every string. */
 export function maskPii(value: unknown, options?: MaskOptions): unknown {
@@ -73,6 +68,6 @@ export function redactLine(text: string, knownSecrets: readonly string[] = []): 
 
 /** Redacts secrets and PII, then cuts to `limit` characters; for output stored in audit tables. */
 export function redactForStorage(text: string, limit = 8_192, knownSecrets: readonly string[] = []): string {
-  const clean = maskPiiText(redactSecrets(text, knownSecrets));
+  const clean = maskText(redactSecrets(text, knownSecrets));
   return clean.length > limit ? `${clean.slice(0, limit)}\n… [truncated ${clean.length - limit} characters]` : clean;
 }

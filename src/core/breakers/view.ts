@@ -1,4 +1,5 @@
-import { maskPiiText, redactSecrets } from '../redact.js';
+import { redactSecrets } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import type { BreakerHash } from './script.js';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -99,7 +100,7 @@ export function viewFromHash(name: string, hash: BreakerHash): BreakerView {
  */
 export function summarizeError(error: unknown): string {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  const line = maskPiiText(redactSecrets(message.split('\n')[0] ?? ''));
+  const line = maskText(redactSecrets(message.split('\n')[0] ?? ''));
   return line.length > 200 ? `${line.slice(0, 197)}...` : line;
 }
 

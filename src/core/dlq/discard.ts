@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
 import { recordOperatorAction, type OperatorContext } from '../events/operations-log.js';
-import { maskPiiText } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import { checkDeadLetterIds } from './query.js';
 
 export interface DiscardResult {
@@ -56,7 +56,7 @@ export async function discardDeadLetters(
         target: r.id,
         ...operator,
         outcome: 'succeeded',
-        details: { webhookType: r.webhook_type, previousStatus: r.status, reason: maskPiiText(why).slice(0, 500) },
+        details: { webhookType: r.webhook_type, previousStatus: r.status, reason: maskText(why).slice(0, 500) },
       });
       results.push({ id: r.id, webhookType: r.webhook_type, previousStatus: r.status, auditId });
     }

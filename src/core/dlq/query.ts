@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
-import { maskPii, maskPiiText } from '../redact.js';
+import { maskPii } from '../redact.js';
+import { maskText } from '../mask/index.js';
 
 export const WEBHOOK_TYPES = ['whatsapp', 'voice', 'vapi', 'stripe', 'hubspot', 'booking', 'crm'] as const;
 export const DLQ_STATUSES = ['pending', 'retrying', 'processed', 'failed', 'expired', 'discarded'] as const;
@@ -70,7 +71,7 @@ function toSummary(r: any): DeadLetterSummary {
     status: r.status,
     retryCount: r.retry_count,
     maxRetries: r.max_retries,
-    lastError: r.last_error === null ? null : maskPiiText(r.last_error),
+    lastError: r.last_error === null ? null : maskText(r.last_error),
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     nextRetryAt: r.next_retry_at?.toISOString() ?? null,

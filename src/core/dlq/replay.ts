@@ -1,7 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { rethrowSchemaMissing } from '../errors.js';
 import { recordOperatorAction, type OperatorContext } from '../events/operations-log.js';
-import { maskPiiText, redactSecrets } from '../redact.js';
+import { redactSecrets } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import type { ReplayCredential } from './endpoint.js';
 import { replayBreakerName, type ReplayGuard } from './guard.js';
 import { listDeadLetters, REPLAYABLE_STATUSES, type DeadLetterSummary } from './query.js';
@@ -217,7 +218,7 @@ async function replayOne(
     const known = options.credential
       ? [options.credential.value, options.credential.value.replace(/^Bearer /, '')]
       : [];
-    const masked = error === undefined ? undefined : maskPiiText(redactSecrets(error, known)).slice(0, 500);
+    const masked = error === undefined ? undefined : maskText(redactSecrets(error, known)).slice(0, 500);
     const status = error === undefined ? 'processed' : retryCount >= row.max_retries ? 'failed' : 'retrying';
     await client.query(
       `UPDATE webhook_dead_letters

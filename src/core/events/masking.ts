@@ -1,4 +1,5 @@
-import { isPiiKey, maskPiiText } from '../redact.js';
+import { isPiiKey } from '../redact.js';
+import { maskText } from '../mask/index.js';
 
 const MAX_SHOWN = 60;
 
@@ -11,7 +12,7 @@ export function shownValue(payload: unknown, path: readonly PropertyKey[]): stri
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   if (current === undefined) return 'missing';
-  const text = maskPiiText(JSON.stringify(maskValues(current)) ?? String(current));
+  const text = maskText(JSON.stringify(maskValues(current)) ?? String(current));
   return text.length > MAX_SHOWN ? `${text.slice(0, MAX_SHOWN - 1)}…` : text;
 }
 

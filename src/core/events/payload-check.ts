@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { maskPiiText } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import { formatPath, shownValue } from './masking.js';
 import type { EventDefinition, EventRegistry } from './registry.js';
 
@@ -143,7 +143,7 @@ function describe(
     eventId: '',
     position,
     path: formatPath(path),
-    message: maskPiiText(issue?.message ?? 'invalid'),
+    message: maskText(issue?.message ?? 'invalid'),
     value: shownValue(payload, path),
   };
 }

@@ -1,6 +1,6 @@
 import { conflict, invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
 import type { Queryable } from '../journey/writers.js';
-import { maskPiiText } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import {
   incidentRef,
   SEVERITIES,
@@ -97,7 +97,7 @@ export interface NewIncident {
 
 /** Opens an incident and writes its first timeline entry, in one transaction. */
 export async function openIncident(db: Queryable, input: NewIncident): Promise<Incident> {
-  const title = maskPiiText(input.title.trim());
+  const title = maskText(input.title.trim());
   if (!title || title.length > 200) {
     throw invalidInput('An incident needs a title of 1 to 200 characters.', { code: 'incident.bad-title' });
   }
@@ -120,7 +120,7 @@ export async function openIncident(db: Queryable, input: NewIncident): Promise<I
       input.fingerprint ?? null,
       input.impactStartedAt ?? null,
       input.actor,
-      maskPiiText(input.openedText ?? `opened ${input.severity}: ${title}`),
+      maskText(input.openedText ?? `opened ${input.severity}: ${title}`),
       input.openedFacts ?? {},
     ],
   );
@@ -186,15 +186,7 @@ export async function appendEntry(db: Queryable, id: number, entry: NewEntry): P
     `INSERT INTO incident_timeline (incident_id, kind, actor, text, ref, facts, occurred_at)
      VALUES ($1, $2, $3, $4, $5, $6, COALESCE($7::timestamptz, now()))
      RETURNING id, occurred_at, kind, actor, text, ref, facts`,
-    [
-      id,
-      entry.kind,
-      entry.actor,
-      maskPiiText(entry.text),
-      entry.ref ?? null,
-      entry.facts ?? {},
-      entry.occurredAt ?? null,
-    ],
+    [id, entry.kind, entry.actor, maskText(entry.text), entry.ref ?? null, entry.facts ?? {}, entry.occurredAt ?? null],
   );
   return toEntry(rows[0]);
 }
@@ -245,7 +237,7 @@ export async function changeStatus(db: Queryable, id: number, change: StatusChan
         summary = COALESCE($3, summary)
       WHERE id = $1
       RETURNING ${INCIDENT_COLUMNS}`,
-    [id, change.status, change.summary ? maskPiiText(change.summary.trim()) : null],
+    [id, change.status, change.summary ? maskText(change.summary.trim()) : null],
   );
   const kind: TimelineKind = reopening ? 'reopened' : change.status === 'resolved' ? 'resolved' : 'status';
   const text =

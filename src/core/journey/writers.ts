@@ -1,4 +1,5 @@
-import { maskPii, maskPiiText } from '../redact.js';
+import { maskPii } from '../redact.js';
+import { maskText } from '../mask/index.js';
 
 /**
  * How the platform's services record a journey. Every row carries the correlation ID, which is
@@ -89,7 +90,7 @@ export interface SagaStateInput {
 
 /** Error texts are masked at write: a service that puts a name or phone into one does not store it. */
 function maskOptional(text: string | undefined): string | undefined {
-  return text === undefined ? undefined : maskPiiText(text);
+  return text === undefined ? undefined : maskText(text);
 }
 
 const FINISHED: readonly SagaStatus[] = ['completed', 'failed', 'compensated', 'timed_out'];
@@ -169,7 +170,7 @@ export async function addDeadLetter(db: Queryable, input: DeadLetterInput): Prom
       JSON.stringify(input.payload ?? {}),
       input.retryCount ?? 0,
       input.maxRetries ?? 5,
-      maskPiiText(input.lastError),
+      maskText(input.lastError),
       input.status ?? 'pending',
       input.nextRetryAt ?? null,
       input.createdAt ?? null,
@@ -209,7 +210,7 @@ export async function logIntegrationCall(db: Queryable, input: IntegrationCallIn
       input.httpStatus ?? null,
       input.durationMs === undefined ? null : Math.round(input.durationMs),
       input.errorCode ?? null,
-      input.errorMessage === undefined ? null : maskPiiText(input.errorMessage),
+      input.errorMessage === undefined ? null : maskText(input.errorMessage),
       input.requestSummary === undefined ? null : JSON.stringify(maskPii(input.requestSummary)),
       input.occurredAt ?? null,
     ],

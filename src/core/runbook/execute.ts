@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { invalidInput } from '../errors.js';
-import { maskPiiText, redactSecrets } from '../redact.js';
+import { redactSecrets } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import { RunbookAudit, type RunbookRunStatus, type StepPhase } from './audit.js';
 import { durationMs as parseDuration } from '../time/index.js';
 import { acquireRunLease } from './lease.js';
@@ -203,8 +204,7 @@ async function runPhase<T>(
 export async function runRunbook(runbook: Runbook, options: RunOptions, given: EngineDeps): Promise<RunReport> {
   let deps = given;
   const secrets = [...deps.secrets, ...sensitiveValues(runbook, options.parameters)];
-  const clean = (text: string | undefined) =>
-    text === undefined ? undefined : maskPiiText(redactSecrets(text, secrets));
+  const clean = (text: string | undefined) => (text === undefined ? undefined : maskText(redactSecrets(text, secrets)));
   // a step's structured result (a Redis reply, an HTTP body …) can hold secrets and phones like its
   // output; patient-data fields are masked by the steps that read patient data (sql, http)
   const cleanData = (data: unknown) => mapStrings(data, (text) => clean(text)!);

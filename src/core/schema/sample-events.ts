@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { Pool } from '../db/pg.js';
 import { z } from 'zod';
 import { interrupted, invalidInput, problemFound } from '../errors.js';
-import { maskPiiText } from '../redact.js';
+import { maskText } from '../mask/index.js';
 import type { EventRegistry } from '../events/registry.js';
 import type { StoredEventCheckReport } from '../events/check.js';
 
@@ -160,4 +160,4 @@ function badLine(file: string, line: number, message: string) {
 }
 
 /** A server's error may quote the row (a key's value): masked, one line. */
-const loadError = (error: unknown) => maskPiiText((error as Error).message.split('\n')[0]!);
+const loadError = (error: unknown) => maskText((error as Error).message.split('\n')[0]!);
