@@ -10,7 +10,8 @@ import {
   renderTable,
   truncateText,
 } from '../src/cli-kit/index.js';
-import { maskPii, maskToken, maskUrl, redactForStorage, redactSecrets } from '../src/core/redact.js';
+import { maskValue } from '../src/core/mask/index.js';
+import { maskToken, maskUrl, redactForStorage, redactSecrets } from '../src/core/redact.js';
 
 describe('colour is decided once from the terminal and the environment', () => {
   it.each([
@@ -60,7 +61,7 @@ describe('secrets and patient data never leave unmasked', () => {
   });
 
   it('masks phone numbers, e-mails and name fields in payloads, keeping the shape', () => {
-    const masked = maskPii({
+    const masked = maskValue({
       phone: '+40 721 234 567',
       contact: { email: 'ana.pop@example.com', firstName: 'Ana' },
       note: 'call +40721234567 or ana.pop@example.com',

@@ -2,7 +2,7 @@
  * Masking of secrets and patient data in anything printed or stored. Every message that can
  * contain a URL, token or payload goes through here before it leaves the process.
  */
-import { maskText, maskValue, type MaskOptions } from './mask/value.js';
+import { maskText } from './mask/value.js';
 
 /** A URL query parameter whose value is a credential (?password=, ?api_key=, ?auth=…). */
 export const SECRET_QUERY_PARAM = /pass|secret|token|key|auth/i;
@@ -52,11 +52,6 @@ export function redactSecrets(text: string, knownSecrets: readonly string[] = []
  * with its maskText.
  */
 export { isPiiKey } from './mask/keys.js';
-
-/** Deep copy of a JSON value with PII-named fields masked and PII patterns masked in every string. */
-export function maskPii(value: unknown, options?: MaskOptions): unknown {
-  return maskValue(value, options);
-}
 
 /**
  * One line for a terminal or a log (error lines, check and budget messages): secrets removed and

@@ -1,7 +1,6 @@
 import type { Pool } from 'pg';
 import { invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
-import { maskPii } from '../redact.js';
-import { maskText } from '../mask/index.js';
+import { maskText, maskValue } from '../mask/index.js';
 
 export const WEBHOOK_TYPES = ['whatsapp', 'voice', 'vapi', 'stripe', 'hubspot', 'booking', 'crm'] as const;
 export const DLQ_STATUSES = ['pending', 'retrying', 'processed', 'failed', 'expired', 'discarded'] as const;
@@ -136,7 +135,7 @@ export async function showDeadLetter(
   return {
     ...toSummary(row),
     processedAt: row.processed_at?.toISOString() ?? null,
-    payload: options.revealPayload ? row.payload : maskPii(row.payload),
+    payload: options.revealPayload ? row.payload : maskValue(row.payload),
   };
 }
 

@@ -1,5 +1,4 @@
-import { maskPii } from '../redact.js';
-import { maskText } from '../mask/index.js';
+import { maskText, maskValue } from '../mask/index.js';
 
 /**
  * How the platform's services record a journey. Every row carries the correlation ID, which is
@@ -211,7 +210,7 @@ export async function logIntegrationCall(db: Queryable, input: IntegrationCallIn
       input.durationMs === undefined ? null : Math.round(input.durationMs),
       input.errorCode ?? null,
       input.errorMessage === undefined ? null : maskText(input.errorMessage),
-      input.requestSummary === undefined ? null : JSON.stringify(maskPii(input.requestSummary)),
+      input.requestSummary === undefined ? null : JSON.stringify(maskValue(input.requestSummary)),
       input.occurredAt ?? null,
     ],
   );

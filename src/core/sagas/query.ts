@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
-import { maskPii } from '../redact.js';
+import { maskValue } from '../mask/index.js';
 
 /** A saga still in progress that has not moved for this long is stuck. */
 export const SAGA_STUCK_AFTER_SECONDS = 1_800;
@@ -133,9 +133,14 @@ export async function showSaga(db: Db, sagaId: string): Promise<SagaDetail> {
     status: String(s?.status ?? ''),
     at: s?.at ?? null,
     durationMs: typeof s?.durationMs === 'number' ? s.durationMs : null,
-    error: typeof s?.error === 'string' ? String(maskPii(s.error)) : null,
+    error: typeof s?.error === 'string' ? String(maskValue(s.error)) : null,
   }));
-  return { ...toSummary(row), completedAt: row.completed_at?.toISOString() ?? null, state: maskPii(row.state), steps };
+  return {
+    ...toSummary(row),
+    completedAt: row.completed_at?.toISOString() ?? null,
+    state: maskValue(row.state),
+    steps,
+  };
 }
 
 export interface StuckSagaGroup {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maskPii } from '../../redact.js';
+import { maskValue } from '../../mask/index.js';
 import type { PlanContext } from '../plan-context.js';
 import { fill, fillJson, fillUrl } from '../template.js';
 import { scalar } from './fields.js';
@@ -91,10 +91,10 @@ export const httpKind = defineStepKind({
         ok,
         status: response.statusCode,
         output: `HTTP ${response.statusCode}\n${
-          json === undefined ? shown : JSON.stringify(maskPii(json), null, 2).slice(0, BODY_LIMIT)
+          json === undefined ? shown : JSON.stringify(maskValue(json), null, 2).slice(0, BODY_LIMIT)
         }`,
         value: json ?? text,
-        data: maskPii(json),
+        data: maskValue(json),
         error: ok ? undefined : `HTTP ${response.statusCode} from ${action.method} ${where}`,
       };
     } catch (error) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { maskPii } from '../../redact.js';
+import { maskValue } from '../../mask/index.js';
 import { fill } from '../template.js';
 import { scalar } from './fields.js';
 import { defineStepKind } from './kind.js';
@@ -82,7 +82,7 @@ export const sqlKind = defineStepKind({
       // Rows are shown and returned with patient data masked (name, phone, e-mail … columns and patterns).
       const shown = rows
         .slice(0, action.maxRows)
-        .map((row) => maskPii(JSON.parse(JSON.stringify(row))) as Record<string, unknown>);
+        .map((row) => maskValue(JSON.parse(JSON.stringify(row))) as Record<string, unknown>);
       const parts: string[] = [];
       if (columns.length)
         parts.push(
