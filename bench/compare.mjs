@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordedRuns } from './lib/figures.mjs';
 import { median, timeProcess } from './lib/measure.mjs';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
@@ -50,7 +51,10 @@ const rows = measured.map((m) => {
   const before = recorded.figures[m.name];
   const worse = (a, b) => (m.better === 'higher' ? a < b : a > b);
   const pastGoal = m.goal !== null && worse(m.value, m.goal);
-  const drift = before ? (m.value - before.value) / Math.abs(before.value || 1) : 0;
+  // a difference measured around zero (an overhead within the noise) drifts against its goal's scale, not
+  // against a recorded value of about nothing
+  const scale = before && (before.value > 0 ? before.value : Math.abs(m.goal ?? before.value) || 1);
+  const drift = before ? (m.value - before.value) / scale : 0;
   const regressed = pastGoal || (before && worse(m.value, before.value) && Math.abs(drift) > tolerance);
   if (regressed) regressions++;
   return {
@@ -65,15 +69,18 @@ const rows = measured.map((m) => {
 console.log('\n## compare against bench/figures.json');
 console.table(rows);
 if (record) {
+  // each figure names the run it was recorded in, and each run keeps its date and machine load, so
+  // recording a few scripts again never re-dates the rest
+  const runs = recordedRuns(recorded);
+  const run = Math.max(0, ...runs.map((r) => r.id)) + 1;
   const figures = { ...recorded.figures };
   for (const m of measured.filter((f) => Number.isFinite(f.value))) {
-    figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, better: m.better, shape: m.shape };
+    figures[m.name] = { value: m.value, unit: m.unit, goal: m.goal, better: m.better, shape: m.shape, run };
   }
-  writeFileSync(
-    recordedFile,
-    `${JSON.stringify({ recordedAt: new Date().toISOString(), machine, figures }, null, 2)}\n`,
-  );
-  console.log(`recorded ${measured.length} figures in bench/figures.json`);
+  runs.push({ id: run, recordedAt: new Date().toISOString(), machine });
+  const used = new Set(Object.values(figures).map((f) => f.run));
+  writeFileSync(recordedFile, `${JSON.stringify({ runs: runs.filter((r) => used.has(r.id)), figures }, null, 2)}\n`);
+  console.log(`recorded ${measured.length} figures in bench/figures.json (run ${run})`);
 }
 console.log(`${regressions} regression(s) in ${measured.length} figures (tolerance ${tolerance * 100} %)`);
 process.exitCode = regressions || run.status ? 1 : 0;

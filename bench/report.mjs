@@ -5,9 +5,12 @@
 //   node bench/report.mjs --write  replace the table in bench/README.md
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { recordedRuns } from './lib/figures.mjs';
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
-const { recordedAt, machine, figures } = JSON.parse(readFileSync(`${dir}figures.json`, 'utf8'));
+const recorded = JSON.parse(readFileSync(`${dir}figures.json`, 'utf8'));
+const runs = recordedRuns(recorded);
+const { figures } = recorded;
 
 const number = (v) => (Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-US') : String(+v.toPrecision(3)));
 const goalOf = (f) =>
@@ -17,19 +20,23 @@ const verdictOf = (f) => {
   const met = f.better === 'higher' ? f.value >= f.goal : f.value <= f.goal;
   return met ? 'met' : '**not met**';
 };
+const count = (run) => Object.values(figures).filter((f) => f.run === run.id).length;
+const runLine = ({ id, recordedAt, machine: m }) =>
+  `Run ${id}: ${recordedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} cores, ` +
+  `${count({ id })} figures; machine load:\n` +
+  `\`node -e 0\` ${m.nodeE0MsBefore} ms before and ${m.nodeE0MsAfter} ms after, ` +
+  `load average ${m.loadavgBefore} → ${m.loadavgAfter}.`;
 
-const m = machine ?? {};
 const lines = [
-  `Recorded ${recordedAt.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} cores; machine load:`,
-  `\`node -e 0\` ${m.nodeE0MsBefore} ms before and ${m.nodeE0MsAfter} ms after the set, ` +
-    `load average ${m.loadavgBefore} → ${m.loadavgAfter}.`,
+  ...runs.map(runLine).flatMap((line, i) => (i ? ['', line] : [line])),
   '',
-  '| figure | measured | goal | verdict | data shape |',
-  '| --- | --- | --- | --- | --- |',
+  '| figure | measured | goal | verdict | run | data shape |',
+  '| --- | --- | --- | --- | --- | --- |',
   ...Object.entries(figures)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(
-      ([name, f]) => `| ${name} | ${number(f.value)} ${f.unit} | ${goalOf(f)} | ${verdictOf(f)} | ${f.shape ?? ''} |`,
+      ([name, f]) =>
+        `| ${name} | ${number(f.value)} ${f.unit} | ${goalOf(f)} | ${verdictOf(f)} | ${f.run} | ${f.shape ?? ''} |`,
     ),
 ];
 const table = lines.join('\n');

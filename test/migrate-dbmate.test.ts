@@ -1,4 +1,6 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDbmate } from '../src/core/migrations/index.js';
 import { makeMigrationsDir, migration, SMALL_SCHEMA } from './helpers/migrations-dir.js';
@@ -46,5 +48,34 @@ describe.each([true, false])('runDbmate (watch: %s)', (watch) => {
       `select array_agg(version::text order by version) as v from schema_migrations`,
     );
     expect(rows[0].v).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+  }, 60_000);
+
+  const CAPTURES_TO_FILE =
+    "without a line handler, dbmate's stdout is an unlinked file read at exit: all of it, nothing left";
+  it(CAPTURES_TO_FILE, async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'mc-dbmate-out-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = tmp;
+    try {
+      const abort = new AbortController();
+      const running = runDbmate('migrate', { url: db.url, migrationsDir: dir, signal: abort.signal, watch });
+      await until(() => dbmateRunning(db, 'pg_sleep(20)'), 'dbmate is in the slow migration');
+      // no pipe back to the CLI: each line dbmate writes would wake it
+      const [dbmate, ...others] = processesNaming(dir).filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/dbmate'),
+      );
+      expect(others).toEqual([]);
+      expect(readlinkSync(`/proc/${dbmate}/fd/1`)).toMatch(new RegExp(`^${tmp}/medicalcor-out-.* \\(deleted\\)$`));
+      expect(readdirSync(tmp)).toEqual([]);
+      abort.abort();
+      const result = await running;
+      expect(result).toMatchObject({ ok: false, interrupted: true });
+      for (const version of ['20240101000001', '20240101000003', '20240101000004'])
+        expect(result.stdout).toContain(`Applying: ${version}_`);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 60_000);
 });

@@ -19,3 +19,14 @@ export function figure(name, value, meta = {}) {
   if (process.env.BENCH_FIGURES) appendFileSync(process.env.BENCH_FIGURES, `${JSON.stringify(record)}\n`);
   return record;
 }
+
+/**
+ * The runs of bench/figures.json, each { id, recordedAt, machine }; a file written before runs were
+ * kept has one date and machine for all its figures: that is run 1, and its figures are marked so.
+ */
+export function recordedRuns(recorded) {
+  if (recorded.runs) return [...recorded.runs];
+  if (!recorded.recordedAt) return [];
+  for (const f of Object.values(recorded.figures)) f.run ??= 1;
+  return [{ id: 1, recordedAt: recorded.recordedAt, machine: recorded.machine }];
+}

@@ -31,9 +31,11 @@ export function register(program: Command, context: () => CommandContext): void 
         { stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color },
         'applying migrations',
       );
-      const result = await migrateUp({ ...deps, onProgress: (line) => progress.update(line) }).finally(() =>
-        progress.stop(),
-      );
+      const shown = ctx.io.progress !== undefined && ctx.io.progress !== 'off';
+      const result = await migrateUp({
+        ...deps,
+        onProgress: shown ? (line) => progress.update(line) : undefined,
+      }).finally(() => progress.stop());
       await ctx.recordAction({
         kind: 'migrate.up',
         summary: `demo applied ${result.applied.length} migrations`,

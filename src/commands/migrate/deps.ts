@@ -34,6 +34,8 @@ export function databaseLabel(ctx: CommandContext, db: Database): string {
  * global --progress: the CLI's one progress decision, ctx.io.progress).
  */
 export interface Progress {
+  /** whether update() shows anything (a spinner or lines) */
+  shown: boolean;
   update(text: string): void;
   /** a line that is always shown (a lock wait is a fact the operator must see) */
   say(text: string): void;
@@ -45,6 +47,7 @@ export async function startProgress(ctx: CommandContext): Promise<Progress> {
   const lines = ctx.io.progress === 'lines';
   const spinner = ctx.io.progress === 'spinner' ? await startSpinner(ctx.io, 'migrate') : undefined;
   return {
+    shown: spinner !== undefined || lines,
     update(text) {
       if (spinner) spinner.update(text);
       else if (lines) note(ctx.io, text);
@@ -71,10 +74,8 @@ export function depsFor(
     secrets: ctx.io.secrets,
     lockTimeoutMs: parseSeconds('--lock-timeout', options?.lockTimeout ?? '120'),
     actor: defaultActor(ctx.streams.env),
-    onProgress: (text) =>
-      text.startsWith('waiting for the migration lock')
-        ? (progress?.say(text) ?? note(ctx.io, text))
-        : progress?.update(text),
+    onProgress: progress?.shown ? (text) => progress.update(text) : undefined,
+    onLockWait: (text) => (progress ? progress.say(text) : note(ctx.io, text)),
   };
 }
 

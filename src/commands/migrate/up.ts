@@ -19,17 +19,21 @@ export async function run(ctx: CommandContext, options: Options): Promise<void> 
   const format = ctx.format(['table', 'json', 'yaml']);
   const to = options.to === undefined ? undefined : checkTargetVersion(options.to);
   const db = await openDatabase(ctx, 'up');
-  const environment = ctx.config().envName;
-  const status = await migrationStatus(depsFor(ctx, db));
-  const plan = planUpFrom(status, to);
-  if (options.dryRun) return renderPlan(ctx.io, format, plan, { environment, direction: 'up', to: to ?? null });
-  if (plan.length) {
-    if (to !== undefined)
-      note(ctx.io, `will apply, in this order: ${plan.map((s) => s.filename).join(', ')} (stopping at ${to})`);
-    await ctx.confirmProduction(options.yes, `apply ${plan.length} migration(s)${to ? ` up to ${to}` : ''}`);
+  const { envName: environment, production } = ctx.config();
+  // the plan is read before the lock only when someone sees it first; the run plans again under the lock
+  let expectWork = true;
+  if (options.dryRun || to !== undefined || production) {
+    const plan = planUpFrom(await migrationStatus(depsFor(ctx, db)), to);
+    if (options.dryRun) return renderPlan(ctx.io, format, plan, { environment, direction: 'up', to: to ?? null });
+    if (plan.length) {
+      if (to !== undefined)
+        note(ctx.io, `will apply, in this order: ${plan.map((s) => s.filename).join(', ')} (stopping at ${to})`);
+      await ctx.confirmProduction(options.yes, `apply ${plan.length} migration(s)${to ? ` up to ${to}` : ''}`);
+    }
+    expectWork = plan.length > 0;
   }
   const progress = await startProgress(ctx);
-  const result = await migrateUp(depsFor(ctx, db, options, progress), { to, expectWork: plan.length > 0 }).finally(() =>
+  const result = await migrateUp(depsFor(ctx, db, options, progress), { to, expectWork }).finally(() =>
     progress.stop(),
   );
   const outcome = renderApply(ctx.io, format, 'up', result, environment);

@@ -267,7 +267,7 @@ export function renderApply(
     writeOut(io, `Nothing was ${past}: fix the problems above first ("medicalcor migrate verify" lists them).`);
     return outcome;
   }
-  for (const step of result.applied) writeOut(io, `${past}: ${step.filename}`);
+  if (result.applied.length) writeOut(io, result.applied.map((step) => `${past}: ${step.filename}`).join('\n'));
   if (!result.interrupted && !result.failed) {
     if (result.applied.length === 0)
       writeOut(io, `Nothing to do; the database is at version ${result.currentVersion ?? 'none'}.`);

@@ -51,7 +51,7 @@ export async function baselineTo(deps: MigrateDeps, options: BaselineOptions): P
   const lock = await acquireMigrateLock(deps.db.pool, {
     timeoutMs: deps.lockTimeoutMs ?? 120_000,
     signal: deps.signal,
-    onWait: (h) => deps.onProgress?.(`waiting for the migration lock, held by ${h}`),
+    onWait: (h) => deps.onLockWait?.(`waiting for the migration lock, held by ${h}`),
   });
   try {
     return await underLock(deps, options, to, files, lock.client);

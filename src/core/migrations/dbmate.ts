@@ -58,7 +58,10 @@ export interface DbmateOptions {
   migrationsDir: string;
   signal?: AbortSignal;
   secrets?: readonly string[];
-  /** each line dbmate prints on stdout ("Applying: …"), as it comes */
+  /**
+   * each line dbmate prints on stdout ("Applying: …"), as it comes. Without it, dbmate's stdout
+   * goes to a file read once at its exit, so its lines do not wake the CLI one by one.
+   */
   onLine?: (line: string) => void;
   /** end dbmate's server sessions on interruption (not for the embedded database: it has one backend) */
   controlSessions?: boolean;
@@ -73,7 +76,7 @@ export interface DbmateOptions {
 
 export interface PreparedDbmate {
   /** runs dbmate now; resolves when it and (on interruption) its server sessions are gone */
-  run(onLine?: (line: string) => void): Promise<DbmateResult>;
+  run(): Promise<DbmateResult>;
   /** nothing to run after all: ends the waiting watcher */
   discard(): void;
 }
@@ -96,13 +99,14 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
       env: { DATABASE_URL: url.toString() },
       applicationName,
       watch: options.watch,
+      stdoutToFile: !options.onLine,
     },
   );
   const stdout: string[] = [];
   const stderr: string[] = [];
   let partial = '';
-  let onLine = options.onLine;
-  child.stdout.on('data', (chunk: Buffer) => {
+  const onLine = options.onLine;
+  child.stdout?.on('data', (chunk: Buffer) => {
     stdout.push(chunk.toString());
     if (!onLine) return;
     const lines = (partial + chunk.toString()).split('\n');
@@ -112,8 +116,7 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   return {
     discard: () => child.discard(),
-    async run(lineHandler) {
-      if (lineHandler) onLine = lineHandler;
+    async run() {
       let interrupted = false;
       const stop = () => {
         interrupted = true;
@@ -135,7 +138,7 @@ export function prepareDbmate(command: 'migrate' | 'rollback', options: DbmateOp
       }
       return {
         ok: code === 0 && !interrupted,
-        stdout: clean(stdout.join('')).trim(),
+        stdout: clean(child.stdout ? stdout.join('') : child.capturedStdout()).trim(),
         stderr: clean(stderr.join('')).trim(),
         interrupted,
         sessions,

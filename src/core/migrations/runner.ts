@@ -31,8 +31,13 @@ export interface MigrateDeps {
   signal?: AbortSignal;
   secrets?: readonly string[];
   lockTimeoutMs?: number;
-  /** progress text ("applying migration 2 of 5: …", lock waits); the command shows it on stderr */
+  /**
+   * progress text ("applying migration 2 of 5: …"), given only when it is shown: without it,
+   * dbmate's output is read once at its exit rather than line by line
+   */
   onProgress?: (text: string) => void;
+  /** a wait for another runner's lock, and who holds it: a fact to show even when progress is not */
+  onLockWait?: (text: string) => void;
   /** who is recorded in the ledger (see defaultActor) */
   actor: string;
   /** how long a cancelled migration statement may take before its session is terminated */
@@ -141,7 +146,7 @@ async function underLock<T>(
   const lock = await acquireMigrateLock(deps.db.pool, {
     timeoutMs: deps.lockTimeoutMs ?? 120_000,
     signal: deps.signal,
-    onWait: (who) => deps.onProgress?.(`waiting for the migration lock, held by ${(holder = who)}`),
+    onWait: (who) => deps.onLockWait?.(`waiting for the migration lock, held by ${(holder = who)}`),
   }).catch(async (error: unknown) => {
     if (!isDomainError(error) || error.kind !== 'interrupted') throw error;
     const version = (await readDatabaseState(deps.db.pool)).applied.at(-1);
@@ -207,6 +212,8 @@ export async function migrateUp(
   const scoped =
     options.to !== undefined ? directoryUpTo(readMigrationsDir(deps.migrationsDir).files, options.to) : undefined;
   let prepared: PreparedDbmate | undefined;
+  // dbmate's lines are followed only for shown progress; its numbering needs the plan, made under the lock
+  let followLine = (_line: string) => {};
   const prepare = () =>
     (prepared ??= prepareDbmate('migrate', {
       url: deps.db.url,
@@ -215,6 +222,7 @@ export async function migrateUp(
       secrets: deps.secrets,
       controlSessions: !deps.db.embedded,
       cancelGraceMs: deps.cancelGraceMs,
+      onLine: deps.onProgress && ((line) => followLine(line)),
     }));
   try {
     // with work expected, the watcher starts now: its start-up overlaps the lock and the reads
@@ -241,7 +249,8 @@ export async function migrateUp(
           throw notStarted('any migration ran');
         }
         deps.onProgress?.(`applying ${plan.length} migration(s)`);
-        result = await prepare().run(progressLines(deps, plan, 'applying'));
+        followLine = progressLines(deps, plan, 'applying');
+        result = await prepare().run();
       }
       const settled = await settleRun(
         client,
