@@ -203,10 +203,12 @@ function helpAsFlag(args: readonly string[]): readonly string[] {
  */
 export async function runCli(argv: readonly string[], streams: Streams, options: RunOptions = {}): Promise<number> {
   const program = buildProgram();
+  // commander's error quotes argv ("argument 'Ion Popescu' is invalid"): held, and printed masked
+  let usageMessage = '';
   program.configureOutput({
     writeOut: (s) => void streams.stdout.write(s),
     writeErr: (s) => void streams.stderr.write(s),
-    outputError: (s, write) => write(s),
+    outputError: (s) => void (usageMessage += s),
   });
 
   const abort = new AbortController();
@@ -278,7 +280,11 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
     context?.settleOutput?.();
     return abort.signal.aborted ? ExitCode.Interrupted : (context?.exitCode ?? ExitCode.Ok);
   } catch (error) {
-    return reportError(error, streams, context, argv.includes('--debug'), name, program, contextModule?.redactLine);
+    // the mask comes with a command's context module; a usage error before one loaded loads it now
+    const redact =
+      contextModule?.redactLine ?? (usageMessage ? (await loadModule<ContextModule>('context')).redactLine : undefined);
+    if (usageMessage) streams.stderr.write(`${redact!(usageMessage.trimEnd(), context?.io.secrets ?? [])}\n`);
+    return reportError(error, streams, context, argv.includes('--debug'), name, program, redact);
   } finally {
     await context?.systems.close();
     detach();
@@ -292,7 +298,7 @@ function reportError(
   debug: boolean,
   command?: string,
   program?: Command,
-  // secrets and patient data, once a command module is loaded; the shell alone has only secrets to hide
+  // secrets and patient data (core/redact's redactLine, from the context module), or secrets alone
   redact: (text: string, secrets: readonly string[]) => string = redactSecrets,
 ): number {
   const secrets = context?.io.secrets ?? [];
@@ -304,7 +310,7 @@ function reportError(
       error.code === 'commander.help'
     )
       return ExitCode.Ok;
-    // commander has already printed the message; usage errors are exit 2, not commander's 1
+    // its message is printed already (masked, by runCli); usage errors are exit 2, not commander's 1
     const known = program?.commands.map((c) => c.name()) ?? [];
     // an unknown top-level command: point at the command meant, not at the typo
     const meant = command && !known.includes(command) ? nearestCommand(command, known) : command;

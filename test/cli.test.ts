@@ -22,6 +22,19 @@ describe('the CLI shell', () => {
     expect(run.stderr).toContain('medicalcor migrate --help');
   });
 
+  // the built shell: commander's message quotes argv, before and after a command module loads
+  it.each([
+    [['trace', 'c-1', '--phone=+40721234567'], '+40721234567', "unknown option '--phone=+***67'"],
+    [['-o', 'ion.popescu@example.com', 'trace', 'c-1'], 'ion.popescu', "argument 'i***@***.com' is invalid"],
+    [['call 0721234567'], '0721234567', "unknown command 'call +***67'"],
+  ])('a usage error quoting argv %j is masked like every other line', async (args, raw, masked) => {
+    const run = await spawnCli(args, { env: {} }).catch((failed) => failed);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain(masked);
+    expect(run.stderr).not.toContain(raw);
+    expect(run.stderr).toMatch(/hint: run "medicalcor( trace)? --help" for usage/);
+  });
+
   // a child process: only a real pipe can be closed by its reader
   it('a reader that closes the pipe early (| head) is not a crash', async () => {
     // far more than a pipe buffer, written in many writes, so some land after the reader is gone
