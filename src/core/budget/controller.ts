@@ -7,7 +7,7 @@ import { counterSpecs, describeCounter, reserveArgs, type CounterSpec } from './
 import { budgetKeys, type BudgetKeys } from './keys.js';
 import { loadLimits, mirrorLimits, parseMirroredLimit } from './limits.js';
 import { counterExpiry, dayWindow, monthWindow, type Period } from './periods.js';
-import { foldLedger } from './fold.js';
+import { foldBudgetLedger } from './fold.js';
 import { costOf, type Cost, type TokenUsage } from './pricing.js';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT } from './scripts.js';
 import { CALL_CAPS, USER_TIERS, type CappedApi, type UserTier } from './tiers.js';
@@ -491,7 +491,7 @@ export class BudgetController {
     if (every <= 0 || this.folding || Date.now() - this.lastFoldAt < every) return;
     this.folding = true;
     this.lastFoldAt = Date.now();
-    foldLedger(this.options.pool, { wait: false })
+    foldBudgetLedger(this.options.pool, { wait: false })
       .catch((error: unknown) => this.report(error))
       .finally(() => {
         this.folding = false;

@@ -10,7 +10,7 @@ import { SchemaMissingError } from '../errors.js';
  * fold is running (it will have folded the same rows).
  * Returns the rows folded.
  */
-export async function foldLedger(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<number | null> {
+export async function foldBudgetLedger(pool: pg.Pool, options: { wait?: boolean } = {}): Promise<number | null> {
   const client = await pool.connect();
   try {
     // the fold must take its snapshot after its lock: READ COMMITTED, whatever the server's default

@@ -50,4 +50,4 @@ export {
   type LimitMirrorRow,
   type ReconcileDeps,
 } from './reconcile.js';
-export { foldLedger as foldBudgetLedger } from './fold.js';
+export { foldBudgetLedger } from './fold.js';

@@ -6,7 +6,7 @@ import { runScript } from '../redis/script.js';
 import { budgetKeys, limitField, parseSpendKey, type BudgetKeys } from './keys.js';
 import { loadLimits, mirrorLimits, readMirroredLimits } from './limits.js';
 import { counterExpiry, dayWindow, monthWindow, type Period, type PeriodWindow } from './periods.js';
-import { foldLedger } from './fold.js';
+import { foldBudgetLedger } from './fold.js';
 import { REPAIR_SCRIPT, SNAPSHOT_SCRIPT } from './scripts.js';
 
 export interface ReconcileRow {
@@ -99,7 +99,7 @@ export async function reconcileBudget(
 async function reconcile(deps: ReconcileDeps, options: { repair?: boolean }): Promise<ReconcileReport> {
   const now = deps.now ?? new Date();
   // not needed for the result (the tail is read too), but keeps the read short; skipped if a fold is running
-  await foldLedger(deps.pool, { wait: false });
+  await foldBudgetLedger(deps.pool, { wait: false });
   const keys = budgetKeys(deps.keyPrefix);
   let measured = await measure(deps, keys, now);
   const changes: ReconcileChange[] = [];
