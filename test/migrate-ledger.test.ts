@@ -1,4 +1,4 @@
-import { appendFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
@@ -56,6 +56,22 @@ describe('migrate up / status / verify with the checksum ledger', () => {
     expect(up.stdout).toContain('was edited after it was applied');
     const { rows } = await db.pool.query(`select to_regclass('more_things') is null as absent`);
     expect(rows[0].absent).toBe(true);
+  });
+
+  it('a CRLF checkout of the same files is not an edit; a changed line under CRLF still is', async () => {
+    await cli('migrate', 'up');
+    const visits = join(dir, '20240101000002_create_visits.sql');
+    const crlf = (path: string) => writeFileSync(path, readFileSync(path, 'utf8').replace(/\n/g, '\r\n'));
+    for (const name of Object.keys(SMALL_SCHEMA)) crlf(join(dir, name));
+    const verify = await cli('migrate', 'verify', '-o', 'json');
+    expect(verify.exitCode, verify.stdout).toBe(0);
+    expect(JSON.parse(verify.stdout).findings).toEqual([]);
+    writeFileSync(visits, readFileSync(visits, 'utf8').replace('bigint primary key', 'integer primary key'));
+    const edited = await cli('migrate', 'verify', '-o', 'json');
+    expect(edited.exitCode).toBe(3);
+    expect(JSON.parse(edited.stdout).findings).toEqual([
+      expect.objectContaining({ code: 'edited', version: '20240101000002' }),
+    ]);
   });
 
   it('reports an applied version whose file is gone', async () => {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidInput } from '../errors.js';
@@ -35,13 +35,16 @@ export interface MigrationsDir {
 const FILE_NAME = /^(\d+)_(.+)\.sql$/;
 const MARKER = /^--\s*migrate:(up|down)\b(.*)$/;
 
+const normalized = (content: string) => (content.includes('\r') ? content.replace(/\r\n/g, '\n') : content);
+
 export function checksumOf(content: string): string {
-  return createHash('sha256').update(content.replace(/\r\n/g, '\n')).digest('hex');
+  // the one-shot hash: every `migrate` run hashes every file, and no Hash object is needed for one string
+  return hash('sha256', normalized(content), 'hex');
 }
 
 export function parseMigration(path: string, filename: string, content: string): MigrationFile {
   const match = FILE_NAME.exec(filename)!;
-  const lines = content.replace(/\r\n/g, '\n').split('\n');
+  const lines = normalized(content).split('\n');
   const sections: { kind: 'up' | 'down'; section: Section; body: string[] }[] = [];
   lines.forEach((line, index) => {
     const marker = MARKER.exec(line.trim());
