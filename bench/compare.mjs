@@ -51,17 +51,18 @@ const rows = measured.map((m) => {
   const before = recorded.figures[m.name];
   const worse = (a, b) => (m.better === 'higher' ? a < b : a > b);
   const pastGoal = m.goal !== null && worse(m.value, m.goal);
-  // a difference measured around zero (an overhead within the noise) drifts against its goal's scale, not
-  // against a recorded value of about nothing
-  const scale = before && (before.value > 0 ? before.value : Math.abs(m.goal ?? before.value) || 1);
-  const drift = before ? (m.value - before.value) / scale : 0;
+  // an overhead recorded at or under zero (none, within the noise) is held to its goal alone; one below a
+  // tenth of its goal drifts against that tenth, not against a recorded value of about nothing
+  const goalScale = Math.abs(m.goal ?? 0);
+  const scale = before && (before.value > 0 ? Math.max(before.value, goalScale / 10) : m.better === 'higher' ? 1 : 0);
+  const drift = before && scale ? (m.value - before.value) / scale : 0;
   const regressed = pastGoal || (before && worse(m.value, before.value) && Math.abs(drift) > tolerance);
   if (regressed) regressions++;
   return {
     figure: m.name,
     now: `${+m.value.toFixed(3)} ${m.unit}`.trim(),
     recorded: before ? `${+before.value.toFixed(3)} ${m.unit}`.trim() : '(none)',
-    change: before ? `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)} %` : '',
+    change: before && scale ? `${drift >= 0 ? '+' : ''}${(drift * 100).toFixed(0)} %` : '',
     goal: m.goal === null ? '' : `${m.better === 'higher' ? '≥' : '≤'} ${m.goal}`,
     verdict: regressed ? (pastGoal ? 'REGRESSION (past goal)' : 'REGRESSION') : 'ok',
   };
