@@ -1,7 +1,8 @@
 // `medicalcor migrate up` against bare `dbmate migrate`, fresh processes, on scratch databases of
 // the local PostgreSQL (BENCH_PG_URL, default postgres://postgres@127.0.0.1:5432/postgres):
 //  - nothing pending (goal ≤ 150 ms over dbmate)
-//  - 1 pending migration (goal ≤ 200 ms over dbmate) and 50 pending (goal ≤ 0.1 ms per extra migration)
+//  - 1 pending migration (goal ≤ 200 ms over dbmate) and 50 pending, each a small table
+//  - per extra migration (goal ≤ 0.1 ms): 1 and 200 pending one-statement migrations (see perExtraOf)
 // Each pending run starts from a fresh copy (not timed) of a database that has one migration applied
 // by medicalcor already (schema_migrations and the ledger exist, as on any database after its first
 // run); the measured directories hold that one plus N new ones. Medians of RUNS interleaved runs.
@@ -249,13 +250,13 @@ try {
   const baselines = Array.from({ length: 5 }, nodeBaseline);
   const load = median(baselines.map((b) => b.wall));
   const loadCpu = median(baselines.map((b) => b.node));
-  const rounds = {
+  const smallTables = {
     dbmate1: dbmateUp(one),
     medicalcor1: medicalcorUp(one),
     dbmate50: dbmateUp(fifty),
     medicalcor50: medicalcorUp(fifty),
   };
-  const pending = await measure(rounds, true);
+  const pending = await measure(smallTables, true);
   const comments = await measure(
     {
       dbmate1: dbmateUp(oneComment),
