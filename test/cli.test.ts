@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync, rmSync } from 'node:fs';
-import { repoRoot, spawnCli } from './helpers/cli.js';
+import { repoRoot, runCli, spawnCli } from './helpers/cli.js';
 import { runInProcess } from './helpers/in-process.js';
 import { makeMigrationsDir, migration } from './helpers/migrations-dir.js';
 import { createTestDatabase } from './helpers/postgres.js';
@@ -28,7 +28,7 @@ describe('the CLI shell', () => {
     [['-o', 'ion.popescu@example.com', 'trace', 'c-1'], 'ion.popescu', "argument 'i***@***.com' is invalid"],
     [['call 0721234567'], '0721234567', "unknown command 'call +***67'"],
   ])('a usage error quoting argv %j is masked like every other line', async (args, raw, masked) => {
-    const run = await spawnCli(args, { env: {} }).catch((failed) => failed);
+    const run = await runCli(args);
     expect(run.exitCode).toBe(2);
     expect(run.stderr).toContain(masked);
     expect(run.stderr).not.toContain(raw);
