@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import type { CommandContext, GlobalOptions, Streams } from './commands/context.js';
 import { commandManifest, type CommandModule } from './commands/index.js';
-import { isCliError, usageError } from './cli-kit/errors.js';
+import { isCliError, usageError, withoutTypedNames } from './cli-kit/errors.js';
 import { ExitCode } from './cli-kit/exit-codes.js';
 import { isDomainError } from './core/errors.js';
 import { redactSecrets } from './core/redact.js';
@@ -203,7 +203,7 @@ function helpAsFlag(args: readonly string[]): readonly string[] {
  */
 export async function runCli(argv: readonly string[], streams: Streams, options: RunOptions = {}): Promise<number> {
   const program = buildProgram();
-  // commander's error quotes argv ("argument 'Ion Popescu' is invalid"): held, and printed masked
+  // commander's error quotes argv ("argument 'ion@example.com' is invalid"): held, and printed masked
   let usageMessage = '';
   program.configureOutput({
     writeOut: (s) => void streams.stdout.write(s),
@@ -283,7 +283,10 @@ export async function runCli(argv: readonly string[], streams: Streams, options:
     // the mask comes with a command's context module; a usage error before one loaded loads it now
     const redact =
       contextModule?.redactLine ?? (usageMessage ? (await loadModule<ContextModule>('context')).redactLine : undefined);
-    if (usageMessage) streams.stderr.write(`${redact!(usageMessage.trimEnd(), context?.io.secrets ?? [])}\n`);
+    if (usageMessage) {
+      const message = withoutTypedNames(usageMessage.trimEnd());
+      streams.stderr.write(`${redact!(message, context?.io.secrets ?? [])}\n`);
+    }
     return reportError(error, streams, context, argv.includes('--debug'), name, program, redact);
   } finally {
     await context?.systems.close();

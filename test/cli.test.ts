@@ -23,16 +23,26 @@ describe('the CLI shell', () => {
   });
 
   // the built shell: commander's message quotes argv, before and after a command module loads
+  // a rejected value of several words (most likely a name pasted in the wrong place) is described, not echoed
   it.each([
     [['trace', 'c-1', '--phone=+40721234567'], '+40721234567', "unknown option '--phone=+***67'"],
     [['-o', 'ion.popescu@example.com', 'trace', 'c-1'], 'ion.popescu', "argument 'i***@***.com' is invalid"],
-    [['call 0721234567'], '0721234567', "unknown command 'call +***67'"],
-  ])('a usage error quoting argv %j is masked like every other line', async (args, raw, masked) => {
+    [['-o', 'Ion Popescu', 'trace', 'c-1'], 'Popescu', 'argument (a value of 2 words) is invalid'],
+    [['trace', 'c-1', '--patient=Ion Popescu'], 'Popescu', "unknown option '--patient=[a value of 2 words]'"],
+    [['Ion Popescu'], 'Popescu', 'unknown command (a value of 2 words)'],
+    [['trace', 'Ion Popescu'], 'Popescu', 'a value of 2 words is not a correlation ID'],
+  ])('a usage error about what was typed, %j, shows no patient data', async (args, raw, shown) => {
     const run = await runCli(args);
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain(masked);
+    expect(run.stderr).toContain(shown);
     expect(run.stderr).not.toContain(raw);
-    expect(run.stderr).toMatch(/hint: run "medicalcor( trace)? --help" for usage/);
+    expect(run.stderr).toMatch(/hint: (run "medicalcor( trace)? --help" for usage|Copy it from the log line)/);
+  });
+
+  it('a mistyped one-word value is still echoed, so the typo can be seen', async () => {
+    const run = await runCli(['-o', 'jsno', 'trace', 'c-1']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toContain("argument 'jsno' is invalid");
   });
 
   // a child process: only a real pipe can be closed by its reader

@@ -19,6 +19,7 @@ import {
   ExitCode,
   note,
   renderData,
+  typedValue,
   usageError,
   writeFileAtomically,
   writeOut,
@@ -80,7 +81,7 @@ function parseOptions(ctx: CommandContext, correlationId: string | undefined, fl
     const problem = correlationIdProblem(correlationId);
     if (problem)
       throw usageError(
-        `"${correlationId.slice(0, 140)}" is not a correlation ID: ${problem}.`,
+        `${typedValue(correlationId.slice(0, 140))} is not a correlation ID: ${problem}.`,
         'Copy it from the log line or alert, e.g. medicalcor trace 0b6f2c1e-8d7a-4c55-9a53-2f1f0c8e4d11',
       );
   } else {
