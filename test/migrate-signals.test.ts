@@ -1,4 +1,5 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -29,9 +30,12 @@ const SLOW = '20240101000004_slow.sql';
 
 let db: TestDatabase;
 let dir: string;
+/** the runner's $TMPDIR, where nothing may be left */
+let runnerTmp: string;
 afterEach(async () => {
   await db?.drop();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  if (runnerTmp) rmSync(runnerTmp, { recursive: true, force: true });
 });
 
 /** SMALL_SCHEMA plus a fourth migration whose up (or down) holds ACCESS EXCLUSIVE on patients while it sleeps. */
@@ -41,6 +45,7 @@ async function setup(slow: 'up' | 'down' | 'none') {
   const up = `create table slow_one (id bigint);${slow === 'up' ? `\n${slowSql}` : ''}`;
   const down = `${slow === 'down' ? `${slowSql}\n` : ''}drop table slow_one;`;
   dir = makeMigrationsDir({ ...SMALL_SCHEMA, [SLOW]: migration(up, down) });
+  runnerTmp = mkdtempSync(join(tmpdir(), 'mc-sig-tmp-'));
 }
 
 const args = (...rest: string[]) => ['--database-url', db.url, '--migrations-dir', dir, ...rest];
@@ -80,7 +85,7 @@ async function interrupt(
     await holder.connect();
     await holder.query(`select pg_advisory_lock(${LOCK_KEY})`);
   }
-  const child = spawnCli(args(...verb, '--progress'));
+  const child = spawnCli(args(...verb, '--progress'), { env: { TMPDIR: runnerTmp } });
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => void (stderr += c.toString()));
   let busySince = 0;
@@ -112,6 +117,8 @@ async function expectNothingLeft() {
   expect(await medicalcorSessions(db)).toBe(0);
   expect(processesNaming(dir)).toEqual([]);
   expect(await advisoryLocks(db)).toBe(0);
+  // nor a file: dbmate's captured output (each rollback's) has no name to leave behind
+  expect(readdirSync(runnerTmp)).toEqual([]);
 }
 
 /** status resolves what a dead runner left, then the ledger agrees with schema_migrations and status says so. */

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,8 +105,24 @@ export interface SupervisedOptions {
   stdoutToFile?: boolean;
 }
 
-/** A temporary file already unlinked: whatever happens to the process, nothing is left behind. */
+/**
+ * Linux's O_TMPFILE (the generic value, with this platform's O_DIRECTORY): a file that never has a
+ * name, so even a kill -9 at any instant leaves nothing behind.
+ */
+const O_TMPFILE = 0o20000000 | constants.O_DIRECTORY;
+
+/**
+ * A temporary file without a name: O_TMPFILE where the kernel and filesystem have it; elsewhere
+ * created and unlinked at once (a kill -9 between the two calls is the one way to leave it behind).
+ */
 function unlinkedFile(): number | undefined {
+  if (process.platform === 'linux') {
+    try {
+      return openSync(tmpdir(), O_TMPFILE | constants.O_RDWR, 0o600);
+    } catch {
+      // an older kernel or a filesystem without it: the named way below
+    }
+  }
   const path = join(tmpdir(), `medicalcor-out-${process.pid}-${randomBytes(6).toString('hex')}`);
   try {
     const fd = openSync(path, 'wx+', 0o600);
