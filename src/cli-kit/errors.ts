@@ -1,3 +1,4 @@
+import { typedValue } from '../core/mask/typed-value.js';
 import { ExitCode } from './exit-codes.js';
 
 /**
@@ -24,20 +25,10 @@ export function isCliError(error: unknown): error is CliError {
   return error instanceof Error && error.name === 'CliError' && typeof (error as CliError).exitCode === 'number';
 }
 
-/**
- * What was typed, for a message that refuses it: quoted, unless it has several words. A rejected
- * value of several words is more often a patient's name pasted in the wrong place than a typo, and
- * the mask recognises names only by their cues, so such a value is described, not echoed.
- */
-export function typedValue(value: string): string {
-  const words = value.trim().split(/\s+/).length;
-  return words > 1 ? `a value of ${words} words` : `"${value}"`;
-}
-
 /** commander's messages that echo a value (an option's, an unknown option's `=value`, a command) */
 const ECHOED_BY_COMMANDER = /(argument |unknown command |unknown option '--?[\w-]+=)'?([^']*)'/g;
 
-/** A commander error message with each echoed value of several words described instead (see typedValue). */
+/** A commander error message with each echoed value of several words described instead (core/mask's typedValue). */
 export function withoutTypedNames(message: string): string {
   return message.replace(ECHOED_BY_COMMANDER, (whole, lead: string, value: string) => {
     const described = typedValue(value);

@@ -12,6 +12,7 @@ import {
   type TriggerRuns,
 } from '../core/journey/index.js';
 import { defaultActor } from '../core/config/index.js';
+import { typedValue } from '../core/mask/index.js';
 import { maskUrl } from '../core/redact.js';
 import {
   CliError,
@@ -19,7 +20,6 @@ import {
   ExitCode,
   note,
   renderData,
-  typedValue,
   usageError,
   writeFileAtomically,
   writeOut,

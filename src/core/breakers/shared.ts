@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { RedisClient } from '../redis/client.js';
 import { conflict, invalidInput } from '../errors.js';
+import { typedValue } from '../mask/typed-value.js';
 import { isBreakerName } from './keys.js';
 import { BreakerStore, type InstanceHeartbeat } from './store.js';
 import { DEFAULT_THRESHOLDS, summarizeError, viewFromHash, type BreakerThresholds, type BreakerView } from './view.js';
@@ -97,7 +98,7 @@ export class SharedBreakers {
    */
   async breaker(name: string, options: BreakerOptions = {}): Promise<CircuitBreaker> {
     if (!isBreakerName(name)) {
-      throw invalidInput(`"${name}" is not a breaker name (letters, digits, . _ -; up to 64).`, {
+      throw invalidInput(`${typedValue(name)} is not a breaker name (letters, digits, . _ -; up to 64).`, {
         code: 'breaker-bad-name',
         facts: { name },
       });

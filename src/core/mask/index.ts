@@ -6,4 +6,5 @@ export { maskText, maskValue, createMasker, collectKnownNames, type Masker, type
 export { KnownNames } from './names.js';
 export { isPiiKey, isNameKey } from './keys.js';
 export { NAME_MASK } from './scan.js';
+export { typedValue } from './typed-value.js';
 export { isValidCnp, isValidIban, isCardNumber, passesLuhn, isValidPesel, isValidEgn } from './checksums.js';

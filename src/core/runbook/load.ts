@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { DomainError, invalidInput } from '../errors.js';
+import { typedValue } from '../mask/typed-value.js';
 import { runbookSchema, type Runbook } from './schema.js';
 import { stepKind } from './steps/index.js';
 import { BUILTIN_VARIABLES, referencedNames, STEP_VARIABLE, stringsIn } from './template.js';
@@ -206,7 +207,7 @@ export function loadRunbooks(dirs: readonly RunbookDir[]): { runbooks: LoadedRun
 /** One runbook by id: reads only <dir>/<id>.yaml, so an unrelated broken file cannot block an incident. */
 export function findRunbook(dirs: readonly RunbookDir[], id: string): LoadedRunbook {
   if (!/^[a-z0-9][a-z0-9_-]*$/.test(id)) {
-    throw invalidInput(`"${id}" is not a runbook id (lower-case letters, digits, - and _).`, {
+    throw invalidInput(`${typedValue(id)} is not a runbook id (lower-case letters, digits, - and _).`, {
       code: 'runbook.bad-id',
       facts: { id },
     });

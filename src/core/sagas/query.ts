@@ -1,5 +1,6 @@
 import type { Pool } from 'pg';
 import { invalidInput, notFound, rethrowSchemaMissing } from '../errors.js';
+import { typedValue } from '../mask/typed-value.js';
 import { maskValue } from '../mask/index.js';
 
 /** A saga still in progress that has not moved for this long is stuck. */
@@ -114,7 +115,7 @@ export async function listSagas(db: Db, options: SagaListOptions = {}): Promise<
 
 export async function showSaga(db: Db, sagaId: string): Promise<SagaDetail> {
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(sagaId)) {
-    throw invalidInput(`"${sagaId}" is not a saga id (a UUID).`, { code: 'sagas.bad-id', facts: { sagaId } });
+    throw invalidInput(`${typedValue(sagaId)} is not a saga id (a UUID).`, { code: 'sagas.bad-id', facts: { sagaId } });
   }
   let row: any;
   try {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Client } from '../db/pg.js';
 import { openPool } from '../db/index.js';
 import { invalidInput } from '../errors.js';
+import { typedValue } from '../mask/typed-value.js';
 import { maskUrl } from '../redact.js';
 import { proveBehaviours, type BehaviourResult } from './behaviours.js';
 import { embeddedEngineVersion } from './embedded-shadow.js';
@@ -24,7 +25,7 @@ export function detectSource(arg: string, cwd: string): SchemaSource {
   if (/^postgres(ql)?:\/\//i.test(arg)) return { type: 'database', url: arg, label: maskUrl(arg) };
   const path = resolve(cwd, arg);
   if (!existsSync(path)) {
-    throw invalidInput(`"${arg}" is not a database URL, a migrations directory or a snapshot file.`, {
+    throw invalidInput(`${typedValue(arg)} is not a database URL, a migrations directory or a snapshot file.`, {
       code: 'schema.source-unknown',
       facts: { source: arg },
       remedy:
