@@ -11,6 +11,7 @@ import {
   dbmateRunning,
   dbmateSessions,
   expectLedgerAgrees,
+  medicalcorSessionList,
   medicalcorSessions,
   processesNaming,
   stderrShows,
@@ -114,7 +115,7 @@ async function expectNothingLeft() {
       (await medicalcorSessions(db)) === 0 && processesNaming(dir).length === 0 && (await advisoryLocks(db)) === 0,
     'the runner leaves nothing',
   );
-  expect(await medicalcorSessions(db)).toBe(0);
+  expect(await medicalcorSessions(db), await medicalcorSessionList(db)).toBe(0);
   expect(processesNaming(dir)).toEqual([]);
   expect(await advisoryLocks(db)).toBe(0);
   // nor a file: dbmate's captured output (each rollback's) has no name to leave behind
@@ -235,6 +236,26 @@ describe('the terminal goes away (SIGHUP)', () => {
     await expectNothingLeft();
     expect(await appliedVersions(db)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
     await expectStatusTrue();
+  }, 120_000);
+});
+
+describe('a runner killed with kill -9 in a long statement', () => {
+  // the matrix's statements end within seconds anyway; this one outlasts every bound below, so only
+  // the watcher's own cleanup (kill dbmate, then terminate its sessions) can end the session in time
+  it('its watcher ends the dbmate session while the statement would still run; nothing commits', async () => {
+    await setup('none');
+    const LONG_S = 600;
+    writeFileSync(
+      join(dir, SLOW),
+      migration(`create table slow_one (id bigint);\nselect pg_sleep(${LONG_S});`, 'drop table slow_one;'),
+    );
+    const child = spawnCli(args('migrate', 'up'), { env: { TMPDIR: runnerTmp } });
+    await until(() => dbmateRunning(db, `pg_sleep(${LONG_S})`), 'dbmate is in the long statement');
+    child.kill('SIGKILL');
+    expect((await child).signal).toBe('SIGKILL');
+    await expectNothingLeft();
+    expect(await appliedVersions(db)).toEqual(['20240101000001', '20240101000002', '20240101000003']);
+    expect((await db.pool.query(`select to_regclass('slow_one') is null as absent`)).rows[0].absent).toBe(true);
   }, 120_000);
 });
 

@@ -63,8 +63,10 @@ const WATCHER_SCRIPT = [
   '"$@" </dev/null 3<&- &',
   'pid=$!',
   // the reader: stdin at EOF with dbmate still running means the CLI is gone
+  // the cleanup is a process of its own: the watcher's TERM to the reader once dbmate has exited must
+  // not reach it (Node resets inherited signal dispositions at start, so an ignored TERM would not hold)
   `( trap - TERM; while IFS= read -r line; do :; done; trap '' TERM; kill -KILL "$pid" 2>/dev/null &&
-    exec "$node" -e "$cleanup" -- "$pg_path" "$app" ) <&3 3<&- >/dev/null 2>&1 &`,
+    { "$node" -e "$cleanup" -- "$pg_path" "$app" & } ) <&3 3<&- >/dev/null 2>&1 &`,
   'reader=$!',
   'exec 3<&-',
   // a trapped signal interrupts wait: wait again until dbmate itself has ended
