@@ -1,5 +1,6 @@
 import { usageError } from '../cli-kit/index.js';
 import { parseDuration } from '../core/time/index.js';
+import { typedValue } from '../core/mask/index.js';
 
 /** Parsers for option values shared by the commands: each bad value is a usage error (exit 2). */
 
@@ -27,7 +28,10 @@ export function parseWholeNumber(flag: string, value: string, { min = 1, max = N
 export function parseDurationOption(flag: string, value: string): number {
   const ms = parseDuration(value);
   if (ms === undefined)
-    throw usageError(`${flag} "${value}" is not a duration.`, 'Use a number with a unit: 500ms, 5s, 15m, 1h, 7d.');
+    throw usageError(
+      `${flag} ${typedValue(value)} is not a duration.`,
+      'Use a number with a unit: 500ms, 5s, 15m, 1h, 7d.',
+    );
   return ms;
 }
 

@@ -91,7 +91,7 @@ function parseOptions(ctx: CommandContext, correlationId: string | undefined, fl
   const format = ctx.format(['table', 'json', 'yaml']) as TraceOptions['format'];
   if (flags.view !== 'table' && flags.view !== 'waterfall')
     throw usageError(
-      `--view "${flags.view}" is not a view.`,
+      `--view ${typedValue(flags.view)} is not a view.`,
       'Use --view table or --view waterfall (or -o json, or --html FILE).',
     );
   const sinceMs = parseDurationOption('--since', flags.since ?? (flags.failed ? FAILED_SINCE : TRACE_SINCE));

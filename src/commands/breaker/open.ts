@@ -6,6 +6,7 @@ import { parseDurationOption } from '../options.js';
 import { renderBreakerChange } from '../render/breaker.js';
 import type { CommandContext } from '../context.js';
 import { checkName, FORMATS } from './shared.js';
+import { typedValue } from '../../core/mask/index.js';
 
 const MAX_FORCED_MS = 7 * 86_400_000;
 
@@ -22,7 +23,7 @@ export async function runOpen(ctx: CommandContext, name: string, options: OpenOp
   const forMs = parseDurationOption('--for', options.for);
   if (forMs > MAX_FORCED_MS)
     throw usageError(
-      `--for "${options.for}" is not a duration up to 7d.`,
+      `--for ${typedValue(options.for)} is not a duration up to 7d.`,
       'Use e.g. --for 30m, --for 2h or --for 1h30m.',
     );
   const reason = options.reason.trim();

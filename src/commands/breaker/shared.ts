@@ -2,13 +2,14 @@ import { isBreakerName } from '../../core/breakers/index.js';
 import type { ApiPod, PodAccess } from '../../core/api/index.js';
 import { usageError } from '../../cli-kit/index.js';
 import type { CommandContext } from '../context.js';
+import { typedValue } from '../../core/mask/index.js';
 
 export const FORMATS = ['table', 'json', 'yaml'] as const;
 
 export function checkName(name: string): string {
   if (!isBreakerName(name))
     throw usageError(
-      `"${name}" is not a breaker name.`,
+      `${typedValue(name)} is not a breaker name.`,
       'Breaker names are letters, digits, ".", "_" and "-" (see "medicalcor breaker list").',
     );
   return name;

@@ -1,6 +1,7 @@
 import { note, usageError } from '../../cli-kit/index.js';
 import type { Redis } from '../../core/redis/index.js';
 import type { CommandContext } from '../context.js';
+import { typedValue } from '../../core/mask/index.js';
 
 export const FORMATS = ['table', 'json', 'yaml'] as const;
 
@@ -11,7 +12,7 @@ export function checkTenant(tenant: string | undefined): string | undefined {
   if (tenant === undefined || tenant === '') return undefined;
   if (!TENANT.test(tenant))
     throw usageError(
-      `--tenant "${tenant}" is not a tenant id.`,
+      `--tenant ${typedValue(tenant)} is not a tenant id.`,
       'Tenant ids are letters, digits, ".", "_", ":" and "-".',
     );
   return tenant;
@@ -39,7 +40,7 @@ export function parseUsd(flag: string, value: string | undefined): number | unde
   if (value === undefined) return undefined;
   const amount = Number(value.replace(/^\$/, ''));
   if (!Number.isFinite(amount) || amount <= 0 || amount >= 1e10)
-    throw usageError(`${flag} "${value}" is not an amount of USD above 0.`, `For example: ${flag} 250`);
+    throw usageError(`${flag} ${typedValue(value)} is not an amount of USD above 0.`, `For example: ${flag} 250`);
   const cents = Math.round(amount * 100);
   if (cents < 1)
     throw usageError(`${flag} "${value}" is less than one cent; budgets are whole cents.`, `For example: ${flag} 0.50`);

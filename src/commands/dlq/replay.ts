@@ -12,6 +12,7 @@ import { exitCodeFor } from '../errors.js';
 import { operatorOf, progressReporter } from '../events/operator.js';
 import { collectList, parseWholeNumber } from '../options.js';
 import { renderReplay } from '../render/dlq.js';
+import { typedValue } from '../../core/mask/index.js';
 
 export interface Options {
   type?: string[];
@@ -29,7 +30,7 @@ export function parseRate(value: string): number {
   const rate = match ? Number(match[1]) : Number.NaN;
   if (!(rate > 0) || rate > 1_000)
     throw usageError(
-      `--rate "${value}" is not a rate.`,
+      `--rate ${typedValue(value)} is not a rate.`,
       'Use posts per second, e.g. --rate 5/s or --rate 0.5/s (at most 1000/s).',
     );
   return rate;

@@ -13,6 +13,7 @@ import { throwIfAborted, type CommandContext } from '../context.js';
 import { exitCodeFor } from '../errors.js';
 import { renderReportHtml, renderReportMarkdown } from '../render/sla.js';
 import { catalogueFor, prometheusOptions, timeOption, type PrometheusOptions } from './shared.js';
+import { typedValue } from '../../core/mask/index.js';
 
 export interface Options extends PrometheusOptions {
   from: string;
@@ -63,7 +64,7 @@ read for some SLA (3 wins when both apply), 2 bad arguments.`,
       }
       const stepSeconds = options.step === undefined ? undefined : parseDurationSeconds(options.step);
       if (options.step !== undefined && !(stepSeconds && stepSeconds >= 1)) {
-        throw usageError(`--step "${options.step}" is not a duration.`, 'Write it as 5m, 1h or 1d.');
+        throw usageError(`--step ${typedValue(options.step)} is not a duration.`, 'Write it as 5m, 1h or 1d.');
       }
       const points = (to.getTime() - from.getTime()) / 1000 / (stepSeconds ?? 60);
       // Prometheus refuses a range query of more than 11,000 points per series

@@ -4,6 +4,7 @@ import { usageError } from '../../cli-kit/index.js';
 import { catalogueFileFor, loadCatalogue, parseTimePoint, type SlaCatalogue } from '../../core/sla/index.js';
 import type { CommandContext } from '../context.js';
 import { collectList } from '../options.js';
+import { typedValue } from '../../core/mask/index.js';
 
 /** What every `sla` verb that reads the catalogue takes. */
 export interface CatalogueOptions {
@@ -25,7 +26,7 @@ export function timeOption(text: string | undefined, name: string, now: Date): D
   const at = parseTimePoint(text, now);
   if (!at) {
     throw usageError(
-      `${name} "${text}" is not a time.`,
+      `${name} ${typedValue(text)} is not a time.`,
       'Use an ISO 8601 time (2025-03-01T12:00:00Z), a date (2025-03-01), "now" or "now-7d".',
     );
   }
