@@ -250,22 +250,15 @@ try {
   const baselines = Array.from({ length: 5 }, nodeBaseline);
   const load = median(baselines.map((b) => b.wall));
   const loadCpu = median(baselines.map((b) => b.node));
-  const smallTables = {
-    dbmate1: dbmateUp(one),
-    medicalcor1: medicalcorUp(one),
-    dbmate50: dbmateUp(fifty),
-    medicalcor50: medicalcorUp(fifty),
-  };
-  const pending = await measure(smallTables, true);
-  const comments = await measure(
-    {
-      dbmate1: dbmateUp(oneComment),
-      medicalcor1: medicalcorUp(oneComment),
-      [`dbmate${COMMENTS}`]: dbmateUp(manyComments),
-      [`medicalcor${COMMENTS}`]: medicalcorUp(manyComments),
-    },
-    true,
-  );
+  // the four variants of one set of rounds: each runner on 1 and on `many` pending migrations
+  const variants = (oneDir, manyDir, many) => ({
+    dbmate1: dbmateUp(oneDir),
+    medicalcor1: medicalcorUp(oneDir),
+    [`dbmate${many}`]: dbmateUp(manyDir),
+    [`medicalcor${many}`]: medicalcorUp(manyDir),
+  });
+  const pending = await measure(variants(one, fifty, 50), true);
+  const comments = await measure(variants(oneComment, manyComments, COMMENTS), true);
   // nothing pending: the 50 are applied once, then every run finds nothing to do
   await fresh();
   medicalcorUp(fifty)();

@@ -18,6 +18,8 @@ export function decideProgress(inputs: {
 }
 
 export interface Progress {
+  /** whether anything is shown (a spinner or lines): work that only feeds the display can be skipped */
+  shown: boolean;
   /** the phase now running, named as the operator knows it ("applying migration 3 of 10") */
   update(phase: string): void;
   /** clears the spinner line; idempotent */
@@ -25,7 +27,7 @@ export interface Progress {
 }
 
 const FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
-const NOOP: Progress = { update() {}, stop() {} };
+const NOOP: Progress = { shown: false, update() {}, stop() {} };
 
 /** One spinner or progress line at a time per stream: a second start replaces the first. */
 const active = new WeakMap<Writable, Progress>();
@@ -56,7 +58,7 @@ export function startProgress(target: ProgressTarget, phase: string): Progress {
       last = text;
     };
     say(phase);
-    const progress: Progress = { update: say, stop: () => void active.delete(stderr) };
+    const progress: Progress = { shown: true, update: say, stop: () => void active.delete(stderr) };
     active.set(stderr, progress);
     return progress;
   }
@@ -72,6 +74,7 @@ export function startProgress(target: ProgressTarget, phase: string): Progress {
   // a spinner never keeps the process alive by itself
   timer.unref();
   const progress: Progress = {
+    shown: true,
     update(next) {
       text = next;
       if (!stopped) draw();

@@ -31,10 +31,9 @@ export function register(program: Command, context: () => CommandContext): void 
         { stderr: ctx.io.stderr, progress: ctx.io.progress ?? 'off', color: ctx.io.color },
         'applying migrations',
       );
-      const shown = ctx.io.progress !== undefined && ctx.io.progress !== 'off';
       const result = await migrateUp({
         ...deps,
-        onProgress: shown ? (line) => progress.update(line) : undefined,
+        onProgress: progress.shown ? (line) => progress.update(line) : undefined,
       }).finally(() => progress.stop());
       await ctx.recordAction({
         kind: 'migrate.up',

@@ -44,23 +44,21 @@ export async function dbmateSessions(db: TestDatabase): Promise<number> {
   return rows[0].n;
 }
 
-/** Those sessions, named with their state and statement: the message of a failed expectation. */
-export async function medicalcorSessionList(db: TestDatabase): Promise<string> {
+/**
+ * Sessions a medicalcor process opened on the test database (the runner, dbmate, the watcher), each
+ * named with its state and statement, so a failed expectation says which were left.
+ */
+export async function medicalcorSessionList(db: TestDatabase): Promise<string[]> {
   const { rows } = await db.pool.query(
     `select application_name || ' (' || coalesce(state, '?') || ': ' || left(query, 60) || ')' as s
        from pg_stat_activity
       where datname = current_database() and application_name like 'medicalcor%' and pid <> pg_backend_pid()`,
   );
-  return `sessions left: ${rows.map((r) => r.s).join('; ') || 'none'}`;
+  return rows.map((r) => r.s);
 }
 
-/** Sessions a medicalcor process opened on the test database (the runner, dbmate, the watcher). */
 export async function medicalcorSessions(db: TestDatabase): Promise<number> {
-  const { rows } = await db.pool.query(
-    'select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name like ' +
-      `'medicalcor%' and pid <> pg_backend_pid()`,
-  );
-  return rows[0].n;
+  return (await medicalcorSessionList(db)).length;
 }
 
 export async function advisoryLocks(db: TestDatabase): Promise<number> {
