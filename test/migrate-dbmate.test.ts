@@ -79,4 +79,27 @@ describe.each([true, false])('runDbmate (watch: %s)', (watch) => {
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 60_000);
+
+  const FALLS_BACK = 'with no temporary file to be had ($TMPDIR missing), falls back to the pipe: all the output';
+  it(FALLS_BACK, async () => {
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = join(tmpdir(), 'mc-no-such-dir', 'really-not');
+    try {
+      const abort = new AbortController();
+      const running = runDbmate('migrate', { url: db.url, migrationsDir: dir, signal: abort.signal, watch });
+      await until(() => dbmateRunning(db, 'pg_sleep(20)'), 'dbmate is in the slow migration');
+      const [dbmate] = processesNaming(dir).filter((pid) =>
+        readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.endsWith('/dbmate'),
+      );
+      // libuv's stdio pipes are socket pairs on Linux
+      expect(readlinkSync(`/proc/${dbmate}/fd/1`)).toMatch(/^(pipe|socket):/);
+      abort.abort();
+      const result = await running;
+      expect(result).toMatchObject({ ok: false, interrupted: true });
+      expect(result.stdout).toContain('Applying: 20240101000004_');
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
+  }, 60_000);
 });
